@@ -1,0 +1,130 @@
+/*
+ * pagec/pagec.h - the pagec runtime: serves a compiled site from received
+ * IPv4 datagrams, without memory per connection.
+ *
+ * A driver (a TUN device on Linux, SLIP or Ethernet on a microcontroller)
+ * hands every received IPv4 datagram to pagec_server_input(). The runtime
+ * either answers it with one reply datagram or drops it. It keeps no state
+ * between calls: everything it needs to continue a connection comes back
+ * in the client's next segment (see "Sequence numbers" below).
+ *
+ * What it answers:
+ * - ICMP echo request: an echo reply with the same identifier, sequence
+ *   number and data.
+ * - TCP SYN to the site's HTTP port: a SYN-ACK with an MSS option.
+ * - TCP segment to the HTTP port whose ACK acknowledges our SYN and whose
+ *   data starts with a complete request line: "GET /path" gets the page
+ *   (or the 404 reply), any other method the 501 reply. The reply carries
+ *   the whole page and our FIN in one segment. A request line that is not
+ *   complete (no line end yet) is not answered; the client retransmits.
+ * - TCP FIN after our reply: a plain ACK, so the client closes cleanly.
+ * - TCP segment to any other port: an RST, as RFC 9293 section 3.10.7.1
+ *   says for a closed port. A segment with an ACK that acknowledges
+ *   nothing we sent gets an RST as for an unacceptable ACK in LISTEN.
+ * Never answered: RST segments, segments with a wrong IPv4 or TCP checksum,
+ * lengths that do not add up (header longer than the datagram, datagram
+ * longer than the bytes received), fragments, IP versions other than 4,
+ * and datagrams for another address when the server has one set.
+ *
+ * Sequence numbers: our initial sequence number (ISN) for a connection is
+ * HalfSipHash-2-4, keyed with the server's 64-bit secret, of the
+ * connection's four-tuple (client address and port, server address and
+ * port). A client learns only the ISNs of its own connections; without the
+ * key, the ISN of anybody else's connection is as hard to guess as a random
+ * 32-bit number. A request is answered only when its ACK number is ISN + 1,
+ * so a blind off-path attacker cannot make the server send a page to a
+ * spoofed address. A later segment (the client's FIN) is acknowledged with
+ * our sequence number taken from its ACK, which must lie between ISN + 1
+ * and ISN + 2 + the largest reply of the site.
+ */
+#ifndef PAGEC_PAGEC_H
+#define PAGEC_PAGEC_H
+
+#include <stdint.h>
+
+#include "pagec/opt.h"
+#include "pagec/site.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Bytes of a reply header: IPv4 (20) + TCP (20) + MSS option (4). An echo
+ * reply needs 28 (IPv4 + ICMP header). */
+#define PAGEC_REPLY_HDR_MAX 44
+
+/*
+ * A server: the settings of one device. Nothing in it changes while the
+ * server runs, so it may live in ROM.
+ */
+struct pagec_server {
+    const struct pagec_site *site; /* the compiled site to serve */
+    uint8_t secret[8]; /* key of the ISN function: random per device,
+                          set at start-up from a random source or
+                          provisioned per device; never the same in
+                          every image */
+    uint8_t addr[4];   /* our IPv4 address, network order; all zero to
+                          answer datagrams to any destination */
+};
+
+/*
+ * A reply: a header in RAM followed by a body that the runtime does not
+ * copy. The datagram to send is hdr[0 .. hdr_len) then body[0 .. body_len).
+ * body points into the site's template (ROM) or, for an echo reply, into
+ * the received datagram, which must stay unchanged until the reply is sent.
+ */
+struct pagec_reply {
+    uint8_t hdr[PAGEC_REPLY_HDR_MAX];
+    uint16_t hdr_len;
+    const uint8_t *body;
+    uint16_t body_len;
+};
+
+/*
+ * Processes one received IPv4 datagram.
+ *
+ * srv:   the server; srv->site must be a site of PAGEC_FORMAT_VERSION.
+ * pkt:   the datagram, starting at its IPv4 header; not modified.
+ * len:   bytes received at pkt. Bytes beyond the datagram's total length
+ *        (link-layer padding) are ignored.
+ * reply: filled in when the datagram is answered; left in an unspecified
+ *        state otherwise.
+ *
+ * Returns the length of the reply datagram (reply->hdr_len +
+ * reply->body_len), or 0 when the datagram gets no answer. The runtime
+ * never reads beyond pkt[len - 1].
+ */
+uint16_t pagec_server_input(const struct pagec_server *srv,
+                            const uint8_t *pkt, uint16_t len,
+                            struct pagec_reply *reply);
+
+/*
+ * Copies the reply datagram into buf, for drivers that send from one
+ * buffer. Returns the bytes copied, or 0 when size is smaller than the
+ * datagram (nothing is copied then).
+ */
+uint16_t pagec_reply_copy(const struct pagec_reply *reply, uint8_t *buf,
+                          uint16_t size);
+
+/*
+ * The ISN function: HalfSipHash-2-4 with the 8-byte key, over the 12 bytes
+ * client address, server address, client port, server port (network
+ * order). Exposed for tests and for drivers that want to log it.
+ */
+uint32_t pagec_isn(const uint8_t key[8], const uint8_t client[4],
+                   const uint8_t server[4], uint16_t client_port,
+                   uint16_t server_port);
+
+/*
+ * HalfSipHash-2-4 of len bytes at msg with an 8-byte key, 32-bit output
+ * (the reference function with outlen 4, its four output bytes read as a
+ * little-endian number).
+ */
+uint32_t pagec_halfsiphash(const uint8_t key[8], const uint8_t *msg,
+                           uint16_t len);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* PAGEC_PAGEC_H */

@@ -1,0 +1,375 @@
+/*
+ * server.c - the stateless pagec server: one received IPv4 datagram in,
+ * at most one reply out. See pagec/pagec.h for what is answered and why.
+ *
+ * Packet fields are read and written a byte at a time, big-endian; no
+ * struct is laid over packet bytes.
+ */
+#include "pagec/chksum.h"
+#include "pagec/pagec.h"
+
+/* IPv4 header offsets */
+#define IP_VHL 0
+#define IP_LEN 2
+#define IP_FRAG 6
+#define IP_PROTO 9
+#define IP_SUM 10
+#define IP_SRC 12
+#define IP_DST 16
+
+#define PROTO_ICMP 1
+#define PROTO_TCP 6
+
+/* TCP header offsets, from the start of the TCP header */
+#define TCP_SPORT 0
+#define TCP_DPORT 2
+#define TCP_SEQ 4
+#define TCP_ACK 8
+#define TCP_OFF 12
+#define TCP_FLAGS 13
+#define TCP_SUM 16
+
+#define TH_FIN 0x01u
+#define TH_SYN 0x02u
+#define TH_RST 0x04u
+#define TH_ACK 0x10u
+
+#define ICMP_ECHO_REPLY 0
+#define ICMP_ECHO 8
+#define ICMP_HLEN 8
+
+static uint16_t get16(const uint8_t *p)
+{
+    return (uint16_t)((uint16_t)p[0] << 8 | p[1]);
+}
+
+static uint32_t get32(const uint8_t *p)
+{
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+           (uint32_t)p[2] << 8 | p[3];
+}
+
+static void put16(uint8_t *p, uint16_t v)
+{
+    p[0] = (uint8_t)(v >> 8);
+    p[1] = (uint8_t)v;
+}
+
+static void put32(uint8_t *p, uint32_t v)
+{
+    p[0] = (uint8_t)(v >> 24);
+    p[1] = (uint8_t)(v >> 16);
+    p[2] = (uint8_t)(v >> 8);
+    p[3] = (uint8_t)v;
+}
+
+static void copy(uint8_t *dst, const uint8_t *src, uint8_t n)
+{
+    while (n--) {
+        *dst++ = *src++;
+    }
+}
+
+/* Checksum field value for a partial sum: inverted and folded. */
+static uint16_t finish(uint32_t sum)
+{
+    return (uint16_t)~pagec_chksum_fold(sum);
+}
+
+/*
+ * Writes the reply header for template t into r: addresses and ports
+ * swapped from the received datagram ip (TCP header at tcp), seq and ack
+ * patched, ACK flag cleared when clear_ack, both checksums finished from
+ * the template's partial sums.
+ */
+static uint16_t emit(const struct pagec_tmpl *t, const uint8_t *ip,
+                     const uint8_t *tcp, uint32_t seq, uint32_t ack,
+                     uint8_t clear_ack, struct pagec_reply *r)
+{
+    uint8_t *h = r->hdr;
+    uint32_t addr_sum;
+    uint32_t tcp_sum = t->tcp_sum;
+    uint16_t i;
+
+    for (i = 0; i < t->hlen; i++) {
+        h[i] = PAGEC_ROM_BYTE(t->pkt + i);
+    }
+    copy(h + IP_SRC, ip + IP_DST, 4);
+    copy(h + IP_DST, ip + IP_SRC, 4);
+    copy(h + PAGEC_IP_HLEN + TCP_SPORT, tcp + TCP_DPORT, 2);
+    copy(h + PAGEC_IP_HLEN + TCP_DPORT, tcp + TCP_SPORT, 2);
+    put32(h + PAGEC_IP_HLEN + TCP_SEQ, seq);
+    put32(h + PAGEC_IP_HLEN + TCP_ACK, ack);
+    if (clear_ack) {
+        /* the flags word loses 0x0010: add its one's complement */
+        h[PAGEC_IP_HLEN + TCP_FLAGS] &= (uint8_t)~TH_ACK;
+        tcp_sum += 0xffefu;
+    }
+    addr_sum = pagec_chksum_add(0, h + IP_SRC, 8);
+    put16(h + IP_SUM, finish(t->ip_sum + addr_sum));
+    tcp_sum = pagec_chksum_add(tcp_sum + addr_sum, h + PAGEC_IP_HLEN, 12);
+    put16(h + PAGEC_IP_HLEN + TCP_SUM, finish(tcp_sum));
+    r->hdr_len = t->hlen;
+    r->body = t->pkt + t->hlen;
+    r->body_len = (uint16_t)(t->len - t->hlen);
+    return t->len;
+}
+
+#if PAGEC_ICMP_ECHO
+/* Answers an ICMP echo request (icmp, n bytes) received in datagram ip. */
+static uint16_t icmp_input(const uint8_t *ip, const uint8_t *icmp,
+                           uint16_t n, struct pagec_reply *r)
+{
+    uint8_t *h = r->hdr;
+    uint8_t i;
+    uint32_t sum;
+
+    if (n < ICMP_HLEN || icmp[0] != ICMP_ECHO || icmp[1] != 0 ||
+        pagec_chksum_fold(pagec_chksum_add(0, icmp, n)) != 0xffffu) {
+        return 0;
+    }
+    h[0] = 0x45;
+    h[1] = 0;
+    put16(h + IP_LEN, (uint16_t)(PAGEC_IP_HLEN + n));
+    put16(h + 4, 0);      /* identification: atomic datagram (RFC 6864) */
+    put16(h + IP_FRAG, 0x4000); /* DF */
+    h[8] = PAGEC_IP_TTL;
+    h[IP_PROTO] = PROTO_ICMP;
+    put16(h + IP_SUM, 0);
+    copy(h + IP_SRC, ip + IP_DST, 4);
+    copy(h + IP_DST, ip + IP_SRC, 4);
+    put16(h + IP_SUM, finish(pagec_chksum_add(0, h, PAGEC_IP_HLEN)));
+
+    h += PAGEC_IP_HLEN;
+    for (i = 0; i < ICMP_HLEN; i++) {
+        h[i] = icmp[i];
+    }
+    h[0] = ICMP_ECHO_REPLY;
+    /* RFC 1624 eqn. 3: HC' = ~(~HC + ~m + m'), m = 0x0800, m' = 0x0000 */
+    sum = (uint32_t)(uint16_t)~get16(icmp + 2) + (uint16_t)~0x0800u;
+    put16(h + 2, finish(sum));
+
+    r->hdr_len = PAGEC_IP_HLEN + ICMP_HLEN;
+    r->body = icmp + ICMP_HLEN;
+    r->body_len = (uint16_t)(n - ICMP_HLEN);
+    return (uint16_t)(PAGEC_IP_HLEN + n);
+}
+#endif
+
+/*
+ * Compares the NUL-terminated path s, read through PAGEC_ROM_BYTE, with
+ * the n bytes at p, as strcmp would.
+ */
+static int path_cmp(const char *s, const uint8_t *p, uint16_t n)
+{
+    uint16_t i;
+    uint8_t c;
+
+    for (i = 0; i < n; i++) {
+        c = PAGEC_ROM_BYTE(s + i);
+        if (c != p[i]) {
+            return c == 0 || c < p[i] ? -1 : 1;
+        }
+    }
+    return PAGEC_ROM_BYTE(s + n) == 0 ? 0 : 1;
+}
+
+/* Finds the page for the request path p (n bytes); NULL when none. */
+static const struct pagec_tmpl *lookup(const struct pagec_site *site,
+                                       const uint8_t *p, uint16_t n)
+{
+    uint16_t lo = 0;
+    uint16_t hi = site->npaths;
+
+    while (lo < hi) {
+        uint16_t mid = (uint16_t)(lo + (hi - lo) / 2);
+        const struct pagec_path *e = &site->paths[mid];
+        int c = path_cmp(e->path, p, n);
+
+        if (c == 0) {
+            return &site->pages[e->page];
+        }
+        if (c < 0) {
+            lo = (uint16_t)(mid + 1);
+        } else {
+            hi = mid;
+        }
+    }
+    return 0;
+}
+
+/*
+ * Chooses the reply to the request at data (n bytes): the page, the 404
+ * or the 501 template. Returns NULL when the request line is not complete
+ * in this segment.
+ */
+static const struct pagec_tmpl *request(const struct pagec_site *site,
+                                        const uint8_t *data, uint16_t n)
+{
+    const struct pagec_tmpl *t;
+    uint16_t eol;
+    uint16_t end;
+
+    for (eol = 0; eol < n && data[eol] != '\n'; eol++) {
+    }
+    if (eol == n) {
+        return 0;
+    }
+    if (eol < 4 || data[0] != 'G' || data[1] != 'E' || data[2] != 'T' ||
+        data[3] != ' ') {
+        return &site->not_impl;
+    }
+    for (end = 4; end < eol && data[end] != ' ' && data[end] != '?' &&
+                  data[end] != '\r';
+         end++) {
+    }
+    t = lookup(site, data + 4, (uint16_t)(end - 4));
+    return t ? t : &site->not_found;
+}
+
+static uint16_t tcp_input(const struct pagec_server *srv, const uint8_t *ip,
+                          const uint8_t *tcp, uint16_t n,
+                          struct pagec_reply *r)
+{
+    const struct pagec_site *site = srv->site;
+    const struct pagec_tmpl *t;
+    uint32_t sum;
+    uint32_t seq;
+    uint32_t ack;
+    uint32_t isn;
+    uint32_t off;
+    uint16_t hlen;
+    uint16_t dlen;
+    uint8_t flags;
+    uint8_t fin;
+
+    if (n < PAGEC_TCP_HLEN) {
+        return 0;
+    }
+    hlen = (uint16_t)((tcp[TCP_OFF] >> 4) * 4);
+    if (hlen < PAGEC_TCP_HLEN || hlen > n) {
+        return 0;
+    }
+    sum = pagec_chksum_add(PROTO_TCP + (uint32_t)n, ip + IP_SRC, 8);
+    if (pagec_chksum_fold(pagec_chksum_add(sum, tcp, n)) != 0xffffu) {
+        return 0;
+    }
+    flags = tcp[TCP_FLAGS];
+    if (flags & TH_RST) {
+        return 0;
+    }
+    dlen = (uint16_t)(n - hlen);
+    fin = flags & TH_FIN ? 1 : 0;
+    seq = get32(tcp + TCP_SEQ);
+    ack = get32(tcp + TCP_ACK);
+
+    if (get16(tcp + TCP_DPORT) != site->http_port) {
+        goto reset;
+    }
+    if (flags & TH_SYN) {
+        if (flags & (TH_ACK | TH_FIN)) {
+            /* SYN-ACK to a listener gets an RST; SYN+FIN is nonsense */
+            return flags & TH_ACK ? emit(&site->rst, ip, tcp, ack, 0, 1, r)
+                                  : 0;
+        }
+        isn = pagec_isn(srv->secret, ip + IP_SRC, ip + IP_DST,
+                        get16(tcp + TCP_SPORT), site->http_port);
+        return emit(&site->syn_ack, ip, tcp, isn, seq + 1, 0, r);
+    }
+    if (!(flags & TH_ACK)) {
+        return 0;
+    }
+    isn = pagec_isn(srv->secret, ip + IP_SRC, ip + IP_DST,
+                    get16(tcp + TCP_SPORT), site->http_port);
+    off = ack - (isn + 1);
+    if (off > (uint32_t)site->max_data + 1) {
+        /* acknowledges nothing we could have sent */
+        return emit(&site->rst, ip, tcp, ack, 0, 1, r);
+    }
+    if (off == 0 && dlen > 0) {
+        t = request(site, tcp + hlen, dlen);
+        if (!t) {
+            return 0;
+        }
+        return emit(t, ip, tcp, isn + 1, seq + dlen + fin, 0, r);
+    }
+    if (dlen == 0 && !fin) {
+        return 0; /* a pure ACK needs no answer */
+    }
+    /* the client's FIN, or data after our FIN: acknowledge it */
+    return emit(&site->ack, ip, tcp, ack, seq + dlen + fin, 0, r);
+
+reset:
+    if (flags & TH_ACK) {
+        return emit(&site->rst, ip, tcp, ack, 0, 1, r);
+    }
+    return emit(&site->rst, ip, tcp, 0,
+                seq + dlen + fin + (flags & TH_SYN ? 1u : 0u), 0, r);
+}
+
+static int bad_source(const uint8_t *a)
+{
+    /* "this network", loopback, multicast, reserved and broadcast */
+    return a[0] == 0 || a[0] == 127 || a[0] >= 224;
+}
+
+uint16_t pagec_server_input(const struct pagec_server *srv,
+                            const uint8_t *pkt, uint16_t len,
+                            struct pagec_reply *reply)
+{
+    uint16_t hlen;
+    uint16_t total;
+    const uint8_t *a = srv->addr;
+
+    if (len < PAGEC_IP_HLEN || (pkt[IP_VHL] >> 4) != 4) {
+        return 0;
+    }
+    hlen = (uint16_t)((pkt[IP_VHL] & 0x0fu) * 4);
+    total = get16(pkt + IP_LEN);
+    if (hlen < PAGEC_IP_HLEN || total < hlen || total > len) {
+        return 0;
+    }
+    if (get16(pkt + IP_FRAG) & 0x3fffu) {
+        return 0; /* MF set or a fragment offset: fragments are dropped */
+    }
+    if (pagec_chksum_fold(pagec_chksum_add(0, pkt, hlen)) != 0xffffu) {
+        return 0;
+    }
+    if (bad_source(pkt + IP_SRC) || pkt[IP_DST] >= 224) {
+        return 0;
+    }
+    if ((a[0] | a[1] | a[2] | a[3]) &&
+        (a[0] != pkt[IP_DST] || a[1] != pkt[IP_DST + 1] ||
+         a[2] != pkt[IP_DST + 2] || a[3] != pkt[IP_DST + 3])) {
+        return 0;
+    }
+    switch (pkt[IP_PROTO]) {
+    case PROTO_TCP:
+        return tcp_input(srv, pkt, pkt + hlen, (uint16_t)(total - hlen),
+                         reply);
+#if PAGEC_ICMP_ECHO
+    case PROTO_ICMP:
+        return icmp_input(pkt, pkt + hlen, (uint16_t)(total - hlen), reply);
+#endif
+    default:
+        return 0;
+    }
+}
+
+uint16_t pagec_reply_copy(const struct pagec_reply *reply, uint8_t *buf,
+                          uint16_t size)
+{
+    uint16_t n = (uint16_t)(reply->hdr_len + reply->body_len);
+    uint16_t i;
+
+    if (size < n) {
+        return 0;
+    }
+    for (i = 0; i < reply->hdr_len; i++) {
+        buf[i] = reply->hdr[i];
+    }
+    for (i = 0; i < reply->body_len; i++) {
+        buf[reply->hdr_len + i] = reply->body[i];
+    }
+    return n;
+}

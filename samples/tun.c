@@ -1,0 +1,243 @@
+/*
+ * tun.c - pagec-tun: serves a compiled site on a Linux TUN device.
+ *
+ * The driver the runtime needs on a host: read a datagram, hand it to
+ * pagec_server_input(), write the reply. The site is linked in at build
+ * time (CMake cache variable PAGEC_DEMO_SITE).
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <linux/if.h>
+#include <linux/if_tun.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/random.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include "demo_site.h"
+#include "pagec/pagec.h"
+
+static volatile sig_atomic_t stop;
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    stop = 1;
+}
+
+static void usage(FILE *f)
+{
+    fputs("usage: pagec-tun --dev NAME [--ip ADDR] [-v]\n"
+          "\n"
+          "Serves the compiled site on the TUN device NAME, creating the\n"
+          "device when it does not exist (this needs CAP_NET_ADMIN).\n"
+          "\n"
+          "  --dev NAME   TUN device to attach to\n"
+          "  --ip ADDR    answer only datagrams to this IPv4 address\n"
+          "               (default: answer any destination)\n"
+          "  -v           print one line per datagram in and out\n"
+          "  -h, --help   print this help\n"
+          "\n"
+          "Set the interface up with ip(8), for example:\n"
+          "  ip tuntap add dev pagec0 mode tun\n"
+          "  ip addr add 192.0.2.1 peer 192.0.2.2 dev pagec0\n"
+          "  ip link set pagec0 up\n"
+          "  pagec-tun --dev pagec0 &\n"
+          "  curl http://192.0.2.2/\n"
+          "The kernel then sends datagrams for 192.0.2.2 into the device,\n"
+          "and pagec-tun answers them as 192.0.2.2.\n",
+          f);
+}
+
+static int open_tun(const char *name)
+{
+    struct ifreq ifr;
+    int fd = open("/dev/net/tun", O_RDWR | O_CLOEXEC);
+
+    if (fd < 0) {
+        fprintf(stderr, "pagec-tun: /dev/net/tun: %s\n", strerror(errno));
+        return -1;
+    }
+    memset(&ifr, 0, sizeof ifr);
+    ifr.ifr_flags = IFF_TUN | IFF_NO_PI;
+    snprintf(ifr.ifr_name, sizeof ifr.ifr_name, "%s", name);
+    if (ioctl(fd, TUNSETIFF, &ifr) < 0) {
+        fprintf(stderr, "pagec-tun: %s: %s\n", name, strerror(errno));
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+static uint16_t be16(const uint8_t *p)
+{
+    return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+static uint32_t be32(const uint8_t *p)
+{
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+           (uint32_t)p[2] << 8 | p[3];
+}
+
+/* One line per datagram, in the manner of tcpdump's summary. */
+static void summary(const char *dir, const uint8_t *p, size_t n)
+{
+    char src[INET_ADDRSTRLEN];
+    char dst[INET_ADDRSTRLEN];
+    size_t hl;
+    size_t tot;
+
+    if (n < 20 || p[0] >> 4 != 4) {
+        printf("%-3s %zu bytes, not IPv4\n", dir, n);
+        return;
+    }
+    hl = (size_t)(p[0] & 15) * 4;
+    tot = be16(p + 2);
+    if (tot > n) {
+        tot = n;
+    }
+    inet_ntop(AF_INET, p + 12, src, sizeof src);
+    inet_ntop(AF_INET, p + 16, dst, sizeof dst);
+    if (p[9] == 6 && hl >= 20 && tot >= hl + 20) {
+        const uint8_t *t = p + hl;
+        uint8_t f = t[13];
+        size_t off = (size_t)(t[12] >> 4) * 4;
+        char flags[8];
+        int k = 0;
+
+        if (f & 0x02) flags[k++] = 'S';
+        if (f & 0x01) flags[k++] = 'F';
+        if (f & 0x04) flags[k++] = 'R';
+        if (f & 0x08) flags[k++] = 'P';
+        if (f & 0x10) flags[k++] = '.';
+        flags[k] = '\0';
+        printf("%-3s %s.%u > %s.%u: Flags [%s], seq %lu, ack %lu, win %u, "
+               "length %zu\n",
+               dir, src, be16(t), dst, be16(t + 2), flags,
+               (unsigned long)be32(t + 4), (unsigned long)be32(t + 8),
+               be16(t + 14), off <= tot - hl ? tot - hl - off : 0);
+    } else if (p[9] == 1 && hl >= 20 && tot >= hl + 8) {
+        const uint8_t *c = p + hl;
+
+        printf("%-3s %s > %s: ICMP type %u, id %u, seq %u, length %zu\n",
+               dir, src, dst, c[0], be16(c + 4), be16(c + 6), tot - hl);
+    } else {
+        printf("%-3s %s > %s: proto %u, length %zu\n", dir, src, dst, p[9],
+               tot);
+    }
+}
+
+int main(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"dev", required_argument, NULL, 'd'},
+        {"ip", required_argument, NULL, 'i'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    static uint8_t buf[65536];
+    struct pagec_server srv;
+    struct pagec_reply reply;
+    struct sigaction sa;
+    const char *dev = NULL;
+    int verbose = 0;
+    int fd;
+    int c;
+
+    memset(&srv, 0, sizeof srv);
+    srv.site = &demo_site;
+    while ((c = getopt_long(argc, argv, "vh", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'd':
+            dev = optarg;
+            break;
+        case 'i':
+            if (inet_pton(AF_INET, optarg, srv.addr) != 1) {
+                fprintf(stderr, "pagec-tun: --ip: '%s' is not an IPv4 "
+                                "address\n", optarg);
+                return 2;
+            }
+            break;
+        case 'v':
+            verbose = 1;
+            break;
+        case 'h':
+            usage(stdout);
+            return 0;
+        default:
+            usage(stderr);
+            return 2;
+        }
+    }
+    if (!dev || optind != argc) {
+        usage(stderr);
+        return 2;
+    }
+    /* the ISN key: a fresh secret each start, never compiled in */
+    if (getrandom(srv.secret, sizeof srv.secret, 0) !=
+        (ssize_t)sizeof srv.secret) {
+        fprintf(stderr, "pagec-tun: getrandom: %s\n", strerror(errno));
+        return 1;
+    }
+    fd = open_tun(dev);
+    if (fd < 0) {
+        return 1;
+    }
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    if (verbose) {
+        printf("pagec-tun: serving %u pages on %s\n",
+               (unsigned)demo_site.npages, dev);
+        fflush(stdout);
+    }
+
+    while (!stop) {
+        ssize_t n = read(fd, buf, sizeof buf);
+        uint16_t len;
+
+        if (n < 0) {
+            if (errno == EINTR || errno == EAGAIN) {
+                continue;
+            }
+            fprintf(stderr, "pagec-tun: read %s: %s\n", dev, strerror(errno));
+            close(fd);
+            return 1;
+        }
+        if (verbose) {
+            summary("in", buf, (size_t)n);
+        }
+        len = pagec_server_input(&srv, buf, (uint16_t)(n > 65535 ? 65535 : n),
+                                 &reply);
+        if (len) {
+            struct iovec iov[2] = {
+                {reply.hdr, reply.hdr_len},
+                {(void *)reply.body, reply.body_len},
+            };
+
+            if (verbose) {
+                static uint8_t out[65535];
+
+                summary("out", out, pagec_reply_copy(&reply, out, sizeof out));
+            }
+            if (writev(fd, iov, 2) != (ssize_t)len) {
+                fprintf(stderr, "pagec-tun: write %s: %s\n", dev,
+                        strerror(errno));
+            }
+        }
+        if (verbose) {
+            fflush(stdout);
+        }
+    }
+    close(fd);
+    return 0;
+}

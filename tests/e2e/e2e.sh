@@ -1,0 +1,477 @@
+#!/bin/bash
+#
+# tests/e2e/e2e.sh - end-to-end test of a pagec TUN server with real clients.
+#
+# Usage: e2e.sh PAGEC_TUN_BINARY SITE_DIR
+#
+# Creates a network namespace of its own, runs PAGEC_TUN_BINARY (a
+# pagec-tun built from SITE_DIR) on a TUN device inside it and talks to it
+# with the kernel's TCP/IP stack through curl and ping:
+#
+#   - every regular file of SITE_DIR (dotfiles skipped) is fetched and must
+#     come back with status 200, the same bytes and the right Content-Type;
+#     "/" must be index.html;
+#   - a missing path gets 404 (and the body of SITE_DIR/404.html if any);
+#   - ping gets replies, also with a 1000-byte payload;
+#   - a TCP port other than 80 is refused at once (RST, not a timeout);
+#   - one page fetch costs exactly 3 packets from the server (SYN-ACK,
+#     page with FIN, ACK of the client's FIN);
+#   - the server exits with status 0 on SIGTERM.
+#
+# All traffic stays inside the namespace: 192.0.2.1 is the kernel side of
+# the TUN device (the client), 192.0.2.2 the pagec server. Nothing is added
+# to the caller's network namespace.
+#
+# Prints one line per check and at the end "N passed, M failed". Exit
+# status: 0 all checks passed, 1 a check failed, 2 usage error, 77 a
+# prerequisite is missing (root, /dev/net/tun, network namespaces, curl,
+# ping): ctest reports the test as skipped (SKIP_RETURN_CODE 77).
+#
+# Environment:
+#   E2E_KEEP=1        keep the work directory (server log, bodies) and
+#                     print its path
+#   E2E_OUT_RE=REGEX  grep -E pattern of a -v log line for a packet the
+#                     server sent (default "^out ")
+
+set -u
+
+PROG=${0##*/}
+CLIENT_ADDR=192.0.2.1
+SERVER_ADDR=192.0.2.2
+CURL_MAX_TIME=5        # seconds for one HTTP fetch
+MAX_FILES=5000         # bound on the number of site files fetched
+REFUSED_MAX_MS=1500    # a refused connection must fail faster than this
+
+usage() {
+    echo "usage: $PROG PAGEC_TUN_BINARY SITE_DIR" >&2
+    exit 2
+}
+
+skip() {
+    echo "SKIP: $*"
+    exit 77
+}
+
+[ $# -eq 2 ] || usage
+BIN=$1
+SITE=$2
+if [ ! -f "$BIN" ] || [ ! -x "$BIN" ]; then
+    echo "$PROG: $BIN: not an executable file" >&2
+    exit 2
+fi
+if [ ! -d "$SITE" ]; then
+    echo "$PROG: $SITE: not a directory" >&2
+    exit 2
+fi
+BIN=$(cd "$(dirname -- "$BIN")" && pwd)/$(basename -- "$BIN")
+SITE=$(cd "$SITE" && pwd)
+
+# --- prerequisites ---------------------------------------------------------
+
+[ "$(id -u)" -eq 0 ] || skip "needs root"
+[ -c /dev/net/tun ] || skip "no /dev/net/tun"
+command -v ip >/dev/null 2>&1 || skip "needs ip (iproute2)"
+command -v curl >/dev/null 2>&1 || skip "needs curl"
+command -v ping >/dev/null 2>&1 || skip "needs ping (iputils-ping)"
+command -v cmp >/dev/null 2>&1 || skip "needs cmp (diffutils)"
+
+# --- set-up and clean-up ---------------------------------------------------
+
+NS=pagec-e2e-$$
+TUN=pe2e$$
+NS_CREATED=0
+SERVER_PID=
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/pagec-e2e.XXXXXX") || exit 1
+LOG=$WORK/pagec-tun.log
+PASSED=0
+FAILED=0
+
+# stop_server SIGNAL: send SIGNAL to the server, wait for it at most 3 s
+# (then SIGKILL), and set SERVER_RC to its exit status.
+SERVER_RC=
+stop_server() {
+    local i
+    SERVER_RC=
+    [ -n "$SERVER_PID" ] || return 0
+    kill -s "$1" "$SERVER_PID" 2>/dev/null
+    for ((i = 0; i < 30; i++)); do
+        kill -0 "$SERVER_PID" 2>/dev/null || break
+        sleep 0.1
+    done
+    if kill -0 "$SERVER_PID" 2>/dev/null; then
+        echo "$PROG: pagec-tun (pid $SERVER_PID) ignored SIG$1, killing it"
+        kill -s KILL "$SERVER_PID" 2>/dev/null
+    fi
+    wait "$SERVER_PID" 2>/dev/null
+    SERVER_RC=$?
+    SERVER_PID=
+}
+
+# shellcheck disable=SC2317 # called through the EXIT trap
+cleanup() {
+    local pid
+    trap - EXIT INT TERM
+    stop_server TERM
+    if [ "$NS_CREATED" -eq 1 ]; then
+        # Whatever still runs inside our namespace was started by us.
+        for pid in $(ip netns pids "$NS" 2>/dev/null); do
+            kill -s KILL "$pid" 2>/dev/null
+        done
+        ip netns del "$NS" 2>/dev/null
+    fi
+    if [ "${E2E_KEEP:-0}" = 1 ]; then
+        echo "$PROG: work directory kept: $WORK"
+    else
+        rm -rf -- "$WORK"
+    fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+nsexec() {
+    ip netns exec "$NS" "$@"
+}
+
+pass() {
+    PASSED=$((PASSED + 1))
+    echo "ok   - $*"
+}
+
+fail() {
+    FAILED=$((FAILED + 1))
+    echo "FAIL - $*"
+}
+
+# evidence TEXT...: indented details under a failed check.
+evidence() {
+    sed 's/^/       | /'
+}
+
+finish() {
+    if [ "$FAILED" -gt 0 ] && [ -s "$LOG" ]; then
+        echo "last lines of the pagec-tun -v log ($LOG):"
+        tail -n 60 "$LOG" | evidence
+    fi
+    echo "$PASSED passed, $FAILED failed"
+    [ "$FAILED" -eq 0 ]
+    exit
+}
+
+if ! ip netns add "$NS" 2>"$WORK/netns.err"; then
+    skip "cannot create network namespace: $(head -n 1 "$WORK/netns.err")"
+fi
+NS_CREATED=1
+
+# No IPv6 in the namespace: the kernel would send router and multicast
+# listener solicitations on the TUN device, which would blur the packet
+# counts below. /proc/sys/net is per namespace.
+# shellcheck disable=SC2016 # $f is expanded by the inner shell
+nsexec sh -c 'for f in /proc/sys/net/ipv6/conf/default/disable_ipv6 \
+    /proc/sys/net/ipv6/conf/all/disable_ipv6; do
+    [ -w "$f" ] && echo 1 >"$f"; done; exit 0'
+
+# Line-buffer the -v log so lines and our markers stay in order.
+launcher=()
+if command -v stdbuf >/dev/null 2>&1; then
+    launcher=(stdbuf -oL -eL)
+fi
+: >"$LOG"
+# Not through nsexec: a function would run in a subshell and $! would not
+# be the server's PID (ip netns exec execs the command, so it is).
+ip netns exec "$NS" "${launcher[@]}" "$BIN" --dev "$TUN" -v >>"$LOG" 2>&1 &
+SERVER_PID=$!
+
+up=0
+for ((i = 0; i < 50; i++)); do
+    if nsexec ip link show dev "$TUN" >/dev/null 2>&1; then
+        up=1
+        break
+    fi
+    kill -0 "$SERVER_PID" 2>/dev/null || break
+    sleep 0.1
+done
+if [ "$up" -ne 1 ]; then
+    if kill -0 "$SERVER_PID" 2>/dev/null; then
+        fail "pagec-tun started: no device $TUN after 5 s"
+    else
+        wait "$SERVER_PID"
+        fail "pagec-tun started: it exited with status $? before creating $TUN"
+        SERVER_PID=
+    fi
+    finish
+fi
+if ! { nsexec ip addr add "$CLIENT_ADDR" peer "$SERVER_ADDR" dev "$TUN" &&
+       nsexec ip link set "$TUN" up &&
+       nsexec ip link set lo up; } 2>"$WORK/ip.err"; then
+    fail "configure $TUN: $(cat "$WORK/ip.err")"
+    finish
+fi
+pass "pagec-tun runs on $TUN in namespace $NS"
+
+# --- helpers ---------------------------------------------------------------
+
+# mime_for PATH: the Content-Type pagec uses for PATH, empty if unknown.
+mime_for() {
+    local name=${1##*/} ext
+    case $name in
+        *.*) ext=${name##*.} ;;
+        *) return 0 ;;
+    esac
+    case ${ext,,} in
+        html | htm | shtml) echo text/html ;;
+        css) echo text/css ;;
+        gif) echo image/gif ;;
+        png) echo image/png ;;
+        js) echo text/javascript ;;
+        txt) echo text/plain ;;
+        jpg) echo image/jpeg ;;
+        svg) echo image/svg+xml ;;
+        ico) echo image/x-icon ;;
+        json) echo application/json ;;
+    esac
+}
+
+# urlencode PATH: PATH with every byte outside [A-Za-z0-9._~/-] as %XX.
+urlencode() {
+    local LC_ALL=C s=$1 out="" c i
+    for ((i = 0; i < ${#s}; i++)); do
+        c=${s:i:1}
+        case $c in
+            [A-Za-z0-9._~/-]) out+=$c ;;
+            *) printf -v c '%%%02X' "'$c"; out+=$c ;;
+        esac
+    done
+    printf '%s' "$out"
+}
+
+# fetch URLPATH BODYFILE: GET http://SERVER_ADDR URLPATH from inside the
+# namespace. Sets CURL_RC, CODE (HTTP status) and CTYPE (Content-Type).
+fetch() {
+    local out
+    CURL_RC=0
+    out=$(nsexec curl -sS --compressed --connect-timeout 3 \
+        --max-time "$CURL_MAX_TIME" -o "$2" -D "$WORK/headers" \
+        -w '%{http_code} %{content_type}' \
+        "http://$SERVER_ADDR$1" 2>"$WORK/curl.err") || CURL_RC=$?
+    CODE=${out%% *}
+    CTYPE=${out#* }
+}
+
+# curl_evidence URLPATH: a verbose fetch, for the record of a failure.
+curl_evidence() {
+    nsexec curl -sS -v --max-time "$CURL_MAX_TIME" -o /dev/null \
+        "http://$SERVER_ADDR$1" 2>&1 | head -n 40 | evidence
+}
+
+# base_type CONTENT-TYPE: the media type without parameters, lower case.
+base_type() {
+    local t=${1%%;*}
+    t=${t//[[:space:]]/}
+    printf '%s' "${t,,}"
+}
+
+# check_page URLPATH FILE: URLPATH must give status 200, the bytes of FILE
+# and the Content-Type for FILE's extension.
+check_page() {
+    local url=$1 file=$2 want got why=""
+    fetch "$url" "$WORK/body"
+    if [ "$CURL_RC" -ne 0 ]; then
+        why="curl exit $CURL_RC: $(head -n 1 "$WORK/curl.err")"
+    else
+        [ "$CODE" = 200 ] || why+=" status $CODE (want 200);"
+        if ! cmp -s "$WORK/body" "$file"; then
+            why+=" body differs from ${file#"$SITE"/}"
+            why+=" ($(wc -c <"$WORK/body") bytes, want $(wc -c <"$file"));"
+        fi
+        want=$(mime_for "$file")
+        got=$(base_type "$CTYPE")
+        if [ -n "$want" ]; then
+            [ "$got" = "$want" ] ||
+                why+=" Content-Type '$CTYPE' (want $want);"
+        elif [ -z "$got" ]; then
+            why+=" no Content-Type;"
+        fi
+    fi
+    if [ -z "$why" ]; then
+        pass "GET $url: 200, $CTYPE, $(wc -c <"$file") bytes identical"
+    else
+        fail "GET $url:$why"
+        curl_evidence "$url"
+    fi
+}
+
+# --- pages -----------------------------------------------------------------
+
+nfiles=0
+while IFS= read -r -d '' file && [ "$nfiles" -lt "$MAX_FILES" ]; do
+    nfiles=$((nfiles + 1))
+    rel=${file#"$SITE"/}
+    check_page "/$(urlencode "$rel")" "$file"
+done < <(find "$SITE" -mindepth 1 -name '.*' -prune -o -type f -print0 |
+    LC_ALL=C sort -z)
+[ "$nfiles" -gt 0 ] || fail "site $SITE has no files to fetch"
+
+if [ -f "$SITE/index.html" ]; then
+    check_page / "$SITE/index.html"
+fi
+
+# --- 404 -------------------------------------------------------------------
+
+missing=/e2e-no-such-page-$$
+fetch "$missing" "$WORK/body"
+why=""
+if [ "$CURL_RC" -ne 0 ]; then
+    why="curl exit $CURL_RC: $(head -n 1 "$WORK/curl.err")"
+else
+    [ "$CODE" = 404 ] || why+=" status $CODE (want 404);"
+    if [ -f "$SITE/404.html" ]; then
+        cmp -s "$WORK/body" "$SITE/404.html" ||
+            why+=" body is not 404.html;"
+        want=text/html
+    else
+        want=text/plain
+    fi
+    [ "$(base_type "$CTYPE")" = "$want" ] ||
+        why+=" Content-Type '$CTYPE' (want $want);"
+fi
+if [ -z "$why" ]; then
+    pass "GET $missing: 404, $CTYPE"
+else
+    fail "GET $missing:$why"
+    curl_evidence "$missing"
+fi
+
+# --- ping ------------------------------------------------------------------
+
+# check_ping DESCRIPTION COUNT PING-ARGS...: all COUNT echo requests must
+# be answered, with intact data (ping reports "wrong data" otherwise).
+check_ping() {
+    local what=$1 count=$2 out rc received
+    shift 2
+    out=$(nsexec timeout 20 ping -n -c "$count" -W 2 "$@" "$SERVER_ADDR" 2>&1)
+    rc=$?
+    received=$(printf '%s\n' "$out" | sed -n 's/.* \([0-9][0-9]*\) received.*/\1/p')
+    if [ "$rc" -eq 0 ] && [ "${received:-0}" -eq "$count" ] &&
+        ! printf '%s\n' "$out" | grep -Eq 'wrong data|DUP!|corrupted'; then
+        pass "$what: $received/$count replies"
+    else
+        fail "$what: ping exit $rc, ${received:-0}/$count replies"
+        printf '%s\n' "$out" | head -n 30 | evidence
+    fi
+}
+
+check_ping "ping" 3
+check_ping "ping -s 1000" 1 -s 1000
+
+# --- closed port -----------------------------------------------------------
+
+t0=$(date +%s%N)
+nsexec curl -sS --connect-timeout 5 --max-time 5 -o /dev/null \
+    "http://$SERVER_ADDR:81/" 2>"$WORK/curl.err"
+rc=$?
+t1=$(date +%s%N)
+ms=$(((t1 - t0) / 1000000))
+if [ "$rc" -eq 7 ] && [ "$ms" -le "$REFUSED_MAX_MS" ]; then
+    pass "port 81 refused in $ms ms"
+else
+    fail "port 81: curl exit $rc after $ms ms (want 7, connection refused, in at most $REFUSED_MAX_MS ms)"
+    evidence <"$WORK/curl.err"
+fi
+
+# --- packets of one fetch --------------------------------------------------
+
+# Which page to fetch for the packet count: index.html if any, else the
+# first file.
+count_url=
+if [ -f "$SITE/index.html" ]; then
+    count_url=/index.html
+else
+    first=$(find "$SITE" -mindepth 1 -name '.*' -prune -o -type f -print |
+        LC_ALL=C sort | head -n 1)
+    [ -n "$first" ] && count_url=/$(urlencode "${first#"$SITE"/}")
+fi
+
+# tun_counter NAME: a statistics counter of the TUN device. The kernel
+# receives (rx) what the server writes and transmits (tx) what it reads.
+tun_counter() {
+    nsexec cat "/sys/class/net/$TUN/statistics/$1" 2>/dev/null || echo 0
+}
+
+########################################################################
+# ADAPT HERE: the format of the pagec-tun -v log.
+#
+# Assumed: one line per packet, and a line for a packet the server sent
+# starts with "out " (received ones with "in "). E2E_OUT_RE overrides the
+# pattern. log_mark writes a marker line into the log (both the server and
+# we append to it with O_APPEND, and the server's stdout is line-buffered
+# through stdbuf); log_count_out counts the server's packets logged after
+# the last marker of that name.
+########################################################################
+OUT_RE=${E2E_OUT_RE:-'^out '}
+
+log_mark() {
+    echo "# e2e-mark $1" >>"$LOG"
+}
+
+log_count_out() {
+    awk -v mark="# e2e-mark $1" -v re="$OUT_RE" '
+        $0 == mark { n = 0; seen = 1; next }
+        seen && $0 ~ re { n++ }
+        END { print n + 0 }' "$LOG"
+}
+
+log_lines_after() {
+    awk -v mark="# e2e-mark $1" '
+        $0 == mark { delete l; n = 0; seen = 1; next }
+        seen { l[n++] = $0 }
+        END { for (i = 0; i < n; i++) print l[i] }' "$LOG"
+}
+########################################################################
+
+if [ -n "$count_url" ]; then
+    sleep 0.5 # let earlier exchanges end
+    rx0=$(tun_counter rx_packets)
+    tx0=$(tun_counter tx_packets)
+    log_mark count
+    fetch "$count_url" "$WORK/body"
+    # The client's FIN and the server's ACK of it follow the fetch; wait
+    # for them (at most 2 s), then a little longer to see any extra.
+    for ((i = 0; i < 20; i++)); do
+        [ $(($(tun_counter rx_packets) - rx0)) -ge 3 ] && break
+        sleep 0.1
+    done
+    sleep 0.5
+    rx=$(($(tun_counter rx_packets) - rx0))
+    tx=$(($(tun_counter tx_packets) - tx0))
+    if [ "$CURL_RC" -eq 0 ] && [ "$rx" -eq 3 ]; then
+        pass "GET $count_url: 3 packets from the server, $tx from the client (device counters)"
+    else
+        fail "GET $count_url: $rx packets from the server (want 3), $tx from the client, curl exit $CURL_RC (device counters)"
+        log_lines_after count | head -n 40 | evidence
+    fi
+    nlog=$(log_count_out count)
+    if [ "$nlog" -eq 3 ]; then
+        pass "GET $count_url: 3 packets sent in the -v log"
+    else
+        fail "GET $count_url: $nlog lines matching /$OUT_RE/ in the -v log (want 3)"
+        log_lines_after count | head -n 40 | evidence
+    fi
+fi
+
+# --- shutdown --------------------------------------------------------------
+
+if kill -0 "$SERVER_PID" 2>/dev/null; then
+    stop_server TERM
+    if [ "$SERVER_RC" -eq 0 ]; then
+        pass "pagec-tun exits with status 0 on SIGTERM"
+    else
+        fail "pagec-tun exit status $SERVER_RC on SIGTERM (want 0)"
+    fi
+else
+    wait "$SERVER_PID"
+    fail "pagec-tun died during the test, exit status $?"
+    SERVER_PID=
+fi
+
+finish
