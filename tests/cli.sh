@@ -1,0 +1,109 @@
+#!/bin/sh
+# pagec on the command line: exit codes, messages, output files,
+# determinism, and the real sites of lwIP and uIP.
+# usage: cli.sh PAGEC TEST_SITE SHARED_SITES
+set -u
+pagec=$1
+site=$2
+shared=$3
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+pass=0
+fail=0
+
+ok() { pass=$((pass + 1)); echo "ok: $1"; }
+bad() { fail=$((fail + 1)); echo "FAIL: $1"; }
+check() { # check DESCRIPTION COMMAND...
+    d=$1
+    shift
+    if "$@"; then ok "$d"; else bad "$d"; fi
+}
+
+# Runs pagec; $rc, $work/err hold the result.
+run() {
+    "$pagec" "$@" >"$work/out" 2>"$work/err"
+    rc=$?
+}
+
+# Bytes of the HTTP header pagec puts before a body, computed here.
+header_len() { # STATUS TYPE BODY_LEN
+    printf 'HTTP/1.0 %s\r\nContent-Type: %s\r\nContent-Length: %s\r\nConnection: close\r\n\r\n' \
+        "$1" "$2" "$3" | wc -c
+}
+
+# usage errors: exit 2, a message on stderr, nothing written
+run; check "no arguments: exit 2" [ "$rc" = 2 ]
+run "$site"; check "no -o: exit 2" [ "$rc" = 2 ]
+run -o "$work/x.c"; check "no SITE_DIR: exit 2" [ "$rc" = 2 ]
+run --bogus "$site" -o "$work/x.c"; check "unknown option: exit 2" [ "$rc" = 2 ]
+check "unknown option named" grep -q "unknown option '--bogus'" "$work/err"
+for m in abc 12x -5 63 65496 ""; do
+    run --mss "$m" "$site" -o "$work/x.c"
+    check "--mss '$m': exit 2" [ "$rc" = 2 ]
+done
+run --name 9lives "$site" -o "$work/x.c"; check "--name 9lives: exit 2" [ "$rc" = 2 ]
+run "$site" "$site" -o "$work/x.c"; check "two sites: exit 2" [ "$rc" = 2 ]
+check "usage errors write nothing" [ ! -e "$work/x.c" ] && [ ! -e "$work/x.h" ]
+run --help; check "--help: exit 0" [ "$rc" = 0 ]
+check "--help on stdout" grep -q "usage: pagec" "$work/out"
+
+# input errors: exit 1
+run "$work/nonexistent" -o "$work/x.c"; check "missing site: exit 1" [ "$rc" = 1 ]
+check "missing site: message" grep -q "^pagec: $work/nonexistent: No such file or directory" "$work/err"
+run "$site" -o "$work/no/such/dir/x.c"; check "unwritable output: exit 1" [ "$rc" = 1 ]
+
+# a good site: both files, deterministic, no temporary files left
+run "$site" -o "$work/a.c"; check "test site: exit 0" [ "$rc" = 0 ]
+check "writes OUT.c and OUT.h" [ -s "$work/a.c" ] && [ -s "$work/a.h" ]
+check "includes its header" grep -q '#include "a.h"' "$work/a.c"
+mkdir "$work/b"
+run "$site" -o "$work/b/a.c"
+check "deterministic .c" cmp -s "$work/a.c" "$work/b/a.c"
+check "deterministic .h" cmp -s "$work/a.h" "$work/b/a.h"
+check "no absolute paths in the output" sh -c "! grep -q '$site' '$work/a.c' '$work/a.h'"
+check "no temporary files" [ "$(ls "$work" | wc -l)" = 5 ]  # a.c a.h b err out
+run --name other_site "$site" -o "$work/b/o.c"
+check "--name sets the identifier" grep -q '^extern const struct pagec_site other_site;' "$work/b/o.h"
+
+# a page over the limit: exit 1, the exact message, no output at all
+big="$work/big"
+mkdir "$big"
+head -c 1400 /dev/zero | tr '\0' 'x' >"$big/page.txt"
+cp "$site/index.html" "$big/"
+want=$(($(header_len "200 OK" text/plain 1400) + 1400))
+run --mss 1000 "$big" -o "$work/big.c"
+check "oversized page: exit 1" [ "$rc" = 1 ]
+check "oversized page: message" grep -qx "pagec: $big/page.txt: page is $want bytes, limit is 1000 ($((want - 1000)) over)" "$work/err"
+check "oversized page: no output" [ ! -e "$work/big.c" ] && [ ! -e "$work/big.h" ]
+echo "keep" >"$work/keep.c"
+run --mss 1000 "$big" -o "$work/keep.c"
+check "failed run leaves an old output untouched" grep -qx keep "$work/keep.c"
+run --mss $want "$big" -o "$work/big.c"; check "fits at exactly --mss $want" [ "$rc" = 0 ]
+run --mss $((want - 1)) "$big" -o "$work/big.c"
+check "one byte over at --mss $((want - 1))" grep -q "(1 over)" "$work/err"
+
+# the real sites
+if [ -d "$shared/lwip-httpd" ]; then
+    n=$(wc -c <"$shared/lwip-httpd/index.html")
+    want=$(($(header_len "200 OK" text/html "$n") + n))
+    run "$shared/lwip-httpd" -o "$work/lwip.c"
+    check "lwIP site at 1460: exit 1" [ "$rc" = 1 ]
+    check "lwIP index.html: message" grep -qx "pagec: $shared/lwip-httpd/index.html: page is $want bytes, limit is 1460 ($((want - 1460)) over)" "$work/err"
+    check "lwIP: only index.html reported" [ "$(wc -l <"$work/err")" = 1 ]
+    run --mss 1800 "$shared/lwip-httpd" -o "$work/lwip.c"
+    check "lwIP site at --mss 1800: exit 0" [ "$rc" = 0 ]
+    check "lwIP: custom 404 from 404.html" grep -q "404 Not Found: 404.html" "$work/lwip.c"
+fi
+if [ -d "$shared/uip-httpd" ]; then
+    run "$shared/uip-httpd" -o "$work/uip.c"
+    check "uIP site at 1460: exit 0" [ "$rc" = 0 ]
+    check "uIP .shtml served as text/html" grep -q "/files.shtml: text/html" "$work/uip.c"
+    run --mss 966 "$shared/uip-httpd" -o "$work/uip966.c"
+    check "uIP site at 966 (SLIP): exit 1" [ "$rc" = 1 ]
+    check "uIP at 966: every page over the limit listed" [ "$(grep -c 'over)$' "$work/err")" = 2 ]
+    check "uIP at 966: files.shtml listed" grep -q "files.shtml: page is" "$work/err"
+    check "uIP at 966: style.css listed" grep -q "style.css: page is" "$work/err"
+fi
+
+echo "$pass passed, $fail failed"
+[ "$fail" = 0 ]

@@ -1,0 +1,19 @@
+#!/bin/sh
+# The runtime library must call nothing it does not define itself: no libc,
+# no heap. Lists any undefined symbol and fails on it.
+set -eu
+lib=$1
+undefined=$(nm -u "$lib" | awk 'NF == 2 {print $2}' | sort -u)
+defined=$(nm --defined-only "$lib" | awk 'NF == 3 && $2 ~ /[TDBR]/ {print $3}' | sort -u)
+missing=$(printf '%s\n' "$undefined" | while read -r s; do
+    [ -z "$s" ] && continue
+    printf '%s\n' "$defined" | grep -qxF "$s" || printf '%s\n' "$s"
+done)
+if [ -n "$missing" ]; then
+    echo "runtime calls symbols outside itself:"
+    printf '  %s\n' $missing
+    echo "0 passed, 1 failed"
+    exit 1
+fi
+echo "runtime defines:" $defined
+echo "1 passed, 0 failed"

@@ -1,0 +1,54 @@
+/*
+ * helper.h - what the unit suites share: a second, independent Internet
+ * checksum, and builders for the datagrams the tests send.
+ */
+#ifndef PAGEC_TEST_HELPER_H
+#define PAGEC_TEST_HELPER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <check.h>
+
+Suite *chksum_suite(void);
+Suite *isn_suite(void);
+Suite *packet_suite(void);
+Suite *runtime_suite(void);
+
+/* Folded one's-complement sum of n bytes plus extra, computed without the
+ * code under test (64-bit accumulator, modulo-65535 folding). */
+uint16_t ref_fold(const uint8_t *p, size_t n, uint64_t extra);
+/* 1 when the IPv4 header checksum of pkt is correct. */
+int ref_ip_ok(const uint8_t *pkt);
+/* 1 when the TCP (proto 6) or ICMP (proto 1) checksum of the datagram
+ * pkt is correct. */
+int ref_l4_ok(const uint8_t *pkt);
+
+uint16_t rd16(const uint8_t *p);
+uint32_t rd32(const uint8_t *p);
+void wr16(uint8_t *p, uint16_t v);
+void wr32(uint8_t *p, uint32_t v);
+
+/* Fills in the IPv4 header checksum and the TCP or ICMP checksum. */
+void seal(uint8_t *pkt);
+
+struct seg {
+    uint8_t src[4], dst[4];
+    uint16_t sport, dport;
+    uint32_t seq, ack;
+    uint8_t flags;
+    const void *data;
+    size_t dlen;
+};
+
+/* Builds an IPv4/TCP datagram into buf, checksums correct; returns its
+ * length. */
+size_t build_tcp(uint8_t *buf, const struct seg *s);
+/* Builds an ICMP echo request with n bytes of data; returns its length. */
+size_t build_echo(uint8_t *buf, const uint8_t src[4], const uint8_t dst[4],
+                  uint16_t id, uint16_t seq, const uint8_t *data, size_t n);
+
+/* Reads a whole file; aborts the test on failure. *n gets its length. */
+uint8_t *slurp(const char *path, size_t *n);
+
+#endif

@@ -1,0 +1,502 @@
+/*
+ * test_runtime.c - the stateless server, fed crafted datagrams. Every
+ * reply is checked field by field, with checksums verified by the test's
+ * own implementation.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "basic_site.h"
+#include "helper.h"
+#include "pagec/pagec.h"
+
+static const uint8_t client[4] = {192, 0, 2, 1};
+static const uint8_t server[4] = {192, 0, 2, 2};
+static struct pagec_server srv;
+static uint8_t in[2048];
+static uint8_t out[2048];
+static struct pagec_reply reply;
+
+static void setup(void)
+{
+    static const uint8_t key[8] = {0x5e, 0xc2, 0xe7, 0x00,
+                                   0x11, 0x22, 0x33, 0x44};
+
+    memset(&srv, 0, sizeof srv);
+    srv.site = &basic_site;
+    memcpy(srv.secret, key, sizeof key);
+    memset(&reply, 0xa5, sizeof reply);
+}
+
+/* Runs the server on n bytes of in; returns the reply length, and the
+ * flattened reply in out (assembled here, not by the code under test). */
+static size_t serve(size_t n)
+{
+    uint16_t len = pagec_server_input(&srv, in, (uint16_t)n, &reply);
+
+    if (len) {
+        ck_assert_uint_eq(len, reply.hdr_len + reply.body_len);
+        memcpy(out, reply.hdr, reply.hdr_len);
+        memcpy(out + reply.hdr_len, reply.body, reply.body_len);
+        ck_assert_uint_eq(rd16(out + 2), len);
+        ck_assert_msg(ref_ip_ok(out), "bad IP checksum in the reply");
+        ck_assert_msg(ref_l4_ok(out), "bad TCP/ICMP checksum in the reply");
+        ck_assert_mem_eq(out + 12, server, 4);
+        ck_assert_mem_eq(out + 16, client, 4);
+        ck_assert_uint_eq(out[0], 0x45);
+        ck_assert_uint_eq(out[8], 64);
+    }
+    return len;
+}
+
+static struct seg seg_to(uint16_t dport, uint8_t flags, uint32_t seq,
+                         uint32_t ack, const char *data)
+{
+    struct seg s;
+
+    memcpy(s.src, client, 4);
+    memcpy(s.dst, server, 4);
+    s.sport = 40000;
+    s.dport = dport;
+    s.seq = seq;
+    s.ack = ack;
+    s.flags = flags;
+    s.data = data;
+    s.dlen = data ? strlen(data) : 0;
+    return s;
+}
+
+static size_t tcp(uint16_t dport, uint8_t flags, uint32_t seq, uint32_t ack,
+                  const char *data)
+{
+    struct seg s = seg_to(dport, flags, seq, ack, data);
+
+    return build_tcp(in, &s);
+}
+
+/* Checks the TCP header of the reply in out. */
+static void check_tcp(uint16_t sport, uint16_t dport, uint8_t flags,
+                      uint32_t seq, uint32_t ack)
+{
+    ck_assert_uint_eq(out[9], 6);
+    ck_assert_uint_eq(rd16(out + 20), sport);
+    ck_assert_uint_eq(rd16(out + 22), dport);
+    ck_assert_uint_eq(out[33], flags);
+    ck_assert_uint_eq(rd32(out + 24), seq);
+    ck_assert_uint_eq(rd32(out + 28), ack);
+}
+
+/* Opens a connection: SYN, and returns our ISN from the SYN-ACK. */
+static uint32_t handshake(uint32_t cseq)
+{
+    ck_assert_uint_eq(serve(tcp(80, 0x02, cseq, 0, NULL)), 44);
+    return rd32(out + 24);
+}
+
+/* The body of the reply in out, after the HTTP header. */
+static const uint8_t *http_body(size_t len, size_t *n)
+{
+    const char *h = (const char *)out + 40;
+    const char *end = strstr(h, "\r\n\r\n");
+
+    ck_assert_ptr_nonnull(end);
+    *n = len - (size_t)((const uint8_t *)end + 4 - out);
+    return (const uint8_t *)end + 4;
+}
+
+START_TEST(test_runtime_syn)
+{
+    uint32_t isn;
+
+    isn = handshake(1000);
+    check_tcp(80, 40000, 0x12, isn, 1001);
+    ck_assert_uint_eq(out[32], 0x60);        /* 24-byte header */
+    ck_assert_uint_eq(out[40], 2);           /* MSS option */
+    ck_assert_uint_eq(out[41], 4);
+    ck_assert_uint_eq(rd16(out + 42), 1460);
+    ck_assert_uint_eq(isn, pagec_isn(srv.secret, client, server, 40000, 80));
+    /* a retransmitted SYN gets the same SYN-ACK */
+    ck_assert_uint_eq(handshake(1000), isn);
+    /* a SYN carrying data: only the SYN is acknowledged */
+    ck_assert_uint_eq(serve(tcp(80, 0x02, 1000, 0, "GET / HTTP/1.0\r\n")),
+                      44);
+    check_tcp(80, 40000, 0x12, isn, 1001);
+}
+END_TEST
+
+START_TEST(test_runtime_get_page)
+{
+    char path[512];
+    uint32_t isn = handshake(5000);
+    const char *req = "GET /index.html HTTP/1.1\r\nHost: x\r\n\r\n";
+    size_t n;
+    size_t blen;
+    size_t flen;
+    uint8_t first[2048];
+    uint8_t *file;
+    const uint8_t *body;
+
+    ck_assert_uint_eq(serve(tcp(80, 0x10, 5001, isn + 1, NULL)), 0);
+    n = serve(tcp(80, 0x18, 5001, isn + 1, req));
+    ck_assert_uint_gt(n, 40);
+    check_tcp(80, 40000, 0x19, isn + 1, (uint32_t)(5001 + strlen(req)));
+    ck_assert(memcmp(out + 40, "HTTP/1.0 200 OK\r\n", 17) == 0);
+    snprintf(path, sizeof path, "%s/index.html", TEST_SITE_BASIC);
+    file = slurp(path, &flen);
+    body = http_body(n, &blen);
+    ck_assert_uint_eq(blen, flen);
+    ck_assert_mem_eq(body, file, flen);
+    free(file);
+
+    /* a retransmitted request gets a byte-identical page */
+    memcpy(first, out, n);
+    ck_assert_uint_eq(serve(tcp(80, 0x18, 5001, isn + 1, req)), n);
+    ck_assert_mem_eq(out, first, n);
+
+    /* the client acknowledges our FIN, then closes: we ACK its FIN */
+    ck_assert_uint_eq(serve(tcp(80, 0x10, (uint32_t)(5001 + strlen(req)),
+                                (uint32_t)(isn + 1 + n - 40 + 1), NULL)),
+                      0);
+    ck_assert_uint_eq(serve(tcp(80, 0x11, (uint32_t)(5001 + strlen(req)),
+                                (uint32_t)(isn + 1 + n - 40 + 1), NULL)),
+                      40);
+    check_tcp(80, 40000, 0x10, (uint32_t)(isn + 1 + n - 40 + 1),
+              (uint32_t)(5001 + strlen(req) + 1));
+}
+END_TEST
+
+/* Which template each request line selects. */
+static const struct pagec_tmpl *answer(const char *req)
+{
+    uint32_t isn = handshake(77);
+    size_t n = serve(tcp(80, 0x18, 78, isn + 1, req));
+    uint16_t i;
+
+    if (!n) {
+        return NULL;
+    }
+    if (n == basic_site.not_found.len &&
+        memcmp(out + 40, basic_site.not_found.pkt + 40, n - 40) == 0) {
+        return &basic_site.not_found;
+    }
+    if (n == basic_site.not_impl.len &&
+        memcmp(out + 40, basic_site.not_impl.pkt + 40, n - 40) == 0) {
+        return &basic_site.not_impl;
+    }
+    for (i = 0; i < basic_site.npages; i++) {
+        const struct pagec_tmpl *t = &basic_site.pages[i];
+
+        if (n == t->len && memcmp(out + 40, t->pkt + 40, n - 40) == 0) {
+            return t;
+        }
+    }
+    ck_abort_msg("reply to '%s' matches no template", req);
+    return NULL;
+}
+
+static const struct pagec_tmpl *page(const char *path)
+{
+    uint16_t i;
+
+    for (i = 0; i < basic_site.npaths; i++) {
+        if (strcmp(basic_site.paths[i].path, path) == 0) {
+            return &basic_site.pages[basic_site.paths[i].page];
+        }
+    }
+    ck_abort_msg("no page %s", path);
+    return NULL;
+}
+
+START_TEST(test_runtime_request_lines)
+{
+    const struct pagec_tmpl *index = page("/index.html");
+
+    ck_assert_ptr_eq(answer("GET / HTTP/1.0\r\n\r\n"), index);
+    ck_assert_ptr_eq(answer("GET /index.html?x=1 HTTP/1.0\r\n"), index);
+    ck_assert_ptr_eq(answer("GET /index.html\r\n"), index); /* HTTP/0.9 */
+    ck_assert_ptr_eq(answer("GET /index.html HTTP/1.0\n"), index);
+    ck_assert_ptr_eq(answer("GET /sub/ HTTP/1.0\r\n"),
+                     page("/sub/index.html"));
+    ck_assert_ptr_eq(answer("GET /notes.txt HTTP/1.0\r\n"),
+                     page("/notes.txt"));
+    ck_assert_ptr_eq(answer("GET /README HTTP/1.0\r\n"), page("/README"));
+    ck_assert_ptr_eq(answer("GET /missing HTTP/1.0\r\n"),
+                     &basic_site.not_found);
+    ck_assert_ptr_eq(answer("GET /sub HTTP/1.0\r\n"), &basic_site.not_found);
+    ck_assert_ptr_eq(answer("GET /index.htm HTTP/1.0\r\n"),
+                     &basic_site.not_found);
+    ck_assert_ptr_eq(answer("GET /index.html5 HTTP/1.0\r\n"),
+                     &basic_site.not_found);
+    ck_assert_ptr_eq(answer("GET  HTTP/1.0\r\n"), &basic_site.not_found);
+    ck_assert_ptr_eq(answer("POST / HTTP/1.0\r\n"), &basic_site.not_impl);
+    ck_assert_ptr_eq(answer("get / HTTP/1.0\r\n"), &basic_site.not_impl);
+    /* an incomplete request line is not answered */
+    ck_assert_ptr_null(answer("GET /index.html HTTP/1.0"));
+    ck_assert_ptr_null(answer("GET /ind"));
+    ck_assert_ptr_null(answer("G"));
+}
+END_TEST
+
+/* A request and a FIN in one segment: the FIN is acknowledged too. */
+START_TEST(test_runtime_request_with_fin)
+{
+    const char *req = "GET /data.json HTTP/1.0\r\n\r\n";
+    uint32_t isn = handshake(9);
+
+    ck_assert_uint_eq(serve(tcp(80, 0x19, 10, isn + 1, req)),
+                      page("/data.json")->len);
+    check_tcp(80, 40000, 0x19, isn + 1, (uint32_t)(10 + strlen(req) + 1));
+}
+END_TEST
+
+/* A request whose ACK is not ISN + 1 is not served. */
+START_TEST(test_runtime_wrong_ack)
+{
+    uint32_t isn = handshake(300);
+
+    /* far off: an RST as for an unacceptable ACK, seq = SEG.ACK */
+    ck_assert_uint_eq(serve(tcp(80, 0x18, 301, isn + 100000,
+                                "GET / HTTP/1.0\r\n")),
+                      40);
+    check_tcp(80, 40000, 0x04, isn + 100000, 0);
+    ck_assert_uint_eq(serve(tcp(80, 0x18, 301, isn, "GET / HTTP/1.0\r\n")),
+                      40);
+    check_tcp(80, 40000, 0x04, isn, 0);
+    /* within what we may have sent: a plain ACK, no page */
+    ck_assert_uint_eq(serve(tcp(80, 0x18, 301, isn + 2,
+                                "GET / HTTP/1.0\r\n")),
+                      40);
+    check_tcp(80, 40000, 0x10, isn + 2, 301 + 16);
+}
+END_TEST
+
+/* RFC 9293 3.10.7.1: a closed port answers with an RST. */
+START_TEST(test_runtime_closed_port)
+{
+    ck_assert_uint_eq(serve(tcp(81, 0x02, 1234, 0, NULL)), 40);
+    check_tcp(81, 40000, 0x14, 0, 1235); /* <SEQ=0><ACK=SEG.SEQ+SEG.LEN> */
+    ck_assert_uint_eq(rd16(out + 34), 0);
+    ck_assert_uint_eq(serve(tcp(81, 0x18, 1234, 99, "abc")), 40);
+    check_tcp(81, 40000, 0x04, 99, 0); /* <SEQ=SEG.ACK><CTL=RST> */
+    ck_assert_uint_eq(serve(tcp(81, 0x01, 1234, 0, "ab")), 40);
+    check_tcp(81, 40000, 0x14, 0, 1237); /* data and FIN count */
+}
+END_TEST
+
+START_TEST(test_runtime_never_answers_rst)
+{
+    ck_assert_uint_eq(serve(tcp(81, 0x04, 1, 0, NULL)), 0);
+    ck_assert_uint_eq(serve(tcp(81, 0x14, 1, 2, NULL)), 0);
+    ck_assert_uint_eq(serve(tcp(80, 0x04, 1, 0, NULL)), 0);
+    ck_assert_uint_eq(serve(tcp(80, 0x16, 1, 0, NULL)), 0);
+}
+END_TEST
+
+START_TEST(test_runtime_odd_flags)
+{
+    ck_assert_uint_eq(serve(tcp(80, 0x00, 1, 0, NULL)), 0);  /* none */
+    ck_assert_uint_eq(serve(tcp(80, 0x03, 1, 0, NULL)), 0);  /* SYN+FIN */
+    ck_assert_uint_eq(serve(tcp(80, 0x01, 1, 0, NULL)), 0);  /* FIN only */
+    ck_assert_uint_eq(serve(tcp(80, 0x08, 1, 0, "GET / HTTP/1.0\r\n")), 0);
+    ck_assert_uint_eq(serve(tcp(80, 0x12, 1, 55, NULL)), 40); /* SYN-ACK */
+    check_tcp(80, 40000, 0x04, 55, 0);
+}
+END_TEST
+
+START_TEST(test_runtime_ping)
+{
+    uint8_t data[333];
+    size_t i;
+    size_t n;
+
+    for (i = 0; i < sizeof data; i++) {
+        data[i] = (uint8_t)(i * 13);
+    }
+    for (n = 0; n <= sizeof data; n += 111) {
+        size_t len = build_echo(in, client, server, 0x1234, 7, data, n);
+
+        ck_assert_uint_eq(serve(len), len);
+        ck_assert_uint_eq(out[9], 1);
+        ck_assert_uint_eq(out[20], 0); /* echo reply */
+        ck_assert_uint_eq(out[21], 0);
+        ck_assert_uint_eq(rd16(out + 24), 0x1234);
+        ck_assert_uint_eq(rd16(out + 26), 7);
+        ck_assert_mem_eq(out + 28, data, n);
+    }
+    /* odd length */
+    ck_assert_uint_eq(serve(build_echo(in, client, server, 1, 2, data, 57)),
+                      85);
+    ck_assert_mem_eq(out + 28, data, 57);
+    /* not an echo request: no answer */
+    build_echo(in, client, server, 1, 2, data, 8);
+    in[20] = 0;
+    seal(in);
+    ck_assert_uint_eq(serve(36), 0);
+    /* too short for an ICMP header */
+    build_echo(in, client, server, 1, 2, data, 0);
+    wr16(in + 2, 24);
+    seal(in);
+    ck_assert_uint_eq(serve(24), 0);
+}
+END_TEST
+
+START_TEST(test_runtime_bad_checksums)
+{
+    size_t n = tcp(80, 0x02, 1, 0, NULL);
+    uint8_t data[8] = {1, 2, 3, 4, 5, 6, 7, 8};
+
+    in[10] ^= 0x01; /* IP header checksum */
+    ck_assert_uint_eq(serve(n), 0);
+    n = tcp(80, 0x02, 1, 0, NULL);
+    in[36] ^= 0x80; /* TCP checksum */
+    ck_assert_uint_eq(serve(n), 0);
+    n = tcp(80, 0x18, 1, 0, "GET / HTTP/1.0\r\n");
+    in[45] ^= 0x20; /* data */
+    ck_assert_uint_eq(serve(n), 0);
+    n = tcp(81, 0x02, 1, 0, NULL);
+    in[14] ^= 0x01; /* pseudo-header: source address (IP sum fixed) */
+    wr16(in + 10, 0);
+    wr16(in + 10, (uint16_t)~ref_fold(in, 20, 0));
+    ck_assert_uint_eq(serve(n), 0);
+    n = build_echo(in, client, server, 1, 2, data, sizeof data);
+    in[30] ^= 0xff; /* ICMP data */
+    ck_assert_uint_eq(serve(n), 0);
+}
+END_TEST
+
+/* Lengths that do not add up, and truncated datagrams. */
+START_TEST(test_runtime_lengths)
+{
+    size_t n = tcp(80, 0x02, 1, 0, NULL);
+    size_t k;
+
+    for (k = 0; k < n; k++) {
+        ck_assert_uint_eq(serve(k), 0); /* fewer bytes than total length */
+    }
+    /* trailing bytes beyond the total length are ignored */
+    in[n] = 0xee;
+    ck_assert_uint_eq(serve(n + 1), 44);
+    /* IHL below 5 */
+    n = tcp(80, 0x02, 1, 0, NULL);
+    in[0] = 0x44;
+    seal(in);
+    ck_assert_uint_eq(serve(n), 0);
+    /* total length shorter than the header */
+    n = tcp(80, 0x02, 1, 0, NULL);
+    wr16(in + 2, 16);
+    wr16(in + 10, 0);
+    wr16(in + 10, (uint16_t)~ref_fold(in, 20, 0));
+    ck_assert_uint_eq(serve(n), 0);
+    /* TCP data offset below 5, and beyond the segment */
+    n = tcp(80, 0x02, 1, 0, NULL);
+    in[32] = 0x40;
+    seal(in);
+    ck_assert_uint_eq(serve(n), 0);
+    n = tcp(80, 0x02, 1, 0, NULL);
+    in[32] = 0x60;
+    seal(in);
+    ck_assert_uint_eq(serve(n), 0);
+    /* a TCP segment shorter than a TCP header */
+    n = tcp(80, 0x02, 1, 0, NULL);
+    wr16(in + 2, 36);
+    seal(in);
+    ck_assert_uint_eq(serve(36), 0);
+    /* not IPv4 */
+    n = tcp(80, 0x02, 1, 0, NULL);
+    in[0] = 0x65;
+    ck_assert_uint_eq(serve(n), 0);
+}
+END_TEST
+
+START_TEST(test_runtime_fragments)
+{
+    size_t n = tcp(80, 0x02, 1, 0, NULL);
+
+    wr16(in + 6, 0x2000); /* MF */
+    seal(in);
+    ck_assert_uint_eq(serve(n), 0);
+    wr16(in + 6, 0x0001); /* offset 8 */
+    seal(in);
+    ck_assert_uint_eq(serve(n), 0);
+    wr16(in + 6, 0x4000); /* DF alone is fine */
+    seal(in);
+    ck_assert_uint_eq(serve(n), 44);
+}
+END_TEST
+
+/* IP options in a request are skipped; the reply carries none. */
+START_TEST(test_runtime_ip_options)
+{
+    struct seg s = seg_to(80, 0x02, 41, 0, NULL);
+    size_t n = build_tcp(in + 4, &s);
+
+    memmove(in, in + 4, 20);
+    in[0] = 0x46;
+    in[20] = 1; /* NOP x 4 */
+    in[21] = 1;
+    in[22] = 1;
+    in[23] = 1;
+    wr16(in + 2, (uint16_t)(n + 4));
+    seal(in);
+    ck_assert_uint_eq(serve(n + 4), 44);
+    check_tcp(80, 40000, 0x12, pagec_isn(srv.secret, client, server, 40000,
+                                         80),
+              42);
+}
+END_TEST
+
+START_TEST(test_runtime_addresses)
+{
+    size_t n;
+
+    srv.addr[0] = 192;
+    srv.addr[1] = 0;
+    srv.addr[2] = 2;
+    srv.addr[3] = 99;
+    ck_assert_uint_eq(serve(tcp(80, 0x02, 1, 0, NULL)), 0);
+    memcpy(srv.addr, server, 4);
+    ck_assert_uint_eq(serve(tcp(80, 0x02, 1, 0, NULL)), 44);
+    /* no answers to loopback, "this network", multicast sources, nor to
+     * multicast or broadcast destinations */
+    n = tcp(81, 0x02, 1, 0, NULL);
+    in[12] = 127;
+    seal(in);
+    ck_assert_uint_eq(serve(n), 0);
+    in[12] = 0;
+    seal(in);
+    ck_assert_uint_eq(serve(n), 0);
+    in[12] = 224;
+    seal(in);
+    ck_assert_uint_eq(serve(n), 0);
+    memset(srv.addr, 0, 4);
+    n = tcp(81, 0x02, 1, 0, NULL);
+    memset(in + 16, 255, 4);
+    seal(in);
+    ck_assert_uint_eq(serve(n), 0);
+}
+END_TEST
+
+Suite *runtime_suite(void)
+{
+    Suite *s = suite_create("runtime");
+    TCase *tc = tcase_create("core");
+
+    tcase_add_checked_fixture(tc, setup, NULL);
+    tcase_add_test(tc, test_runtime_syn);
+    tcase_add_test(tc, test_runtime_get_page);
+    tcase_add_test(tc, test_runtime_request_lines);
+    tcase_add_test(tc, test_runtime_request_with_fin);
+    tcase_add_test(tc, test_runtime_wrong_ack);
+    tcase_add_test(tc, test_runtime_closed_port);
+    tcase_add_test(tc, test_runtime_never_answers_rst);
+    tcase_add_test(tc, test_runtime_odd_flags);
+    tcase_add_test(tc, test_runtime_ping);
+    tcase_add_test(tc, test_runtime_bad_checksums);
+    tcase_add_test(tc, test_runtime_lengths);
+    tcase_add_test(tc, test_runtime_fragments);
+    tcase_add_test(tc, test_runtime_ip_options);
+    tcase_add_test(tc, test_runtime_addresses);
+    suite_add_tcase(s, tc);
+    return s;
+}
