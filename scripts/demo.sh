@@ -74,22 +74,9 @@ cd "$ROOT" || die "$ROOT: cannot change to it"
 
 # --- 2. packages -----------------------------------------------------------
 
-if command -v dpkg-query >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then
-    missing=()
-    for pkg in "${PACKAGES[@]}"; do
-        # shellcheck disable=SC2016 # ${Status} is dpkg-query's, not ours
-        dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null |
-            grep -q 'install ok installed' || missing+=("$pkg")
-    done
-    if [ ${#missing[@]} -gt 0 ]; then
-        echo "$PROG: installing ${missing[*]}"
-        apt-get update || die "apt-get update failed"
-        apt-get install -y --no-install-recommends "${missing[@]}" ||
-            die "apt-get install ${missing[*]} failed"
-    fi
-else
-    echo "$PROG: no apt-get here; make sure these (Debian names) are installed: ${PACKAGES[*]}"
-fi
+# shellcheck source=scripts/packages.sh
+. "$ROOT/scripts/packages.sh"
+ensure_packages "${PACKAGES[@]}" || die "could not install ${PACKAGES[*]}"
 for cmd in cmake ip socat; do
     command -v "$cmd" >/dev/null 2>&1 || die "$cmd is not installed"
 done

@@ -61,7 +61,7 @@ run "$site" -o "$work/b/a.c"
 check "deterministic .c" cmp -s "$work/a.c" "$work/b/a.c"
 check "deterministic .h" cmp -s "$work/a.h" "$work/b/a.h"
 check "no absolute paths in the output" sh -c "! grep -q '$site' '$work/a.c' '$work/a.h'"
-check "no temporary files" [ "$(ls "$work" | wc -l)" = 5 ]  # a.c a.h b err out
+check "no temporary files" [ "$(find "$work" -mindepth 1 -maxdepth 1 | wc -l)" = 5 ]  # a.c a.h b err out
 run --name other_site "$site" -o "$work/b/o.c"
 check "--name sets the identifier" grep -q '^extern const struct pagec_site other_site;' "$work/b/o.h"
 

@@ -11,9 +11,9 @@ missing=$(printf '%s\n' "$undefined" | while read -r s; do
 done)
 if [ -n "$missing" ]; then
     echo "runtime calls symbols outside itself:"
-    printf '  %s\n' $missing
+    printf "%s\n" "$missing" | sed "s/^/  /"
     echo "0 passed, 1 failed"
     exit 1
 fi
-echo "runtime defines:" $defined
+echo "runtime defines:" "$(echo $defined)"
 echo "1 passed, 0 failed"

@@ -1,0 +1,43 @@
+#!/bin/bash
+#
+# scripts/test.sh - build pagec and run every test (the README's quick
+# start, and what CI runs).
+#
+# Usage: scripts/test.sh [BUILD_DIR] [CTEST_ARGS...]
+#
+# Installs the Debian packages the build and the tests need when they are
+# missing (as root), configures and builds in BUILD_DIR (default: build in
+# the repository), then runs ctest. The end-to-end tests need root and
+# /dev/net/tun; without them ctest reports them as skipped.
+
+set -u
+
+PROG=${0##*/}
+PACKAGES=(cmake gcc make pkg-config libc6-dev libmagic-dev zlib1g-dev check
+    iproute2 curl iputils-ping ca-certificates)
+
+die() {
+    echo "$PROG: $*" >&2
+    exit 1
+}
+
+SCRIPT=$(readlink -f -- "$0") || die "cannot find the script's own path"
+ROOT=$(cd "$(dirname -- "$SCRIPT")/.." && pwd) || die "cannot find the repository"
+BUILD=$ROOT/build
+if [ $# -gt 0 ] && [ "${1#-}" = "$1" ]; then
+    case $1 in
+        /*) BUILD=$1 ;;
+        *) BUILD=$PWD/$1 ;;
+    esac
+    shift
+fi
+
+# shellcheck source=scripts/packages.sh
+. "$ROOT/scripts/packages.sh"
+ensure_packages "${PACKAGES[@]}" || echo "$PROG: going on; the build may fail" >&2
+
+cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=RelWithDebInfo ||
+    die "cmake could not configure $BUILD"
+cmake --build "$BUILD" -j"$(nproc 2>/dev/null || echo 2)" || die "the build failed"
+cd "$BUILD" || die "$BUILD: cannot change to it"
+ctest --output-on-failure "$@"
