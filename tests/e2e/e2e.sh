@@ -32,6 +32,9 @@
 #                     print its path
 #   E2E_OUT_RE=REGEX  grep -E pattern of a -v log line for a packet the
 #                     server sent (default "^out ")
+#   E2E_BENCH=N       after the checks, time N fetches of one page (at
+#                     most 10000) and print packets and milliseconds per
+#                     fetch
 
 set -u
 
@@ -457,6 +460,39 @@ if [ -n "$count_url" ]; then
         fail "GET $count_url: $nlog lines matching /$OUT_RE/ in the -v log (want 3)"
         log_lines_after count | head -n 40 | evidence
     fi
+fi
+
+# --- benchmark (E2E_BENCH=N) ------------------------------------------------
+
+# N sequential fetches of one page, each a new connection; prints the
+# packets per fetch (device counters) and curl's time from the start of
+# the connection to the last byte. Informational: nothing is asserted.
+bench=${E2E_BENCH:-0}
+if [ -n "$count_url" ] && [ "$bench" -gt 0 ] 2>/dev/null; then
+    [ "$bench" -le 10000 ] || bench=10000
+    sleep 0.5
+    rx0=$(tun_counter rx_packets)
+    tx0=$(tun_counter tx_packets)
+    : >"$WORK/times"
+    for ((i = 0; i < bench; i++)); do
+        nsexec curl -s --max-time "$CURL_MAX_TIME" -o /dev/null \
+            -w '%{time_total}\n' "http://$SERVER_ADDR$count_url" \
+            >>"$WORK/times" || break
+    done
+    sleep 0.5
+    rx=$(($(tun_counter rx_packets) - rx0))
+    tx=$(($(tun_counter tx_packets) - tx0))
+    sort -n "$WORK/times" | awk -v n="$bench" -v rx="$rx" -v tx="$tx" \
+        -v url="$count_url" '
+        { t[NR] = $1 * 1000; sum += $1 * 1000 }
+        END {
+            if (NR == 0) { print "bench: no fetch succeeded"; exit }
+            printf "bench: GET %s x %d: %.2f packets from the server and " \
+                "%.2f from the client per fetch\n", url, NR, rx / NR, tx / NR
+            printf "bench: time per fetch (curl time_total): mean %.3f ms, " \
+                "median %.3f ms, min %.3f ms, max %.3f ms\n", sum / NR,
+                t[int((NR + 1) / 2)], t[1], t[NR]
+        }'
 fi
 
 # --- shutdown --------------------------------------------------------------

@@ -1,0 +1,132 @@
+/*
+ * runtime_bench.c - drives the runtime through N complete exchanges (SYN,
+ * GET of the sample site's index page, the client's FIN), each from a new
+ * client port, so that an instruction counter such as callgrind can
+ * measure the cost per datagram. Each kind of datagram is handled in a
+ * function of its own (answer_syn, answer_get, answer_fin), so that
+ * --toggle-collect can count each one alone.
+ *
+ * usage: pagec-runtime-bench [N]   (default 1000)
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "demo_site.h"
+#include "pagec/chksum.h"
+#include "pagec/pagec.h"
+
+static struct pagec_server srv;
+static struct pagec_reply reply;
+
+static void put16(uint8_t *p, uint16_t v)
+{
+    p[0] = (uint8_t)(v >> 8);
+    p[1] = (uint8_t)v;
+}
+
+static void put32(uint8_t *p, uint32_t v)
+{
+    put16(p, (uint16_t)(v >> 16));
+    put16(p + 2, (uint16_t)v);
+}
+
+/* A client segment to 192.0.2.2:80 from 192.0.2.1:port. */
+static uint16_t segment(uint8_t *b, uint16_t port, uint8_t flags,
+                        uint32_t seq, uint32_t ack, const char *data)
+{
+    static const uint8_t addrs[8] = {192, 0, 2, 1, 192, 0, 2, 2};
+    uint16_t dlen = (uint16_t)(data ? strlen(data) : 0);
+    uint16_t len = (uint16_t)(40 + dlen);
+    uint32_t sum;
+
+    memset(b, 0, 40);
+    b[0] = 0x45;
+    put16(b + 2, len);
+    b[8] = 64;
+    b[9] = 6;
+    memcpy(b + 12, addrs, 8);
+    put16(b + 20, port);
+    put16(b + 22, 80);
+    put32(b + 24, seq);
+    put32(b + 28, ack);
+    b[32] = 0x50;
+    b[33] = flags;
+    put16(b + 34, 64240);
+    memcpy(b + 40, data, dlen);
+    put16(b + 10, (uint16_t)~pagec_chksum_fold(pagec_chksum_add(0, b, 20)));
+    sum = pagec_chksum_add(6u + len - 20u, addrs, 8);
+    put16(b + 36, (uint16_t)~pagec_chksum_fold(
+                      pagec_chksum_add(sum, b + 20, (uint16_t)(len - 20))));
+    return len;
+}
+
+static volatile struct {
+    unsigned long syn, get, fin;
+} calls;
+
+#if defined(__GNUC__)
+#define NOINLINE __attribute__((noinline))
+#else
+#define NOINLINE
+#endif
+
+NOINLINE static uint16_t answer_syn(const uint8_t *b, uint16_t n)
+{
+    calls.syn++; /* keeps the three functions apart */
+    return pagec_server_input(&srv, b, n, &reply);
+}
+
+NOINLINE static uint16_t answer_get(const uint8_t *b, uint16_t n)
+{
+    calls.get++; /* keeps the three functions apart */
+    return pagec_server_input(&srv, b, n, &reply);
+}
+
+NOINLINE static uint16_t answer_fin(const uint8_t *b, uint16_t n)
+{
+    calls.fin++; /* keeps the three functions apart */
+    return pagec_server_input(&srv, b, n, &reply);
+}
+
+int main(int argc, char **argv)
+{
+    static const char req[] = "GET / HTTP/1.1\r\nHost: 192.0.2.2\r\n"
+                              "User-Agent: curl/7.88.1\r\nAccept: */*\r\n\r\n";
+    static uint8_t syn[64], get[256], fin[64];
+    long n = argc > 1 ? strtol(argv[1], NULL, 10) : 1000;
+    unsigned long bytes = 0;
+    long i;
+
+    memcpy(srv.secret, "benchkey", 8);
+    srv.site = &demo_site;
+    for (i = 0; i < n; i++) {
+        uint16_t port = (uint16_t)(32768 + i % 28000);
+        uint16_t l;
+        uint32_t isn;
+        uint32_t end;
+
+        l = segment(syn, port, 0x02, 1000, 0, NULL);
+        if (answer_syn(syn, l) != 44) {
+            fprintf(stderr, "pagec-runtime-bench: no SYN-ACK\n");
+            return 1;
+        }
+        isn = (uint32_t)reply.hdr[24] << 24 | (uint32_t)reply.hdr[25] << 16 |
+              (uint32_t)reply.hdr[26] << 8 | reply.hdr[27];
+        l = segment(get, port, 0x18, 1001, isn + 1, req);
+        l = answer_get(get, l);
+        bytes += l;
+        if (!l) {
+            fprintf(stderr, "pagec-runtime-bench: no page\n");
+            return 1;
+        }
+        end = isn + 1 + (uint32_t)(reply.hdr_len + reply.body_len - 40) + 1;
+        l = segment(fin, port, 0x11, 1001 + (uint32_t)strlen(req), end, NULL);
+        if (answer_fin(fin, l) != 40) {
+            fprintf(stderr, "pagec-runtime-bench: no ACK of the FIN\n");
+            return 1;
+        }
+    }
+    printf("%ld exchanges, %lu bytes of pages\n", n, bytes);
+    return 0;
+}
