@@ -74,10 +74,10 @@ struct pagec_server {
  * the received datagram, which must stay unchanged until the reply is sent.
  */
 struct pagec_reply {
-    uint8_t hdr[PAGEC_REPLY_HDR_MAX];
-    uint16_t hdr_len;
     const uint8_t *body;
     uint16_t body_len;
+    uint16_t hdr_len;
+    uint8_t hdr[PAGEC_REPLY_HDR_MAX];
 };
 
 /*
