@@ -150,6 +150,18 @@ static void write_c(FILE *f, const struct output *o, const char *h_base,
                     const struct alias *al, size_t nal)
 {
     const struct site *s = o->site;
+    /* the fixed replies, in the order of struct pagec_site */
+    const struct {
+        const char *name;
+        const char *what;
+        const struct packet *p;
+    } fixed[] = {
+        {"syn_ack", "SYN-ACK with MSS option", &o->syn_ack},
+        {"ack", "ACK", &o->ack},
+        {"rst", "RST|ACK", &o->rst},
+        {"not_found", "404 Not Found", &o->not_found},
+        {"not_impl", "501 Not Implemented", &o->not_impl},
+    };
     size_t i;
     char name[32];
 
@@ -166,18 +178,16 @@ static void write_c(FILE *f, const struct output *o, const char *h_base,
             "#endif\n\n",
             PAGEC_FORMAT_VERSION, PAGEC_FORMAT_VERSION);
 
-    fputs("/* SYN-ACK with MSS option */\n", f);
-    byte_array(f, "syn_ack", &o->syn_ack);
-    fputs("/* ACK */\n", f);
-    byte_array(f, "ack", &o->ack);
-    fputs("/* RST|ACK */\n", f);
-    byte_array(f, "rst", &o->rst);
-    fputs("/* 404 Not Found: ", f);
-    comment_text(f, o->not_found_src ? o->not_found_src : "built in");
-    fputs(" */\n", f);
-    byte_array(f, "not_found", &o->not_found);
-    fputs("/* 501 Not Implemented */\n", f);
-    byte_array(f, "not_impl", &o->not_impl);
+    for (i = 0; i < sizeof fixed / sizeof fixed[0]; i++) {
+        fputs("/* ", f);
+        comment_text(f, fixed[i].what);
+        if (fixed[i].p == &o->not_found) {
+            fputs(": ", f);
+            comment_text(f, o->not_found_src ? o->not_found_src : "built in");
+        }
+        fputs(" */\n", f);
+        byte_array(f, fixed[i].name, fixed[i].p);
+    }
 
     for (i = 0; i < s->npages; i++) {
         const struct page *pg = &s->pages[i];
@@ -229,17 +239,12 @@ static void write_c(FILE *f, const struct output *o, const char *h_base,
             "    pages, %zu,\n"
             "    paths, %zu,\n",
             o->name, o->http_port, o->mss, max_data(o), s->npages, nal);
-    fputs("    ", f);
-    tmpl(f, "syn_ack", &o->syn_ack);
-    fputs(",\n    ", f);
-    tmpl(f, "ack", &o->ack);
-    fputs(",\n    ", f);
-    tmpl(f, "rst", &o->rst);
-    fputs(",\n    ", f);
-    tmpl(f, "not_found", &o->not_found);
-    fputs(",\n    ", f);
-    tmpl(f, "not_impl", &o->not_impl);
-    fputs(",\n};\n", f);
+    for (i = 0; i < sizeof fixed / sizeof fixed[0]; i++) {
+        fputs("    ", f);
+        tmpl(f, fixed[i].name, fixed[i].p);
+        fputs(",\n", f);
+    }
+    fputs("};\n", f);
 }
 
 static void write_h(FILE *f, const struct output *o)

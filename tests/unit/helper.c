@@ -150,3 +150,16 @@ uint8_t *slurp(const char *path, size_t *n)
     *n = (size_t)len;
     return b;
 }
+
+const struct pagec_tmpl *site_page(const struct pagec_site *site,
+                                   const char *path)
+{
+    uint16_t i;
+
+    for (i = 0; i < site->npaths; i++) {
+        if (strcmp(site->paths[i].path, path) == 0) {
+            return &site->pages[site->paths[i].page];
+        }
+    }
+    return NULL;
+}

@@ -10,6 +10,8 @@
 
 #include <check.h>
 
+#include "pagec/site.h"
+
 Suite *chksum_suite(void);
 Suite *isn_suite(void);
 Suite *packet_suite(void);
@@ -47,6 +49,10 @@ size_t build_tcp(uint8_t *buf, const struct seg *s);
 /* Builds an ICMP echo request with n bytes of data; returns its length. */
 size_t build_echo(uint8_t *buf, const uint8_t src[4], const uint8_t dst[4],
                   uint16_t id, uint16_t seq, const uint8_t *data, size_t n);
+
+/* The page a site serves at path, or NULL. */
+const struct pagec_tmpl *site_page(const struct pagec_site *site,
+                                   const char *path);
 
 /* Reads a whole file; aborts the test on failure. *n gets its length. */
 uint8_t *slurp(const char *path, size_t *n);

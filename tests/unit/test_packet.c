@@ -127,18 +127,6 @@ static const char *header(const struct pagec_tmpl *t, const char *name,
     return NULL;
 }
 
-static const struct pagec_tmpl *page_at(const char *path)
-{
-    uint16_t i;
-
-    for (i = 0; i < basic_site.npaths; i++) {
-        if (strcmp(basic_site.paths[i].path, path) == 0) {
-            return &basic_site.pages[basic_site.paths[i].page];
-        }
-    }
-    return NULL;
-}
-
 /* Every file of the test site: its template, its HTTP header and body. */
 START_TEST(test_packet_site_pages)
 {
@@ -166,7 +154,7 @@ START_TEST(test_packet_site_pages)
         const char *status;
 
         snprintf(url, sizeof url, "/%s", files[i].file);
-        t = page_at(url);
+        t = site_page(&basic_site, url);
         ck_assert_msg(t != NULL, "%s not in the path table", url);
         check_template(t, 0x19, 1460, 20); /* FIN|PSH|ACK */
         status = (const char *)t->pkt + t->hlen;
@@ -194,9 +182,9 @@ START_TEST(test_packet_path_table)
 {
     uint16_t i;
 
-    ck_assert_ptr_eq(page_at("/"), page_at("/index.html"));
-    ck_assert_ptr_eq(page_at("/sub/"), page_at("/sub/index.html"));
-    ck_assert_ptr_null(page_at("/sub"));
+    ck_assert_ptr_eq(site_page(&basic_site, "/"), site_page(&basic_site, "/index.html"));
+    ck_assert_ptr_eq(site_page(&basic_site, "/sub/"), site_page(&basic_site, "/sub/index.html"));
+    ck_assert_ptr_null(site_page(&basic_site, "/sub"));
     ck_assert_uint_eq(basic_site.npaths, 7);
     for (i = 1; i < basic_site.npaths; i++) {
         ck_assert_int_lt(strcmp(basic_site.paths[i - 1].path,

@@ -197,15 +197,10 @@ static const struct pagec_tmpl *answer(const char *req)
 
 static const struct pagec_tmpl *page(const char *path)
 {
-    uint16_t i;
+    const struct pagec_tmpl *t = site_page(&basic_site, path);
 
-    for (i = 0; i < basic_site.npaths; i++) {
-        if (strcmp(basic_site.paths[i].path, path) == 0) {
-            return &basic_site.pages[basic_site.paths[i].page];
-        }
-    }
-    ck_abort_msg("no page %s", path);
-    return NULL;
+    ck_assert_msg(t != NULL, "no page %s", path);
+    return t;
 }
 
 START_TEST(test_runtime_request_lines)
