@@ -47,12 +47,12 @@ static void usage(FILE *f)
           "\n"
           "Set the interface up with ip(8), for example:\n"
           "  ip tuntap add dev pagec0 mode tun\n"
-          "  ip addr add 192.0.2.1 peer 192.0.2.2 dev pagec0\n"
+          "  ip addr add 198.51.100.1 peer 198.51.100.2 dev pagec0\n"
           "  ip link set pagec0 up\n"
           "  pagec-tun --dev pagec0 &\n"
-          "  curl http://192.0.2.2/\n"
-          "The kernel then sends datagrams for 192.0.2.2 into the device,\n"
-          "and pagec-tun answers them as 192.0.2.2.\n",
+          "  curl http://198.51.100.2/\n"
+          "The kernel then sends datagrams for 198.51.100.2 into the device,\n"
+          "and pagec-tun answers them as 198.51.100.2.\n",
           f);
 }
 

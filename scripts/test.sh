@@ -36,7 +36,7 @@ fi
 . "$ROOT/scripts/packages.sh"
 ensure_packages "${PACKAGES[@]}" || echo "$PROG: going on; the build may fail" >&2
 
-cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=RelWithDebInfo ||
+cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release ||
     die "cmake could not configure $BUILD"
 cmake --build "$BUILD" -j"$(nproc 2>/dev/null || echo 2)" || die "the build failed"
 cd "$BUILD" || die "$BUILD: cannot change to it"
