@@ -21,7 +21,9 @@ static void comment_text(FILE *f, const char *s)
         unsigned char c = (unsigned char)*s;
 
         if (c == '*' && s[1] == '/') {
-            fputs("*\\", f);
+            fputs("*\\", f); /* "*\/" cannot end the comment */
+        } else if (c == '/' && s[1] == '*') {
+            fputs("/\\", f); /* nor "/\*" open a nested one */
         } else if (c < 0x20 || c >= 0x7f) {
             fputc('?', f);
         } else {
@@ -156,11 +158,11 @@ static void write_c(FILE *f, const struct output *o, const char *h_base,
         const char *what;
         const struct packet *p;
     } fixed[] = {
-        {"syn_ack", "SYN-ACK with MSS option", &o->syn_ack},
-        {"ack", "ACK", &o->ack},
-        {"rst", "RST|ACK", &o->rst},
-        {"not_found", "404 Not Found", &o->not_found},
-        {"not_impl", "501 Not Implemented", &o->not_impl},
+        {"pagec_syn_ack", "SYN-ACK with MSS option", &o->syn_ack},
+        {"pagec_ack", "ACK", &o->ack},
+        {"pagec_rst", "RST|ACK", &o->rst},
+        {"pagec_not_found", "404 Not Found", &o->not_found},
+        {"pagec_not_impl", "501 Not Implemented", &o->not_impl},
     };
     size_t i;
     char name[32];
@@ -170,7 +172,7 @@ static void write_c(FILE *f, const struct output *o, const char *h_base,
             "pagec again. */\n"
             "#include \"",
             PAGEC_VERSION);
-    comment_text(f, h_base); /* a plain file name: safe as is */
+    fputs(h_base, f); /* main() accepts only names that are safe here */
     fprintf(f,
             "\"\n\n"
             "#if PAGEC_FORMAT_VERSION != %d\n"
@@ -200,13 +202,13 @@ static void write_c(FILE *f, const struct output *o, const char *h_base,
         fprintf(f, ", %llu bytes, %zu bytes of TCP data (%zu%% of %u) */\n",
                 (unsigned long long)pg->size, data,
                 (data * 100 + o->mss - 1) / o->mss, o->mss);
-        snprintf(name, sizeof name, "page_%zu", i);
+        snprintf(name, sizeof name, "pagec_page_%zu", i);
         byte_array(f, name, &pg->pkt);
     }
 
-    fputs("static const struct pagec_tmpl pages[] = {\n", f);
+    fputs("static const struct pagec_tmpl pagec_pages[] = {\n", f);
     for (i = 0; i < s->npages; i++) {
-        snprintf(name, sizeof name, "page_%zu", i);
+        snprintf(name, sizeof name, "pagec_page_%zu", i);
         fputs("    ", f);
         tmpl(f, name, &s->pages[i].pkt);
         fputs(",\n", f);
@@ -217,13 +219,13 @@ static void write_c(FILE *f, const struct output *o, const char *h_base,
     fputs("};\n\n", f);
 
     for (i = 0; i < nal; i++) {
-        fprintf(f, "static const char PAGEC_ROM path_%zu[] = ", i);
+        fprintf(f, "static const char PAGEC_ROM pagec_path_%zu[] = ", i);
         string_literal(f, al[i].path);
         fputs(";\n", f);
     }
-    fputs("\nstatic const struct pagec_path paths[] = {\n", f);
+    fputs("\nstatic const struct pagec_path pagec_paths[] = {\n", f);
     for (i = 0; i < nal; i++) {
-        fprintf(f, "    {path_%zu, %zu},\n", i, al[i].page);
+        fprintf(f, "    {pagec_path_%zu, %zu},\n", i, al[i].page);
     }
     if (!nal) {
         fputs("    {0, 0},\n", f);
@@ -236,8 +238,8 @@ static void write_c(FILE *f, const struct output *o, const char *h_base,
             "    %u, /* HTTP port */\n"
             "    %u, /* MSS */\n"
             "    %zu, /* TCP data of the largest reply */\n"
-            "    pages, %zu,\n"
-            "    paths, %zu,\n",
+            "    pagec_pages, %zu,\n"
+            "    pagec_paths, %zu,\n",
             o->name, o->http_port, o->mss, max_data(o), s->npages, nal);
     for (i = 0; i < sizeof fixed / sizeof fixed[0]; i++) {
         fputs("    ", f);
@@ -369,8 +371,8 @@ int emit_site(const struct output *o, const char *out_c)
         rc = -1;
     }
     if (rc == 0 && rename(tmp_c, out_c) != 0) {
+        /* the new header stays: it depends only on --name */
         pagec_error("%s: %s", out_c, strerror(errno));
-        unlink(out_h);
         rc = -1;
     }
     if (rc != 0) {

@@ -68,13 +68,57 @@ static int is_identifier(const char *s)
     return 1;
 }
 
-/* A file name that can stand in #include "..." as it is. */
+/* A file name that can stand in #include "..." as it is: printable
+ * ASCII without quotes, backslashes or '?' (trigraphs). */
 static int plain_file_name(const char *path)
 {
     const char *p;
 
     for (p = path; *p; p++) {
-        if (*p == '"' || *p == '\\' || (unsigned char)*p < 0x20) {
+        unsigned char c = (unsigned char)*p;
+
+        if (c == '"' || c == '\\' || c == '?' || c < 0x20 || c >= 0x7f) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* A C identifier that is no keyword and not in the pagec_/PAGEC_ space
+ * the generated statics and the headers use. */
+static int site_identifier(const char *s)
+{
+    static const char *const keywords[] = {
+        "auto", "break", "case", "char", "const", "continue", "default",
+        "do", "double", "else", "enum", "extern", "float", "for", "goto",
+        "if", "inline", "int", "long", "register", "restrict", "return",
+        "short", "signed", "sizeof", "static", "struct", "switch",
+        "typedef", "union", "unsigned", "void", "volatile", "while",
+    };
+    size_t i;
+
+    if (!is_identifier(s) || strncmp(s, "pagec_", 6) == 0 ||
+        strncmp(s, "PAGEC_", 6) == 0 || s[0] == '_') {
+        return 0;
+    }
+    for (i = 0; i < sizeof keywords / sizeof keywords[0]; i++) {
+        if (strcmp(s, keywords[i]) == 0) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* 1 when a client can ask for rel as it is: no byte that a client would
+ * percent-encode or that ends the path of a request line. */
+static int requestable(const char *rel)
+{
+    const char *p;
+
+    for (p = rel; *p; p++) {
+        unsigned char c = (unsigned char)*p;
+
+        if (c <= 0x20 || c >= 0x7f || strchr("\"#%<>?[\\]^`{|}", c)) {
             return 0;
         }
     }
@@ -154,6 +198,12 @@ static int compile_pages(struct site *s, uint16_t mss)
         struct page *pg = &s->pages[i];
         uint8_t *body;
 
+        if (!requestable(pg->rel)) {
+            pagec_error("%s: warning: a client cannot request this name "
+                        "as it is (it would be percent-encoded); the page "
+                        "is compiled but not reachable",
+                        pg->src);
+        }
         pg->mime = mime_type(pg->src);
         pg->data_len = http_header_len("200 OK", pg->mime, NULL, pg->size) +
                        pg->size;
@@ -287,8 +337,10 @@ int main(int argc, char **argv)
             }
             break;
         case 'n':
-            if (!is_identifier(optarg)) {
-                return usage_error("--name: '%s' is not a C identifier",
+            if (!site_identifier(optarg)) {
+                return usage_error("--name: '%s' is not a C identifier "
+                                   "of its own (no keyword, no leading "
+                                   "'_', 'pagec_' or 'PAGEC_')",
                                    optarg);
             }
             o.name = optarg;
@@ -304,6 +356,11 @@ int main(int argc, char **argv)
             return usage_error("option '%s' needs an argument",
                                argv[optind - 1]);
         default:
+            if (optopt) {
+                char opt[3] = {'-', (char)optopt, '\0'};
+
+                return usage_error("unknown option '%s'", opt);
+            }
             return usage_error("unknown option '%s'", argv[optind - 1]);
         }
     }

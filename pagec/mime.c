@@ -95,7 +95,9 @@ const char *mime_type(const char *path)
         }
     }
     t = from_magic(path);
-    return t ? t : "application/octet-stream";
+    /* libmagic's inode/... names a kind of file, not a media type */
+    return t && strncmp(t, "inode/", 6) != 0 ? t
+                                              : "application/octet-stream";
 }
 
 void mime_close(void)

@@ -122,10 +122,17 @@ static uint16_t icmp_input(const uint8_t *ip, const uint8_t *icmp,
 {
     uint8_t *h = r->hdr;
     uint8_t i;
-    uint32_t sum;
+    uint32_t rest;
 
-    if (n < ICMP_HLEN || icmp[0] != ICMP_ECHO || icmp[1] != 0 ||
-        pagec_chksum_fold(pagec_chksum_add(0, icmp, n)) != 0xffffu) {
+    if (n < ICMP_HLEN || icmp[0] != ICMP_ECHO || icmp[1] != 0) {
+        return 0;
+    }
+    /* one pass over identifier, sequence number and data serves both the
+     * check of the request and the checksum of the reply, whose type and
+     * code word is zero */
+    rest = pagec_chksum_add(0, icmp + 4, (uint16_t)(n - 4));
+    if (pagec_chksum_fold(rest + ((uint32_t)ICMP_ECHO << 8) +
+                          get16(icmp + 2)) != 0xffffu) {
         return 0;
     }
     h[0] = 0x45;
@@ -145,9 +152,9 @@ static uint16_t icmp_input(const uint8_t *ip, const uint8_t *icmp,
         h[i] = icmp[i];
     }
     h[0] = ICMP_ECHO_REPLY;
-    /* RFC 1624 eqn. 3: HC' = ~(~HC + ~m + m'), m = 0x0800, m' = 0x0000 */
-    sum = (uint32_t)(uint16_t)~get16(icmp + 2) + (uint16_t)~0x0800u;
-    put16(h + 2, finish(sum));
+    /* a full sum rather than RFC 1624's update: an all-zero reply needs
+     * 0xffff, which eqn. 3 gives as 0x0000 */
+    put16(h + 2, finish(rest));
 
     r->hdr_len = PAGEC_IP_HLEN + ICMP_HLEN;
     r->body = icmp + ICMP_HLEN;
@@ -167,8 +174,11 @@ static int path_cmp(const char *s, const uint8_t *p, uint16_t n)
 
     for (i = 0; i < n; i++) {
         c = PAGEC_ROM_BYTE(s + i);
+        if (c == 0) {
+            return -1; /* s ends first; never read past its NUL */
+        }
         if (c != p[i]) {
-            return c == 0 || c < p[i] ? -1 : 1;
+            return c < p[i] ? -1 : 1;
         }
     }
     return PAGEC_ROM_BYTE(s + n) == 0 ? 0 : 1;
@@ -307,9 +317,10 @@ reset:
                 seq + dlen + fin + (flags & TH_SYN ? 1u : 0u), 0, r);
 }
 
-static int bad_source(const uint8_t *a)
+/* "This network", loopback, multicast, reserved and limited broadcast:
+ * never a peer we answer, nor an address we answer from. */
+static int bad_address(const uint8_t *a)
 {
-    /* "this network", loopback, multicast, reserved and broadcast */
     return a[0] == 0 || a[0] == 127 || a[0] >= 224;
 }
 
@@ -335,8 +346,11 @@ uint16_t pagec_server_input(const struct pagec_server *srv,
     if (pagec_chksum_fold(pagec_chksum_add(0, pkt, hlen)) != 0xffffu) {
         return 0;
     }
-    if (bad_source(pkt + IP_SRC) || pkt[IP_DST] >= 224) {
-        return 0;
+    if (bad_address(pkt + IP_SRC) || bad_address(pkt + IP_DST) ||
+        (pkt[IP_SRC] == pkt[IP_DST] && pkt[IP_SRC + 1] == pkt[IP_DST + 1] &&
+         pkt[IP_SRC + 2] == pkt[IP_DST + 2] &&
+         pkt[IP_SRC + 3] == pkt[IP_DST + 3])) {
+        return 0; /* and a datagram from our own address is spoofed */
     }
     if ((a[0] | a[1] | a[2] | a[3]) &&
         (a[0] != pkt[IP_DST] || a[1] != pkt[IP_DST + 1] ||

@@ -43,6 +43,11 @@ for m in abc 12x -5 63 65496 ""; do
 done
 run --name 9lives "$site" -o "$work/x.c"; check "--name 9lives: exit 2" [ "$rc" = 2 ]
 run "$site" "$site" -o "$work/x.c"; check "two sites: exit 2" [ "$rc" = 2 ]
+for n in int pagec_x PAGEC_SITE_H _x; do
+    run --name "$n" "$site" -o "$work/x.c"; check "--name $n: exit 2" [ "$rc" = 2 ]
+done
+run "$site" -o "$work/a?b.c"; check "output name with '?': exit 2" [ "$rc" = 2 ]
+run -ab "$site" -o "$work/x.c"; check "unknown short option named" grep -q "unknown option '-a'" "$work/err"
 check "usage errors write nothing" [ ! -e "$work/x.c" ] && [ ! -e "$work/x.h" ]
 run --help; check "--help: exit 0" [ "$rc" = 0 ]
 check "--help on stdout" grep -q "usage: pagec" "$work/out"
@@ -64,6 +69,25 @@ check "no absolute paths in the output" sh -c "! grep -q '$site' '$work/a.c' '$w
 check "no temporary files" [ "$(find "$work" -mindepth 1 -maxdepth 1 | wc -l)" = 5 ]  # a.c a.h b err out
 run --name other_site "$site" -o "$work/b/o.c"
 check "--name sets the identifier" grep -q '^extern const struct pagec_site other_site;' "$work/b/o.h"
+
+# names of the generated statics do not clash with the site's; the
+# generated C compiles cleanly; a name no client can send is reported
+odd="$work/odd"
+mkdir -p "$odd/d"
+echo hi >"$odd/sp ace.html"
+echo x >"$odd/d/*x"
+: >"$odd/empty"
+run --name pages "$odd" -o "$work/pages.c"
+check "--name pages: exit 0" [ "$rc" = 0 ]
+check "unreachable name reported" grep -q "sp ace.html: warning: a client cannot request" "$work/err"
+check "empty file: application/octet-stream" grep -q "/empty: application/octet-stream" "$work/pages.c"
+if command -v cc >/dev/null 2>&1; then
+    check "generated C compiles with -Wall -Wextra -Werror" \
+        cc -std=c99 -Wall -Wextra -Werror -I"$(dirname "$0")/../include" \
+        -c "$work/pages.c" -o "$work/pages.o"
+    rm -f "$work/pages.o"
+fi
+rm -f "$work/pages.c" "$work/pages.h"
 
 # a page over the limit: exit 1, the exact message, no output at all
 big="$work/big"

@@ -230,6 +230,17 @@ START_TEST(test_runtime_request_lines)
     ck_assert_ptr_null(answer("GET /index.html HTTP/1.0"));
     ck_assert_ptr_null(answer("GET /ind"));
     ck_assert_ptr_null(answer("G"));
+    /* a NUL where a table path ends must not be read as its end */
+    {
+        static const char req[] = "GET /index.html\0zz HTTP/1.0\r\n";
+        uint32_t isn = handshake(77);
+        struct seg s = seg_to(80, 0x18, 78, isn + 1, NULL);
+
+        s.data = req;
+        s.dlen = sizeof req - 1;
+        ck_assert_uint_eq(serve(build_tcp(in, &s)),
+                          basic_site.not_found.len);
+    }
 }
 END_TEST
 
@@ -319,6 +330,10 @@ START_TEST(test_runtime_ping)
         ck_assert_uint_eq(rd16(out + 26), 7);
         ck_assert_mem_eq(out + 28, data, n);
     }
+    /* all zero: the reply sums to +0, so its checksum must be 0xffff */
+    ck_assert_uint_eq(serve(build_echo(in, client, server, 0, 0, data, 0)),
+                      28);
+    ck_assert_uint_eq(rd16(out + 22), 0xffff);
     /* odd length */
     ck_assert_uint_eq(serve(build_echo(in, client, server, 1, 2, data, 57)),
                       85);
@@ -467,6 +482,17 @@ START_TEST(test_runtime_addresses)
     memset(srv.addr, 0, 4);
     n = tcp(81, 0x02, 1, 0, NULL);
     memset(in + 16, 255, 4);
+    seal(in);
+    ck_assert_uint_eq(serve(n), 0);
+    /* nor from loopback or "this network", nor to a source that is our
+     * own address */
+    in[16] = 127;
+    seal(in);
+    ck_assert_uint_eq(serve(n), 0);
+    in[16] = 0;
+    seal(in);
+    ck_assert_uint_eq(serve(n), 0);
+    memcpy(in + 16, in + 12, 4);
     seal(in);
     ck_assert_uint_eq(serve(n), 0);
 }
