@@ -157,11 +157,13 @@ static uint8_t *read_file(const char *path, size_t size)
     return NULL;
 }
 
-/* Reports a reply of n bytes of TCP data over the limit. */
-static void too_big(const char *what, uint64_t n, unsigned mss)
+/* Reports a reply of n bytes of TCP data over the limit; role, when not
+ * empty, says which reply a file makes ("as the 404 reply"). */
+static void too_big(const char *what, const char *role, uint64_t n,
+                    unsigned mss)
 {
-    pagec_error("%s: page is %llu bytes, limit is %u (%llu over)", what,
-                (unsigned long long)n, mss,
+    pagec_error("%s%s: page is %llu bytes, limit is %u (%llu over)", what,
+                role, (unsigned long long)n, mss,
                 (unsigned long long)(n - mss));
 }
 
@@ -208,7 +210,7 @@ static int compile_pages(struct site *s, uint16_t mss)
         pg->data_len = http_header_len("200 OK", pg->mime, NULL, pg->size) +
                        pg->size;
         if (pg->data_len > mss) {
-            too_big(pg->src, pg->data_len, mss);
+            too_big(pg->src, "", pg->data_len, mss);
             rc = EXIT_INPUT;
             continue;
         }
@@ -248,7 +250,9 @@ static int compile_not_found(struct output *o)
                      custom->size;
 
         if (n > o->mss) {
-            too_big(custom->src, n, o->mss);
+            if (custom->data_len <= o->mss) { /* else reported already */
+                too_big(custom->src, " (as the 404 reply)", n, o->mss);
+            }
             return EXIT_INPUT;
         }
         file = read_file(custom->src, (size_t)custom->size);
@@ -261,7 +265,7 @@ static int compile_not_found(struct output *o)
         o->not_found_src = custom->rel;
     } else if (http_header_len("404 Not Found", mime, NULL, len) + len >
                o->mss) {
-        too_big("built-in 404 reply",
+        too_big("built-in 404 reply", "",
                 http_header_len("404 Not Found", mime, NULL, len) + len,
                 o->mss);
         return EXIT_INPUT;
@@ -282,7 +286,7 @@ static int compile_fixed(struct output *o)
     uint8_t mss_opt[4] = {2, 4, (uint8_t)(o->mss >> 8), (uint8_t)o->mss};
 
     if (n > o->mss) {
-        too_big("built-in 501 reply", n, o->mss);
+        too_big("built-in 501 reply", "", n, o->mss);
         return EXIT_INPUT;
     }
     if (reply_packet(&o->not_impl, "501 Not Implemented", "text/plain",
@@ -329,7 +333,8 @@ int main(int argc, char **argv)
         case 'm':
             errno = 0;
             mss = strtoul(optarg, &end, 10);
-            if (errno || end == optarg || *end || optarg[0] == '-' ||
+            if (errno || end == optarg || *end ||
+                optarg[0] < '0' || optarg[0] > '9' ||
                 mss < PAGEC_MSS_MIN || mss > PAGEC_MSS_MAX) {
                 return usage_error("--mss: '%s' is not a number from "
                                    "64 to 65495",
@@ -382,6 +387,12 @@ int main(int argc, char **argv)
         return EXIT_INPUT;
     }
     o.site = &site;
+    if (site.npages > 32767) { /* 16-bit tables, with room for aliases */
+        pagec_error("%s: %zu files, the most a site can hold is 32767",
+                    argv[optind], site.npages);
+        site_free(&site);
+        return EXIT_INPUT;
+    }
     /* every check runs, so that every problem is reported at once */
     rc = compile_pages(&site, o.mss);
     if (compile_not_found(&o) != 0) {

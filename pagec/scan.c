@@ -91,12 +91,13 @@ static int walk(struct list *l, const char *src, const char *rel)
         if (lstat(csrc, &st) != 0 ||
             (S_ISLNK(st.st_mode) && stat(csrc, &st) != 0)) {
             pagec_error("%s: %s", csrc, strerror(errno));
-            rc = -1;
+            rc = -1; /* go on: report every problem at once */
         } else if (S_ISDIR(st.st_mode)) {
             struct stat lst;
 
             if (lstat(csrc, &lst) == 0 && S_ISLNK(lst.st_mode)) {
-                pagec_error("%s: symbolic link to a directory, skipped",
+                pagec_error("%s: warning: symbolic link to a directory, "
+                            "skipped",
                             csrc);
             } else if (walk(l, csrc, crel) != 0) {
                 rc = -1;
@@ -106,15 +107,15 @@ static int walk(struct list *l, const char *src, const char *rel)
                 continue; /* the list owns both strings now */
             }
             pagec_error("out of memory");
+            free(csrc);
+            free(crel);
             rc = -1;
+            break;
         } else {
-            pagec_error("%s: not a regular file, skipped", csrc);
+            pagec_error("%s: warning: not a regular file, skipped", csrc);
         }
         free(csrc);
         free(crel);
-        if (rc != 0) {
-            break;
-        }
     }
     closedir(d);
     return rc;

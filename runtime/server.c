@@ -5,6 +5,8 @@
  * Packet fields are read and written a byte at a time, big-endian; no
  * struct is laid over packet bytes.
  */
+#include <stddef.h>
+
 #include "pagec/chksum.h"
 #include "pagec/pagec.h"
 
@@ -112,6 +114,7 @@ static uint16_t emit(const struct pagec_tmpl *t, const uint8_t *ip,
     r->hdr_len = t->hlen;
     r->body = t->pkt + t->hlen;
     r->body_len = (uint16_t)(t->len - t->hlen);
+    r->body_rom = 1;
     return t->len;
 }
 
@@ -159,6 +162,7 @@ static uint16_t icmp_input(const uint8_t *ip, const uint8_t *icmp,
     r->hdr_len = PAGEC_IP_HLEN + ICMP_HLEN;
     r->body = icmp + ICMP_HLEN;
     r->body_len = (uint16_t)(n - ICMP_HLEN);
+    r->body_rom = 0;
     return (uint16_t)(PAGEC_IP_HLEN + n);
 }
 #endif
@@ -205,7 +209,7 @@ static const struct pagec_tmpl *lookup(const struct pagec_site *site,
             hi = mid;
         }
     }
-    return 0;
+    return NULL;
 }
 
 /*
@@ -223,7 +227,7 @@ static const struct pagec_tmpl *request(const struct pagec_site *site,
     for (eol = 0; eol < n && data[eol] != '\n'; eol++) {
     }
     if (eol == n) {
-        return 0;
+        return NULL;
     }
     if (eol < 4 || data[0] != 'G' || data[1] != 'E' || data[2] != 'T' ||
         data[3] != ' ') {
@@ -298,7 +302,7 @@ static uint16_t tcp_input(const struct pagec_server *srv, const uint8_t *ip,
     }
     if (off == 0 && dlen > 0) {
         t = request(site, tcp + hlen, dlen);
-        if (!t) {
+        if (t == NULL) {
             return 0;
         }
         return emit(t, ip, tcp, isn + 1, seq + dlen + fin, 0, r);
@@ -382,8 +386,10 @@ uint16_t pagec_reply_copy(const struct pagec_reply *reply, uint8_t *buf,
     for (i = 0; i < reply->hdr_len; i++) {
         buf[i] = reply->hdr[i];
     }
+    buf += reply->hdr_len;
     for (i = 0; i < reply->body_len; i++) {
-        buf[reply->hdr_len + i] = reply->body[i];
+        buf[i] = reply->body_rom ? PAGEC_ROM_BYTE(reply->body + i)
+                                 : reply->body[i];
     }
     return n;
 }

@@ -70,13 +70,16 @@ struct pagec_server {
 /*
  * A reply: a header in RAM followed by a body that the runtime does not
  * copy. The datagram to send is hdr[0 .. hdr_len) then body[0 .. body_len).
- * body points into the site's template (ROM) or, for an echo reply, into
- * the received datagram, which must stay unchanged until the reply is sent.
+ * When body_rom is 1, body points into the site's template and must be
+ * read with PAGEC_ROM_BYTE (it may be in program memory); when it is 0,
+ * body points into the received datagram (the data of an echo reply),
+ * which must stay unchanged until the reply is sent.
  */
 struct pagec_reply {
     const uint8_t *body;
     uint16_t body_len;
     uint16_t hdr_len;
+    uint8_t body_rom;
     uint8_t hdr[PAGEC_REPLY_HDR_MAX];
 };
 
@@ -100,8 +103,9 @@ uint16_t pagec_server_input(const struct pagec_server *srv,
 
 /*
  * Copies the reply datagram into buf, for drivers that send from one
- * buffer. Returns the bytes copied, or 0 when size is smaller than the
- * datagram (nothing is copied then).
+ * buffer; a body in ROM is read with PAGEC_ROM_BYTE. Returns the bytes
+ * copied, or 0 when size is smaller than the datagram (nothing is copied
+ * then).
  */
 uint16_t pagec_reply_copy(const struct pagec_reply *reply, uint8_t *buf,
                           uint16_t size);

@@ -498,6 +498,28 @@ START_TEST(test_runtime_addresses)
 }
 END_TEST
 
+/* pagec_reply_copy flattens both kinds of body, and refuses a small
+ * buffer. */
+START_TEST(test_runtime_reply_copy)
+{
+    static uint8_t buf[2048];
+    uint8_t data[40];
+    uint32_t isn = handshake(500);
+    size_t n;
+
+    n = serve(tcp(80, 0x18, 501, isn + 1, "GET / HTTP/1.0\r\n"));
+    ck_assert_uint_eq(reply.body_rom, 1);
+    ck_assert_uint_eq(pagec_reply_copy(&reply, buf, (uint16_t)n), n);
+    ck_assert_mem_eq(buf, out, n);
+    ck_assert_uint_eq(pagec_reply_copy(&reply, buf, (uint16_t)(n - 1)), 0);
+    memset(data, 0x5a, sizeof data);
+    n = serve(build_echo(in, client, server, 3, 4, data, sizeof data));
+    ck_assert_uint_eq(reply.body_rom, 0);
+    ck_assert_uint_eq(pagec_reply_copy(&reply, buf, sizeof buf), n);
+    ck_assert_mem_eq(buf, out, n);
+}
+END_TEST
+
 Suite *runtime_suite(void)
 {
     Suite *s = suite_create("runtime");
@@ -518,6 +540,7 @@ Suite *runtime_suite(void)
     tcase_add_test(tc, test_runtime_fragments);
     tcase_add_test(tc, test_runtime_ip_options);
     tcase_add_test(tc, test_runtime_addresses);
+    tcase_add_test(tc, test_runtime_reply_copy);
     suite_add_tcase(s, tc);
     return s;
 }
