@@ -1,65 +1,114 @@
 /*
  * compiler.h - the pagec compiler's internal interfaces: scan the tree,
- * classify, frame the packets, emit C. Host only.
+ * classify, encode, frame the packets, emit C. Host only.
  */
 #ifndef PAGEC_COMPILER_H
 #define PAGEC_COMPILER_H
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
-#define PAGEC_VERSION "0.1.0"
+#define PAGEC_VERSION "0.2.0"
 
 /* Largest TCP data an IPv4 datagram with 40 bytes of headers can carry. */
 #define PAGEC_MSS_MAX 65495
 /* Smallest limit accepted; even the built-in error replies need more. */
-#define PAGEC_MSS_MIN 64
+#define PAGEC_MSS_MIN 128
 #define PAGEC_MSS_DEFAULT 1460
+/* Most pages a site can hold: page and node indices are 16-bit. */
+#define PAGEC_PAGES_MAX 16000
+/* Largest file read: a bigger one cannot fit a segment even gzipped. */
+#define PAGEC_FILE_MAX (64u << 20)
 
 /* A datagram as the runtime will send it, peer fields zero. */
 struct packet {
-    uint8_t *data;
-    size_t len;      /* whole datagram */
-    size_t hlen;     /* IPv4 + TCP headers */
+    uint8_t *data;    /* NULL for a HEAD form, which shares its GET's */
+    size_t len;       /* bytes sent: the IPv4 total length */
+    size_t hlen;      /* IPv4 + TCP headers */
     uint32_t ip_sum;  /* partial sums, as pagec/site.h defines them */
     uint32_t tcp_sum;
+};
+
+/* An HTTP reply, and the same reply cut after its header, for HEAD. */
+struct reply {
+    struct packet get;
+    struct packet head;
+};
+
+/* One encoding of a page. */
+struct variant {
+    int present;
+    size_t body_len;           /* encoded bytes */
+    size_t data_len;           /* TCP data of the 200 reply */
+    struct reply ok;
+    struct reply not_modified; /* its head is not used */
+    size_t etag_off;           /* the quoted ETag inside ok.get.data */
+    size_t etag_len;
 };
 
 /* One file of the site. */
 struct page {
     char *rel;          /* path below the site root, '/'-separated */
     char *src;          /* path to read it from, as given + rel */
-    const char *mime;   /* static or owned by the mime module */
+    char *mime;         /* Content-Type, charset included */
     uint64_t size;      /* file bytes */
-    uint64_t data_len;  /* TCP data bytes: HTTP header + body */
-    struct packet pkt;  /* built when the page fits */
+    struct variant id;  /* identity encoding */
+    struct variant gz;  /* gzip encoding */
+    size_t gz_body;     /* gzip size found, even when not kept */
 };
 
 struct site {
     struct page *pages; /* sorted by rel (strcmp) */
     size_t npages;
+    char **dirs;        /* every folder walked, the root first */
+    size_t ndirs;
 };
 
-/* scan.c: every regular file below dir, sorted; dot files skipped.
- * Returns 0, or -1 after printing an error. */
-int site_scan(const char *dir, struct site *site);
+/* What pagec was asked to do. */
+struct options {
+    const char *name;          /* C identifier of the site */
+    uint16_t mss;
+    uint16_t http_port;        /* 0: no file-name mode */
+    int gzip;
+    const char *cache_control; /* NULL: no Cache-Control field */
+    const char *server;        /* NULL: no Server field */
+    const char **excludes;     /* glob patterns */
+    size_t nexcludes;
+    const char **mimes;        /* "ext=type" overrides */
+    size_t nmimes;
+    struct port_opt {
+        uint16_t port;
+        const char *path;
+        size_t page;           /* resolved */
+    } *ports;
+    size_t nports;
+};
+
+/* scan.c: every regular file below dir, sorted; dot files and names that
+ * match an exclude pattern skipped. Returns 0, or -1 after printing an
+ * error (every problem found is reported). */
+int site_scan(const char *dir, const struct options *o, struct site *site);
 void site_free(struct site *site);
 
-/* mime.c: MIME type for the file at path (extension table, then
- * libmagic). The string stays valid until mime_close(). Never NULL. */
-const char *mime_type(const char *path);
+/* mime.c: Content-Type of a file: --mime overrides, the extension table,
+ * then libmagic; text types get the charset libmagic detects in data.
+ * Returns a malloc'd string, or NULL when out of memory. */
+char *mime_type(const struct options *o, const char *path,
+                const uint8_t *data, size_t len);
 void mime_close(void);
 
 /* frame.c */
-/* Bytes of the HTTP header that http_response() would write. */
-size_t http_header_len(const char *status, const char *mime,
-                       const char *extra, uint64_t body_len);
-/* HTTP/1.0 response: status line, Content-Type, Content-Length,
- * Connection: close, extra header lines (each ending in CRLF, or NULL),
- * blank line, body. Returns a malloc'd buffer of *len bytes or NULL. */
-uint8_t *http_response(const char *status, const char *mime,
-                       const char *extra, const uint8_t *body,
-                       size_t body_len, size_t *len);
+/* An HTTP/1.0 reply: the status line, the header fields (each line ending
+ * in CRLF), Connection: close, a blank line, the body; as a GET reply and
+ * its HEAD form, framed with ACK|PSH|FIN. Returns 0, or -1 when out of
+ * memory. */
+int reply_build(struct reply *r, const char *status, const char *fields,
+                const uint8_t *body, size_t body_len, uint16_t window);
+/* Bytes of TCP data reply_build() would make. */
+size_t reply_data_len(const char *status, const char *fields,
+                      size_t body_len);
+void reply_free(struct reply *r);
 /* An IPv4/TCP datagram: flags, window, TCP options (a multiple of four
  * bytes), data. Returns 0, or -1 when out of memory. */
 int packet_build(struct packet *p, uint8_t flags, uint16_t window,
@@ -67,26 +116,70 @@ int packet_build(struct packet *p, uint8_t flags, uint16_t window,
                  size_t dlen);
 void packet_free(struct packet *p);
 
+/* gzip.c: the smallest gzip encoding zlib makes of data (no file name,
+ * mtime 0). Returns a malloc'd buffer of *out_len bytes, or NULL. */
+uint8_t *gzip_best(const uint8_t *data, size_t len, size_t *out_len);
+
 #define TCP_FIN 0x01
 #define TCP_SYN 0x02
 #define TCP_RST 0x04
 #define TCP_PSH 0x08
 #define TCP_ACK 0x10
 
+/* The fixed replies, in the order of struct pagec_site. */
+enum { ST_BAD_REQUEST, ST_NOT_FOUND, ST_NOT_ALLOWED, ST_NOT_ACCEPTABLE,
+       ST_NOT_IMPL, ST_COUNT };
+
 /* A compiled site, ready to emit. */
 struct output {
-    const char *name;        /* C identifier of the site */
-    uint16_t mss;
-    uint16_t http_port;
+    const struct options *opt;
     struct site *site;
-    struct packet syn_ack, ack, rst, not_found, not_impl;
+    struct packet syn_ack, ack, rst;
+    struct reply status[ST_COUNT];
     const char *not_found_src; /* NULL for the built-in text */
 };
+
+/* compile.c: builds every reply of the site. Reports every page that
+ * does not fit, with what would make it fit. Returns 0, or 1. */
+int compile_site(struct output *out);
+void output_free(struct output *out);
+/* Largest TCP data of any reply. */
+size_t output_max_data(const struct output *out);
 
 /* emit.c: writes out_c and the header beside it (same name, .h), through
  * temporary files renamed into place. Returns 0, or -1 after printing an
  * error (nothing is left behind then). */
 int emit_site(const struct output *o, const char *out_c);
+/* The header's name for out_c: ".c" replaced by ".h", or ".h" added.
+ * malloc'd. */
+char *header_name(const char *out_c);
+/* Writes a Make depfile naming out_c and its header as targets. */
+int emit_depfile(const struct output *o, const char *out_c,
+                 const char *depfile);
+
+/* tree.c: the radix tree of every path a page is served under: "/" + rel,
+ * and "/dir/" ("/" at the root) for each dir/index.html. */
+struct tree_node {
+    uint32_t label;     /* offset in labels */
+    uint16_t label_len;
+    uint16_t first_child;
+    uint16_t nchild;
+    uint16_t page;      /* 0xffff: none */
+};
+struct tree {
+    struct tree_node *nodes;
+    size_t nnodes;
+    uint8_t *labels;
+    size_t nlabels;
+};
+/* Returns 0, or -1 after printing an error. */
+int tree_build(const struct site *s, struct tree *t);
+void tree_free(struct tree *t);
+/* The page served at path, or -1: for --port. */
+long tree_lookup(const struct tree *t, const char *path);
+
+/* report.c: the fit report, on f. */
+void report_site(const struct output *o, FILE *f);
 
 /* Prints "pagec: " and the formatted message to stderr. */
 void pagec_error(const char *fmt, ...)

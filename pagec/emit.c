@@ -10,6 +10,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <magic.h>
+#include <zlib.h>
+
 #include "compiler.h"
 #include "pagec/site.h"
 
@@ -32,203 +35,210 @@ static void comment_text(FILE *f, const char *s)
     }
 }
 
-/* Writes s as a C string literal. */
-static void string_literal(FILE *f, const char *s)
-{
-    fputc('"', f);
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-
-        if (c == '"' || c == '\\') {
-            fprintf(f, "\\%c", c);
-        } else if (c < 0x20 || c >= 0x7f || c == '?') {
-            fprintf(f, "\\%03o", c); /* '?' too: no trigraphs */
-        } else {
-            fputc(c, f);
-        }
-    }
-    fputc('"', f);
-}
-
-static void byte_array(FILE *f, const char *name, const struct packet *p)
+static void byte_array(FILE *f, const char *name, const uint8_t *data,
+                       size_t len)
 {
     size_t i;
 
-    fprintf(f, "static const uint8_t PAGEC_ROM %s[%zu] = {", name, p->len);
-    for (i = 0; i < p->len; i++) {
+    fprintf(f, "static const uint8_t PAGEC_ROM %s[%zu] = {", name, len);
+    for (i = 0; i < len; i++) {
         fputs(i % 12 ? " " : "\n    ", f);
-        fprintf(f, "0x%02x,", p->data[i]);
+        fprintf(f, "0x%02x,", data[i]);
     }
     fputs("\n};\n\n", f);
 }
 
-static void tmpl(FILE *f, const char *name, const struct packet *p)
+/* A struct pagec_tmpl initializer for p, whose bytes are in array. */
+static void tmpl(FILE *f, const char *array, const struct packet *p)
 {
-    fprintf(f, "{%s, %zu, %zu, 0x%08lxUL, 0x%08lxUL}", name, p->len, p->hlen,
-            (unsigned long)p->ip_sum, (unsigned long)p->tcp_sum);
+    fprintf(f, "{%s, %zu, %zu, 0x%08lxUL, 0x%08lxUL}", array, p->len,
+            p->hlen, (unsigned long)p->ip_sum, (unsigned long)p->tcp_sum);
 }
 
-struct alias {
-    char *path;
-    size_t page;
+static void reply_init(FILE *f, const char *array, const struct reply *r)
+{
+    fputs("{", f);
+    tmpl(f, array, &r->get);
+    fputs(", ", f);
+    tmpl(f, array, &r->head);
+    fputs("}", f);
+}
+
+#define ZERO_TMPL "{0, 0, 0, 0, 0}"
+
+static void variant_init(FILE *f, const char *name, const struct variant *v)
+{
+    char nm[64];
+
+    if (!v->present) {
+        fputs("        {{" ZERO_TMPL ", " ZERO_TMPL "}, " ZERO_TMPL
+              ", 0, 0},\n",
+              f);
+        return;
+    }
+    snprintf(nm, sizeof nm, "%s_304", name);
+    fputs("        {", f);
+    reply_init(f, name, &v->ok);
+    fputs(",\n         ", f);
+    tmpl(f, nm, &v->not_modified.get);
+    fprintf(f, ",\n         %s + %zu, %zu},\n", name, v->etag_off,
+            v->etag_len);
+}
+
+static void variant_arrays(FILE *f, size_t i, const char *enc,
+                           const struct variant *v)
+{
+    char name[64];
+
+    if (!v->present) {
+        return;
+    }
+    snprintf(name, sizeof name, "pagec_page_%zu_%s", i, enc);
+    byte_array(f, name, v->ok.get.data, v->ok.get.len);
+    snprintf(name, sizeof name, "pagec_page_%zu_%s_304", i, enc);
+    byte_array(f, name, v->not_modified.get.data, v->not_modified.get.len);
+}
+
+/* The percentage of the limit a reply's TCP data takes, rounded up. */
+static size_t percent(size_t data, unsigned mss)
+{
+    return (data * 100 + mss - 1) / mss;
+}
+
+static const char *const status_names[ST_COUNT] = {
+    "pagec_bad_request", "pagec_not_found", "pagec_not_allowed",
+    "pagec_not_acceptable", "pagec_not_impl",
 };
 
-static int by_path(const void *a, const void *b)
+static int by_port(const void *a, const void *b)
 {
-    return strcmp(((const struct alias *)a)->path,
-                  ((const struct alias *)b)->path);
-}
+    const struct port_opt *x = a;
+    const struct port_opt *y = b;
 
-/* Every name a page is served under: "/" + rel, and "/dir/" for each
- * dir/index.html ("/" for the root's). Sorted by strcmp. */
-static struct alias *aliases(const struct site *s, size_t *n)
-{
-    struct alias *v = calloc(s->npages * 2 + 1, sizeof *v);
-    size_t i;
-    size_t k = 0;
-
-    if (!v) {
-        return NULL;
-    }
-    for (i = 0; i < s->npages; i++) {
-        const char *rel = s->pages[i].rel;
-        size_t len = strlen(rel);
-        const char *base = strrchr(rel, '/');
-
-        base = base ? base + 1 : rel;
-        v[k].path = malloc(len + 2);
-        if (!v[k].path) {
-            goto fail;
-        }
-        v[k].path[0] = '/';
-        memcpy(v[k].path + 1, rel, len + 1);
-        v[k++].page = i;
-        if (strcmp(base, "index.html") == 0) {
-            size_t dir = (size_t)(base - rel); /* with its trailing '/' */
-
-            v[k].path = malloc(dir + 2);
-            if (!v[k].path) {
-                goto fail;
-            }
-            v[k].path[0] = '/';
-            memcpy(v[k].path + 1, rel, dir);
-            v[k].path[dir + 1] = '\0';
-            v[k++].page = i;
-        }
-    }
-    qsort(v, k, sizeof *v, by_path);
-    *n = k;
-    return v;
-fail:
-    while (k--) {
-        free(v[k].path);
-    }
-    free(v);
-    return NULL;
-}
-
-static size_t max_data(const struct output *o)
-{
-    size_t m = 0;
-    size_t i;
-    const struct packet *fixed[] = {&o->not_found, &o->not_impl};
-
-    for (i = 0; i < o->site->npages; i++) {
-        const struct packet *p = &o->site->pages[i].pkt;
-
-        if (p->len - p->hlen > m) {
-            m = p->len - p->hlen;
-        }
-    }
-    for (i = 0; i < 2; i++) {
-        if (fixed[i]->len - fixed[i]->hlen > m) {
-            m = fixed[i]->len - fixed[i]->hlen;
-        }
-    }
-    return m;
+    return (x->port > y->port) - (x->port < y->port);
 }
 
 static void write_c(FILE *f, const struct output *o, const char *h_base,
-                    const struct alias *al, size_t nal)
+                    const struct tree *t)
 {
+    const struct options *opt = o->opt;
     const struct site *s = o->site;
-    /* the fixed replies, in the order of struct pagec_site */
     const struct {
         const char *name;
         const char *what;
         const struct packet *p;
-    } fixed[] = {
+    } control[] = {
         {"pagec_syn_ack", "SYN-ACK with MSS option", &o->syn_ack},
         {"pagec_ack", "ACK", &o->ack},
         {"pagec_rst", "RST|ACK", &o->rst},
-        {"pagec_not_found", "404 Not Found", &o->not_found},
-        {"pagec_not_impl", "501 Not Implemented", &o->not_impl},
     };
+    struct port_opt *ports = NULL;
     size_t i;
-    char name[32];
+    char name[64];
 
     fprintf(f,
-            "/* Generated by pagec %s. Do not edit: edit the site and run "
-            "pagec again. */\n"
-            "#include \"",
-            PAGEC_VERSION);
-    fputs(h_base, f); /* main() accepts only names that are safe here */
-    fprintf(f,
-            "\"\n\n"
+            "/* Generated by pagec %s with zlib %s. Do not edit: edit the "
+            "site and run pagec again. */\n"
+            "#include \"%s\"\n\n"
             "#if PAGEC_FORMAT_VERSION != %d\n"
             "#error \"this site was generated for pagec site format %d\"\n"
             "#endif\n\n",
-            PAGEC_FORMAT_VERSION, PAGEC_FORMAT_VERSION);
+            PAGEC_VERSION, zlibVersion(), h_base, PAGEC_FORMAT_VERSION,
+            PAGEC_FORMAT_VERSION);
 
-    for (i = 0; i < sizeof fixed / sizeof fixed[0]; i++) {
-        fputs("/* ", f);
-        comment_text(f, fixed[i].what);
-        if (fixed[i].p == &o->not_found) {
-            fputs(": ", f);
-            comment_text(f, o->not_found_src ? o->not_found_src : "built in");
+    for (i = 0; i < sizeof control / sizeof control[0]; i++) {
+        fprintf(f, "/* %s */\n", control[i].what);
+        byte_array(f, control[i].name, control[i].p->data, control[i].p->len);
+    }
+    for (i = 0; i < ST_COUNT; i++) {
+        const struct packet *p = &o->status[i].get;
+        const char *st = (const char *)p->data + p->hlen + 9;
+        const char *cr = memchr(st, '\r', p->len - p->hlen - 9);
+
+        fprintf(f, "/* %.*s", (int)(cr - st), st); /* the status line */
+        if (i == ST_NOT_FOUND && o->not_found_src) {
+            fputs(" from ", f);
+            comment_text(f, o->not_found_src);
         }
         fputs(" */\n", f);
-        byte_array(f, fixed[i].name, fixed[i].p);
+        byte_array(f, status_names[i], p->data, p->len);
     }
 
     for (i = 0; i < s->npages; i++) {
         const struct page *pg = &s->pages[i];
-        size_t data = pg->pkt.len - pg->pkt.hlen;
 
         fputs("/* /", f);
         comment_text(f, pg->rel);
-        fprintf(f, ": ");
+        fputs(": ", f);
         comment_text(f, pg->mime);
-        fprintf(f, ", %llu bytes, %zu bytes of TCP data (%zu%% of %u) */\n",
-                (unsigned long long)pg->size, data,
-                (data * 100 + o->mss - 1) / o->mss, o->mss);
-        snprintf(name, sizeof name, "pagec_page_%zu", i);
-        byte_array(f, name, &pg->pkt);
+        fprintf(f, ", %llu bytes", (unsigned long long)pg->size);
+        if (pg->id.present) {
+            fprintf(f, "; identity %zu bytes of TCP data (%zu%% of %u)",
+                    pg->id.data_len, percent(pg->id.data_len, opt->mss),
+                    opt->mss);
+        }
+        if (pg->gz.present) {
+            fprintf(f, "; gzip %zu bytes, %zu of TCP data (%zu%%)",
+                    pg->gz.body_len, pg->gz.data_len,
+                    percent(pg->gz.data_len, opt->mss));
+        }
+        fputs(" */\n", f);
+        variant_arrays(f, i, "id", &pg->id);
+        variant_arrays(f, i, "gz", &pg->gz);
     }
 
-    fputs("static const struct pagec_tmpl pagec_pages[] = {\n", f);
+    fputs("static const struct pagec_page pagec_pages[] = {\n", f);
     for (i = 0; i < s->npages; i++) {
-        snprintf(name, sizeof name, "pagec_page_%zu", i);
-        fputs("    ", f);
-        tmpl(f, name, &s->pages[i].pkt);
-        fputs(",\n", f);
-    }
-    if (!s->npages) {
-        fputs("    {0, 0, 0, 0, 0},\n", f); /* C has no empty arrays */
+        fputs("    { /* /", f);
+        comment_text(f, s->pages[i].rel);
+        fputs(" */\n", f);
+        snprintf(name, sizeof name, "pagec_page_%zu_id", i);
+        variant_init(f, name, &s->pages[i].id);
+        snprintf(name, sizeof name, "pagec_page_%zu_gz", i);
+        variant_init(f, name, &s->pages[i].gz);
+        fputs("    },\n", f);
     }
     fputs("};\n\n", f);
 
-    for (i = 0; i < nal; i++) {
-        fprintf(f, "static const char PAGEC_ROM pagec_path_%zu[] = ", i);
-        string_literal(f, al[i].path);
-        fputs(";\n", f);
+    fputs("/* the radix tree of request paths */\n", f);
+    fprintf(f, "static const uint8_t PAGEC_ROM pagec_labels[%zu] = {",
+            t->nlabels);
+    for (i = 0; i < t->nlabels; i++) {
+        unsigned char c = t->labels[i];
+
+        fputs(i % 12 ? " " : "\n    ", f);
+        if (c >= 0x20 && c < 0x7f && c != '\'' && c != '\\') {
+            fprintf(f, "'%c',", c);
+        } else {
+            fprintf(f, "0x%02x,", c);
+        }
     }
-    fputs("\nstatic const struct pagec_path pagec_paths[] = {\n", f);
-    for (i = 0; i < nal; i++) {
-        fprintf(f, "    {pagec_path_%zu, %zu},\n", i, al[i].page);
+    fputs("\n};\n\n", f);
+    fputs("static const struct pagec_node pagec_nodes[] = {\n", f);
+    for (i = 0; i < t->nnodes; i++) {
+        const struct tree_node *n = &t->nodes[i];
+
+        fprintf(f, "    {%lu, %u, %u, %u, 0x%04x},\n",
+                (unsigned long)n->label, n->label_len, n->first_child,
+                n->nchild, n->page);
     }
-    if (!nal) {
-        fputs("    {0, 0},\n", f);
+    fputs("};\n\n", f);
+
+    fputs("static const struct pagec_port pagec_ports[] = {\n", f);
+    if (opt->nports) {
+        ports = malloc(opt->nports * sizeof *ports);
+    }
+    if (ports) {
+        memcpy(ports, opt->ports, opt->nports * sizeof *ports);
+        qsort(ports, opt->nports, sizeof *ports, by_port);
+        for (i = 0; i < opt->nports; i++) {
+            fprintf(f, "    {%u, %zu}, /* ", ports[i].port, ports[i].page);
+            comment_text(f, ports[i].path);
+            fputs(" */\n", f);
+        }
+        free(ports);
+    } else {
+        fputs("    {0, 0},\n", f); /* C has no empty arrays */
     }
     fputs("};\n\n", f);
 
@@ -239,11 +249,19 @@ static void write_c(FILE *f, const struct output *o, const char *h_base,
             "    %u, /* MSS */\n"
             "    %zu, /* TCP data of the largest reply */\n"
             "    pagec_pages, %zu,\n"
-            "    pagec_paths, %zu,\n",
-            o->name, o->http_port, o->mss, max_data(o), s->npages, nal);
-    for (i = 0; i < sizeof fixed / sizeof fixed[0]; i++) {
+            "    pagec_nodes, %zu,\n"
+            "    pagec_labels,\n"
+            "    pagec_ports, %zu,\n",
+            opt->name, opt->http_port, opt->mss, output_max_data(o),
+            s->npages, t->nnodes, opt->nports);
+    for (i = 0; i < sizeof control / sizeof control[0]; i++) {
         fputs("    ", f);
-        tmpl(f, fixed[i].name, fixed[i].p);
+        tmpl(f, control[i].name, control[i].p);
+        fputs(",\n", f);
+    }
+    for (i = 0; i < ST_COUNT; i++) {
+        fputs("    ", f);
+        reply_init(f, status_names[i], &o->status[i]);
         fputs(",\n", f);
     }
     fputs("};\n", f);
@@ -251,17 +269,24 @@ static void write_c(FILE *f, const struct output *o, const char *h_base,
 
 static void write_h(FILE *f, const struct output *o)
 {
+    const char *n = o->opt->name;
+
     /* the guard spells the name as it is: names differing in case get
      * guards of their own */
     fprintf(f,
-            "/* Generated by pagec %s. Do not edit. */\n"
+            "/* Generated by pagec %s with zlib %s. Do not edit. */\n"
             "#ifndef PAGEC_SITE_%s_H\n#define PAGEC_SITE_%s_H\n\n"
             "#include <pagec/site.h>\n\n"
+            "/* what made this site, so that two builds can be compared */\n"
+            "#define %s_PAGEC_VERSION \"%s\"\n"
+            "#define %s_ZLIB_VERSION \"%s\"\n"
+            "#define %s_MAGIC_VERSION %d\n\n"
             "#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n"
             "extern const struct pagec_site %s;\n\n"
             "#ifdef __cplusplus\n}\n#endif\n\n"
             "#endif\n",
-            PAGEC_VERSION, o->name, o->name, o->name);
+            PAGEC_VERSION, zlibVersion(), n, n, n, PAGEC_VERSION, n,
+            zlibVersion(), n, magic_version(), n);
 }
 
 /* Opens a temporary file beside path; *tmp gets its name. */
@@ -319,32 +344,52 @@ static int close_checked(FILE *f, const char *path)
     return 0;
 }
 
-int emit_site(const struct output *o, const char *out_c)
+char *header_name(const char *out_c)
 {
     size_t n = strlen(out_c);
     char *out_h = malloc(n + 3);
-    const char *h_base;
-    char *tmp_c = NULL;
-    char *tmp_h = NULL;
-    FILE *fc = NULL;
-    FILE *fh = NULL;
-    struct alias *al;
-    size_t nal = 0;
-    size_t i;
-    int rc = -1;
 
-    al = aliases(o->site, &nal);
-    if (!out_h || !al) {
-        pagec_error("out of memory");
-        free(out_h);
-        free(al);
-        return -1;
+    if (!out_h) {
+        return NULL;
     }
     memcpy(out_h, out_c, n + 1);
     if (n > 2 && strcmp(out_c + n - 2, ".c") == 0) {
         out_h[n - 1] = 'h';
     } else {
         memcpy(out_h + n, ".h", 3);
+    }
+    return out_h;
+}
+
+/* Renames tmp to path; on failure reports it and removes tmp. */
+static int install(char *tmp, const char *path)
+{
+    if (rename(tmp, path) != 0) {
+        pagec_error("%s: %s", path, strerror(errno));
+        unlink(tmp);
+        return -1;
+    }
+    return 0;
+}
+
+int emit_site(const struct output *o, const char *out_c)
+{
+    char *out_h = header_name(out_c);
+    const char *h_base;
+    char *tmp_c = NULL;
+    char *tmp_h = NULL;
+    FILE *fc = NULL;
+    FILE *fh = NULL;
+    struct tree t;
+    int rc = -1;
+
+    if (!out_h) {
+        pagec_error("out of memory");
+        return -1;
+    }
+    if (tree_build(o->site, &t) != 0) {
+        free(out_h);
+        return -1;
     }
     h_base = strrchr(out_h, '/');
     h_base = h_base ? h_base + 1 : out_h;
@@ -354,7 +399,7 @@ int emit_site(const struct output *o, const char *out_c)
         fh = open_tmp(out_h, &tmp_h);
     }
     if (fc && fh) {
-        write_c(fc, o, h_base, al, nal);
+        write_c(fc, o, h_base, &t);
         write_h(fh, o);
         rc = 0;
     }
@@ -364,29 +409,87 @@ int emit_site(const struct output *o, const char *out_c)
     if (fh && close_checked(fh, out_h) != 0) {
         rc = -1;
     }
-    if (rc == 0 && rename(tmp_h, out_h) != 0) {
-        pagec_error("%s: %s", out_h, strerror(errno));
-        rc = -1;
-    }
-    if (rc == 0 && rename(tmp_c, out_c) != 0) {
-        /* the new header stays: it depends only on --name */
-        pagec_error("%s: %s", out_c, strerror(errno));
-        rc = -1;
-    }
-    if (rc != 0) {
-        if (tmp_c) {
-            unlink(tmp_c);
-        }
-        if (tmp_h) {
-            unlink(tmp_h);
+    if (rc == 0) {
+        /* the header first: it depends only on --name, so a new header
+         * beside an old .c (should the second rename fail) still fits */
+        rc = install(tmp_h, out_h);
+        tmp_h = NULL;
+        if (rc == 0) {
+            rc = install(tmp_c, out_c);
+            tmp_c = NULL;
         }
     }
-    for (i = 0; i < nal; i++) {
-        free(al[i].path);
+    if (tmp_c) {
+        unlink(tmp_c);
     }
-    free(al);
+    if (tmp_h) {
+        unlink(tmp_h);
+    }
+    tree_free(&t);
     free(tmp_c);
     free(tmp_h);
     free(out_h);
     return rc;
+}
+
+/* Writes a path as Make reads it: spaces, '#' and '$' escaped. */
+static void make_path(FILE *f, const char *s)
+{
+    for (; *s; s++) {
+        if (*s == ' ' || *s == '#' || *s == '\\') {
+            fputc('\\', f);
+        } else if (*s == '$') {
+            fputc('$', f);
+        }
+        fputc(*s, f);
+    }
+}
+
+int emit_depfile(const struct output *o, const char *out_c,
+                 const char *depfile)
+{
+    const struct site *s = o->site;
+    char *out_h = header_name(out_c);
+    char *tmp = NULL;
+    FILE *f;
+    size_t i;
+
+    if (!out_h) {
+        pagec_error("out of memory");
+        return -1;
+    }
+    f = open_tmp(depfile, &tmp);
+    if (!f) {
+        free(out_h);
+        return -1;
+    }
+    make_path(f, out_c);
+    fputc(' ', f);
+    make_path(f, out_h);
+    fputc(':', f);
+    for (i = 0; i < s->npages; i++) {
+        fputs(" \\\n ", f);
+        make_path(f, s->pages[i].src);
+    }
+    for (i = 0; i < s->ndirs; i++) {
+        fputs(" \\\n ", f);
+        make_path(f, s->dirs[i]);
+    }
+    fputc('\n', f);
+    /* a rule without prerequisites for each input, as gcc -MP writes:
+     * a file deleted from the site does not stop the build */
+    for (i = 0; i < s->npages; i++) {
+        fputc('\n', f);
+        make_path(f, s->pages[i].src);
+        fputs(":\n", f);
+    }
+    free(out_h);
+    if (close_checked(f, depfile) != 0) {
+        unlink(tmp);
+        free(tmp);
+        return -1;
+    }
+    i = (size_t)install(tmp, depfile);
+    free(tmp);
+    return i ? -1 : 0;
 }

@@ -1,9 +1,8 @@
 /*
- * frame.c - HTTP responses and the IPv4/TCP datagrams that carry them, in
+ * frame.c - HTTP replies and the IPv4/TCP datagrams that carry them, in
  * the template layout of pagec/site.h: peer fields zero, partial sums of
  * everything else.
  */
-#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,36 +11,19 @@
 #include "pagec/chksum.h"
 #include "pagec/site.h"
 
-#define HTTP_FMT                                                            \
-    "HTTP/1.0 %s\r\nContent-Type: %s\r\nContent-Length: %" PRIu64          \
-    "\r\nConnection: close\r\n%s\r\n"
+#define HTTP_FMT "HTTP/1.0 %s\r\n%sConnection: close\r\n\r\n"
 
-size_t http_header_len(const char *status, const char *mime,
-                       const char *extra, uint64_t body_len)
+static size_t header_len(const char *status, const char *fields)
 {
-    int n = snprintf(NULL, 0, HTTP_FMT, status, mime, body_len,
-                     extra ? extra : "");
+    int n = snprintf(NULL, 0, HTTP_FMT, status, fields);
 
     return n < 0 ? 0 : (size_t)n;
 }
 
-uint8_t *http_response(const char *status, const char *mime,
-                       const char *extra, const uint8_t *body,
-                       size_t body_len, size_t *len)
+size_t reply_data_len(const char *status, const char *fields,
+                      size_t body_len)
 {
-    size_t h = http_header_len(status, mime, extra, body_len);
-    uint8_t *r = malloc(h + body_len + 1);
-
-    if (!r) {
-        return NULL;
-    }
-    snprintf((char *)r, h + 1, HTTP_FMT, status, mime, (uint64_t)body_len,
-             extra ? extra : "");
-    if (body_len) {
-        memcpy(r + h, body, body_len);
-    }
-    *len = h + body_len;
-    return r;
+    return header_len(status, fields) + body_len;
 }
 
 static void put16(uint8_t *p, uint16_t v)
@@ -85,6 +67,54 @@ int packet_build(struct packet *p, uint8_t flags, uint16_t window,
     p->tcp_sum = pagec_chksum_add(6u + (uint32_t)tcplen, tcp,
                                   (uint16_t)tcplen);
     return 0;
+}
+
+/* The first len bytes of the datagram get, as a datagram of their own:
+ * the IPv4 total length is len, and the sums cover what is sent. */
+static void cut(struct packet *head, const struct packet *get, size_t len)
+{
+    uint8_t ip[PAGEC_IP_HLEN];
+    size_t tcplen = len - PAGEC_IP_HLEN;
+
+    memcpy(ip, get->data, sizeof ip);
+    put16(ip + 2, (uint16_t)len);
+    head->data = NULL;
+    head->len = len;
+    head->hlen = get->hlen;
+    head->ip_sum = pagec_chksum_add(0, ip, sizeof ip);
+    head->tcp_sum = pagec_chksum_add(6u + (uint32_t)tcplen,
+                                     get->data + PAGEC_IP_HLEN,
+                                     (uint16_t)tcplen);
+}
+
+int reply_build(struct reply *r, const char *status, const char *fields,
+                const uint8_t *body, size_t body_len, uint16_t window)
+{
+    size_t h = header_len(status, fields);
+    char *http = malloc(h + body_len + 1);
+    int rc;
+
+    memset(r, 0, sizeof *r);
+    if (!http) {
+        return -1;
+    }
+    snprintf(http, h + 1, HTTP_FMT, status, fields);
+    if (body_len) {
+        memcpy(http + h, body, body_len);
+    }
+    rc = packet_build(&r->get, TCP_ACK | TCP_PSH | TCP_FIN, window, NULL, 0,
+                      (const uint8_t *)http, h + body_len);
+    free(http);
+    if (rc == 0) {
+        cut(&r->head, &r->get, r->get.hlen + h);
+    }
+    return rc;
+}
+
+void reply_free(struct reply *r)
+{
+    packet_free(&r->get);
+    memset(r, 0, sizeof *r);
 }
 
 void packet_free(struct packet *p)

@@ -17,27 +17,34 @@
 #define EXIT_INPUT 1
 #define EXIT_USAGE 2
 
-static const char not_found_text[] =
-    "404 Not Found\n\nThere is no page at this address on this device.\n";
-static const char not_impl_text[] =
-    "501 Not Implemented\n\nThis device answers GET requests only.\n";
-
 static void usage(FILE *f)
 {
     fputs("usage: pagec [options] SITE_DIR -o OUT.c\n"
+          "       pagec --check|--report [options] SITE_DIR\n"
           "\n"
-          "Compiles every file below SITE_DIR into a complete IPv4/TCP/HTTP\n"
-          "reply packet and writes them as C arrays to OUT.c, with the\n"
+          "Compiles every file below SITE_DIR into complete IPv4/TCP/HTTP\n"
+          "reply packets and writes them as C arrays to OUT.c, with the\n"
           "declaration of the site in OUT.h.\n"
           "\n"
           "options:\n"
-          "  -o, --output FILE  the C file to write (required)\n"
-          "  --mss N            most TCP data bytes in one page, and the MSS\n"
-          "                     announced to clients (default 1460; 966 for\n"
-          "                     SLIP)\n"
-          "  --name ID          C identifier of the site (default site)\n"
-          "  -h, --help         print this help and exit\n"
-          "  --version          print the version and exit\n"
+          "  -o, --output FILE     the C file to write\n"
+          "  --mss N               most TCP data in one reply, and the MSS\n"
+          "                        announced (default 1460; 966 for SLIP)\n"
+          "  --name ID             C identifier of the site (default site)\n"
+          "  --no-gzip             no gzip-encoded variants\n"
+          "  --mime EXT=TYPE       Content-Type of files ending in .EXT\n"
+          "  --cache-control VALUE a Cache-Control field in every page\n"
+          "  --server VALUE        a Server field in every reply\n"
+          "  --http-port N         port of file-name mode (default 80; 0:\n"
+          "                        none)\n"
+          "  --port PORT=PATH      serve PATH on PORT whatever is asked\n"
+          "  --exclude GLOB        skip files and folders matching GLOB\n"
+          "  --report              print the fit report on stdout\n"
+          "  --check               check that everything fits; write "
+          "nothing\n"
+          "  --depfile FILE        write a Make depfile for OUT.c\n"
+          "  -h, --help            print this help and exit\n"
+          "  --version             print the version and exit\n"
           "\n"
           "exit status: 0 success, 1 a page does not fit or a file cannot\n"
           "be read or written, 2 usage error\n",
@@ -109,307 +116,325 @@ static int site_identifier(const char *s)
     return 1;
 }
 
-/* 1 when a client can ask for rel as it is: no byte that a client would
- * percent-encode or that ends the path of a request line. */
-static int requestable(const char *rel)
+/* A header field value: printable ASCII, no line breaks. */
+static int field_value(const char *s)
 {
-    const char *p;
-
-    for (p = rel; *p; p++) {
-        unsigned char c = (unsigned char)*p;
-
-        if (c <= 0x20 || c >= 0x7f || strchr("\"#%<>?[\\]^`{|}", c)) {
+    for (; *s; s++) {
+        if ((unsigned char)*s < 0x20 || (unsigned char)*s >= 0x7f) {
             return 0;
         }
     }
     return 1;
 }
 
-static uint8_t *read_file(const char *path, size_t size)
+/* Parses a decimal number from lo to hi; -1 when it is not one. */
+static long number(const char *s, long lo, long hi)
 {
-    FILE *f = fopen(path, "rb");
-    uint8_t *buf;
-    size_t got;
-    int extra;
+    char *end;
+    long v;
 
-    if (!f) {
-        pagec_error("%s: %s", path, strerror(errno));
-        return NULL;
-    }
-    buf = malloc(size ? size : 1);
-    if (!buf) {
-        pagec_error("out of memory");
-        fclose(f);
-        return NULL;
-    }
-    got = fread(buf, 1, size, f);
-    extra = got == size ? fgetc(f) : EOF;
-    if (ferror(f)) {
-        pagec_error("%s: %s", path, strerror(errno));
-    } else if (got != size || extra != EOF) {
-        pagec_error("%s: file changed while being read", path);
-    } else {
-        fclose(f);
-        return buf;
-    }
-    fclose(f);
-    free(buf);
-    return NULL;
-}
-
-/* Reports a reply of n bytes of TCP data over the limit; role, when not
- * empty, says which reply a file makes ("as the 404 reply"). */
-static void too_big(const char *what, const char *role, uint64_t n,
-                    unsigned mss)
-{
-    pagec_error("%s%s: page is %llu bytes, limit is %u (%llu over)", what,
-                role, (unsigned long long)n, mss,
-                (unsigned long long)(n - mss));
-}
-
-/* Builds the reply packet for an HTTP response: ACK|PSH|FIN, the page and
- * our FIN in one segment. */
-static int reply_packet(struct packet *p, const char *status,
-                        const char *mime, const char *extra,
-                        const uint8_t *body, size_t body_len, uint16_t mss)
-{
-    size_t n;
-    uint8_t *http = http_response(status, mime, extra, body, body_len, &n);
-    int rc;
-
-    if (!http) {
-        pagec_error("out of memory");
+    if (*s < '0' || *s > '9') {
         return -1;
     }
-    rc = packet_build(p, TCP_ACK | TCP_PSH | TCP_FIN, mss, NULL, 0, http, n);
-    free(http);
-    if (rc != 0) {
-        pagec_error("out of memory");
+    errno = 0;
+    v = strtol(s, &end, 10);
+    if (errno || *end || v < lo || v > hi) {
+        return -1;
     }
-    return rc;
+    return v;
 }
 
-/* Compiles every page of the site; reports every page that does not fit.
- * Returns 0, or EXIT_INPUT. */
-static int compile_pages(struct site *s, uint16_t mss)
+/* A --mime argument: EXT=TYPE, TYPE a type/subtype. */
+static int mime_arg(const char *s)
 {
-    int rc = 0;
-    size_t i;
+    const char *eq = strchr(s, '=');
 
-    for (i = 0; i < s->npages; i++) {
-        struct page *pg = &s->pages[i];
-        uint8_t *body;
-
-        if (!requestable(pg->rel)) {
-            pagec_error("%s: warning: a client cannot request this name "
-                        "as it is (it would be percent-encoded); the page "
-                        "is compiled but not reachable",
-                        pg->src);
-        }
-        pg->mime = mime_type(pg->src);
-        pg->data_len = http_header_len("200 OK", pg->mime, NULL, pg->size) +
-                       pg->size;
-        if (pg->data_len > mss) {
-            too_big(pg->src, "", pg->data_len, mss);
-            rc = EXIT_INPUT;
-            continue;
-        }
-        body = read_file(pg->src, (size_t)pg->size);
-        if (!body) {
-            rc = EXIT_INPUT;
-            continue;
-        }
-        if (reply_packet(&pg->pkt, "200 OK", pg->mime, NULL, body,
-                         (size_t)pg->size, mss) != 0) {
-            rc = EXIT_INPUT;
-        }
-        free(body);
-    }
-    return rc;
+    return eq && eq != s && !memchr(s, '.', (size_t)(eq - s)) &&
+           strchr(eq + 1, '/') && eq[1] != '/' && field_value(eq + 1);
 }
 
-/* The 404 reply: the site's own /404.html, or the built-in text. */
-static int compile_not_found(struct output *o)
+/* Appends p to the array *v of *n strings. */
+static int push(const char ***v, size_t *n, const char *p)
 {
-    const struct page *custom = NULL;
-    const uint8_t *body = (const uint8_t *)not_found_text;
-    uint8_t *file = NULL;
-    size_t len = sizeof not_found_text - 1;
-    const char *mime = "text/plain";
-    size_t i;
-    int rc;
+    const char **nv = realloc(*v, (*n + 1) * sizeof *nv);
 
-    for (i = 0; i < o->site->npages; i++) {
-        if (strcmp(o->site->pages[i].rel, "404.html") == 0) {
-            custom = &o->site->pages[i];
-        }
+    if (!nv) {
+        return -1;
     }
-    if (custom) {
-        uint64_t n = http_header_len("404 Not Found", custom->mime, NULL,
-                                     custom->size) +
-                     custom->size;
-
-        if (n > o->mss) {
-            if (custom->data_len <= o->mss) { /* else reported already */
-                too_big(custom->src, " (as the 404 reply)", n, o->mss);
-            }
-            return EXIT_INPUT;
-        }
-        file = read_file(custom->src, (size_t)custom->size);
-        if (!file) {
-            return EXIT_INPUT;
-        }
-        body = file;
-        len = (size_t)custom->size;
-        mime = custom->mime;
-        o->not_found_src = custom->rel;
-    } else if (http_header_len("404 Not Found", mime, NULL, len) + len >
-               o->mss) {
-        too_big("built-in 404 reply", "",
-                http_header_len("404 Not Found", mime, NULL, len) + len,
-                o->mss);
-        return EXIT_INPUT;
-    }
-    rc = reply_packet(&o->not_found, "404 Not Found", mime, NULL, body, len,
-                      o->mss);
-    free(file);
-    return rc ? EXIT_INPUT : 0;
-}
-
-static int compile_fixed(struct output *o)
-{
-    static const char allow[] = "Allow: GET\r\n";
-    size_t len = sizeof not_impl_text - 1;
-    uint64_t n = http_header_len("501 Not Implemented", "text/plain", allow,
-                                 len) +
-                 len;
-    uint8_t mss_opt[4] = {2, 4, (uint8_t)(o->mss >> 8), (uint8_t)o->mss};
-
-    if (n > o->mss) {
-        too_big("built-in 501 reply", "", n, o->mss);
-        return EXIT_INPUT;
-    }
-    if (reply_packet(&o->not_impl, "501 Not Implemented", "text/plain",
-                     allow, (const uint8_t *)not_impl_text, len,
-                     o->mss) != 0 ||
-        packet_build(&o->syn_ack, TCP_SYN | TCP_ACK, o->mss, mss_opt,
-                     sizeof mss_opt, NULL, 0) != 0 ||
-        packet_build(&o->ack, TCP_ACK, o->mss, NULL, 0, NULL, 0) != 0 ||
-        packet_build(&o->rst, TCP_RST | TCP_ACK, 0, NULL, 0, NULL, 0) != 0) {
-        pagec_error("out of memory");
-        return EXIT_INPUT;
-    }
+    nv[(*n)++] = p;
+    *v = nv;
     return 0;
+}
+
+/* Resolves every --port PATH to a page. */
+static int resolve_ports(struct options *o, const struct site *site)
+{
+    struct tree t;
+    size_t i;
+    int rc = 0;
+
+    if (!o->nports) {
+        return 0;
+    }
+    if (tree_build(site, &t) != 0) {
+        return -1;
+    }
+    for (i = 0; i < o->nports; i++) {
+        const char *path = o->ports[i].path;
+        char *slash = malloc(strlen(path) + 2);
+        long page;
+
+        if (!slash) {
+            pagec_error("out of memory");
+            rc = -1;
+            break;
+        }
+        sprintf(slash, "%s%s", path[0] == '/' ? "" : "/", path);
+        page = tree_lookup(&t, slash);
+        free(slash);
+        if (page < 0) {
+            pagec_error("--port %u=%s: the site has no such page",
+                        o->ports[i].port, path);
+            rc = -1;
+        } else {
+            o->ports[i].page = (size_t)page;
+        }
+    }
+    tree_free(&t);
+    return rc;
 }
 
 int main(int argc, char **argv)
 {
+    enum { O_MSS = 256, O_NAME, O_NOGZIP, O_MIME, O_CACHE, O_SERVER,
+           O_HTTP_PORT, O_PORT, O_EXCLUDE, O_REPORT, O_CHECK, O_DEPFILE,
+           O_VERSION };
     static const struct option longopts[] = {
         {"output", required_argument, NULL, 'o'},
-        {"mss", required_argument, NULL, 'm'},
-        {"name", required_argument, NULL, 'n'},
+        {"mss", required_argument, NULL, O_MSS},
+        {"name", required_argument, NULL, O_NAME},
+        {"no-gzip", no_argument, NULL, O_NOGZIP},
+        {"mime", required_argument, NULL, O_MIME},
+        {"cache-control", required_argument, NULL, O_CACHE},
+        {"server", required_argument, NULL, O_SERVER},
+        {"http-port", required_argument, NULL, O_HTTP_PORT},
+        {"port", required_argument, NULL, O_PORT},
+        {"exclude", required_argument, NULL, O_EXCLUDE},
+        {"report", no_argument, NULL, O_REPORT},
+        {"check", no_argument, NULL, O_CHECK},
+        {"depfile", required_argument, NULL, O_DEPFILE},
         {"help", no_argument, NULL, 'h'},
-        {"version", no_argument, NULL, 'V'},
+        {"version", no_argument, NULL, O_VERSION},
         {NULL, 0, NULL, 0},
     };
-    struct site site = {NULL, 0};
-    struct output o;
+    struct options o;
+    struct site site;
+    struct output out;
     const char *out_c = NULL;
-    unsigned long mss = PAGEC_MSS_DEFAULT;
-    int rc;
+    const char *depfile = NULL;
+    int report = 0;
+    int check = 0;
+    int rc = 0;
     int c;
+    size_t i;
+    size_t k;
 
     memset(&o, 0, sizeof o);
+    memset(&out, 0, sizeof out);
+    memset(&site, 0, sizeof site);
     o.name = "site";
+    o.mss = PAGEC_MSS_DEFAULT;
     o.http_port = 80;
+    o.gzip = 1;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, ":o:h", longopts, NULL)) != -1) {
-        char *end;
+    while (rc == 0 &&
+           (c = getopt_long(argc, argv, ":o:h", longopts, NULL)) != -1) {
+        long v;
 
         switch (c) {
         case 'o':
             out_c = optarg;
             break;
-        case 'm':
-            errno = 0;
-            mss = strtoul(optarg, &end, 10);
-            if (errno || end == optarg || *end ||
-                optarg[0] < '0' || optarg[0] > '9' ||
-                mss < PAGEC_MSS_MIN || mss > PAGEC_MSS_MAX) {
-                return usage_error("--mss: '%s' is not a number from "
-                                   "64 to 65495",
-                                   optarg);
+        case O_MSS:
+            v = number(optarg, PAGEC_MSS_MIN, PAGEC_MSS_MAX);
+            if (v < 0) {
+                rc = usage_error("--mss: '%s' is not a number from 128 to "
+                                 "65495",
+                                 optarg);
             }
+            o.mss = (uint16_t)v;
             break;
-        case 'n':
+        case O_NAME:
             if (!site_identifier(optarg)) {
-                return usage_error("--name: '%s' is not a C identifier "
-                                   "of its own (no keyword, no leading "
-                                   "'_', 'pagec_' or 'PAGEC_')",
-                                   optarg);
+                rc = usage_error("--name: '%s' is not a C identifier of its "
+                                 "own (no keyword, no leading '_', "
+                                 "'pagec_' or 'PAGEC_')",
+                                 optarg);
             }
             o.name = optarg;
             break;
+        case O_NOGZIP:
+            o.gzip = 0;
+            break;
+        case O_MIME:
+            if (!mime_arg(optarg)) {
+                rc = usage_error("--mime: '%s' is not EXT=TYPE/SUBTYPE",
+                                 optarg);
+            } else if (push(&o.mimes, &o.nmimes, optarg) != 0) {
+                pagec_error("out of memory");
+                rc = EXIT_INPUT;
+            }
+            break;
+        case O_CACHE:
+        case O_SERVER:
+            if (!*optarg || !field_value(optarg)) {
+                rc = usage_error("'%s' cannot be the value of a header "
+                                 "field",
+                                 optarg);
+            } else if (c == O_CACHE) {
+                o.cache_control = optarg;
+            } else {
+                o.server = optarg;
+            }
+            break;
+        case O_HTTP_PORT:
+            v = number(optarg, 0, 65535);
+            if (v < 0) {
+                rc = usage_error("--http-port: '%s' is not a port number "
+                                 "(0 to 65535)",
+                                 optarg);
+            }
+            o.http_port = (uint16_t)v;
+            break;
+        case O_PORT: {
+            const char *eq = strchr(optarg, '=');
+            struct port_opt *np;
+            char num[8];
+
+            v = -1;
+            if (eq && eq - optarg < (long)sizeof num && eq[1]) {
+                memcpy(num, optarg, (size_t)(eq - optarg));
+                num[eq - optarg] = '\0';
+                v = number(num, 1, 65535);
+            }
+            if (v < 0) {
+                rc = usage_error("--port: '%s' is not PORT=PATH with a port "
+                                 "from 1 to 65535",
+                                 optarg);
+                break;
+            }
+            np = realloc(o.ports, (o.nports + 1) * sizeof *np);
+            if (!np) {
+                pagec_error("out of memory");
+                rc = EXIT_INPUT;
+                break;
+            }
+            o.ports = np;
+            o.ports[o.nports].port = (uint16_t)v;
+            o.ports[o.nports].path = eq + 1;
+            o.ports[o.nports++].page = 0;
+            break;
+        }
+        case O_EXCLUDE:
+            if (push(&o.excludes, &o.nexcludes, optarg) != 0) {
+                pagec_error("out of memory");
+                rc = EXIT_INPUT;
+            }
+            break;
+        case O_REPORT:
+            report = 1;
+            break;
+        case O_CHECK:
+            check = 1;
+            break;
+        case O_DEPFILE:
+            depfile = optarg;
+            break;
         case 'h':
             usage(stdout);
-            return 0;
-        case 'V':
+            goto done;
+        case O_VERSION:
             printf("pagec %s (zlib %s, libmagic %d)\n", PAGEC_VERSION,
                    zlibVersion(), magic_version());
-            return 0;
+            goto done;
         case ':':
-            return usage_error("option '%s' needs an argument",
-                               argv[optind - 1]);
+            rc = usage_error("option '%s' needs an argument",
+                             argv[optind - 1]);
+            break;
         default:
             if (optopt) {
                 char opt[3] = {'-', (char)optopt, '\0'};
 
-                return usage_error("unknown option '%s'", opt);
+                rc = usage_error("unknown option '%s'", opt);
+            } else {
+                rc = usage_error("unknown option '%s'", argv[optind - 1]);
             }
-            return usage_error("unknown option '%s'", argv[optind - 1]);
+            break;
         }
     }
+    for (i = 0; rc == 0 && i < o.nports; i++) {
+        for (k = 0; k < i; k++) {
+            if (o.ports[k].port == o.ports[i].port) {
+                rc = usage_error("--port %s: port given twice",
+                                 o.ports[i].path);
+            }
+        }
+        if (rc == 0 && o.ports[i].port == o.http_port) {
+            rc = usage_error("--port %s: the port of file-name mode",
+                             o.ports[i].path);
+        }
+    }
+    if (rc != 0) {
+        goto done;
+    }
     if (optind == argc) {
-        return usage_error("%s", "no SITE_DIR given");
+        rc = usage_error("%s", "no SITE_DIR given");
+    } else if (argc - optind > 1) {
+        rc = usage_error("unexpected argument '%s'", argv[optind + 1]);
+    } else if (!out_c && !check && !report) {
+        rc = usage_error("%s", "no output file given (-o OUT.c)");
+    } else if (out_c && (!*out_c || !plain_file_name(out_c))) {
+        rc = usage_error("-o: '%s' cannot be #included by its name", out_c);
+    } else if (depfile && !out_c) {
+        rc = usage_error("%s", "--depfile needs -o OUT.c");
     }
-    if (argc - optind > 1) {
-        return usage_error("unexpected argument '%s'", argv[optind + 1]);
+    if (rc != 0) {
+        goto done;
     }
-    if (!out_c) {
-        return usage_error("%s", "no output file given (-o OUT.c)");
-    }
-    if (!*out_c || !plain_file_name(out_c)) {
-        return usage_error("-o: '%s' cannot be #included by its name", out_c);
-    }
-    o.mss = (uint16_t)mss;
 
-    if (site_scan(argv[optind], &site) != 0) {
-        return EXIT_INPUT;
+    if (site_scan(argv[optind], &o, &site) != 0) {
+        rc = EXIT_INPUT;
+        goto done;
     }
-    o.site = &site;
-    if (site.npages > 32767) { /* 16-bit tables, with room for aliases */
-        pagec_error("%s: %zu files, the most a site can hold is 32767",
-                    argv[optind], site.npages);
-        site_free(&site);
-        return EXIT_INPUT;
+    if (site.npages > PAGEC_PAGES_MAX) {
+        pagec_error("%s: %zu files, the most a site can hold is %d",
+                    argv[optind], site.npages, PAGEC_PAGES_MAX);
+        rc = EXIT_INPUT;
+        goto done;
     }
+    if (resolve_ports(&o, &site) != 0) {
+        rc = EXIT_INPUT;
+        goto done;
+    }
+    out.opt = &o;
+    out.site = &site;
     /* every check runs, so that every problem is reported at once */
-    rc = compile_pages(&site, o.mss);
-    if (compile_not_found(&o) != 0) {
-        rc = EXIT_INPUT;
+    rc = compile_site(&out) ? EXIT_INPUT : 0;
+    if (report) {
+        report_site(&out, stdout);
     }
-    if (compile_fixed(&o) != 0) {
-        rc = EXIT_INPUT;
+    if (rc == 0 && out_c && !check) {
+        if (emit_site(&out, out_c) != 0 ||
+            (depfile && emit_depfile(&out, out_c, depfile) != 0)) {
+            rc = EXIT_INPUT;
+        }
     }
-    if (rc == 0 && emit_site(&o, out_c) != 0) {
-        rc = EXIT_INPUT;
-    }
-    packet_free(&o.syn_ack);
-    packet_free(&o.ack);
-    packet_free(&o.rst);
-    packet_free(&o.not_found);
-    packet_free(&o.not_impl);
+done:
+    output_free(&out);
     site_free(&site);
     mime_close();
+    free(o.mimes);
+    free(o.excludes);
+    free(o.ports);
     return rc;
 }

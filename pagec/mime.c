@@ -4,6 +4,7 @@
  * the table.
  */
 #include <magic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -38,16 +39,9 @@ static const struct {
 
 static magic_t cookie;
 static int cookie_failed;
-/* libmagic's answers, kept until mime_close() */
-static char **owned;
-static size_t nowned;
 
-static const char *from_magic(const char *path)
+static magic_t magic(void)
 {
-    const char *t;
-    char *copy;
-    char **v;
-
     if (!cookie && !cookie_failed) {
         cookie = magic_open(MAGIC_MIME_TYPE);
         if (cookie && magic_load(cookie, NULL) != 0) {
@@ -57,59 +51,92 @@ static const char *from_magic(const char *path)
         }
         cookie_failed = !cookie;
     }
-    if (!cookie) {
-        return NULL;
-    }
-    t = magic_file(cookie, path);
-    if (!t) {
-        return NULL;
-    }
-    v = realloc(owned, (nowned + 1) * sizeof *owned);
-    copy = strdup(t);
-    if (!v || !copy) {
-        free(copy);
-        if (v) {
-            owned = v;
-        }
-        return NULL;
-    }
-    owned = v;
-    owned[nowned++] = copy;
-    return copy;
+    return cookie;
 }
 
-const char *mime_type(const char *path)
+/* libmagic's answer for the bytes, with the given flags; NULL if none. */
+static const char *ask(int flags, const uint8_t *data, size_t len)
+{
+    magic_t m = magic();
+
+    if (!m || magic_setflags(m, flags) != 0) {
+        return NULL;
+    }
+    return magic_buffer(m, data, len);
+}
+
+/* The type without libmagic's guesswork: --mime, then the table. */
+static const char *by_extension(const struct options *o, const char *ext)
+{
+    size_t i;
+
+    for (i = o->nmimes; i-- > 0;) { /* the last --mime for ext wins */
+        const char *eq = strchr(o->mimes[i], '=');
+
+        if (eq && (size_t)(eq - o->mimes[i]) == strlen(ext) &&
+            strncasecmp(o->mimes[i], ext, strlen(ext)) == 0) {
+            return eq + 1;
+        }
+    }
+    for (i = 0; i < sizeof table / sizeof table[0]; i++) {
+        if (strcasecmp(ext, table[i].ext) == 0) {
+            return table[i].type;
+        }
+    }
+    return NULL;
+}
+
+char *mime_type(const struct options *o, const char *path,
+                const uint8_t *data, size_t len)
 {
     const char *base = strrchr(path, '/');
     const char *dot;
-    const char *t;
-    size_t i;
+    const char *type = NULL;
+    const char *charset = NULL;
+    char tbuf[256];
+    char *r;
+    size_t n;
 
     base = base ? base + 1 : path;
     dot = strrchr(base, '.');
     if (dot && dot != base) {
-        for (i = 0; i < sizeof table / sizeof table[0]; i++) {
-            if (strcasecmp(dot + 1, table[i].ext) == 0) {
-                return table[i].type;
-            }
+        type = by_extension(o, dot + 1);
+    }
+    if (type && strchr(type, ';')) {
+        return strdup(type); /* a --mime type with its own parameters */
+    }
+    if (!type) {
+        type = ask(MAGIC_MIME_TYPE, data, len);
+        /* libmagic's inode/... and x-empty name kinds of file, not media
+         * types */
+        if (!type || strncmp(type, "inode/", 6) == 0 ||
+            strcmp(type, "application/x-empty") == 0) {
+            type = "application/octet-stream";
         }
     }
-    t = from_magic(path);
-    /* libmagic's inode/... names a kind of file, not a media type */
-    return t && strncmp(t, "inode/", 6) != 0 ? t
-                                              : "application/octet-stream";
+    /* copied before libmagic is asked again: it answers in one buffer */
+    snprintf(tbuf, sizeof tbuf, "%s", type);
+    type = tbuf;
+    n = strlen(type);
+    if (strncmp(type, "text/", 5) == 0) {
+        charset = ask(MAGIC_MIME_ENCODING, data, len);
+        if (charset && (strcmp(charset, "binary") == 0 ||
+                        strcmp(charset, "unknown-8bit") == 0)) {
+            charset = NULL;
+        }
+    }
+    r = malloc(n + (charset ? strlen(charset) + 11 : 0) + 1);
+    if (r) {
+        memcpy(r, type, n + 1);
+        if (charset) {
+            sprintf(r + n, "; charset=%s", charset);
+        }
+    }
+    return r;
 }
 
 void mime_close(void)
 {
-    size_t i;
-
-    for (i = 0; i < nowned; i++) {
-        free(owned[i]);
-    }
-    free(owned);
-    owned = NULL;
-    nowned = 0;
     if (cookie) {
         magic_close(cookie);
         cookie = NULL;

@@ -4,6 +4,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -14,7 +15,43 @@ struct list {
     struct page *v;
     size_t n;
     size_t cap;
+    char **dirs;
+    size_t ndirs;
+    size_t dcap;
+    const struct options *o;
 };
+
+/* 1 when an --exclude pattern matches the name or the path below the
+ * root. */
+static int excluded(const struct options *o, const char *name,
+                    const char *rel)
+{
+    size_t i;
+
+    for (i = 0; i < o->nexcludes; i++) {
+        if (fnmatch(o->excludes[i], name, 0) == 0 ||
+            fnmatch(o->excludes[i], rel, FNM_PATHNAME) == 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static int add_dir(struct list *l, const char *dir)
+{
+    if (l->ndirs == l->dcap) {
+        size_t cap = l->dcap ? l->dcap * 2 : 8;
+        char **v = realloc(l->dirs, cap * sizeof *v);
+
+        if (!v) {
+            return -1;
+        }
+        l->dirs = v;
+        l->dcap = cap;
+    }
+    l->dirs[l->ndirs] = strdup(dir);
+    return l->dirs[l->ndirs++] ? 0 : -1;
+}
 
 static char *join(const char *a, const char *b)
 {
@@ -62,6 +99,11 @@ static int walk(struct list *l, const char *src, const char *rel)
         pagec_error("%s: %s", src, strerror(errno));
         return -1;
     }
+    if (add_dir(l, src) != 0) {
+        pagec_error("out of memory");
+        closedir(d);
+        return -1;
+    }
     for (;;) {
         struct stat st;
         char *csrc;
@@ -87,6 +129,11 @@ static int walk(struct list *l, const char *src, const char *rel)
             free(crel);
             rc = -1;
             break;
+        }
+        if (excluded(l->o, e->d_name, crel)) {
+            free(csrc);
+            free(crel);
+            continue;
         }
         if (lstat(csrc, &st) != 0 ||
             (S_ISLNK(st.st_mode) && stat(csrc, &st) != 0)) {
@@ -127,16 +174,16 @@ static int by_rel(const void *a, const void *b)
                   ((const struct page *)b)->rel);
 }
 
-int site_scan(const char *dir, struct site *site)
+int site_scan(const char *dir, const struct options *o, struct site *site)
 {
-    struct list l = {NULL, 0, 0};
+    struct list l = {NULL, 0, 0, NULL, 0, 0, NULL};
     struct stat st;
     char *root;
     size_t n = strlen(dir);
     int rc;
 
-    site->pages = NULL;
-    site->npages = 0;
+    l.o = o;
+    memset(site, 0, sizeof *site);
     if (stat(dir, &st) != 0) {
         pagec_error("%s: %s", dir, strerror(errno));
         return -1;
@@ -154,18 +201,20 @@ int site_scan(const char *dir, struct site *site)
         return -1;
     }
     rc = walk(&l, root, "");
+    site->pages = l.v;
+    site->npages = l.n;
+    site->dirs = l.dirs;
+    site->ndirs = l.ndirs;
+    if (rc == 0 && l.n == 0) {
+        pagec_error("%s: no files to serve", root);
+        rc = -1;
+    }
     free(root);
     if (rc != 0) {
-        site->pages = l.v;
-        site->npages = l.n;
         site_free(site);
         return -1;
     }
-    if (l.n) {
-        qsort(l.v, l.n, sizeof *l.v, by_rel);
-    }
-    site->pages = l.v;
-    site->npages = l.n;
+    qsort(l.v, l.n, sizeof *l.v, by_rel);
     return 0;
 }
 
@@ -174,11 +223,20 @@ void site_free(struct site *site)
     size_t i;
 
     for (i = 0; i < site->npages; i++) {
-        free(site->pages[i].rel);
-        free(site->pages[i].src);
-        packet_free(&site->pages[i].pkt);
+        struct page *pg = &site->pages[i];
+
+        free(pg->rel);
+        free(pg->src);
+        free(pg->mime);
+        reply_free(&pg->id.ok);
+        reply_free(&pg->id.not_modified);
+        reply_free(&pg->gz.ok);
+        reply_free(&pg->gz.not_modified);
+    }
+    for (i = 0; i < site->ndirs; i++) {
+        free(site->dirs[i]);
     }
     free(site->pages);
-    site->pages = NULL;
-    site->npages = 0;
+    free(site->dirs);
+    memset(site, 0, sizeof *site);
 }

@@ -7,6 +7,7 @@
  */
 #include <stddef.h>
 
+#include "http.h"
 #include "pagec/chksum.h"
 #include "pagec/pagec.h"
 
@@ -96,6 +97,7 @@ static uint16_t emit(const struct pagec_tmpl *t, const uint8_t *ip,
     for (i = 0; i < t->hlen; i++) {
         h[i] = PAGEC_ROM_BYTE(t->pkt + i);
     }
+    put16(h + IP_LEN, t->len); /* a HEAD reply is shorter than its pkt */
     copy(h + IP_SRC, ip + IP_DST, 4);
     copy(h + IP_DST, ip + IP_SRC, 4);
     copy(h + PAGEC_IP_HLEN + TCP_SPORT, tcp + TCP_DPORT, 2);
@@ -167,43 +169,20 @@ static uint16_t icmp_input(const uint8_t *ip, const uint8_t *icmp,
 }
 #endif
 
-/*
- * Compares the NUL-terminated path s, read through PAGEC_ROM_BYTE, with
- * the n bytes at p, as strcmp would.
- */
-static int path_cmp(const char *s, const uint8_t *p, uint16_t n)
-{
-    uint16_t i;
-    uint8_t c;
-
-    for (i = 0; i < n; i++) {
-        c = PAGEC_ROM_BYTE(s + i);
-        if (c == 0) {
-            return -1; /* s ends first; never read past its NUL */
-        }
-        if (c != p[i]) {
-            return c < p[i] ? -1 : 1;
-        }
-    }
-    return PAGEC_ROM_BYTE(s + n) == 0 ? 0 : 1;
-}
-
-/* Finds the page for the request path p (n bytes); NULL when none. */
-static const struct pagec_tmpl *lookup(const struct pagec_site *site,
-                                       const uint8_t *p, uint16_t n)
+/* The page served on TCP port port, or NULL. */
+static const struct pagec_tmpl *port_page(const struct pagec_site *site,
+                                          uint16_t port)
 {
     uint16_t lo = 0;
-    uint16_t hi = site->npaths;
+    uint16_t hi = site->nports;
 
     while (lo < hi) {
         uint16_t mid = (uint16_t)(lo + (hi - lo) / 2);
-        const struct pagec_path *e = &site->paths[mid];
-        int c = path_cmp(e->path, p, n);
 
-        if (c == 0) {
-            return &site->pages[e->page];
+        if (site->ports[mid].port == port) {
+            return &site->pages[site->ports[mid].page].identity.ok.get;
         }
-        if (c < 0) {
+        if (site->ports[mid].port < port) {
             lo = (uint16_t)(mid + 1);
         } else {
             hi = mid;
@@ -212,41 +191,13 @@ static const struct pagec_tmpl *lookup(const struct pagec_site *site,
     return NULL;
 }
 
-/*
- * Chooses the reply to the request at data (n bytes): the page, the 404
- * or the 501 template. Returns NULL when the request line is not complete
- * in this segment.
- */
-static const struct pagec_tmpl *request(const struct pagec_site *site,
-                                        const uint8_t *data, uint16_t n)
-{
-    const struct pagec_tmpl *t;
-    uint16_t eol;
-    uint16_t end;
-
-    for (eol = 0; eol < n && data[eol] != '\n'; eol++) {
-    }
-    if (eol == n) {
-        return NULL;
-    }
-    if (eol < 4 || data[0] != 'G' || data[1] != 'E' || data[2] != 'T' ||
-        data[3] != ' ') {
-        return &site->not_impl;
-    }
-    for (end = 4; end < eol && data[end] != ' ' && data[end] != '?' &&
-                  data[end] != '\r';
-         end++) {
-    }
-    t = lookup(site, data + 4, (uint16_t)(end - 4));
-    return t ? t : &site->not_found;
-}
-
 static uint16_t tcp_input(const struct pagec_server *srv, const uint8_t *ip,
                           const uint8_t *tcp, uint16_t n,
                           struct pagec_reply *r)
 {
     const struct pagec_site *site = srv->site;
     const struct pagec_tmpl *t;
+    const struct pagec_tmpl *fixed;
     uint32_t sum;
     uint32_t seq;
     uint32_t ack;
@@ -254,6 +205,7 @@ static uint16_t tcp_input(const struct pagec_server *srv, const uint8_t *ip,
     uint32_t off;
     uint16_t hlen;
     uint16_t dlen;
+    uint16_t port;
     uint8_t flags;
     uint8_t fin;
 
@@ -277,8 +229,14 @@ static uint16_t tcp_input(const struct pagec_server *srv, const uint8_t *ip,
     seq = get32(tcp + TCP_SEQ);
     ack = get32(tcp + TCP_ACK);
 
-    if (get16(tcp + TCP_DPORT) != site->http_port) {
-        goto reset;
+    port = get16(tcp + TCP_DPORT);
+    if (port == site->http_port && port != 0) {
+        fixed = NULL; /* file-name mode: the request chooses */
+    } else {
+        fixed = port_page(site, port); /* port mode, as phpstack */
+        if (fixed == NULL) {
+            goto reset;
+        }
     }
     if (flags & TH_SYN) {
         if (flags & (TH_ACK | TH_FIN)) {
@@ -287,21 +245,21 @@ static uint16_t tcp_input(const struct pagec_server *srv, const uint8_t *ip,
                                   : 0;
         }
         isn = pagec_isn(srv->secret, ip + IP_SRC, ip + IP_DST,
-                        get16(tcp + TCP_SPORT), site->http_port);
+                        get16(tcp + TCP_SPORT), port);
         return emit(&site->syn_ack, ip, tcp, isn, seq + 1, 0, r);
     }
     if (!(flags & TH_ACK)) {
         return 0;
     }
     isn = pagec_isn(srv->secret, ip + IP_SRC, ip + IP_DST,
-                    get16(tcp + TCP_SPORT), site->http_port);
+                    get16(tcp + TCP_SPORT), port);
     off = ack - (isn + 1);
     if (off > (uint32_t)site->max_data + 1) {
         /* acknowledges nothing we could have sent */
         return emit(&site->rst, ip, tcp, ack, 0, 1, r);
     }
     if (off == 0 && dlen > 0) {
-        t = request(site, tcp + hlen, dlen);
+        t = fixed ? fixed : pagec_http_request(site, tcp + hlen, dlen);
         if (t == NULL) {
             return 0;
         }

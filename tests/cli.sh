@@ -25,10 +25,12 @@ run() {
     rc=$?
 }
 
-# Bytes of the HTTP header pagec puts before a body, computed here.
+# Bytes of the HTTP header pagec puts before an identity body when gzip is
+# off, computed here: the fields of RFC 9110 and an ETag of CRC-32 and
+# length in hex.
 header_len() { # STATUS TYPE BODY_LEN
-    printf 'HTTP/1.0 %s\r\nContent-Type: %s\r\nContent-Length: %s\r\nConnection: close\r\n\r\n' \
-        "$1" "$2" "$3" | wc -c
+    printf 'HTTP/1.0 %s\r\nContent-Type: %s\r\nContent-Length: %s\r\nETag: "%08x-%x"\r\nConnection: close\r\n\r\n' \
+        "$1" "$2" "$3" 0 "$3" | wc -c
 }
 
 # usage errors: exit 2, a message on stderr, nothing written
@@ -77,9 +79,9 @@ mkdir -p "$odd/d"
 echo hi >"$odd/sp ace.html"
 echo x >"$odd/d/*x"
 : >"$odd/empty"
-run --name pages "$odd" -o "$work/pages.c"
+run --name pages --report "$odd" -o "$work/pages.c"
 check "--name pages: exit 0" [ "$rc" = 0 ]
-check "unreachable name reported" grep -q "sp ace.html: warning: a client cannot request" "$work/err"
+check "a name with a space is served" grep -q "^/sp ace.html " "$work/out"
 check "empty file: application/octet-stream" grep -q "/empty: application/octet-stream" "$work/pages.c"
 if command -v cc >/dev/null 2>&1; then
     check "generated C compiles with -Wall -Wextra -Werror" \
@@ -94,37 +96,59 @@ big="$work/big"
 mkdir "$big"
 head -c 1400 /dev/zero | tr '\0' 'x' >"$big/page.txt"
 cp "$site/index.html" "$big/"
-want=$(($(header_len "200 OK" text/plain 1400) + 1400))
-run --mss 1000 "$big" -o "$work/big.c"
+want=$(($(header_len "200 OK" "text/plain; charset=us-ascii" 1400) + 1400))
+run --no-gzip --mss 1000 "$big" -o "$work/big.c"
 check "oversized page: exit 1" [ "$rc" = 1 ]
 check "oversized page: message" grep -qx "pagec: $big/page.txt: page is $want bytes, limit is 1000 ($((want - 1000)) over)" "$work/err"
+check "oversized page: gzip suggested" grep -q "^pagec: $big/page.txt: gzip-compressed it would be [0-9]* bytes and fit: drop --no-gzip" "$work/err"
 check "oversized page: no output" [ ! -e "$work/big.c" ] && [ ! -e "$work/big.h" ]
 echo "keep" >"$work/keep.c"
-run --mss 1000 "$big" -o "$work/keep.c"
+run --no-gzip --mss 1000 "$big" -o "$work/keep.c"
 check "failed run leaves an old output untouched" grep -qx keep "$work/keep.c"
-run --mss $want "$big" -o "$work/big.c"; check "fits at exactly --mss $want" [ "$rc" = 0 ]
-run --mss $((want - 1)) "$big" -o "$work/big.c"
+run --no-gzip --mss $want "$big" -o "$work/big.c"; check "fits at exactly --mss $want" [ "$rc" = 0 ]
+run --no-gzip --mss $((want - 1)) "$big" -o "$work/big.c"
 check "one byte over at --mss $((want - 1))" grep -q "(1 over)" "$work/err"
+noise="$work/noise"
+mkdir "$noise"
+head -c 1400 /dev/urandom >"$noise/noise.bin"
+want2=$(($(header_len "200 OK" application/octet-stream 1400) + 1400))
+run --mss 1000 "$noise" -o "$work/noise.c"
+check "incompressible page: exit 1" [ "$rc" = 1 ]
+check "incompressible page: a larger --mss suggested" grep -q "it would fit with --mss $want2\$" "$work/err"
+run --mss 1000 --report "$big" -o "$work/big.c"
+check "fits gzip-compressed: exit 0" [ "$rc" = 0 ]
+check "fits gzip-compressed: gzip only" sh -c "grep -A1 '^/page.txt ' '$work/out' | grep -q ' gzip ' && ! grep '^/page.txt ' '$work/out' | grep -q identity"
+run --mss 1000 --port 8080=page.txt "$big" -o "$work/big.c"
+check "--port page that fits only gzipped: exit 1" [ "$rc" = 1 ]
+run --port 8080=nosuch.html "$big" -o "$work/big.c"
+check "--port to a missing page: exit 1" [ "$rc" = 1 ]
+run --port 80=page.txt "$big" -o "$work/big.c"
+check "--port on the HTTP port: exit 2" [ "$rc" = 2 ]
+run --check "$big"
+check "--check without -o: exit 0" [ "$rc" = 0 ]
+check "--check writes nothing" [ ! -s "$work/out" ]
 
 # the real sites
 if [ -d "$shared/lwip-httpd" ]; then
     n=$(wc -c <"$shared/lwip-httpd/index.html")
-    want=$(($(header_len "200 OK" text/html "$n") + n))
-    run "$shared/lwip-httpd" -o "$work/lwip.c"
-    check "lwIP site at 1460: exit 1" [ "$rc" = 1 ]
+    want=$(($(header_len "200 OK" "text/html; charset=us-ascii" "$n") + n))
+    run --no-gzip "$shared/lwip-httpd" -o "$work/lwip.c"
+    check "lwIP site at 1460 without gzip: exit 1" [ "$rc" = 1 ]
     check "lwIP index.html: message" grep -qx "pagec: $shared/lwip-httpd/index.html: page is $want bytes, limit is 1460 ($((want - 1460)) over)" "$work/err"
-    check "lwIP: only index.html reported" [ "$(wc -l <"$work/err")" = 1 ]
-    run --mss 1800 "$shared/lwip-httpd" -o "$work/lwip.c"
-    check "lwIP site at --mss 1800: exit 0" [ "$rc" = 0 ]
-    check "lwIP: custom 404 from 404.html" grep -q "404 Not Found: 404.html" "$work/lwip.c"
+    check "lwIP: only index.html reported" [ "$(grep -c 'over)$' "$work/err")" = 1 ]
+    run "$shared/lwip-httpd" -o "$work/lwip.c"
+    check "lwIP site at 1460 with gzip: exit 0" [ "$rc" = 0 ]
+    check "lwIP: custom 404 from 404.html" grep -q "404 Not Found from 404.html" "$work/lwip.c"
 fi
 if [ -d "$shared/uip-httpd" ]; then
     run "$shared/uip-httpd" -o "$work/uip.c"
     check "uIP site at 1460: exit 0" [ "$rc" = 0 ]
     check "uIP .shtml served as text/html" grep -q "/files.shtml: text/html" "$work/uip.c"
     run --mss 966 "$shared/uip-httpd" -o "$work/uip966.c"
-    check "uIP site at 966 (SLIP): exit 1" [ "$rc" = 1 ]
-    check "uIP at 966: every page over the limit listed" [ "$(grep -c 'over)$' "$work/err")" = 2 ]
+    check "uIP site at 966 (SLIP) with gzip: exit 0" [ "$rc" = 0 ]
+    run --no-gzip --mss 966 "$shared/uip-httpd" -o "$work/uip966.c"
+    check "uIP site at 966 without gzip: exit 1" [ "$rc" = 1 ]
+    check "uIP at 966: every page over the limit listed" [ "$(grep -c 'over)$' "$work/err")" = 3 ]
     check "uIP at 966: files.shtml listed" grep -q "files.shtml: page is" "$work/err"
     check "uIP at 966: style.css listed" grep -q "style.css: page is" "$work/err"
 fi

@@ -111,6 +111,32 @@ uint16_t pagec_reply_copy(const struct pagec_reply *reply, uint8_t *buf,
                           uint16_t size);
 
 /*
+ * The path matcher, a byte at a time: pagec_match_init() starts a match,
+ * pagec_match_byte() consumes one byte of the (percent-decoded) request
+ * path, pagec_match_end() gives the page whose path is exactly the bytes
+ * consumed, or PAGEC_NO_PAGE. The cost of a byte does not grow with the
+ * number of pages (a radix tree; at a branch, a binary search among the
+ * branches). The state is 4 bytes.
+ */
+struct pagec_match {
+    uint16_t node; /* current node of the radix tree */
+    uint16_t pos;  /* bytes of its label consumed; 0xffff: no match */
+};
+
+void pagec_match_init(struct pagec_match *m);
+void pagec_match_byte(const struct pagec_site *site, struct pagec_match *m,
+                      uint8_t c);
+uint16_t pagec_match_end(const struct pagec_site *site,
+                         const struct pagec_match *m);
+
+/*
+ * The page served at the len bytes of path (already percent-decoded, no
+ * query), or PAGEC_NO_PAGE: the matcher run over a whole string.
+ */
+uint16_t pagec_site_lookup(const struct pagec_site *site,
+                           const uint8_t *path, uint16_t len);
+
+/*
  * The ISN function: HalfSipHash-2-4 with the 8-byte key, over the 12 bytes
  * client address, server address, client port, server port (network
  * order). Exposed for tests and for drivers that want to log it.

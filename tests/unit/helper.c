@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "helper.h"
+#include "pagec/pagec.h"
 
 uint16_t ref_fold(const uint8_t *p, size_t n, uint64_t extra)
 {
@@ -151,15 +152,57 @@ uint8_t *slurp(const char *path, size_t *n)
     return b;
 }
 
-const struct pagec_tmpl *site_page(const struct pagec_site *site,
+const struct pagec_page *site_page(const struct pagec_site *site,
                                    const char *path)
 {
-    uint16_t i;
+    uint16_t page = pagec_site_lookup(site, (const uint8_t *)path,
+                                      (uint16_t)strlen(path));
 
-    for (i = 0; i < site->npaths; i++) {
-        if (strcmp(site->paths[i].path, path) == 0) {
-            return &site->pages[site->paths[i].page];
+    return page == PAGEC_NO_PAGE ? NULL : &site->pages[page];
+}
+
+uint32_t ref_crc32(const uint8_t *p, size_t n)
+{
+    uint32_t crc = 0xffffffffu;
+    size_t i;
+    int k;
+
+    for (i = 0; i < n; i++) {
+        crc ^= p[i];
+        for (k = 0; k < 8; k++) {
+            crc = (crc >> 1) ^ (0xedb88320u & (0u - (crc & 1u)));
         }
+    }
+    return ~crc;
+}
+
+const char *http_field(const struct pagec_tmpl *t, const char *name,
+                       char *value, size_t size)
+{
+    const char *h = (const char *)t->pkt + t->hlen;
+    const char *end = h + (t->len - t->hlen);
+    size_t n = strlen(name);
+    const char *line = h;
+
+    while (line < end) {
+        const char *eol = line;
+
+        while (eol + 1 < end && !(eol[0] == '\r' && eol[1] == '\n')) {
+            eol++;
+        }
+        if (eol + 1 >= end || eol == line) {
+            return NULL; /* the blank line, or no line end */
+        }
+        if ((size_t)(eol - line) > n + 1 && strncmp(line, name, n) == 0 &&
+            line[n] == ':' && line[n + 1] == ' ') {
+            size_t len = (size_t)(eol - (line + n + 2));
+
+            ck_assert_uint_lt(len, size);
+            memcpy(value, line + n + 2, len);
+            value[len] = '\0';
+            return value;
+        }
+        line = eol + 2;
     }
     return NULL;
 }

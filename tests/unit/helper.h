@@ -51,8 +51,16 @@ size_t build_echo(uint8_t *buf, const uint8_t src[4], const uint8_t dst[4],
                   uint16_t id, uint16_t seq, const uint8_t *data, size_t n);
 
 /* The page a site serves at path, or NULL. */
-const struct pagec_tmpl *site_page(const struct pagec_site *site,
+const struct pagec_page *site_page(const struct pagec_site *site,
                                    const char *path);
+
+/* CRC-32 (IEEE 802.3, as gzip uses), bit by bit. */
+uint32_t ref_crc32(const uint8_t *p, size_t n);
+
+/* The value of header field name in the HTTP reply of template t, copied
+ * to value; NULL when the reply has no such field. */
+const char *http_field(const struct pagec_tmpl *t, const char *name,
+                       char *value, size_t size);
 
 /* Reads a whole file; aborts the test on failure. *n gets its length. */
 uint8_t *slurp(const char *path, size_t *n);

@@ -1,19 +1,22 @@
 /*
  * test_packet.c - the packets pagec builds, parsed back field by field,
  * their partial sums checked with the test's own checksum, and their HTTP
- * responses compared with the files they were made from.
+ * replies compared with the files they were made from (gzip bodies
+ * inflated by zlib, ETags recomputed with the test's own CRC-32).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <zlib.h>
 
 #include "basic_site.h"
 #include "compiler.h"
-#include "pagec/chksum.h"
 #include "helper.h"
+#include "pagec/chksum.h"
+#include "pagec/pagec.h"
 
-/* HTTP response bytes written out by hand. */
-START_TEST(test_packet_http_response)
+/* HTTP reply bytes written out by hand, and the HEAD form cut from it. */
+START_TEST(test_packet_reply_bytes)
 {
     static const char want[] = "HTTP/1.0 200 OK\r\n"
                                "Content-Type: text/html\r\n"
@@ -21,40 +24,29 @@ START_TEST(test_packet_http_response)
                                "Connection: close\r\n"
                                "\r\n"
                                "hi";
-    size_t n = 0;
-    uint8_t *r = http_response("200 OK", "text/html", NULL,
-                               (const uint8_t *)"hi", 2, &n);
+    struct reply r;
 
-    ck_assert_ptr_nonnull(r);
-    ck_assert_uint_eq(n, sizeof want - 1);
-    ck_assert_mem_eq(r, want, n);
-    ck_assert_uint_eq(http_header_len("200 OK", "text/html", NULL, 2),
-                      n - 2);
-    free(r);
-}
-END_TEST
-
-START_TEST(test_packet_http_extra_header)
-{
-    static const char want[] = "HTTP/1.0 501 Not Implemented\r\n"
-                               "Content-Type: text/plain\r\n"
-                               "Content-Length: 0\r\n"
-                               "Connection: close\r\n"
-                               "Allow: GET\r\n"
-                               "\r\n";
-    size_t n = 0;
-    uint8_t *r = http_response("501 Not Implemented", "text/plain",
-                               "Allow: GET\r\n", NULL, 0, &n);
-
-    ck_assert_ptr_nonnull(r);
-    ck_assert_uint_eq(n, sizeof want - 1);
-    ck_assert_mem_eq(r, want, n);
-    free(r);
+    ck_assert_int_eq(reply_build(&r, "200 OK",
+                                 "Content-Type: text/html\r\n"
+                                 "Content-Length: 2\r\n",
+                                 (const uint8_t *)"hi", 2, 1460),
+                     0);
+    ck_assert_uint_eq(r.get.len, 40 + sizeof want - 1);
+    ck_assert_mem_eq(r.get.data + 40, want, sizeof want - 1);
+    ck_assert_uint_eq(r.head.len, r.get.len - 2);
+    ck_assert_ptr_null(r.head.data);
+    ck_assert_uint_eq(reply_data_len("200 OK",
+                                     "Content-Type: text/html\r\n"
+                                     "Content-Length: 2\r\n",
+                                     2),
+                      sizeof want - 1);
+    reply_free(&r);
 }
 END_TEST
 
 /* Checks the fixed fields of a template and its partial sums: completing
- * it with arbitrary peer fields must give correct checksums. */
+ * it as the runtime does (total length from len, peer fields) must give
+ * correct checksums. */
 static void check_template(const struct pagec_tmpl *t, uint8_t flags,
                            uint16_t window, size_t tcp_hlen)
 {
@@ -68,9 +60,10 @@ static void check_template(const struct pagec_tmpl *t, uint8_t flags,
 
     ck_assert_ptr_nonnull(p);
     ck_assert_uint_eq(t->hlen, 20 + tcp_hlen);
+    ck_assert_uint_ge(t->len, t->hlen);
     ck_assert_uint_eq(t->pkt[0], 0x45);            /* IPv4, 20 bytes */
     ck_assert_uint_eq(t->pkt[1], 0);               /* TOS */
-    ck_assert_uint_eq(rd16(t->pkt + 2), t->len);   /* total length */
+    ck_assert_uint_ge(rd16(t->pkt + 2), t->len);   /* HEAD: cut short */
     ck_assert_uint_eq(rd16(t->pkt + 4), 0);        /* identification */
     ck_assert_uint_eq(rd16(t->pkt + 6), 0x4000);   /* DF, offset 0 */
     ck_assert_uint_eq(t->pkt[8], 64);              /* TTL */
@@ -87,13 +80,12 @@ static void check_template(const struct pagec_tmpl *t, uint8_t flags,
     ck_assert_uint_eq(rd16(tcp + 16), 0); /* checksum */
     ck_assert_uint_eq(rd16(tcp + 18), 0); /* urgent pointer */
 
-    /* partial sums, folded, against the test's own checksum */
-    ck_assert_uint_eq(pagec_chksum_fold(t->ip_sum), ref_fold(t->pkt, 20, 0));
-    ck_assert_uint_eq(pagec_chksum_fold(t->tcp_sum),
-                      ref_fold(tcp, t->len - 20, 6 + (t->len - 20u)));
-
-    /* complete the template as a runtime would, then verify */
     memcpy(p, t->pkt, t->len);
+    wr16(p + 2, t->len);
+    /* partial sums, folded, against the test's own checksum */
+    ck_assert_uint_eq(pagec_chksum_fold(t->ip_sum), ref_fold(p, 20, 0));
+    ck_assert_uint_eq(pagec_chksum_fold(t->tcp_sum),
+                      ref_fold(p + 20, t->len - 20, 6 + (t->len - 20u)));
     memcpy(p + 12, peer, 8);
     memcpy(p + 20, peer + 8, 12);
     extra = (uint32_t)ref_fold(peer, 8, 0);
@@ -105,97 +97,196 @@ static void check_template(const struct pagec_tmpl *t, uint8_t flags,
     free(p);
 }
 
-/* Splits the HTTP response of a template into its header fields. */
-static const char *header(const struct pagec_tmpl *t, const char *name,
-                          char *value, size_t size)
+/* Checks a 200 reply, its HEAD form and its 304; returns the body. */
+static const uint8_t *check_variant(const struct pagec_variant *v,
+                                    const char *type, const char *coding,
+                                    size_t *body_len)
 {
+    const struct pagec_tmpl *t = &v->ok.get;
     const char *h = (const char *)t->pkt + t->hlen;
-    const char *end = strstr(h, "\r\n\r\n");
-    size_t n = strlen(name);
+    const uint8_t *body;
+    char f[128];
+    char etag[64];
+    size_t hlen;
 
-    ck_assert_ptr_nonnull(end);
-    for (h = strstr(h, "\r\n") + 2; h < end; h = strstr(h, "\r\n") + 2) {
-        if (strncmp(h, name, n) == 0 && h[n] == ':' && h[n + 1] == ' ') {
-            size_t len = (size_t)(strstr(h, "\r\n") - (h + n + 2));
-
-            ck_assert_uint_lt(len, size);
-            memcpy(value, h + n + 2, len);
-            value[len] = '\0';
-            return value;
-        }
+    check_template(t, 0x19, 1460, 20); /* FIN|PSH|ACK */
+    check_template(&v->ok.head, 0x19, 1460, 20);
+    check_template(&v->not_modified, 0x19, 1460, 20);
+    ck_assert_ptr_eq(v->ok.head.pkt, t->pkt);
+    ck_assert(strncmp(h, "HTTP/1.0 200 OK\r\n", 17) == 0);
+    ck_assert_str_eq(http_field(t, "Content-Type", f, sizeof f), type);
+    ck_assert_str_eq(http_field(t, "Connection", f, sizeof f), "close");
+    if (coding) {
+        ck_assert_str_eq(http_field(t, "Content-Encoding", f, sizeof f),
+                         coding);
+    } else {
+        ck_assert_ptr_null(http_field(t, "Content-Encoding", f, sizeof f));
     }
-    return NULL;
+    ck_assert_str_eq(http_field(t, "Cache-Control", f, sizeof f),
+                     "max-age=60");
+    ck_assert_str_eq(http_field(t, "Server", f, sizeof f), "pagec-test");
+
+    /* the HEAD form ends with the blank line */
+    hlen = v->ok.head.len - v->ok.head.hlen;
+    ck_assert(memcmp(h + hlen - 4, "\r\n\r\n", 4) == 0);
+    body = t->pkt + t->hlen + hlen;
+    *body_len = t->len - t->hlen - hlen;
+    ck_assert_uint_eq(strtoul(http_field(t, "Content-Length", f, sizeof f),
+                              NULL, 10),
+                      *body_len);
+
+    /* a strong ETag of the encoded bytes, pointed to by the site */
+    snprintf(etag, sizeof etag, "\"%08lx-%zx\"",
+             (unsigned long)ref_crc32(body, *body_len), *body_len);
+    ck_assert_str_eq(http_field(t, "ETag", f, sizeof f), etag);
+    ck_assert_uint_eq(v->etag_len, strlen(etag));
+    ck_assert_mem_eq(v->etag, etag, v->etag_len);
+
+    /* 304: the ETag, no body */
+    h = (const char *)v->not_modified.pkt + 40;
+    ck_assert(strncmp(h, "HTTP/1.0 304 Not Modified\r\n", 27) == 0);
+    ck_assert_str_eq(http_field(&v->not_modified, "ETag", f, sizeof f),
+                     etag);
+    ck_assert(memcmp(v->not_modified.pkt + v->not_modified.len - 4,
+                     "\r\n\r\n", 4) == 0);
+    return body;
 }
 
-/* Every file of the test site: its template, its HTTP header and body. */
+static uint8_t *inflate_all(const uint8_t *gz, size_t n, size_t *out_len)
+{
+    static uint8_t buf[1 << 16];
+    z_stream zs;
+
+    memset(&zs, 0, sizeof zs);
+    ck_assert_int_eq(inflateInit2(&zs, 16 + 15), Z_OK);
+    zs.next_in = (Bytef *)(uintptr_t)gz;
+    zs.avail_in = (uInt)n;
+    zs.next_out = buf;
+    zs.avail_out = sizeof buf;
+    ck_assert_int_eq(inflate(&zs, Z_FINISH), Z_STREAM_END);
+    ck_assert_uint_eq(zs.avail_in, 0);
+    *out_len = zs.total_out;
+    inflateEnd(&zs);
+    return buf;
+}
+
+/* Every file of the test site: its encodings, HTTP fields and bodies. */
 START_TEST(test_packet_site_pages)
 {
     static const struct {
         const char *file;
         const char *type;
+        int identity; /* fits without gzip */
     } files[] = {
-        {"README", "text/plain"},
-        {"data.json", "application/json"},
-        {"index.html", "text/html"},
-        {"notes.txt", "text/plain"},
-        {"sub/index.html", "text/html"},
+        {"README", "text/plain; charset=us-ascii", 1},
+        {"big.txt", "text/plain; charset=us-ascii", 0},
+        {"both.html", "text/html; charset=utf-8", 1},
+        {"data.json", "application/json", 1},
+        {"index.html", "text/html; charset=us-ascii", 1},
+        {"notes.txt", "text/plain; charset=us-ascii", 1},
+        {"sub/index.html", "text/html; charset=us-ascii", 1},
     };
     size_t i;
 
     ck_assert_uint_eq(basic_site.format, PAGEC_FORMAT_VERSION);
-    ck_assert_uint_eq(basic_site.npages, 5);
+    ck_assert_uint_eq(basic_site.npages, 7);
     for (i = 0; i < sizeof files / sizeof files[0]; i++) {
         char path[512];
         char url[512];
-        char v[128];
         size_t n;
-        uint8_t *body;
-        const struct pagec_tmpl *t;
-        const char *status;
+        size_t blen;
+        uint8_t *file;
+        const uint8_t *body;
+        const struct pagec_page *pg;
 
         snprintf(url, sizeof url, "/%s", files[i].file);
-        t = site_page(&basic_site, url);
-        ck_assert_msg(t != NULL, "%s not in the path table", url);
-        check_template(t, 0x19, 1460, 20); /* FIN|PSH|ACK */
-        status = (const char *)t->pkt + t->hlen;
-        ck_assert_msg(strncmp(status, "HTTP/1.0 200 OK\r\n", 17) == 0,
-                      "%s: status line", url);
-        ck_assert_str_eq(header(t, "Content-Type", v, sizeof v),
-                         files[i].type);
+        pg = site_page(&basic_site, url);
+        ck_assert_msg(pg != NULL, "%s is not served", url);
         snprintf(path, sizeof path, "%s/%s", TEST_SITE_BASIC, files[i].file);
-        body = slurp(path, &n);
-        ck_assert_uint_eq(strtoul(header(t, "Content-Length", v, sizeof v),
-                                  NULL, 10),
-                          n);
-        ck_assert_str_eq(header(t, "Connection", v, sizeof v), "close");
-        ck_assert_uint_eq(t->len - n, t->hlen + (size_t)(strstr(status,
-                          "\r\n\r\n") + 4 - status));
-        ck_assert_mem_eq(t->pkt + t->len - n, body, n);
-        free(body);
+        file = slurp(path, &n);
+        if (files[i].identity) {
+            ck_assert_uint_ne(pg->identity.ok.get.len, 0);
+            body = check_variant(&pg->identity, files[i].type, NULL, &blen);
+            ck_assert_uint_eq(blen, n);
+            ck_assert_mem_eq(body, file, n);
+        } else {
+            ck_assert_uint_eq(pg->identity.ok.get.len, 0);
+        }
+        if (pg->gzip.ok.get.len) {
+            size_t plain;
+            const uint8_t *gz = check_variant(&pg->gzip, files[i].type,
+                                              "gzip", &blen);
+            const uint8_t *out = inflate_all(gz, blen, &plain);
+            char f[64];
+
+            ck_assert_uint_lt(blen, n); /* kept only when smaller */
+            ck_assert_uint_eq(plain, n);
+            ck_assert_mem_eq(out, file, n);
+            ck_assert_uint_eq(gz[3] & 0x08, 0);      /* no file name */
+            ck_assert_uint_eq(rd32(gz + 4), 0);       /* mtime 0 */
+            ck_assert_str_eq(http_field(&pg->gzip.ok.get, "Vary", f,
+                                        sizeof f),
+                             "Accept-Encoding");
+            /* each encoding its own ETag */
+            ck_assert(pg->identity.etag_len == 0 ||
+                      memcmp(pg->gzip.etag, pg->identity.etag,
+                             pg->gzip.etag_len) != 0);
+        } else {
+            ck_assert_msg(files[i].identity, "%s has no encoding", url);
+        }
+        free(file);
     }
 }
 END_TEST
 
-/* "/" and "dir/" name the index.html of their folder; the table is sorted
- * by byte value, as the runtime's binary search needs. */
-START_TEST(test_packet_path_table)
+/* The matcher: every name a page is served under, and nothing else. */
+START_TEST(test_packet_path_matcher)
 {
-    uint16_t i;
+    static const char *const none[] = {
+        "", "x", "/sub", "/index.htm", "/index.html5", "/sub/index",
+        "//", "/README/", "/notes.txt ", "/bi", "/big.txt/",
+    };
+    size_t i;
 
-    ck_assert_ptr_eq(site_page(&basic_site, "/"), site_page(&basic_site, "/index.html"));
-    ck_assert_ptr_eq(site_page(&basic_site, "/sub/"), site_page(&basic_site, "/sub/index.html"));
-    ck_assert_ptr_null(site_page(&basic_site, "/sub"));
-    ck_assert_uint_eq(basic_site.npaths, 7);
-    for (i = 1; i < basic_site.npaths; i++) {
-        ck_assert_int_lt(strcmp(basic_site.paths[i - 1].path,
-                                basic_site.paths[i].path),
-                         0);
+    ck_assert_ptr_eq(site_page(&basic_site, "/"),
+                     site_page(&basic_site, "/index.html"));
+    ck_assert_ptr_eq(site_page(&basic_site, "/sub/"),
+                     site_page(&basic_site, "/sub/index.html"));
+    ck_assert_ptr_ne(site_page(&basic_site, "/"),
+                     site_page(&basic_site, "/sub/"));
+    for (i = 0; i < sizeof none / sizeof none[0]; i++) {
+        ck_assert_msg(site_page(&basic_site, none[i]) == NULL, "'%s' matched",
+                      none[i]);
+    }
+    /* the tree's children are sorted by their first byte */
+    for (i = 0; i < basic_site.nnodes; i++) {
+        const struct pagec_node *n = &basic_site.nodes[i];
+        uint16_t k;
+
+        for (k = 1; k < n->nchild; k++) {
+            ck_assert_uint_lt(
+                basic_site.labels[basic_site.nodes[n->first_child + k - 1].label],
+                basic_site.labels[basic_site.nodes[n->first_child + k].label]);
+        }
     }
 }
 END_TEST
 
 START_TEST(test_packet_control_templates)
 {
+    static const struct {
+        const struct pagec_status *s;
+        const char *line;
+        const char *allow;
+    } st[] = {
+        {&basic_site.bad_request, "HTTP/1.0 400 Bad Request\r\n", NULL},
+        {&basic_site.not_found, "HTTP/1.0 404 Not Found\r\n", NULL},
+        {&basic_site.not_allowed, "HTTP/1.0 405 Method Not Allowed\r\n",
+         "GET, HEAD"},
+        {&basic_site.not_acceptable, "HTTP/1.0 406 Not Acceptable\r\n", NULL},
+        {&basic_site.not_impl, "HTTP/1.0 501 Not Implemented\r\n",
+         "GET, HEAD"},
+    };
     const struct pagec_tmpl *t = &basic_site.syn_ack;
     char v[64];
     size_t i;
@@ -210,32 +301,41 @@ START_TEST(test_packet_control_templates)
     ck_assert_uint_eq(basic_site.ack.len, 40);
     check_template(&basic_site.rst, 0x14, 0, 20);
     ck_assert_uint_eq(basic_site.rst.len, 40);
-    check_template(&basic_site.not_found, 0x19, 1460, 20);
-    ck_assert(strncmp((const char *)basic_site.not_found.pkt + 40,
-                      "HTTP/1.0 404 Not Found\r\n", 24) == 0);
-    ck_assert_str_eq(header(&basic_site.not_found, "Content-Type", v,
-                            sizeof v),
-                     "text/plain");
-    check_template(&basic_site.not_impl, 0x19, 1460, 20);
-    ck_assert(strncmp((const char *)basic_site.not_impl.pkt + 40,
-                      "HTTP/1.0 501 Not Implemented\r\n", 30) == 0);
-    ck_assert_str_eq(header(&basic_site.not_impl, "Allow", v, sizeof v),
-                     "GET");
-
-    for (i = 0; i < basic_site.npages; i++) {
-        if (basic_site.pages[i].len - 40u > max) {
-            max = basic_site.pages[i].len - 40u;
+    for (i = 0; i < sizeof st / sizeof st[0]; i++) {
+        check_template(&st[i].s->get, 0x19, 1460, 20);
+        check_template(&st[i].s->head, 0x19, 1460, 20);
+        ck_assert(strncmp((const char *)st[i].s->get.pkt + 40, st[i].line,
+                          strlen(st[i].line)) == 0);
+        ck_assert_str_eq(http_field(&st[i].s->get, "Content-Type", v,
+                                    sizeof v),
+                         "text/plain; charset=us-ascii");
+        ck_assert_str_eq(http_field(&st[i].s->get, "Server", v, sizeof v),
+                         "pagec-test");
+        if (st[i].allow) {
+            ck_assert_str_eq(http_field(&st[i].s->get, "Allow", v, sizeof v),
+                             st[i].allow);
+        }
+        if (st[i].s->get.len - 40u > max) {
+            max = st[i].s->get.len - 40u;
         }
     }
-    if (basic_site.not_found.len - 40u > max) {
-        max = basic_site.not_found.len - 40u;
-    }
-    if (basic_site.not_impl.len - 40u > max) {
-        max = basic_site.not_impl.len - 40u;
+    for (i = 0; i < basic_site.npages; i++) {
+        const struct pagec_page *pg = &basic_site.pages[i];
+
+        if (pg->identity.ok.get.len && pg->identity.ok.get.len - 40u > max) {
+            max = pg->identity.ok.get.len - 40u;
+        }
+        if (pg->gzip.ok.get.len && pg->gzip.ok.get.len - 40u > max) {
+            max = pg->gzip.ok.get.len - 40u;
+        }
     }
     ck_assert_uint_eq(basic_site.max_data, max);
     ck_assert_uint_eq(basic_site.http_port, 80);
     ck_assert_uint_eq(basic_site.mss, 1460);
+    ck_assert_uint_eq(basic_site.nports, 1);
+    ck_assert_uint_eq(basic_site.ports[0].port, 8080);
+    ck_assert_ptr_eq(&basic_site.pages[basic_site.ports[0].page],
+                     site_page(&basic_site, "/notes.txt"));
 }
 END_TEST
 
@@ -270,10 +370,9 @@ Suite *packet_suite(void)
     Suite *s = suite_create("packet");
     TCase *tc = tcase_create("core");
 
-    tcase_add_test(tc, test_packet_http_response);
-    tcase_add_test(tc, test_packet_http_extra_header);
+    tcase_add_test(tc, test_packet_reply_bytes);
     tcase_add_test(tc, test_packet_site_pages);
-    tcase_add_test(tc, test_packet_path_table);
+    tcase_add_test(tc, test_packet_path_matcher);
     tcase_add_test(tc, test_packet_control_templates);
     tcase_add_test(tc, test_packet_build_odd_lengths);
     suite_add_tcase(s, tc);

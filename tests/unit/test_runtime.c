@@ -166,71 +166,131 @@ START_TEST(test_runtime_get_page)
 }
 END_TEST
 
-/* Which template each request line selects. */
+/* The template whose bytes the n-byte reply in out carries, or NULL. */
+static const struct pagec_tmpl *which(size_t n)
+{
+    const struct pagec_status *st[] = {
+        &basic_site.bad_request, &basic_site.not_found,
+        &basic_site.not_allowed, &basic_site.not_acceptable,
+        &basic_site.not_impl,
+    };
+    const struct pagec_tmpl *c[8];
+    uint16_t i;
+    size_t k;
+
+    for (k = 0; k < sizeof st / sizeof st[0]; k++) {
+        c[0] = &st[k]->get;
+        c[1] = &st[k]->head;
+        for (i = 0; i < 2; i++) {
+            if (n == c[i]->len && memcmp(out + 40, c[i]->pkt + 40, n - 40) == 0) {
+                return c[i];
+            }
+        }
+    }
+    for (i = 0; i < basic_site.npages; i++) {
+        const struct pagec_page *pg = &basic_site.pages[i];
+
+        c[0] = &pg->identity.ok.get;
+        c[1] = &pg->identity.ok.head;
+        c[2] = &pg->identity.not_modified;
+        c[3] = &pg->gzip.ok.get;
+        c[4] = &pg->gzip.ok.head;
+        c[5] = &pg->gzip.not_modified;
+        for (k = 0; k < 6; k++) {
+            if (c[k]->len && n == c[k]->len &&
+                memcmp(out + 40, c[k]->pkt + 40, n - 40) == 0) {
+                return c[k];
+            }
+        }
+    }
+    return NULL;
+}
+
+/* Which template a request selects; NULL for no reply. */
 static const struct pagec_tmpl *answer(const char *req)
 {
     uint32_t isn = handshake(77);
     size_t n = serve(tcp(80, 0x18, 78, isn + 1, req));
-    uint16_t i;
+    const struct pagec_tmpl *t;
 
     if (!n) {
         return NULL;
     }
-    if (n == basic_site.not_found.len &&
-        memcmp(out + 40, basic_site.not_found.pkt + 40, n - 40) == 0) {
-        return &basic_site.not_found;
-    }
-    if (n == basic_site.not_impl.len &&
-        memcmp(out + 40, basic_site.not_impl.pkt + 40, n - 40) == 0) {
-        return &basic_site.not_impl;
-    }
-    for (i = 0; i < basic_site.npages; i++) {
-        const struct pagec_tmpl *t = &basic_site.pages[i];
-
-        if (n == t->len && memcmp(out + 40, t->pkt + 40, n - 40) == 0) {
-            return t;
-        }
-    }
-    ck_abort_msg("reply to '%s' matches no template", req);
-    return NULL;
+    t = which(n);
+    ck_assert_msg(t != NULL, "reply to '%s' matches no template", req);
+    return t;
 }
 
-static const struct pagec_tmpl *page(const char *path)
+static const struct pagec_page *page(const char *path)
 {
-    const struct pagec_tmpl *t = site_page(&basic_site, path);
+    const struct pagec_page *pg = site_page(&basic_site, path);
 
-    ck_assert_msg(t != NULL, "no page %s", path);
-    return t;
+    ck_assert_msg(pg != NULL, "no page %s", path);
+    return pg;
+}
+
+/* The identity 200 reply of a page. */
+static const struct pagec_tmpl *ok(const char *path)
+{
+    return &page(path)->identity.ok.get;
 }
 
 START_TEST(test_runtime_request_lines)
 {
-    const struct pagec_tmpl *index = page("/index.html");
+    const struct pagec_tmpl *index = ok("/index.html");
+    const struct pagec_tmpl *bad = &basic_site.bad_request.get;
 
     ck_assert_ptr_eq(answer("GET / HTTP/1.0\r\n\r\n"), index);
     ck_assert_ptr_eq(answer("GET /index.html?x=1 HTTP/1.0\r\n"), index);
+    ck_assert_ptr_eq(answer("GET /index.html#top HTTP/1.0\r\n"), index);
     ck_assert_ptr_eq(answer("GET /index.html\r\n"), index); /* HTTP/0.9 */
     ck_assert_ptr_eq(answer("GET /index.html HTTP/1.0\n"), index);
-    ck_assert_ptr_eq(answer("GET /sub/ HTTP/1.0\r\n"),
-                     page("/sub/index.html"));
-    ck_assert_ptr_eq(answer("GET /notes.txt HTTP/1.0\r\n"),
-                     page("/notes.txt"));
-    ck_assert_ptr_eq(answer("GET /README HTTP/1.0\r\n"), page("/README"));
+    ck_assert_ptr_eq(answer("GET /sub/ HTTP/1.0\r\n"), ok("/sub/index.html"));
+    ck_assert_ptr_eq(answer("GET /notes.txt HTTP/1.0\r\n"), ok("/notes.txt"));
+    ck_assert_ptr_eq(answer("GET /README HTTP/1.0\r\n"), ok("/README"));
     ck_assert_ptr_eq(answer("GET /missing HTTP/1.0\r\n"),
-                     &basic_site.not_found);
-    ck_assert_ptr_eq(answer("GET /sub HTTP/1.0\r\n"), &basic_site.not_found);
+                     &basic_site.not_found.get);
+    ck_assert_ptr_eq(answer("GET /sub HTTP/1.0\r\n"),
+                     &basic_site.not_found.get);
     ck_assert_ptr_eq(answer("GET /index.htm HTTP/1.0\r\n"),
-                     &basic_site.not_found);
+                     &basic_site.not_found.get);
     ck_assert_ptr_eq(answer("GET /index.html5 HTTP/1.0\r\n"),
-                     &basic_site.not_found);
-    ck_assert_ptr_eq(answer("GET  HTTP/1.0\r\n"), &basic_site.not_found);
-    ck_assert_ptr_eq(answer("POST / HTTP/1.0\r\n"), &basic_site.not_impl);
-    ck_assert_ptr_eq(answer("get / HTTP/1.0\r\n"), &basic_site.not_impl);
+                     &basic_site.not_found.get);
+    ck_assert_ptr_eq(answer("GET /../index.html HTTP/1.0\r\n"),
+                     &basic_site.not_found.get);
+    /* percent-decoding, absolute-form */
+    ck_assert_ptr_eq(answer("GET /%69ndex.html HTTP/1.0\r\n"), index);
+    ck_assert_ptr_eq(answer("GET /sub%2findex.html HTTP/1.0\r\n"),
+                     ok("/sub/index.html"));
+    ck_assert_ptr_eq(answer("GET http://192.0.2.2/notes.txt HTTP/1.1\r\n"),
+                     ok("/notes.txt"));
+    ck_assert_ptr_eq(answer("GET http://192.0.2.2 HTTP/1.1\r\n"), index);
+    /* methods */
+    ck_assert_ptr_eq(answer("HEAD /index.html HTTP/1.0\r\n"),
+                     &page("/index.html")->identity.ok.head);
+    ck_assert_ptr_eq(answer("HEAD /missing HTTP/1.0\r\n"),
+                     &basic_site.not_found.head);
+    ck_assert_ptr_eq(answer("POST / HTTP/1.0\r\n"),
+                     &basic_site.not_allowed.get);
+    ck_assert_ptr_eq(answer("OPTIONS * HTTP/1.0\r\n"),
+                     &basic_site.not_allowed.get);
+    ck_assert_ptr_eq(answer("get / HTTP/1.0\r\n"), &basic_site.not_impl.get);
+    ck_assert_ptr_eq(answer("BREW /pot HTTP/1.0\r\n"),
+                     &basic_site.not_impl.get);
+    /* what cannot be read */
+    ck_assert_ptr_eq(answer("GET  HTTP/1.0\r\n"), bad);
+    ck_assert_ptr_eq(answer("GET index.html HTTP/1.0\r\n"), bad);
+    ck_assert_ptr_eq(answer("GET /%4 HTTP/1.0\r\n"), bad);
+    ck_assert_ptr_eq(answer("GET /%zz HTTP/1.0\r\n"), bad);
+    ck_assert_ptr_eq(answer("GET / XYZ/1.0\r\n"), bad);
+    ck_assert_ptr_eq(answer(" / HTTP/1.0\r\n"), bad);
+    ck_assert_ptr_eq(answer("GET\r\n"), bad);
+    ck_assert_ptr_eq(answer("\r\n"), bad);
     /* an incomplete request line is not answered */
     ck_assert_ptr_null(answer("GET /index.html HTTP/1.0"));
     ck_assert_ptr_null(answer("GET /ind"));
     ck_assert_ptr_null(answer("G"));
-    /* a NUL where a table path ends must not be read as its end */
+    /* a NUL in the path is a byte like any other */
     {
         static const char req[] = "GET /index.html\0zz HTTP/1.0\r\n";
         uint32_t isn = handshake(77);
@@ -238,9 +298,148 @@ START_TEST(test_runtime_request_lines)
 
         s.data = req;
         s.dlen = sizeof req - 1;
-        ck_assert_uint_eq(serve(build_tcp(in, &s)),
-                          basic_site.not_found.len);
+        ck_assert_ptr_eq(which(serve(build_tcp(in, &s))),
+                         &basic_site.not_found.get);
     }
+}
+END_TEST
+
+/* RFC 9110 12.5.3: the gzip variant goes to requests that name gzip, and
+ * to any that do not refuse it when the page has no other. */
+START_TEST(test_runtime_content_coding)
+{
+    const struct pagec_page *both = page("/both.html");
+    const struct pagec_page *big = page("/big.txt");
+    const struct pagec_tmpl *id = &both->identity.ok.get;
+    const struct pagec_tmpl *gz = &both->gzip.ok.get;
+    const struct pagec_tmpl *refused = &basic_site.not_acceptable.get;
+    static const struct {
+        const char *ae; /* NULL: no Accept-Encoding field */
+        int both_gzip;  /* both.html gets gzip */
+        int big_ok;     /* big.txt (gzip only) is served */
+    } cases[] = {
+        {NULL, 0, 1},
+        {"gzip", 1, 1},
+        {"GZIP", 1, 1},
+        {"x-gzip", 1, 1},
+        {"gzip, deflate, br", 1, 1},
+        {"deflate, gzip;q=0.5", 1, 1},
+        {"gzip; q=0.001", 1, 1},
+        {"gzip;q=0", 0, 0},
+        {"gzip;q=0.000", 0, 0},
+        {"gzip ; q=0", 0, 0},
+        {"identity", 0, 0},
+        {"", 0, 0},
+        {"*", 0, 1},
+        {"*;q=0", 0, 0},
+        {"*, gzip;q=0", 0, 0},
+        {"br", 0, 0},
+    };
+    size_t i;
+
+    ck_assert_uint_ne(id->len, 0);
+    ck_assert_uint_ne(gz->len, 0);
+    ck_assert_uint_eq(big->identity.ok.get.len, 0);
+    for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char req[256];
+
+        snprintf(req, sizeof req, "GET /both.html HTTP/1.1\r\n%s%s%s\r\n",
+                 cases[i].ae ? "Accept-Encoding: " : "",
+                 cases[i].ae ? cases[i].ae : "", cases[i].ae ? "\r\n" : "");
+        ck_assert_msg(answer(req) == (cases[i].both_gzip ? gz : id),
+                      "both.html, Accept-Encoding '%s'",
+                      cases[i].ae ? cases[i].ae : "(none)");
+        snprintf(req, sizeof req, "GET /big.txt HTTP/1.1\r\n%s%s%s\r\n",
+                 cases[i].ae ? "accept-encoding:" : "",
+                 cases[i].ae ? cases[i].ae : "", cases[i].ae ? "\r\n" : "");
+        ck_assert_msg(answer(req) == (cases[i].big_ok ? &big->gzip.ok.get
+                                                      : refused),
+                      "big.txt, Accept-Encoding '%s'",
+                      cases[i].ae ? cases[i].ae : "(none)");
+    }
+    ck_assert_ptr_eq(answer("HEAD /big.txt HTTP/1.1\r\n"
+                            "Accept-Encoding: identity\r\n\r\n"),
+                     &basic_site.not_acceptable.head);
+    ck_assert_ptr_eq(answer("HEAD /both.html HTTP/1.1\r\n"
+                            "Accept-Encoding: gzip\r\n\r\n"),
+                     &both->gzip.ok.head);
+    /* a field line cut off at the end of the segment is not read */
+    ck_assert_ptr_eq(answer("GET /both.html HTTP/1.1\r\nAccept-Encoding: gz"),
+                     id);
+    ck_assert_ptr_eq(answer("GET /both.html HTTP/1.1\r\nAccept-Encoding: gzip"),
+                     id);
+}
+END_TEST
+
+/* If-None-Match: a 304 when it names the ETag of the encoding chosen. */
+START_TEST(test_runtime_if_none_match)
+{
+    const struct pagec_page *both = page("/both.html");
+    char id_etag[64];
+    char gz_etag[64];
+    char req[512];
+
+    snprintf(id_etag, sizeof id_etag, "%.*s", (int)both->identity.etag_len,
+             (const char *)both->identity.etag);
+    snprintf(gz_etag, sizeof gz_etag, "%.*s", (int)both->gzip.etag_len,
+             (const char *)both->gzip.etag);
+    snprintf(req, sizeof req,
+             "GET /both.html HTTP/1.1\r\nIf-None-Match: %s\r\n\r\n", id_etag);
+    ck_assert_ptr_eq(answer(req), &both->identity.not_modified);
+    snprintf(req, sizeof req,
+             "GET /both.html HTTP/1.1\r\nif-none-match: W/%s\r\n\r\n",
+             id_etag);
+    ck_assert_ptr_eq(answer(req), &both->identity.not_modified);
+    snprintf(req, sizeof req,
+             "GET /both.html HTTP/1.1\r\nIf-None-Match: \"x\", %s\r\n"
+             "Accept-Encoding: gzip\r\n\r\n",
+             gz_etag);
+    ck_assert_ptr_eq(answer(req), &both->gzip.not_modified);
+    /* the identity ETag does not match the gzip encoding */
+    snprintf(req, sizeof req,
+             "GET /both.html HTTP/1.1\r\nIf-None-Match: %s\r\n"
+             "Accept-Encoding: gzip\r\n\r\n",
+             id_etag);
+    ck_assert_ptr_eq(answer(req), &both->gzip.ok.get);
+    ck_assert_ptr_eq(answer("GET /both.html HTTP/1.1\r\n"
+                            "If-None-Match: *\r\n\r\n"),
+                     &both->identity.not_modified);
+    ck_assert_ptr_eq(answer("HEAD /both.html HTTP/1.1\r\n"
+                            "If-None-Match: *\r\n\r\n"),
+                     &both->identity.not_modified);
+    ck_assert_ptr_eq(answer("GET /both.html HTTP/1.1\r\n"
+                            "If-None-Match: \"0\"\r\n\r\n"),
+                     &both->identity.ok.get);
+    ck_assert_ptr_eq(answer("GET /missing HTTP/1.1\r\n"
+                            "If-None-Match: *\r\n\r\n"),
+                     &basic_site.not_found.get);
+}
+END_TEST
+
+/* Port mode: the page of the port, whatever the data says. */
+START_TEST(test_runtime_port_mode)
+{
+    uint32_t isn;
+    size_t n;
+
+    ck_assert_uint_eq(serve(tcp(8080, 0x02, 10, 0, NULL)), 44);
+    isn = rd32(out + 24);
+    ck_assert_uint_eq(isn, pagec_isn(srv.secret, client, server, 40000,
+                                     8080));
+    check_tcp(8080, 40000, 0x12, isn, 11);
+    n = serve(tcp(8080, 0x18, 11, isn + 1, "x"));
+    ck_assert_ptr_eq(which(n), ok("/notes.txt"));
+    check_tcp(8080, 40000, 0x19, isn + 1, 12);
+    n = serve(tcp(8080, 0x18, 11, isn + 1, "POST /index.html HTTP/1.0\r\n"));
+    ck_assert_ptr_eq(which(n), ok("/notes.txt"));
+    /* the FIN after the page */
+    ck_assert_uint_eq(serve(tcp(8080, 0x11, 12,
+                                (uint32_t)(isn + 1 + (n - 40) + 1), NULL)),
+                      40);
+    check_tcp(8080, 40000, 0x10, (uint32_t)(isn + 1 + (n - 40) + 1), 13);
+    /* a port in neither mode is closed */
+    ck_assert_uint_eq(serve(tcp(8081, 0x02, 10, 0, NULL)), 40);
+    check_tcp(8081, 40000, 0x14, 0, 11);
 }
 END_TEST
 
@@ -251,7 +450,7 @@ START_TEST(test_runtime_request_with_fin)
     uint32_t isn = handshake(9);
 
     ck_assert_uint_eq(serve(tcp(80, 0x19, 10, isn + 1, req)),
-                      page("/data.json")->len);
+                      ok("/data.json")->len);
     check_tcp(80, 40000, 0x19, isn + 1, (uint32_t)(10 + strlen(req) + 1));
 }
 END_TEST
@@ -530,6 +729,9 @@ Suite *runtime_suite(void)
     tcase_add_test(tc, test_runtime_get_page);
     tcase_add_test(tc, test_runtime_request_lines);
     tcase_add_test(tc, test_runtime_request_with_fin);
+    tcase_add_test(tc, test_runtime_content_coding);
+    tcase_add_test(tc, test_runtime_if_none_match);
+    tcase_add_test(tc, test_runtime_port_mode);
     tcase_add_test(tc, test_runtime_wrong_ack);
     tcase_add_test(tc, test_runtime_closed_port);
     tcase_add_test(tc, test_runtime_never_answers_rst);

@@ -1,0 +1,72 @@
+/*
+ * gzip.c - the smallest gzip encoding zlib can make of a page. zlib's gzip
+ * header carries no file name and a zero mtime unless asked to, so the
+ * result depends on the bytes alone.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>
+
+#include "compiler.h"
+
+/* The settings tried; for pages of a few kilobytes the highest level is
+ * nearly always best, but the filtered and Huffman-only strategies
+ * sometimes win on data with few repeats. */
+static const struct {
+    int level;
+    int strategy;
+} tries[] = {
+    {9, Z_DEFAULT_STRATEGY},
+    {9, Z_FILTERED},
+    {9, Z_HUFFMAN_ONLY},
+    {9, Z_RLE},
+    {6, Z_DEFAULT_STRATEGY},
+};
+
+uint8_t *gzip_best(const uint8_t *data, size_t len, size_t *out_len)
+{
+    z_stream zs;
+    uLong bound;
+    uint8_t *best = NULL;
+    uint8_t *buf;
+    size_t i;
+
+    memset(&zs, 0, sizeof zs);
+    if (deflateInit2(&zs, 9, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY) !=
+        Z_OK) {
+        return NULL;
+    }
+    bound = deflateBound(&zs, (uLong)len);
+    buf = malloc(bound);
+    if (!buf) {
+        deflateEnd(&zs);
+        return NULL;
+    }
+    for (i = 0; i < sizeof tries / sizeof tries[0]; i++) {
+        if (deflateReset(&zs) != Z_OK ||
+            deflateParams(&zs, tries[i].level, tries[i].strategy) != Z_OK) {
+            continue;
+        }
+        zs.next_in = (Bytef *)(uintptr_t)data;
+        zs.avail_in = (uInt)len;
+        zs.next_out = buf;
+        zs.avail_out = (uInt)bound;
+        if (deflate(&zs, Z_FINISH) != Z_STREAM_END) {
+            continue;
+        }
+        if (!best || zs.total_out < *out_len) {
+            uint8_t *copy = malloc(zs.total_out);
+
+            if (!copy) {
+                break;
+            }
+            memcpy(copy, buf, zs.total_out);
+            free(best);
+            best = copy;
+            *out_len = zs.total_out;
+        }
+    }
+    deflateEnd(&zs);
+    free(buf);
+    return best;
+}

@@ -1,0 +1,86 @@
+/*
+ * report.c - the fit report: every page, its encodings, how much of the
+ * segment each takes, and what the site costs in ROM.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "compiler.h"
+#include "pagec/site.h"
+
+/* Sizes of the generated tables' structs on a 32-bit target (4-byte
+ * pointers, 4-byte alignment): the report's estimate of their ROM. */
+#define TMPL_SIZE 16u
+#define PAGE_SIZE (2u * (3u * TMPL_SIZE + 8u))
+#define NODE_SIZE 12u
+#define PORT_SIZE 4u
+#define SITE_SIZE (28u + 3u * TMPL_SIZE + 2u * ST_COUNT * TMPL_SIZE)
+
+static void row(FILE *f, int w, const char *path, const char *type,
+                const char *size, const struct variant *v, const char *enc,
+                unsigned mss)
+{
+    fprintf(f, "%-*s  %-28s %7s  %-8s %7zu %8zu %5zu%%\n", w, path, type,
+            size, enc, v->body_len, v->data_len,
+            (v->data_len * 100 + mss - 1) / mss);
+}
+
+void report_site(const struct output *o, FILE *f)
+{
+    const struct site *s = o->site;
+    unsigned mss = o->opt->mss;
+    size_t templates = o->syn_ack.len + o->ack.len + o->rst.len;
+    size_t tables = SITE_SIZE + s->npages * PAGE_SIZE +
+                    o->opt->nports * PORT_SIZE;
+    size_t fit = 0;
+    int w = 4;
+    size_t i;
+    struct tree t;
+
+    for (i = 0; i < s->npages; i++) {
+        int n = (int)strlen(s->pages[i].rel) + 1;
+
+        w = n > w ? (n > 40 ? 40 : n) : w;
+    }
+    fprintf(f, "%-*s  %-28s %7s  %-8s %7s %8s %6s\n", w, "path", "type",
+            "file", "encoding", "encoded", "TCP data", "limit");
+    for (i = 0; i < s->npages; i++) {
+        const struct page *pg = &s->pages[i];
+        char path[4096];
+        char size[24];
+
+        snprintf(path, sizeof path, "/%s", pg->rel);
+        snprintf(size, sizeof size, "%llu", (unsigned long long)pg->size);
+        if (!pg->id.present && !pg->gz.present) {
+            fprintf(f, "%-*s  %-28s %7s  does not fit\n", w, path,
+                    pg->mime ? pg->mime : "?", size);
+            continue;
+        }
+        fit++;
+        if (pg->id.present) {
+            row(f, w, path, pg->mime, size, &pg->id, "identity", mss);
+            templates += pg->id.ok.get.len + pg->id.not_modified.get.len;
+        }
+        if (pg->gz.present) {
+            row(f, w, pg->id.present ? "" : path,
+                pg->id.present ? "" : pg->mime, pg->id.present ? "" : size,
+                &pg->gz, "gzip", mss);
+            templates += pg->gz.ok.get.len + pg->gz.not_modified.get.len;
+        }
+    }
+    for (i = 0; i < ST_COUNT; i++) {
+        templates += o->status[i].get.len;
+    }
+    if (fit == s->npages && tree_build(s, &t) == 0) {
+        tables += t.nnodes * NODE_SIZE + t.nlabels;
+        fprintf(f,
+                "\n%zu pages, limit %u bytes of TCP data; ROM: templates "
+                "%zu bytes, tables %zu bytes (32-bit target), total %zu "
+                "bytes\n",
+                s->npages, mss, templates, tables, templates + tables);
+        tree_free(&t);
+    } else {
+        fprintf(f, "\n%zu of %zu pages fit in %u bytes of TCP data\n", fit,
+                s->npages, mss);
+    }
+}
