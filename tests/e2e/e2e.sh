@@ -251,14 +251,29 @@ urlencode() {
 # fetch URLPATH BODYFILE: GET http://SERVER_ADDR URLPATH from inside the
 # namespace. Sets CURL_RC, CODE (HTTP status) and CTYPE (Content-Type).
 fetch() {
-    local out
+    fetch_with "$1" "$2" --compressed
+}
+
+# fetch_with URLPATH BODYFILE CURL-ARGS...: fetch with other curl options
+# (no --compressed: the body is stored as it came). Also sets SIZE, the
+# bytes of the body received.
+fetch_with() {
+    local out url=$1 body=$2
+    shift 2
     CURL_RC=0
-    out=$(nsexec curl -sS --compressed --connect-timeout 3 \
-        --max-time "$CURL_MAX_TIME" -o "$2" -D "$WORK/headers" \
-        -w '%{http_code} %{content_type}' \
-        "http://$SERVER_ADDR$1" 2>"$WORK/curl.err") || CURL_RC=$?
+    out=$(nsexec curl -sS "$@" --connect-timeout 3 \
+        --max-time "$CURL_MAX_TIME" -o "$body" -D "$WORK/headers" \
+        -w '%{http_code} %{size_download} %{content_type}' \
+        "http://$SERVER_ADDR$url" 2>"$WORK/curl.err") || CURL_RC=$?
     CODE=${out%% *}
+    out=${out#* }
+    SIZE=${out%% *}
     CTYPE=${out#* }
+}
+
+# header NAME: the value of a field of the last fetch's reply.
+header() {
+    tr -d '\r' <"$WORK/headers" | sed -n "s/^$1: //Ip" | head -n 1
 }
 
 # curl_evidence URLPATH: a verbose fetch, for the record of a failure.
@@ -317,6 +332,100 @@ done < <(find "$SITE" -mindepth 1 -name '.*' -prune -o -type f -print0 |
 
 if [ -f "$SITE/index.html" ]; then
     check_page / "$SITE/index.html"
+fi
+
+# --- content coding, HEAD, If-None-Match ----------------------------------
+
+# check_codings URLPATH FILE: identity when asked for it (or 406 for a page
+# stored gzip-compressed only, which then goes gzip-encoded to a request
+# without Accept-Encoding); gzip when asked for, gunzipped by gzip(1).
+check_codings() {
+    local url=$1 file=$2 why="" enc
+    fetch_with "$url" "$WORK/raw" -H 'Accept-Encoding: identity'
+    if [ "$CURL_RC" -eq 0 ] && [ "$CODE" = 406 ]; then
+        fetch_with "$url" "$WORK/raw"
+        enc=$(header Content-Encoding)
+        [ "$CODE" = 200 ] && [ "$enc" = gzip ] &&
+            gzip -dc <"$WORK/raw" | cmp -s - "$file" ||
+            why+=" gzip-only page without Accept-Encoding: status $CODE, coding '$enc';"
+        [ -z "$why" ] && pass "GET $url: 406 to identity only, gzip to a request without Accept-Encoding"
+    elif [ "$CURL_RC" -eq 0 ] && [ "$CODE" = 200 ]; then
+        [ -z "$(header Content-Encoding)" ] || why+=" identity asked, got $(header Content-Encoding);"
+        cmp -s "$WORK/raw" "$file" || why+=" identity body differs;"
+        fetch_with "$url" "$WORK/raw" -H 'Accept-Encoding: gzip'
+        enc=$(header Content-Encoding)
+        if [ "$enc" = gzip ]; then
+            gzip -dc <"$WORK/raw" | cmp -s - "$file" || why+=" gzip body does not gunzip to the file;"
+            [ "$(header Vary)" = Accept-Encoding ] || why+=" no Vary: Accept-Encoding;"
+        else
+            cmp -s "$WORK/raw" "$file" || why+=" body differs when gzip is accepted;"
+        fi
+        [ -z "$why" ] && pass "GET $url: identity as asked; with gzip accepted: ${enc:-identity}"
+    else
+        why="status $CODE, curl exit $CURL_RC"
+    fi
+    if [ -n "$why" ]; then
+        fail "GET $url codings:$why"
+        curl_evidence "$url"
+    fi
+}
+
+# raw_head URLPATH: the bytes a HEAD request gets, through bash's own TCP
+# client (curl would not show a body sent by mistake).
+raw_head() {
+    # shellcheck disable=SC2016 # expanded by the inner bash
+    nsexec timeout 5 bash -c 'exec 3<>"/dev/tcp/$0/80" || exit 1
+        printf "HEAD %s HTTP/1.0\r\n\r\n" "$1" >&3
+        cat <&3' "$SERVER_ADDR" "$1" >"$WORK/head"
+}
+
+nfiles=0
+while IFS= read -r -d '' file && [ "$nfiles" -lt "$MAX_FILES" ]; do
+    nfiles=$((nfiles + 1))
+    check_codings "/$(urlencode "${file#"$SITE"/}")" "$file"
+done < <(find "$SITE" -mindepth 1 -name '.*' -prune -o -type f -print0 |
+    LC_ALL=C sort -z)
+
+if [ -n "${count_url:=}" ] || [ -f "$SITE/index.html" ]; then
+    url=/index.html
+    [ -f "$SITE/index.html" ] || url=$count_url
+    # HEAD: the header fields of the GET reply, and nothing after them
+    # (neither request names an Accept-Encoding)
+    fetch_with "$url" "$WORK/body"
+    len=$(header Content-Length)
+    etag=$(header ETag)
+    raw_head "$url"
+    hsize=$(wc -c <"$WORK/head")
+    hend=$(grep -c $'^\r$' "$WORK/head")
+    if grep -q "^HTTP/1.0 200 OK" "$WORK/head" && [ "$hend" = 1 ] &&
+        [ "$(tail -c 4 "$WORK/head" | od -An -c | tr -d ' ')" = '\r\n\r\n' ] &&
+        grep -qi "^Content-Length: $len"$'\r$' "$WORK/head"; then
+        pass "HEAD $url: 200, Content-Length $len, $hsize bytes of header and no body"
+    else
+        fail "HEAD $url: $hsize bytes, Content-Length '$len'"
+        evidence <"$WORK/head"
+    fi
+    # If-None-Match: 304 and no body, for each encoding's own ETag
+    for coding in identity gzip; do
+        fetch_with "$url" "$WORK/body" -H "Accept-Encoding: $coding"
+        etag=$(header ETag)
+        fetch_with "$url" "$WORK/body" -H "Accept-Encoding: $coding" \
+            -H "If-None-Match: $etag"
+        if [ -n "$etag" ] && [ "$CODE" = 304 ] && [ "$SIZE" = 0 ] &&
+            [ "$(header ETag)" = "$etag" ]; then
+            pass "GET $url ($coding) with If-None-Match $etag: 304, no body"
+        elif [ "$coding" = identity ] && [ "$CODE" = 406 ]; then
+            pass "GET $url ($coding): 406, the page is stored gzip-compressed only"
+        else
+            fail "GET $url ($coding) with If-None-Match '$etag': status $CODE, $SIZE bytes"
+        fi
+    done
+    fetch_with "$url" "$WORK/body" --compressed -H 'If-None-Match: "0-0"'
+    if [ "$CODE" = 200 ]; then
+        pass "GET $url with a stale If-None-Match: 200"
+    else
+        fail "GET $url with a stale If-None-Match: status $CODE"
+    fi
 fi
 
 # --- 404 -------------------------------------------------------------------
