@@ -361,10 +361,20 @@ int compile_site(struct output *out)
     size_t k;
 
     for (i = 0; i < out->site->npages; i++) {
+        const struct page *pg = &out->site->pages[i];
+        /* "GET /" + rel + " HTTP/1.1\r\n": the shortest request for it */
+        size_t request = strlen(pg->rel) + 16;
         int port_mode = 0;
 
         for (k = 0; k < o->nports; k++) {
             port_mode |= o->ports[k].page == i;
+        }
+        if (request > o->mss) {
+            pagec_error("%s: name too long: a request for it takes at least "
+                        "%zu bytes, more than one segment of %u",
+                        pg->src, request, o->mss);
+            rc = 1;
+            continue;
         }
         rc |= compile_page(o, &out->site->pages[i], port_mode);
     }

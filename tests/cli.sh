@@ -3,7 +3,7 @@
 # determinism, and the real sites of lwIP and uIP.
 # usage: cli.sh PAGEC TEST_SITE SHARED_SITES
 set -u
-pagec=$1
+pagec=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 site=$2
 shared=$3
 work=$(mktemp -d)
@@ -127,6 +127,108 @@ check "--port on the HTTP port: exit 2" [ "$rc" = 2 ]
 run --check "$big"
 check "--check without -o: exit 0" [ "$rc" = 0 ]
 check "--check writes nothing" [ ! -s "$work/out" ]
+
+# bad input: every problem named, with its cause
+bad="$work/bad"
+mkdir -p "$bad/sub"
+echo ok >"$bad/ok.txt"
+ln -s loop1 "$bad/loop2"
+ln -s loop2 "$bad/loop1"
+run --check "$bad"
+check "symlink loop: exit 1" [ "$rc" = 1 ]
+check "symlink loop: strerror" grep -q "loop1: Too many levels of symbolic links" "$work/err"
+check "symlink loop: both named" grep -q "loop2: Too many levels of symbolic links" "$work/err"
+rm "$bad/loop1" "$bad/loop2"
+if command -v mkfifo >/dev/null 2>&1; then
+    mkfifo "$bad/fifo"
+    run --check "$bad"
+    check "special file: skipped with a warning" [ "$rc" = 0 ]
+    check "special file: warning" grep -q "fifo: warning: not a regular file, skipped" "$work/err"
+    rm "$bad/fifo"
+fi
+ln -s sub "$bad/dirlink"
+run --check "$bad"
+check "symlink to a folder: skipped with a warning" grep -q "dirlink: warning: symbolic link to a directory, skipped" "$work/err"
+rm "$bad/dirlink"
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null 2>&1; then
+    as_user="setpriv --reuid=nobody --regid=nogroup --clear-groups"
+elif [ "$(id -u)" != 0 ]; then
+    as_user=""
+else
+    as_user=skip
+fi
+if [ "$as_user" != skip ]; then
+    chmod 755 "$work" "$bad"
+    chmod 000 "$bad/ok.txt"
+    $as_user "$pagec" --check "$bad" >"$work/out" 2>"$work/err"
+    rc=$?
+    check "unreadable file: exit 1" [ "$rc" = 1 ]
+    check "unreadable file: strerror" grep -q "ok.txt: Permission denied" "$work/err"
+    chmod 644 "$bad/ok.txt"
+fi
+rmdir "$bad/sub"
+mkdir "$work/empty"
+run --check "$work/empty"
+check "empty site: exit 1" [ "$rc" = 1 ]
+check "empty site: message" grep -q "empty: no files to serve" "$work/err"
+long="$bad/$(printf 'd%.0s' $(seq 1 200))/$(printf 'e%.0s' $(seq 1 200))"
+mkdir -p "$long"
+echo x >"$long/$(printf 'f%.0s' $(seq 1 200)).txt"
+run --check --mss 600 "$bad"
+check "very long path: exit 1" [ "$rc" = 1 ]
+check "very long path: named" grep -q "name too long: a request for it takes at least 622 bytes" "$work/err"
+rm -rf "$bad/d"*
+weird="$bad/q\"uo'te\\b?ck*/x.txt"
+mkdir -p "$(dirname "$weird")"
+echo weird >"$weird"
+run "$bad" -o "$work/weird.c"
+check "names that need escaping in C: exit 0" [ "$rc" = 0 ]
+if command -v cc >/dev/null 2>&1; then
+    check "names that need escaping in C: the C compiles" \
+        cc -std=c99 -Wall -Wextra -Werror -I"$(dirname "$0")/../include" \
+        -c "$work/weird.c" -o "$work/weird.o"
+    rm -f "$work/weird.o"
+fi
+check "versions recorded in the header" grep -q '^#define site_ZLIB_VERSION "' "$work/weird.h"
+run --exclude '*.txt' --check "$bad"
+check "--exclude: every file excluded: exit 1" [ "$rc" = 1 ]
+run --exclude 'q*' --report "$bad" -o "$work/weird.c"
+check "--exclude a folder" sh -c "! grep -q x.txt '$work/out' && grep -q ok.txt '$work/out'"
+run --mime txt=text/x-mine --report "$bad" -o "$work/weird.c"
+check "--mime overrides the table, charset added" grep -q "^/ok.txt  *text/x-mine; charset=us-ascii" "$work/out"
+run --mime 'txt=application/x-mine; foo=bar' --report "$bad" -o "$work/weird.c"
+check "--mime with parameters kept as given" grep -q "^/ok.txt  *application/x-mine; foo=bar " "$work/out"
+run --mime txt "$bad" -o "$work/weird.c"; check "--mime without TYPE: exit 2" [ "$rc" = 2 ]
+run --server "$(printf 'a\nb')" "$bad" -o "$work/weird.c"; check "--server with a line break: exit 2" [ "$rc" = 2 ]
+run --http-port 70000 "$bad" -o "$work/weird.c"; check "--http-port 70000: exit 2" [ "$rc" = 2 ]
+run --port 0=ok.txt "$bad" -o "$work/weird.c"; check "--port 0: exit 2" [ "$rc" = 2 ]
+run --port 81=ok.txt --port 81=ok.txt "$bad" -o "$work/weird.c"; check "--port twice: exit 2" [ "$rc" = 2 ]
+
+# --depfile, read by make itself
+if command -v make >/dev/null 2>&1; then
+    dep="$work/dep"
+    mkdir -p "$dep/site/sub"
+    echo one >"$dep/site/a b.txt"
+    echo two >"$dep/site/sub/c.txt"
+    printf 'out.c: site\n\t"%s" --depfile out.d site -o out.c\n-include out.d\n' \
+        "$pagec" >"$dep/Makefile"
+    (cd "$dep" && make -s >/dev/null 2>&1)
+    check "depfile: written" [ -s "$dep/out.d" ] && [ -s "$dep/out.c" ]
+    check "depfile: no absolute path in the C" sh -c "! grep -q '$dep' '$dep/out.c'"
+    check "depfile: up to date after a build" sh -c "cd '$dep' && make -q out.c"
+    sleep 1
+    touch "$dep/site/sub/c.txt"
+    check "depfile: an edited file makes it stale" sh -c "cd '$dep' && ! make -q out.c"
+    (cd "$dep" && make -s >/dev/null 2>&1)
+    sleep 1
+    echo three >"$dep/site/sub/new.txt"
+    check "depfile: a new file makes it stale" sh -c "cd '$dep' && ! make -q out.c"
+    (cd "$dep" && make -s >/dev/null 2>&1)
+    sleep 1
+    rm "$dep/site/a b.txt"
+    check "depfile: a deleted file does not break the build" sh -c "cd '$dep' && make -s >/dev/null 2>&1"
+    check "depfile: the deleted file is gone from the site" sh -c "! grep -q 'a b' '$dep/out.c'"
+fi
 
 # the real sites
 if [ -d "$shared/lwip-httpd" ]; then
