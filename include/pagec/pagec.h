@@ -11,12 +11,20 @@
  * What it answers:
  * - ICMP echo request: an echo reply with the same identifier, sequence
  *   number and data.
- * - TCP SYN to the site's HTTP port: a SYN-ACK with an MSS option.
+ * - TCP SYN to the site's HTTP port or to one of its page ports: a SYN-ACK
+ *   with an MSS option.
  * - TCP segment to the HTTP port whose ACK acknowledges our SYN and whose
- *   data starts with a complete request line: "GET /path" gets the page
- *   (or the 404 reply), any other method the 501 reply. The reply carries
- *   the whole page and our FIN in one segment. A request line that is not
- *   complete (no line end yet) is not answered; the client retransmits.
+ *   data starts with a complete request line: GET and HEAD get the page
+ *   (gzip-encoded when Accept-Encoding names gzip, or when the page is
+ *   stored gzip-encoded only and the request does not refuse gzip; 304
+ *   when If-None-Match names its ETag; the header fields alone for HEAD),
+ *   404 for an unknown path, 406 when the only encoding is refused, 405
+ *   for the other methods of RFC 9110, 501 for unknown ones, 400 for a
+ *   request line it cannot read. The reply carries the whole page and our
+ *   FIN in one segment. A request line that is not complete (no line end
+ *   yet) is not answered; the client retransmits. Header fields are read
+ *   only from the same segment.
+ * - TCP segment with data to a page port: that page, the data unread.
  * - TCP FIN after our reply: a plain ACK, so the client closes cleanly.
  * - TCP segment to any other port: an RST, as RFC 9293 section 3.10.7.1
  *   says for a closed port. A segment with an ACK that acknowledges
@@ -24,7 +32,8 @@
  * Never answered: RST segments, segments with a wrong IPv4 or TCP checksum,
  * lengths that do not add up (header longer than the datagram, datagram
  * longer than the bytes received), fragments, IP versions other than 4,
- * and datagrams for another address when the server has one set.
+ * loopback, "this network" and multicast addresses, and datagrams for
+ * another address when the server has one set.
  *
  * Sequence numbers: our initial sequence number (ISN) for a connection is
  * HalfSipHash-2-4, keyed with the server's 64-bit secret, of the
