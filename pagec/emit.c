@@ -38,14 +38,32 @@ static void comment_text(FILE *f, const char *s)
 static void byte_array(FILE *f, const char *name, const uint8_t *data,
                        size_t len)
 {
-    size_t i;
+    static const char hex[] = "0123456789abcdef";
+    /* a line of 12 bytes: 4 spaces, 12 x "0x..," and 11 spaces */
+    char line[4 + 12 * 6 + 1];
+    size_t i = 0;
 
-    fprintf(f, "static const uint8_t PAGEC_ROM %s[%zu] = {", name, len);
-    for (i = 0; i < len; i++) {
-        fputs(i % 12 ? " " : "\n    ", f);
-        fprintf(f, "0x%02x,", data[i]);
+    fprintf(f, "static const uint8_t PAGEC_ROM %s[%zu] = {\n", name, len);
+    while (i < len) {
+        size_t n = 0;
+        size_t k;
+
+        memcpy(line, "    ", 4);
+        n = 4;
+        for (k = 0; k < 12 && i < len; k++, i++) {
+            if (k) {
+                line[n++] = ' ';
+            }
+            line[n++] = '0';
+            line[n++] = 'x';
+            line[n++] = hex[data[i] >> 4];
+            line[n++] = hex[data[i] & 15];
+            line[n++] = ',';
+        }
+        line[n++] = '\n';
+        fwrite(line, 1, n, f);
     }
-    fputs("\n};\n\n", f);
+    fputs("};\n\n", f);
 }
 
 /* A struct pagec_tmpl initializer for p, whose bytes are in array. */

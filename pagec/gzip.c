@@ -9,18 +9,16 @@
 
 #include "compiler.h"
 
-/* The settings tried; for pages of a few kilobytes the highest level is
- * nearly always best, but the filtered and Huffman-only strategies
- * sometimes win on data with few repeats. */
+/* The settings tried. On web pages of a few kilobytes (the sample sites
+ * and generated trees of thousands of pages) level 9 with the default or
+ * the filtered strategy gave the smallest output every time; lower levels,
+ * Huffman-only and RLE never did better, so they are not tried. */
 static const struct {
     int level;
     int strategy;
 } tries[] = {
     {9, Z_DEFAULT_STRATEGY},
     {9, Z_FILTERED},
-    {9, Z_HUFFMAN_ONLY},
-    {9, Z_RLE},
-    {6, Z_DEFAULT_STRATEGY},
 };
 
 uint8_t *gzip_best(const uint8_t *data, size_t len, size_t *out_len)

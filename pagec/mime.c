@@ -65,6 +65,22 @@ static const char *ask(int flags, const uint8_t *data, size_t len)
     return magic_buffer(m, data, len);
 }
 
+/* 1 when data is printable ASCII with tabs and line breaks only: text
+ * that libmagic's encoding detection reports as us-ascii. */
+static int plain_ascii(const uint8_t *data, size_t len)
+{
+    size_t i;
+
+    for (i = 0; i < len; i++) {
+        uint8_t c = data[i];
+
+        if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c > 0x7e) {
+            return 0;
+        }
+    }
+    return len > 0;
+}
+
 /* The type without libmagic's guesswork: --mime, then the table. */
 static const char *by_extension(const struct options *o, const char *ext)
 {
@@ -119,7 +135,10 @@ char *mime_type(const struct options *o, const char *path,
     type = tbuf;
     n = strlen(type);
     if (strncmp(type, "text/", 5) == 0) {
-        charset = ask(MAGIC_MIME_ENCODING, data, len);
+        /* plain ASCII text is what libmagic calls us-ascii; asking it
+         * costs far more than looking */
+        charset = plain_ascii(data, len) ? "us-ascii"
+                                         : ask(MAGIC_MIME_ENCODING, data, len);
         if (charset && (strcmp(charset, "binary") == 0 ||
                         strcmp(charset, "unknown-8bit") == 0)) {
             charset = NULL;

@@ -427,7 +427,9 @@ static void on_timeout(struct conn *c)
 {
     switch (c->state) {
     case CONN_READ:
-        log_request(c, "-> no reply, request not complete after 5 s");
+        log_request(c, c->req_len ? "-> no reply, request not complete "
+                                    "in time"
+                                  : "-> no reply, nothing received in time");
         break;
     case CONN_WRITE:
         log_response(c, "timeout");
@@ -703,6 +705,10 @@ int main(int argc, char **argv)
                         "other hosts can fetch the preview\n", bind_text);
     }
 
+    if (demo_site.http_port == 0) {
+        fprintf(stderr, "pagec-serve: the site has no HTTP port to preview\n");
+        return 1;
+    }
     memset(&server, 0, sizeof server);
     server.site = &demo_site;
     memcpy(server.addr, server_addr, sizeof server.addr);

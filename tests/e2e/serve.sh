@@ -1,0 +1,371 @@
+#!/bin/bash
+#
+# tests/e2e/serve.sh - end-to-end test of pagec-serve, the preview server.
+#
+# Usage: serve.sh PAGEC_SERVE_BINARY SITE_DIR
+#
+# Runs PAGEC_SERVE_BINARY (a pagec-serve built from SITE_DIR) on a free
+# port of 127.0.0.1 and fetches from it with curl:
+#
+#   - every regular file of SITE_DIR (dotfiles and dot-directories
+#     skipped) comes back with status 200 and the same bytes, asked for
+#     plainly and with --compressed (a page the site holds only gzipped
+#     comes gzipped either way and is unzipped); "/" is index.html;
+#   - a missing path gets 404 (and the body of SITE_DIR/404.html if any);
+#   - HEAD /index.html (curl -I) gets 200 with the GET's Content-Length and
+#     nothing after the headers, or 501 while the runtime has no HEAD: both
+#     pass, and the line says which;
+#   - the server exits with status 0 on SIGTERM.
+#
+# Needs no root; all traffic goes to 127.0.0.1 (curl is told to ignore
+# proxies and ~/.curlrc).
+#
+# Prints one line per check and at the end "N passed, M failed". Exit
+# status: 0 all checks passed, 1 a check failed, 2 usage error, 77 curl or
+# cmp is missing (ctest reports the test as skipped, SKIP_RETURN_CODE 77).
+#
+# Environment:
+#   SERVE_KEEP=1   keep the work directory (server log, bodies) and print
+#                  its path
+
+set -u
+
+PROG=${0##*/}
+HOST=127.0.0.1
+CURL_MAX_TIME=5   # seconds for one HTTP exchange
+START_WAIT=50     # tenths of a second to wait for the server to listen
+STOP_WAIT=30      # tenths of a second to wait for it to exit on SIGTERM
+PORT_TRIES=5      # ports tried when the first one is busy
+MAX_FILES=5000    # bound on the number of site files fetched
+
+usage() {
+    echo "usage: $PROG PAGEC_SERVE_BINARY SITE_DIR" >&2
+    exit 2
+}
+
+skip() {
+    echo "SKIP: $*"
+    exit 77
+}
+
+[ $# -eq 2 ] || usage
+BIN=$1
+SITE=$2
+if [ ! -f "$BIN" ] || [ ! -x "$BIN" ]; then
+    echo "$PROG: $BIN: not an executable file" >&2
+    exit 2
+fi
+if [ ! -d "$SITE" ]; then
+    echo "$PROG: $SITE: not a directory" >&2
+    exit 2
+fi
+SITE=$(cd "$SITE" && pwd)
+
+command -v curl >/dev/null 2>&1 || skip "needs curl"
+command -v cmp >/dev/null 2>&1 || skip "needs cmp (diffutils)"
+
+# --- set-up and clean-up ---------------------------------------------------
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/pagec-serve.XXXXXX") || exit 1
+LOG=$WORK/pagec-serve.log
+SERVER_PID=
+SERVER_RC=
+PORT=
+PASSED=0
+FAILED=0
+
+# stop_server: SIGTERM to the server, wait for it at most STOP_WAIT tenths
+# of a second (then SIGKILL), and set SERVER_RC to its exit status.
+stop_server() {
+    local i
+    SERVER_RC=
+    [ -n "$SERVER_PID" ] || return 0
+    kill -s TERM "$SERVER_PID" 2>/dev/null
+    for ((i = 0; i < STOP_WAIT; i++)); do
+        kill -0 "$SERVER_PID" 2>/dev/null || break
+        sleep 0.1
+    done
+    if kill -0 "$SERVER_PID" 2>/dev/null; then
+        echo "$PROG: pagec-serve (pid $SERVER_PID) ignored SIGTERM, killing it"
+        kill -s KILL "$SERVER_PID" 2>/dev/null
+    fi
+    wait "$SERVER_PID" 2>/dev/null
+    SERVER_RC=$?
+    SERVER_PID=
+}
+
+# shellcheck disable=SC2317 # called through the EXIT trap
+cleanup() {
+    trap - EXIT INT TERM
+    stop_server
+    if [ "${SERVE_KEEP:-0}" = 1 ]; then
+        echo "$PROG: work directory kept: $WORK"
+    else
+        rm -rf -- "$WORK"
+    fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+pass() {
+    PASSED=$((PASSED + 1))
+    echo "ok   - $*"
+}
+
+fail() {
+    FAILED=$((FAILED + 1))
+    echo "FAIL - $*"
+}
+
+# evidence: indented details under a failed check, from stdin.
+evidence() {
+    sed 's/^/       | /'
+}
+
+finish() {
+    if [ "$FAILED" -gt 0 ] && [ -s "$LOG" ]; then
+        echo "last lines of the pagec-serve -v log:"
+        tail -n 40 "$LOG" | evidence
+    fi
+    echo "$PASSED passed, $FAILED failed"
+    [ "$FAILED" -eq 0 ]
+    exit
+}
+
+# --- start -----------------------------------------------------------------
+
+# start_server PORT: runs the server on PORT and waits until it listens
+# (its start line is in the log). Returns 0 when it listens, 1 when the
+# port is busy, 2 on any other failure (with WHY set).
+WHY=
+start_server() {
+    local i
+    : >"$LOG"
+    "$BIN" --port "$1" --bind "$HOST" -v >>"$LOG" 2>&1 &
+    SERVER_PID=$!
+    for ((i = 0; i < START_WAIT; i++)); do
+        grep -q '^pagec-serve: serving .* at http://' "$LOG" && return 0
+        if ! kill -0 "$SERVER_PID" 2>/dev/null; then
+            wait "$SERVER_PID"
+            WHY="it exited with status $? on port $1: $(head -n 1 "$LOG")"
+            SERVER_PID=
+            grep -q 'Address already in use' "$LOG" && return 1
+            return 2
+        fi
+        sleep 0.1
+    done
+    WHY="it did not print its start line within $((START_WAIT / 10)) s"
+    return 2
+}
+
+base_port=$((18000 + $$ % 1000))
+rc=1
+for ((try = 0; try < PORT_TRIES; try++)); do
+    PORT=$((base_port + try * 137 % 1000))
+    start_server "$PORT"
+    rc=$?
+    [ "$rc" -eq 1 ] || break
+done
+if [ "$rc" -eq 1 ]; then
+    fail "pagec-serve started: $PORT_TRIES ports busy; last: $WHY"
+    finish
+elif [ "$rc" -ne 0 ]; then
+    fail "pagec-serve started: $WHY"
+    finish
+fi
+pass "pagec-serve listens on $HOST:$PORT (pid $SERVER_PID)"
+BASE=http://$HOST:$PORT
+
+# --- helpers ---------------------------------------------------------------
+
+# urlencode PATH: PATH with every byte outside [A-Za-z0-9._~/-] as %XX.
+urlencode() {
+    local LC_ALL=C s=$1 out="" c i
+    for ((i = 0; i < ${#s}; i++)); do
+        c=${s:i:1}
+        case $c in
+            [A-Za-z0-9._~/-]) out+=$c ;;
+            *) printf -v c '%%%02X' "'$c"; out+=$c ;;
+        esac
+    done
+    printf '%s' "$out"
+}
+
+# fetch URLPATH BODYFILE [CURL-ARGS...]: GET BASE URLPATH. Sets CURL_RC and
+# CODE (the HTTP status); the headers go to WORK/headers.
+fetch() {
+    local url=$1 body=$2
+    shift 2
+    CURL_RC=0
+    CODE=$(curl -q -sS --noproxy '*' --max-time "$CURL_MAX_TIME" "$@" \
+        -o "$body" -D "$WORK/headers" -w '%{http_code}' \
+        "$BASE$url" 2>"$WORK/curl.err") || CURL_RC=$?
+}
+
+# curl_evidence URLPATH: a verbose fetch, for the record of a failure.
+curl_evidence() {
+    curl -q -sS -v --noproxy '*' --max-time "$CURL_MAX_TIME" -o /dev/null \
+        "$BASE$1" 2>&1 | head -n 30 | evidence
+}
+
+# header NAME: the value of header NAME in WORK/headers, CR stripped.
+header() {
+    tr -d '\r' <"$WORK/headers" |
+        awk -v n="$1" 'BEGIN { n = tolower(n) ":" }
+            tolower(substr($0, 1, length(n))) == n {
+                v = substr($0, length(n) + 1); sub(/^[ \t]+/, "", v)
+                print v; exit }'
+}
+
+# check_page URLPATH FILE [CURL-ARGS...]: URLPATH must give status 200 and
+# the bytes of FILE. A page the site holds only gzipped comes gzipped even
+# to a request without Accept-Encoding, as from the device; it is unzipped
+# before the comparison.
+check_page() {
+    local url=$1 file=$2 why="" how="GET" body=$WORK/body note=""
+    shift 2
+    [ $# -gt 0 ] && how="GET $*"
+    fetch "$url" "$body" "$@"
+    if [ "$CURL_RC" -ne 0 ]; then
+        why=" curl exit $CURL_RC: $(head -n 1 "$WORK/curl.err")"
+    else
+        [ "$CODE" = 200 ] || why+=" status $CODE (want 200);"
+        if [ $# -eq 0 ] && [ "$(header Content-Encoding)" = gzip ]; then
+            note=" (gzip only, unzipped)"
+            body=$WORK/body.unzipped
+            if ! command -v gzip >/dev/null 2>&1; then
+                note=" (gzip only; no gzip to unzip it, body not compared)"
+                body=$file
+            elif ! gzip -dc <"$WORK/body" >"$body" 2>"$WORK/gzip.err"; then
+                why+=" gzip body does not unzip: $(head -n 1 "$WORK/gzip.err");"
+            fi
+        fi
+        if ! cmp -s "$body" "$file"; then
+            why+=" body differs from ${file#"$SITE"/}"
+            why+=" ($(wc -c <"$body") bytes, want $(wc -c <"$file"));"
+        fi
+    fi
+    if [ -z "$why" ]; then
+        pass "$how $url: 200, $(wc -c <"$file") bytes identical$note"
+    else
+        fail "$how $url:$why"
+        curl_evidence "$url"
+    fi
+}
+
+# --- pages -----------------------------------------------------------------
+
+nfiles=0
+while IFS= read -r -d '' file && [ "$nfiles" -lt "$MAX_FILES" ]; do
+    nfiles=$((nfiles + 1))
+    url=/$(urlencode "${file#"$SITE"/}")
+    check_page "$url" "$file"
+    check_page "$url" "$file" --compressed
+done < <(find "$SITE" -mindepth 1 -name '.*' -prune -o -type f -print0 |
+    LC_ALL=C sort -z)
+[ "$nfiles" -gt 0 ] || fail "site $SITE has no files to fetch"
+
+if [ -f "$SITE/index.html" ]; then
+    check_page / "$SITE/index.html"
+fi
+
+# --- 404 -------------------------------------------------------------------
+
+missing=/serve-no-such-page-$$
+fetch "$missing" "$WORK/body"
+why=""
+if [ "$CURL_RC" -ne 0 ]; then
+    why=" curl exit $CURL_RC: $(head -n 1 "$WORK/curl.err")"
+else
+    [ "$CODE" = 404 ] || why+=" status $CODE (want 404);"
+    if [ -f "$SITE/404.html" ] && ! cmp -s "$WORK/body" "$SITE/404.html"; then
+        why+=" body is not 404.html;"
+    fi
+fi
+if [ -z "$why" ]; then
+    pass "GET $missing: 404"
+else
+    fail "GET $missing:$why"
+    curl_evidence "$missing"
+fi
+
+# --- HEAD ------------------------------------------------------------------
+
+# raw_head URLPATH: sends "HEAD URLPATH HTTP/1.0" over bash's /dev/tcp and
+# stores everything the server sends until it closes in WORK/head.raw.
+# Returns 1 when /dev/tcp is not available.
+raw_head() {
+    local fd
+    exec {fd}<>"/dev/tcp/$HOST/$PORT" || return 1
+    printf 'HEAD %s HTTP/1.0\r\nHost: %s:%s\r\n\r\n' "$1" "$HOST" "$PORT" >&"$fd"
+    timeout "$CURL_MAX_TIME" cat <&"$fd" >"$WORK/head.raw"
+    exec {fd}<&-
+    return 0
+}
+
+# after_headers FILE: bytes in FILE after the first empty line, -1 when
+# there is none.
+after_headers() {
+    local total hdr
+    total=$(wc -c <"$1")
+    hdr=$(LC_ALL=C awk '{ n += length($0) + 1 }
+        $0 == "" || $0 == "\r" { print n; found = 1; exit }
+        END { if (!found) print -1 }' "$1")
+    if [ "$hdr" -lt 0 ]; then
+        echo -1
+    else
+        echo $((total - hdr))
+    fi
+}
+
+if [ -f "$SITE/index.html" ]; then
+    fetch /index.html "$WORK/body"
+    get_len=$(header Content-Length)
+    fetch /index.html "$WORK/head.body" -I
+    head_len=$(header Content-Length)
+    if [ "$CURL_RC" -ne 0 ]; then
+        fail "HEAD /index.html: curl exit $CURL_RC: $(head -n 1 "$WORK/curl.err")"
+    elif [ "$CODE" = 501 ]; then
+        pass "HEAD /index.html: 501 (the runtime has no HEAD yet)"
+    elif [ "$CODE" != 200 ]; then
+        fail "HEAD /index.html: status $CODE (want 200, or 501 without HEAD)"
+        evidence <"$WORK/headers"
+    else
+        why=""
+        [ "$head_len" = "$get_len" ] ||
+            why+=" Content-Length '$head_len' (GET says '$get_len');"
+        if raw_head /index.html; then
+            extra=$(after_headers "$WORK/head.raw")
+            if [ "$extra" -lt 0 ]; then
+                why+=" no end of headers in the raw HEAD reply;"
+            elif [ "$extra" -gt 0 ]; then
+                why+=" $extra bytes after the headers;"
+            fi
+        else
+            echo "note: no /dev/tcp in this bash; HEAD body not checked"
+        fi
+        if [ -z "$why" ]; then
+            pass "HEAD /index.html: 200, Content-Length $head_len, no body"
+        else
+            fail "HEAD /index.html:$why"
+        fi
+    fi
+fi
+
+# --- shutdown --------------------------------------------------------------
+
+if kill -0 "$SERVER_PID" 2>/dev/null; then
+    stop_server
+    if [ "$SERVER_RC" -eq 0 ]; then
+        pass "pagec-serve exits with status 0 on SIGTERM"
+    else
+        fail "pagec-serve exit status $SERVER_RC on SIGTERM (want 0)"
+    fi
+else
+    wait "$SERVER_PID"
+    fail "pagec-serve died during the test, exit status $?"
+    SERVER_PID=
+fi
+
+finish
