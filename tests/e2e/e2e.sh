@@ -32,6 +32,9 @@
 #                     print its path
 #   E2E_OUT_RE=REGEX  grep -E pattern of a -v log line for a packet the
 #                     server sent (default "^out ")
+#   E2E_PORTS="PORT=PATH ..."  the server's site was compiled with these
+#                     --port options: each PORT must serve the file PATH
+#                     whatever the request
 #   E2E_BENCH=N       after the checks, time N fetches of one page (at
 #                     most 10000) and print packets and milliseconds per
 #                     fetch
@@ -475,6 +478,40 @@ check_ping() {
 
 check_ping "ping" 3
 check_ping "ping -s 1000" 1 -s 1000
+
+# --- port mode -------------------------------------------------------------
+
+for spec in ${E2E_PORTS:-}; do
+    port=${spec%%=*}
+    path=${spec#*=}
+    path=${path#/}
+    fetch_with ":$port/whatever?is=asked" "$WORK/body"
+    if [ "$CODE" = 200 ] && cmp -s "$WORK/body" "$SITE/$path"; then
+        pass "port $port: /$path, whatever the request"
+    else
+        fail "port $port: status $CODE, curl exit $CURL_RC (want /$path)"
+    fi
+    fetch_with ":$port/" "$WORK/body" -X POST -d 'x=1'
+    if [ "$CODE" = 200 ] && cmp -s "$WORK/body" "$SITE/$path"; then
+        pass "port $port: /$path to a POST too, its data unread"
+    else
+        fail "port $port: POST got status $CODE"
+    fi
+done
+
+# --- curl -I ----------------------------------------------------------------
+
+if [ -f "$SITE/index.html" ]; then
+    out=$(nsexec curl -sS -I --max-time "$CURL_MAX_TIME" \
+        "http://$SERVER_ADDR/index.html" 2>&1 | tr -d '\r')
+    if printf '%s\n' "$out" | grep -q '^HTTP/1.0 200 OK$' &&
+        printf '%s\n' "$out" | grep -qi '^etag: "'; then
+        pass "curl -I /index.html: 200 with an ETag"
+    else
+        fail "curl -I /index.html"
+        printf '%s\n' "$out" | evidence
+    fi
+fi
 
 # --- closed port -----------------------------------------------------------
 
