@@ -14,14 +14,16 @@
 
 enum method { GET, HEAD, KNOWN, UNKNOWN };
 
-/* What the header fields said. */
+/* What the header fields said. A qvalue is kept in thousandths, 0 to
+ * 1000; -1 when the coding is not named. */
 struct fields {
-    int8_t gzip_q;    /* gzip in Accept-Encoding: -1 not named, 0 refused,
-                         1 accepted */
-    int8_t star_q;    /* the same for "*" */
-    uint8_t has_ae;   /* an Accept-Encoding field was seen */
+    int16_t gzip_q;       /* gzip or x-gzip in Accept-Encoding */
+    int16_t identity_q;   /* identity */
+    int16_t star_q;       /* "*" */
+    uint8_t has_ae;       /* an Accept-Encoding field was seen */
     uint8_t inm_identity; /* If-None-Match names the identity ETag */
     uint8_t inm_gzip;     /* ... the gzip ETag */
+    uint8_t bad;          /* a field line that cannot be read */
 };
 
 static uint8_t lower(uint8_t c)
@@ -105,17 +107,29 @@ static enum method method_of(const uint8_t *p, uint16_t n)
     return UNKNOWN;
 }
 
-/* 1 when the qvalue at p (n bytes) is zero: "0", "0.", "0.000" ... */
-static int q_zero(const uint8_t *p, uint16_t n)
+/* The qvalue at p (n bytes) in thousandths: "0" to "1.000"
+ * (RFC 9110 section 12.4.2); a malformed one counts as 1. */
+static int16_t qvalue(const uint8_t *p, uint16_t n)
 {
+    int16_t q;
     uint16_t i;
+    int16_t scale = 100;
 
-    if (n == 0 || p[0] != '0') {
-        return 0;
+    if (n == 0 || (p[0] != '0' && p[0] != '1')) {
+        return 1000;
     }
-    for (i = 1; i < n && (p[i] == '.' || p[i] == '0'); i++) {
+    q = (int16_t)((p[0] - '0') * 1000);
+    if (n > 1 && p[1] != '.') {
+        return 1000;
     }
-    return i == n || !(p[i] >= '0' && p[i] <= '9');
+    for (i = 2; i < n && i < 5; i++) {
+        if (p[i] < '0' || p[i] > '9') {
+            return 1000;
+        }
+        q = (int16_t)(q + (p[i] - '0') * scale);
+        scale /= 10;
+    }
+    return q > 1000 || i < n ? 1000 : q;
 }
 
 static int ows(uint8_t c)
@@ -132,7 +146,7 @@ static void accept_encoding(struct fields *f, const uint8_t *v, uint16_t n)
     while (i < n) {
         uint16_t t0;
         uint16_t t1;
-        int8_t q = 1;
+        int16_t q = 1000;
 
         while (i < n && (ows(v[i]) || v[i] == ',')) {
             i++;
@@ -142,27 +156,27 @@ static void accept_encoding(struct fields *f, const uint8_t *v, uint16_t n)
         t1 = i;
         /* parameters: only q matters */
         while (i < n && v[i] != ',') {
-            if (v[i] == ';') {
+            if (v[i] != ';') {
                 i++;
-                while (i < n && ows(v[i])) {
-                    i++;
-                }
-                if (i + 2 <= n && lower(v[i]) == 'q' && v[i + 1] == '=') {
-                    uint16_t q0 = (uint16_t)(i + 2);
-
-                    for (i = q0; i < n && v[i] != ',' && v[i] != ';' &&
-                                 !ows(v[i]);
-                         i++) {
-                    }
-                    q = q_zero(v + q0, (uint16_t)(i - q0)) ? 0 : 1;
-                    continue;
-                }
+                continue;
             }
-            i++;
+            for (i++; i < n && ows(v[i]); i++) {
+            }
+            if (i + 2 <= n && lower(v[i]) == 'q' && v[i + 1] == '=') {
+                uint16_t q0 = (uint16_t)(i + 2);
+
+                for (i = q0; i < n && v[i] != ',' && v[i] != ';' &&
+                             !ows(v[i]);
+                     i++) {
+                }
+                q = qvalue(v + q0, (uint16_t)(i - q0));
+            }
         }
         if (word_is(v + t0, (uint16_t)(t1 - t0), "gzip") ||
             word_is(v + t0, (uint16_t)(t1 - t0), "x-gzip")) {
             f->gzip_q = q;
+        } else if (word_is(v + t0, (uint16_t)(t1 - t0), "identity")) {
+            f->identity_q = q;
         } else if (t1 - t0 == 1 && v[t0] == '*') {
             f->star_q = q;
         }
@@ -232,6 +246,10 @@ static void read_fields(struct fields *f, const struct pagec_page *pg,
         }
         for (colon = i; colon < end && p[colon] != ':'; colon++) {
         }
+        if (colon < end && (colon == i || ows(p[colon - 1]))) {
+            f->bad = 1; /* RFC 9112 section 5.1: no space before ':' */
+            return;
+        }
         for (v = (uint16_t)(colon + 1); v < end && ows(p[v]); v++) {
         }
         while (end > v && ows(p[end - 1])) {
@@ -258,11 +276,46 @@ static const struct pagec_tmpl *status(const struct pagec_status *s,
     return m == HEAD ? &s->head : &s->get;
 }
 
+/* 1 when the n bytes at p end in " HTTP/d.d": the request line of
+ * HTTP/1.0 and later. */
+static int has_version(const uint8_t *p, uint16_t n)
+{
+    const uint8_t *v = p + n - 9;
+
+    return n >= 9 && v[0] == ' ' && v[1] == 'H' && v[2] == 'T' &&
+           v[3] == 'T' && v[4] == 'P' && v[5] == '/' && v[6] >= '0' &&
+           v[6] <= '9' && v[7] == '.' && v[8] >= '0' && v[8] <= '9';
+}
+
+/* The encoding of page pg that the request accepts, or NULL (RFC 9110
+ * section 12.5.3). Without Accept-Encoding any coding is acceptable;
+ * gzip is chosen when named with a weight no lower than identity's, or
+ * when identity is not available or refused. */
+static const struct pagec_variant *encoding(const struct fields *f,
+                                            const struct pagec_page *pg)
+{
+    int has_id = pg->identity.ok.get.len != 0;
+    int has_gz = pg->gzip.ok.get.len != 0;
+    int gz_ok = f->gzip_q > 0 ||
+                (f->gzip_q < 0 && (f->star_q > 0 || !f->has_ae));
+    int id_ok = f->identity_q > 0 || (f->identity_q < 0 && f->star_q != 0);
+
+    if (has_gz && gz_ok &&
+        ((f->gzip_q > 0 && f->gzip_q >= f->identity_q) || !has_id ||
+         !id_ok)) {
+        return &pg->gzip;
+    }
+    if (has_id && id_ok) {
+        return &pg->identity;
+    }
+    return has_gz && gz_ok ? &pg->gzip : NULL;
+}
+
 const struct pagec_tmpl *pagec_http_request(const struct pagec_site *site,
                                             const uint8_t *d, uint16_t n)
 {
     struct pagec_match match;
-    struct fields f = {-1, -1, 0, 0, 0};
+    struct fields f = {-1, -1, -1, 0, 0, 0, 0};
     const struct pagec_page *pg = NULL;
     const struct pagec_variant *v;
     enum method m;
@@ -270,18 +323,32 @@ const struct pagec_tmpl *pagec_http_request(const struct pagec_site *site,
     uint16_t end;
     uint16_t i;
     uint16_t page;
-    int gzip_ok;
 
+    /* RFC 9112 section 2.2: empty lines before the request line */
+    while (n > 0 && (d[0] == '\r' || d[0] == '\n')) {
+        d++;
+        n--;
+    }
     for (eol = 0; eol < n && d[eol] != '\n'; eol++) {
     }
     if (eol == n) {
         return NULL; /* wait for the whole request line */
     }
     end = eol > 0 && d[eol - 1] == '\r' ? (uint16_t)(eol - 1) : eol;
+    if (has_version(d, end)) {
+        end = (uint16_t)(end - 9);
+    } else if (!(end > 4 && d[0] == 'G' && d[1] == 'E' && d[2] == 'T' &&
+                 d[3] == ' ' && d[4] == '/')) {
+        /* not a request line (HTTP/0.9's "GET /path" aside): the rest of a
+         * request that came in several segments, whose first one was
+         * answered already; answering it would put a second reply in the
+         * same sequence space */
+        return NULL;
+    }
     for (i = 0; i < end && tchar(d[i]); i++) {
     }
     if (i == 0 || i == end || d[i] != ' ') {
-        return &site->bad_request.get;
+        return NULL; /* no method: the tail of a request line, as above */
     }
     m = method_of(d, i);
     if (m == KNOWN) {
@@ -297,36 +364,37 @@ const struct pagec_tmpl *pagec_http_request(const struct pagec_site *site,
     if (starts_with(d + i, (uint16_t)(end - i), "http://") ||
         starts_with(d + i, (uint16_t)(end - i), "https://")) {
         i = (uint16_t)(i + (lower(d[i + 4]) == 's' ? 8 : 7));
-        while (i < end && d[i] != '/' && d[i] != ' ' && d[i] != '?') {
+        while (i < end && d[i] != '/' && d[i] != '?') {
             i++;
         }
         if (i == end || d[i] != '/') {
             pagec_match_byte(site, &match, '/'); /* empty path is "/" */
         }
     } else if (i == end || d[i] != '/') {
-        return &site->bad_request.get;
+        return status(&site->bad_request, m);
     }
-    while (i < end && d[i] != ' ' && d[i] != '?' && d[i] != '#') {
+    while (i < end && d[i] != '?' && d[i] != '#') {
         uint8_t c = d[i++];
 
+        if (c <= ' ' || c == 0x7f) {
+            return status(&site->bad_request, m); /* RFC 3986: no CTL, SP */
+        }
         if (c == '%') {
             int hi = i + 1 < end ? hexval(d[i]) : -1;
             int lo = i + 1 < end ? hexval(d[i + 1]) : -1;
 
             if (hi < 0 || lo < 0) {
-                return &site->bad_request.get;
+                return status(&site->bad_request, m);
             }
             c = (uint8_t)(hi << 4 | lo);
             i = (uint16_t)(i + 2);
         }
         pagec_match_byte(site, &match, c);
     }
-    while (i < end && d[i] != ' ') {
-        i++; /* the query */
-    }
-    if (i < end && !starts_with(d + i + 1, (uint16_t)(end - i - 1),
-                                "http/")) {
-        return &site->bad_request.get;
+    for (; i < end; i++) {
+        if (d[i] <= ' ' || d[i] == 0x7f) {
+            return status(&site->bad_request, m); /* in the query */
+        }
     }
 
     page = pagec_match_end(site, &match);
@@ -334,26 +402,18 @@ const struct pagec_tmpl *pagec_http_request(const struct pagec_site *site,
         pg = &site->pages[page];
     }
     read_fields(&f, pg, d + eol + 1, (uint16_t)(n - eol - 1));
+    if (f.bad) {
+        return status(&site->bad_request, m);
+    }
     if (!pg) {
         return status(&site->not_found, m);
     }
-
-    /* RFC 9110 section 12.5.3: no Accept-Encoding accepts any coding */
-    gzip_ok = f.gzip_q > 0 ||
-              (f.gzip_q < 0 && (f.star_q > 0 || !f.has_ae));
-    if (pg->gzip.ok.get.len && gzip_ok &&
-        (f.gzip_q > 0 || !pg->identity.ok.get.len)) {
-        v = &pg->gzip;
-        if (f.inm_gzip) {
-            return &v->not_modified;
-        }
-    } else if (pg->identity.ok.get.len) {
-        v = &pg->identity;
-        if (f.inm_identity) {
-            return &v->not_modified;
-        }
-    } else {
+    v = encoding(&f, pg);
+    if (!v) {
         return status(&site->not_acceptable, m);
+    }
+    if (v == &pg->gzip ? f.inm_gzip : f.inm_identity) {
+        return &v->not_modified;
     }
     return status(&v->ok, m);
 }

@@ -283,14 +283,30 @@ START_TEST(test_runtime_request_lines)
     ck_assert_ptr_eq(answer("GET /%4 HTTP/1.0\r\n"), bad);
     ck_assert_ptr_eq(answer("GET /%zz HTTP/1.0\r\n"), bad);
     ck_assert_ptr_eq(answer("GET / XYZ/1.0\r\n"), bad);
-    ck_assert_ptr_eq(answer(" / HTTP/1.0\r\n"), bad);
-    ck_assert_ptr_eq(answer("GET\r\n"), bad);
-    ck_assert_ptr_eq(answer("\r\n"), bad);
+    ck_assert_ptr_eq(answer("GET /a b HTTP/1.0\r\n"), bad);
+    ck_assert_ptr_eq(answer("GET /a\tb HTTP/1.0\r\n"), bad);
+    ck_assert_ptr_eq(answer("GET /a?b\x7f HTTP/1.0\r\n"), bad);
+    ck_assert_ptr_eq(answer("HEAD /%zz HTTP/1.0\r\n"),
+                     &basic_site.bad_request.head);
+    ck_assert_ptr_eq(answer("GET / HTTP/1.0\r\nAccept-Encoding : gzip\r\n"
+                            "\r\n"),
+                     bad);
+    /* empty lines before the request line are skipped */
+    ck_assert_ptr_eq(answer("\r\n\r\nGET / HTTP/1.0\r\n"), index);
+    /* what is not a request line gets no answer: the rest of a request
+     * that came in several segments looks like this */
+    ck_assert_ptr_null(answer("Accept-Encoding: gzip\r\n\r\n"));
+    ck_assert_ptr_null(answer("ex.html HTTP/1.1\r\nHost: a\r\n\r\n"));
+    ck_assert_ptr_null(answer("aaaa/b.html HTTP/1.1\r\n\r\n"));
+    ck_assert_ptr_null(answer(" / HTTP/1.0\r\n"));
+    ck_assert_ptr_null(answer("GET\r\n"));
+    ck_assert_ptr_null(answer("\r\n"));
+    ck_assert_ptr_eq(answer("GET /index.html http/9\r\n"), bad);
     /* an incomplete request line is not answered */
     ck_assert_ptr_null(answer("GET /index.html HTTP/1.0"));
     ck_assert_ptr_null(answer("GET /ind"));
     ck_assert_ptr_null(answer("G"));
-    /* a NUL in the path is a byte like any other */
+    /* a NUL in the path is a control byte: 400 */
     {
         static const char req[] = "GET /index.html\0zz HTTP/1.0\r\n";
         uint32_t isn = handshake(77);
@@ -298,8 +314,7 @@ START_TEST(test_runtime_request_lines)
 
         s.data = req;
         s.dlen = sizeof req - 1;
-        ck_assert_ptr_eq(which(serve(build_tcp(in, &s))),
-                         &basic_site.not_found.get);
+        ck_assert_ptr_eq(which(serve(build_tcp(in, &s))), bad);
     }
 }
 END_TEST
@@ -315,7 +330,7 @@ START_TEST(test_runtime_content_coding)
     const struct pagec_tmpl *refused = &basic_site.not_acceptable.get;
     static const struct {
         const char *ae; /* NULL: no Accept-Encoding field */
-        int both_gzip;  /* both.html gets gzip */
+        int both;       /* both.html gets 0 identity, 1 gzip, 2 a 406 */
         int big_ok;     /* big.txt (gzip only) is served */
     } cases[] = {
         {NULL, 0, 1},
@@ -325,13 +340,21 @@ START_TEST(test_runtime_content_coding)
         {"gzip, deflate, br", 1, 1},
         {"deflate, gzip;q=0.5", 1, 1},
         {"gzip; q=0.001", 1, 1},
+        {"gzip;q=1, identity;q=0.5", 1, 1},
+        {"gzip;q=0.1, identity", 0, 1},
+        {"identity;q=0.5, gzip;q=0.5", 1, 1},
+        {"br;, gzip", 1, 1},
+        {"br;level=1;q=0.5, gzip", 1, 1},
         {"gzip;q=0", 0, 0},
         {"gzip;q=0.000", 0, 0},
         {"gzip ; q=0", 0, 0},
         {"identity", 0, 0},
         {"", 0, 0},
         {"*", 0, 1},
-        {"*;q=0", 0, 0},
+        {"identity;q=0, *", 1, 1},
+        {"*;q=0", 2, 0},
+        {"identity;q=0", 2, 0},
+        {"*;q=0, identity", 0, 0},
         {"*, gzip;q=0", 0, 0},
         {"br", 0, 0},
     };
@@ -341,12 +364,13 @@ START_TEST(test_runtime_content_coding)
     ck_assert_uint_ne(gz->len, 0);
     ck_assert_uint_eq(big->identity.ok.get.len, 0);
     for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const struct pagec_tmpl *want[] = {id, gz, refused};
         char req[256];
 
         snprintf(req, sizeof req, "GET /both.html HTTP/1.1\r\n%s%s%s\r\n",
                  cases[i].ae ? "Accept-Encoding: " : "",
                  cases[i].ae ? cases[i].ae : "", cases[i].ae ? "\r\n" : "");
-        ck_assert_msg(answer(req) == (cases[i].both_gzip ? gz : id),
+        ck_assert_msg(answer(req) == want[cases[i].both],
                       "both.html, Accept-Encoding '%s'",
                       cases[i].ae ? cases[i].ae : "(none)");
         snprintf(req, sizeof req, "GET /big.txt HTTP/1.1\r\n%s%s%s\r\n",
