@@ -86,10 +86,11 @@ static int hexval(uint8_t c)
 
 static enum method method_of(const uint8_t *p, uint16_t n)
 {
-    static const char *const known[] = {"POST", "PUT", "DELETE", "CONNECT",
-                                        "OPTIONS", "TRACE", "PATCH"};
-    uint8_t k;
+    /* the other methods of RFC 9110, each followed by a space; a string,
+     * not an array of pointers, which a target would copy to RAM */
+    static const char known[] = "POST PUT DELETE CONNECT OPTIONS TRACE PATCH ";
     uint16_t i;
+    uint16_t k = 0;
 
     if (n == 3 && p[0] == 'G' && p[1] == 'E' && p[2] == 'T') {
         return GET;
@@ -97,11 +98,13 @@ static enum method method_of(const uint8_t *p, uint16_t n)
     if (n == 4 && p[0] == 'H' && p[1] == 'E' && p[2] == 'A' && p[3] == 'D') {
         return HEAD;
     }
-    for (k = 0; k < sizeof known / sizeof known[0]; k++) {
-        for (i = 0; i < n && known[k][i] == (char)p[i]; i++) {
+    while (known[k] != '\0') {
+        for (i = 0; i < n && known[k + i] == (char)p[i]; i++) {
         }
-        if (i == n && known[k][n] == '\0') {
+        if (i == n && known[k + n] == ' ') {
             return KNOWN; /* methods are case-sensitive */
+        }
+        while (known[k++] != ' ') {
         }
     }
     return UNKNOWN;

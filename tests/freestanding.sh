@@ -1,6 +1,6 @@
 #!/bin/sh
 # The runtime library must call nothing it does not define itself: no libc,
-# no heap. Lists any undefined symbol and fails on it.
+# no heap; and it keeps nothing in RAM of its own (no .data, no .bss).
 set -eu
 lib=$1
 undefined=$(nm -u "$lib" | awk 'NF == 2 {print $2}' | sort -u)
@@ -16,4 +16,12 @@ if [ -n "$missing" ]; then
     exit 1
 fi
 echo "runtime defines:" "$(echo $defined)"
-echo "1 passed, 0 failed"
+# and it keeps nothing in RAM: no .data, no .bss
+ram=$(size -t "$lib" | tail -n 1 | awk '{ print $2 + $3 }')
+if [ "$ram" != 0 ]; then
+    echo "runtime has $ram bytes of .data and .bss:"
+    size "$lib"
+    echo "1 passed, 1 failed"
+    exit 1
+fi
+echo "2 passed, 0 failed"
