@@ -272,6 +272,133 @@ START_TEST(test_packet_path_matcher)
 }
 END_TEST
 
+/* 1 when two file names cannot both be in one tree: equal, or one is a
+ * folder of the other. */
+static int clash(const char *a, const char *b)
+{
+    size_t la = strlen(a);
+    size_t lb = strlen(b);
+
+    return strcmp(a, b) == 0 ||
+           (la < lb && strncmp(a, b, la) == 0 && b[la] == '/') ||
+           (lb < la && strncmp(a, b, lb) == 0 && a[lb] == '/');
+}
+
+/* The radix tree pagec builds for random sites, walked by the runtime's
+ * matcher, against a plain search of the list of paths. */
+START_TEST(test_packet_matcher_random)
+{
+    static const char alphabet[] = "ab/.x%";
+    enum { N = 300 };
+    struct page pages[N];
+    struct site site;
+    struct tree t;
+    struct pagec_site ps;
+    struct pagec_node *nodes;
+    char *names[N];
+    int round;
+    size_t i;
+    size_t k;
+
+    srand(9293);
+    for (round = 0; round < 20; round++) {
+        size_t n = 1 + (size_t)rand() % N;
+
+        memset(&site, 0, sizeof site);
+        memset(pages, 0, sizeof pages);
+        for (i = 0; i < n; i++) {
+            size_t len = 1 + (size_t)rand() % 12;
+
+            names[i] = malloc(len + 12);
+            ck_assert_ptr_nonnull(names[i]);
+            for (k = 0; k < len; k++) {
+                names[i][k] = alphabet[rand() % (sizeof alphabet - 1)];
+            }
+            names[i][0] = 'p'; /* never a leading '/' */
+            if (rand() % 5 == 0) {
+                strcpy(names[i] + len, "/index.html");
+            } else {
+                names[i][len] = '\0';
+            }
+            /* names a directory tree can hold: unique, no empty folder
+             * name, and no name that is also a folder of another */
+            for (k = 0; k < i && !clash(names[k], names[i]); k++) {
+            }
+            if (k < i || strstr(names[i], "//") ||
+                names[i][strlen(names[i]) - 1] == '/') {
+                free(names[i]);
+                i--;
+                n--;
+                continue;
+            }
+            pages[i].rel = names[i];
+        }
+        site.pages = pages;
+        site.npages = n;
+        ck_assert_int_eq(tree_build(&site, &t), 0);
+        nodes = calloc(t.nnodes, sizeof *nodes);
+        ck_assert_ptr_nonnull(nodes);
+        for (i = 0; i < t.nnodes; i++) {
+            nodes[i].label = t.nodes[i].label;
+            nodes[i].label_len = t.nodes[i].label_len;
+            nodes[i].first_child = t.nodes[i].first_child;
+            nodes[i].nchild = t.nodes[i].nchild;
+            nodes[i].page = t.nodes[i].page;
+        }
+        memset(&ps, 0, sizeof ps);
+        ps.nodes = nodes;
+        ps.nnodes = (uint16_t)t.nnodes;
+        ps.labels = t.labels;
+        /* every name, and every folder of an index.html, is found */
+        for (i = 0; i < n; i++) {
+            char path[64];
+            char *idx;
+
+            snprintf(path, sizeof path, "/%s", names[i]);
+            ck_assert_uint_eq(pagec_site_lookup(&ps, (const uint8_t *)path,
+                                                (uint16_t)strlen(path)),
+                              i);
+            idx = strstr(path, "/index.html");
+            if (idx && idx[11] == '\0') {
+                idx[1] = '\0';
+                ck_assert_uint_eq(pagec_site_lookup(&ps, (const uint8_t *)path,
+                                                    (uint16_t)strlen(path)),
+                                  i);
+            }
+        }
+        /* random strings: found exactly when they are a name */
+        for (k = 0; k < 2000; k++) {
+            char path[16];
+            size_t len = (size_t)rand() % 14;
+            uint16_t want = PAGEC_NO_PAGE;
+            size_t j;
+
+            path[0] = '/';
+            for (j = 1; j <= len; j++) {
+                path[j] = j == 1 ? 'p' : alphabet[rand() % (sizeof alphabet - 1)];
+            }
+            path[len + 1] = '\0';
+            for (j = 0; j < n; j++) {
+                if (strcmp(path + 1, names[j]) == 0) {
+                    want = (uint16_t)j;
+                }
+            }
+            if (want == PAGEC_NO_PAGE && len > 0 && path[len] == '/') {
+                continue; /* might be a folder of an index.html */
+            }
+            ck_assert_uint_eq(pagec_site_lookup(&ps, (const uint8_t *)path,
+                                                (uint16_t)strlen(path)),
+                              want);
+        }
+        free(nodes);
+        tree_free(&t);
+        for (i = 0; i < n; i++) {
+            free(names[i]);
+        }
+    }
+}
+END_TEST
+
 START_TEST(test_packet_control_templates)
 {
     static const struct {
@@ -373,6 +500,7 @@ Suite *packet_suite(void)
     tcase_add_test(tc, test_packet_reply_bytes);
     tcase_add_test(tc, test_packet_site_pages);
     tcase_add_test(tc, test_packet_path_matcher);
+    tcase_add_test(tc, test_packet_matcher_random);
     tcase_add_test(tc, test_packet_control_templates);
     tcase_add_test(tc, test_packet_build_odd_lengths);
     suite_add_tcase(s, tc);
