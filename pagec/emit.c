@@ -431,9 +431,11 @@ int emit_site(const struct output *o, const char *out_c)
         /* the header first: it depends only on --name, so a new header
          * beside an old .c (should the second rename fail) still fits */
         rc = install(tmp_h, out_h);
-        tmp_h = NULL;
+        free(tmp_h);
+        tmp_h = NULL; /* renamed, or removed by install() */
         if (rc == 0) {
             rc = install(tmp_c, out_c);
+            free(tmp_c);
             tmp_c = NULL;
         }
     }

@@ -14,7 +14,7 @@ set -u
 
 PROG=${0##*/}
 PACKAGES=(cmake gcc make pkg-config libc6-dev libmagic-dev zlib1g-dev check
-    iproute2 curl iputils-ping ca-certificates mandoc)
+    iproute2 curl iputils-ping ca-certificates mandoc valgrind)
 
 die() {
     echo "$PROG: $*" >&2
