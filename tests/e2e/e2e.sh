@@ -42,76 +42,37 @@
 set -u
 
 PROG=${0##*/}
+SERVER_NAME=pagec-tun
 CLIENT_ADDR=192.0.2.1
 SERVER_ADDR=192.0.2.2
 CURL_MAX_TIME=5        # seconds for one HTTP fetch
-MAX_FILES=5000         # bound on the number of site files fetched
+STOP_WAIT=30           # tenths of a second to wait for the server to exit
 REFUSED_MAX_MS=1500    # a refused connection must fail faster than this
 
-usage() {
-    echo "usage: $PROG PAGEC_TUN_BINARY SITE_DIR" >&2
-    exit 2
-}
+# shellcheck source=tests/e2e/common.sh
+. "$(dirname -- "$0")/common.sh" || exit 1
 
-skip() {
-    echo "SKIP: $*"
-    exit 77
-}
-
-[ $# -eq 2 ] || usage
-BIN=$1
-SITE=$2
-if [ ! -f "$BIN" ] || [ ! -x "$BIN" ]; then
-    echo "$PROG: $BIN: not an executable file" >&2
-    exit 2
-fi
-if [ ! -d "$SITE" ]; then
-    echo "$PROG: $SITE: not a directory" >&2
-    exit 2
-fi
+check_args PAGEC_TUN_BINARY "$@"
 BIN=$(cd "$(dirname -- "$BIN")" && pwd)/$(basename -- "$BIN")
-SITE=$(cd "$SITE" && pwd)
 
 # --- prerequisites ---------------------------------------------------------
 
 [ "$(id -u)" -eq 0 ] || skip "needs root"
 [ -c /dev/net/tun ] || skip "no /dev/net/tun"
-command -v ip >/dev/null 2>&1 || skip "needs ip (iproute2)"
-command -v curl >/dev/null 2>&1 || skip "needs curl"
-command -v ping >/dev/null 2>&1 || skip "needs ping (iputils-ping)"
-command -v cmp >/dev/null 2>&1 || skip "needs cmp (diffutils)"
+need ip "(iproute2)"
+need curl
+need ping "(iputils-ping)"
+need cmp "(diffutils)"
 
 # --- set-up and clean-up ---------------------------------------------------
 
 NS=pagec-e2e-$$
 TUN=pe2e$$
 NS_CREATED=0
-SERVER_PID=
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/pagec-e2e.XXXXXX") || exit 1
 LOG=$WORK/pagec-tun.log
-PASSED=0
-FAILED=0
-
-# stop_server SIGNAL: send SIGNAL to the server, wait for it at most 3 s
-# (then SIGKILL), and set SERVER_RC to its exit status.
-SERVER_RC=
-stop_server() {
-    local i
-    SERVER_RC=
-    [ -n "$SERVER_PID" ] || return 0
-    kill -s "$1" "$SERVER_PID" 2>/dev/null
-    for ((i = 0; i < 30; i++)); do
-        kill -0 "$SERVER_PID" 2>/dev/null || break
-        sleep 0.1
-    done
-    if kill -0 "$SERVER_PID" 2>/dev/null; then
-        echo "$PROG: pagec-tun (pid $SERVER_PID) ignored SIG$1, killing it"
-        kill -s KILL "$SERVER_PID" 2>/dev/null
-    fi
-    wait "$SERVER_PID" 2>/dev/null
-    SERVER_RC=$?
-    SERVER_PID=
-}
+LOG_HEADING="last lines of the pagec-tun -v log ($LOG):"
+LOG_TAIL=60
 
 # shellcheck disable=SC2317 # called through the EXIT trap
 cleanup() {
@@ -125,43 +86,12 @@ cleanup() {
         done
         ip netns del "$NS" 2>/dev/null
     fi
-    if [ "${E2E_KEEP:-0}" = 1 ]; then
-        echo "$PROG: work directory kept: $WORK"
-    else
-        rm -rf -- "$WORK"
-    fi
+    remove_work "${E2E_KEEP:-0}"
 }
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+trap_cleanup
 
 nsexec() {
     ip netns exec "$NS" "$@"
-}
-
-pass() {
-    PASSED=$((PASSED + 1))
-    echo "ok   - $*"
-}
-
-fail() {
-    FAILED=$((FAILED + 1))
-    echo "FAIL - $*"
-}
-
-# evidence TEXT...: indented details under a failed check.
-evidence() {
-    sed 's/^/       | /'
-}
-
-finish() {
-    if [ "$FAILED" -gt 0 ] && [ -s "$LOG" ]; then
-        echo "last lines of the pagec-tun -v log ($LOG):"
-        tail -n 60 "$LOG" | evidence
-    fi
-    echo "$PASSED passed, $FAILED failed"
-    [ "$FAILED" -eq 0 ]
-    exit
 }
 
 if ! ip netns add "$NS" 2>"$WORK/netns.err"; then
@@ -238,19 +168,6 @@ mime_for() {
     esac
 }
 
-# urlencode PATH: PATH with every byte outside [A-Za-z0-9._~/-] as %XX.
-urlencode() {
-    local LC_ALL=C s=$1 out="" c i
-    for ((i = 0; i < ${#s}; i++)); do
-        c=${s:i:1}
-        case $c in
-            [A-Za-z0-9._~/-]) out+=$c ;;
-            *) printf -v c '%%%02X' "'$c"; out+=$c ;;
-        esac
-    done
-    printf '%s' "$out"
-}
-
 # fetch URLPATH BODYFILE: GET http://SERVER_ADDR URLPATH from inside the
 # namespace. Sets CURL_RC, CODE (HTTP status) and CTYPE (Content-Type).
 fetch() {
@@ -324,14 +241,8 @@ check_page() {
 
 # --- pages -----------------------------------------------------------------
 
-nfiles=0
-while IFS= read -r -d '' file && [ "$nfiles" -lt "$MAX_FILES" ]; do
-    nfiles=$((nfiles + 1))
-    rel=${file#"$SITE"/}
-    check_page "/$(urlencode "$rel")" "$file"
-done < <(find "$SITE" -mindepth 1 -name '.*' -prune -o -type f -print0 |
-    LC_ALL=C sort -z)
-[ "$nfiles" -gt 0 ] || fail "site $SITE has no files to fetch"
+each_site_file check_page
+[ "$NFILES" -gt 0 ] || fail "site $SITE has no files to fetch"
 
 if [ -f "$SITE/index.html" ]; then
     check_page / "$SITE/index.html"
@@ -342,6 +253,7 @@ fi
 # check_codings URLPATH FILE: identity when asked for it (or 406 for a page
 # stored gzip-compressed only, which then goes gzip-encoded to a request
 # without Accept-Encoding); gzip when asked for, gunzipped by gzip(1).
+# shellcheck disable=SC2317 # called through each_site_file
 check_codings() {
     local url=$1 file=$2 why="" enc
     fetch_with "$url" "$WORK/raw" -H 'Accept-Encoding: identity'
@@ -382,12 +294,7 @@ raw_head() {
         cat <&3' "$SERVER_ADDR" "$1" >"$WORK/head"
 }
 
-nfiles=0
-while IFS= read -r -d '' file && [ "$nfiles" -lt "$MAX_FILES" ]; do
-    nfiles=$((nfiles + 1))
-    check_codings "/$(urlencode "${file#"$SITE"/}")" "$file"
-done < <(find "$SITE" -mindepth 1 -name '.*' -prune -o -type f -print0 |
-    LC_ALL=C sort -z)
+each_site_file check_codings
 
 if [ -n "${count_url:=}" ] || [ -f "$SITE/index.html" ]; then
     url=/index.html
@@ -643,17 +550,6 @@ fi
 
 # --- shutdown --------------------------------------------------------------
 
-if kill -0 "$SERVER_PID" 2>/dev/null; then
-    stop_server TERM
-    if [ "$SERVER_RC" -eq 0 ]; then
-        pass "pagec-tun exits with status 0 on SIGTERM"
-    else
-        fail "pagec-tun exit status $SERVER_RC on SIGTERM (want 0)"
-    fi
-else
-    wait "$SERVER_PID"
-    fail "pagec-tun died during the test, exit status $?"
-    SERVER_PID=
-fi
+check_shutdown
 
 finish

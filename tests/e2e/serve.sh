@@ -31,107 +31,36 @@
 set -u
 
 PROG=${0##*/}
+SERVER_NAME=pagec-serve
 HOST=127.0.0.1
 CURL_MAX_TIME=5   # seconds for one HTTP exchange
 START_WAIT=50     # tenths of a second to wait for the server to listen
 STOP_WAIT=30      # tenths of a second to wait for it to exit on SIGTERM
 PORT_TRIES=5      # ports tried when the first one is busy
-MAX_FILES=5000    # bound on the number of site files fetched
 
-usage() {
-    echo "usage: $PROG PAGEC_SERVE_BINARY SITE_DIR" >&2
-    exit 2
-}
+# shellcheck source=tests/e2e/common.sh
+. "$(dirname -- "$0")/common.sh" || exit 1
 
-skip() {
-    echo "SKIP: $*"
-    exit 77
-}
+check_args PAGEC_SERVE_BINARY "$@"
 
-[ $# -eq 2 ] || usage
-BIN=$1
-SITE=$2
-if [ ! -f "$BIN" ] || [ ! -x "$BIN" ]; then
-    echo "$PROG: $BIN: not an executable file" >&2
-    exit 2
-fi
-if [ ! -d "$SITE" ]; then
-    echo "$PROG: $SITE: not a directory" >&2
-    exit 2
-fi
-SITE=$(cd "$SITE" && pwd)
-
-command -v curl >/dev/null 2>&1 || skip "needs curl"
-command -v cmp >/dev/null 2>&1 || skip "needs cmp (diffutils)"
+need curl
+need cmp "(diffutils)"
 
 # --- set-up and clean-up ---------------------------------------------------
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/pagec-serve.XXXXXX") || exit 1
 LOG=$WORK/pagec-serve.log
-SERVER_PID=
-SERVER_RC=
+LOG_HEADING="last lines of the pagec-serve -v log:"
+LOG_TAIL=40
 PORT=
-PASSED=0
-FAILED=0
-
-# stop_server: SIGTERM to the server, wait for it at most STOP_WAIT tenths
-# of a second (then SIGKILL), and set SERVER_RC to its exit status.
-stop_server() {
-    local i
-    SERVER_RC=
-    [ -n "$SERVER_PID" ] || return 0
-    kill -s TERM "$SERVER_PID" 2>/dev/null
-    for ((i = 0; i < STOP_WAIT; i++)); do
-        kill -0 "$SERVER_PID" 2>/dev/null || break
-        sleep 0.1
-    done
-    if kill -0 "$SERVER_PID" 2>/dev/null; then
-        echo "$PROG: pagec-serve (pid $SERVER_PID) ignored SIGTERM, killing it"
-        kill -s KILL "$SERVER_PID" 2>/dev/null
-    fi
-    wait "$SERVER_PID" 2>/dev/null
-    SERVER_RC=$?
-    SERVER_PID=
-}
 
 # shellcheck disable=SC2317 # called through the EXIT trap
 cleanup() {
     trap - EXIT INT TERM
     stop_server
-    if [ "${SERVE_KEEP:-0}" = 1 ]; then
-        echo "$PROG: work directory kept: $WORK"
-    else
-        rm -rf -- "$WORK"
-    fi
+    remove_work "${SERVE_KEEP:-0}"
 }
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-pass() {
-    PASSED=$((PASSED + 1))
-    echo "ok   - $*"
-}
-
-fail() {
-    FAILED=$((FAILED + 1))
-    echo "FAIL - $*"
-}
-
-# evidence: indented details under a failed check, from stdin.
-evidence() {
-    sed 's/^/       | /'
-}
-
-finish() {
-    if [ "$FAILED" -gt 0 ] && [ -s "$LOG" ]; then
-        echo "last lines of the pagec-serve -v log:"
-        tail -n 40 "$LOG" | evidence
-    fi
-    echo "$PASSED passed, $FAILED failed"
-    [ "$FAILED" -eq 0 ]
-    exit
-}
+trap_cleanup
 
 # --- start -----------------------------------------------------------------
 
@@ -178,19 +107,6 @@ pass "pagec-serve listens on $HOST:$PORT (pid $SERVER_PID)"
 BASE=http://$HOST:$PORT
 
 # --- helpers ---------------------------------------------------------------
-
-# urlencode PATH: PATH with every byte outside [A-Za-z0-9._~/-] as %XX.
-urlencode() {
-    local LC_ALL=C s=$1 out="" c i
-    for ((i = 0; i < ${#s}; i++)); do
-        c=${s:i:1}
-        case $c in
-            [A-Za-z0-9._~/-]) out+=$c ;;
-            *) printf -v c '%%%02X' "'$c"; out+=$c ;;
-        esac
-    done
-    printf '%s' "$out"
-}
 
 # fetch URLPATH BODYFILE [CURL-ARGS...]: GET BASE URLPATH. Sets CURL_RC and
 # CODE (the HTTP status); the headers go to WORK/headers.
@@ -256,15 +172,15 @@ check_page() {
 
 # --- pages -----------------------------------------------------------------
 
-nfiles=0
-while IFS= read -r -d '' file && [ "$nfiles" -lt "$MAX_FILES" ]; do
-    nfiles=$((nfiles + 1))
-    url=/$(urlencode "${file#"$SITE"/}")
-    check_page "$url" "$file"
-    check_page "$url" "$file" --compressed
-done < <(find "$SITE" -mindepth 1 -name '.*' -prune -o -type f -print0 |
-    LC_ALL=C sort -z)
-[ "$nfiles" -gt 0 ] || fail "site $SITE has no files to fetch"
+# check_page_twice URLPATH FILE: check_page plainly and with --compressed.
+# shellcheck disable=SC2317 # called through each_site_file
+check_page_twice() {
+    check_page "$1" "$2"
+    check_page "$1" "$2" --compressed
+}
+
+each_site_file check_page_twice
+[ "$NFILES" -gt 0 ] || fail "site $SITE has no files to fetch"
 
 if [ -f "$SITE/index.html" ]; then
     check_page / "$SITE/index.html"
@@ -355,17 +271,6 @@ fi
 
 # --- shutdown --------------------------------------------------------------
 
-if kill -0 "$SERVER_PID" 2>/dev/null; then
-    stop_server
-    if [ "$SERVER_RC" -eq 0 ]; then
-        pass "pagec-serve exits with status 0 on SIGTERM"
-    else
-        fail "pagec-serve exit status $SERVER_RC on SIGTERM (want 0)"
-    fi
-else
-    wait "$SERVER_PID"
-    fail "pagec-serve died during the test, exit status $?"
-    SERVER_PID=
-fi
+check_shutdown
 
 finish
