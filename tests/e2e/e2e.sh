@@ -35,6 +35,7 @@
 #   E2E_PORTS="PORT=PATH ..."  the server's site was compiled with these
 #                     --port options: each PORT must serve the file PATH
 #                     whatever the request
+#   E2E_FIELDS="Name: value|..."  header fields every page reply must carry
 #   E2E_BENCH=N       after the checks, time N fetches of one page (at
 #                     most 10000) and print packets and milliseconds per
 #                     fetch
@@ -362,6 +363,46 @@ if [ -z "$why" ]; then
 else
     fail "GET $missing:$why"
     curl_evidence "$missing"
+fi
+
+# --- other statuses, percent-decoding, fields ----------------------------
+
+# expect_status DESCRIPTION CODE URLPATH CURL-ARGS...: the reply's status.
+expect_status() {
+    local what=$1 want=$2 url=$3
+    shift 3
+    fetch_with "$url" "$WORK/body" "$@"
+    if [ "$CURL_RC" -eq 0 ] && [ "$CODE" = "$want" ]; then
+        pass "$what: $want"
+    else
+        fail "$what: status $CODE, curl exit $CURL_RC (want $want)"
+    fi
+}
+
+expect_status "POST /" 405 / -X POST -d x=1
+[ "$(header Allow)" = "GET, HEAD" ] && pass "405 names Allow: GET, HEAD" ||
+    fail "405: Allow '$(header Allow)'"
+expect_status "BREW /" 501 / -X BREW
+expect_status "GET /%zz" 400 /%zz
+expect_status "GET /../ outside the site" 404 /../etc/passwd --path-as-is
+if [ -f "$SITE/index.html" ]; then
+    expect_status "GET /%69ndex.html?query (percent-decoded, query dropped)" \
+        200 "/%69ndex.html?x=1&y=2" --compressed
+    cmp -s "$WORK/body" "$SITE/index.html" &&
+        pass "GET /%69ndex.html: the bytes of index.html" ||
+        fail "GET /%69ndex.html: body differs"
+fi
+# E2E_FIELDS="Name: value|...": fields every page reply must carry
+if [ -n "${E2E_FIELDS:-}" ] && [ -f "$SITE/index.html" ]; then
+    fetch /index.html "$WORK/body"
+    IFS='|' read -r -a fields <<<"$E2E_FIELDS"
+    for field in "${fields[@]}"; do
+        if [ "$(header "${field%%: *}")" = "${field#*: }" ]; then
+            pass "GET /index.html carries $field"
+        else
+            fail "GET /index.html: ${field%%: *} is '$(header "${field%%: *}")', want '${field#*: }'"
+        fi
+    done
 fi
 
 # --- ping ------------------------------------------------------------------
