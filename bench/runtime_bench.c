@@ -37,10 +37,11 @@ static uint16_t segment(uint8_t *b, uint16_t port, uint8_t flags,
 {
     static const uint8_t addrs[8] = {192, 0, 2, 1, 192, 0, 2, 2};
     uint16_t dlen = (uint16_t)(data ? strlen(data) : 0);
-    uint16_t len = (uint16_t)(40 + dlen);
+    uint16_t hl = flags & 0x02 ? 24 : 20; /* a SYN carries MSS 1460 */
+    uint16_t len = (uint16_t)(20 + hl + dlen);
     uint32_t sum;
 
-    memset(b, 0, 40);
+    memset(b, 0, 20u + hl);
     b[0] = 0x45;
     put16(b + 2, len);
     b[8] = 64;
@@ -50,10 +51,15 @@ static uint16_t segment(uint8_t *b, uint16_t port, uint8_t flags,
     put16(b + 22, 80);
     put32(b + 24, seq);
     put32(b + 28, ack);
-    b[32] = 0x50;
+    b[32] = (uint8_t)(hl / 4 << 4);
     b[33] = flags;
     put16(b + 34, 64240);
-    memcpy(b + 40, data, dlen);
+    if (hl == 24) {
+        b[40] = 2;
+        b[41] = 4;
+        put16(b + 42, 1460);
+    }
+    memcpy(b + 20 + hl, data, dlen);
     put16(b + 10, (uint16_t)~pagec_chksum_fold(pagec_chksum_add(0, b, 20)));
     sum = pagec_chksum_add(6u + len - 20u, addrs, 8);
     put16(b + 36, (uint16_t)~pagec_chksum_fold(
@@ -74,19 +80,19 @@ static volatile struct {
 NOINLINE static uint16_t answer_syn(const uint8_t *b, uint16_t n)
 {
     calls.syn++; /* keeps the three functions apart */
-    return pagec_server_input(&srv, b, n, &reply);
+    return pagec_server_input(&srv, 0, b, n, &reply);
 }
 
 NOINLINE static uint16_t answer_get(const uint8_t *b, uint16_t n)
 {
     calls.get++; /* keeps the three functions apart */
-    return pagec_server_input(&srv, b, n, &reply);
+    return pagec_server_input(&srv, 0, b, n, &reply);
 }
 
 NOINLINE static uint16_t answer_fin(const uint8_t *b, uint16_t n)
 {
     calls.fin++; /* keeps the three functions apart */
-    return pagec_server_input(&srv, b, n, &reply);
+    return pagec_server_input(&srv, 0, b, n, &reply);
 }
 
 int main(int argc, char **argv)

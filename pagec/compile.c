@@ -294,6 +294,10 @@ static const struct {
     {"501 Not Implemented",
      "501 Not Implemented\n\nThis device answers GET and HEAD only.\n",
      ALLOW_FIELD},
+    {"503 Service Unavailable",
+     "503 Service Unavailable\n\nThis page does not fit the segment size "
+     "of this connection.\n",
+     ""},
 };
 
 /* The error replies; a 404.html at the root is the 404's body. */

@@ -128,7 +128,7 @@ uint8_t *gzip_best(const uint8_t *data, size_t len, size_t *out_len);
 
 /* The fixed replies, in the order of struct pagec_site. */
 enum { ST_BAD_REQUEST, ST_NOT_FOUND, ST_NOT_ALLOWED, ST_NOT_ACCEPTABLE,
-       ST_NOT_IMPL, ST_COUNT };
+       ST_NOT_IMPL, ST_TOO_BIG, ST_COUNT };
 
 /* A compiled site, ready to emit. */
 struct output {

@@ -125,7 +125,7 @@ static size_t percent(size_t data, unsigned mss)
 
 static const char *const status_names[ST_COUNT] = {
     "pagec_bad_request", "pagec_not_found", "pagec_not_allowed",
-    "pagec_not_acceptable", "pagec_not_impl",
+    "pagec_not_acceptable", "pagec_not_impl", "pagec_too_big",
 };
 
 static int by_port(const void *a, const void *b)

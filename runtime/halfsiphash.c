@@ -85,18 +85,21 @@ uint32_t pagec_halfsiphash(const uint8_t key[8], const uint8_t *msg,
 
 uint32_t pagec_isn(const uint8_t key[8], const uint8_t client[4],
                    const uint8_t server[4], uint16_t client_port,
-                   uint16_t server_port)
+                   uint16_t server_port, uint32_t slot, uint8_t mss_class)
 {
-    uint8_t m[12];
+    uint8_t m[17];
     uint8_t i;
 
     for (i = 0; i < 4; i++) {
         m[i] = client[i];
         m[4 + i] = server[i];
+        m[12 + i] = (uint8_t)(slot >> (24 - 8 * i));
     }
     m[8] = (uint8_t)(client_port >> 8);
     m[9] = (uint8_t)client_port;
     m[10] = (uint8_t)(server_port >> 8);
     m[11] = (uint8_t)server_port;
-    return pagec_halfsiphash(key, m, sizeof m);
+    m[16] = (uint8_t)(mss_class & 3u);
+    return (slot & 3u) << 30 | (uint32_t)(mss_class & 3u) << 28 |
+           (pagec_halfsiphash(key, m, sizeof m) & 0x0fffffffu);
 }

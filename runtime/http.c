@@ -290,32 +290,67 @@ static int has_version(const uint8_t *p, uint16_t n)
            v[6] <= '9' && v[7] == '.' && v[8] >= '0' && v[8] <= '9';
 }
 
-/* The encoding of page pg that the request accepts, or NULL (RFC 9110
- * section 12.5.3). Without Accept-Encoding any coding is acceptable;
- * gzip is chosen when named with a weight no lower than identity's, or
- * when identity is not available or refused. */
-static const struct pagec_variant *encoding(const struct fields *f,
-                                            const struct pagec_page *pg)
+/* 1 when the request accepts the encoding v of page pg (RFC 9110 section
+ * 12.5.3: without Accept-Encoding any coding is acceptable; identity is,
+ * unless refused by name or by "*;q=0"). */
+static int accepts(const struct fields *f, const struct pagec_page *pg,
+                   const struct pagec_variant *v)
 {
-    int has_id = pg->identity.ok.get.len != 0;
-    int has_gz = pg->gzip.ok.get.len != 0;
-    int gz_ok = f->gzip_q > 0 ||
-                (f->gzip_q < 0 && (f->star_q > 0 || !f->has_ae));
-    int id_ok = f->identity_q > 0 || (f->identity_q < 0 && f->star_q != 0);
-
-    if (has_gz && gz_ok &&
-        ((f->gzip_q > 0 && f->gzip_q >= f->identity_q) || !has_id ||
-         !id_ok)) {
-        return &pg->gzip;
+    if (v->ok.get.len == 0) {
+        return 0;
     }
-    if (has_id && id_ok) {
-        return &pg->identity;
+    if (v == &pg->gzip) {
+        return f->gzip_q > 0 ||
+               (f->gzip_q < 0 && (f->star_q > 0 || !f->has_ae));
     }
-    return has_gz && gz_ok ? &pg->gzip : NULL;
+    return f->identity_q > 0 || (f->identity_q < 0 && f->star_q != 0);
 }
 
-const struct pagec_tmpl *pagec_http_request(const struct pagec_site *site,
-                                            const uint8_t *d, uint16_t n)
+/* The encoding of page pg to send, or NULL when none is acceptable: gzip
+ * when named with a weight no lower than identity's, or when identity is
+ * not available or refused; and the other one when the first is too big
+ * for limit. */
+static const struct pagec_variant *encoding(const struct fields *f,
+                                            const struct pagec_page *pg,
+                                            uint16_t limit)
+{
+    const struct pagec_variant *v;
+    const struct pagec_variant *w;
+
+    if (accepts(f, pg, &pg->gzip) &&
+        ((f->gzip_q > 0 && f->gzip_q >= f->identity_q) ||
+         !accepts(f, pg, &pg->identity))) {
+        v = &pg->gzip;
+        w = &pg->identity;
+    } else if (accepts(f, pg, &pg->identity)) {
+        v = &pg->identity;
+        w = &pg->gzip;
+    } else {
+        return NULL;
+    }
+    if (v->ok.get.len - v->ok.get.hlen > limit && accepts(f, pg, w) &&
+        w->ok.get.len - w->ok.get.hlen <= limit) {
+        return w; /* the client's MSS or window takes this one only */
+    }
+    return v;
+}
+
+const struct pagec_tmpl *pagec_http_fit(const struct pagec_site *site,
+                                        const struct pagec_tmpl *t,
+                                        uint16_t limit)
+{
+    if (t && t->len - t->hlen > limit) {
+        t = &site->too_big.get;
+        if (t->len - t->hlen > limit) {
+            return NULL; /* not even a short error fits */
+        }
+    }
+    return t;
+}
+
+static const struct pagec_tmpl *choose(const struct pagec_site *site,
+                                       const uint8_t *d, uint16_t n,
+                                       uint16_t limit)
 {
     struct pagec_match match;
     struct fields f = {-1, -1, -1, 0, 0, 0, 0};
@@ -411,7 +446,7 @@ const struct pagec_tmpl *pagec_http_request(const struct pagec_site *site,
     if (!pg) {
         return status(&site->not_found, m);
     }
-    v = encoding(&f, pg);
+    v = encoding(&f, pg, limit);
     if (!v) {
         return status(&site->not_acceptable, m);
     }
@@ -419,4 +454,11 @@ const struct pagec_tmpl *pagec_http_request(const struct pagec_site *site,
         return &v->not_modified;
     }
     return status(&v->ok, m);
+}
+
+const struct pagec_tmpl *pagec_http_request(const struct pagec_site *site,
+                                            const uint8_t *data, uint16_t n,
+                                            uint16_t limit)
+{
+    return pagec_http_fit(site, choose(site, data, n, limit), limit);
 }

@@ -30,6 +30,7 @@
 #define TCP_ACK 8
 #define TCP_OFF 12
 #define TCP_FLAGS 13
+#define TCP_WIN 14
 #define TCP_SUM 16
 
 #define TH_FIN 0x01u
@@ -191,8 +192,71 @@ static const struct pagec_tmpl *port_page(const struct pagec_site *site,
     return NULL;
 }
 
-static uint16_t tcp_input(const struct pagec_server *srv, const uint8_t *ip,
-                          const uint8_t *tcp, uint16_t n,
+/* The MSS option of a SYN (hlen bytes of TCP header at tcp), or 536, the
+ * MSS a client without the option takes (RFC 9293 section 3.7.1). Every
+ * option is skipped by its length; a length below 2 or past the header
+ * ends the parsing, so a hostile list can neither loop nor overrun. */
+static uint16_t syn_mss(const uint8_t *tcp, uint16_t hlen)
+{
+    uint16_t i = PAGEC_TCP_HLEN;
+    uint16_t mss = 536;
+
+    while (i < hlen) {
+        uint8_t kind = tcp[i];
+        uint8_t len;
+
+        if (kind == 0) {
+            break; /* end of option list */
+        }
+        if (kind == 1) {
+            i++; /* no-operation */
+            continue;
+        }
+        if (i + 1 >= hlen) {
+            break;
+        }
+        len = tcp[i + 1];
+        if (len < 2 || i + len > hlen) {
+            break;
+        }
+        if (kind == 2 && len == 4) {
+            mss = get16(tcp + i + 2);
+        }
+        i = (uint16_t)(i + len);
+    }
+    return mss;
+}
+
+/* The MSS classes an ISN can carry, and the TCP data each may take: 536,
+ * 966 (SLIP), 1220, and the site's own MSS (or more). */
+static uint8_t mss_class(const struct pagec_site *site, uint16_t mss)
+{
+    return mss >= site->mss ? 3 : mss >= 1220 ? 2 : mss >= 966 ? 1 : 0;
+}
+
+static uint16_t class_limit(const struct pagec_site *site, uint8_t c)
+{
+    static const uint16_t limits[3] = {536, 966, 1220};
+
+    return c < 3 && limits[c] < site->mss ? limits[c] : site->mss;
+}
+
+/* The ISN of this connection whose top bits (slot and MSS class) are
+ * those of cand: the slot is the latest one, up to now, that has cand's
+ * two slot bits. */
+static uint32_t isn_like(const struct pagec_server *srv, const uint8_t *ip,
+                         const uint8_t *tcp, uint32_t now, uint32_t cand)
+{
+    uint32_t slot = now >> PAGEC_ISN_SLOT_LOG2;
+
+    slot -= (slot - (cand >> 30)) & 3u;
+    return pagec_isn(srv->secret, ip + IP_SRC, ip + IP_DST,
+                     get16(tcp + TCP_SPORT), get16(tcp + TCP_DPORT), slot,
+                     (uint8_t)((cand >> 28) & 3u));
+}
+
+static uint16_t tcp_input(const struct pagec_server *srv, uint32_t now,
+                          const uint8_t *ip, const uint8_t *tcp, uint16_t n,
                           struct pagec_reply *r)
 {
     const struct pagec_site *site = srv->site;
@@ -206,6 +270,7 @@ static uint16_t tcp_input(const struct pagec_server *srv, const uint8_t *ip,
     uint16_t hlen;
     uint16_t dlen;
     uint16_t port;
+    uint16_t limit;
     uint8_t flags;
     uint8_t fin;
 
@@ -244,22 +309,38 @@ static uint16_t tcp_input(const struct pagec_server *srv, const uint8_t *ip,
             return flags & TH_ACK ? emit(&site->rst, ip, tcp, ack, 0, 1, r)
                                   : 0;
         }
-        isn = pagec_isn(srv->secret, ip + IP_SRC, ip + IP_DST,
-                        get16(tcp + TCP_SPORT), port);
+        /* any data on the SYN is left unacknowledged: the client sends it
+         * again after the handshake */
+        isn = isn_like(srv, ip, tcp, now,
+                       (now >> PAGEC_ISN_SLOT_LOG2) << 30 |
+                           (uint32_t)mss_class(site, syn_mss(tcp, hlen))
+                               << 28);
         return emit(&site->syn_ack, ip, tcp, isn, seq + 1, 0, r);
     }
     if (!(flags & TH_ACK)) {
         return 0;
     }
-    isn = pagec_isn(srv->secret, ip + IP_SRC, ip + IP_DST,
-                    get16(tcp + TCP_SPORT), port);
+    /* our ISN, from the top bits the client's ACK carries back; a FIN
+     * acknowledges up to max_data + 1 bytes more, which may have carried
+     * into the top bits: then the ISN is the one of ack - 1 - that */
+    isn = isn_like(srv, ip, tcp, now, ack - 1u);
     off = ack - (isn + 1);
     if (off > (uint32_t)site->max_data + 1) {
-        /* acknowledges nothing we could have sent */
-        return emit(&site->rst, ip, tcp, ack, 0, 1, r);
+        isn = isn_like(srv, ip, tcp, now, ack - 2u - site->max_data);
+        off = ack - (isn + 1);
+        if (off > (uint32_t)site->max_data + 1) {
+            /* acknowledges nothing we could have sent */
+            return emit(&site->rst, ip, tcp, ack, 0, 1, r);
+        }
     }
     if (off == 0 && dlen > 0) {
-        t = fixed ? fixed : pagec_http_request(site, tcp + hlen, dlen);
+        /* what the client can take: its MSS class, and its window */
+        limit = class_limit(site, (uint8_t)((isn >> 28) & 3u));
+        if (get16(tcp + TCP_WIN) < limit) {
+            limit = get16(tcp + TCP_WIN);
+        }
+        t = fixed ? pagec_http_fit(site, fixed, limit)
+                  : pagec_http_request(site, tcp + hlen, dlen, limit);
         if (t == NULL) {
             return 0;
         }
@@ -286,7 +367,7 @@ static int bad_address(const uint8_t *a)
     return a[0] == 0 || a[0] == 127 || a[0] >= 224;
 }
 
-uint16_t pagec_server_input(const struct pagec_server *srv,
+uint16_t pagec_server_input(const struct pagec_server *srv, uint32_t now,
                             const uint8_t *pkt, uint16_t len,
                             struct pagec_reply *reply)
 {
@@ -321,8 +402,8 @@ uint16_t pagec_server_input(const struct pagec_server *srv,
     }
     switch (pkt[IP_PROTO]) {
     case PROTO_TCP:
-        return tcp_input(srv, pkt, pkt + hlen, (uint16_t)(total - hlen),
-                         reply);
+        return tcp_input(srv, now, pkt, pkt + hlen,
+                         (uint16_t)(total - hlen), reply);
 #if PAGEC_ICMP_ECHO
     case PROTO_ICMP:
         return icmp_input(pkt, pkt + hlen, (uint16_t)(total - hlen), reply);

@@ -122,6 +122,12 @@ static int64_t now_ms(void)
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* The clock of the ISN's time slots, in seconds. */
+static uint32_t now_s(void)
+{
+    return (uint32_t)(now_ms() / 1000);
+}
+
 static void put16(uint8_t *p, uint16_t v)
 {
     p[0] = (uint8_t)(v >> 8);
@@ -164,8 +170,10 @@ static uint16_t build_segment(uint8_t *pkt, const uint8_t *data, uint16_t n,
 {
     uint16_t sport = demo_site.http_port;
     uint16_t tcp_len = (uint16_t)(SEG_HLEN - TCP_HDR + n);
+    /* the ISN of a SYN with an MSS option of the site's own MSS (class 3)
+     * made now */
     uint32_t isn = pagec_isn(server.secret, client_addr, server_addr, cport,
-                             sport);
+                             sport, now_s() >> PAGEC_ISN_SLOT_LOG2, 3);
     uint32_t sum;
     uint8_t *t = pkt + TCP_HDR;
 
@@ -346,7 +354,7 @@ static void answer(struct conn *c)
         n = demo_site.mss; /* the device sees the first segment only */
     }
     len = build_segment(pkt, c->req, n, c->port);
-    if (pagec_server_input(&server, pkt, len, &reply) == 0 ||
+    if (pagec_server_input(&server, now_s(), pkt, len, &reply) == 0 ||
         reply.hdr_len < SEG_HLEN || reply.hdr[9] != PROTO_TCP ||
         reply.body_len == 0) {
         log_request(c, "-> no reply");

@@ -19,6 +19,7 @@
 #include <sys/ioctl.h>
 #include <sys/random.h>
 #include <sys/uio.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "demo_site.h"
@@ -74,6 +75,16 @@ static int open_tun(const char *name)
         return -1;
     }
     return fd;
+}
+
+/* The clock the ISN's time slots count: seconds since an arbitrary
+ * origin, never going back. */
+static uint32_t seconds(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint32_t)ts.tv_sec;
 }
 
 static uint16_t be16(const uint8_t *p)
@@ -216,8 +227,8 @@ int main(int argc, char **argv)
         if (verbose) {
             summary("in", buf, (size_t)n);
         }
-        len = pagec_server_input(&srv, buf, (uint16_t)(n > 65535 ? 65535 : n),
-                                 &reply);
+        len = pagec_server_input(&srv, seconds(), buf,
+                                 (uint16_t)(n > 65535 ? 65535 : n), &reply);
         if (len) {
             struct iovec iov[2] = {
                 {reply.hdr, reply.hdr_len},

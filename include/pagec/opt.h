@@ -35,6 +35,21 @@
 #define PAGEC_ICMP_ECHO 1
 #endif
 
+/*
+ * PAGEC_ISN_SLOT_LOG2: the ISN changes every 2^PAGEC_ISN_SLOT_LOG2 seconds
+ * of the clock the driver passes to pagec_server_input(); a request is
+ * answered for an ISN of the current slot or of the 3 before it, so an
+ * exchange may last at least 3 slots (default 6: 64-second slots, at least
+ * 192 s, longer than a client's SYN retransmissions and several data
+ * retransmissions). Cost: none.
+ */
+#ifndef PAGEC_ISN_SLOT_LOG2
+#define PAGEC_ISN_SLOT_LOG2 6
+#endif
+
+#if PAGEC_ISN_SLOT_LOG2 < 0 || PAGEC_ISN_SLOT_LOG2 > 16
+#error "PAGEC_ISN_SLOT_LOG2 must be between 0 and 16"
+#endif
 #if PAGEC_ICMP_ECHO != 0 && PAGEC_ICMP_ECHO != 1
 #error "PAGEC_ICMP_ECHO must be 0 or 1"
 #endif

@@ -35,16 +35,27 @@
  * loopback, "this network" and multicast addresses, and datagrams for
  * another address when the server has one set.
  *
- * Sequence numbers: our initial sequence number (ISN) for a connection is
- * HalfSipHash-2-4, keyed with the server's 64-bit secret, of the
- * connection's four-tuple (client address and port, server address and
- * port). A client learns only the ISNs of its own connections; without the
- * key, the ISN of anybody else's connection is as hard to guess as a random
- * 32-bit number. A request is answered only when its ACK number is ISN + 1,
- * so a blind off-path attacker cannot make the server send a page to a
- * spoofed address. A later segment (the client's FIN) is acknowledged with
- * our sequence number taken from its ACK, which must lie between ISN + 1
- * and ISN + 2 + the largest reply of the site.
+ * Sequence numbers: our initial sequence number (ISN) for a connection
+ * carries, in its top two bits, the time slot it was made in (the driver's
+ * clock divided by 2^PAGEC_ISN_SLOT_LOG2 seconds, modulo 4) and, in the
+ * next two, the class of the MSS the client announced in its SYN (as SYN
+ * cookies do); its low 28 bits are HalfSipHash-2-4, keyed with the
+ * server's 64-bit secret, of the connection's four-tuple, the slot and the
+ * class. A client learns only the ISNs of its own connections; without
+ * the key, the ISN of anybody else's connection is as hard to guess as a
+ * random 28-bit number, and it changes from one slot to the next. A
+ * request is answered only when its ACK number is ISN + 1 for the current
+ * slot or one of the 3 before it, so a blind off-path attacker cannot make
+ * the server send a page to a spoofed address. A later segment (the
+ * client's FIN) is acknowledged with our sequence number taken from its
+ * ACK, which must lie between ISN + 1 and ISN + 2 + the largest reply of
+ * the site.
+ *
+ * The client's MSS: the class in the ISN (536 when the SYN has no MSS
+ * option, 966, 1220, or at least the site's MSS) and the window of the
+ * request bound what may be sent. A reply larger than that is replaced by
+ * the page's other encoding when it fits and is acceptable, or else by the
+ * short 503 reply.
  */
 #ifndef PAGEC_PAGEC_H
 #define PAGEC_PAGEC_H
@@ -96,6 +107,9 @@ struct pagec_reply {
  * Processes one received IPv4 datagram.
  *
  * srv:   the server; srv->site must be a site of PAGEC_FORMAT_VERSION.
+ * now:   the driver's clock in seconds, from any origin; it may wrap. Only
+ *        its steps matter: the ISN changes every 2^PAGEC_ISN_SLOT_LOG2
+ *        seconds of it.
  * pkt:   the datagram, starting at its IPv4 header; not modified.
  * len:   bytes received at pkt. Bytes beyond the datagram's total length
  *        (link-layer padding) are ignored.
@@ -106,7 +120,7 @@ struct pagec_reply {
  * reply->body_len), or 0 when the datagram gets no answer. The runtime
  * never reads beyond pkt[len - 1].
  */
-uint16_t pagec_server_input(const struct pagec_server *srv,
+uint16_t pagec_server_input(const struct pagec_server *srv, uint32_t now,
                             const uint8_t *pkt, uint16_t len,
                             struct pagec_reply *reply);
 
@@ -146,13 +160,16 @@ uint16_t pagec_site_lookup(const struct pagec_site *site,
                            const uint8_t *path, uint16_t len);
 
 /*
- * The ISN function: HalfSipHash-2-4 with the 8-byte key, over the 12 bytes
- * client address, server address, client port, server port (network
- * order). Exposed for tests and for drivers that want to log it.
+ * The ISN function: (slot mod 4) << 30 | mss_class << 28 | the low 28 bits
+ * of HalfSipHash-2-4 with the 8-byte key over the 17 bytes client address,
+ * server address, client port, server port (network order), slot (4 bytes,
+ * big-endian) and mss_class (0 to 3). slot is the driver's clock shifted
+ * right by PAGEC_ISN_SLOT_LOG2. Exposed for tests and for drivers that
+ * want to log it.
  */
 uint32_t pagec_isn(const uint8_t key[8], const uint8_t client[4],
                    const uint8_t server[4], uint16_t client_port,
-                   uint16_t server_port);
+                   uint16_t server_port, uint32_t slot, uint8_t mss_class);
 
 /*
  * HalfSipHash-2-4 of len bytes at msg with an 8-byte key, 32-bit output

@@ -37,7 +37,7 @@
 
 /* Version of the layout below; generated code fails to compile on a
  * mismatch. */
-#define PAGEC_FORMAT_VERSION 2
+#define PAGEC_FORMAT_VERSION 3
 
 /* Fixed values of every template. */
 #define PAGEC_IP_HLEN 20   /* IPv4 header without options */
@@ -130,6 +130,8 @@ struct pagec_site {
     struct pagec_status not_allowed;    /* 405, known methods */
     struct pagec_status not_acceptable; /* 406, gzip refused */
     struct pagec_status not_impl;       /* 501, unknown methods */
+    struct pagec_status too_big;        /* 503, a reply larger than the
+                                           client can take */
 };
 
 #endif /* PAGEC_SITE_H */

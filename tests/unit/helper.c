@@ -100,7 +100,8 @@ static void ip_header(uint8_t *b, const uint8_t src[4], const uint8_t dst[4],
 
 size_t build_tcp(uint8_t *buf, const struct seg *s)
 {
-    size_t total = 40 + s->dlen;
+    size_t hl = 20 + s->optlen;
+    size_t total = 20 + hl + s->dlen;
     uint8_t *t = buf + 20;
 
     ip_header(buf, s->src, s->dst, 6, total);
@@ -109,11 +110,14 @@ size_t build_tcp(uint8_t *buf, const struct seg *s)
     wr16(t + 2, s->dport);
     wr32(t + 4, s->seq);
     wr32(t + 8, s->ack);
-    t[12] = 0x50;
+    t[12] = (uint8_t)((hl / 4) << 4);
     t[13] = s->flags;
-    wr16(t + 14, 64240);
+    wr16(t + 14, s->window ? s->window : 64240);
+    if (s->optlen) {
+        memcpy(t + 20, s->opt, s->optlen);
+    }
     if (s->dlen) {
-        memcpy(t + 20, s->data, s->dlen);
+        memcpy(t + hl, s->data, s->dlen);
     }
     seal(buf);
     return total;

@@ -41,6 +41,9 @@ struct seg {
     uint8_t flags;
     const void *data;
     size_t dlen;
+    const uint8_t *opt; /* TCP options, a multiple of 4 bytes, or NULL */
+    size_t optlen;
+    uint16_t window;    /* 0: 64240 */
 };
 
 /* Builds an IPv4/TCP datagram into buf, checksums correct; returns its

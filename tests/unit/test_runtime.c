@@ -14,6 +14,8 @@
 static const uint8_t client[4] = {192, 0, 2, 1};
 static const uint8_t server[4] = {192, 0, 2, 2};
 static struct pagec_server srv;
+static uint32_t now;        /* the clock passed to the server, seconds */
+static uint16_t syn_mss;    /* MSS option of the SYNs sent; 0: none */
 static uint8_t in[2048];
 static uint8_t out[2048];
 static struct pagec_reply reply;
@@ -25,6 +27,8 @@ static void setup(void)
 
     memset(&srv, 0, sizeof srv);
     srv.site = &basic_site;
+    now = 1000000;
+    syn_mss = 1460;
     memcpy(srv.secret, key, sizeof key);
     memset(&reply, 0xa5, sizeof reply);
 }
@@ -33,7 +37,7 @@ static void setup(void)
  * flattened reply in out (assembled here, not by the code under test). */
 static size_t serve(size_t n)
 {
-    uint16_t len = pagec_server_input(&srv, in, (uint16_t)n, &reply);
+    uint16_t len = pagec_server_input(&srv, now, in, (uint16_t)n, &reply);
 
     if (len) {
         ck_assert_uint_eq(len, reply.hdr_len + reply.body_len);
@@ -55,6 +59,7 @@ static struct seg seg_to(uint16_t dport, uint8_t flags, uint32_t seq,
 {
     struct seg s;
 
+    memset(&s, 0, sizeof s);
     memcpy(s.src, client, 4);
     memcpy(s.dst, server, 4);
     s.sport = 40000;
@@ -71,8 +76,20 @@ static size_t tcp(uint16_t dport, uint8_t flags, uint32_t seq, uint32_t ack,
                   const char *data)
 {
     struct seg s = seg_to(dport, flags, seq, ack, data);
+    uint8_t opt[4] = {2, 4, (uint8_t)(syn_mss >> 8), (uint8_t)syn_mss};
 
+    if ((flags & 0x02) && syn_mss) {
+        s.opt = opt;
+        s.optlen = sizeof opt;
+    }
     return build_tcp(in, &s);
+}
+
+/* The ISN the server gives client port cport on port sport now, for a SYN
+ * with an MSS option of 1460 (class 3 on this site). */
+static uint32_t isn_of(uint16_t cport, uint16_t sport)
+{
+    return pagec_isn(srv.secret, client, server, cport, sport, now >> 6, 3);
 }
 
 /* Checks the TCP header of the reply in out. */
@@ -115,7 +132,7 @@ START_TEST(test_runtime_syn)
     ck_assert_uint_eq(out[40], 2);           /* MSS option */
     ck_assert_uint_eq(out[41], 4);
     ck_assert_uint_eq(rd16(out + 42), 1460);
-    ck_assert_uint_eq(isn, pagec_isn(srv.secret, client, server, 40000, 80));
+    ck_assert_uint_eq(isn, isn_of(40000, 80));
     /* a retransmitted SYN gets the same SYN-ACK */
     ck_assert_uint_eq(handshake(1000), isn);
     /* a SYN carrying data: only the SYN is acknowledged */
@@ -172,7 +189,7 @@ static const struct pagec_tmpl *which(size_t n)
     const struct pagec_status *st[] = {
         &basic_site.bad_request, &basic_site.not_found,
         &basic_site.not_allowed, &basic_site.not_acceptable,
-        &basic_site.not_impl,
+        &basic_site.not_impl, &basic_site.too_big,
     };
     const struct pagec_tmpl *c[8];
     uint16_t i;
@@ -448,8 +465,7 @@ START_TEST(test_runtime_port_mode)
 
     ck_assert_uint_eq(serve(tcp(8080, 0x02, 10, 0, NULL)), 44);
     isn = rd32(out + 24);
-    ck_assert_uint_eq(isn, pagec_isn(srv.secret, client, server, 40000,
-                                     8080));
+    ck_assert_uint_eq(isn, isn_of(40000, 8080));
     check_tcp(8080, 40000, 0x12, isn, 11);
     n = serve(tcp(8080, 0x18, 11, isn + 1, "x"));
     ck_assert_ptr_eq(which(n), ok("/notes.txt"));
@@ -601,8 +617,11 @@ END_TEST
 /* Lengths that do not add up, and truncated datagrams. */
 START_TEST(test_runtime_lengths)
 {
-    size_t n = tcp(80, 0x02, 1, 0, NULL);
+    size_t n;
     size_t k;
+
+    syn_mss = 0; /* 20-byte TCP headers below */
+    n = tcp(80, 0x02, 1, 0, NULL);
 
     for (k = 0; k < n; k++) {
         ck_assert_uint_eq(serve(k), 0); /* fewer bytes than total length */
@@ -673,9 +692,9 @@ START_TEST(test_runtime_ip_options)
     wr16(in + 2, (uint16_t)(n + 4));
     seal(in);
     ck_assert_uint_eq(serve(n + 4), 44);
-    check_tcp(80, 40000, 0x12, pagec_isn(srv.secret, client, server, 40000,
-                                         80),
-              42);
+    check_tcp(80, 40000, 0x12,
+              pagec_isn(srv.secret, client, server, 40000, 80, now >> 6, 0),
+              42); /* no MSS option: class 0 */
 }
 END_TEST
 
@@ -743,6 +762,173 @@ START_TEST(test_runtime_reply_copy)
 }
 END_TEST
 
+/* The ISN changes with the time slot; a request is answered for the ISN
+ * of this slot or of the three before it, no older. */
+START_TEST(test_runtime_isn_slots)
+{
+    uint32_t isn = handshake(500);
+    uint32_t start = now;
+    const char *req = "GET /README HTTP/1.0\r\n\r\n";
+
+    ck_assert_uint_eq(isn >> 30, (now >> 6) & 3);
+    now += 63 - (now & 63); /* the end of the same slot */
+    ck_assert_uint_eq(handshake(500), isn);
+    now++; /* the next slot: another ISN */
+    ck_assert_uint_ne(handshake(500), isn);
+    for (now = start; now < start + 3 * 64 + 1; now += 32) {
+        ck_assert_msg(serve(tcp(80, 0x18, 501, isn + 1, req)) ==
+                          ok("/README")->len,
+                      "%u seconds later", now - start);
+    }
+    now = (start | 63) + 3 * 64 + 1; /* four slots on: too old */
+    ck_assert_uint_eq(serve(tcp(80, 0x18, 501, isn + 1, req)), 40);
+    check_tcp(80, 40000, 0x04, isn + 1, 0);
+    /* the FIN of that exchange is still acknowledged within the window */
+    now = start + 100;
+    ck_assert_uint_eq(serve(tcp(80, 0x11, 526, isn + 1 + 203, NULL)), 40);
+    check_tcp(80, 40000, 0x10, isn + 1 + 203, 527);
+}
+END_TEST
+
+/* The client's MSS, from its SYN, bounds the reply: the other encoding
+ * when that fits, else the short 503. */
+START_TEST(test_runtime_client_mss)
+{
+    static const struct {
+        uint16_t mss;       /* 0: no option, 536 */
+        const char *path;
+        const char *ae;
+        int want;           /* 0 identity, 1 gzip, 2 the 503 */
+    } cases[] = {
+        {0, "/both.html", "", 1},
+        {536, "/both.html", "", 1},
+        {0, "/both.html", "Accept-Encoding: identity\r\n", 2},
+        {0, "/big.txt", "", 2},
+        {965, "/big.txt", "", 2},
+        {966, "/big.txt", "", 1},
+        {966, "/both.html", "", 1},
+        {1219, "/both.html", "", 1},
+        {1220, "/both.html", "", 0},
+        {1460, "/both.html", "", 0},
+        {9000, "/both.html", "", 0},
+        {0, "/README", "", 0},
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const struct pagec_page *pg = page(cases[i].path);
+        const struct pagec_tmpl *want[] = {&pg->identity.ok.get,
+                                           &pg->gzip.ok.get,
+                                           &basic_site.too_big.get};
+        char req[128];
+        uint32_t isn;
+
+        syn_mss = cases[i].mss;
+        isn = handshake(10);
+        snprintf(req, sizeof req, "GET %s HTTP/1.1\r\n%s\r\n", cases[i].path,
+                 cases[i].ae);
+        ck_assert_msg(which(serve(tcp(80, 0x18, 11, isn + 1, req))) ==
+                          want[cases[i].want],
+                      "MSS %u, %s %s", cases[i].mss, cases[i].path,
+                      cases[i].ae);
+    }
+    /* port mode too */
+    syn_mss = 0;
+    {
+        uint32_t isn;
+
+        ck_assert_uint_eq(serve(tcp(8080, 0x02, 10, 0, NULL)), 44);
+        isn = rd32(out + 24);
+        ck_assert_ptr_eq(which(serve(tcp(8080, 0x18, 11, isn + 1, "x"))),
+                         ok("/notes.txt"));
+    }
+}
+END_TEST
+
+/* The window of the request bounds the reply too; when not even the 503
+ * fits, there is no reply. */
+START_TEST(test_runtime_client_window)
+{
+    const char *req = "GET /index.html HTTP/1.0\r\n\r\n";
+    uint16_t fit = (uint16_t)(basic_site.too_big.get.len - 40);
+    uint32_t isn = handshake(70);
+    struct seg s = seg_to(80, 0x18, 71, isn + 1, req);
+
+    s.window = (uint16_t)(ok("/index.html")->len - 40);
+    ck_assert_ptr_eq(which(serve(build_tcp(in, &s))), ok("/index.html"));
+    s.window = fit;
+    ck_assert_ptr_eq(which(serve(build_tcp(in, &s))),
+                     &basic_site.too_big.get);
+    s.window = (uint16_t)(fit - 1);
+    ck_assert_uint_eq(serve(build_tcp(in, &s)), 0);
+}
+END_TEST
+
+/* Options are parsed defensively: MSS found anywhere and unaligned, other
+ * kinds skipped by their length; a bad length or EOL ends the list. */
+START_TEST(test_runtime_syn_options)
+{
+    static const struct {
+        uint8_t opt[12];
+        size_t len;
+        uint32_t cls; /* the MSS class the SYN-ACK's ISN carries */
+    } cases[] = {
+        {{2, 4, 0x05, 0xb4}, 4, 3},
+        {{1, 1, 1, 2, 4, 0x03, 0xc6, 0}, 8, 1},           /* unaligned 966 */
+        {{8, 10, 1, 2, 3, 4, 5, 6, 7, 8, 1, 1}, 12, 0},    /* timestamps */
+        {{8, 10, 1, 2, 3, 4, 5, 6, 7, 8, 2, 4}, 12, 0},    /* MSS cut off */
+        {{3, 3, 7, 2, 4, 0x04, 0xc4, 0}, 8, 2},           /* after WS: 1220 */
+        {{0, 0, 0, 0, 2, 4, 0x05, 0xb4}, 8, 0},           /* EOL first */
+        {{2, 1, 2, 4, 0x05, 0xb4, 0, 0}, 8, 0},           /* length 1 */
+        {{2, 0, 0, 0}, 4, 0},                             /* length 0 */
+        {{99, 200, 2, 4, 0x05, 0xb4, 0, 0}, 8, 0},        /* past the end */
+        {{2, 4, 0x05, 0xb4, 2, 4, 0x02, 0x18}, 8, 0},     /* the last wins */
+        {{1, 1, 1, 1, 1, 1, 1, 1}, 8, 0},                 /* NOPs only */
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct seg s = seg_to(80, 0x02, 1, 0, NULL);
+
+        s.opt = cases[i].opt;
+        s.optlen = cases[i].len;
+        ck_assert_uint_eq(serve(build_tcp(in, &s)), 44);
+        ck_assert_msg(((rd32(out + 24) >> 28) & 3) == cases[i].cls,
+                      "options case %zu", i);
+        ck_assert_uint_eq(rd32(out + 24),
+                          pagec_isn(srv.secret, client, server, 40000, 80,
+                                    now >> 6, (uint8_t)cases[i].cls));
+    }
+}
+END_TEST
+
+/* The patched checksums against a fresh computation, for every value of a
+ * 16-bit field (the client port) and for sequence numbers that wrap. */
+START_TEST(test_runtime_checksum_every_port)
+{
+    uint32_t v;
+    uint32_t seqs[] = {0xffffffffu, 0xfffffffeu, 0, 0x7fffffffu, 0x80000000u};
+    size_t i;
+
+    for (v = 0; v <= 0xffff; v++) {
+        struct seg s = seg_to(81, 0x02, v * 65537u, 0, NULL);
+
+        s.sport = (uint16_t)v;
+        ck_assert_uint_eq(serve(build_tcp(in, &s)), 40); /* the RST */
+        ck_assert_uint_eq(rd32(out + 28), v * 65537u + 1);
+    }
+    for (i = 0; i < sizeof seqs / sizeof seqs[0]; i++) {
+        uint32_t isn = handshake(seqs[i]);
+
+        ck_assert_uint_eq(rd32(out + 28), seqs[i] + 1);
+        ck_assert_uint_gt(serve(tcp(80, 0x19, seqs[i] + 1, isn + 1,
+                                    "GET / HTTP/1.0\r\n\r\n")),
+                          40);
+        ck_assert_uint_eq(rd32(out + 28), seqs[i] + 1 + 18 + 1);
+    }
+}
+END_TEST
+
 Suite *runtime_suite(void)
 {
     Suite *s = suite_create("runtime");
@@ -756,6 +942,11 @@ Suite *runtime_suite(void)
     tcase_add_test(tc, test_runtime_content_coding);
     tcase_add_test(tc, test_runtime_if_none_match);
     tcase_add_test(tc, test_runtime_port_mode);
+    tcase_add_test(tc, test_runtime_isn_slots);
+    tcase_add_test(tc, test_runtime_client_mss);
+    tcase_add_test(tc, test_runtime_client_window);
+    tcase_add_test(tc, test_runtime_syn_options);
+    tcase_add_test(tc, test_runtime_checksum_every_port);
     tcase_add_test(tc, test_runtime_wrong_ack);
     tcase_add_test(tc, test_runtime_closed_port);
     tcase_add_test(tc, test_runtime_never_answers_rst);
