@@ -7,10 +7,15 @@
  * --toggle-collect can count each one alone.
  *
  * usage: pagec-runtime-bench [N]   (default 1000)
+ *        pagec-runtime-bench isn [N]   times N calls of the ISN function
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#if defined(__x86_64__)
+#include <x86intrin.h>
+#endif
 
 #include "demo_site.h"
 #include "pagec/chksum.h"
@@ -95,12 +100,55 @@ NOINLINE static uint16_t answer_fin(const uint8_t *b, uint16_t n)
     return pagec_server_input(&srv, 0, b, n, &reply);
 }
 
+/* Times n calls of the ISN function: nanoseconds, and TSC cycles on
+ * x86-64 (the time-stamp counter ticks at a constant rate, close to the
+ * nominal clock). */
+static int time_isn(long n)
+{
+    static const uint8_t key[8] = {1, 2, 3, 4, 5, 6, 7, 8};
+    static const uint8_t a[4] = {192, 0, 2, 1};
+    static const uint8_t b[4] = {192, 0, 2, 2};
+    volatile uint32_t sink = 0;
+    struct timespec t0;
+    struct timespec t1;
+    double ns;
+    long i;
+#if defined(__x86_64__)
+    unsigned long long c0;
+    unsigned long long c1;
+#endif
+
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+#if defined(__x86_64__)
+    c0 = __rdtsc();
+#endif
+    for (i = 0; i < n; i++) {
+        sink ^= pagec_isn(key, a, b, (uint16_t)i, 80, (uint32_t)i >> 6, 3);
+    }
+#if defined(__x86_64__)
+    c1 = __rdtsc();
+#endif
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    ns = (double)(t1.tv_sec - t0.tv_sec) * 1e9 + (double)(t1.tv_nsec - t0.tv_nsec);
+    printf("ISN function: %.1f ns per call", ns / (double)n);
+#if defined(__x86_64__)
+    printf(", %.0f TSC cycles per call", (double)(c1 - c0) / (double)n);
+#endif
+    printf(" (%ld calls)\n", n);
+    return sink == 0xdeadbeefu; /* keeps the calls */
+}
+
 int main(int argc, char **argv)
 {
     static const char req[] = "GET / HTTP/1.1\r\nHost: 192.0.2.2\r\n"
                               "User-Agent: curl/7.88.1\r\nAccept: */*\r\n\r\n";
     static uint8_t syn[64], get[256], fin[64];
-    long n = argc > 1 ? strtol(argv[1], NULL, 10) : 1000;
+    long n;
+
+    if (argc > 1 && strcmp(argv[1], "isn") == 0) {
+        return time_isn(argc > 2 ? strtol(argv[2], NULL, 10) : 10000000L);
+    }
+    n = argc > 1 ? strtol(argv[1], NULL, 10) : 1000;
     unsigned long bytes = 0;
     long i;
 

@@ -4,6 +4,7 @@
 # start, and what CI runs).
 #
 # Usage: scripts/test.sh [BUILD_DIR] [CTEST_ARGS...]
+#        PAGEC_CMAKE_ARGS="-DPAGEC_SANITIZE=ON" scripts/test.sh build-asan
 #
 # Installs the Debian packages the build and the tests need when they are
 # missing (as root), configures and builds in BUILD_DIR (default: build in
@@ -36,7 +37,9 @@ fi
 . "$ROOT/scripts/packages.sh"
 ensure_packages "${PACKAGES[@]}" || echo "$PROG: going on; the build may fail" >&2
 
-cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release ||
+# PAGEC_CMAKE_ARGS: more cache settings, e.g. -DPAGEC_SANITIZE=ON
+# shellcheck disable=SC2086 # a list of arguments
+cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release ${PAGEC_CMAKE_ARGS:-} ||
     die "cmake could not configure $BUILD"
 cmake --build "$BUILD" -j"$(nproc 2>/dev/null || echo 2)" || die "the build failed"
 cd "$BUILD" || die "$BUILD: cannot change to it"
