@@ -917,6 +917,16 @@ START_TEST(test_runtime_checksum_every_port)
         ck_assert_uint_eq(serve(build_tcp(in, &s)), 40); /* the RST */
         ck_assert_uint_eq(rd32(out + 28), v * 65537u + 1);
     }
+    /* echo replies for every identifier, with no data: among them the
+     * messages whose checksum RFC 1624's eqn. 3 and a fresh sum disagree
+     * on (the reply's sum is then +0 or -0) */
+    for (v = 0; v <= 0xffff; v++) {
+        ck_assert_uint_eq(serve(build_echo(in, client, server, (uint16_t)v,
+                                           (uint16_t)(0xffff - v),
+                                           (const uint8_t *)"", 0)),
+                          28);
+        ck_assert_uint_eq(rd16(out + 24), v);
+    }
     for (i = 0; i < sizeof seqs / sizeof seqs[0]; i++) {
         uint32_t isn = handshake(seqs[i]);
 
