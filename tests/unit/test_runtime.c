@@ -899,6 +899,17 @@ START_TEST(test_runtime_syn_options)
                           pagec_isn(srv.secret, client, server, 40000, 80,
                                     now >> 6, (uint8_t)cases[i].cls));
     }
+    /* an MSS option cut off by the end of the header is not read from the
+     * data that follows it */
+    {
+        static const uint8_t cut[4] = {1, 1, 2, 4};
+        struct seg s = seg_to(80, 0x02, 1, 0, "\x05\xb4");
+
+        s.opt = cut;
+        s.optlen = sizeof cut;
+        ck_assert_uint_eq(serve(build_tcp(in, &s)), 44);
+        ck_assert_uint_eq((rd32(out + 24) >> 28) & 3, 0);
+    }
 }
 END_TEST
 
