@@ -288,8 +288,8 @@ static const struct {
      "405 Method Not Allowed\n\nThis device answers GET and HEAD only.\n",
      ALLOW_FIELD},
     {"406 Not Acceptable",
-     "406 Not Acceptable\n\nThis page is stored gzip-compressed only, and "
-     "the request does not accept gzip.\n",
+     "406 Not Acceptable\n\nThis page is stored only in content codings "
+     "the request refuses.\n",
      VARY_FIELD},
     {"501 Not Implemented",
      "501 Not Implemented\n\nThis device answers GET and HEAD only.\n",
