@@ -1,0 +1,62 @@
+/*
+ * fuzz.h - what the fuzz targets (fuzz_input.c) and the seed generator
+ * (gen_corpus.c) agree on: the server's key and addresses, and the layout
+ * of a fuzz input.
+ *
+ * fuzz_input (built from fuzz_input.c with FUZZ_HTTP=0): a raw datagram.
+ *
+ *   bytes 0-3   now, big-endian: the clock passed to pagec_server_input()
+ *   byte 4      control bits, repairs the fuzzer would hardly find alone:
+ *               FUZZ_CTL_ADDR   srv.addr is FUZZ_SERVER (else 0.0.0.0,
+ *                               any destination is answered)
+ *               FUZZ_CTL_ACK    a TCP segment's ACK number becomes
+ *                               ISN + 1 + (its ACK & 0x7ff), the ISN of
+ *                               its four-tuple in the slot
+ *                               (now >> PAGEC_ISN_SLOT_LOG2) - age and MSS
+ *                               class FUZZ_CTL_CLASS
+ *               FUZZ_CTL_IPSUM  the IPv4 header checksum is recomputed
+ *               FUZZ_CTL_L4SUM  the TCP or ICMP checksum is recomputed
+ *                               (when the header lengths allow it)
+ *               the repairs are made in that order, before the call
+ *   bytes 5-    the datagram, copied to a heap buffer of exactly its size
+ *
+ * fuzz_http (FUZZ_HTTP=1): the data of a segment that has the right ACK.
+ *
+ *   bytes 0-3   now, big-endian
+ *   byte 4      FUZZ_HTTP_PORT: 3 the site's first page port, else its
+ *               HTTP port; FUZZ_HTTP_AGE: the ISN's slot is this many
+ *               slots old; FUZZ_HTTP_CLASS: the MSS class of the ISN;
+ *               FUZZ_HTTP_FIN: the segment carries a FIN;
+ *               FUZZ_HTTP_IPOPT: the datagram has 8 bytes of IP options
+ *   bytes 5-6   the TCP window, big-endian
+ *   bytes 7-    the TCP data: the HTTP request
+ *
+ * The segment goes from FUZZ_CLIENT:FUZZ_CLIENT_PORT to FUZZ_SERVER, with
+ * seq FUZZ_CLIENT_SEQ and ACK|PSH, ack ISN + 1; srv.addr is FUZZ_SERVER.
+ */
+#ifndef PAGEC_FUZZ_H
+#define PAGEC_FUZZ_H
+
+/* the key of the fuzzed server (the ISN function's) */
+#define FUZZ_SECRET {0x70, 0x61, 0x67, 0x65, 0x63, 0x66, 0x7a, 0x31}
+#define FUZZ_CLIENT {192, 0, 2, 1}
+#define FUZZ_SERVER {192, 0, 2, 2}
+#define FUZZ_CLIENT_PORT 40000u
+#define FUZZ_CLIENT_SEQ 0x5eed0001u
+
+#define FUZZ_INPUT_HDR 5 /* bytes before the datagram in fuzz_input */
+#define FUZZ_CTL_ADDR 0x01u
+#define FUZZ_CTL_ACK 0x02u
+#define FUZZ_CTL_IPSUM 0x04u
+#define FUZZ_CTL_L4SUM 0x08u
+#define FUZZ_CTL_AGE(c) (((c) >> 4) & 3u)
+#define FUZZ_CTL_CLASS(c) (((c) >> 6) & 3u)
+
+#define FUZZ_HTTP_HDR 7 /* bytes before the TCP data in fuzz_http */
+#define FUZZ_HTTP_PORT(c) ((c) & 3u)
+#define FUZZ_HTTP_AGE(c) (((c) >> 2) & 3u)
+#define FUZZ_HTTP_CLASS(c) (((c) >> 4) & 3u)
+#define FUZZ_HTTP_FIN 0x40u
+#define FUZZ_HTTP_IPOPT 0x80u
+
+#endif /* PAGEC_FUZZ_H */

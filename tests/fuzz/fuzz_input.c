@@ -1,0 +1,1279 @@
+/*
+ * fuzz_input.c - libFuzzer targets for pagec_server_input(), with every
+ * reply checked by code of this file alone.
+ *
+ * Built twice by run.sh, with a site that pagec compiled (site.h declares
+ * `site`):
+ *   -DFUZZ_HTTP=0  fuzz_input: the input is a datagram (see fuzz.h), so
+ *                  every layer is attacked: IPv4, ICMP, TCP and options;
+ *   -DFUZZ_HTTP=1  fuzz_http: the input is the data of a segment built
+ *                  here with the right ACK (ISN + 1), so the request reader
+ *                  is reached on every run, which random datagrams almost
+ *                  never do (they fail the checksums or the ISN check).
+ * `now` comes from the first 4 input bytes in both, so the ISN's slot
+ * arithmetic, wrap-around included, is fuzzed too.
+ *
+ * The checks, none of them using runtime code (pagec_isn() aside, which
+ * defines the ISN; its own test checks it against reference vectors):
+ * - an independent model of the runtime as pagec.h and the README
+ *   describe it says, for each datagram, whether it is answered and with
+ *   what: an echo reply, a SYN-ACK, an RST (with or without ACK), an ACK,
+ *   or an HTTP reply from a set of templates (the request line and the
+ *   header fields are read here again: method, absolute-form, %XX,
+ *   HTTP/0.9, bad field lines, the page by its path);
+ * - a reply is a well-formed IPv4 datagram: version 4 without options,
+ *   total length = the reply's length, not a fragment, TTL 64, the header
+ *   checksum right; TCP or ICMP checksum right (pseudo-header included),
+ *   with this file's own one's-complement sum;
+ * - it goes back where the request came from: addresses and ports
+ *   swapped; sequence and acknowledgement numbers as the model says;
+ * - a TCP reply is one of the compiled site's templates, byte for byte
+ *   apart from the fields the runtime patches (site.h), and no more TCP
+ *   data than the client's MSS class and window allow; an echo reply
+ *   carries the request's identifier, sequence number and data, taken
+ *   from the received datagram;
+ * - pagec_reply_copy() gives the same bytes; the received datagram is
+ *   not modified; a second call gives the same reply whatever the reply
+ *   buffer held before.
+ * What the model leaves open, so that it stays simpler than the code it
+ * checks: with Accept-Encoding in the request, which encoding (or 406) is
+ * chosen; a 304 is allowed whenever the request holds that ETag or a
+ * "*"; and a control byte or space in the authority of an absolute-form
+ * target may give 400 or the page (the README asks for 400; the runtime
+ * reads the authority without looking at it).
+ *
+ * A failed check prints what was expected and what came, then aborts, so
+ * libFuzzer saves the input. PAGEC_FUZZ_VERBOSE=1 in the environment
+ * prints one line per input (what the model wanted and what came).
+ */
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fuzz.h"
+#include "pagec/pagec.h"
+#include "site.h"
+
+#ifndef FUZZ_HTTP
+#define FUZZ_HTTP 0
+#endif
+
+/*
+ * FUZZ_KNOWN_HEAD_503=1 accepts what the runtime does today when the
+ * reply to a HEAD is larger than the client takes: the 503 reply with its
+ * body, or no reply at all when that one does not fit either. The README
+ * says a reply to HEAD never carries a body, so the model otherwise wants
+ * the 503 without body (site.too_big.head), which fits more often.
+ * run.sh sets it to 1 unless FUZZ_STRICT=1 is in the environment.
+ */
+#ifndef FUZZ_KNOWN_HEAD_503
+#define FUZZ_KNOWN_HEAD_503 0
+#endif
+
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+#define TH_FIN 0x01u
+#define TH_SYN 0x02u
+#define TH_RST 0x04u
+#define TH_PSH 0x08u
+#define TH_ACK 0x10u
+
+static const uint8_t fuzz_secret[8] = FUZZ_SECRET;
+static const uint8_t fuzz_server[4] = FUZZ_SERVER;
+static int verbose;
+
+/* ---- bytes and the checksum, written for this file ---- */
+
+static uint32_t be16(const uint8_t *p)
+{
+    return (uint32_t)p[0] * 256u + p[1];
+}
+
+static uint32_t be32(const uint8_t *p)
+{
+    return be16(p) * 65536u + be16(p + 2);
+}
+
+static void set16(uint8_t *p, uint32_t v)
+{
+    p[0] = (uint8_t)(v >> 8 & 0xffu);
+    p[1] = (uint8_t)(v & 0xffu);
+}
+
+static void set32(uint8_t *p, uint32_t v)
+{
+    set16(p, v >> 16);
+    set16(p + 2, v & 0xffffu);
+}
+
+/* The 16-bit one's-complement sum of n bytes plus extra, end-around
+ * carries added until none is left: 0xffff over a correct header with
+ * its checksum field. Words are summed in a 64-bit accumulator. */
+static uint32_t ocsum(const uint8_t *p, size_t n, uint64_t extra)
+{
+    uint64_t s = extra;
+    size_t i;
+
+    for (i = 0; i + 1 < n; i += 2) {
+        s += be16(p + i);
+    }
+    if (n & 1) {
+        s += (uint64_t)p[n - 1] << 8;
+    }
+    while (s >> 16) {
+        s = (s & 0xffffu) + (s >> 16);
+    }
+    return (uint32_t)s;
+}
+
+/* The pseudo-header's sum for a TCP segment of n bytes in datagram ip. */
+static uint64_t pseudo(const uint8_t *ip, size_t n)
+{
+    return (uint64_t)be16(ip + 12) + be16(ip + 14) + be16(ip + 16) +
+           be16(ip + 18) + 6u + n;
+}
+
+/* ---- the site as data: its templates and its paths ---- */
+
+enum kind { K_SYNACK, K_ACK, K_RST, K_STATUS, K_OK, K_304 };
+
+struct entry {
+    const struct pagec_tmpl *t;
+    enum kind kind;
+    int status; /* K_STATUS: 400, 404, 405, 406, 501, 503 */
+    int page;   /* K_OK, K_304: the page; else -1 */
+    int gzip;   /* K_OK, K_304: the gzip encoding */
+    int head;   /* the HEAD template (header fields alone) */
+};
+
+#define MAX_ENTRIES 512
+static struct entry entries[MAX_ENTRIES];
+static size_t nentries;
+
+struct path {
+    uint8_t *bytes;
+    size_t len;
+    int page;
+};
+
+#define MAX_PATHS 256
+static struct path paths[MAX_PATHS];
+static size_t npaths;
+
+static void die(const char *what)
+{
+    fprintf(stderr, "fuzz: %s\n", what);
+    abort();
+}
+
+static void add_entry(const struct pagec_tmpl *t, enum kind kind, int status,
+                      int page, int gzip, int head)
+{
+    struct entry *e;
+
+    if (t->len == 0) {
+        return; /* an encoding the page does not have */
+    }
+    if (nentries == MAX_ENTRIES) {
+        die("site too large for the catalogue of templates");
+    }
+    e = &entries[nentries++];
+    e->t = t;
+    e->kind = kind;
+    e->status = status;
+    e->page = page;
+    e->gzip = gzip;
+    e->head = head;
+}
+
+static void add_status(const struct pagec_status *s, int code)
+{
+    add_entry(&s->get, K_STATUS, code, -1, 0, 0);
+    add_entry(&s->head, K_STATUS, code, -1, 0, 1);
+}
+
+/* Walks the radix tree from node, prefix (len bytes) read so far. */
+static void walk(size_t node, uint8_t *prefix, size_t len, size_t depth)
+{
+    const struct pagec_node *n = &site.nodes[node];
+    size_t i;
+
+    if (depth > site.nnodes || len + n->label_len > 4096) {
+        die("the site's radix tree is not a tree");
+    }
+    memcpy(prefix + len, site.labels + n->label, n->label_len);
+    len += n->label_len;
+    if (n->page != PAGEC_NO_PAGE) {
+        if (npaths == MAX_PATHS || n->page >= site.npages) {
+            die("too many paths, or a page out of range");
+        }
+        paths[npaths].bytes = malloc(len ? len : 1);
+        if (paths[npaths].bytes == NULL) {
+            die("out of memory");
+        }
+        memcpy(paths[npaths].bytes, prefix, len);
+        paths[npaths].len = len;
+        paths[npaths].page = n->page;
+        npaths++;
+    }
+    for (i = 0; i < n->nchild; i++) {
+        if ((size_t)n->first_child + i >= site.nnodes) {
+            die("a child out of the radix tree");
+        }
+        walk(n->first_child + i, prefix, len, depth + 1);
+    }
+}
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+    static uint8_t prefix[4096 + 65536];
+    const char *v = getenv("PAGEC_FUZZ_VERBOSE");
+    uint16_t p;
+
+    (void)argc;
+    (void)argv;
+    verbose = v != NULL && *v != '\0' && *v != '0';
+    if (site.format != PAGEC_FORMAT_VERSION) {
+        die("site of another format");
+    }
+    add_entry(&site.syn_ack, K_SYNACK, 0, -1, 0, 0);
+    add_entry(&site.ack, K_ACK, 0, -1, 0, 0);
+    add_entry(&site.rst, K_RST, 0, -1, 0, 0);
+    add_status(&site.bad_request, 400);
+    add_status(&site.not_found, 404);
+    add_status(&site.not_allowed, 405);
+    add_status(&site.not_acceptable, 406);
+    add_status(&site.not_impl, 501);
+    add_status(&site.too_big, 503);
+    for (p = 0; p < site.npages; p++) {
+        const struct pagec_page *pg = &site.pages[p];
+
+        add_entry(&pg->identity.ok.get, K_OK, 200, p, 0, 0);
+        add_entry(&pg->identity.ok.head, K_OK, 200, p, 0, 1);
+        add_entry(&pg->identity.not_modified, K_304, 304, p, 0, 0);
+        add_entry(&pg->gzip.ok.get, K_OK, 200, p, 1, 0);
+        add_entry(&pg->gzip.ok.head, K_OK, 200, p, 1, 1);
+        add_entry(&pg->gzip.not_modified, K_304, 304, p, 1, 0);
+    }
+    if (site.nnodes > 0) {
+        walk(0, prefix, 0, 0);
+    }
+    return 0;
+}
+
+/* ---- what the runtime should answer: the model ---- */
+
+enum want {
+    W_NONE,   /* no reply */
+    W_ANY,    /* the model cannot tell (two ISNs fit the ACK) */
+    W_ECHO,   /* an ICMP echo reply */
+    W_SYNACK, /* SYN-ACK */
+    W_RST,    /* RST, with ACK when rst_ack */
+    W_ACK,    /* a plain ACK */
+    W_DATA    /* a reply from allowed[], or none when none_ok */
+};
+
+static const char *const want_names[] = {"no reply", "anything", "echo",
+                                         "SYN-ACK", "RST", "ACK",
+                                         "HTTP reply"};
+
+struct expect {
+    enum want want;
+    uint32_t seq;
+    uint32_t ack;
+    int rst_ack;
+    uint16_t limit;         /* W_DATA: most TCP data the client takes */
+    unsigned char allowed[MAX_ENTRIES]; /* W_DATA: replies allowed */
+    int none_ok;            /* W_DATA: no reply allowed too */
+    const char *why;        /* the model's reason, for the messages */
+};
+
+static int find_entry(const struct pagec_tmpl *t)
+{
+    size_t i;
+
+    for (i = 0; i < nentries; i++) {
+        if (entries[i].t == t) {
+            return (int)i;
+        }
+    }
+    die("a template missing from the catalogue");
+    return -1;
+}
+
+static uint32_t tcp_data(const struct pagec_tmpl *t)
+{
+    return (uint32_t)t->len - t->hlen;
+}
+
+/* Allows t, when it fits e->limit; else the 503 reply of the same kind
+ * (HEAD: the one without body), or no reply when that does not fit
+ * either. */
+static void allow(struct expect *e, const struct pagec_tmpl *t, int head)
+{
+    const struct pagec_tmpl *big = head && !FUZZ_KNOWN_HEAD_503
+                                       ? &site.too_big.head
+                                       : &site.too_big.get;
+
+    if (tcp_data(t) <= e->limit) {
+        e->allowed[find_entry(t)] = 1;
+    } else if (tcp_data(big) <= e->limit) {
+        e->allowed[find_entry(big)] = 1;
+    } else {
+        e->none_ok = 1;
+    }
+}
+
+/* RFC 9110 section 5.6.2: VCHAR except the delimiters. */
+static int is_tchar(uint8_t c)
+{
+    return c > 0x20 && c < 0x7f && strchr("\"(),/:;<=>?@[\\]{}", c) == NULL;
+}
+
+static int is_digit(uint8_t c)
+{
+    return c >= '0' && c <= '9';
+}
+
+static int hex(uint8_t c)
+{
+    if (is_digit(c)) {
+        return c - '0';
+    }
+    if (c >= 'a' && c <= 'f') {
+        return c - 'a' + 10;
+    }
+    if (c >= 'A' && c <= 'F') {
+        return c - 'A' + 10;
+    }
+    return -1;
+}
+
+/* 1 when the n bytes at p equal the word w, letters of either case. */
+static int same_word(const uint8_t *p, size_t n, const char *w)
+{
+    size_t i;
+
+    if (strlen(w) != n) {
+        return 0;
+    }
+    for (i = 0; i < n; i++) {
+        uint8_t c = p[i];
+
+        if (c >= 'A' && c <= 'Z') {
+            c = (uint8_t)(c - 'A' + 'a');
+        }
+        if (c != (uint8_t)w[i]) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* 1 when the n bytes at p contain w (ignoring case when nocase). */
+static int contains(const uint8_t *p, size_t n, const uint8_t *w, size_t wn,
+                    int nocase)
+{
+    size_t i;
+
+    for (i = 0; wn > 0 && i + wn <= n; i++) {
+        if (nocase ? same_word(p + i, wn, (const char *)w)
+                   : memcmp(p + i, w, wn) == 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* The request as this file reads it (README, "Protocol behaviour"). */
+struct request {
+    int answered;  /* 0: not a complete request line, no reply */
+    int status;    /* 200 (a page), 400, 404, 405, 501 */
+    int head;
+    int page;
+    int maybe_400; /* a byte in the authority that a path may not have */
+    const uint8_t *fields; /* after the request line */
+    size_t nfields;
+};
+
+static int bad_target_byte(uint8_t c)
+{
+    return c <= 0x20 || c == 0x7f;
+}
+
+/* 1 when a complete field line of the n bytes at p has a space before
+ * its colon, or an empty name (RFC 9112 section 5.1); reading stops at
+ * the blank line or at a line without its end. */
+static int bad_fields(const uint8_t *p, size_t n)
+{
+    while (n > 0) {
+        const uint8_t *lf = memchr(p, '\n', n);
+        size_t len;
+        const uint8_t *colon;
+
+        if (lf == NULL) {
+            return 0;
+        }
+        len = (size_t)(lf - p);
+        if (len > 0 && p[len - 1] == '\r') {
+            len--;
+        }
+        if (len == 0) {
+            return 0;
+        }
+        colon = memchr(p, ':', len);
+        if (colon != NULL &&
+            (colon == p || colon[-1] == ' ' || colon[-1] == '\t')) {
+            return 1;
+        }
+        n -= (size_t)(lf + 1 - p);
+        p = lf + 1;
+    }
+    return 0;
+}
+
+static void read_request(const uint8_t *d, size_t n, struct request *q)
+{
+    static const char *const known[] = {"POST",    "PUT",   "DELETE",
+                                        "CONNECT", "OPTIONS", "TRACE",
+                                        "PATCH"};
+    static uint8_t path[65536];
+    const uint8_t *lf;
+    size_t s = 0;
+    size_t e;
+    size_t m;
+    size_t t;
+    size_t plen = 0;
+    size_t i;
+
+    memset(q, 0, sizeof *q);
+    q->page = -1;
+    while (s < n && (d[s] == '\r' || d[s] == '\n')) {
+        s++; /* empty lines before the request line */
+    }
+    lf = memchr(d + s, '\n', n - s);
+    if (lf == NULL) {
+        return; /* not complete in this segment */
+    }
+    e = (size_t)(lf - d);
+    q->fields = lf + 1;
+    q->nfields = n - e - 1;
+    if (e > s && d[e - 1] == '\r') {
+        e--;
+    }
+    if (e - s >= 9 && memcmp(d + e - 9, " HTTP/", 6) == 0 &&
+        is_digit(d[e - 3]) && d[e - 2] == '.' && is_digit(d[e - 1])) {
+        e -= 9;
+    } else if (!(e - s > 4 && memcmp(d + s, "GET /", 5) == 0)) {
+        return; /* neither HTTP/1.x nor HTTP/0.9: a request's tail */
+    }
+    for (m = s; m < e && is_tchar(d[m]); m++) {
+    }
+    if (m == s || m == e || d[m] != ' ') {
+        return; /* no method */
+    }
+    q->answered = 1;
+    if (m - s == 4 && memcmp(d + s, "HEAD", 4) == 0) {
+        q->head = 1;
+    } else if (!(m - s == 3 && memcmp(d + s, "GET", 3) == 0)) {
+        q->status = 501;
+        for (i = 0; i < sizeof known / sizeof known[0]; i++) {
+            if (strlen(known[i]) == m - s &&
+                memcmp(d + s, known[i], m - s) == 0) {
+                q->status = 405;
+            }
+        }
+        return;
+    }
+    t = m + 1;
+    if ((e - t >= 7 && same_word(d + t, 7, "http://")) ||
+        (e - t >= 8 && same_word(d + t, 8, "https://"))) {
+        t += d[t + 4] == ':' ? 7 : 8;
+        for (; t < e && d[t] != '/' && d[t] != '?'; t++) {
+            if (bad_target_byte(d[t])) {
+                q->maybe_400 = 1;
+            }
+        }
+        if (t == e || d[t] != '/') {
+            path[plen++] = '/';
+        }
+    } else if (t == e || d[t] != '/') {
+        q->status = 400;
+        return;
+    }
+    while (t < e && d[t] != '?' && d[t] != '#') {
+        uint8_t c = d[t];
+
+        if (bad_target_byte(c)) {
+            q->status = 400;
+            return;
+        }
+        if (c == '%') {
+            if (t + 2 >= e || hex(d[t + 1]) < 0 || hex(d[t + 2]) < 0) {
+                q->status = 400;
+                return;
+            }
+            c = (uint8_t)(hex(d[t + 1]) * 16 + hex(d[t + 2]));
+            t += 2;
+        }
+        path[plen++] = c;
+        t++;
+    }
+    for (; t < e; t++) {
+        if (bad_target_byte(d[t])) {
+            q->status = 400; /* in the query or the fragment */
+            return;
+        }
+    }
+    if (bad_fields(q->fields, q->nfields)) {
+        q->status = 400;
+        return;
+    }
+    q->status = 404;
+    for (i = 0; i < npaths; i++) {
+        if (paths[i].len == plen && memcmp(paths[i].bytes, path, plen) == 0) {
+            q->status = 200;
+            q->page = paths[i].page;
+        }
+    }
+}
+
+/* The replies allowed to an HTTP request of n bytes at d. */
+static void expect_http(struct expect *e, const uint8_t *d, size_t n)
+{
+    struct request q;
+    const struct pagec_page *pg;
+    int ae;
+    int v;
+
+    read_request(d, n, &q);
+    if (!q.answered) {
+        e->none_ok = 1;
+        e->why = "no complete request line";
+        return;
+    }
+    if (q.maybe_400) {
+        allow(e, q.head ? &site.bad_request.head : &site.bad_request.get,
+              q.head);
+    }
+    switch (q.status) {
+    case 400:
+        e->why = "bad request";
+        allow(e, q.head ? &site.bad_request.head : &site.bad_request.get,
+              q.head);
+        return;
+    case 404:
+        e->why = "no such page";
+        allow(e, q.head ? &site.not_found.head : &site.not_found.get, q.head);
+        return;
+    case 405:
+        e->why = "method not allowed";
+        allow(e, &site.not_allowed.get, 0);
+        return;
+    case 501:
+        e->why = "unknown method";
+        allow(e, &site.not_impl.get, 0);
+        return;
+    default:
+        break;
+    }
+    e->why = "a page";
+    pg = &site.pages[q.page];
+    /* without Accept-Encoding any coding is acceptable and identity is
+     * preferred, unless it is missing or too big for the client; with
+     * it, the choice is not modelled here: any encoding, or 406 */
+    ae = contains(q.fields, q.nfields, (const uint8_t *)"accept-encoding",
+                  15, 1);
+    for (v = 0; v < 2; v++) {
+        const struct pagec_variant *var = v ? &pg->gzip : &pg->identity;
+
+        if (var->ok.get.len == 0) {
+            continue;
+        }
+        if (!ae && v == 1 && pg->identity.ok.get.len != 0 &&
+            tcp_data(&pg->identity.ok.get) <= e->limit) {
+            continue;
+        }
+        allow(e, q.head ? &var->ok.head : &var->ok.get, q.head);
+        /* 304 only when the request names this ETag, or "*" */
+        if (contains(q.fields, q.nfields, var->etag, var->etag_len, 0) ||
+            memchr(q.fields, '*', q.nfields) != NULL) {
+            allow(e, &var->not_modified, q.head);
+        }
+    }
+    if (ae) {
+        allow(e, q.head ? &site.not_acceptable.head
+                        : &site.not_acceptable.get,
+              q.head);
+    }
+}
+
+/* The MSS option of a SYN with hlen bytes of TCP header at tcp, or 536:
+ * options are skipped by their length; a list that runs past the header
+ * or has a length below 2 ends there. */
+static uint32_t option_mss(const uint8_t *tcp, size_t hlen)
+{
+    uint32_t mss = 536;
+    size_t i = 20;
+
+    while (i < hlen && tcp[i] != 0) {
+        if (tcp[i] == 1) {
+            i++;
+            continue;
+        }
+        if (i + 2 > hlen || tcp[i + 1] < 2 || i + tcp[i + 1] > hlen) {
+            break;
+        }
+        if (tcp[i] == 2 && tcp[i + 1] == 4) {
+            mss = be16(tcp + i + 2);
+        }
+        i += tcp[i + 1];
+    }
+    return mss;
+}
+
+/* The MSS class of an MSS (pagec.h: 536, 966, 1220, the site's) and the
+ * TCP data a class takes. */
+static unsigned class_of(uint32_t mss)
+{
+    if (mss >= site.mss) {
+        return 3;
+    }
+    return mss >= 1220 ? 2 : mss >= 966 ? 1 : 0;
+}
+
+static uint32_t class_data(unsigned c)
+{
+    static const uint32_t data[4] = {536, 966, 1220, 65535};
+
+    return data[c] < site.mss ? data[c] : site.mss;
+}
+
+static int martian(const uint8_t *a)
+{
+    return a[0] == 0 || a[0] == 127 || a[0] >= 224;
+}
+
+static int page_port(uint32_t port)
+{
+    uint16_t i;
+
+    for (i = 0; i < site.nports; i++) {
+        if (site.ports[i].port == port) {
+            return site.ports[i].page;
+        }
+    }
+    return -1;
+}
+
+static void expect_tcp(struct expect *e, const struct pagec_server *srv,
+                       uint32_t now, const uint8_t *ip, const uint8_t *tcp,
+                       size_t n)
+{
+    size_t hlen;
+    size_t dlen;
+    uint32_t flags;
+    uint32_t port;
+    uint32_t seq;
+    uint32_t ack;
+    uint32_t seglen;
+    uint32_t slot = now >> PAGEC_ISN_SLOT_LOG2;
+    uint32_t isn = 0;
+    uint32_t off = 0;
+    unsigned cls = 0;
+    int found = 0;
+    int fixed = -1;
+    unsigned a;
+    unsigned c;
+
+    if (n < 20) {
+        e->why = "TCP header cut";
+        return;
+    }
+    hlen = (size_t)(tcp[12] >> 4) * 4;
+    if (hlen < 20 || hlen > n) {
+        e->why = "TCP data offset";
+        return;
+    }
+    if (ocsum(tcp, n, pseudo(ip, n)) != 0xffff) {
+        e->why = "TCP checksum";
+        return;
+    }
+    flags = tcp[13];
+    if (flags & TH_RST) {
+        e->why = "RST";
+        return;
+    }
+    dlen = n - hlen;
+    port = be16(tcp + 2);
+    seq = be32(tcp + 4);
+    ack = be32(tcp + 8);
+    seglen = (uint32_t)dlen + (flags & TH_SYN ? 1u : 0u) +
+             (flags & TH_FIN ? 1u : 0u);
+    if (!(site.http_port != 0 && port == site.http_port)) {
+        fixed = page_port(port);
+        if (fixed < 0) {
+            /* RFC 9293 section 3.10.7.1, a closed port */
+            e->why = "closed port";
+            e->want = W_RST;
+            e->rst_ack = !(flags & TH_ACK);
+            e->seq = flags & TH_ACK ? ack : 0;
+            e->ack = flags & TH_ACK ? 0 : seq + seglen;
+            return;
+        }
+    }
+    if (flags & TH_SYN) {
+        if (flags & TH_ACK) {
+            e->why = "SYN-ACK to a listener";
+            e->want = W_RST;
+            e->seq = ack;
+            return;
+        }
+        if (flags & TH_FIN) {
+            e->why = "SYN+FIN";
+            return;
+        }
+        e->why = "SYN";
+        e->want = W_SYNACK;
+        e->seq = pagec_isn(srv->secret, ip + 12, ip + 16, (uint16_t)be16(tcp),
+                           (uint16_t)port, slot,
+                           (uint8_t)class_of(option_mss(tcp, hlen)));
+        e->ack = seq + 1;
+        return;
+    }
+    if (!(flags & TH_ACK)) {
+        e->why = "no ACK";
+        return;
+    }
+    /* every ISN of the last 4 slots and 4 classes that the ACK may
+     * acknowledge: ISN + 1 up to ISN + 2 + the largest reply */
+    for (a = 0; a < 4; a++) {
+        for (c = 0; c < 4; c++) {
+            uint32_t i = pagec_isn(srv->secret, ip + 12, ip + 16,
+                                   (uint16_t)be16(tcp), (uint16_t)port,
+                                   slot - a, (uint8_t)c);
+
+            if (ack - (i + 1) <= (uint32_t)site.max_data + 1) {
+                if (found && i != isn) {
+                    e->why = "two ISNs fit";
+                    e->want = W_ANY;
+                    return;
+                }
+                found = 1;
+                isn = i;
+                off = ack - (i + 1);
+                cls = c;
+            }
+        }
+    }
+    if (!found) {
+        e->why = "ACK of nothing sent";
+        e->want = W_RST;
+        e->seq = ack;
+        return;
+    }
+    if (off == 0 && dlen > 0) {
+        e->want = W_DATA;
+        e->seq = isn + 1;
+        e->ack = seq + (uint32_t)dlen + (flags & TH_FIN ? 1u : 0u);
+        e->limit = (uint16_t)class_data(cls);
+        if (be16(tcp + 14) < e->limit) {
+            e->limit = (uint16_t)be16(tcp + 14);
+        }
+        if (fixed >= 0) {
+            const struct pagec_page *pg = &site.pages[fixed];
+
+            e->why = "page port";
+            if (pg->identity.ok.get.len != 0) {
+                allow(e, &pg->identity.ok.get, 0);
+            } else {
+                allow(e, &pg->gzip.ok.get, 0);
+            }
+        } else {
+            expect_http(e, tcp + hlen, dlen);
+        }
+        return;
+    }
+    if (dlen == 0 && !(flags & TH_FIN)) {
+        e->why = "pure ACK";
+        return;
+    }
+    e->why = "FIN or data after our FIN";
+    e->want = W_ACK;
+    e->seq = ack;
+    e->ack = seq + (uint32_t)dlen + (flags & TH_FIN ? 1u : 0u);
+}
+
+static void expect_icmp(struct expect *e, const uint8_t *icmp, size_t n)
+{
+    e->why = "ICMP, not an echo request";
+    if (!PAGEC_ICMP_ECHO || n < 8 || icmp[0] != 8 || icmp[1] != 0) {
+        return;
+    }
+    if (ocsum(icmp, n, 0) != 0xffff) {
+        e->why = "ICMP checksum";
+        return;
+    }
+    e->why = "echo request";
+    e->want = W_ECHO;
+}
+
+static void expect_reply(struct expect *e, const struct pagec_server *srv,
+                         uint32_t now, const uint8_t *ip, size_t len)
+{
+    size_t ihl;
+    size_t total;
+    const uint8_t *a = srv->addr;
+
+    memset(e, 0, sizeof *e);
+    e->want = W_NONE;
+    e->why = "not an IPv4 datagram";
+    if (len < 20 || ip[0] >> 4 != 4) {
+        return;
+    }
+    ihl = (size_t)(ip[0] & 15) * 4;
+    total = be16(ip + 2);
+    if (ihl < 20 || total < ihl || total > len) {
+        e->why = "IPv4 lengths";
+        return;
+    }
+    if (be16(ip + 6) & 0x3fff) {
+        e->why = "a fragment";
+        return;
+    }
+    if (ocsum(ip, ihl, 0) != 0xffff) {
+        e->why = "IPv4 checksum";
+        return;
+    }
+    if (martian(ip + 12) || martian(ip + 16) ||
+        memcmp(ip + 12, ip + 16, 4) == 0) {
+        e->why = "addresses";
+        return;
+    }
+    if ((a[0] || a[1] || a[2] || a[3]) && memcmp(a, ip + 16, 4) != 0) {
+        e->why = "another destination";
+        return;
+    }
+    if (ip[9] == 6) {
+        expect_tcp(e, srv, now, ip, ip + ihl, total - ihl);
+    } else if (ip[9] == 1) {
+        expect_icmp(e, ip + ihl, total - ihl);
+    } else {
+        e->why = "another protocol";
+    }
+}
+
+/* ---- the checks ---- */
+
+static const uint8_t *cur_pkt; /* for the messages */
+static size_t cur_len;
+static uint32_t cur_now;
+
+static void dump(const char *name, const uint8_t *p, size_t n)
+{
+    size_t i;
+
+    fprintf(stderr, "%s (%zu bytes):", name, n);
+    for (i = 0; i < n && i < 2048; i++) {
+        fprintf(stderr, "%s%02x", i % 16 ? " " : "\n  ", p[i]);
+    }
+    fprintf(stderr, "\n");
+}
+
+static void fail(const struct expect *e, const uint8_t *out, size_t n,
+                 const char *what)
+{
+    fprintf(stderr, "fuzz: CHECK FAILED: %s\n", what);
+    fprintf(stderr, "now %lu; the model wanted %s (%s)", (unsigned long)cur_now,
+            want_names[e->want], e->why);
+    if (e->want >= W_SYNACK) {
+        fprintf(stderr, ", seq %lu ack %lu", (unsigned long)e->seq,
+                (unsigned long)e->ack);
+    }
+    if (e->want == W_DATA) {
+        size_t i;
+
+        fprintf(stderr, ", limit %u, allowed:", (unsigned)e->limit);
+        for (i = 0; i < nentries; i++) {
+            if (e->allowed[i]) {
+                fprintf(stderr, " #%zu(%d%s page %d%s)", i,
+                        entries[i].status, entries[i].head ? " head" : "",
+                        entries[i].page, entries[i].gzip ? " gzip" : "");
+            }
+        }
+        fprintf(stderr, "%s", e->none_ok ? " or none" : "");
+    }
+    fprintf(stderr, "\n");
+    dump("datagram", cur_pkt, cur_len);
+    if (out != NULL) {
+        dump("reply", out, n);
+    }
+    abort();
+}
+
+/* 1 when reply datagram r (n bytes) is template entry x, byte for byte
+ * apart from what the runtime patches. */
+static int is_entry(const uint8_t *r, size_t n, size_t hdr_len, size_t x)
+{
+    const struct pagec_tmpl *t = entries[x].t;
+    size_t i;
+
+    if (t->len != n || t->hlen != hdr_len) {
+        return 0;
+    }
+    for (i = 0; i < n; i++) {
+        uint8_t want = t->pkt[i];
+
+        if ((i >= 2 && i < 4) || (i >= 10 && i < 32) || (i >= 36 && i < 38)) {
+            continue; /* length, checksums, addresses, ports, seq, ack */
+        }
+        if (i == 33 && entries[x].kind == K_RST) {
+            want &= (uint8_t)~TH_ACK; /* checked against the model */
+            if ((r[i] & (uint8_t)~TH_ACK) != want) {
+                return 0;
+            }
+            continue;
+        }
+        if (r[i] != want) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+static void check_reply(const struct expect *e, const uint8_t *ip,
+                        const struct pagec_reply *r, uint16_t ret)
+{
+    static uint8_t out[65536 + 64];
+    static uint8_t copy[65536 + 64];
+    size_t ihl = (size_t)(ip[0] & 15) * 4;
+    size_t x;
+    int match = -1;
+
+    if (ret == 0) {
+        if (e->want == W_NONE || e->want == W_ANY ||
+            (e->want == W_DATA && e->none_ok)) {
+            return;
+        }
+        fail(e, NULL, 0, "no reply");
+    }
+    if (e->want == W_NONE) {
+        fail(e, NULL, 0, "a reply to a datagram that gets none");
+    }
+    if (r->hdr_len < 20 || r->hdr_len > PAGEC_REPLY_HDR_MAX ||
+        (uint32_t)r->hdr_len + r->body_len != ret) {
+        fail(e, NULL, 0, "reply lengths do not add up");
+    }
+    memcpy(out, r->hdr, r->hdr_len);
+    memcpy(out + r->hdr_len, r->body, r->body_len);
+    if (pagec_reply_copy(r, copy, ret) != ret || memcmp(copy, out, ret) != 0 ||
+        pagec_reply_copy(r, copy, (uint16_t)(ret - 1)) != 0) {
+        fail(e, out, ret, "pagec_reply_copy() differs");
+    }
+
+    /* IPv4 */
+    if (out[0] != 0x45 || be16(out + 2) != ret || (be16(out + 6) & 0x3fff) ||
+        out[8] != 64 || out[9] != ip[9]) {
+        fail(e, out, ret, "IPv4 header: version, IHL, length, fragment, "
+                          "TTL or protocol");
+    }
+    if (ocsum(out, 20, 0) != 0xffff) {
+        fail(e, out, ret, "IPv4 header checksum");
+    }
+    if (memcmp(out + 12, ip + 16, 4) != 0 || memcmp(out + 16, ip + 12, 4) != 0) {
+        fail(e, out, ret, "addresses not swapped");
+    }
+
+    if (out[9] == 1) {
+        const uint8_t *icmp = ip + ihl;
+        size_t n = be16(ip + 2) - ihl;
+
+        if (e->want != W_ECHO && e->want != W_ANY) {
+            fail(e, out, ret, "an echo reply");
+        }
+        if (ret != 20 + n || r->hdr_len != 28 || r->body_rom != 0 ||
+            r->body != icmp + 8 || out[20] != 0 || out[21] != 0 ||
+            memcmp(out + 24, icmp + 4, 4) != 0) {
+            fail(e, out, ret, "echo reply: length, type, code, identifier, "
+                              "sequence number or data");
+        }
+        if (ocsum(out + 20, n, 0) != 0xffff) {
+            fail(e, out, ret, "ICMP checksum");
+        }
+        if (verbose) {
+            fprintf(stderr, "  reply: echo, %zu bytes of data\n", n - 8);
+        }
+        return;
+    }
+
+    /* TCP */
+    {
+        const uint8_t *tcp = ip + ihl;
+        const uint8_t *o = out + 20;
+        size_t n = ret - 20u;
+        size_t hl = (size_t)(o[12] >> 4) * 4;
+        uint32_t flags = o[13];
+
+        if (n < 20 || hl < 20 || hl > n || hl + 20 != r->hdr_len) {
+            fail(e, out, ret, "TCP header length");
+        }
+        if (ocsum(o, n, pseudo(out, n)) != 0xffff) {
+            fail(e, out, ret, "TCP checksum");
+        }
+        if (memcmp(o, tcp + 2, 2) != 0 || memcmp(o + 2, tcp, 2) != 0) {
+            fail(e, out, ret, "ports not swapped");
+        }
+        if (r->body_rom != 1) {
+            fail(e, out, ret, "a TCP reply's body not from the site");
+        }
+        for (x = 0; x < nentries && match < 0; x++) {
+            if (is_entry(out, ret, r->hdr_len, x) &&
+                (e->want != W_DATA || e->allowed[x])) {
+                match = (int)x;
+            }
+        }
+        if (match < 0) {
+            for (x = 0; x < nentries && match < 0; x++) {
+                if (is_entry(out, ret, r->hdr_len, x)) {
+                    match = (int)x;
+                }
+            }
+            fail(e, out, ret,
+                 match < 0 ? "not a template of the site"
+                           : "a template the request does not get");
+        }
+        if (verbose) {
+            fprintf(stderr, "  reply #%d: %d%s page %d%s\n", match,
+                    entries[match].status, entries[match].head ? " head" : "",
+                    entries[match].page, entries[match].gzip ? " gzip" : "");
+        }
+        if (e->want == W_ANY) {
+            return;
+        }
+        if (be32(o + 4) != e->seq || be32(o + 8) != e->ack) {
+            fail(e, out, ret, "sequence or acknowledgement number");
+        }
+        switch (e->want) {
+        case W_SYNACK:
+            if (entries[match].kind != K_SYNACK || flags != (TH_SYN | TH_ACK) ||
+                hl != 24 || o[20] != 2 || o[21] != 4 ||
+                be16(o + 22) != site.mss) {
+                fail(e, out, ret, "SYN-ACK with the site's MSS");
+            }
+            break;
+        case W_RST:
+            if (entries[match].kind != K_RST ||
+                flags != (e->rst_ack ? TH_RST | TH_ACK : TH_RST)) {
+                fail(e, out, ret, "RST, its ACK flag");
+            }
+            break;
+        case W_ACK:
+            if (entries[match].kind != K_ACK || flags != TH_ACK) {
+                fail(e, out, ret, "plain ACK");
+            }
+            break;
+        case W_DATA:
+            if (n - hl > e->limit) {
+                fail(e, out, ret, "more data than the client takes");
+            }
+            if ((flags & (TH_ACK | TH_FIN)) != (TH_ACK | TH_FIN) ||
+                (flags & (TH_SYN | TH_RST))) {
+                fail(e, out, ret, "HTTP reply flags");
+            }
+            break;
+        default:
+            fail(e, out, ret, "a TCP reply");
+        }
+    }
+}
+
+/* Runs the server on the len bytes at pkt (a heap buffer of exactly that
+ * size) and checks the reply. */
+static void run(const struct pagec_server *srv, uint32_t now, const uint8_t *pkt,
+                size_t len)
+{
+    static struct expect e;
+    struct pagec_reply r1;
+    struct pagec_reply r2;
+    uint8_t *keep = malloc(len ? len : 1);
+    uint16_t ret;
+    uint16_t again;
+
+    if (keep == NULL) {
+        die("out of memory");
+    }
+    memcpy(keep, pkt, len);
+    cur_pkt = pkt;
+    cur_len = len;
+    cur_now = now;
+    expect_reply(&e, srv, now, pkt, len);
+    if (verbose) {
+        fprintf(stderr, "fuzz: %zu bytes: want %s (%s)\n", len,
+                want_names[e.want], e.why);
+    }
+    memset(&r1, 0x00, sizeof r1);
+    memset(&r2, 0xa5, sizeof r2);
+    ret = pagec_server_input(srv, now, pkt, (uint16_t)len, &r1);
+    again = pagec_server_input(srv, now, pkt, (uint16_t)len, &r2);
+    if (memcmp(keep, pkt, len) != 0) {
+        fail(&e, NULL, 0, "the received datagram was modified");
+    }
+    free(keep);
+    if (again != ret ||
+        (ret != 0 &&
+         (r1.hdr_len != r2.hdr_len || r1.body_len != r2.body_len ||
+          r1.body != r2.body || r1.body_rom != r2.body_rom ||
+          memcmp(r1.hdr, r2.hdr, r1.hdr_len < sizeof r1.hdr ? r1.hdr_len
+                                                          : sizeof r1.hdr)))) {
+        fail(&e, NULL, 0, "two calls, two different replies");
+    }
+    check_reply(&e, pkt, &r1, ret);
+}
+
+/* ---- the two targets ---- */
+
+/* The checksums of datagram ip (len bytes) made right, where its lengths
+ * allow: the IPv4 header's when ipsum, the TCP or ICMP one's when l4sum. */
+static void seal(uint8_t *ip, size_t len, int ipsum, int l4sum)
+{
+    size_t ihl;
+    size_t total;
+
+    if (len < 20) {
+        return;
+    }
+    ihl = (size_t)(ip[0] & 15) * 4;
+    total = be16(ip + 2);
+    if (ihl < 20 || ihl > len) {
+        return;
+    }
+    if (l4sum && total >= ihl && total <= len) {
+        uint8_t *l4 = ip + ihl;
+        size_t n = total - ihl;
+
+        if (ip[9] == 6 && n >= 20) {
+            set16(l4 + 16, 0);
+            set16(l4 + 16, ~ocsum(l4, n, pseudo(ip, n)) & 0xffffu);
+        } else if (ip[9] == 1 && n >= 4) {
+            set16(l4 + 2, 0);
+            set16(l4 + 2, ~ocsum(l4, n, 0) & 0xffffu);
+        }
+    }
+    if (ipsum) {
+        set16(ip + 10, 0);
+        set16(ip + 10, ~ocsum(ip, ihl, 0) & 0xffffu);
+    }
+}
+
+#if !FUZZ_HTTP
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    struct pagec_server srv;
+    uint32_t now;
+    unsigned ctl;
+    uint8_t *pkt;
+    size_t len;
+
+    if (size < FUZZ_INPUT_HDR || size - FUZZ_INPUT_HDR > 0xffff) {
+        return -1; /* not a fuzz input: not added to the corpus */
+    }
+    now = be32(data);
+    ctl = data[4];
+    len = size - FUZZ_INPUT_HDR;
+    pkt = malloc(len ? len : 1);
+    if (pkt == NULL) {
+        die("out of memory");
+    }
+    memcpy(pkt, data + FUZZ_INPUT_HDR, len);
+    memset(&srv, 0, sizeof srv);
+    srv.site = &site;
+    memcpy(srv.secret, fuzz_secret, sizeof srv.secret);
+    if (ctl & FUZZ_CTL_ADDR) {
+        memcpy(srv.addr, fuzz_server, 4);
+    }
+    if ((ctl & FUZZ_CTL_ACK) && len >= 20 && pkt[9] == 6 &&
+        (size_t)(pkt[0] & 15) * 4 + 20 <= len) {
+        uint8_t *tcp = pkt + (pkt[0] & 15) * 4;
+        uint32_t isn = pagec_isn(srv.secret, pkt + 12, pkt + 16,
+                                 (uint16_t)be16(tcp), (uint16_t)be16(tcp + 2),
+                                 (now >> PAGEC_ISN_SLOT_LOG2) - FUZZ_CTL_AGE(ctl),
+                                 (uint8_t)FUZZ_CTL_CLASS(ctl));
+
+        set32(tcp + 8, isn + 1 + (be32(tcp + 8) & 0x7ffu));
+    }
+    seal(pkt, len, (ctl & FUZZ_CTL_IPSUM) != 0, (ctl & FUZZ_CTL_L4SUM) != 0);
+    run(&srv, now, pkt, len);
+    free(pkt);
+    return 0;
+}
+#else
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    static const uint8_t ipopt[8] = {0x94, 0x04, 0x00, 0x00, /* router alert */
+                                     0x01, 0x01, 0x01, 0x00};
+    static const uint8_t fuzz_client[4] = FUZZ_CLIENT;
+    struct pagec_server srv;
+    uint32_t now;
+    unsigned ctl;
+    size_t ihl;
+    size_t len;
+    uint8_t *pkt;
+    uint8_t *tcp;
+    uint16_t dport;
+    uint32_t isn;
+
+    if (size < FUZZ_HTTP_HDR) {
+        return -1;
+    }
+    now = be32(data);
+    ctl = data[4];
+    ihl = ctl & FUZZ_HTTP_IPOPT ? 28 : 20;
+    len = ihl + 20 + (size - FUZZ_HTTP_HDR);
+    if (len > 0xffff) {
+        return -1;
+    }
+    dport = FUZZ_HTTP_PORT(ctl) == 3 && site.nports > 0 ? site.ports[0].port
+                                                        : site.http_port;
+    memset(&srv, 0, sizeof srv);
+    srv.site = &site;
+    memcpy(srv.secret, fuzz_secret, sizeof srv.secret);
+    memcpy(srv.addr, fuzz_server, 4);
+    isn = pagec_isn(srv.secret, fuzz_client, fuzz_server,
+                    (uint16_t)FUZZ_CLIENT_PORT, dport,
+                    (now >> PAGEC_ISN_SLOT_LOG2) - FUZZ_HTTP_AGE(ctl),
+                    (uint8_t)FUZZ_HTTP_CLASS(ctl));
+
+    pkt = calloc(1, len);
+    if (pkt == NULL) {
+        die("out of memory");
+    }
+    pkt[0] = (uint8_t)(0x40 | ihl / 4);
+    set16(pkt + 2, (uint32_t)len);
+    set16(pkt + 4, 0x1234);
+    set16(pkt + 6, 0x4000); /* DF */
+    pkt[8] = 64;
+    pkt[9] = 6;
+    memcpy(pkt + 12, fuzz_client, 4);
+    memcpy(pkt + 16, fuzz_server, 4);
+    if (ihl > 20) {
+        memcpy(pkt + 20, ipopt, sizeof ipopt);
+    }
+    tcp = pkt + ihl;
+    set16(tcp, FUZZ_CLIENT_PORT);
+    set16(tcp + 2, dport);
+    set32(tcp + 4, FUZZ_CLIENT_SEQ);
+    set32(tcp + 8, isn + 1);
+    tcp[12] = 5 << 4;
+    tcp[13] = (uint8_t)(TH_ACK | TH_PSH | (ctl & FUZZ_HTTP_FIN ? TH_FIN : 0));
+    tcp[14] = data[5];
+    tcp[15] = data[6];
+    memcpy(tcp + 20, data + FUZZ_HTTP_HDR, size - FUZZ_HTTP_HDR);
+    seal(pkt, len, 1, 1);
+    run(&srv, now, pkt, len);
+    free(pkt);
+    return 0;
+}
+#endif

@@ -1,0 +1,168 @@
+#!/bin/sh
+# Fuzzing the runtime with libFuzzer: builds fuzz_input (raw datagrams)
+# and fuzz_http (HTTP requests in segments with the right ACK) from
+# fuzz_input.c, the runtime's sources and tests/sites/basic compiled by
+# pagec, with AddressSanitizer and UndefinedBehaviorSanitizer; writes the
+# seed corpora (gen_corpus.c); runs each target for SECONDS (default 45).
+#
+# usage: run.sh PAGEC SOURCE_DIR [SECONDS]
+#
+# Exit 0 when every target ran its time without a finding, 1 otherwise,
+# 77 (skipped) without clang or libFuzzer, 2 on a usage error. A crashing
+# input is printed and kept, with the target that found it, in
+# $FUZZ_ARTIFACTS (default: ./fuzz-artifacts), to be run again as
+#   fuzz-artifacts/fuzz_http fuzz-artifacts/fuzz_http-crash-...
+# Temporary files go to a directory of mktemp, removed on exit.
+#
+# Environment: FUZZ_CC the compiler (default clang); FUZZ_ARTIFACTS where
+# crash inputs are kept; FUZZ_STRICT=1 also fails on the known deviation
+# from the README that fuzz_input.c describes (FUZZ_KNOWN_HEAD_503).
+# PAGEC_FUZZ_VERBOSE=1 makes a kept target print what it expected and got.
+set -u
+
+if [ $# -lt 2 ] || [ $# -gt 3 ]; then
+    echo "usage: run.sh PAGEC SOURCE_DIR [SECONDS]" >&2
+    exit 2
+fi
+pagec=$1
+src=$2
+secs=${3:-45}
+case $secs in
+'' | *[!0-9]* | 0)
+    echo "run.sh: SECONDS must be a positive number, not '$secs'" >&2
+    exit 2
+    ;;
+esac
+cc=${FUZZ_CC:-clang}
+artifacts=${FUZZ_ARTIFACTS:-$PWD/fuzz-artifacts}
+here=$src/tests/fuzz
+
+if ! command -v "$cc" >/dev/null 2>&1; then
+    echo "SKIP: $cc not found (Debian: apt-get install clang libclang-rt-14-dev)"
+    exit 77
+fi
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/pagec-fuzz.XXXXXX") || exit 1
+trap 'rm -rf "$work"' EXIT
+trap 'exit 129' HUP
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# libFuzzer is in the compiler's runtime package, not in clang itself
+cat >"$work/probe.c" <<'EOF'
+#include <stddef.h>
+#include <stdint.h>
+int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n);
+int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
+{
+    (void)d;
+    (void)n;
+    return 0;
+}
+EOF
+if ! "$cc" -fsanitize=fuzzer,address,undefined "$work/probe.c" \
+    -o "$work/probe" >"$work/probe.log" 2>&1; then
+    sed 's/^/  /' "$work/probe.log" | head -n 5
+    echo "SKIP: $cc cannot link libFuzzer (Debian: apt-get install libclang-rt-14-dev)"
+    exit 77
+fi
+
+fail() {
+    echo "run.sh: $*" >&2
+    exit 1
+}
+
+# the site: the unit tests' site, with a page port
+mkdir "$work/site" || exit 1
+"$pagec" --name site --port 8080=/notes.txt "$src/tests/sites/basic" \
+    -o "$work/site/site.c" || fail "pagec failed on tests/sites/basic"
+
+# the runtime and the site, instrumented once for both targets
+flags="-std=c99 -g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all"
+warn="-Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes"
+inc="-I$src/include -I$work/site"
+mkdir "$work/obj" || exit 1
+for f in "$src"/runtime/*.c "$work/site/site.c"; do
+    o=$work/obj/$(basename "$f" .c).o
+    # shellcheck disable=SC2086 # the flags are words
+    "$cc" $flags $warn $inc -c "$f" -o "$o" || fail "cannot compile $f"
+done
+# the deviations from the README that are known and reported, accepted
+# unless FUZZ_STRICT=1 (see fuzz_input.c)
+known=-DFUZZ_KNOWN_HEAD_503=1
+if [ "${FUZZ_STRICT:-0}" = 1 ]; then
+    known=-DFUZZ_KNOWN_HEAD_503=0
+fi
+for t in input http; do
+    if [ "$t" = http ]; then def=-DFUZZ_HTTP=1; else def=-DFUZZ_HTTP=0; fi
+    # shellcheck disable=SC2086
+    "$cc" $flags $warn $inc "$def" "$known" "$here/fuzz_input.c" "$work"/obj/*.o \
+        -o "$work/fuzz_$t" || fail "cannot build fuzz_$t"
+done
+
+# the seeds, from a plain build
+mkdir "$work/gen" "$work/seeds_input" "$work/seeds_http" || exit 1
+# shellcheck disable=SC2086
+"$cc" -std=c99 -O1 $warn $inc "$here/gen_corpus.c" "$src"/runtime/*.c \
+    "$work/site/site.c" -o "$work/gen/gen_corpus" ||
+    fail "cannot build gen_corpus"
+"$work/gen/gen_corpus" "$work/seeds_input" "$work/seeds_http" \
+    "$work/fuzz.dict" || fail "gen_corpus failed"
+
+pass=0
+failed=0
+for t in input http; do
+    name=fuzz_$t
+    log=$work/$name.log
+    mkdir "$work/corpus_$t" "$work/art_$t" || exit 1
+    echo "$name: fuzzing for $secs s"
+    # -max_total_time bounds the fuzzing, timeout a hung target
+    timeout -k 10 $((secs + 120)) "$work/$name" \
+        -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
+        -max_len=4096 -dict="$work/fuzz.dict" -use_value_profile=1 \
+        -print_final_stats=1 -error_exitcode=1 \
+        -artifact_prefix="$work/art_$t/" \
+        "$work/corpus_$t" "$work/seeds_$t" >"$log" 2>&1
+    rc=$?
+    done_line=$(grep -E '^Done [0-9]+ runs in [0-9]+ second' "$log" | tail -n 1)
+    runs=$(echo "$done_line" | sed -n 's/^Done \([0-9]*\) runs in \([0-9]*\) second.*/\1/p')
+    took=$(echo "$done_line" | sed -n 's/^Done \([0-9]*\) runs in \([0-9]*\) second.*/\2/p')
+    if [ -z "$runs" ]; then # stopped early: libFuzzer's final statistics
+        runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
+    fi
+    cov=$(grep -E '^#[0-9]+[[:space:]]+DONE' "$log" | tail -n 1 |
+        sed -n 's/.*\(cov: [0-9]*\).*\(corp: [^ ]*\).*/\1, \2/p')
+    crashes=$(find "$work/art_$t" -type f | wc -l)
+    if [ "$rc" = 0 ] && [ -n "$runs" ] && [ "$crashes" = 0 ]; then
+        pass=$((pass + 1))
+        echo "ok: $name: $runs executions in $took s (${cov:-no coverage line}), 0 crashes"
+        continue
+    fi
+    failed=$((failed + 1))
+    if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
+        why="killed by timeout after $((secs + 120)) s"
+    else
+        why="exit status $rc"
+    fi
+    echo "FAIL: $name: $why, ${runs:-?} executions, $crashes crash file(s)"
+    echo "---- its log, from the finding on:"
+    if grep -qE 'CHECK FAILED|ERROR: |runtime error' "$log"; then
+        sed -n '/CHECK FAILED\|ERROR: \|runtime error/,$p' "$log" | head -n 100
+    else
+        tail -n 40 "$log"
+    fi
+    echo "----"
+    if [ "$crashes" != 0 ]; then
+        mkdir -p "$artifacts" || fail "cannot create $artifacts"
+        cp "$work/$name" "$artifacts/$name" || fail "cannot keep $name"
+        for a in "$work/art_$t"/*; do
+            kept=$artifacts/$name-$(basename "$a")
+            cp "$a" "$kept" || fail "cannot keep $a"
+            echo "crash input $kept ($(wc -c <"$a") bytes):"
+            od -A x -t x1z -v "$a" | head -n 128
+            echo "run it again: $artifacts/$name $kept"
+        done
+    fi
+done
+echo "$pass passed, $failed failed"
+[ "$failed" = 0 ]
