@@ -283,9 +283,13 @@ static const struct pagec_tmpl *status(const struct pagec_status *s,
  * HTTP/1.0 and later. */
 static int has_version(const uint8_t *p, uint16_t n)
 {
-    const uint8_t *v = p + n - 9;
+    const uint8_t *v;
 
-    return n >= 9 && v[0] == ' ' && v[1] == 'H' && v[2] == 'T' &&
+    if (n < 9) {
+        return 0;
+    }
+    v = p + n - 9;
+    return v[0] == ' ' && v[1] == 'H' && v[2] == 'T' &&
            v[3] == 'T' && v[4] == 'P' && v[5] == '/' && v[6] >= '0' &&
            v[6] <= '9' && v[7] == '.' && v[8] >= '0' && v[8] <= '9';
 }
@@ -337,10 +341,10 @@ static const struct pagec_variant *encoding(const struct fields *f,
 
 const struct pagec_tmpl *pagec_http_fit(const struct pagec_site *site,
                                         const struct pagec_tmpl *t,
-                                        uint16_t limit)
+                                        uint16_t limit, int head)
 {
     if (t && t->len - t->hlen > limit) {
-        t = &site->too_big.get;
+        t = head ? &site->too_big.head : &site->too_big.get;
         if (t->len - t->hlen > limit) {
             return NULL; /* not even a short error fits */
         }
@@ -350,7 +354,7 @@ const struct pagec_tmpl *pagec_http_fit(const struct pagec_site *site,
 
 static const struct pagec_tmpl *choose(const struct pagec_site *site,
                                        const uint8_t *d, uint16_t n,
-                                       uint16_t limit)
+                                       uint16_t limit, int *head)
 {
     struct pagec_match match;
     struct fields f = {-1, -1, -1, 0, 0, 0, 0};
@@ -389,6 +393,7 @@ static const struct pagec_tmpl *choose(const struct pagec_site *site,
         return NULL; /* no method: the tail of a request line, as above */
     }
     m = method_of(d, i);
+    *head = m == HEAD;
     if (m == KNOWN) {
         return &site->not_allowed.get;
     }
@@ -402,7 +407,10 @@ static const struct pagec_tmpl *choose(const struct pagec_site *site,
     if (starts_with(d + i, (uint16_t)(end - i), "http://") ||
         starts_with(d + i, (uint16_t)(end - i), "https://")) {
         i = (uint16_t)(i + (lower(d[i + 4]) == 's' ? 8 : 7));
-        while (i < end && d[i] != '/' && d[i] != '?') {
+        while (i < end && d[i] != '/' && d[i] != '?' && d[i] != '#') {
+            if (d[i] <= ' ' || d[i] == 0x7f) {
+                return status(&site->bad_request, m);
+            }
             i++;
         }
         if (i == end || d[i] != '/') {
@@ -460,5 +468,8 @@ const struct pagec_tmpl *pagec_http_request(const struct pagec_site *site,
                                             const uint8_t *data, uint16_t n,
                                             uint16_t limit)
 {
-    return pagec_http_fit(site, choose(site, data, n, limit), limit);
+    int head = 0;
+    const struct pagec_tmpl *t = choose(site, data, n, limit, &head);
+
+    return pagec_http_fit(site, t, limit, head);
 }

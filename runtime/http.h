@@ -18,10 +18,10 @@ const struct pagec_tmpl *pagec_http_request(const struct pagec_site *site,
                                             const uint8_t *data, uint16_t n,
                                             uint16_t limit);
 
-/* t when its TCP data fits limit, else the 503 reply when that does, else
- * NULL. */
+/* t when its TCP data fits limit, else the 503 reply (without its body
+ * when head) when that does, else NULL. */
 const struct pagec_tmpl *pagec_http_fit(const struct pagec_site *site,
                                         const struct pagec_tmpl *t,
-                                        uint16_t limit);
+                                        uint16_t limit, int head);
 
 #endif /* PAGEC_RUNTIME_HTTP_H */

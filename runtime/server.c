@@ -271,6 +271,7 @@ static uint16_t tcp_input(const struct pagec_server *srv, uint32_t now,
     uint16_t dlen;
     uint16_t port;
     uint16_t limit;
+    uint16_t mss;
     uint8_t flags;
     uint8_t fin;
 
@@ -309,12 +310,17 @@ static uint16_t tcp_input(const struct pagec_server *srv, uint32_t now,
             return flags & TH_ACK ? emit(&site->rst, ip, tcp, ack, 0, 1, r)
                                   : 0;
         }
+        mss = syn_mss(tcp, hlen);
+        if (mss < 536) {
+            /* the smallest reply the site has could be too big for it:
+             * refuse the connection rather than overrun its MSS */
+            goto reset;
+        }
         /* any data on the SYN is left unacknowledged: the client sends it
          * again after the handshake */
         isn = isn_like(srv, ip, tcp, now,
                        (now >> PAGEC_ISN_SLOT_LOG2) << 30 |
-                           (uint32_t)mss_class(site, syn_mss(tcp, hlen))
-                               << 28);
+                           (uint32_t)mss_class(site, mss) << 28);
         return emit(&site->syn_ack, ip, tcp, isn, seq + 1, 0, r);
     }
     if (!(flags & TH_ACK)) {
@@ -339,7 +345,7 @@ static uint16_t tcp_input(const struct pagec_server *srv, uint32_t now,
         if (get16(tcp + TCP_WIN) < limit) {
             limit = get16(tcp + TCP_WIN);
         }
-        t = fixed ? pagec_http_fit(site, fixed, limit)
+        t = fixed ? pagec_http_fit(site, fixed, limit, 0)
                   : pagec_http_request(site, tcp + hlen, dlen, limit);
         if (t == NULL) {
             return 0;

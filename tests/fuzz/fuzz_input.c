@@ -38,9 +38,7 @@
  * What the model leaves open, so that it stays simpler than the code it
  * checks: with Accept-Encoding in the request, which encoding (or 406) is
  * chosen; a 304 is allowed whenever the request holds that ETag or a
- * "*"; and a control byte or space in the authority of an absolute-form
- * target may give 400 or the page (the README asks for 400; the runtime
- * reads the authority without looking at it).
+ * "*".
  *
  * A failed check prints what was expected and what came, then aborts, so
  * libFuzzer saves the input. PAGEC_FUZZ_VERBOSE=1 in the environment
@@ -60,17 +58,6 @@
 #define FUZZ_HTTP 0
 #endif
 
-/*
- * FUZZ_KNOWN_HEAD_503=1 accepts what the runtime does today when the
- * reply to a HEAD is larger than the client takes: the 503 reply with its
- * body, or no reply at all when that one does not fit either. The README
- * says a reply to HEAD never carries a body, so the model otherwise wants
- * the 503 without body (site.too_big.head), which fits more often.
- * run.sh sets it to 1 unless FUZZ_STRICT=1 is in the environment.
- */
-#ifndef FUZZ_KNOWN_HEAD_503
-#define FUZZ_KNOWN_HEAD_503 0
-#endif
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -314,9 +301,8 @@ static uint32_t tcp_data(const struct pagec_tmpl *t)
  * either. */
 static void allow(struct expect *e, const struct pagec_tmpl *t, int head)
 {
-    const struct pagec_tmpl *big = head && !FUZZ_KNOWN_HEAD_503
-                                       ? &site.too_big.head
-                                       : &site.too_big.get;
+    const struct pagec_tmpl *big = head ? &site.too_big.head
+                                        : &site.too_big.get;
 
     if (tcp_data(t) <= e->limit) {
         e->allowed[find_entry(t)] = 1;
@@ -394,7 +380,6 @@ struct request {
     int status;    /* 200 (a page), 400, 404, 405, 501 */
     int head;
     int page;
-    int maybe_400; /* a byte in the authority that a path may not have */
     const uint8_t *fields; /* after the request line */
     size_t nfields;
 };
@@ -492,9 +477,12 @@ static void read_request(const uint8_t *d, size_t n, struct request *q)
     if ((e - t >= 7 && same_word(d + t, 7, "http://")) ||
         (e - t >= 8 && same_word(d + t, 8, "https://"))) {
         t += d[t + 4] == ':' ? 7 : 8;
-        for (; t < e && d[t] != '/' && d[t] != '?'; t++) {
+        /* the authority ends at '/', '?' or '#' (RFC 3986); a control
+         * byte or space in it is 400 */
+        for (; t < e && d[t] != '/' && d[t] != '?' && d[t] != '#'; t++) {
             if (bad_target_byte(d[t])) {
-                q->maybe_400 = 1;
+                q->status = 400;
+                return;
             }
         }
         if (t == e || d[t] != '/') {
@@ -554,10 +542,6 @@ static void expect_http(struct expect *e, const uint8_t *d, size_t n)
         e->none_ok = 1;
         e->why = "no complete request line";
         return;
-    }
-    if (q.maybe_400) {
-        allow(e, q.head ? &site.bad_request.head : &site.bad_request.get,
-              q.head);
     }
     switch (q.status) {
     case 400:
@@ -734,6 +718,15 @@ static void expect_tcp(struct expect *e, const struct pagec_server *srv,
         }
         if (flags & TH_FIN) {
             e->why = "SYN+FIN";
+            return;
+        }
+        if (option_mss(tcp, hlen) < 536) {
+            /* README: a client whose MSS is below 536 is refused */
+            e->why = "SYN with an MSS below 536";
+            e->want = W_RST;
+            e->rst_ack = 1;
+            e->seq = 0;
+            e->ack = seq + seglen;
             return;
         }
         e->why = "SYN";

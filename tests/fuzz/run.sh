@@ -15,8 +15,7 @@
 # Temporary files go to a directory of mktemp, removed on exit.
 #
 # Environment: FUZZ_CC the compiler (default clang); FUZZ_ARTIFACTS where
-# crash inputs are kept; FUZZ_STRICT=1 also fails on the known deviation
-# from the README that fuzz_input.c describes (FUZZ_KNOWN_HEAD_503).
+# crash inputs are kept.
 # PAGEC_FUZZ_VERBOSE=1 makes a kept target print what it expected and got.
 set -u
 
@@ -87,16 +86,10 @@ for f in "$src"/runtime/*.c "$work/site/site.c"; do
     # shellcheck disable=SC2086 # the flags are words
     "$cc" $flags $warn $inc -c "$f" -o "$o" || fail "cannot compile $f"
 done
-# the deviations from the README that are known and reported, accepted
-# unless FUZZ_STRICT=1 (see fuzz_input.c)
-known=-DFUZZ_KNOWN_HEAD_503=1
-if [ "${FUZZ_STRICT:-0}" = 1 ]; then
-    known=-DFUZZ_KNOWN_HEAD_503=0
-fi
 for t in input http; do
     if [ "$t" = http ]; then def=-DFUZZ_HTTP=1; else def=-DFUZZ_HTTP=0; fi
     # shellcheck disable=SC2086
-    "$cc" $flags $warn $inc "$def" "$known" "$here/fuzz_input.c" "$work"/obj/*.o \
+    "$cc" $flags $warn $inc "$def" "$here/fuzz_input.c" "$work"/obj/*.o \
         -o "$work/fuzz_$t" || fail "cannot build fuzz_$t"
 done
 

@@ -282,6 +282,8 @@ START_TEST(test_runtime_request_lines)
     ck_assert_ptr_eq(answer("GET http://192.0.2.2/notes.txt HTTP/1.1\r\n"),
                      ok("/notes.txt"));
     ck_assert_ptr_eq(answer("GET http://192.0.2.2 HTTP/1.1\r\n"), index);
+    ck_assert_ptr_eq(answer("GET http://h#f/data.json HTTP/1.1\r\n"), index);
+    ck_assert_ptr_eq(answer("GET http://a b/index.html HTTP/1.1\r\n"), bad);
     /* methods */
     ck_assert_ptr_eq(answer("HEAD /index.html HTTP/1.0\r\n"),
                      &page("/index.html")->identity.ok.head);
@@ -832,6 +834,22 @@ START_TEST(test_runtime_client_mss)
                       "MSS %u, %s %s", cases[i].mss, cases[i].path,
                       cases[i].ae);
     }
+    /* a HEAD too big for the client gets the 503 without its body */
+    syn_mss = 0;
+    {
+        uint32_t isn = handshake(10);
+        struct seg s = seg_to(80, 0x18, 11, isn + 1,
+                              "HEAD /both.html HTTP/1.1\r\n"
+                              "Accept-Encoding: gzip\r\n\r\n");
+
+        s.window = (uint16_t)(page("/both.html")->gzip.ok.head.len - 41);
+        ck_assert_ptr_eq(which(serve(build_tcp(in, &s))),
+                         &basic_site.too_big.head);
+    }
+    /* a client whose MSS is below 536 is refused */
+    syn_mss = 535;
+    ck_assert_uint_eq(serve(tcp(80, 0x02, 10, 0, NULL)), 40);
+    check_tcp(80, 40000, 0x14, 0, 11);
     /* port mode too */
     syn_mss = 0;
     {
