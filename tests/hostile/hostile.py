@@ -883,9 +883,14 @@ def tcp_cases(run, base):
         ("no options at all", b"", None),
         ("MSS 966", mss_opt(966), 966),
         ("MSS 1220", mss_opt(1220), 1220),
-        ("MSS 0", mss_opt(0), 0),
         ("a lone kind byte 2 at the end", nop * 3 + b"\x02", None),
     ]
+    # a client whose MSS is below 536 is refused: RST,ACK to its SYN
+    for m in (0, 100, 535):
+        pkt = run.syn(run.next_port(), mss_opt(m))
+        run.tcp("TCP options: MSS %d: refused, <SEQ=0><ACK=SEG.SEQ+1>"
+                "<CTL=RST,ACK>" % m, pkt, RST | ACK, seq=0,
+                ack=(be32(pkt, ihl(pkt) + 4) + 1) & 0xFFFFFFFF)
     for what, opts, m in cases:
         conn = run.connect("TCP options: %s: SYN-ACK" % what, opts=opts)
         if conn is None:
