@@ -77,9 +77,6 @@ need timeout "(coreutils)"
 
 # --- set-up and clean-up ---------------------------------------------------
 
-NS=pagec-browser-$$
-TUN=pbrw$$
-NS_CREATED=0
 SNIFF_PID=
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/pagec-browser.XXXXXX") || exit 1
 LOG=$WORK/pagec-tun.log
@@ -91,70 +88,21 @@ LOG_TAIL=40
 
 # shellcheck disable=SC2317 # called through the EXIT trap
 cleanup() {
-    local pid
     trap - EXIT INT TERM
     if [ -n "$SNIFF_PID" ]; then
         kill -s TERM "$SNIFF_PID" 2>/dev/null
         wait "$SNIFF_PID" 2>/dev/null
     fi
-    stop_server TERM
-    if [ "$NS_CREATED" -eq 1 ]; then
-        # Whatever still runs inside our namespace was started by us
-        # (a Chromium helper process left behind, say).
-        for pid in $(ip netns pids "$NS" 2>/dev/null); do
-            kill -s KILL "$pid" 2>/dev/null
-        done
-        ip netns del "$NS" 2>/dev/null
-    fi
+    # also kills what still runs in the namespace (a Chromium helper
+    # process left behind, say)
+    ns_teardown
     remove_work "${BROWSER_KEEP:-0}"
 }
 trap_cleanup
 
-nsexec() {
-    ip netns exec "$NS" "$@"
-}
-
-if ! ip netns add "$NS" 2>"$WORK/netns.err"; then
-    skip "cannot create network namespace: $(head -n 1 "$WORK/netns.err")"
-fi
-NS_CREATED=1
-
-# No IPv6: the kernel's router and listener solicitations would only be
-# noise in the log. /proc/sys/net is per namespace.
-# shellcheck disable=SC2016 # $f is expanded by the inner shell
-nsexec sh -c 'for f in /proc/sys/net/ipv6/conf/default/disable_ipv6 \
-    /proc/sys/net/ipv6/conf/all/disable_ipv6; do
-    [ -w "$f" ] && echo 1 >"$f"; done; exit 0'
-
-launcher=()
-if command -v stdbuf >/dev/null 2>&1; then
-    launcher=(stdbuf -oL -eL)
-fi
-: >"$LOG"
-# Appended (O_APPEND), so our marker lines are not overwritten. ip netns
-# exec and stdbuf exec, so $! is the server's PID.
-ip netns exec "$NS" "${launcher[@]}" "$BIN" --dev "$TUN" -v >>"$LOG" 2>&1 &
-SERVER_PID=$!
-
-up=0
-for ((i = 0; i < 50; i++)); do
-    if nsexec ip link show dev "$TUN" >/dev/null 2>&1; then
-        up=1
-        break
-    fi
-    kill -0 "$SERVER_PID" 2>/dev/null || break
-    sleep 0.1
-done
-if [ "$up" -ne 1 ]; then
-    fail "pagec-tun started: no device $TUN after 5 s"
-    finish
-fi
-if ! { nsexec ip addr add "$CLIENT_ADDR" peer "$SERVER_ADDR" dev "$TUN" &&
-       nsexec ip link set "$TUN" up &&
-       nsexec ip link set lo up; } 2>"$WORK/ip.err"; then
-    fail "configure $TUN: $(cat "$WORK/ip.err")"
-    finish
-fi
+# The -v log line-buffered, so our marker lines stay in order.
+ns_create browser pbrw
+ns_start_server --stdbuf "$BIN" --dev "$TUN" -v
 pass "pagec-tun -v runs on $TUN in namespace $NS"
 
 # The sniffer: the first line of every TCP payload on the device.

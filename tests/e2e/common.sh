@@ -1,6 +1,7 @@
 # shellcheck shell=bash
 #
-# tests/e2e/common.sh - shell helpers shared by e2e.sh and serve.sh.
+# tests/e2e/common.sh - shell helpers shared by e2e.sh, serve.sh and the
+# other end-to-end scripts (hostile, browser, flood, impair).
 #
 # Sourced, not run: . "$(dirname -- "$0")/common.sh"
 #
@@ -23,9 +24,24 @@
 #   each_site_file COMMAND...  runs COMMAND... URLPATH FILE for every
 #                     regular file of SITE; sets NFILES
 #   check_shutdown    the server must still run and exit 0 on SIGTERM
+#   ns_create NAME TUN_PREFIX  a network namespace of our own,
+#                     pagec-NAME-PID, with IPv6 off (unless NS_IPV6=1);
+#                     sets NS, TUN (TUN_PREFIX PID) and NS_CREATED, or
+#                     skips when namespaces cannot be made
+#   nsexec COMMAND... COMMAND inside the namespace
+#   ns_start_server [--stdbuf] COMMAND...  runs COMMAND (the server and
+#                     its arguments) inside the namespace, its output
+#                     appended to LOG (emptied first; --stdbuf line-buffers
+#                     it when stdbuf exists), sets SERVER_PID, waits at most
+#                     5 s for the device TUN, then gives it CLIENT_ADDR peer
+#                     SERVER_ADDR and brings it and lo up; on failure one
+#                     "FAIL - SERVER_NAME started ..." or "FAIL - configure
+#                     TUN ..." and finish
+#   ns_teardown       stop_server, then kill whatever still runs in the
+#                     namespace and delete it (for the caller's cleanup)
 #
 # Sets when sourced: MAX_FILES (5000, the bound of each_site_file),
-# SERVER_PID and SERVER_RC (empty), PASSED and FAILED (0).
+# SERVER_PID and SERVER_RC (empty), PASSED and FAILED (0), NS_CREATED (0).
 #
 # The caller sets, before the helpers that use them run:
 #   PROG         the script's name, for messages (check_args, stop_server,
@@ -38,12 +54,15 @@
 #   SERVER_PID   the server's PID once it started (empty again once it
 #                was waited for)
 #   cleanup      a function, run at exit once trap_cleanup was called
+#   CLIENT_ADDR, SERVER_ADDR  the kernel's and the server's side of the
+#                TUN device (ns_start_server)
 
 MAX_FILES=5000    # bound on the number of site files fetched
 SERVER_PID=
 SERVER_RC=
 PASSED=0
 FAILED=0
+NS_CREATED=0
 
 check_args() {
     local what=$1
@@ -167,4 +186,80 @@ check_shutdown() {
         fail "$SERVER_NAME died during the test, exit status $?"
         SERVER_PID=
     fi
+}
+
+ns_create() {
+    NS=pagec-$1-$$
+    TUN=$2$$
+    if ! ip netns add "$NS" 2>"$WORK/netns.err"; then
+        skip "cannot create network namespace: $(head -n 1 "$WORK/netns.err")"
+    fi
+    NS_CREATED=1
+    [ "${NS_IPV6:-0}" = 1 ] && return 0
+    # No IPv6 in the namespace: the kernel would send router and multicast
+    # listener solicitations on the TUN device, noise in the packet counts
+    # and logs. /proc/sys/net is per namespace.
+    # shellcheck disable=SC2016 # $f is expanded by the inner shell
+    nsexec sh -c 'for f in /proc/sys/net/ipv6/conf/default/disable_ipv6 \
+        /proc/sys/net/ipv6/conf/all/disable_ipv6; do
+        [ -w "$f" ] && echo 1 >"$f"; done; exit 0'
+}
+
+nsexec() {
+    ip netns exec "$NS" "$@"
+}
+
+ns_start_server() {
+    local i up=0 launcher=()
+    if [ "$1" = --stdbuf ]; then
+        shift
+        # Line-buffer the log so its lines and the caller's markers stay
+        # in order.
+        if command -v stdbuf >/dev/null 2>&1; then
+            launcher=(stdbuf -oL -eL)
+        fi
+    fi
+    : >"$LOG"
+    # Not through nsexec: $! must be the server's PID (ip netns exec and
+    # stdbuf exec the command). Appended (O_APPEND), so the caller's
+    # marker lines are not overwritten.
+    ip netns exec "$NS" "${launcher[@]}" "$@" >>"$LOG" 2>&1 &
+    SERVER_PID=$!
+
+    for ((i = 0; i < 50; i++)); do
+        if nsexec ip link show dev "$TUN" >/dev/null 2>&1; then
+            up=1
+            break
+        fi
+        kill -0 "$SERVER_PID" 2>/dev/null || break
+        sleep 0.1
+    done
+    if [ "$up" -ne 1 ]; then
+        if kill -0 "$SERVER_PID" 2>/dev/null; then
+            fail "$SERVER_NAME started: no device $TUN after 5 s"
+        else
+            wait "$SERVER_PID"
+            fail "$SERVER_NAME started: it exited with status $? before creating $TUN"
+            SERVER_PID=
+        fi
+        finish
+    fi
+    if ! { nsexec ip addr add "$CLIENT_ADDR" peer "$SERVER_ADDR" dev "$TUN" &&
+           nsexec ip link set "$TUN" up &&
+           nsexec ip link set lo up; } 2>"$WORK/ip.err"; then
+        fail "configure $TUN: $(cat "$WORK/ip.err")"
+        finish
+    fi
+}
+
+ns_teardown() {
+    local pid
+    stop_server TERM
+    [ "$NS_CREATED" -eq 1 ] || return 0
+    # Whatever still runs inside our namespace was started by us.
+    for pid in $(ip netns pids "$NS" 2>/dev/null); do
+        kill -s KILL "$pid" 2>/dev/null
+    done
+    ip netns del "$NS" 2>/dev/null
+    NS_CREATED=0
 }

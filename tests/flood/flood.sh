@@ -97,9 +97,6 @@ need timeout "(coreutils)"
 
 # --- set-up and clean-up ---------------------------------------------------
 
-NS=pagec-flood-$$
-TUN=pfld$$
-NS_CREATED=0
 FLOOD_PID=
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/pagec-flood.XXXXXX") || exit 1
 LOG=$WORK/pagec-tun.log
@@ -110,17 +107,9 @@ LOG_TAIL=20
 
 # shellcheck disable=SC2317 # called through the EXIT trap
 cleanup() {
-    local pid
     trap - EXIT INT TERM
-    stop_server TERM
-    if [ "$NS_CREATED" -eq 1 ]; then
-        # Whatever still runs inside our namespace was started by us
-        # (hping3, curl).
-        for pid in $(ip netns pids "$NS" 2>/dev/null); do
-            kill -s KILL "$pid" 2>/dev/null
-        done
-        ip netns del "$NS" 2>/dev/null
-    fi
+    # also kills what still runs in the namespace (hping3, curl)
+    ns_teardown
     if [ -n "$FLOOD_PID" ]; then
         # the subshell running the rounds, its hping3 gone with the
         # namespace's processes
@@ -131,51 +120,17 @@ cleanup() {
 }
 trap_cleanup
 
-nsexec() {
-    ip netns exec "$NS" "$@"
-}
-
-if ! ip netns add "$NS" 2>"$WORK/netns.err"; then
-    skip "cannot create network namespace: $(head -n 1 "$WORK/netns.err")"
-fi
-NS_CREATED=1
-
-# No IPv6 (its solicitations would only add packets); curl's source ports
-# above the flood's. /proc/sys/net is per namespace.
-# shellcheck disable=SC2016 # $f is expanded by the inner shell
-nsexec sh -c 'for f in /proc/sys/net/ipv6/conf/default/disable_ipv6 \
-    /proc/sys/net/ipv6/conf/all/disable_ipv6; do
-    [ -w "$f" ] && echo 1 >"$f"; done; exit 0'
+# IPv6 off (ns_create); curl's source ports above the flood's.
+# /proc/sys/net is per namespace.
+ns_create flood pfld
 if ! nsexec sh -c "echo '$CURL_PORTS' >/proc/sys/net/ipv4/ip_local_port_range" \
     2>"$WORK/sysctl.err"; then
     fail "set the namespace's ip_local_port_range to $CURL_PORTS: $(cat "$WORK/sysctl.err")"
     finish
 fi
 
-: >"$LOG"
-# ip netns exec execs, so $! is the server's PID.
-ip netns exec "$NS" "$BIN" --dev "$TUN" >>"$LOG" 2>&1 &
-SERVER_PID=$!
-
-up=0
-for ((i = 0; i < 50; i++)); do
-    if nsexec ip link show dev "$TUN" >/dev/null 2>&1; then
-        up=1
-        break
-    fi
-    kill -0 "$SERVER_PID" 2>/dev/null || break
-    sleep 0.1
-done
-if [ "$up" -ne 1 ]; then
-    fail "pagec-tun started: no device $TUN after 5 s"
-    finish
-fi
-if ! { nsexec ip addr add "$CLIENT_ADDR" peer "$SERVER_ADDR" dev "$TUN" &&
-       nsexec ip link set "$TUN" up &&
-       nsexec ip link set lo up; } 2>"$WORK/ip.err"; then
-    fail "configure $TUN: $(cat "$WORK/ip.err")"
-    finish
-fi
+# No -v and no stdbuf: the server's output is its few messages.
+ns_start_server "$BIN" --dev "$TUN"
 if [ "$(readlink "/proc/$SERVER_PID/exe")" != "$BIN" ]; then
     fail "process $SERVER_PID is $(readlink "/proc/$SERVER_PID/exe"), not $BIN"
     finish

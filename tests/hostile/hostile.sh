@@ -65,9 +65,6 @@ done
 
 # --- set-up and clean-up ---------------------------------------------------
 
-NS=pagec-hostile-$$
-TUN=phst$$
-NS_CREATED=0
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/pagec-hostile.XXXXXX") || exit 1
 LOG=$WORK/pagec-tun.log
 LOG_HEADING="last lines of the pagec-tun -v log ($LOG):"
@@ -75,70 +72,14 @@ LOG_TAIL=80
 
 # shellcheck disable=SC2317 # called through the EXIT trap
 cleanup() {
-    local pid
     trap - EXIT INT TERM
-    stop_server TERM
-    if [ "$NS_CREATED" -eq 1 ]; then
-        # Whatever still runs inside our namespace was started by us.
-        for pid in $(ip netns pids "$NS" 2>/dev/null); do
-            kill -s KILL "$pid" 2>/dev/null
-        done
-        ip netns del "$NS" 2>/dev/null
-    fi
+    ns_teardown
     remove_work "${HOSTILE_KEEP:-0}"
 }
 trap_cleanup
 
-nsexec() {
-    ip netns exec "$NS" "$@"
-}
-
-if ! ip netns add "$NS" 2>"$WORK/netns.err"; then
-    skip "cannot create network namespace: $(head -n 1 "$WORK/netns.err")"
-fi
-NS_CREATED=1
-
-# No IPv6 in the namespace: no router or listener solicitations on the
-# device. /proc/sys/net is per namespace.
-# shellcheck disable=SC2016 # $f is expanded by the inner shell
-nsexec sh -c 'for f in /proc/sys/net/ipv6/conf/default/disable_ipv6 \
-    /proc/sys/net/ipv6/conf/all/disable_ipv6; do
-    [ -w "$f" ] && echo 1 >"$f"; done; exit 0'
-
-launcher=()
-if command -v stdbuf >/dev/null 2>&1; then
-    launcher=(stdbuf -oL -eL)
-fi
-: >"$LOG"
-# Not through nsexec: $! must be the server's PID (ip netns exec execs).
-ip netns exec "$NS" "${launcher[@]}" "$BIN" --dev "$TUN" -v >>"$LOG" 2>&1 &
-SERVER_PID=$!
-
-up=0
-for ((i = 0; i < 50; i++)); do
-    if nsexec ip link show dev "$TUN" >/dev/null 2>&1; then
-        up=1
-        break
-    fi
-    kill -0 "$SERVER_PID" 2>/dev/null || break
-    sleep 0.1
-done
-if [ "$up" -ne 1 ]; then
-    if kill -0 "$SERVER_PID" 2>/dev/null; then
-        fail "pagec-tun started: no device $TUN after 5 s"
-    else
-        wait "$SERVER_PID"
-        fail "pagec-tun started: it exited with status $? before creating $TUN"
-        SERVER_PID=
-    fi
-    finish
-fi
-if ! { nsexec ip addr add "$CLIENT_ADDR" peer "$SERVER_ADDR" dev "$TUN" &&
-       nsexec ip link set "$TUN" up &&
-       nsexec ip link set lo up; } 2>"$WORK/ip.err"; then
-    fail "configure $TUN: $(cat "$WORK/ip.err")"
-    finish
-fi
+ns_create hostile phst
+ns_start_server --stdbuf "$BIN" --dev "$TUN" -v
 pass "pagec-tun runs on $TUN in namespace $NS"
 
 # The kernel answers the server's replies to hostile.py's ports (20000 to

@@ -95,9 +95,6 @@ fi
 
 # --- set-up and clean-up ---------------------------------------------------
 
-NS=pagec-loss-$$
-TUN=ploss$$
-NS_CREATED=0
 FETCH_PIDS=()
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/pagec-loss.XXXXXX") || exit 1
 LOG=$WORK/pagec-impair.log
@@ -111,66 +108,16 @@ cleanup() {
     for pid in "${FETCH_PIDS[@]}"; do
         kill -s TERM "$pid" 2>/dev/null
     done
-    stop_server TERM
-    if [ "$NS_CREATED" -eq 1 ]; then
-        # Whatever still runs inside our namespace was started by us.
-        for pid in $(ip netns pids "$NS" 2>/dev/null); do
-            kill -s KILL "$pid" 2>/dev/null
-        done
-        ip netns del "$NS" 2>/dev/null
-    fi
+    ns_teardown
     remove_work "${LOSS_KEEP:-0}"
 }
 trap_cleanup
 
-nsexec() {
-    ip netns exec "$NS" "$@"
-}
-
-if ! ip netns add "$NS" 2>"$WORK/netns.err"; then
-    skip "cannot create network namespace: $(head -n 1 "$WORK/netns.err")"
-fi
-NS_CREATED=1
-
-# No IPv6 in the namespace: nothing but our fetches on the device.
-# shellcheck disable=SC2016 # $f is expanded by the inner shell
-nsexec sh -c 'for f in /proc/sys/net/ipv6/conf/default/disable_ipv6 \
-    /proc/sys/net/ipv6/conf/all/disable_ipv6; do
-    [ -w "$f" ] && echo 1 >"$f"; done; exit 0'
-
+# IPv6 off (ns_create): nothing but our fetches on the device.
+ns_create loss ploss
 # pagec-impair line-buffers its -v log itself (no stdbuf: its LD_PRELOAD
 # would upset a sanitizer build).
-: >"$LOG"
-# ip netns exec execs the command, so $! is the server's PID.
-ip netns exec "$NS" "$BIN" --dev "$TUN" --seed "$SEED" \
-    "${IMPAIR[@]}" -v >>"$LOG" 2>&1 &
-SERVER_PID=$!
-
-up=0
-for ((i = 0; i < 50; i++)); do
-    if nsexec ip link show dev "$TUN" >/dev/null 2>&1; then
-        up=1
-        break
-    fi
-    kill -0 "$SERVER_PID" 2>/dev/null || break
-    sleep 0.1
-done
-if [ "$up" -ne 1 ]; then
-    if kill -0 "$SERVER_PID" 2>/dev/null; then
-        fail "pagec-impair started: no device $TUN after 5 s"
-    else
-        wait "$SERVER_PID"
-        fail "pagec-impair started: it exited with status $? before creating $TUN"
-        SERVER_PID=
-    fi
-    finish
-fi
-if ! { nsexec ip addr add "$CLIENT_ADDR" peer "$SERVER_ADDR" dev "$TUN" &&
-       nsexec ip link set "$TUN" up &&
-       nsexec ip link set lo up; } 2>"$WORK/ip.err"; then
-    fail "configure $TUN: $(cat "$WORK/ip.err")"
-    finish
-fi
+ns_start_server "$BIN" --dev "$TUN" --seed "$SEED" "${IMPAIR[@]}" -v
 # The client's retransmission timer, for a link where one exchange in
 # five fails. The SYN-ACK carries no timestamp, so after a retransmitted
 # SYN Linux has no RTT sample and falls back to a 3 s RTO (RFC 6298 5.7),
