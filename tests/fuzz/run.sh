@@ -92,9 +92,17 @@ for t in input http; do
     "$cc" $flags $warn $inc "$def" "$here/fuzz_input.c" "$work"/obj/*.o \
         -o "$work/fuzz_$t" || fail "cannot build fuzz_$t"
 done
+# shellcheck disable=SC2086
+"$cc" $flags $warn $inc "$here/fuzz_slip.c" "$work"/obj/*.o \
+    -o "$work/fuzz_slip" || fail "cannot build fuzz_slip"
 
 # the seeds, from a plain build
-mkdir "$work/gen" "$work/seeds_input" "$work/seeds_http" || exit 1
+mkdir "$work/gen" "$work/seeds_input" "$work/seeds_http" "$work/seeds_slip" ||
+    exit 1
+# SLIP seeds: frames with escapes, noise, a cut escape, an oversize frame
+printf '\040\300E\333\334\333\335\001\300' >"$work/seeds_slip/frame"
+printf '\001\022\333\300\300\300\001\002\300' >"$work/seeds_slip/noise"
+head -c 300 /dev/zero | tr '\0' 'x' | sed 's/^/\001/' >"$work/seeds_slip/long"
 # shellcheck disable=SC2086
 "$cc" -std=c99 -O1 $warn $inc "$here/gen_corpus.c" "$src"/runtime/*.c \
     "$work/site/site.c" -o "$work/gen/gen_corpus" ||
@@ -104,7 +112,7 @@ mkdir "$work/gen" "$work/seeds_input" "$work/seeds_http" || exit 1
 
 pass=0
 failed=0
-for t in input http; do
+for t in input http slip; do
     name=fuzz_$t
     log=$work/$name.log
     mkdir "$work/corpus_$t" "$work/art_$t" || exit 1

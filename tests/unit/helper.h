@@ -16,6 +16,7 @@ Suite *chksum_suite(void);
 Suite *isn_suite(void);
 Suite *packet_suite(void);
 Suite *runtime_suite(void);
+Suite *slip_suite(void);
 
 /* Folded one's-complement sum of n bytes plus extra, computed without the
  * code under test (64-bit accumulator, modulo-65535 folding). */

@@ -15,6 +15,7 @@ static const struct {
     {"isn", isn_suite},
     {"packet", packet_suite},
     {"runtime", runtime_suite},
+    {"slip", slip_suite},
 };
 
 int main(int argc, char **argv)
@@ -33,6 +34,6 @@ int main(int argc, char **argv)
         }
     }
     fprintf(stderr, "usage: pagec_unittests SUITE (chksum, isn, packet, "
-                    "runtime)\n");
+                    "runtime, slip)\n");
     return 2;
 }
