@@ -1,0 +1,269 @@
+#!/bin/bash
+#
+# tests/slip/slip.sh - end-to-end test of SLIP: curl and ping through
+# pagec-slip to a device on a (pseudo) serial line.
+#
+# Usage: slip.sh PAGEC_SLIP PAGEC_SLIPDEV SITE_DIR
+#
+# Creates a network namespace of its own and runs in it PAGEC_SLIP
+# (pagec-slip --pty) on a TUN device, then PAGEC_SLIPDEV (a host stand-in
+# for a device, serving SITE_DIR compiled with --mss 966) on the
+# pseudo-terminal pagec-slip made. The TUN device gets the MTU of SLIP,
+# 1006, so the kernel announces an MSS of 966. Then:
+#
+#   - every regular file of SITE_DIR (dotfiles skipped) is fetched with
+#     curl --compressed (a page may be stored gzip-encoded only at that
+#     MSS) and must come back with status 200 and the same bytes; "/" must
+#     be index.html;
+#   - a missing path gets 404;
+#   - ping gets replies;
+#   - a TCP port other than 80 is refused (RST, not a timeout);
+#   - a frame from the line that is not IPv4 is dropped, and the bridge
+#     goes on;
+#   - both programs exit with status 0 on SIGTERM.
+#
+# All traffic stays inside the namespace: 192.0.2.1 is the kernel side of
+# the TUN device (the client), 192.0.2.2 the device behind the line.
+#
+# Prints one line per check and at the end "N passed, M failed". Exit
+# status: 0 all checks passed, 1 a check failed, 2 usage error, 77 a
+# prerequisite is missing (root, /dev/net/tun, network namespaces, curl,
+# ping).
+#
+# Environment:
+#   SLIP_KEEP=1   keep the work directory (logs, bodies) and print its path
+
+set -u
+
+PROG=${0##*/}
+SERVER_NAME=pagec-slip
+CLIENT_ADDR=192.0.2.1
+SERVER_ADDR=192.0.2.2
+SLIP_MTU=1006          # RFC 1055's MTU; MSS 966
+CURL_MAX_TIME=10       # seconds for one HTTP fetch
+STOP_WAIT=30           # tenths of a second to wait for a program to exit
+REFUSED_MAX_MS=3000    # a refused connection must fail faster than this
+
+# shellcheck source=tests/e2e/common.sh
+. "$(dirname -- "$0")/../e2e/common.sh" || exit 1
+
+if [ $# -ne 3 ]; then
+    echo "usage: $PROG PAGEC_SLIP PAGEC_SLIPDEV SITE_DIR" >&2
+    exit 2
+fi
+DEV_BIN=$2
+if [ ! -f "$DEV_BIN" ] || [ ! -x "$DEV_BIN" ]; then
+    echo "$PROG: $DEV_BIN: not an executable file" >&2
+    exit 2
+fi
+check_args "PAGEC_SLIP PAGEC_SLIPDEV" "$1" "$3"
+BIN=$(cd "$(dirname -- "$BIN")" && pwd)/$(basename -- "$BIN")
+DEV_BIN=$(cd "$(dirname -- "$DEV_BIN")" && pwd)/$(basename -- "$DEV_BIN")
+
+# --- prerequisites ---------------------------------------------------------
+
+[ "$(id -u)" -eq 0 ] || skip "needs root"
+[ -c /dev/net/tun ] || skip "no /dev/net/tun"
+need ip "(iproute2)"
+need curl
+need ping "(iputils-ping)"
+need cmp "(diffutils)"
+
+# --- set-up and clean-up ---------------------------------------------------
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/pagec-slip.XXXXXX") || exit 1
+LOG=$WORK/pagec-slip.log
+DEV_LOG=$WORK/pagec-slipdev.log
+LOG_HEADING="last lines of the pagec-slip -v log ($LOG):"
+LOG_TAIL=60
+DEV_PID=
+
+# stop_dev: SIGTERM to pagec-slipdev, SIGKILL after STOP_WAIT tenths of
+# a second; sets DEV_RC.
+stop_dev() {
+    local i
+    DEV_RC=
+    [ -n "$DEV_PID" ] || return 0
+    kill -s TERM "$DEV_PID" 2>/dev/null
+    for ((i = 0; i < STOP_WAIT; i++)); do
+        kill -0 "$DEV_PID" 2>/dev/null || break
+        sleep 0.1
+    done
+    if kill -0 "$DEV_PID" 2>/dev/null; then
+        echo "$PROG: pagec-slipdev (pid $DEV_PID) ignored SIGTERM, killing it"
+        kill -s KILL "$DEV_PID" 2>/dev/null
+    fi
+    wait "$DEV_PID" 2>/dev/null
+    DEV_RC=$?
+    DEV_PID=
+}
+
+# shellcheck disable=SC2317 # called through the EXIT trap
+cleanup() {
+    trap - EXIT INT TERM
+    stop_dev
+    ns_teardown
+    remove_work "${SLIP_KEEP:-0}"
+}
+trap_cleanup
+
+ns_create slip pslip
+ns_start_server --stdbuf "$BIN" --dev "$TUN" --pty -v
+if ! nsexec ip link set "$TUN" mtu "$SLIP_MTU" 2>"$WORK/ip.err"; then
+    fail "MTU $SLIP_MTU on $TUN: $(cat "$WORK/ip.err")"
+    finish
+fi
+
+# the slave side of the pseudo-terminal, the first line pagec-slip prints
+PTY=
+for ((i = 0; i < 50; i++)); do
+    PTY=$(grep -m 1 '^/dev/' "$LOG")
+    [ -n "$PTY" ] && break
+    kill -0 "$SERVER_PID" 2>/dev/null || break
+    sleep 0.1
+done
+if [ -z "$PTY" ] || [ ! -c "$PTY" ]; then
+    fail "pagec-slip --pty printed no pseudo-terminal within 5 s ('$PTY')"
+    finish
+fi
+pass "pagec-slip runs on $TUN (MTU $SLIP_MTU) and $PTY in namespace $NS"
+
+ip netns exec "$NS" "$DEV_BIN" "$PTY" >"$DEV_LOG" 2>&1 &
+DEV_PID=$!
+for ((i = 0; i < 50; i++)); do
+    grep -q '^pagec-slipdev: serving' "$DEV_LOG" && break
+    kill -0 "$DEV_PID" 2>/dev/null || break
+    sleep 0.1
+done
+if grep -q '^pagec-slipdev: serving' "$DEV_LOG"; then
+    pass "pagec-slipdev runs on $PTY"
+else
+    fail "pagec-slipdev did not start on $PTY"
+    evidence <"$DEV_LOG"
+    finish
+fi
+
+# --- helpers ---------------------------------------------------------------
+
+# fetch URLPATH BODYFILE: GET http://SERVER_ADDR URLPATH, gzip accepted
+# and decoded. Sets CURL_RC and CODE.
+fetch() {
+    local out
+    CURL_RC=0
+    out=$(nsexec curl -sS --compressed --connect-timeout 5 \
+        --max-time "$CURL_MAX_TIME" -o "$2" -w '%{http_code}' \
+        "http://$SERVER_ADDR$1" 2>"$WORK/curl.err") || CURL_RC=$?
+    CODE=$out
+}
+
+# check_page URLPATH FILE: status 200 and the bytes of FILE.
+# shellcheck disable=SC2317 # called through each_site_file
+check_page() {
+    local url=$1 file=$2 why=""
+    fetch "$url" "$WORK/body"
+    if [ "$CURL_RC" -ne 0 ]; then
+        why=" curl exit $CURL_RC: $(head -n 1 "$WORK/curl.err")"
+    else
+        [ "$CODE" = 200 ] || why+=" status $CODE (want 200);"
+        cmp -s "$WORK/body" "$file" ||
+            why+=" body differs ($(wc -c <"$WORK/body") bytes, want $(wc -c <"$file"));"
+    fi
+    if [ -z "$why" ]; then
+        pass "GET $url: 200, $(wc -c <"$file") bytes identical"
+    else
+        fail "GET $url:$why"
+    fi
+}
+
+# --- pages -----------------------------------------------------------------
+
+each_site_file check_page
+[ "$NFILES" -gt 0 ] || fail "site $SITE has no files to fetch"
+if [ -f "$SITE/index.html" ]; then
+    check_page / "$SITE/index.html"
+fi
+
+# --- 404 -------------------------------------------------------------------
+
+missing=/slip-no-such-page-$$
+fetch "$missing" "$WORK/body"
+if [ "$CURL_RC" -eq 0 ] && [ "$CODE" = 404 ]; then
+    pass "GET $missing: 404"
+else
+    fail "GET $missing: status $CODE, curl exit $CURL_RC (want 404)"
+    evidence <"$WORK/curl.err"
+fi
+
+# --- ping ------------------------------------------------------------------
+
+out=$(nsexec timeout 20 ping -n -c 3 -W 2 "$SERVER_ADDR" 2>&1)
+rc=$?
+received=$(printf '%s\n' "$out" | sed -n 's/.* \([0-9][0-9]*\) received.*/\1/p')
+if [ "$rc" -eq 0 ] && [ "${received:-0}" -eq 3 ] &&
+    ! printf '%s\n' "$out" | grep -Eq 'wrong data|DUP!|corrupted'; then
+    pass "ping: $received/3 replies"
+else
+    fail "ping: exit $rc, ${received:-0}/3 replies"
+    printf '%s\n' "$out" | head -n 20 | evidence
+fi
+
+# --- closed port -----------------------------------------------------------
+
+t0=$(date +%s%N)
+nsexec curl -sS --connect-timeout 5 --max-time 5 -o /dev/null \
+    "http://$SERVER_ADDR:81/" 2>"$WORK/curl.err"
+rc=$?
+t1=$(date +%s%N)
+ms=$(((t1 - t0) / 1000000))
+if [ "$rc" -eq 7 ] && [ "$ms" -le "$REFUSED_MAX_MS" ]; then
+    pass "port 81 refused in $ms ms"
+else
+    fail "port 81: curl exit $rc after $ms ms (want 7, connection refused)"
+    evidence <"$WORK/curl.err"
+fi
+
+# --- the frames went both ways ---------------------------------------------
+
+if grep -q '^line>tun ' "$LOG" && grep -q '^tun>line ' "$LOG"; then
+    pass "pagec-slip -v: $(grep -c '^tun>line ' "$LOG") frames out, $(grep -c '^line>tun ' "$LOG") in"
+else
+    fail "pagec-slip -v logged no frames in one direction"
+fi
+
+# --- a frame that is not IPv4 ----------------------------------------------
+
+# Written to the slave side as the device would; pagec-slip must drop it
+# (an IPv6 version nibble) and go on.
+printf '\300\140\001\002\300' >"$PTY"
+for ((i = 0; i < 20; i++)); do
+    grep -q '^drop 3 bytes from the line, not IPv4' "$LOG" && break
+    sleep 0.1
+done
+if grep -q '^drop 3 bytes from the line, not IPv4' "$LOG"; then
+    pass "a frame that is not IPv4 is dropped"
+else
+    fail "a frame that is not IPv4: no 'drop' line in the log"
+fi
+if [ -f "$SITE/index.html" ]; then
+    check_page / "$SITE/index.html"
+fi
+
+# --- shutdown --------------------------------------------------------------
+
+if kill -0 "$DEV_PID" 2>/dev/null; then
+    stop_dev
+    if [ "$DEV_RC" -eq 0 ]; then
+        pass "pagec-slipdev exits with status 0 on SIGTERM"
+    else
+        fail "pagec-slipdev exit status $DEV_RC on SIGTERM (want 0)"
+        evidence <"$DEV_LOG"
+    fi
+else
+    wait "$DEV_PID"
+    fail "pagec-slipdev died during the test, exit status $?"
+    DEV_PID=
+    evidence <"$DEV_LOG"
+fi
+check_shutdown
+
+finish
