@@ -31,22 +31,9 @@ static uint8_t lower(uint8_t c)
     return c >= 'A' && c <= 'Z' ? (uint8_t)(c + ('a' - 'A')) : c;
 }
 
-/* 1 when the n bytes at p are the lower-case word w, ignoring case. */
-static int word_is(const uint8_t *p, uint16_t n, const char *w)
-{
-    uint16_t i;
-
-    for (i = 0; i < n; i++) {
-        if (w[i] == '\0' || lower(p[i]) != (uint8_t)w[i]) {
-            return 0;
-        }
-    }
-    return w[n] == '\0';
-}
-
-/* 1 when the n bytes at p start with the lower-case word w, ignoring
- * case. */
-static int starts_with(const uint8_t *p, uint16_t n, const char *w)
+/* The length of the lower-case word w when the n bytes at p start with
+ * it, ignoring case; 0 when they do not. */
+static uint16_t prefix(const uint8_t *p, uint16_t n, const char *w)
 {
     uint16_t i;
 
@@ -55,7 +42,29 @@ static int starts_with(const uint8_t *p, uint16_t n, const char *w)
             return 0;
         }
     }
-    return 1;
+    return i;
+}
+
+/* 1 when the n bytes at p are the (non-empty) lower-case word w, ignoring
+ * case. */
+static int word_is(const uint8_t *p, uint16_t n, const char *w)
+{
+    return n > 0 && prefix(p, n, w) == n;
+}
+
+/* The index of the line feed that ends the line starting at p[i] (or n
+ * when the n bytes hold none); *end gets the end of the line's text, a
+ * carriage return before the line feed left out. */
+static uint16_t line_end(const uint8_t *p, uint16_t i, uint16_t n,
+                         uint16_t *end)
+{
+    uint16_t eol;
+
+    for (eol = i; eol < n && p[eol] != '\n'; eol++) {
+    }
+    *end = eol > i && eol < n && p[eol - 1] == '\r' ? (uint16_t)(eol - 1)
+                                                    : eol;
+    return eol;
 }
 
 /* A token character (RFC 9110 section 5.6.2). */
@@ -238,12 +247,10 @@ static void read_fields(struct fields *f, const struct pagec_page *pg,
         uint16_t colon;
         uint16_t v;
 
-        for (eol = i; eol < n && p[eol] != '\n'; eol++) {
-        }
+        eol = line_end(p, i, n, &end);
         if (eol == n) {
             return;
         }
-        end = eol > i && p[eol - 1] == '\r' ? (uint16_t)(eol - 1) : eol;
         if (end == i) {
             return; /* the blank line: end of the header */
         }
@@ -371,12 +378,10 @@ static const struct pagec_tmpl *choose(const struct pagec_site *site,
         d++;
         n--;
     }
-    for (eol = 0; eol < n && d[eol] != '\n'; eol++) {
-    }
+    eol = line_end(d, 0, n, &end);
     if (eol == n) {
         return NULL; /* wait for the whole request line */
     }
-    end = eol > 0 && d[eol - 1] == '\r' ? (uint16_t)(eol - 1) : eol;
     if (has_version(d, end)) {
         end = (uint16_t)(end - 9);
     } else if (!(end > 4 && d[0] == 'G' && d[1] == 'E' && d[2] == 'T' &&
@@ -404,8 +409,8 @@ static const struct pagec_tmpl *choose(const struct pagec_site *site,
 
     /* absolute-form: the path starts after the authority */
     pagec_match_init(&match);
-    if (starts_with(d + i, (uint16_t)(end - i), "http://") ||
-        starts_with(d + i, (uint16_t)(end - i), "https://")) {
+    if (prefix(d + i, (uint16_t)(end - i), "http://") ||
+        prefix(d + i, (uint16_t)(end - i), "https://")) {
         i = (uint16_t)(i + (lower(d[i + 4]) == 's' ? 8 : 7));
         while (i < end && d[i] != '/' && d[i] != '?' && d[i] != '#') {
             if (d[i] <= ' ' || d[i] == 0x7f) {

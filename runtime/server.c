@@ -127,7 +127,6 @@ static uint16_t icmp_input(const uint8_t *ip, const uint8_t *icmp,
                            uint16_t n, struct pagec_reply *r)
 {
     uint8_t *h = r->hdr;
-    uint8_t i;
     uint32_t rest;
 
     if (n < ICMP_HLEN || icmp[0] != ICMP_ECHO || icmp[1] != 0) {
@@ -154,9 +153,7 @@ static uint16_t icmp_input(const uint8_t *ip, const uint8_t *icmp,
     put16(h + IP_SUM, finish(pagec_chksum_add(0, h, PAGEC_IP_HLEN)));
 
     h += PAGEC_IP_HLEN;
-    for (i = 0; i < ICMP_HLEN; i++) {
-        h[i] = icmp[i];
-    }
+    copy(h, icmp, ICMP_HLEN);
     h[0] = ICMP_ECHO_REPLY;
     /* a full sum rather than RFC 1624's update: an all-zero reply needs
      * 0xffff, which eqn. 3 gives as 0x0000 */
@@ -241,6 +238,15 @@ static uint16_t class_limit(const struct pagec_site *site, uint8_t c)
     return c < 3 && limits[c] < site->mss ? limits[c] : site->mss;
 }
 
+/* The ISN of this connection for a time slot and an MSS class. */
+static uint32_t isn_for(const struct pagec_server *srv, const uint8_t *ip,
+                        const uint8_t *tcp, uint32_t slot, uint8_t cls)
+{
+    return pagec_isn(srv->secret, ip + IP_SRC, ip + IP_DST,
+                     get16(tcp + TCP_SPORT), get16(tcp + TCP_DPORT), slot,
+                     cls);
+}
+
 /* The ISN of this connection whose top bits (slot and MSS class) are
  * those of cand: the slot is the latest one, up to now, that has cand's
  * two slot bits. */
@@ -250,9 +256,7 @@ static uint32_t isn_like(const struct pagec_server *srv, const uint8_t *ip,
     uint32_t slot = now >> PAGEC_ISN_SLOT_LOG2;
 
     slot -= (slot - (cand >> 30)) & 3u;
-    return pagec_isn(srv->secret, ip + IP_SRC, ip + IP_DST,
-                     get16(tcp + TCP_SPORT), get16(tcp + TCP_DPORT), slot,
-                     (uint8_t)((cand >> 28) & 3u));
+    return isn_for(srv, ip, tcp, slot, (uint8_t)((cand >> 28) & 3u));
 }
 
 static uint16_t tcp_input(const struct pagec_server *srv, uint32_t now,
@@ -318,9 +322,8 @@ static uint16_t tcp_input(const struct pagec_server *srv, uint32_t now,
         }
         /* any data on the SYN is left unacknowledged: the client sends it
          * again after the handshake */
-        isn = isn_like(srv, ip, tcp, now,
-                       (now >> PAGEC_ISN_SLOT_LOG2) << 30 |
-                           (uint32_t)mss_class(site, mss) << 28);
+        isn = isn_for(srv, ip, tcp, now >> PAGEC_ISN_SLOT_LOG2,
+                      mss_class(site, mss));
         return emit(&site->syn_ack, ip, tcp, isn, seq + 1, 0, r);
     }
     if (!(flags & TH_ACK)) {
@@ -366,6 +369,11 @@ reset:
                 seq + dlen + fin + (flags & TH_SYN ? 1u : 0u), 0, r);
 }
 
+static int same_address(const uint8_t *a, const uint8_t *b)
+{
+    return a[0] == b[0] && a[1] == b[1] && a[2] == b[2] && a[3] == b[3];
+}
+
 /* "This network", loopback, multicast, reserved and limited broadcast:
  * never a peer we answer, nor an address we answer from. */
 static int bad_address(const uint8_t *a)
@@ -396,14 +404,10 @@ uint16_t pagec_server_input(const struct pagec_server *srv, uint32_t now,
         return 0;
     }
     if (bad_address(pkt + IP_SRC) || bad_address(pkt + IP_DST) ||
-        (pkt[IP_SRC] == pkt[IP_DST] && pkt[IP_SRC + 1] == pkt[IP_DST + 1] &&
-         pkt[IP_SRC + 2] == pkt[IP_DST + 2] &&
-         pkt[IP_SRC + 3] == pkt[IP_DST + 3])) {
+        same_address(pkt + IP_SRC, pkt + IP_DST)) {
         return 0; /* and a datagram from our own address is spoofed */
     }
-    if ((a[0] | a[1] | a[2] | a[3]) &&
-        (a[0] != pkt[IP_DST] || a[1] != pkt[IP_DST + 1] ||
-         a[2] != pkt[IP_DST + 2] || a[3] != pkt[IP_DST + 3])) {
+    if ((a[0] | a[1] | a[2] | a[3]) && !same_address(a, pkt + IP_DST)) {
         return 0;
     }
     switch (pkt[IP_PROTO]) {
