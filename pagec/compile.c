@@ -394,10 +394,16 @@ int compile_site(struct output *out)
     return rc;
 }
 
+size_t percent_of(size_t data, unsigned mss)
+{
+    return (data * 100 + mss - 1) / mss;
+}
+
 void output_free(struct output *out)
 {
     size_t i;
 
+    tree_free(&out->tree);
     packet_free(&out->syn_ack);
     packet_free(&out->ack);
     packet_free(&out->rst);

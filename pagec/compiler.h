@@ -126,37 +126,6 @@ uint8_t *gzip_best(const uint8_t *data, size_t len, size_t *out_len);
 #define TCP_PSH 0x08
 #define TCP_ACK 0x10
 
-/* The fixed replies, in the order of struct pagec_site. */
-enum { ST_BAD_REQUEST, ST_NOT_FOUND, ST_NOT_ALLOWED, ST_NOT_ACCEPTABLE,
-       ST_NOT_IMPL, ST_TOO_BIG, ST_COUNT };
-
-/* A compiled site, ready to emit. */
-struct output {
-    const struct options *opt;
-    struct site *site;
-    struct packet syn_ack, ack, rst;
-    struct reply status[ST_COUNT];
-    const char *not_found_src; /* NULL for the built-in text */
-};
-
-/* compile.c: builds every reply of the site. Reports every page that
- * does not fit, with what would make it fit. Returns 0, or 1. */
-int compile_site(struct output *out);
-void output_free(struct output *out);
-/* Largest TCP data of any reply. */
-size_t output_max_data(const struct output *out);
-
-/* emit.c: writes out_c and the header beside it (same name, .h), through
- * temporary files renamed into place. Returns 0, or -1 after printing an
- * error (nothing is left behind then). */
-int emit_site(const struct output *o, const char *out_c);
-/* The header's name for out_c: ".c" replaced by ".h", or ".h" added.
- * malloc'd. */
-char *header_name(const char *out_c);
-/* Writes a Make depfile naming out_c and its header as targets. */
-int emit_depfile(const struct output *o, const char *out_c,
-                 const char *depfile);
-
 /* tree.c: the radix tree of every path a page is served under: "/" + rel,
  * and "/dir/" ("/" at the root) for each dir/index.html. */
 struct tree_node {
@@ -177,6 +146,40 @@ int tree_build(const struct site *s, struct tree *t);
 void tree_free(struct tree *t);
 /* The page served at path, or -1: for --port. */
 long tree_lookup(const struct tree *t, const char *path);
+
+/* The fixed replies, in the order of struct pagec_site. */
+enum { ST_BAD_REQUEST, ST_NOT_FOUND, ST_NOT_ALLOWED, ST_NOT_ACCEPTABLE,
+       ST_NOT_IMPL, ST_TOO_BIG, ST_COUNT };
+
+/* A compiled site, ready to emit. */
+struct output {
+    const struct options *opt;
+    struct site *site;
+    struct tree tree;          /* the site's paths, built once */
+    struct packet syn_ack, ack, rst;
+    struct reply status[ST_COUNT];
+    const char *not_found_src; /* NULL for the built-in text */
+};
+
+/* compile.c: builds every reply of the site. Reports every page that
+ * does not fit, with what would make it fit. Returns 0, or 1. */
+int compile_site(struct output *out);
+void output_free(struct output *out);
+/* Largest TCP data of any reply. */
+size_t output_max_data(const struct output *out);
+/* The percentage of the limit mss that data bytes take, rounded up. */
+size_t percent_of(size_t data, unsigned mss);
+
+/* emit.c: writes out_c and the header beside it (same name, .h), through
+ * temporary files renamed into place. Returns 0, or -1 after printing an
+ * error (nothing is left behind then). */
+int emit_site(const struct output *o, const char *out_c);
+/* The header's name for out_c: ".c" replaced by ".h", or ".h" added.
+ * malloc'd. */
+char *header_name(const char *out_c);
+/* Writes a Make depfile naming out_c and its header as targets. */
+int emit_depfile(const struct output *o, const char *out_c,
+                 const char *depfile);
 
 /* report.c: the fit report, on f. */
 void report_site(const struct output *o, FILE *f);

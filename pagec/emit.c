@@ -117,12 +117,6 @@ static void variant_arrays(FILE *f, size_t i, const char *enc,
     byte_array(f, name, v->not_modified.get.data, v->not_modified.get.len);
 }
 
-/* The percentage of the limit a reply's TCP data takes, rounded up. */
-static size_t percent(size_t data, unsigned mss)
-{
-    return (data * 100 + mss - 1) / mss;
-}
-
 static const char *const status_names[ST_COUNT] = {
     "pagec_bad_request", "pagec_not_found", "pagec_not_allowed",
     "pagec_not_acceptable", "pagec_not_impl", "pagec_too_big",
@@ -192,13 +186,13 @@ static void write_c(FILE *f, const struct output *o, const char *h_base,
         fprintf(f, ", %llu bytes", (unsigned long long)pg->size);
         if (pg->id.present) {
             fprintf(f, "; identity %zu bytes of TCP data (%zu%% of %u)",
-                    pg->id.data_len, percent(pg->id.data_len, opt->mss),
+                    pg->id.data_len, percent_of(pg->id.data_len, opt->mss),
                     opt->mss);
         }
         if (pg->gz.present) {
             fprintf(f, "; gzip %zu bytes, %zu of TCP data (%zu%%)",
                     pg->gz.body_len, pg->gz.data_len,
-                    percent(pg->gz.data_len, opt->mss));
+                    percent_of(pg->gz.data_len, opt->mss));
         }
         fputs(" */\n", f);
         variant_arrays(f, i, "id", &pg->id);
@@ -398,15 +392,10 @@ int emit_site(const struct output *o, const char *out_c)
     char *tmp_h = NULL;
     FILE *fc = NULL;
     FILE *fh = NULL;
-    struct tree t;
     int rc = -1;
 
     if (!out_h) {
         pagec_error("out of memory");
-        return -1;
-    }
-    if (tree_build(o->site, &t) != 0) {
-        free(out_h);
         return -1;
     }
     h_base = strrchr(out_h, '/');
@@ -417,7 +406,7 @@ int emit_site(const struct output *o, const char *out_c)
         fh = open_tmp(out_h, &tmp_h);
     }
     if (fc && fh) {
-        write_c(fc, o, h_base, &t);
+        write_c(fc, o, h_base, &o->tree);
         write_h(fh, o);
         rc = 0;
     }
@@ -445,7 +434,6 @@ int emit_site(const struct output *o, const char *out_c)
     if (tmp_h) {
         unlink(tmp_h);
     }
-    tree_free(&t);
     free(tmp_c);
     free(tmp_h);
     free(out_h);

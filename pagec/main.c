@@ -166,19 +166,12 @@ static int push(const char ***v, size_t *n, const char *p)
     return 0;
 }
 
-/* Resolves every --port PATH to a page. */
-static int resolve_ports(struct options *o, const struct site *site)
+/* Resolves every --port PATH to a page of the tree t. */
+static int resolve_ports(struct options *o, const struct tree *t)
 {
-    struct tree t;
     size_t i;
     int rc = 0;
 
-    if (!o->nports) {
-        return 0;
-    }
-    if (tree_build(site, &t) != 0) {
-        return -1;
-    }
     for (i = 0; i < o->nports; i++) {
         const char *path = o->ports[i].path;
         char *slash = malloc(strlen(path) + 2);
@@ -190,7 +183,7 @@ static int resolve_ports(struct options *o, const struct site *site)
             break;
         }
         sprintf(slash, "%s%s", path[0] == '/' ? "" : "/", path);
-        page = tree_lookup(&t, slash);
+        page = tree_lookup(t, slash);
         free(slash);
         if (page < 0) {
             pagec_error("--port %u=%s: the site has no such page",
@@ -200,7 +193,6 @@ static int resolve_ports(struct options *o, const struct site *site)
             o->ports[i].page = (size_t)page;
         }
     }
-    tree_free(&t);
     return rc;
 }
 
@@ -412,7 +404,8 @@ int main(int argc, char **argv)
         rc = EXIT_INPUT;
         goto done;
     }
-    if (resolve_ports(&o, &site) != 0) {
+    if (tree_build(&site, &out.tree) != 0 ||
+        resolve_ports(&o, &out.tree) != 0) {
         rc = EXIT_INPUT;
         goto done;
     }

@@ -22,7 +22,7 @@ static void row(FILE *f, int w, const char *path, const char *type,
 {
     fprintf(f, "%-*s  %-28s %7s  %-8s %7zu %8zu %5zu%%\n", w, path, type,
             size, enc, v->body_len, v->data_len,
-            (v->data_len * 100 + mss - 1) / mss);
+            percent_of(v->data_len, mss));
 }
 
 void report_site(const struct output *o, FILE *f)
@@ -35,7 +35,6 @@ void report_site(const struct output *o, FILE *f)
     size_t fit = 0;
     int w = 4;
     size_t i;
-    struct tree t;
 
     for (i = 0; i < s->npages; i++) {
         int n = (int)strlen(s->pages[i].rel) + 1;
@@ -71,14 +70,13 @@ void report_site(const struct output *o, FILE *f)
     for (i = 0; i < ST_COUNT; i++) {
         templates += o->status[i].get.len;
     }
-    if (fit == s->npages && tree_build(s, &t) == 0) {
-        tables += t.nnodes * NODE_SIZE + t.nlabels;
+    if (fit == s->npages) {
+        tables += o->tree.nnodes * NODE_SIZE + o->tree.nlabels;
         fprintf(f,
                 "\n%zu pages, limit %u bytes of TCP data; ROM: templates "
                 "%zu bytes, tables %zu bytes (32-bit target), total %zu "
                 "bytes\n",
                 s->npages, mss, templates, tables, templates + tables);
-        tree_free(&t);
     } else {
         fprintf(f, "\n%zu of %zu pages fit in %u bytes of TCP data\n", fit,
                 s->npages, mss);
