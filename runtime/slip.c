@@ -44,8 +44,27 @@ uint16_t pagec_slip_input(struct pagec_slip *s, uint8_t c)
     return 0;
 }
 
-/* Sends one byte of a frame, escaped. */
-static void put_escaped(uint8_t c, pagec_slip_put put, void *ctx)
+int16_t pagec_slip_decode(uint8_t *esc, uint8_t c)
+{
+    if (c == PAGEC_SLIP_END) {
+        c = *esc;
+        *esc = 0;
+        return c ? PAGEC_SLIP_BROKEN : PAGEC_SLIP_FRAME;
+    }
+    if (*esc) {
+        *esc = 0;
+        return c == PAGEC_SLIP_ESC_END   ? PAGEC_SLIP_END
+               : c == PAGEC_SLIP_ESC_ESC ? PAGEC_SLIP_ESC
+                                         : c;
+    }
+    if (c == PAGEC_SLIP_ESC) {
+        *esc = 1;
+        return PAGEC_SLIP_MORE;
+    }
+    return c;
+}
+
+void pagec_slip_put_escaped(uint8_t c, pagec_slip_put put, void *ctx)
 {
     if (c == PAGEC_SLIP_END) {
         put(PAGEC_SLIP_ESC, ctx);
@@ -65,7 +84,7 @@ void pagec_slip_send(const uint8_t *data, uint16_t n, pagec_slip_put put,
 
     put(PAGEC_SLIP_END, ctx);
     for (i = 0; i < n; i++) {
-        put_escaped(data[i], put, ctx);
+        pagec_slip_put_escaped(data[i], put, ctx);
     }
     put(PAGEC_SLIP_END, ctx);
 }
@@ -77,10 +96,10 @@ void pagec_slip_send_reply(const struct pagec_reply *reply,
 
     put(PAGEC_SLIP_END, ctx);
     for (i = 0; i < reply->hdr_len; i++) {
-        put_escaped(reply->hdr[i], put, ctx);
+        pagec_slip_put_escaped(reply->hdr[i], put, ctx);
     }
     for (i = 0; i < reply->body_len; i++) {
-        put_escaped(reply->body_rom ? PAGEC_ROM_BYTE(reply->body + i)
+        pagec_slip_put_escaped(reply->body_rom ? PAGEC_ROM_BYTE(reply->body + i)
                                     : reply->body[i],
                     put, ctx);
     }

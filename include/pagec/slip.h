@@ -42,6 +42,19 @@ void pagec_slip_init(struct pagec_slip *s, uint8_t *buf, uint16_t size);
  */
 uint16_t pagec_slip_input(struct pagec_slip *s, uint8_t c);
 
+/*
+ * A decoder without a frame buffer, for the streaming API: it keeps one
+ * byte of state (*esc, zero at start-up) and says what each line byte c
+ * means: a data byte of the frame (0 to 255), nothing yet (an ESC), the
+ * end of a frame, or the end of a frame that must be dropped (it ended
+ * right after an ESC). Empty frames (line noise flushed by a leading END)
+ * are the driver's to ignore: it has fed no byte.
+ */
+#define PAGEC_SLIP_MORE (-1)     /* nothing: an ESC, wait for the next */
+#define PAGEC_SLIP_FRAME (-2)    /* END: the frame is complete */
+#define PAGEC_SLIP_BROKEN (-3)   /* END after ESC: drop the frame */
+int16_t pagec_slip_decode(uint8_t *esc, uint8_t c);
+
 /* Writes one byte to the line; ctx is the driver's. */
 typedef void (*pagec_slip_put)(uint8_t c, void *ctx);
 
@@ -52,6 +65,9 @@ typedef void (*pagec_slip_put)(uint8_t c, void *ctx);
  */
 void pagec_slip_send(const uint8_t *data, uint16_t n, pagec_slip_put put,
                      void *ctx);
+
+/* Writes one data byte of a frame, escaped (END and ESC become two). */
+void pagec_slip_put_escaped(uint8_t c, pagec_slip_put put, void *ctx);
 
 /*
  * Sends a reply of pagec_server_input() as one frame: its header, then its

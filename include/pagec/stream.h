@@ -1,0 +1,138 @@
+/*
+ * pagec/stream.h - the streaming API of the pagec runtime: a received
+ * datagram goes in one byte at a time, the reply comes out one byte at a
+ * time, and no packet buffer exists anywhere.
+ *
+ * For a device with a few hundred bytes of RAM on a serial line (SLIP), a
+ * byte-at-a-time network interface, or an Ethernet controller whose buffer
+ * is read a byte at a time. The buffered API of pagec/pagec.h runs the
+ * same code: both answer the same datagrams with the same replies.
+ *
+ * While a datagram arrives, the runtime checks its IPv4 header, sums the
+ * checksums, parses the TCP header and options and the HTTP request, and
+ * matches the request path against the site's path tree, all as the bytes
+ * come; it keeps only the fields a reply needs (about 60 bytes in all,
+ * struct pagec_stream). When the datagram ends, pagec_stream_end() checks
+ * the TCP checksum and chooses the reply; the driver then pulls the reply
+ * a byte at a time with pagec_stream_next(): the template's bytes read
+ * from ROM, the peer's fields substituted on the fly.
+ *
+ * ICMP echo requests are answered cut-through: the data of an echo
+ * request cannot be kept in a few bytes, so the reply starts while the
+ * request still arrives. As soon as the request's IPv4 header and the
+ * first 4 bytes of its ICMP header are in, the reply's 24 header bytes
+ * are ready (its ICMP checksum derived from the request's by RFC 1624);
+ * after that each received byte makes one reply byte ready. An echo
+ * request with a wrong ICMP checksum thus gets a reply with a wrong one,
+ * which the receiver drops; a request cut short gets a reply cut short,
+ * which the receiver drops too (its IPv4 length does not add up). Any
+ * echo size works, without a buffer.
+ *
+ * The driver's loop, for each received datagram:
+ *
+ *     pagec_stream_begin(&s);
+ *     for each received byte c of the datagram {
+ *         pagec_stream_byte(&srv, &s, c);
+ *         while (pagec_stream_pending(&s))       (echo replies only)
+ *             send(pagec_stream_next(&srv, &s));
+ *     }
+ *     pagec_stream_end(&srv, &s, seconds());
+ *     while (pagec_stream_pending(&s))
+ *         send(pagec_stream_next(&srv, &s));
+ *     if pagec_stream_started(&s): end the frame sent
+ *
+ * The driver must pull every pending byte before it feeds the next one
+ * (an echo reply keeps one received byte). On SLIP, pagec/slip.h has a
+ * decoder without a frame buffer (pagec_slip_decode()) for the receive
+ * side and pagec_slip_put_escaped() for the send side.
+ */
+#ifndef PAGEC_STREAM_H
+#define PAGEC_STREAM_H
+
+#include <stdint.h>
+
+#include "pagec/pagec.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* What the HTTP reader keeps of a request while it streams. */
+struct pagec_http {
+    struct pagec_match match; /* the path, matched as it comes */
+    int16_t gzip_q;     /* Accept-Encoding weight of gzip, thousandths; -1:
+                           not named */
+    int16_t identity_q; /* ... of identity */
+    int16_t star_q;     /* ... of "*" */
+    int16_t q;          /* the weight being read */
+    uint16_t page;      /* the page matched, once the request line ends */
+    uint8_t state;      /* where in the request the reader is */
+    uint8_t flags;      /* what was seen so far */
+    uint8_t method;     /* GET, HEAD, another method of RFC 9110, unknown */
+    uint8_t aux;        /* per state: a hex digit, a field-name position */
+    uint8_t tail;       /* bytes of " HTTP/d.d" the line ends with */
+    uint8_t word;       /* candidate words and position in a token */
+    uint8_t etag[2];    /* bytes of the identity and gzip ETags matched */
+};
+
+/*
+ * The state of one datagram being received or one reply being sent; the
+ * driver keeps one, and nothing else. The fields are the runtime's.
+ */
+struct pagec_stream {
+    uint32_t sum;      /* one's-complement sum of the bytes so far */
+    uint16_t pos;      /* bytes received of the datagram / sent of the
+                          reply */
+    uint16_t total;    /* IPv4 total length / the reply's length */
+    uint16_t win;      /* the client's window; its MSS in a SYN */
+    uint8_t ihl;       /* IPv4 header bytes */
+    uint8_t proto;     /* 1 ICMP, 6 TCP */
+    uint8_t thl;       /* TCP header bytes */
+    uint8_t tflags;    /* TCP flags received / sent */
+    uint8_t state;     /* drop, receiving, replying, echoing */
+    uint8_t opt[2];    /* TCP option parser: kind, bytes left */
+    uint8_t latch;     /* echo: the received byte to send back */
+    uint8_t f[20];     /* the reply's bytes 12-31: addresses, ports,
+                          sequence and acknowledgement numbers */
+    uint16_t ip_sum;   /* the reply's IPv4 header checksum */
+    uint16_t tcp_sum;  /* the reply's TCP (or ICMP) checksum */
+    union {
+        struct pagec_http http;       /* while receiving a request */
+        const struct pagec_tmpl PAGEC_ROM *tmpl; /* while replying */
+    } u;
+};
+
+/* Starts a datagram: call before its first byte. */
+void pagec_stream_begin(struct pagec_stream *s);
+
+/* Feeds the next byte of the datagram. Bytes beyond its IPv4 total
+ * length (link-layer padding) are ignored. */
+void pagec_stream_byte(const struct pagec_server *srv,
+                       struct pagec_stream *s, uint8_t c);
+
+/*
+ * Ends the datagram: checks what could only be checked at its end (the
+ * length, the TCP checksum) and chooses the reply. now is the driver's
+ * clock in seconds, as for pagec_server_input(). Returns the length of
+ * the reply datagram, or 0 when there is none (an echo reply cut short
+ * returns 0 too; the driver still ends the frame it started).
+ */
+uint16_t pagec_stream_end(const struct pagec_server *srv,
+                          struct pagec_stream *s, uint32_t now);
+
+/* Bytes of the reply that may be pulled now. */
+uint16_t pagec_stream_pending(const struct pagec_stream *s);
+
+/* The next byte of the reply; only when pagec_stream_pending() > 0. */
+uint8_t pagec_stream_next(const struct pagec_server *srv,
+                          struct pagec_stream *s);
+
+/* 1 when a byte of a reply to this datagram has been pulled: the driver
+ * has a frame to end. */
+uint8_t pagec_stream_started(const struct pagec_stream *s);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* PAGEC_STREAM_H */
