@@ -199,7 +199,7 @@ static void write_c(FILE *f, const struct output *o, const char *h_base,
         variant_arrays(f, i, "gz", &pg->gz);
     }
 
-    fputs("static const struct pagec_page pagec_pages[] = {\n", f);
+    fputs("static const PAGEC_ROM struct pagec_page pagec_pages[] = {\n", f);
     for (i = 0; i < s->npages; i++) {
         fputs("    { /* /", f);
         comment_text(f, s->pages[i].rel);
@@ -226,7 +226,7 @@ static void write_c(FILE *f, const struct output *o, const char *h_base,
         }
     }
     fputs("\n};\n\n", f);
-    fputs("static const struct pagec_node pagec_nodes[] = {\n", f);
+    fputs("static const PAGEC_ROM struct pagec_node pagec_nodes[] = {\n", f);
     for (i = 0; i < t->nnodes; i++) {
         const struct tree_node *n = &t->nodes[i];
 
@@ -236,7 +236,7 @@ static void write_c(FILE *f, const struct output *o, const char *h_base,
     }
     fputs("};\n\n", f);
 
-    fputs("static const struct pagec_port pagec_ports[] = {\n", f);
+    fputs("static const PAGEC_ROM struct pagec_port pagec_ports[] = {\n", f);
     if (opt->nports) {
         ports = malloc(opt->nports * sizeof *ports);
     }
@@ -255,7 +255,7 @@ static void write_c(FILE *f, const struct output *o, const char *h_base,
     fputs("};\n\n", f);
 
     fprintf(f,
-            "const struct pagec_site %s = {\n"
+            "const PAGEC_ROM struct pagec_site %s = {\n"
             "    PAGEC_FORMAT_VERSION,\n"
             "    %u, /* HTTP port */\n"
             "    %u, /* MSS */\n"
@@ -294,7 +294,7 @@ static void write_h(FILE *f, const struct output *o)
             "#define %s_ZLIB_VERSION \"%s\"\n"
             "#define %s_MAGIC_VERSION %d\n\n"
             "#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n"
-            "extern const struct pagec_site %s;\n\n"
+            "extern const PAGEC_ROM struct pagec_site %s;\n\n"
             "#ifdef __cplusplus\n}\n#endif\n\n"
             "#endif\n",
             PAGEC_VERSION, zlibVersion(), n, n, n, PAGEC_VERSION, n,

@@ -1,70 +1,105 @@
 /*
  * http.c - what the runtime reads of an HTTP request: the request line,
- * Accept-Encoding and If-None-Match, from the bytes of one segment.
+ * Accept-Encoding and If-None-Match, a byte at a time as the segment
+ * arrives, with no copy of the request kept.
  *
  * Request line (RFC 9112 section 3): method SP request-target [SP
  * HTTP-version] CRLF; a bare LF ends a line too. The request target is
  * origin-form ("/path?query") or absolute-form ("http://host/path"). The
- * path is percent-decoded as it is matched; the query is not used.
+ * path is percent-decoded and matched against the site's path tree as it
+ * comes; the query is not used. Whether the line ends in " HTTP/d.d" is
+ * known only at its end, so the reader tracks that suffix as it goes and
+ * decides at the line end.
+ *
+ * Header fields are read from the same segment up to the blank line. A
+ * coding of Accept-Encoding counts once its element is complete (at a
+ * comma or the line end), so a line cut off by the end of the segment
+ * counts as far as its complete elements.
  */
 #include <stddef.h>
 
 #include "http.h"
 #include "pagec/pagec.h"
 
-enum method { GET, HEAD, KNOWN, UNKNOWN };
+/* Methods: h->method. */
+enum { GET, HEAD, KNOWN, UNKNOWN, JUNK };
 
-/* What the header fields said. A qvalue is kept in thousandths, 0 to
- * 1000; -1 when the coding is not named. */
-struct fields {
-    int16_t gzip_q;       /* gzip or x-gzip in Accept-Encoding */
-    int16_t identity_q;   /* identity */
-    int16_t star_q;       /* "*" */
-    uint8_t has_ae;       /* an Accept-Encoding field was seen */
-    uint8_t inm_identity; /* If-None-Match names the identity ETag */
-    uint8_t inm_gzip;     /* ... the gzip ETag */
-    uint8_t bad;          /* a field line that cannot be read */
+/* Reader states: h->state. */
+enum {
+    S_START,     /* empty lines before the request line */
+    S_METHOD,    /* the method; aux: its entry in methods[], word: bytes */
+    S_TARGET,    /* the first byte of the request target */
+    S_SCHEME,    /* "http://" or "https://"; aux: bytes matched */
+    S_AUTHORITY, /* host and port of an absolute-form target */
+    S_PATH,      /* the path, percent-decoded into the matcher */
+    S_PCT1,      /* after '%' */
+    S_PCT2,      /* after '%' and a hex digit, kept in aux */
+    S_QUERY,     /* query, fragment, or the rest of a bad target */
+    S_VERSION,   /* after the target; aux: bytes since its space */
+    S_REST,      /* the rest of a line whose reply is known; aux: bytes */
+    S_NAME,      /* a field name; aux: bytes, word: candidate names */
+    S_VALUE,     /* a field value not read */
+    S_AE_SKIP,   /* Accept-Encoding: before a coding */
+    S_AE_TOKEN,  /* a coding; aux: bytes, word: candidate codings */
+    S_AE_PARAMS, /* after the coding (word: which one), up to ',' or ';' */
+    S_AE_PARAM,  /* after ';' */
+    S_AE_QEQ,    /* after ";q" */
+    S_AE_QVAL,   /* a qvalue; aux: bytes */
+    S_INM,       /* If-None-Match */
+    S_DONE       /* the blank line, or a reply known: nothing more read */
 };
+
+/* h->flags, about the current line */
+#define F_CR 0x01u    /* a CR is held back: it ends the line before LF */
+#define F_SLASH 0x02u /* the target starts with '/' */
+#define F_BAD 0x04u   /* the request line cannot be read: 400 */
+#define F_LINE 0x08u  /* the request line is complete */
+#define F_OWS 0x10u   /* the last byte of the field name was OWS */
+#define F_QBAD 0x20u  /* the qvalue is malformed */
+#define F_STAR 0x40u  /* If-None-Match: "*" so far */
+#define F_OTHER 0x80u /* If-None-Match: something other than "*" */
+
+/* h->seen */
+#define A_AE 0x01u      /* an Accept-Encoding field */
+#define A_INM_ID 0x02u  /* If-None-Match names the identity ETag */
+#define A_INM_GZ 0x04u  /* ... the gzip ETag */
+#define A_FIELD_BAD 0x08u /* a field line that cannot be read: 400 */
+
+/* Codings of Accept-Encoding: h->word after a token. While a token is
+ * read, word has one candidate bit for each word of w_codings. */
+enum { C_NONE, C_GZIP, C_IDENTITY, C_STAR };
+
+#define NO_ENTRY 0xffu
+
+/* The methods of RFC 9110, each followed by a space: GET at 0, HEAD at 4,
+ * the others known (405). In ROM: a string, not an array of pointers,
+ * which a target would copy to RAM. */
+static const PAGEC_ROM char methods[] =
+    "GET HEAD POST PUT DELETE CONNECT OPTIONS TRACE PATCH ";
+
+/* The lower-case words the reader looks for, each ended by a space. */
+static const PAGEC_ROM char w_scheme[] = "https:// ";
+static const PAGEC_ROM char w_version[] = " HTTP/0.0"; /* '0': a digit */
+static const PAGEC_ROM char w_ae[] = "accept-encoding ";
+static const PAGEC_ROM char w_inm[] = "if-none-match ";
+/* the codings of Accept-Encoding read, at offsets 0, 5, 12 and 21 */
+static const PAGEC_ROM char w_codings[] = "gzip x-gzip identity * ";
+
+#define ROM_CHAR(p) ((uint8_t)PAGEC_ROM_BYTE(p))
 
 static uint8_t lower(uint8_t c)
 {
     return c >= 'A' && c <= 'Z' ? (uint8_t)(c + ('a' - 'A')) : c;
 }
 
-/* The length of the lower-case word w when the n bytes at p start with
- * it, ignoring case; 0 when they do not. */
-static uint16_t prefix(const uint8_t *p, uint16_t n, const char *w)
+static int ows(uint8_t c)
 {
-    uint16_t i;
-
-    for (i = 0; w[i] != '\0'; i++) {
-        if (i == n || lower(p[i]) != (uint8_t)w[i]) {
-            return 0;
-        }
-    }
-    return i;
+    return c == ' ' || c == '\t';
 }
 
-/* 1 when the n bytes at p are the (non-empty) lower-case word w, ignoring
- * case. */
-static int word_is(const uint8_t *p, uint16_t n, const char *w)
+static int ctl(uint8_t c)
 {
-    return n > 0 && prefix(p, n, w) == n;
-}
-
-/* The index of the line feed that ends the line starting at p[i] (or n
- * when the n bytes hold none); *end gets the end of the line's text, a
- * carriage return before the line feed left out. */
-static uint16_t line_end(const uint8_t *p, uint16_t i, uint16_t n,
-                         uint16_t *end)
-{
-    uint16_t eol;
-
-    for (eol = i; eol < n && p[eol] != '\n'; eol++) {
-    }
-    *end = eol > i && eol < n && p[eol - 1] == '\r' ? (uint16_t)(eol - 1)
-                                                    : eol;
-    return eol;
+    return c <= ' ' || c == 0x7f;
 }
 
 /* A token character (RFC 9110 section 5.6.2). */
@@ -93,262 +128,567 @@ static int hexval(uint8_t c)
     return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
 }
 
-static enum method method_of(const uint8_t *p, uint16_t n)
+/*
+ * One byte of a word match: the candidate bit of mask stays set while the
+ * i bytes so far and c, ignoring case, begin the word w (a lower-case word
+ * ended by a space). While the bit is set, w has at least i bytes.
+ */
+static uint8_t word_step(uint8_t mask, uint8_t bit, const PAGEC_ROM char *w,
+                         uint8_t i, uint8_t c)
 {
-    /* the other methods of RFC 9110, each followed by a space; a string,
-     * not an array of pointers, which a target would copy to RAM */
-    static const char known[] = "POST PUT DELETE CONNECT OPTIONS TRACE PATCH ";
-    uint16_t i;
-    uint16_t k = 0;
-
-    if (n == 3 && p[0] == 'G' && p[1] == 'E' && p[2] == 'T') {
-        return GET;
+    if ((mask & bit) && (c == ' ' || ROM_CHAR(w + i) != lower(c))) {
+        mask = (uint8_t)(mask & ~bit);
     }
-    if (n == 4 && p[0] == 'H' && p[1] == 'E' && p[2] == 'A' && p[3] == 'D') {
-        return HEAD;
-    }
-    while (known[k] != '\0') {
-        for (i = 0; i < n && known[k + i] == (char)p[i]; i++) {
-        }
-        if (i == n && known[k + n] == ' ') {
-            return KNOWN; /* methods are case-sensitive */
-        }
-        while (known[k++] != ' ') {
-        }
-    }
-    return UNKNOWN;
+    return mask;
 }
 
-/* The qvalue at p (n bytes) in thousandths: "0" to "1.000"
- * (RFC 9110 section 12.4.2); a malformed one counts as 1. */
-static int16_t qvalue(const uint8_t *p, uint16_t n)
+/* 1 when bit is still a candidate and its word w has exactly n bytes. */
+static int word_done(uint8_t mask, uint8_t bit, const PAGEC_ROM char *w,
+                     uint8_t n)
 {
-    int16_t q;
-    uint16_t i;
-    int16_t scale = 100;
-
-    if (n == 0 || (p[0] != '0' && p[0] != '1')) {
-        return 1000;
-    }
-    q = (int16_t)((p[0] - '0') * 1000);
-    if (n > 1 && p[1] != '.') {
-        return 1000;
-    }
-    for (i = 2; i < n && i < 5; i++) {
-        if (p[i] < '0' || p[i] > '9') {
-            return 1000;
-        }
-        q = (int16_t)(q + (p[i] - '0') * scale);
-        scale /= 10;
-    }
-    return q > 1000 || i < n ? 1000 : q;
+    return (mask & bit) && ROM_CHAR(w + n) == ' ';
 }
 
-static int ows(uint8_t c)
+/* The version suffix " HTTP/d.d": how many of its bytes the line ends
+ * with after c. Its space occurs only at its start, so after a mismatch
+ * only c itself can start it again. */
+static uint8_t tail_step(uint8_t t, uint8_t c)
 {
-    return c == ' ' || c == '\t';
+    if (t < 9) {
+        uint8_t w = ROM_CHAR(w_version + t);
+
+        if (w == '0' ? c >= '0' && c <= '9' : c == w) {
+            return (uint8_t)(t + 1);
+        }
+    }
+    return c == ' ' ? 1 : 0;
 }
 
-/* Reads an Accept-Encoding value: codings with optional weights. */
-static void accept_encoding(struct fields *f, const uint8_t *v, uint16_t n)
+/* The method: the next byte c of it. aux is the first entry of methods[]
+ * that starts with the bytes so far, word their number. */
+static void method_byte(struct pagec_http *h, uint8_t c)
 {
-    uint16_t i = 0;
+    uint8_t k = h->aux;
+    uint8_t i = h->word;
 
-    f->has_ae = 1;
-    while (i < n) {
-        uint16_t t0;
-        uint16_t t1;
-        int16_t q = 1000;
+    if (k != NO_ENTRY) {
+        /* the first entry from k on with the same i bytes and then c */
+        while (ROM_CHAR(methods + k) != '\0') {
+            uint8_t j;
 
-        while (i < n && (ows(v[i]) || v[i] == ',')) {
-            i++;
-        }
-        for (t0 = i; i < n && tchar(v[i]); i++) {
-        }
-        t1 = i;
-        /* parameters: only q matters */
-        while (i < n && v[i] != ',') {
-            if (v[i] != ';') {
-                i++;
-                continue;
+            for (j = 0; j < i && ROM_CHAR(methods + k + j) ==
+                                     ROM_CHAR(methods + h->aux + j);
+                 j++) {
             }
-            for (i++; i < n && ows(v[i]); i++) {
+            if (j == i && ROM_CHAR(methods + k + i) == c) {
+                break;
             }
-            if (i + 2 <= n && lower(v[i]) == 'q' && v[i + 1] == '=') {
-                uint16_t q0 = (uint16_t)(i + 2);
-
-                for (i = q0; i < n && v[i] != ',' && v[i] != ';' &&
-                             !ows(v[i]);
-                     i++) {
-                }
-                q = qvalue(v + q0, (uint16_t)(i - q0));
+            while (ROM_CHAR(methods + k++) != ' ') {
             }
         }
-        if (word_is(v + t0, (uint16_t)(t1 - t0), "gzip") ||
-            word_is(v + t0, (uint16_t)(t1 - t0), "x-gzip")) {
-            f->gzip_q = q;
-        } else if (word_is(v + t0, (uint16_t)(t1 - t0), "identity")) {
-            f->identity_q = q;
-        } else if (t1 - t0 == 1 && v[t0] == '*') {
-            f->star_q = q;
-        }
+        h->aux = ROM_CHAR(methods + k) != '\0' ? k : NO_ENTRY;
+    }
+    if (h->word < 0xff) {
+        h->word++;
     }
 }
 
-/* 1 when the etag (in ROM) occurs in the n bytes at v. */
-static int contains_etag(const uint8_t *v, uint16_t n, const uint8_t *etag,
-                         uint16_t elen)
+/* The method ends at its space. */
+static void method_end(struct pagec_http *h)
 {
-    uint16_t i;
-    uint16_t j;
-
-    if (elen == 0 || elen > n) {
-        return 0;
+    if (h->word == 0) {
+        h->method = JUNK;
+    } else if (h->aux == NO_ENTRY ||
+               ROM_CHAR(methods + h->aux + h->word) != ' ') {
+        h->method = UNKNOWN; /* methods are case-sensitive */
+    } else {
+        h->method = h->aux == 0 ? GET : h->aux == 4 ? HEAD : KNOWN;
     }
-    for (i = 0; i + elen <= n; i++) {
-        for (j = 0; j < elen && v[i + j] == PAGEC_ROM_BYTE(etag + j); j++) {
-        }
-        if (j == elen) {
-            return 1;
-        }
-    }
-    return 0;
+    h->aux = 0;
+    h->state = h->method <= HEAD ? S_TARGET : S_REST;
 }
 
-/* Reads an If-None-Match value against the page's ETags. Quoted ETags
- * cannot occur inside one another, so a search is the weak comparison
- * RFC 9110 section 13.1.2 asks for. */
-static void if_none_match(struct fields *f, const struct pagec_page *pg,
-                          const uint8_t *v, uint16_t n)
+/* The request target and what follows it: a byte c that is not a line
+ * end. */
+static void target_byte(const PAGEC_ROM struct pagec_site *site,
+                        struct pagec_http *h, uint8_t c)
 {
-    if (n == 1 && v[0] == '*') {
-        f->inm_identity = 1;
-        f->inm_gzip = 1;
+    int v;
+
+    switch (h->state) {
+    case S_TARGET:
+        if (c == '/') {
+            h->flags |= F_SLASH;
+            h->state = S_PATH;
+            pagec_match_byte(site, &h->match, c);
+            return;
+        }
+        h->state = S_SCHEME;
+        h->aux = 0;
+        /* fall through */
+    case S_SCHEME:
+        if (h->aux == 4 && c == ':') {
+            h->aux++; /* "http:" rather than "https:" */
+        }
+        if (ROM_CHAR(w_scheme + h->aux) == lower(c)) {
+            if (++h->aux == 8) {
+                h->state = S_AUTHORITY;
+            }
+            return;
+        }
+        h->flags |= F_BAD; /* neither '/' nor a scheme */
+        break;
+    case S_AUTHORITY:
+        if (c == '/' || c == '?' || c == '#' || c == ' ') {
+            pagec_match_byte(site, &h->match, '/'); /* the path, or "/" */
+            if (c == '/') {
+                h->state = S_PATH;
+                return;
+            }
+            break;
+        }
+        if (ctl(c)) {
+            h->flags |= F_BAD;
+        }
+        return;
+    case S_PATH:
+        if (c == '%') {
+            h->state = S_PCT1;
+            return;
+        }
+        if (c != '?' && c != '#' && !ctl(c)) {
+            pagec_match_byte(site, &h->match, c);
+            return;
+        }
+        break;
+    case S_PCT1:
+    case S_PCT2:
+        v = hexval(c);
+        if (v < 0) {
+            h->flags |= F_BAD;
+            break;
+        }
+        if (h->state == S_PCT1) {
+            h->aux = (uint8_t)v;
+            h->state = S_PCT2;
+        } else {
+            pagec_match_byte(site, &h->match, (uint8_t)(h->aux << 4 | v));
+            h->state = S_PATH;
+        }
+        return;
+    case S_VERSION:
+    case S_REST:
+        if (h->aux < 0xff) {
+            h->aux++;
+        }
+        return;
+    default:
+        break;
+    }
+    /* query, fragment or the rest of a bad target, up to the space */
+    h->state = S_QUERY;
+    if (c == ' ') {
+        h->state = S_VERSION;
+        h->aux = 0;
+    } else if (ctl(c)) {
+        h->flags |= F_BAD; /* RFC 3986: no CTL, no SP */
+    }
+}
+
+/* Starts a field line. */
+static void field_line_start(struct pagec_http *h)
+{
+    h->state = S_NAME;
+    h->aux = 0;
+    h->word = 3; /* Accept-Encoding, If-None-Match */
+    h->flags &= (uint8_t)~(F_OWS | F_QBAD | F_STAR | F_OTHER);
+}
+
+/* The request line ends: which reply, if the line is one. */
+static void request_line_end(const PAGEC_ROM struct pagec_site *site,
+                             struct pagec_http *h)
+{
+    uint8_t version = h->tail == 9;
+    uint8_t st = h->state;
+
+    h->flags |= F_LINE;
+    h->state = S_DONE;
+    if (st == S_METHOD) {
+        h->method = JUNK; /* a method with no target */
+    }
+    if (h->method == KNOWN || h->method == UNKNOWN) {
+        /* "POST HTTP/1.1" has a version but no target */
+        if (!version || h->aux == 8) {
+            h->method = JUNK;
+        }
+    }
+    if (h->method == JUNK) {
+        return; /* no request line: the tail of a request cut into
+                   segments, whose first one was answered already;
+                   answering it would put a second reply in the same
+                   sequence space */
+    }
+    if (h->method == KNOWN || h->method == UNKNOWN) {
         return;
     }
-    if (contains_etag(v, n, pg->identity.etag, pg->identity.etag_len)) {
-        f->inm_identity = 1;
+    if (st == S_AUTHORITY) {
+        pagec_match_byte(site, &h->match, '/'); /* empty path: "/" */
+    } else if (st != S_PATH && st != S_QUERY && st != S_VERSION) {
+        h->flags |= F_BAD; /* cut in a scheme or a %-escape */
     }
-    if (contains_etag(v, n, pg->gzip.etag, pg->gzip.etag_len)) {
-        f->inm_gzip = 1;
+    if (!version) {
+        /* HTTP/0.9's "GET /path": the whole rest is the target */
+        if (h->method != GET || !(h->flags & F_SLASH)) {
+            h->method = JUNK;
+            return;
+        }
+        if (st == S_VERSION) {
+            h->flags |= F_BAD; /* a space in the target */
+        }
+    } else if (st != S_VERSION) {
+        h->method = JUNK; /* the version's space follows the method */
+        return;
+    } else if (h->aux != 8) {
+        h->flags |= F_BAD; /* a space in the target */
+    }
+    if (!(h->flags & F_BAD)) {
+        h->page = pagec_match_end(site, &h->match);
+        field_line_start(h);
     }
 }
 
-/* Reads the header fields from p (n bytes, after the request line) up to
- * the blank line; a line not complete in the segment is not read. */
-static void read_fields(struct fields *f, const struct pagec_page *pg,
-                        const uint8_t *p, uint16_t n)
+/* The coding read in Accept-Encoding gets the weight read. */
+static void ae_commit(struct pagec_http *h)
 {
-    uint16_t i = 0;
+    if (h->word == C_GZIP) {
+        h->gzip_q = h->q;
+    } else if (h->word == C_IDENTITY) {
+        h->identity_q = h->q;
+    } else if (h->word == C_STAR) {
+        h->star_q = h->q;
+    }
+    h->word = C_NONE;
+}
 
-    while (i < n) {
-        uint16_t eol;
-        uint16_t end;
-        uint16_t colon;
-        uint16_t v;
+/* The qvalue ends (RFC 9110 section 12.4.2: "0" to "1.000"); a malformed
+ * one counts as 1. */
+static void q_end(struct pagec_http *h)
+{
+    if (h->aux == 0 || (h->flags & F_QBAD) || h->q > 1000) {
+        h->q = 1000;
+    }
+}
 
-        eol = line_end(p, i, n, &end);
-        if (eol == n) {
-            return;
-        }
-        if (end == i) {
-            return; /* the blank line: end of the header */
-        }
-        for (colon = i; colon < end && p[colon] != ':'; colon++) {
-        }
-        if (colon < end && (colon == i || ows(p[colon - 1]))) {
-            f->bad = 1; /* RFC 9112 section 5.1: no space before ':' */
-            return;
-        }
-        for (v = (uint16_t)(colon + 1); v < end && ows(p[v]); v++) {
-        }
-        while (end > v && ows(p[end - 1])) {
-            end--;
-        }
-        if (colon < end) {
-            uint16_t nlen = (uint16_t)(colon - i);
-            uint16_t vlen = (uint16_t)(end > v ? end - v : 0);
+/* The next byte of a qvalue. */
+static void q_byte(struct pagec_http *h, uint8_t c)
+{
+    uint8_t d = (uint8_t)(c - '0');
 
-            if (word_is(p + i, nlen, "accept-encoding")) {
-                accept_encoding(f, p + v, vlen);
-            } else if (pg && word_is(p + i, nlen, "if-none-match")) {
-                if_none_match(f, pg, p + v, vlen);
+    if (h->aux == 0 && d <= 1) {
+        h->q = (int16_t)(d * 1000);
+    } else if (h->aux == 1 && c == '.') {
+        /* the decimal point */
+    } else if (h->aux >= 2 && h->aux <= 4 && d <= 9) {
+        h->q = (int16_t)(h->q + d * (h->aux == 2 ? 100 : h->aux == 3 ? 10 : 1));
+    } else {
+        h->flags |= F_QBAD;
+    }
+    if (h->aux < 0xff) {
+        h->aux++;
+    }
+}
+
+/* Accept-Encoding after a coding: parameters up to ',' (the next coding)
+ * or ';' (another parameter). */
+static void ae_params_byte(struct pagec_http *h, uint8_t c)
+{
+    h->state = S_AE_PARAMS;
+    if (c == ',') {
+        ae_commit(h);
+        h->state = S_AE_SKIP;
+    } else if (c == ';') {
+        h->state = S_AE_PARAM;
+    }
+}
+
+/* The token of a coding ends: which one it is. */
+static void ae_token_end(struct pagec_http *h)
+{
+    uint8_t m = h->word;
+    uint8_t n = h->aux;
+
+    h->word = word_done(m, 1, w_codings, n) || word_done(m, 2, w_codings + 5, n)
+                  ? C_GZIP
+              : word_done(m, 4, w_codings + 12, n) ? C_IDENTITY
+              : word_done(m, 8, w_codings + 21, n) ? C_STAR
+                                                   : C_NONE;
+    h->q = 1000;
+}
+
+/* If-None-Match: the next byte against the ETag of variant v (bit: its
+ * flag in seen). Quoted ETags cannot occur inside one another, and the
+ * quote starts them only, so after a mismatch only c can start a match
+ * again: this is the weak comparison of RFC 9110 section 13.1.2 by
+ * search. */
+static void inm_byte(struct pagec_http *h, const PAGEC_ROM struct pagec_variant *v,
+                     uint8_t i, uint8_t bit, uint8_t c)
+{
+    uint8_t k = h->etag[i];
+
+    if (v->etag_len == 0) {
+        return;
+    }
+    if (PAGEC_ROM_BYTE(v->etag + k) == c) {
+        if (++k == v->etag_len) {
+            h->seen |= bit;
+            k = 0;
+        }
+    } else {
+        k = PAGEC_ROM_BYTE(v->etag) == c ? 1 : 0;
+    }
+    h->etag[i] = k;
+}
+
+static void field_byte(const PAGEC_ROM struct pagec_site *site,
+                       struct pagec_http *h, uint8_t c)
+{
+    const PAGEC_ROM struct pagec_page *pg;
+
+    switch (h->state) {
+    case S_NAME:
+        if (c == ':') {
+            if (h->aux == 0 || (h->flags & F_OWS)) {
+                /* RFC 9112 section 5.1: no space before ':' */
+                h->seen |= A_FIELD_BAD;
+                h->state = S_DONE;
+            } else if (word_done(h->word, 1, w_ae, h->aux)) {
+                h->seen |= A_AE;
+                h->word = C_NONE;
+                h->state = S_AE_SKIP;
+            } else if (word_done(h->word, 2, w_inm, h->aux) &&
+                       h->page != PAGEC_NO_PAGE) {
+                h->etag[0] = 0;
+                h->etag[1] = 0;
+                h->state = S_INM;
+            } else {
+                h->state = S_VALUE;
             }
+            return;
         }
-        i = (uint16_t)(eol + 1);
+        h->word = word_step(h->word, 1, w_ae, h->aux, c);
+        h->word = word_step(h->word, 2, w_inm, h->aux, c);
+        h->flags = (uint8_t)(ows(c) ? h->flags | F_OWS : h->flags & ~F_OWS);
+        if (h->aux < 0xff) {
+            h->aux++;
+        }
+        return;
+    case S_AE_SKIP:
+        if (ows(c) || c == ',') {
+            return;
+        }
+        h->state = S_AE_TOKEN;
+        h->aux = 0;
+        h->word = 0x0f;
+        /* fall through */
+    case S_AE_TOKEN:
+        if (tchar(c)) {
+            h->word = word_step(h->word, 1, w_codings, h->aux, c);
+            h->word = word_step(h->word, 2, w_codings + 5, h->aux, c);
+            h->word = word_step(h->word, 4, w_codings + 12, h->aux, c);
+            h->word = word_step(h->word, 8, w_codings + 21, h->aux, c);
+            if (h->aux < 0xff) {
+                h->aux++;
+            }
+            return;
+        }
+        ae_token_end(h);
+        ae_params_byte(h, c);
+        return;
+    case S_AE_PARAMS:
+        ae_params_byte(h, c);
+        return;
+    case S_AE_PARAM:
+        if (ows(c)) {
+            return;
+        }
+        if (lower(c) == 'q') {
+            h->state = S_AE_QEQ;
+            return;
+        }
+        ae_params_byte(h, c);
+        return;
+    case S_AE_QEQ:
+        if (c == '=') {
+            h->state = S_AE_QVAL;
+            h->aux = 0;
+            h->q = 0;
+            h->flags &= (uint8_t)~F_QBAD;
+            return;
+        }
+        ae_params_byte(h, c);
+        return;
+    case S_AE_QVAL:
+        if (c == ',' || c == ';' || ows(c)) {
+            q_end(h);
+            ae_params_byte(h, c);
+            return;
+        }
+        q_byte(h, c);
+        return;
+    case S_INM:
+        if (!ows(c)) {
+            h->flags |= c == '*' && !(h->flags & (F_STAR | F_OTHER))
+                            ? F_STAR
+                            : F_OTHER;
+        }
+        pg = &site->pages[h->page];
+        inm_byte(h, &pg->identity, 0, A_INM_ID, c);
+        inm_byte(h, &pg->gzip, 1, A_INM_GZ, c);
+        return;
+    default:
+        return; /* S_VALUE: a field nobody reads */
     }
 }
 
-/* The reply of a status: with or without the body. */
-static const struct pagec_tmpl *status(const struct pagec_status *s,
-                                       enum method m)
+/* A field line ends. */
+static void field_line_end(struct pagec_http *h)
 {
-    return m == HEAD ? &s->head : &s->get;
+    switch (h->state) {
+    case S_NAME:
+        if (h->aux == 0) {
+            h->state = S_DONE; /* the blank line: end of the header */
+            return;
+        }
+        break; /* a line without a colon: not read */
+    case S_AE_TOKEN:
+        ae_token_end(h);
+        ae_commit(h);
+        break;
+    case S_AE_QVAL:
+        q_end(h);
+        ae_commit(h);
+        break;
+    case S_AE_PARAMS:
+    case S_AE_PARAM:
+    case S_AE_QEQ:
+        ae_commit(h);
+        break;
+    case S_INM:
+        if ((h->flags & (F_STAR | F_OTHER)) == F_STAR) {
+            h->seen |= A_INM_ID | A_INM_GZ; /* "*": any ETag */
+        }
+        break;
+    default:
+        break;
+    }
+    field_line_start(h);
 }
 
-/* 1 when the n bytes at p end in " HTTP/d.d": the request line of
- * HTTP/1.0 and later. */
-static int has_version(const uint8_t *p, uint16_t n)
+/* A byte of the request, CR already sorted out: a CR that is not
+ * followed by LF is an ordinary byte. */
+static void line_byte(const PAGEC_ROM struct pagec_site *site,
+                      struct pagec_http *h, uint8_t c)
 {
-    const uint8_t *v;
-
-    if (n < 9) {
-        return 0;
+    if (h->state == S_DONE) {
+        return;
     }
-    v = p + n - 9;
-    return v[0] == ' ' && v[1] == 'H' && v[2] == 'T' &&
-           v[3] == 'T' && v[4] == 'P' && v[5] == '/' && v[6] >= '0' &&
-           v[6] <= '9' && v[7] == '.' && v[8] >= '0' && v[8] <= '9';
+    if (h->flags & F_LINE) {
+        if (c == '\n') {
+            field_line_end(h);
+        } else {
+            field_byte(site, h, c);
+        }
+        return;
+    }
+    if (h->state == S_START) {
+        if (c == '\r' || c == '\n') {
+            return; /* RFC 9112 section 2.2: empty lines first */
+        }
+        h->state = S_METHOD;
+    }
+    if (c == '\n') {
+        request_line_end(site, h);
+        return;
+    }
+    h->tail = tail_step(h->tail, c);
+    if (h->state != S_METHOD) {
+        target_byte(site, h, c);
+    } else if (tchar(c)) {
+        method_byte(h, c);
+    } else if (c == ' ') {
+        method_end(h);
+    } else {
+        h->method = JUNK;
+        h->flags |= F_LINE;
+        h->state = S_DONE;
+    }
+}
+
+void pagec_http_byte(const PAGEC_ROM struct pagec_site *site,
+                     struct pagec_http *h, uint8_t c)
+{
+    if (h->flags & F_CR) {
+        h->flags &= (uint8_t)~F_CR;
+        if (c != '\n') {
+            line_byte(site, h, '\r');
+        }
+    }
+    if (c == '\r') {
+        h->flags |= F_CR;
+        return;
+    }
+    line_byte(site, h, c);
 }
 
 /* 1 when the request accepts the encoding v of page pg (RFC 9110 section
  * 12.5.3: without Accept-Encoding any coding is acceptable; identity is,
  * unless refused by name or by "*;q=0"). */
-static int accepts(const struct fields *f, const struct pagec_page *pg,
-                   const struct pagec_variant *v)
+static int accepts(const struct pagec_http *h,
+                   const PAGEC_ROM struct pagec_page *pg,
+                   const PAGEC_ROM struct pagec_variant *v)
 {
     if (v->ok.get.len == 0) {
         return 0;
     }
     if (v == &pg->gzip) {
-        return f->gzip_q > 0 ||
-               (f->gzip_q < 0 && (f->star_q > 0 || !f->has_ae));
+        return h->gzip_q > 0 ||
+               (h->gzip_q < 0 && (h->star_q > 0 || !(h->seen & A_AE)));
     }
-    return f->identity_q > 0 || (f->identity_q < 0 && f->star_q != 0);
+    return h->identity_q > 0 || (h->identity_q < 0 && h->star_q != 0);
 }
 
 /* The encoding of page pg to send, or NULL when none is acceptable: gzip
  * when named with a weight no lower than identity's, or when identity is
  * not available or refused; and the other one when the first is too big
  * for limit. */
-static const struct pagec_variant *encoding(const struct fields *f,
-                                            const struct pagec_page *pg,
-                                            uint16_t limit)
+static const PAGEC_ROM struct pagec_variant *
+encoding(const struct pagec_http *h, const PAGEC_ROM struct pagec_page *pg,
+         uint16_t limit)
 {
-    const struct pagec_variant *v;
-    const struct pagec_variant *w;
+    const PAGEC_ROM struct pagec_variant *v;
+    const PAGEC_ROM struct pagec_variant *w;
 
-    if (accepts(f, pg, &pg->gzip) &&
-        ((f->gzip_q > 0 && f->gzip_q >= f->identity_q) ||
-         !accepts(f, pg, &pg->identity))) {
+    if (accepts(h, pg, &pg->gzip) &&
+        ((h->gzip_q > 0 && h->gzip_q >= h->identity_q) ||
+         !accepts(h, pg, &pg->identity))) {
         v = &pg->gzip;
         w = &pg->identity;
-    } else if (accepts(f, pg, &pg->identity)) {
+    } else if (accepts(h, pg, &pg->identity)) {
         v = &pg->identity;
         w = &pg->gzip;
     } else {
         return NULL;
     }
-    if (v->ok.get.len - v->ok.get.hlen > limit && accepts(f, pg, w) &&
+    if (v->ok.get.len - v->ok.get.hlen > limit && accepts(h, pg, w) &&
         w->ok.get.len - w->ok.get.hlen <= limit) {
         return w; /* the client's MSS or window takes this one only */
     }
     return v;
 }
 
-const struct pagec_tmpl *pagec_http_fit(const struct pagec_site *site,
-                                        const struct pagec_tmpl *t,
-                                        uint16_t limit, int head)
+const PAGEC_ROM struct pagec_tmpl *
+pagec_http_fit(const PAGEC_ROM struct pagec_site *site,
+               const PAGEC_ROM struct pagec_tmpl *t, uint16_t limit, int head)
 {
     if (t && t->len - t->hlen > limit) {
         t = head ? &site->too_big.head : &site->too_big.get;
@@ -359,122 +699,62 @@ const struct pagec_tmpl *pagec_http_fit(const struct pagec_site *site,
     return t;
 }
 
-static const struct pagec_tmpl *choose(const struct pagec_site *site,
-                                       const uint8_t *d, uint16_t n,
-                                       uint16_t limit, int *head)
+/* The reply of a status: with or without the body. */
+static const PAGEC_ROM struct pagec_tmpl *
+status(const PAGEC_ROM struct pagec_status *s, int head)
 {
-    struct pagec_match match;
-    struct fields f = {-1, -1, -1, 0, 0, 0, 0};
-    const struct pagec_page *pg = NULL;
-    const struct pagec_variant *v;
-    enum method m;
-    uint16_t eol;
-    uint16_t end;
-    uint16_t i;
-    uint16_t page;
-
-    /* RFC 9112 section 2.2: empty lines before the request line */
-    while (n > 0 && (d[0] == '\r' || d[0] == '\n')) {
-        d++;
-        n--;
-    }
-    eol = line_end(d, 0, n, &end);
-    if (eol == n) {
-        return NULL; /* wait for the whole request line */
-    }
-    if (has_version(d, end)) {
-        end = (uint16_t)(end - 9);
-    } else if (!(end > 4 && d[0] == 'G' && d[1] == 'E' && d[2] == 'T' &&
-                 d[3] == ' ' && d[4] == '/')) {
-        /* not a request line (HTTP/0.9's "GET /path" aside): the rest of a
-         * request that came in several segments, whose first one was
-         * answered already; answering it would put a second reply in the
-         * same sequence space */
-        return NULL;
-    }
-    for (i = 0; i < end && tchar(d[i]); i++) {
-    }
-    if (i == 0 || i == end || d[i] != ' ') {
-        return NULL; /* no method: the tail of a request line, as above */
-    }
-    m = method_of(d, i);
-    *head = m == HEAD;
-    if (m == KNOWN) {
-        return &site->not_allowed.get;
-    }
-    if (m == UNKNOWN) {
-        return &site->not_impl.get;
-    }
-    i++;
-
-    /* absolute-form: the path starts after the authority */
-    pagec_match_init(&match);
-    if (prefix(d + i, (uint16_t)(end - i), "http://") ||
-        prefix(d + i, (uint16_t)(end - i), "https://")) {
-        i = (uint16_t)(i + (lower(d[i + 4]) == 's' ? 8 : 7));
-        while (i < end && d[i] != '/' && d[i] != '?' && d[i] != '#') {
-            if (d[i] <= ' ' || d[i] == 0x7f) {
-                return status(&site->bad_request, m);
-            }
-            i++;
-        }
-        if (i == end || d[i] != '/') {
-            pagec_match_byte(site, &match, '/'); /* empty path is "/" */
-        }
-    } else if (i == end || d[i] != '/') {
-        return status(&site->bad_request, m);
-    }
-    while (i < end && d[i] != '?' && d[i] != '#') {
-        uint8_t c = d[i++];
-
-        if (c <= ' ' || c == 0x7f) {
-            return status(&site->bad_request, m); /* RFC 3986: no CTL, SP */
-        }
-        if (c == '%') {
-            int hi = i + 1 < end ? hexval(d[i]) : -1;
-            int lo = i + 1 < end ? hexval(d[i + 1]) : -1;
-
-            if (hi < 0 || lo < 0) {
-                return status(&site->bad_request, m);
-            }
-            c = (uint8_t)(hi << 4 | lo);
-            i = (uint16_t)(i + 2);
-        }
-        pagec_match_byte(site, &match, c);
-    }
-    for (; i < end; i++) {
-        if (d[i] <= ' ' || d[i] == 0x7f) {
-            return status(&site->bad_request, m); /* in the query */
-        }
-    }
-
-    page = pagec_match_end(site, &match);
-    if (page != PAGEC_NO_PAGE) {
-        pg = &site->pages[page];
-    }
-    read_fields(&f, pg, d + eol + 1, (uint16_t)(n - eol - 1));
-    if (f.bad) {
-        return status(&site->bad_request, m);
-    }
-    if (!pg) {
-        return status(&site->not_found, m);
-    }
-    v = encoding(&f, pg, limit);
-    if (!v) {
-        return status(&site->not_acceptable, m);
-    }
-    if (v == &pg->gzip ? f.inm_gzip : f.inm_identity) {
-        return &v->not_modified;
-    }
-    return status(&v->ok, m);
+    return head ? &s->head : &s->get;
 }
 
-const struct pagec_tmpl *pagec_http_request(const struct pagec_site *site,
-                                            const uint8_t *data, uint16_t n,
-                                            uint16_t limit)
+const PAGEC_ROM struct pagec_tmpl *
+pagec_http_end(const PAGEC_ROM struct pagec_site *site,
+               const struct pagec_http *h, uint16_t limit)
 {
-    int head = 0;
-    const struct pagec_tmpl *t = choose(site, data, n, limit, &head);
+    const PAGEC_ROM struct pagec_tmpl *t;
+    const PAGEC_ROM struct pagec_page *pg;
+    const PAGEC_ROM struct pagec_variant *v;
+    int head = h->method == HEAD;
 
+    if (!(h->flags & F_LINE) || h->method == JUNK) {
+        return NULL; /* wait for the whole request line */
+    }
+    if (h->method == KNOWN) {
+        t = &site->not_allowed.get;
+    } else if (h->method == UNKNOWN) {
+        t = &site->not_impl.get;
+    } else if ((h->flags & F_BAD) || (h->seen & A_FIELD_BAD)) {
+        t = status(&site->bad_request, head);
+    } else if (h->page == PAGEC_NO_PAGE) {
+        t = status(&site->not_found, head);
+    } else {
+        pg = &site->pages[h->page];
+        v = encoding(h, pg, limit);
+        if (!v) {
+            t = status(&site->not_acceptable, head);
+        } else if (h->seen & (v == &pg->gzip ? A_INM_GZ : A_INM_ID)) {
+            t = &v->not_modified;
+        } else {
+            t = status(&v->ok, head);
+        }
+    }
     return pagec_http_fit(site, t, limit, head);
+}
+
+void pagec_http_begin(struct pagec_http *h)
+{
+    pagec_match_init(&h->match);
+    h->gzip_q = -1;
+    h->identity_q = -1;
+    h->star_q = -1;
+    h->q = 0;
+    h->page = PAGEC_NO_PAGE;
+    h->state = S_START;
+    h->flags = 0;
+    h->seen = 0;
+    h->method = GET;
+    h->aux = 0;
+    h->word = 0;
+    h->tail = 0;
+    h->etag[0] = 0;
+    h->etag[1] = 0;
 }

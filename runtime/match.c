@@ -12,10 +12,10 @@ void pagec_match_init(struct pagec_match *m)
     m->pos = 0;
 }
 
-void pagec_match_byte(const struct pagec_site *site, struct pagec_match *m,
+void pagec_match_byte(const PAGEC_ROM struct pagec_site *site, struct pagec_match *m,
                       uint8_t c)
 {
-    const struct pagec_node *n;
+    const PAGEC_ROM struct pagec_node *n;
     uint16_t lo;
     uint16_t hi;
 
@@ -53,10 +53,10 @@ void pagec_match_byte(const struct pagec_site *site, struct pagec_match *m,
     m->pos = FAILED;
 }
 
-uint16_t pagec_match_end(const struct pagec_site *site,
+uint16_t pagec_match_end(const PAGEC_ROM struct pagec_site *site,
                          const struct pagec_match *m)
 {
-    const struct pagec_node *n;
+    const PAGEC_ROM struct pagec_node *n;
 
     if (m->pos == FAILED) {
         return PAGEC_NO_PAGE;
@@ -65,7 +65,7 @@ uint16_t pagec_match_end(const struct pagec_site *site,
     return m->pos == n->label_len ? n->page : PAGEC_NO_PAGE;
 }
 
-uint16_t pagec_site_lookup(const struct pagec_site *site,
+uint16_t pagec_site_lookup(const PAGEC_ROM struct pagec_site *site,
                            const uint8_t *path, uint16_t len)
 {
     struct pagec_match m;

@@ -1,6 +1,8 @@
 /*
- * server.c - the stateless pagec server: one received IPv4 datagram in,
- * at most one reply out. See pagec/pagec.h for what is answered and why.
+ * server.c - the stateless pagec server. A received datagram goes
+ * through a byte-at-a-time reader (the streaming API of pagec/stream.h);
+ * the buffered API of pagec/pagec.h feeds it a whole datagram. See
+ * pagec/pagec.h for what is answered and why.
  *
  * Packet fields are read and written a byte at a time, big-endian; no
  * struct is laid over packet bytes.
@@ -9,14 +11,10 @@
 
 #include "http.h"
 #include "pagec/chksum.h"
-#include "pagec/pagec.h"
+#include "pagec/stream.h"
 
 /* IPv4 header offsets */
-#define IP_VHL 0
 #define IP_LEN 2
-#define IP_FRAG 6
-#define IP_PROTO 9
-#define IP_SUM 10
 #define IP_SRC 12
 #define IP_DST 16
 
@@ -24,23 +22,31 @@
 #define PROTO_TCP 6
 
 /* TCP header offsets, from the start of the TCP header */
-#define TCP_SPORT 0
-#define TCP_DPORT 2
-#define TCP_SEQ 4
-#define TCP_ACK 8
-#define TCP_OFF 12
 #define TCP_FLAGS 13
-#define TCP_WIN 14
-#define TCP_SUM 16
 
 #define TH_FIN 0x01u
 #define TH_SYN 0x02u
 #define TH_RST 0x04u
 #define TH_ACK 0x10u
 
-#define ICMP_ECHO_REPLY 0
 #define ICMP_ECHO 8
 #define ICMP_HLEN 8
+#define ECHO_HDR 24 /* reply bytes known before the echo data: IPv4 and
+                       type, code, checksum */
+
+/* s->state */
+enum { ST_DROP, ST_RECV, ST_HTTP, ST_ECHO, ST_REPLY };
+
+/* s->f: the reply's bytes 12-31, filled from the request as it comes */
+#define F_OURS 0  /* our address: the request's destination */
+#define F_PEER 4  /* the peer's: the request's source */
+#define F_SPORT 8 /* our port: the request's destination port */
+#define F_DPORT 10 /* the peer's port */
+#define F_SEQ 12  /* our sequence number; the request's ACK at first */
+#define F_ACK 16  /* our acknowledgement; the request's sequence number */
+
+/* s->opt[0]: the TCP option parser (for a SYN's MSS) */
+enum { O_KIND, O_DONE, O_LEN_MSS, O_LEN, O_MSS, O_SKIP };
 
 static uint16_t get16(const uint8_t *p)
 {
@@ -53,12 +59,6 @@ static uint32_t get32(const uint8_t *p)
            (uint32_t)p[2] << 8 | p[3];
 }
 
-static void put16(uint8_t *p, uint16_t v)
-{
-    p[0] = (uint8_t)(v >> 8);
-    p[1] = (uint8_t)v;
-}
-
 static void put32(uint8_t *p, uint32_t v)
 {
     p[0] = (uint8_t)(v >> 24);
@@ -67,109 +67,251 @@ static void put32(uint8_t *p, uint32_t v)
     p[3] = (uint8_t)v;
 }
 
-static void copy(uint8_t *dst, const uint8_t *src, uint8_t n)
-{
-    while (n--) {
-        *dst++ = *src++;
-    }
-}
-
 /* Checksum field value for a partial sum: inverted and folded. */
 static uint16_t finish(uint32_t sum)
 {
     return (uint16_t)~pagec_chksum_fold(sum);
 }
 
-/*
- * Writes the reply header for template t into r: addresses and ports
- * swapped from the received datagram ip (TCP header at tcp), seq and ack
- * patched, ACK flag cleared when clear_ack, both checksums finished from
- * the template's partial sums.
- */
-static uint16_t emit(const struct pagec_tmpl *t, const uint8_t *ip,
-                     const uint8_t *tcp, uint32_t seq, uint32_t ack,
-                     uint8_t clear_ack, struct pagec_reply *r)
+/* "This network", loopback, multicast, reserved and limited broadcast:
+ * never a peer we answer, nor an address we answer from. */
+static int bad_address(uint8_t first)
 {
-    uint8_t *h = r->hdr;
-    uint32_t addr_sum;
-    uint32_t tcp_sum = t->tcp_sum;
-    uint16_t i;
+    return first == 0 || first == 127 || first >= 224;
+}
 
-    for (i = 0; i < t->hlen; i++) {
-        h[i] = PAGEC_ROM_BYTE(t->pkt + i);
+void pagec_stream_begin(struct pagec_stream *s)
+{
+    s->sum = 0;
+    s->pos = 0;
+    s->total = 0;
+    s->out = 0;
+    s->ihl = 20;
+    s->thl = 0;
+    s->state = ST_RECV;
+}
+
+/* A byte of the IPv4 header, at offset i. */
+static void ip_byte(const struct pagec_server *srv, struct pagec_stream *s,
+                    uint16_t i, uint8_t c)
+{
+    const uint8_t *a = srv->addr;
+    uint8_t *f = s->f;
+
+    switch (i) {
+    case 0:
+        if ((c >> 4) != 4 || (c & 0x0fu) < 5) {
+            s->state = ST_DROP;
+        }
+        s->ihl = (uint8_t)((c & 0x0fu) * 4);
+        break;
+    case IP_LEN:
+        s->total = (uint16_t)(c << 8);
+        break;
+    case IP_LEN + 1:
+        s->total |= c;
+        break;
+    case 6:
+    case 7:
+        if (c & (i == 6 ? 0x3fu : 0xffu)) {
+            s->state = ST_DROP; /* MF or an offset: fragments are dropped */
+        }
+        break;
+    case 9:
+        s->proto = c;
+        break;
+    default:
+        if (i < IP_SRC || i >= IP_DST + 4) {
+            break;
+        }
+        if (i < IP_DST) {
+            f[F_PEER + i - IP_SRC] = c;
+        } else {
+            f[F_OURS + i - IP_DST] = c;
+            if ((a[0] | a[1] | a[2] | a[3]) && c != a[i - IP_DST]) {
+                s->state = ST_DROP; /* for another address */
+            }
+        }
+        if ((i == IP_SRC || i == IP_DST) && bad_address(c)) {
+            s->state = ST_DROP;
+        }
+        if (i == IP_DST + 3 && get32(f + F_OURS) == get32(f + F_PEER)) {
+            s->state = ST_DROP; /* from our own address: spoofed */
+        }
+        break;
     }
-    put16(h + IP_LEN, t->len); /* a HEAD reply is shorter than its pkt */
-    copy(h + IP_SRC, ip + IP_DST, 4);
-    copy(h + IP_DST, ip + IP_SRC, 4);
-    copy(h + PAGEC_IP_HLEN + TCP_SPORT, tcp + TCP_DPORT, 2);
-    copy(h + PAGEC_IP_HLEN + TCP_DPORT, tcp + TCP_SPORT, 2);
-    put32(h + PAGEC_IP_HLEN + TCP_SEQ, seq);
-    put32(h + PAGEC_IP_HLEN + TCP_ACK, ack);
-    if (clear_ack) {
-        /* the flags word loses 0x0010: add its one's complement */
-        h[PAGEC_IP_HLEN + TCP_FLAGS] &= (uint8_t)~TH_ACK;
-        tcp_sum += 0xffefu;
+    if (i + 1 == s->ihl) {
+        /* the end of the header, options included */
+        if (pagec_chksum_fold(s->sum) != 0xffffu || s->total < s->ihl ||
+            (s->proto != PROTO_TCP &&
+             (s->proto != PROTO_ICMP || !PAGEC_ICMP_ECHO))) {
+            s->state = ST_DROP;
+        }
+        s->sum = 0;
     }
-    addr_sum = pagec_chksum_add(0, h + IP_SRC, 8);
-    put16(h + IP_SUM, finish(t->ip_sum + addr_sum));
-    tcp_sum = pagec_chksum_add(tcp_sum + addr_sum, h + PAGEC_IP_HLEN, 12);
-    put16(h + PAGEC_IP_HLEN + TCP_SUM, finish(tcp_sum));
-    r->hdr_len = t->hlen;
-    r->body = t->pkt + t->hlen;
-    r->body_len = (uint16_t)(t->len - t->hlen);
-    r->body_rom = 1;
-    return t->len;
 }
 
 #if PAGEC_ICMP_ECHO
-/* Answers an ICMP echo request (icmp, n bytes) received in datagram ip. */
-static uint16_t icmp_input(const uint8_t *ip, const uint8_t *icmp,
-                           uint16_t n, struct pagec_reply *r)
+/* A byte of an ICMP message, at offset t: an echo request is answered
+ * cut-through. */
+static void icmp_byte(struct pagec_stream *s, uint16_t t, uint8_t c)
 {
-    uint8_t *h = r->hdr;
-    uint32_t rest;
+    uint16_t len;
+    uint16_t sum;
 
-    if (n < ICMP_HLEN || icmp[0] != ICMP_ECHO || icmp[1] != 0) {
-        return 0;
+    if (t == 0 ? c != ICMP_ECHO : t == 1 ? c != 0 : 0) {
+        s->state = ST_DROP;
+        return;
     }
-    /* one pass over identifier, sequence number and data serves both the
-     * check of the request and the checksum of the reply, whose type and
-     * code word is zero */
-    rest = pagec_chksum_add(0, icmp + 4, (uint16_t)(n - 4));
-    if (pagec_chksum_fold(rest + ((uint32_t)ICMP_ECHO << 8) +
-                          get16(icmp + 2)) != 0xffffu) {
-        return 0;
+    if (t != 3) {
+        s->latch = c; /* the checksum's first byte, then the echo data */
+        return;
     }
-    h[0] = 0x45;
-    h[1] = 0;
-    put16(h + IP_LEN, (uint16_t)(PAGEC_IP_HLEN + n));
-    put16(h + 4, 0);      /* identification: atomic datagram (RFC 6864) */
-    put16(h + IP_FRAG, 0x4000); /* DF */
-    h[8] = PAGEC_IP_TTL;
-    h[IP_PROTO] = PROTO_ICMP;
-    put16(h + IP_SUM, 0);
-    copy(h + IP_SRC, ip + IP_DST, 4);
-    copy(h + IP_DST, ip + IP_SRC, 4);
-    put16(h + IP_SUM, finish(pagec_chksum_add(0, h, PAGEC_IP_HLEN)));
-
-    h += PAGEC_IP_HLEN;
-    copy(h, icmp, ICMP_HLEN);
-    h[0] = ICMP_ECHO_REPLY;
-    /* a full sum rather than RFC 1624's update: an all-zero reply needs
-     * 0xffff, which eqn. 3 gives as 0x0000 */
-    put16(h + 2, finish(rest));
-
-    r->hdr_len = PAGEC_IP_HLEN + ICMP_HLEN;
-    r->body = icmp + ICMP_HLEN;
-    r->body_len = (uint16_t)(n - ICMP_HLEN);
-    r->body_rom = 0;
-    return (uint16_t)(PAGEC_IP_HLEN + n);
+    len = (uint16_t)(s->total - s->ihl + PAGEC_IP_HLEN);
+    s->u.reply.ip_sum = finish(0x4500u + len + 0x4000u +
+                               (PAGEC_IP_TTL << 8 | PROTO_ICMP) +
+                               pagec_chksum_add(0, s->f, 8));
+    /* RFC 1624 eqn. 3: the type word goes from 0x0800 to 0; a sum of
+     * +0 is sent as -0 (0xffff), which every receiver takes */
+    sum = (uint16_t)(s->latch << 8 | c);
+    sum = finish((uint16_t)~sum + 0xf7ffu);
+    s->u.reply.sum = sum ? sum : 0xffffu;
+    s->state = ST_ECHO;
 }
 #endif
 
+/* A byte of a SYN's TCP options, at offset t of the header: its MSS
+ * option goes to s->win. Every option is skipped by its length; a length
+ * below 2 or past the header ends the parsing, so a hostile list can
+ * neither loop nor overrun. */
+static void option_byte(struct pagec_stream *s, uint16_t t, uint8_t c)
+{
+    uint8_t *o = s->opt;
+
+    switch (o[0]) {
+    case O_KIND:
+        if (c == 0) {
+            o[0] = O_DONE; /* end of option list */
+        } else if (c != 1) { /* 1: no-operation */
+            o[0] = c == 2 ? O_LEN_MSS : O_LEN;
+        }
+        return;
+    case O_LEN_MSS:
+    case O_LEN:
+        if (c < 2 || t - 1 + c > s->thl) {
+            o[0] = O_DONE;
+            return;
+        }
+        o[1] = (uint8_t)(c - 2);
+        o[0] = o[0] == O_LEN_MSS && c == 4 ? O_MSS : O_SKIP;
+        if (o[0] == O_MSS) {
+            s->win = 0;
+        }
+        break;
+    case O_MSS:
+    case O_SKIP:
+        if (o[0] == O_MSS) {
+            s->win = (uint16_t)(s->win << 8 | c);
+        }
+        o[1]--;
+        break;
+    default:
+        return;
+    }
+    if (o[1] == 0) {
+        o[0] = O_KIND;
+    }
+}
+
+/* A byte of a TCP segment, at offset t. */
+static void tcp_byte(const struct pagec_server *srv, struct pagec_stream *s,
+                     uint16_t t, uint8_t c)
+{
+    const PAGEC_ROM struct pagec_site *site = srv->site;
+    uint8_t *f = s->f;
+
+    if (t < 12) {
+        /* ports and numbers go where the reply wants them */
+        static const PAGEC_ROM uint8_t at[12] = {
+            F_DPORT, F_DPORT + 1, F_SPORT, F_SPORT + 1,
+            F_ACK, F_ACK + 1, F_ACK + 2, F_ACK + 3,
+            F_SEQ, F_SEQ + 1, F_SEQ + 2, F_SEQ + 3};
+
+        f[PAGEC_ROM_BYTE(at + t)] = c;
+        return;
+    }
+    if (t < PAGEC_TCP_HLEN) {
+        switch (t) {
+        case 12:
+            s->thl = (uint8_t)((c >> 4) * 4);
+            if (s->thl < PAGEC_TCP_HLEN) {
+                s->state = ST_DROP;
+            }
+            break;
+        case TCP_FLAGS:
+            s->tflags = c;
+            break;
+        case 14:
+            s->win = (uint16_t)(c << 8);
+            break;
+        case 15:
+            s->win |= c;
+            break;
+        case PAGEC_TCP_HLEN - 1:
+            s->opt[0] = O_DONE;
+            if (s->tflags & TH_SYN) {
+                s->win = 536; /* RFC 9293 section 3.7.1: without the
+                                 option, a client takes 536 */
+                s->opt[0] = O_KIND;
+            }
+            break;
+        default:
+            break;
+        }
+        return;
+    }
+    if (t < s->thl) {
+        option_byte(s, t, c);
+        return;
+    }
+    if (t == s->thl) {
+        /* the data: a request when it goes to the web server */
+        if (get16(f + F_SPORT) == site->http_port && site->http_port != 0 &&
+            !(s->tflags & TH_SYN)) {
+            pagec_http_begin(&s->u.http);
+            s->state = ST_HTTP;
+        }
+    }
+    if (s->state == ST_HTTP) {
+        pagec_http_byte(site, &s->u.http, c);
+    }
+}
+
+void pagec_stream_byte(const struct pagec_server *srv,
+                       struct pagec_stream *s, uint8_t c)
+{
+    uint16_t i = s->pos;
+
+    if (s->state == ST_DROP || s->state == ST_REPLY ||
+        (i >= 4 && i >= s->total)) {
+        return; /* nothing to read, or link-layer padding */
+    }
+    s->pos = (uint16_t)(i + 1);
+    s->sum += i & 1u ? c : (uint32_t)c << 8;
+    if (i < s->ihl) {
+        ip_byte(srv, s, i, c);
+    } else if (s->proto == PROTO_TCP) {
+        tcp_byte(srv, s, (uint16_t)(i - s->ihl), c);
+#if PAGEC_ICMP_ECHO
+    } else {
+        icmp_byte(s, (uint16_t)(i - s->ihl), c);
+#endif
+    }
+}
+
 /* The page served on TCP port port, or NULL. */
-static const struct pagec_tmpl *port_page(const struct pagec_site *site,
-                                          uint16_t port)
+static const PAGEC_ROM struct pagec_tmpl *
+port_page(const PAGEC_ROM struct pagec_site *site, uint16_t port)
 {
     uint16_t lo = 0;
     uint16_t hi = site->nports;
@@ -189,120 +331,92 @@ static const struct pagec_tmpl *port_page(const struct pagec_site *site,
     return NULL;
 }
 
-/* The MSS option of a SYN (hlen bytes of TCP header at tcp), or 536, the
- * MSS a client without the option takes (RFC 9293 section 3.7.1). Every
- * option is skipped by its length; a length below 2 or past the header
- * ends the parsing, so a hostile list can neither loop nor overrun. */
-static uint16_t syn_mss(const uint8_t *tcp, uint16_t hlen)
-{
-    uint16_t i = PAGEC_TCP_HLEN;
-    uint16_t mss = 536;
-
-    while (i < hlen) {
-        uint8_t kind = tcp[i];
-        uint8_t len;
-
-        if (kind == 0) {
-            break; /* end of option list */
-        }
-        if (kind == 1) {
-            i++; /* no-operation */
-            continue;
-        }
-        if (i + 1 >= hlen) {
-            break;
-        }
-        len = tcp[i + 1];
-        if (len < 2 || i + len > hlen) {
-            break;
-        }
-        if (kind == 2 && len == 4) {
-            mss = get16(tcp + i + 2);
-        }
-        i = (uint16_t)(i + len);
-    }
-    return mss;
-}
-
 /* The MSS classes an ISN can carry, and the TCP data each may take: 536,
  * 966 (SLIP), 1220, and the site's own MSS (or more). */
-static uint8_t mss_class(const struct pagec_site *site, uint16_t mss)
+static uint8_t mss_class(const PAGEC_ROM struct pagec_site *site,
+                         uint16_t mss)
 {
     return mss >= site->mss ? 3 : mss >= 1220 ? 2 : mss >= 966 ? 1 : 0;
 }
 
-static uint16_t class_limit(const struct pagec_site *site, uint8_t c)
+static uint16_t class_limit(const PAGEC_ROM struct pagec_site *site,
+                            uint8_t c)
 {
-    static const uint16_t limits[3] = {536, 966, 1220};
+    uint16_t limit = c == 0 ? 536 : c == 1 ? 966 : 1220;
 
-    return c < 3 && limits[c] < site->mss ? limits[c] : site->mss;
+    return c < 3 && limit < site->mss ? limit : site->mss;
 }
 
 /* The ISN of this connection for a time slot and an MSS class. */
-static uint32_t isn_for(const struct pagec_server *srv, const uint8_t *ip,
-                        const uint8_t *tcp, uint32_t slot, uint8_t cls)
+static uint32_t isn_for(const struct pagec_server *srv,
+                        const struct pagec_stream *s, uint32_t slot,
+                        uint8_t cls)
 {
-    return pagec_isn(srv->secret, ip + IP_SRC, ip + IP_DST,
-                     get16(tcp + TCP_SPORT), get16(tcp + TCP_DPORT), slot,
+    return pagec_isn(srv->secret, s->f + F_PEER, s->f + F_OURS,
+                     get16(s->f + F_DPORT), get16(s->f + F_SPORT), slot,
                      cls);
 }
 
 /* The ISN of this connection whose top bits (slot and MSS class) are
  * those of cand: the slot is the latest one, up to now, that has cand's
  * two slot bits. */
-static uint32_t isn_like(const struct pagec_server *srv, const uint8_t *ip,
-                         const uint8_t *tcp, uint32_t now, uint32_t cand)
+static uint32_t isn_like(const struct pagec_server *srv,
+                         const struct pagec_stream *s, uint32_t now,
+                         uint32_t cand)
 {
     uint32_t slot = now >> PAGEC_ISN_SLOT_LOG2;
 
     slot -= (slot - (cand >> 30)) & 3u;
-    return isn_for(srv, ip, tcp, slot, (uint8_t)((cand >> 28) & 3u));
+    return isn_for(srv, s, slot, (uint8_t)((cand >> 28) & 3u));
 }
 
-static uint16_t tcp_input(const struct pagec_server *srv, uint32_t now,
-                          const uint8_t *ip, const uint8_t *tcp, uint16_t n,
-                          struct pagec_reply *r)
+/* Starts sending template t: seq and ack patched, ACK flag cleared when
+ * clear_ack, both checksums finished from the template's partial sums. */
+static uint16_t reply(struct pagec_stream *s,
+                      const PAGEC_ROM struct pagec_tmpl *t, uint32_t seq,
+                      uint32_t ack, uint8_t clear_ack)
 {
-    const struct pagec_site *site = srv->site;
-    const struct pagec_tmpl *t;
-    const struct pagec_tmpl *fixed;
-    uint32_t sum;
-    uint32_t seq;
-    uint32_t ack;
+    uint32_t addr_sum = pagec_chksum_add(0, s->f, 8);
+    uint32_t tcp_sum = t->tcp_sum + addr_sum;
+
+    put32(s->f + F_SEQ, seq);
+    put32(s->f + F_ACK, ack);
+    s->tflags = PAGEC_ROM_BYTE(t->pkt + PAGEC_IP_HLEN + TCP_FLAGS);
+    if (clear_ack) {
+        /* the flags word loses 0x0010: add its one's complement */
+        s->tflags &= (uint8_t)~TH_ACK;
+        tcp_sum += 0xffefu;
+    }
+    s->u.reply.tmpl = t;
+    s->u.reply.ip_sum = finish(t->ip_sum + addr_sum);
+    s->u.reply.sum = finish(pagec_chksum_add(tcp_sum, s->f + F_SPORT, 12));
+    s->total = t->len; /* a HEAD reply is shorter than its pkt */
+    s->state = ST_REPLY;
+    return t->len;
+}
+
+/* The reply to a complete TCP segment of n bytes, checksum checked. */
+static uint16_t tcp_end(const struct pagec_server *srv,
+                        struct pagec_stream *s, uint32_t now, uint16_t n)
+{
+    const PAGEC_ROM struct pagec_site *site = srv->site;
+    const PAGEC_ROM struct pagec_tmpl *t;
+    const PAGEC_ROM struct pagec_tmpl *fixed;
+    uint8_t flags = s->tflags;
+    uint32_t seq = get32(s->f + F_ACK); /* the request's, as received */
+    uint32_t ack = get32(s->f + F_SEQ);
+    uint16_t dlen = (uint16_t)(n - s->thl);
+    uint8_t fin = flags & TH_FIN ? 1 : 0;
+    uint16_t port = get16(s->f + F_SPORT);
+    uint16_t limit;
     uint32_t isn;
     uint32_t off;
-    uint16_t hlen;
-    uint16_t dlen;
-    uint16_t port;
-    uint16_t limit;
-    uint16_t mss;
-    uint8_t flags;
-    uint8_t fin;
 
-    if (n < PAGEC_TCP_HLEN) {
-        return 0;
-    }
-    hlen = (uint16_t)((tcp[TCP_OFF] >> 4) * 4);
-    if (hlen < PAGEC_TCP_HLEN || hlen > n) {
-        return 0;
-    }
-    sum = pagec_chksum_add(PROTO_TCP + (uint32_t)n, ip + IP_SRC, 8);
-    if (pagec_chksum_fold(pagec_chksum_add(sum, tcp, n)) != 0xffffu) {
-        return 0;
-    }
-    flags = tcp[TCP_FLAGS];
     if (flags & TH_RST) {
         return 0;
     }
-    dlen = (uint16_t)(n - hlen);
-    fin = flags & TH_FIN ? 1 : 0;
-    seq = get32(tcp + TCP_SEQ);
-    ack = get32(tcp + TCP_ACK);
-
-    port = get16(tcp + TCP_DPORT);
-    if (port == site->http_port && port != 0) {
-        fixed = NULL; /* file-name mode: the request chooses */
-    } else {
+    fixed = NULL; /* file-name mode: the request chooses */
+    if (port != site->http_port || port == 0) {
         fixed = port_page(site, port); /* port mode, as phpstack */
         if (fixed == NULL) {
             goto reset;
@@ -311,20 +425,18 @@ static uint16_t tcp_input(const struct pagec_server *srv, uint32_t now,
     if (flags & TH_SYN) {
         if (flags & (TH_ACK | TH_FIN)) {
             /* SYN-ACK to a listener gets an RST; SYN+FIN is nonsense */
-            return flags & TH_ACK ? emit(&site->rst, ip, tcp, ack, 0, 1, r)
-                                  : 0;
+            return flags & TH_ACK ? reply(s, &site->rst, ack, 0, 1) : 0;
         }
-        mss = syn_mss(tcp, hlen);
-        if (mss < 536) {
+        if (s->win < 536) {
             /* the smallest reply the site has could be too big for it:
              * refuse the connection rather than overrun its MSS */
             goto reset;
         }
         /* any data on the SYN is left unacknowledged: the client sends it
          * again after the handshake */
-        isn = isn_for(srv, ip, tcp, now >> PAGEC_ISN_SLOT_LOG2,
-                      mss_class(site, mss));
-        return emit(&site->syn_ack, ip, tcp, isn, seq + 1, 0, r);
+        isn = isn_for(srv, s, now >> PAGEC_ISN_SLOT_LOG2,
+                      mss_class(site, s->win));
+        return reply(s, &site->syn_ack, isn, seq + 1, 0);
     }
     if (!(flags & TH_ACK)) {
         return 0;
@@ -332,95 +444,202 @@ static uint16_t tcp_input(const struct pagec_server *srv, uint32_t now,
     /* our ISN, from the top bits the client's ACK carries back; a FIN
      * acknowledges up to max_data + 1 bytes more, which may have carried
      * into the top bits: then the ISN is the one of ack - 1 - that */
-    isn = isn_like(srv, ip, tcp, now, ack - 1u);
+    isn = isn_like(srv, s, now, ack - 1u);
     off = ack - (isn + 1);
     if (off > (uint32_t)site->max_data + 1) {
-        isn = isn_like(srv, ip, tcp, now, ack - 2u - site->max_data);
+        isn = isn_like(srv, s, now, ack - 2u - site->max_data);
         off = ack - (isn + 1);
         if (off > (uint32_t)site->max_data + 1) {
             /* acknowledges nothing we could have sent */
-            return emit(&site->rst, ip, tcp, ack, 0, 1, r);
+            return reply(s, &site->rst, ack, 0, 1);
         }
     }
     if (off == 0 && dlen > 0) {
         /* what the client can take: its MSS class, and its window */
         limit = class_limit(site, (uint8_t)((isn >> 28) & 3u));
-        if (get16(tcp + TCP_WIN) < limit) {
-            limit = get16(tcp + TCP_WIN);
+        if (s->win < limit) {
+            limit = s->win;
         }
         t = fixed ? pagec_http_fit(site, fixed, limit, 0)
-                  : pagec_http_request(site, tcp + hlen, dlen, limit);
+                  : pagec_http_end(site, &s->u.http, limit);
         if (t == NULL) {
             return 0;
         }
-        return emit(t, ip, tcp, isn + 1, seq + dlen + fin, 0, r);
+        return reply(s, t, isn + 1, seq + dlen + fin, 0);
     }
     if (dlen == 0 && !fin) {
         return 0; /* a pure ACK needs no answer */
     }
     /* the client's FIN, or data after our FIN: acknowledge it */
-    return emit(&site->ack, ip, tcp, ack, seq + dlen + fin, 0, r);
+    return reply(s, &site->ack, ack, seq + dlen + fin, 0);
 
 reset:
     if (flags & TH_ACK) {
-        return emit(&site->rst, ip, tcp, ack, 0, 1, r);
+        return reply(s, &site->rst, ack, 0, 1);
     }
-    return emit(&site->rst, ip, tcp, 0,
-                seq + dlen + fin + (flags & TH_SYN ? 1u : 0u), 0, r);
+    return reply(s, &site->rst, 0,
+                 seq + dlen + fin + (flags & TH_SYN ? 1u : 0u), 0);
 }
 
-static int same_address(const uint8_t *a, const uint8_t *b)
+uint16_t pagec_stream_end(const struct pagec_server *srv,
+                          struct pagec_stream *s, uint32_t now)
 {
-    return a[0] == b[0] && a[1] == b[1] && a[2] == b[2] && a[3] == b[3];
+    uint8_t st = s->state;
+    uint16_t n = (uint16_t)(s->total - s->ihl);
+    uint32_t sum;
+
+    s->state = ST_DROP;
+    if (st == ST_DROP || st == ST_REPLY || s->pos < s->ihl ||
+        s->pos < s->total) {
+        return 0; /* dropped, or cut short */
+    }
+#if PAGEC_ICMP_ECHO
+    if (s->proto == PROTO_ICMP) {
+        if (st != ST_ECHO || n < ICMP_HLEN ||
+            pagec_chksum_fold(s->sum) != 0xffffu) {
+            return 0;
+        }
+        s->state = ST_ECHO;
+        return (uint16_t)(PAGEC_IP_HLEN + n);
+    }
+#endif
+    if (n < PAGEC_TCP_HLEN || s->thl > n) {
+        return 0;
+    }
+    sum = pagec_chksum_add(s->sum + PROTO_TCP + n, s->f, 8);
+    if (pagec_chksum_fold(sum) != 0xffffu) {
+        return 0;
+    }
+    return tcp_end(srv, s, now, n);
 }
 
-/* "This network", loopback, multicast, reserved and limited broadcast:
- * never a peer we answer, nor an address we answer from. */
-static int bad_address(const uint8_t *a)
+uint16_t pagec_stream_pending(const struct pagec_stream *s)
 {
-    return a[0] == 0 || a[0] == 127 || a[0] >= 224;
+    if (s->state == ST_REPLY) {
+        return (uint16_t)(s->total - s->out);
+    }
+    if (s->state == ST_ECHO) {
+        /* the header, then one byte for each byte received */
+        return (uint16_t)(s->pos - s->ihl + PAGEC_IP_HLEN - s->out);
+    }
+    return 0;
+}
+
+/* Byte k of the reply. */
+static uint8_t reply_byte(const struct pagec_stream *s, uint16_t k)
+{
+    uint16_t v;
+
+    if (s->state == ST_ECHO) {
+        if (k >= ECHO_HDR) {
+            return s->latch;
+        }
+        if (k >= IP_SRC && k < IP_DST + 4) {
+            return s->f[k - IP_SRC];
+        }
+        switch (k) {
+        case 0:
+            return 0x45; /* IPv4, no options */
+        case IP_LEN:
+        case IP_LEN + 1:
+            v = (uint16_t)(s->total - s->ihl + PAGEC_IP_HLEN);
+            break;
+        case 6:
+            return 0x40; /* DF; identification 0: atomic (RFC 6864) */
+        case 8:
+            return PAGEC_IP_TTL;
+        case 9:
+            return PROTO_ICMP;
+        case 10:
+        case 11:
+            v = s->u.reply.ip_sum;
+            break;
+        case 22:
+        case 23:
+            v = s->u.reply.sum;
+            break;
+        default:
+            return 0; /* echo reply: type 0, code 0 */
+        }
+        return (uint8_t)(k & 1u ? v : v >> 8);
+    }
+    if (k >= IP_SRC && k < IP_SRC + sizeof s->f) {
+        return s->f[k - IP_SRC];
+    }
+    switch (k) {
+    case IP_LEN:
+    case IP_LEN + 1:
+        v = s->total;
+        break;
+    case 10:
+    case 11:
+        v = s->u.reply.ip_sum;
+        break;
+    case PAGEC_IP_HLEN + TCP_FLAGS:
+        return s->tflags;
+    case PAGEC_IP_HLEN + 16:
+    case PAGEC_IP_HLEN + 17:
+        v = s->u.reply.sum;
+        break;
+    default:
+        return PAGEC_ROM_BYTE(s->u.reply.tmpl->pkt + k);
+    }
+    return (uint8_t)(k & 1u ? v : v >> 8);
+}
+
+uint8_t pagec_stream_next(const struct pagec_server *srv,
+                          struct pagec_stream *s)
+{
+    (void)srv;
+    return reply_byte(s, s->out++);
+}
+
+uint8_t pagec_stream_started(const struct pagec_stream *s)
+{
+    return s->out > 0;
 }
 
 uint16_t pagec_server_input(const struct pagec_server *srv, uint32_t now,
                             const uint8_t *pkt, uint16_t len,
                             struct pagec_reply *reply)
 {
-    uint16_t hlen;
-    uint16_t total;
-    const uint8_t *a = srv->addr;
+    struct pagec_stream s;
+    uint16_t n;
+    uint16_t k;
+    uint16_t hl;
 
-    if (len < PAGEC_IP_HLEN || (pkt[IP_VHL] >> 4) != 4) {
+    pagec_stream_begin(&s);
+    for (k = 0; k < len; k++) {
+        pagec_stream_byte(srv, &s, pkt[k]);
+    }
+    n = pagec_stream_end(srv, &s, now);
+    if (n == 0) {
         return 0;
     }
-    hlen = (uint16_t)((pkt[IP_VHL] & 0x0fu) * 4);
-    total = get16(pkt + IP_LEN);
-    if (hlen < PAGEC_IP_HLEN || total < hlen || total > len) {
-        return 0;
+    if (s.state == ST_ECHO) {
+        /* the header, with identifier and sequence number from the
+         * request; the data stays where it is */
+        for (k = 0; k < ECHO_HDR; k++) {
+            reply->hdr[k] = reply_byte(&s, k);
+        }
+        for (; k < PAGEC_IP_HLEN + ICMP_HLEN; k++) {
+            reply->hdr[k] = pkt[s.ihl + k - PAGEC_IP_HLEN];
+        }
+        reply->body = pkt + s.ihl + ICMP_HLEN;
+        reply->body_rom = 0;
+    } else {
+        hl = s.u.reply.tmpl->hlen;
+        for (k = 0; k < hl; k++) {
+            reply->hdr[k] = reply_byte(&s, k);
+        }
+        /* a pointer into the site, cast from ROM: read it back through
+         * PAGEC_ROM_BYTE (see struct pagec_reply) */
+        reply->body = (const uint8_t *)(s.u.reply.tmpl->pkt + k);
+        reply->body_rom = 1;
     }
-    if (get16(pkt + IP_FRAG) & 0x3fffu) {
-        return 0; /* MF set or a fragment offset: fragments are dropped */
-    }
-    if (pagec_chksum_fold(pagec_chksum_add(0, pkt, hlen)) != 0xffffu) {
-        return 0;
-    }
-    if (bad_address(pkt + IP_SRC) || bad_address(pkt + IP_DST) ||
-        same_address(pkt + IP_SRC, pkt + IP_DST)) {
-        return 0; /* and a datagram from our own address is spoofed */
-    }
-    if ((a[0] | a[1] | a[2] | a[3]) && !same_address(a, pkt + IP_DST)) {
-        return 0;
-    }
-    switch (pkt[IP_PROTO]) {
-    case PROTO_TCP:
-        return tcp_input(srv, now, pkt, pkt + hlen,
-                         (uint16_t)(total - hlen), reply);
-#if PAGEC_ICMP_ECHO
-    case PROTO_ICMP:
-        return icmp_input(pkt, pkt + hlen, (uint16_t)(total - hlen), reply);
-#endif
-    default:
-        return 0;
-    }
+    reply->hdr_len = k;
+    reply->body_len = (uint16_t)(n - k);
+    return n;
 }
 
 uint16_t pagec_reply_copy(const struct pagec_reply *reply, uint8_t *buf,
@@ -437,8 +656,9 @@ uint16_t pagec_reply_copy(const struct pagec_reply *reply, uint8_t *buf,
     }
     buf += reply->hdr_len;
     for (i = 0; i < reply->body_len; i++) {
-        buf[i] = reply->body_rom ? PAGEC_ROM_BYTE(reply->body + i)
-                                 : reply->body[i];
+        buf[i] = reply->body_rom
+                     ? PAGEC_ROM_BYTE((const PAGEC_ROM uint8_t *)reply->body + i)
+                     : reply->body[i];
     }
     return n;
 }

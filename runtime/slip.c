@@ -99,7 +99,7 @@ void pagec_slip_send_reply(const struct pagec_reply *reply,
         pagec_slip_put_escaped(reply->hdr[i], put, ctx);
     }
     for (i = 0; i < reply->body_len; i++) {
-        pagec_slip_put_escaped(reply->body_rom ? PAGEC_ROM_BYTE(reply->body + i)
+        pagec_slip_put_escaped(reply->body_rom ? PAGEC_ROM_BYTE((const PAGEC_ROM uint8_t *)reply->body + i)
                                     : reply->body[i],
                     put, ctx);
     }

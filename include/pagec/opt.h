@@ -10,21 +10,35 @@
 #define PAGEC_OPT_H
 
 /*
- * PAGEC_ROM_BYTE(p): read one byte of generated site data at address p.
- * Default: a plain dereference. On Harvard parts that keep the site in
- * program memory (AVR with PROGMEM) define it as pgm_read_byte(p), and
- * PAGEC_ROM as the attribute that places data there. Cost: none.
+ * PAGEC_ROM: the qualifier of every generated site array and structure,
+ * of the runtime's constant tables, and of the pointers to them. On AVR,
+ * where a plain const array is copied into RAM at start-up, it is
+ * __flash (avr-gcc's named address space for program memory, available
+ * with -std=gnu99 or a later GNU standard): the site stays in flash and
+ * the compiler reads it with LPM. Elsewhere it is empty (const data is in
+ * flash already on ARM and RISC-V). Define it yourself for another
+ * Harvard part; define it empty on AVR to keep the site in RAM. The
+ * runtime and the generated site must see the same value. Cost: none on
+ * von Neumann parts; on AVR, an LPM (3 cycles) for each byte read.
  */
-#ifndef PAGEC_ROM_BYTE
-#define PAGEC_ROM_BYTE(p) (*(const uint8_t *)(p))
+#ifndef PAGEC_ROM
+#if defined(__AVR__) && defined(__FLASH)
+#define PAGEC_ROM __flash
+#elif defined(__AVR__)
+#error "pagec on AVR keeps the site in flash with __flash: compile with -std=gnu99 (or define PAGEC_ROM empty to keep it in RAM)"
+#else
+#define PAGEC_ROM
+#endif
 #endif
 
 /*
- * PAGEC_ROM: attribute given to every generated array. Default: nothing
- * (const data stays wherever the toolchain puts const data).
+ * PAGEC_ROM_BYTE(p): reads the byte at p, a pointer to PAGEC_ROM data.
+ * Default: a plain dereference (the qualifier in p's type makes the
+ * compiler use the right instruction). Define it for a compiler that
+ * needs a function instead, such as pgm_read_byte(p). Cost: none.
  */
-#ifndef PAGEC_ROM
-#define PAGEC_ROM
+#ifndef PAGEC_ROM_BYTE
+#define PAGEC_ROM_BYTE(p) (*(p))
 #endif
 
 /*

@@ -78,7 +78,7 @@ extern "C" {
  * server runs, so it may live in ROM.
  */
 struct pagec_server {
-    const struct pagec_site *site; /* the compiled site to serve */
+    const PAGEC_ROM struct pagec_site *site; /* the compiled site to serve */
     uint8_t secret[8]; /* key of the ISN function: random per device,
                           set at start-up from a random source or
                           provisioned per device; never the same in
@@ -147,16 +147,16 @@ struct pagec_match {
 };
 
 void pagec_match_init(struct pagec_match *m);
-void pagec_match_byte(const struct pagec_site *site, struct pagec_match *m,
+void pagec_match_byte(const PAGEC_ROM struct pagec_site *site, struct pagec_match *m,
                       uint8_t c);
-uint16_t pagec_match_end(const struct pagec_site *site,
+uint16_t pagec_match_end(const PAGEC_ROM struct pagec_site *site,
                          const struct pagec_match *m);
 
 /*
  * The page served at the len bytes of path (already percent-decoded, no
  * query), or PAGEC_NO_PAGE: the matcher run over a whole string.
  */
-uint16_t pagec_site_lookup(const struct pagec_site *site,
+uint16_t pagec_site_lookup(const PAGEC_ROM struct pagec_site *site,
                            const uint8_t *path, uint16_t len);
 
 /*

@@ -57,7 +57,7 @@
 extern "C" {
 #endif
 
-/* What the HTTP reader keeps of a request while it streams. */
+/* What the HTTP reader keeps of a request while it streams (23 bytes). */
 struct pagec_http {
     struct pagec_match match; /* the path, matched as it comes */
     int16_t gzip_q;     /* Accept-Encoding weight of gzip, thousandths; -1:
@@ -67,11 +67,13 @@ struct pagec_http {
     int16_t q;          /* the weight being read */
     uint16_t page;      /* the page matched, once the request line ends */
     uint8_t state;      /* where in the request the reader is */
-    uint8_t flags;      /* what was seen so far */
-    uint8_t method;     /* GET, HEAD, another method of RFC 9110, unknown */
-    uint8_t aux;        /* per state: a hex digit, a field-name position */
+    uint8_t flags;      /* what the current line showed so far */
+    uint8_t seen;       /* what the header fields said */
+    uint8_t method;     /* GET, HEAD, another method of RFC 9110, unknown,
+                           no request line */
+    uint8_t aux;        /* per state: a hex digit, a position */
+    uint8_t word;       /* per state: candidate words, a coding */
     uint8_t tail;       /* bytes of " HTTP/d.d" the line ends with */
-    uint8_t word;       /* candidate words and position in a token */
     uint8_t etag[2];    /* bytes of the identity and gzip ETags matched */
 };
 
@@ -81,24 +83,26 @@ struct pagec_http {
  */
 struct pagec_stream {
     uint32_t sum;      /* one's-complement sum of the bytes so far */
-    uint16_t pos;      /* bytes received of the datagram / sent of the
-                          reply */
-    uint16_t total;    /* IPv4 total length / the reply's length */
+    uint16_t pos;      /* bytes received of the datagram */
+    uint16_t total;    /* its IPv4 total length; then the reply's */
     uint16_t win;      /* the client's window; its MSS in a SYN */
+    uint16_t out;      /* bytes of the reply pulled */
     uint8_t ihl;       /* IPv4 header bytes */
     uint8_t proto;     /* 1 ICMP, 6 TCP */
     uint8_t thl;       /* TCP header bytes */
-    uint8_t tflags;    /* TCP flags received / sent */
-    uint8_t state;     /* drop, receiving, replying, echoing */
-    uint8_t opt[2];    /* TCP option parser: kind, bytes left */
+    uint8_t tflags;    /* TCP flags received; then sent */
+    uint8_t state;     /* dropped, receiving, echoing, replying */
+    uint8_t opt[2];    /* TCP option parser: where, bytes left */
     uint8_t latch;     /* echo: the received byte to send back */
     uint8_t f[20];     /* the reply's bytes 12-31: addresses, ports,
                           sequence and acknowledgement numbers */
-    uint16_t ip_sum;   /* the reply's IPv4 header checksum */
-    uint16_t tcp_sum;  /* the reply's TCP (or ICMP) checksum */
     union {
-        struct pagec_http http;       /* while receiving a request */
-        const struct pagec_tmpl PAGEC_ROM *tmpl; /* while replying */
+        struct pagec_http http; /* while a request arrives */
+        struct {
+            const PAGEC_ROM struct pagec_tmpl *tmpl; /* the template */
+            uint16_t ip_sum;  /* the reply's IPv4 header checksum */
+            uint16_t sum;     /* its TCP or ICMP checksum */
+        } reply;                /* while a reply goes out */
     } u;
 };
 
