@@ -70,7 +70,7 @@ check "deterministic .h" cmp -s "$work/a.h" "$work/b/a.h"
 check "no absolute paths in the output" sh -c "! grep -q '$site' '$work/a.c' '$work/a.h'"
 check "no temporary files" [ "$(find "$work" -mindepth 1 -maxdepth 1 | wc -l)" = 5 ]  # a.c a.h b err out
 run --name other_site "$site" -o "$work/b/o.c"
-check "--name sets the identifier" grep -q '^extern const struct pagec_site other_site;' "$work/b/o.h"
+check "--name sets the identifier" grep -q '^extern const PAGEC_ROM struct pagec_site other_site;' "$work/b/o.h"
 
 # names of the generated statics do not clash with the site's; the
 # generated C compiles cleanly; a name no client can send is reported

@@ -389,9 +389,10 @@ static int bad_target_byte(uint8_t c)
     return c <= 0x20 || c == 0x7f;
 }
 
-/* 1 when a complete field line of the n bytes at p has a space before
- * its colon, or an empty name (RFC 9112 section 5.1); reading stops at
- * the blank line or at a line without its end. */
+/* 1 when a field line of the n bytes at p has a space before its colon,
+ * or an empty name (RFC 9112 section 5.1); reading stops at the blank
+ * line. The runtime reads a byte at a time, so a line the segment cuts
+ * off counts once its colon arrived. */
 static int bad_fields(const uint8_t *p, size_t n)
 {
     while (n > 0) {
@@ -400,11 +401,12 @@ static int bad_fields(const uint8_t *p, size_t n)
         const uint8_t *colon;
 
         if (lf == NULL) {
-            return 0;
-        }
-        len = (size_t)(lf - p);
-        if (len > 0 && p[len - 1] == '\r') {
-            len--;
+            len = n; /* the last line, cut off */
+        } else {
+            len = (size_t)(lf - p);
+            if (len > 0 && p[len - 1] == '\r') {
+                len--;
+            }
         }
         if (len == 0) {
             return 0;
@@ -413,6 +415,9 @@ static int bad_fields(const uint8_t *p, size_t n)
         if (colon != NULL &&
             (colon == p || colon[-1] == ' ' || colon[-1] == '\t')) {
             return 1;
+        }
+        if (lf == NULL) {
+            return 0;
         }
         n -= (size_t)(lf + 1 - p);
         p = lf + 1;
