@@ -80,10 +80,12 @@ static const PAGEC_ROM char methods[] =
 /* The lower-case words the reader looks for, each ended by a space. */
 static const PAGEC_ROM char w_scheme[] = "https:// ";
 static const PAGEC_ROM char w_version[] = " HTTP/0.0"; /* '0': a digit */
+#if PAGEC_HTTP_FIELDS
 static const PAGEC_ROM char w_ae[] = "accept-encoding ";
 static const PAGEC_ROM char w_inm[] = "if-none-match ";
 /* the codings of Accept-Encoding read, at offsets 0, 5, 12 and 21 */
 static const PAGEC_ROM char w_codings[] = "gzip x-gzip identity * ";
+#endif
 
 #define ROM_CHAR(p) ((uint8_t)PAGEC_ROM_BYTE(p))
 
@@ -92,10 +94,12 @@ static uint8_t lower(uint8_t c)
     return c >= 'A' && c <= 'Z' ? (uint8_t)(c + ('a' - 'A')) : c;
 }
 
+#if PAGEC_HTTP_FIELDS
 static int ows(uint8_t c)
 {
     return c == ' ' || c == '\t';
 }
+#endif
 
 static int ctl(uint8_t c)
 {
@@ -128,6 +132,7 @@ static int hexval(uint8_t c)
     return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
 }
 
+#if PAGEC_HTTP_FIELDS
 /*
  * One byte of a word match: the candidate bit of mask stays set while the
  * i bytes so far and c, ignoring case, begin the word w (a lower-case word
@@ -148,6 +153,8 @@ static int word_done(uint8_t mask, uint8_t bit, const PAGEC_ROM char *w,
 {
     return (mask & bit) && ROM_CHAR(w + n) == ' ';
 }
+
+#endif
 
 /* The version suffix " HTTP/d.d": how many of its bytes the line ends
  * with after c. Its space occurs only at its start, so after a mismatch
@@ -295,6 +302,7 @@ static void target_byte(const PAGEC_ROM struct pagec_site *site,
     }
 }
 
+#if PAGEC_HTTP_FIELDS
 /* Starts a field line. */
 static void field_line_start(struct pagec_http *h)
 {
@@ -303,6 +311,8 @@ static void field_line_start(struct pagec_http *h)
     h->word = 3; /* Accept-Encoding, If-None-Match */
     h->flags &= (uint8_t)~(F_OWS | F_QBAD | F_STAR | F_OTHER);
 }
+
+#endif
 
 /* The request line ends: which reply, if the line is one. */
 static void request_line_end(const PAGEC_ROM struct pagec_site *site,
@@ -353,10 +363,13 @@ static void request_line_end(const PAGEC_ROM struct pagec_site *site,
     }
     if (!(h->flags & F_BAD)) {
         h->page = pagec_match_end(site, &h->match);
+#if PAGEC_HTTP_FIELDS
         field_line_start(h);
+#endif
     }
 }
 
+#if PAGEC_HTTP_FIELDS
 /* The coding read in Accept-Encoding gets the weight read. */
 static void ae_commit(struct pagec_http *h)
 {
@@ -584,6 +597,8 @@ static void field_line_end(struct pagec_http *h)
     field_line_start(h);
 }
 
+#endif /* PAGEC_HTTP_FIELDS */
+
 /* A byte of the request, CR already sorted out: a CR that is not
  * followed by LF is an ordinary byte. */
 static void line_byte(const PAGEC_ROM struct pagec_site *site,
@@ -593,11 +608,13 @@ static void line_byte(const PAGEC_ROM struct pagec_site *site,
         return;
     }
     if (h->flags & F_LINE) {
+#if PAGEC_HTTP_FIELDS
         if (c == '\n') {
             field_line_end(h);
         } else {
             field_byte(site, h, c);
         }
+#endif
         return;
     }
     if (h->state == S_START) {

@@ -313,6 +313,7 @@ void pagec_stream_byte(const struct pagec_server *srv,
 static const PAGEC_ROM struct pagec_tmpl *
 port_page(const PAGEC_ROM struct pagec_site *site, uint16_t port)
 {
+#if PAGEC_PORTS
     uint16_t lo = 0;
     uint16_t hi = site->nports;
 
@@ -328,6 +329,10 @@ port_page(const PAGEC_ROM struct pagec_site *site, uint16_t port)
             hi = mid;
         }
     }
+#else
+    (void)site;
+    (void)port;
+#endif
     return NULL;
 }
 

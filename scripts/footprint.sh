@@ -19,8 +19,12 @@ esac
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
+STD=c99
+case $CC in
+    avr-*) STD=gnu99 ;; # __flash keeps the site in program memory
+esac
 for src in "$ROOT"/runtime/*.c; do
-    "$CC" -std=c99 -Os -ffreestanding -fstack-usage -Wall -Wextra -I"$ROOT/include" "$@" \
+    "$CC" -std=$STD -Os -ffreestanding -fstack-usage -Wall -Wextra -I"$ROOT/include" "$@" \
         -c "$src" -o "$work/$(basename "${src%.c}").o"
 done
 echo "runtime footprint: $CC -Os -ffreestanding $*"

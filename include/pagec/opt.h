@@ -42,11 +42,32 @@
 #endif
 
 /*
- * PAGEC_ICMP_ECHO==1: answer ICMP echo requests (ping). Cost: about 200
- * bytes of code on a 32-bit target, no RAM. Default 1.
+ * PAGEC_ICMP_ECHO==1: answer ICMP echo requests (ping). Optional. Cost:
+ * about 200 bytes of code on a 32-bit target, no RAM. Default 1.
  */
 #ifndef PAGEC_ICMP_ECHO
 #define PAGEC_ICMP_ECHO 1
+#endif
+
+/*
+ * PAGEC_HTTP_FIELDS==1: read the request's Accept-Encoding (the choice of
+ * gzip or identity, with q-values, and 406) and If-None-Match (304).
+ * With 0 only the request line is read: a page goes out in identity
+ * encoding when the site has it and it fits the client, else gzipped,
+ * as for a request without those fields; no 304. Optional. Cost: about
+ * 1.3 KiB of code on a 32-bit target, no RAM. Default 1.
+ */
+#ifndef PAGEC_HTTP_FIELDS
+#define PAGEC_HTTP_FIELDS 1
+#endif
+
+/*
+ * PAGEC_PORTS==1: serve the pages pagec --port put on TCP ports of their
+ * own. With 0 those ports are closed (RST). Optional. Cost: about 100
+ * bytes of code, no RAM. Default 1.
+ */
+#ifndef PAGEC_PORTS
+#define PAGEC_PORTS 1
 #endif
 
 /*
@@ -66,6 +87,12 @@
 #endif
 #if PAGEC_ICMP_ECHO != 0 && PAGEC_ICMP_ECHO != 1
 #error "PAGEC_ICMP_ECHO must be 0 or 1"
+#endif
+#if PAGEC_HTTP_FIELDS != 0 && PAGEC_HTTP_FIELDS != 1
+#error "PAGEC_HTTP_FIELDS must be 0 or 1"
+#endif
+#if PAGEC_PORTS != 0 && PAGEC_PORTS != 1
+#error "PAGEC_PORTS must be 0 or 1"
 #endif
 
 #endif /* PAGEC_OPT_H */
