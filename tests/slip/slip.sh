@@ -32,6 +32,13 @@
 #
 # Environment:
 #   SLIP_KEEP=1   keep the work directory (logs, bodies) and print its path
+#   SLIP_DEV_NAME   the device's name in messages (default pagec-slipdev)
+#   SLIP_DEV_READY  a grep pattern for the line the device prints once it
+#                 serves (default ^pagec-slipdev: serving)
+#   SLIP_DEV_WAIT   tenths of a second to wait for that line (default 50)
+#   With these, PAGEC_SLIPDEV may be any program that takes the terminal
+#   as its one argument: a script that execs an emulator running a
+#   firmware, for instance.
 
 set -u
 
@@ -43,6 +50,9 @@ SLIP_MTU=1006          # RFC 1055's MTU; MSS 966
 CURL_MAX_TIME=10       # seconds for one HTTP fetch
 STOP_WAIT=30           # tenths of a second to wait for a program to exit
 REFUSED_MAX_MS=3000    # a refused connection must fail faster than this
+DEV_NAME=${SLIP_DEV_NAME:-pagec-slipdev}
+DEV_READY=${SLIP_DEV_READY:-^pagec-slipdev: serving}
+DEV_WAIT=${SLIP_DEV_WAIT:-50}
 
 # shellcheck source=tests/e2e/common.sh
 . "$(dirname -- "$0")/../e2e/common.sh" || exit 1
@@ -78,7 +88,7 @@ LOG_HEADING="last lines of the pagec-slip -v log ($LOG):"
 LOG_TAIL=60
 DEV_PID=
 
-# stop_dev: SIGTERM to pagec-slipdev, SIGKILL after STOP_WAIT tenths of
+# stop_dev: SIGTERM to the device, SIGKILL after STOP_WAIT tenths of
 # a second; sets DEV_RC.
 stop_dev() {
     local i
@@ -90,7 +100,7 @@ stop_dev() {
         sleep 0.1
     done
     if kill -0 "$DEV_PID" 2>/dev/null; then
-        echo "$PROG: pagec-slipdev (pid $DEV_PID) ignored SIGTERM, killing it"
+        echo "$PROG: $DEV_NAME (pid $DEV_PID) ignored SIGTERM, killing it"
         kill -s KILL "$DEV_PID" 2>/dev/null
     fi
     wait "$DEV_PID" 2>/dev/null
@@ -130,15 +140,16 @@ pass "pagec-slip runs on $TUN (MTU $SLIP_MTU) and $PTY in namespace $NS"
 
 ip netns exec "$NS" "$DEV_BIN" "$PTY" >"$DEV_LOG" 2>&1 &
 DEV_PID=$!
-for ((i = 0; i < 50; i++)); do
-    grep -q '^pagec-slipdev: serving' "$DEV_LOG" && break
+for ((i = 0; i < DEV_WAIT; i++)); do
+    # -s: the background job may not have created the log yet
+    grep -qs -- "$DEV_READY" "$DEV_LOG" && break
     kill -0 "$DEV_PID" 2>/dev/null || break
     sleep 0.1
 done
-if grep -q '^pagec-slipdev: serving' "$DEV_LOG"; then
-    pass "pagec-slipdev runs on $PTY"
+if grep -q -- "$DEV_READY" "$DEV_LOG"; then
+    pass "$DEV_NAME runs on $PTY"
 else
-    fail "pagec-slipdev did not start on $PTY"
+    fail "$DEV_NAME did not start on $PTY"
     evidence <"$DEV_LOG"
     finish
 fi
@@ -253,14 +264,14 @@ fi
 if kill -0 "$DEV_PID" 2>/dev/null; then
     stop_dev
     if [ "$DEV_RC" -eq 0 ]; then
-        pass "pagec-slipdev exits with status 0 on SIGTERM"
+        pass "$DEV_NAME exits with status 0 on SIGTERM"
     else
-        fail "pagec-slipdev exit status $DEV_RC on SIGTERM (want 0)"
+        fail "$DEV_NAME exit status $DEV_RC on SIGTERM (want 0)"
         evidence <"$DEV_LOG"
     fi
 else
     wait "$DEV_PID"
-    fail "pagec-slipdev died during the test, exit status $?"
+    fail "$DEV_NAME died during the test, exit status $?"
     DEV_PID=
     evidence <"$DEV_LOG"
 fi

@@ -1,0 +1,39 @@
+#!/bin/sh
+#
+# tests/emulated/m3-qemu.sh - the device of the emulated_m3 test: the
+# pagec-m3 firmware on QEMU's Stellaris LM3S6965 board, its UART0 (the
+# SLIP line) on a terminal.
+#
+# Usage: m3-qemu.sh TTY
+#
+# TTY is the slave side of the pseudo-terminal pagec-slip --pty made (or
+# a serial port). UART1, the firmware's console, goes to standard output,
+# where the firmware prints "pagec-m3: serving N pages ..." once it
+# serves: the line tests/slip/slip.sh waits for.
+#
+# QEMU replaces this script (exec), so whoever started it holds QEMU's
+# PID: SIGTERM stops QEMU, which then exits with status 0. -no-reboot
+# makes a fault of the firmware (whose handler resets the board) end QEMU
+# instead, so that the test sees it.
+#
+# Environment:
+#   M3_FIRMWARE  the firmware, pagec-m3.elf (required)
+#   QEMU         the emulator (default: qemu-system-arm)
+
+if [ $# -ne 1 ]; then
+    echo "usage: ${0##*/} TTY" >&2
+    exit 2
+fi
+if [ ! -f "${M3_FIRMWARE:-}" ]; then
+    echo "${0##*/}: M3_FIRMWARE names no file ('${M3_FIRMWARE:-}')" >&2
+    exit 2
+fi
+
+# -nodefaults: no monitor, no default serial port on standard I/O; the
+# two UARTs are the two -serial options, in order. QEMU warns on stderr
+# that the board's Ethernet controller has no peer and that a timer of
+# the board has period zero: both are true of any image, and harmless.
+exec "${QEMU:-qemu-system-arm}" -M lm3s6965evb -nodefaults -display none \
+    -no-reboot -kernel "$M3_FIRMWARE" \
+    -chardev serial,id=slip,path="$1" -serial chardev:slip \
+    -chardev stdio,id=console,signal=on -serial chardev:console
