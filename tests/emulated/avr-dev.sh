@@ -1,0 +1,33 @@
+#!/bin/sh
+#
+# tests/emulated/avr-dev.sh - the device of the emulated_avr test: the
+# pagec-avr firmware in pagec-avrsim, its UART0 (the SLIP line) on a
+# terminal.
+#
+# Usage: avr-dev.sh TTY
+#
+# TTY is the slave side of the pseudo-terminal pagec-slip --pty made (or
+# a serial port). pagec-avrsim prints "pagec-avrsim: serving TTY ..." once
+# the firmware listens: the line tests/slip/slip.sh is told to wait for.
+#
+# pagec-avrsim replaces this script (exec), so whoever started it holds
+# its PID: SIGTERM stops it, with status 0, after it printed (and with
+# AVR_STATS wrote) its measurements.
+#
+# Environment:
+#   AVR_SIM       pagec-avrsim (required)
+#   AVR_FIRMWARE  the firmware, pagec-avr.elf (required)
+#   AVR_STATS     a file for the measurements, key=value lines (optional)
+
+if [ $# -ne 1 ]; then
+    echo "usage: ${0##*/} TTY" >&2
+    exit 2
+fi
+if [ ! -x "${AVR_SIM:-}" ] || [ ! -f "${AVR_FIRMWARE:-}" ]; then
+    echo "${0##*/}: AVR_SIM and AVR_FIRMWARE must name pagec-avrsim and the firmware" >&2
+    exit 2
+fi
+if [ -n "${AVR_STATS:-}" ]; then
+    exec "$AVR_SIM" --stats "$AVR_STATS" "$AVR_FIRMWARE" "$1"
+fi
+exec "$AVR_SIM" "$AVR_FIRMWARE" "$1"

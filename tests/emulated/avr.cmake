@@ -1,0 +1,42 @@
+# Emulated AVR (label emulated), included by tests/emulated/CMakeLists.txt
+# in the host build: pagec-avrsim runs the samples/avr firmware (an
+# ATmega328P at 16 MHz) in simavr, its UART0 on the pseudo-terminal of
+# pagec-slip, paced to the wall clock; avr.sh builds the firmware in a
+# cross build with this build's pagec and runs tests/slip/slip.sh through
+# it, then times sequential fetches. Needs simavr's library and headers
+# (libsimavr-dev), avr-gcc and avr-libc, root and /dev/net/tun; skipped
+# with a message otherwise.
+find_package(PkgConfig QUIET)
+if(PkgConfig_FOUND)
+  pkg_check_modules(PAGEC_SIMAVR QUIET IMPORTED_TARGET simavr)
+endif()
+if(PAGEC_SIMAVR_FOUND)
+  set(pagec_simavr PkgConfig::PAGEC_SIMAVR)
+else()
+  # Debian's simavr.pc requires libelf.pc, which only libelf-dev installs,
+  # so pkg-config refuses it; libsimavr.so itself links libelf.
+  find_path(PAGEC_SIMAVR_INCLUDE_DIR sim_avr.h PATH_SUFFIXES simavr)
+  find_library(PAGEC_SIMAVR_LIBRARY simavr)
+  if(PAGEC_SIMAVR_INCLUDE_DIR AND PAGEC_SIMAVR_LIBRARY)
+    add_library(pagec_simavr INTERFACE)
+    target_include_directories(pagec_simavr INTERFACE "${PAGEC_SIMAVR_INCLUDE_DIR}")
+    target_link_libraries(pagec_simavr INTERFACE "${PAGEC_SIMAVR_LIBRARY}")
+    set(pagec_simavr pagec_simavr)
+  endif()
+endif()
+
+if(pagec_simavr AND TARGET pagec-slip)
+  add_executable(pagec-avrsim "${CMAKE_CURRENT_LIST_DIR}/avrsim.c")
+  set_target_properties(pagec-avrsim PROPERTIES C_STANDARD 99)
+  target_link_libraries(pagec-avrsim PRIVATE ${pagec_simavr} pagec_warnings)
+
+  add_test(NAME emulated_avr COMMAND "${CMAKE_CURRENT_LIST_DIR}/avr.sh"
+    "${CMAKE_COMMAND}" $<TARGET_FILE:pagec> $<TARGET_FILE:pagec-slip>
+    $<TARGET_FILE:pagec-avrsim> "${PROJECT_SOURCE_DIR}"
+    "${CMAKE_CURRENT_BINARY_DIR}/avr-firmware")
+else()
+  add_test(NAME emulated_avr COMMAND sh -c
+    "echo 'SKIP: simavr (libsimavr-dev) not found when the build was configured'; exit 77")
+endif()
+set_tests_properties(emulated_avr PROPERTIES LABELS emulated
+  SKIP_RETURN_CODE 77 RUN_SERIAL TRUE TIMEOUT 300)

@@ -1,0 +1,298 @@
+#!/bin/bash
+#
+# tests/emulated/avr.sh - end-to-end test of the AVR firmware sample: the
+# sample site served by an emulated ATmega328P at 16 MHz over SLIP at
+# 115200 baud, and what one fetch costs it.
+#
+# Usage: avr.sh CMAKE PAGEC PAGEC_SLIP PAGEC_AVRSIM SOURCE_DIR BUILD_DIR
+#
+#   1. Builds samples/avr (pagec-avr.elf) in a cross build in BUILD_DIR
+#      with avr-gcc, its site compiled by the host's PAGEC.
+#   2. Runs tests/slip/slip.sh with the firmware in PAGEC_AVRSIM as the
+#      device (through avr-dev.sh): every file of samples/site fetched
+#      with curl --compressed and compared, 404, ping, a refused port,
+#      exit status 0 on SIGTERM.
+#   3. In a network namespace of its own, fetches /index.html
+#      AVR_FETCHES times in a row (default 20), each compared, and reports
+#      the fetches per second, the runtime's cycles per fetch (the cycles
+#      the firmware's PB5 was high), the bytes on the line per fetch and
+#      the rate the line alone would allow, then pagec-avrsim's own report:
+#      flash, RAM, stack high-water mark, cycles per datagram by kind.
+#
+# The emulation is paced to the wall clock, so the times are those of a
+# real part on a real 115200-baud line (simavr's UART delivers a byte per
+# 10 bit times of the baud rate the firmware set).
+#
+# Prints one line per check and at the end "N passed, M failed". Exit
+# status: 0 all checks passed, 1 a check failed, 2 usage error, 77 a
+# prerequisite is missing (avr-gcc and avr-libc, root, /dev/net/tun,
+# network namespaces, curl).
+#
+# Environment:
+#   AVR_FETCHES=N  the fetches of step 3
+#   AVR_KEEP=1     keep the work directory (logs, statistics) and print
+#                  its path
+
+set -u
+
+PROG=${0##*/}
+HERE=$(cd "$(dirname -- "$0")" && pwd)
+SERVER_NAME=pagec-slip
+CLIENT_ADDR=192.0.2.1
+SERVER_ADDR=192.0.2.2
+SLIP_MTU=1006          # RFC 1055's MTU; MSS 966
+CURL_MAX_TIME=10       # seconds for one HTTP fetch
+STOP_WAIT=30           # tenths of a second to wait for a program to exit
+DEV_WAIT=100           # tenths of a second for pagec-avrsim to serve
+FETCHES=${AVR_FETCHES:-20}
+MCU=atmega328p
+
+# shellcheck source=tests/e2e/common.sh
+. "$HERE/../e2e/common.sh" || exit 1
+
+if [ $# -ne 6 ]; then
+    echo "usage: $PROG CMAKE PAGEC PAGEC_SLIP PAGEC_AVRSIM SOURCE_DIR BUILD_DIR" >&2
+    exit 2
+fi
+CMAKE=$1
+PAGEC=$2
+SLIP_BIN=$3
+AVRSIM=$4
+SRC=$5
+BUILD=$6
+for f in "$CMAKE" "$PAGEC" "$SLIP_BIN" "$AVRSIM"; do
+    if [ ! -f "$f" ] || [ ! -x "$f" ]; then
+        echo "$PROG: $f: not an executable file" >&2
+        exit 2
+    fi
+done
+if [ ! -f "$SRC/samples/avr/CMakeLists.txt" ]; then
+    echo "$PROG: $SRC: not the pagec source tree" >&2
+    exit 2
+fi
+case $FETCHES in
+    '' | *[!0-9]*) echo "$PROG: AVR_FETCHES=$FETCHES: not a number" >&2; exit 2 ;;
+esac
+if [ "$FETCHES" -lt 1 ] || [ "$FETCHES" -gt 1000 ]; then
+    echo "$PROG: AVR_FETCHES=$FETCHES: want 1 to 1000" >&2
+    exit 2
+fi
+SITE=$SRC/samples/site
+
+# --- prerequisites ---------------------------------------------------------
+
+need avr-gcc "(gcc-avr)"
+echo '#include <avr/io.h>' | avr-gcc -mmcu=$MCU -E -o /dev/null - 2>/dev/null ||
+    skip "needs avr-libc"
+[ "$(id -u)" -eq 0 ] || skip "needs root"
+[ -c /dev/net/tun ] || skip "no /dev/net/tun"
+need ip "(iproute2)"
+need curl
+need cmp "(diffutils)"
+
+# --- set-up and clean-up ---------------------------------------------------
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/pagec-avr.XXXXXX") || exit 1
+LOG=$WORK/pagec-slip.log
+DEV_LOG=$WORK/pagec-avrsim.log
+STATS=$WORK/avrsim.stats
+LOG_HEADING="last lines of the pagec-slip log ($LOG):"
+LOG_TAIL=40
+DEV_PID=
+
+note() {
+    echo "#    $*"
+}
+
+# stop_dev: SIGTERM to pagec-avrsim, SIGKILL after STOP_WAIT tenths of a
+# second; sets DEV_RC.
+stop_dev() {
+    local i
+    DEV_RC=
+    [ -n "$DEV_PID" ] || return 0
+    kill -s TERM "$DEV_PID" 2>/dev/null
+    for ((i = 0; i < STOP_WAIT; i++)); do
+        kill -0 "$DEV_PID" 2>/dev/null || break
+        sleep 0.1
+    done
+    if kill -0 "$DEV_PID" 2>/dev/null; then
+        echo "$PROG: pagec-avrsim (pid $DEV_PID) ignored SIGTERM, killing it"
+        kill -s KILL "$DEV_PID" 2>/dev/null
+    fi
+    wait "$DEV_PID" 2>/dev/null
+    DEV_RC=$?
+    DEV_PID=
+}
+
+# shellcheck disable=SC2317 # called through the EXIT trap
+cleanup() {
+    trap - EXIT INT TERM
+    stop_dev
+    ns_teardown
+    remove_work "${AVR_KEEP:-0}"
+}
+trap_cleanup
+
+# sval KEY [FILE]: the value of KEY in a pagec-avrsim statistics file.
+sval() {
+    sed -n "s/^$1=//p" "${2:-$STATS}"
+}
+
+# snapshot FILE: pagec-avrsim's statistics now (SIGUSR1), copied to FILE.
+snapshot() {
+    local i
+    rm -f "$STATS"
+    kill -s USR1 "$DEV_PID" 2>/dev/null
+    for ((i = 0; i < 250; i++)); do
+        [ -s "$STATS" ] && break
+        sleep 0.02
+    done
+    [ -s "$STATS" ] && cp "$STATS" "$1"
+}
+
+# --- 1. the firmware -------------------------------------------------------
+
+t_start=$(date +%s)
+if "$CMAKE" -S "$SRC" -B "$BUILD" \
+    -DCMAKE_TOOLCHAIN_FILE="$SRC/cmake/toolchains/avr.cmake" \
+    -DPAGEC_MCU=$MCU -DPAGEC_EXECUTABLE="$PAGEC" >"$WORK/build.log" 2>&1 &&
+    "$CMAKE" --build "$BUILD" --target pagec-avr >>"$WORK/build.log" 2>&1; then
+    FIRMWARE=$BUILD/samples/avr/pagec-avr.elf
+    read -r text data bss _ < <(avr-size "$FIRMWARE" 2>/dev/null | sed -n 2p)
+    pass "firmware $FIRMWARE: flash $((text + data)) bytes (.text $text, .data $data), RAM .data + .bss $((data + bss)) bytes"
+else
+    fail "build samples/avr for $MCU"
+    tail -n 30 "$WORK/build.log" | evidence
+    finish
+fi
+export AVR_SIM=$AVRSIM AVR_FIRMWARE=$FIRMWARE
+
+# --- 2. tests/slip/slip.sh through the emulated part -----------------------
+
+echo "# tests/slip/slip.sh with $MCU in pagec-avrsim as the device:"
+AVR_STATS=$WORK/slip.stats SLIP_DEV_NAME=pagec-avrsim \
+    SLIP_DEV_READY='^pagec-avrsim: serving' SLIP_DEV_WAIT=$DEV_WAIT \
+    "$SRC/tests/slip/slip.sh" "$SLIP_BIN" "$HERE/avr-dev.sh" "$SITE" 2>&1 |
+    sed 's/^/    /'
+rc=${PIPESTATUS[0]}
+case $rc in
+    0) pass "tests/slip/slip.sh: all passed" ;;
+    77) skip "tests/slip/slip.sh skipped" ;;
+    *) fail "tests/slip/slip.sh: exit status $rc" ;;
+esac
+if [ -s "$WORK/slip.stats" ]; then
+    note "in slip.sh: $(sval frames "$WORK/slip.stats") datagrams," \
+        "$(sval overruns "$WORK/slip.stats") receive overruns," \
+        "$(sval dropped "$WORK/slip.stats") bytes dropped by the firmware"
+    [ "$(sval dropped "$WORK/slip.stats")" = 0 ] ||
+        fail "the firmware dropped received bytes (its ring was full)"
+fi
+
+# --- 3. fetches in a row ---------------------------------------------------
+
+ns_create avr pavr
+ns_start_server --stdbuf "$SLIP_BIN" --dev "$TUN" --pty
+if ! nsexec ip link set "$TUN" mtu "$SLIP_MTU" 2>"$WORK/ip.err"; then
+    fail "MTU $SLIP_MTU on $TUN: $(cat "$WORK/ip.err")"
+    finish
+fi
+PTY=
+for ((i = 0; i < 50; i++)); do
+    PTY=$(grep -m 1 '^/dev/' "$LOG")
+    [ -n "$PTY" ] && break
+    kill -0 "$SERVER_PID" 2>/dev/null || break
+    sleep 0.1
+done
+if [ -z "$PTY" ] || [ ! -c "$PTY" ]; then
+    fail "pagec-slip --pty printed no pseudo-terminal within 5 s ('$PTY')"
+    finish
+fi
+: >"$DEV_LOG"
+AVR_STATS=$STATS ip netns exec "$NS" "$HERE/avr-dev.sh" "$PTY" >>"$DEV_LOG" 2>&1 &
+DEV_PID=$!
+for ((i = 0; i < DEV_WAIT; i++)); do
+    grep -q '^pagec-avrsim: serving' "$DEV_LOG" && break
+    kill -0 "$DEV_PID" 2>/dev/null || break
+    sleep 0.1
+done
+if ! grep -q '^pagec-avrsim: serving' "$DEV_LOG"; then
+    fail "pagec-avrsim did not start on $PTY"
+    evidence <"$DEV_LOG"
+    finish
+fi
+
+# fetch: GET /index.html, gzip accepted and decoded; 0 when it came back
+# whole. Appends curl's time_total to $WORK/times.
+fetch() {
+    local code
+    code=$(nsexec curl -sS --compressed --connect-timeout 5 \
+        --max-time "$CURL_MAX_TIME" -o "$WORK/body" \
+        -w '%{http_code} %{time_total}' \
+        "http://$SERVER_ADDR/index.html" 2>"$WORK/curl.err") || return 1
+    echo "${code#* }" >>"$WORK/times"
+    [ "${code%% *}" = 200 ] && cmp -s "$WORK/body" "$SITE/index.html"
+}
+
+: >"$WORK/times"
+if fetch; then
+    pass "warm-up fetch of /index.html"
+else
+    fail "warm-up fetch of /index.html: $(head -n 1 "$WORK/curl.err")"
+fi
+: >"$WORK/times"
+if ! snapshot "$WORK/before"; then
+    fail "pagec-avrsim wrote no statistics on SIGUSR1"
+    finish
+fi
+bad=0
+t0=$(date +%s%N)
+for ((n = 0; n < FETCHES; n++)); do
+    fetch || bad=$((bad + 1))
+done
+t1=$(date +%s%N)
+if ! snapshot "$WORK/after"; then
+    fail "pagec-avrsim wrote no statistics on SIGUSR1"
+    finish
+fi
+if [ "$bad" -eq 0 ]; then
+    pass "$FETCHES fetches of /index.html in a row, all byte-exact"
+else
+    fail "$bad of $FETCHES fetches of /index.html failed or differed"
+fi
+
+# The numbers, from the two snapshots: the part's time is its cycles.
+d() {
+    echo $(($(sval "$1" "$WORK/after") - $(sval "$1" "$WORK/before")))
+}
+freq=$(sval freq "$WORK/after")
+byte_cycles=$(sval byte_cycles "$WORK/after")
+awk -v n="$FETCHES" -v wall_ns=$((t1 - t0)) -v cycles="$(d cycles)" \
+    -v sim_ns="$(d wall_ns)" -v lag_ns="$(sval lag_max_ns "$WORK/after")" \
+    -v busy="$(d busy_cycles)" -v bin="$(d bytes_in)" -v bout="$(d bytes_out)" \
+    -v frames="$(d frames)" -v freq="$freq" -v bc="$byte_cycles" '
+BEGIN {
+    dev = cycles / freq
+    line = (bin + bout) / n * bc / freq
+    printf "#    %d fetches in %.3f s: %.2f per second\n", n, wall_ns / 1e9, n / (wall_ns / 1e9)
+    printf "#    the part kept pace: %.3f s of its cycles in %.3f s between the snapshots (at most %.1f ms behind the wall clock since it started)\n", dev, sim_ns / 1e9, lag_ns / 1e6
+    printf "#    per fetch: %.1f datagrams in, %.0f bytes in and %.0f out on the line (SLIP), %.1f ms of line time at %d cycles a byte\n", frames / n, bin / n, bout / n, line * 1000, bc
+    printf "#    the line alone allows %.2f fetches per second one after another (%.2f with both directions busy)\n", 1 / line, 1 / ((bin > bout ? bin : bout) / n * bc / freq)
+    printf "#    runtime (PB5 high): %.0f cycles per fetch, %.2f ms at %d MHz; %.2f %% of the part'\''s time\n", busy / n, busy / n / freq * 1000, freq / 1e6, 100 * busy / cycles
+}'
+sort -n "$WORK/times" | awk '{ t[NR] = $1 } END {
+    if (NR) printf "#    curl time_total: median %.1f ms, min %.1f ms, max %.1f ms\n", 1000 * t[int((NR + 1) / 2)], 1000 * t[1], 1000 * t[NR] }'
+
+# --- shutdown --------------------------------------------------------------
+
+stop_dev
+if [ "$DEV_RC" -eq 0 ]; then
+    pass "pagec-avrsim exits with status 0 on SIGTERM"
+else
+    fail "pagec-avrsim exit status $DEV_RC on SIGTERM (want 0)"
+fi
+echo "# pagec-avrsim's report (the fetches of step 3):"
+grep '^pagec-avrsim: ' "$DEV_LOG" | grep -v ': serving' | sed 's/^/#    /'
+check_shutdown
+note "$(($(date +%s) - t_start)) s in all"
+
+finish
