@@ -52,6 +52,7 @@
 
 #include "fuzz.h"
 #include "pagec/pagec.h"
+#include "pagec/stream.h"
 #include "site.h"
 
 #ifndef FUZZ_HTTP
@@ -1088,6 +1089,61 @@ static void check_reply(const struct expect *e, const uint8_t *ip,
     }
 }
 
+/*
+ * The same datagram through the streaming API, a byte at a time, every
+ * pending reply byte pulled at once as a driver must: the bytes pulled
+ * must be the buffered API's reply (ret bytes, r), which check_reply
+ * checked against the model. A datagram the buffered API does not answer
+ * may have pulled bytes only when it is an ICMP echo request answered
+ * cut-through and found bad at its end (the receiver drops the reply cut
+ * short or with a wrong checksum).
+ */
+static void check_stream(const struct expect *e, const struct pagec_server *srv,
+                         uint32_t now, const uint8_t *pkt, size_t len,
+                         const struct pagec_reply *r, uint16_t ret)
+{
+    static uint8_t out[0x10000 + 64];
+    static uint8_t flat[0x10000 + 64];
+    struct pagec_stream s;
+    size_t n = 0;
+    size_t i;
+    uint16_t end;
+
+    pagec_stream_begin(&s);
+    for (i = 0; i <= len; i++) {
+        if (i < len) {
+            pagec_stream_byte(srv, &s, pkt[i]);
+        } else {
+            end = pagec_stream_end(srv, &s, now);
+            if (end != ret) {
+                fail(e, out, n, "the streaming API's reply length differs");
+            }
+        }
+        while (pagec_stream_pending(&s) > 0) {
+            if (n == sizeof out) {
+                fail(e, out, n, "the streaming API pulls without end");
+            }
+            out[n++] = pagec_stream_next(srv, &s);
+        }
+        if (i < len && n > 0 && (len < 10 || pkt[9] != 1)) {
+            fail(e, out, n, "a reply before the end of a TCP segment");
+        }
+    }
+    if ((n > 0) != (pagec_stream_started(&s) != 0)) {
+        fail(e, out, n, "pagec_stream_started() is wrong");
+    }
+    if (ret == 0) {
+        if (n > 0 && (len < 10 || pkt[9] != 1)) {
+            fail(e, out, n, "bytes pulled of a reply that is not sent");
+        }
+        return;
+    }
+    if (pagec_reply_copy(r, flat, 0xffff) != ret || n != ret ||
+        memcmp(out, flat, ret) != 0) {
+        fail(e, out, n, "the streaming API's reply differs from the buffered one");
+    }
+}
+
 /* Runs the server on the len bytes at pkt (a heap buffer of exactly that
  * size) and checks the reply. */
 static void run(const struct pagec_server *srv, uint32_t now, const uint8_t *pkt,
@@ -1129,6 +1185,7 @@ static void run(const struct pagec_server *srv, uint32_t now, const uint8_t *pkt
         fail(&e, NULL, 0, "two calls, two different replies");
     }
     check_reply(&e, pkt, &r1, ret);
+    check_stream(&e, srv, now, pkt, len, &r1, ret);
 }
 
 /* ---- the two targets ---- */

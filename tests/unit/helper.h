@@ -17,6 +17,7 @@ Suite *isn_suite(void);
 Suite *packet_suite(void);
 Suite *runtime_suite(void);
 Suite *slip_suite(void);
+Suite *stream_suite(void);
 
 /* Folded one's-complement sum of n bytes plus extra, computed without the
  * code under test (64-bit accumulator, modulo-65535 folding). */

@@ -16,6 +16,7 @@ static const struct {
     {"packet", packet_suite},
     {"runtime", runtime_suite},
     {"slip", slip_suite},
+    {"stream", stream_suite},
 };
 
 int main(int argc, char **argv)
@@ -34,6 +35,6 @@ int main(int argc, char **argv)
         }
     }
     fprintf(stderr, "usage: pagec_unittests SUITE (chksum, isn, packet, "
-                    "runtime, slip)\n");
+                    "runtime, slip, stream)\n");
     return 2;
 }

@@ -153,6 +153,26 @@ START_TEST(test_slip_decode_hostile)
 END_TEST
 
 /* A reply goes out as one frame, its body read from the template. */
+/* The decoder without a frame buffer, on a line written by hand from
+ * RFC 1055: what each line byte means. */
+START_TEST(test_slip_decode_unbuffered)
+{
+    static const uint8_t wire[] = {0xc0, 'a', 0xdb, 0xdc, 'b', 0xdb, 0xdd,
+                                   0xdb, 'x', 0xc0, 'c', 0xdb, 0xc0, 0xc0};
+    static const int16_t want[] = {
+        PAGEC_SLIP_FRAME, 'a', PAGEC_SLIP_MORE, 0xc0, 'b', PAGEC_SLIP_MORE,
+        0xdb, PAGEC_SLIP_MORE, 'x', PAGEC_SLIP_FRAME, 'c', PAGEC_SLIP_MORE,
+        PAGEC_SLIP_BROKEN, PAGEC_SLIP_FRAME};
+    uint8_t esc = 0;
+    size_t i;
+
+    for (i = 0; i < sizeof wire; i++) {
+        ck_assert_int_eq(pagec_slip_decode(&esc, wire[i]), want[i]);
+    }
+    ck_assert_uint_eq(esc, 0);
+}
+END_TEST
+
 START_TEST(test_slip_send_reply)
 {
     static const uint8_t body[] = {0xc0, 'h', 'i'};
@@ -185,6 +205,7 @@ Suite *slip_suite(void)
     tcase_add_test(tc, test_slip_encode_by_hand);
     tcase_add_test(tc, test_slip_decode_round_trip);
     tcase_add_test(tc, test_slip_decode_hostile);
+    tcase_add_test(tc, test_slip_decode_unbuffered);
     tcase_add_test(tc, test_slip_send_reply);
     suite_add_tcase(s, tc);
     return s;

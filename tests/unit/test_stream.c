@@ -1,0 +1,272 @@
+/*
+ * test_stream.c - the streaming API: datagrams fed a byte at a time,
+ * replies pulled a byte at a time, as a driver without a packet buffer
+ * does. Replies are checked with the test's own checksum code and against
+ * the site's source files.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "basic_site.h"
+#include "helper.h"
+#include "pagec/stream.h"
+
+static const uint8_t client[4] = {192, 0, 2, 1};
+static const uint8_t server[4] = {192, 0, 2, 2};
+static struct pagec_server srv;
+static struct pagec_stream st;
+static const uint32_t now = 1000000;
+static uint8_t in[2048];
+static uint8_t out[4096];
+static size_t nout;     /* bytes pulled into out */
+static size_t early;    /* of them, pulled before the datagram's end */
+
+static void setup(void)
+{
+    static const uint8_t key[8] = {1, 2, 3, 4, 5, 6, 7, 8};
+
+    memset(&srv, 0, sizeof srv);
+    srv.site = &basic_site;
+    memcpy(srv.secret, key, sizeof key);
+}
+
+/* Pulls every pending reply byte into out. */
+static void drain(void)
+{
+    while (pagec_stream_pending(&st) > 0) {
+        ck_assert_uint_lt(nout, sizeof out);
+        out[nout++] = pagec_stream_next(&srv, &st);
+    }
+}
+
+/* Feeds n bytes of in, pulling as a driver must; returns what
+ * pagec_stream_end() returns. */
+static uint16_t stream(size_t n)
+{
+    size_t i;
+    uint16_t len;
+
+    nout = 0;
+    pagec_stream_begin(&st);
+    for (i = 0; i < n; i++) {
+        pagec_stream_byte(&srv, &st, in[i]);
+        drain();
+    }
+    early = nout;
+    len = pagec_stream_end(&srv, &st, now);
+    drain();
+    ck_assert_uint_eq(pagec_stream_started(&st), nout > 0);
+    ck_assert_uint_eq(pagec_stream_pending(&st), 0);
+    return len;
+}
+
+static size_t tcp(uint8_t flags, uint32_t seq, uint32_t ack, const char *data)
+{
+    static const uint8_t mss[4] = {2, 4, 0x05, 0xb4}; /* 1460 */
+    struct seg s;
+
+    memset(&s, 0, sizeof s);
+    memcpy(s.src, client, 4);
+    memcpy(s.dst, server, 4);
+    s.sport = 40000;
+    s.dport = 80;
+    s.seq = seq;
+    s.ack = ack;
+    s.flags = flags;
+    s.data = data;
+    s.dlen = data ? strlen(data) : 0;
+    if (flags & 0x02) {
+        s.opt = mss;
+        s.optlen = sizeof mss;
+    }
+    return build_tcp(in, &s);
+}
+
+START_TEST(test_stream_get)
+{
+    static const char req[] = "GET /index.html HTTP/1.1\r\nHost: d\r\n"
+                              "Accept: */*\r\n\r\n";
+    uint32_t isn;
+    size_t flen;
+    uint8_t *file = slurp(TEST_SITE_BASIC "/index.html", &flen);
+    const char *end;
+    uint16_t len;
+
+    /* SYN: the SYN-ACK, only once the segment ended */
+    ck_assert_uint_eq(stream(tcp(0x02, 1000, 0, NULL)), 44);
+    ck_assert_uint_eq(early, 0);
+    ck_assert_uint_eq(nout, 44);
+    ck_assert(ref_ip_ok(out));
+    ck_assert(ref_l4_ok(out));
+    ck_assert_uint_eq(out[33], 0x12);
+    ck_assert_uint_eq(rd32(out + 28), 1001);
+    isn = rd32(out + 24);
+    ck_assert_uint_eq(isn, pagec_isn(srv.secret, client, server, 40000, 80,
+                                     now >> PAGEC_ISN_SLOT_LOG2, 3));
+
+    /* the request: the page and our FIN, pulled a byte at a time */
+    len = stream(tcp(0x18, 1001, isn + 1, req));
+    ck_assert_uint_eq(early, 0);
+    ck_assert_uint_eq(len, nout);
+    ck_assert_uint_eq(rd16(out + 2), nout);
+    ck_assert(ref_ip_ok(out));
+    ck_assert(ref_l4_ok(out));
+    ck_assert_mem_eq(out + 12, server, 4);
+    ck_assert_mem_eq(out + 16, client, 4);
+    ck_assert_uint_eq(rd16(out + 20), 80);
+    ck_assert_uint_eq(rd16(out + 22), 40000);
+    ck_assert_uint_eq(rd32(out + 24), isn + 1);
+    ck_assert_uint_eq(rd32(out + 28), 1001 + strlen(req));
+    ck_assert_uint_eq(out[33] & 0x11, 0x11); /* FIN, ACK */
+    out[nout] = 0;
+    ck_assert_int_eq(memcmp(out + 40, "HTTP/1.0 200 OK\r\n", 17), 0);
+    end = strstr((const char *)out + 40, "\r\n\r\n");
+    ck_assert_ptr_nonnull(end);
+    ck_assert_uint_eq(nout - (size_t)((const uint8_t *)end + 4 - out), flen);
+    ck_assert_mem_eq(end + 4, file, flen);
+    free(file);
+
+    /* the client's FIN: a plain ACK of it */
+    ck_assert_uint_eq(stream(tcp(0x11, 1001 + strlen(req),
+                                 isn + 1 + (uint32_t)(len - 40) + 1, NULL)),
+                      40);
+    ck_assert(ref_l4_ok(out));
+    ck_assert_uint_eq(out[33], 0x10);
+    ck_assert_uint_eq(rd32(out + 28), 1001 + strlen(req) + 1);
+}
+END_TEST
+
+START_TEST(test_stream_bad_tcp)
+{
+    size_t n = tcp(0x02, 1000, 0, NULL);
+
+    /* a wrong TCP checksum is known at the end only: nothing is sent */
+    in[n - 1] ^= 0x40;
+    ck_assert_uint_eq(stream(n), 0);
+    ck_assert_uint_eq(nout, 0);
+    /* a segment cut short */
+    n = tcp(0x02, 1000, 0, NULL);
+    ck_assert_uint_eq(stream(n - 1), 0);
+    ck_assert_uint_eq(nout, 0);
+    /* a bad IPv4 checksum */
+    n = tcp(0x02, 1000, 0, NULL);
+    in[10] ^= 1;
+    ck_assert_uint_eq(stream(n), 0);
+    /* link-layer padding after the datagram is ignored */
+    n = tcp(0x02, 1000, 0, NULL);
+    memset(in + n, 0xee, 18);
+    ck_assert_uint_eq(stream(n + 18), 44);
+    ck_assert(ref_l4_ok(out));
+}
+END_TEST
+
+START_TEST(test_stream_echo)
+{
+    uint8_t data[56];
+    size_t n;
+    size_t i;
+
+    for (i = 0; i < sizeof data; i++) {
+        data[i] = (uint8_t)(0x10 + i);
+    }
+    /* the default ping: cut-through, header after the first 24 bytes,
+     * then one byte for each byte received */
+    n = build_echo(in, client, server, 0x4242, 9, data, sizeof data);
+    nout = 0;
+    pagec_stream_begin(&st);
+    for (i = 0; i < n; i++) {
+        pagec_stream_byte(&srv, &st, in[i]);
+        ck_assert_uint_eq(pagec_stream_pending(&st),
+                          i < 23 ? 0 : i == 23 ? 24 : 1);
+        drain();
+    }
+    ck_assert_uint_eq(pagec_stream_end(&srv, &st, now), n);
+    drain();
+    ck_assert_uint_eq(nout, n);
+    ck_assert(ref_ip_ok(out));
+    ck_assert(ref_l4_ok(out));
+    ck_assert_uint_eq(out[20], 0); /* echo reply */
+    ck_assert_mem_eq(out + 12, server, 4);
+    ck_assert_mem_eq(out + 16, client, 4);
+    ck_assert_mem_eq(out + 24, in + 24, n - 24);
+
+    /* all zero: the reply's checksum by RFC 1624 must come out -0 */
+    memset(data, 0, sizeof data);
+    n = build_echo(in, client, server, 0, 0, data, sizeof data);
+    ck_assert_uint_eq(stream(n), n);
+    ck_assert(ref_l4_ok(out));
+    ck_assert_uint_eq(rd16(out + 22), 0xffff);
+
+    /* a corrupt request: the reply went out already, with a checksum
+     * derived from the request's, so the receiver drops it */
+    n = build_echo(in, client, server, 7, 8, data, 20);
+    in[40] ^= 0x01;
+    ck_assert_uint_eq(stream(n), 0);
+    ck_assert_uint_eq(nout, n);
+    ck_assert(ref_ip_ok(out));
+    ck_assert(!ref_l4_ok(out));
+
+    /* a request cut short: a reply cut short, which the driver ends */
+    n = build_echo(in, client, server, 7, 8, data, 20);
+    ck_assert_uint_eq(stream(n - 5), 0);
+    ck_assert_uint_eq(nout, n - 5);
+    ck_assert(pagec_stream_started(&st));
+    ck_assert_uint_gt(rd16(out + 2), nout); /* its IPv4 length says more */
+
+    /* a datagram that is not an echo request starts nothing */
+    n = build_echo(in, client, server, 7, 8, data, 20);
+    in[20] = 13;
+    seal(in);
+    ck_assert_uint_eq(stream(n), 0);
+    ck_assert_uint_eq(nout, 0);
+}
+END_TEST
+
+START_TEST(test_stream_same_as_buffered)
+{
+    static const char *const reqs[] = {
+        "GET / HTTP/1.0\r\n\r\n",
+        "HEAD /index.html HTTP/1.1\r\nAccept-Encoding: gzip\r\n\r\n",
+        "GET /nothing HTTP/1.1\r\n\r\n",
+        "DELETE / HTTP/1.1\r\n\r\n",
+        "BREW / HTTP/1.1\r\n\r\n",
+        "GET /a b HTTP/1.1\r\n\r\n",
+        "GET /index.html\r\n",
+    };
+    struct pagec_reply r;
+    uint8_t flat[2048];
+    uint32_t isn;
+    size_t i;
+    size_t n;
+
+    ck_assert_uint_eq(stream(tcp(0x02, 5000, 0, NULL)), 44);
+    isn = rd32(out + 24);
+    for (i = 0; i < sizeof reqs / sizeof reqs[0]; i++) {
+        uint16_t len;
+
+        n = tcp(0x18, 5001, isn + 1, reqs[i]);
+        len = pagec_server_input(&srv, now, in, (uint16_t)n, &r);
+        ck_assert_uint_gt(len, 40);
+        ck_assert_uint_eq(pagec_reply_copy(&r, flat, sizeof flat), len);
+        ck_assert_uint_eq(stream(n), len);
+        ck_assert_uint_eq(nout, len);
+        ck_assert_mem_eq(out, flat, len);
+        ck_assert(ref_l4_ok(out));
+    }
+}
+END_TEST
+
+Suite *stream_suite(void)
+{
+    Suite *s = suite_create("stream");
+    TCase *tc = tcase_create("core");
+
+    tcase_add_checked_fixture(tc, setup, NULL);
+    tcase_add_test(tc, test_stream_get);
+    tcase_add_test(tc, test_stream_bad_tcp);
+    tcase_add_test(tc, test_stream_echo);
+    tcase_add_test(tc, test_stream_same_as_buffered);
+    suite_add_tcase(s, tc);
+    return s;
+}
