@@ -644,6 +644,9 @@ static void line_byte(const PAGEC_ROM struct pagec_site *site,
 void pagec_http_byte(const PAGEC_ROM struct pagec_site *site,
                      struct pagec_http *h, uint8_t c)
 {
+    if (h->state == S_DONE || (h->state == S_VALUE && c > '\r')) {
+        return; /* the end, or a field value nobody reads */
+    }
     if (h->flags & F_CR) {
         h->flags &= (uint8_t)~F_CR;
         if (c != '\n') {

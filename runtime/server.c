@@ -230,6 +230,13 @@ static void tcp_byte(const struct pagec_server *srv, struct pagec_stream *s,
     const PAGEC_ROM struct pagec_site *site = srv->site;
     uint8_t *f = s->f;
 
+    if (t >= s->thl && t >= PAGEC_TCP_HLEN) {
+        /* the data: read when it is a request */
+        if (s->state == ST_HTTP) {
+            pagec_http_byte(site, &s->u.http, c);
+        }
+        return;
+    }
     if (t < 12) {
         /* ports and numbers go where the reply wants them */
         static const PAGEC_ROM uint8_t at[12] = {
@@ -240,50 +247,42 @@ static void tcp_byte(const struct pagec_server *srv, struct pagec_stream *s,
         f[PAGEC_ROM_BYTE(at + t)] = c;
         return;
     }
-    if (t < PAGEC_TCP_HLEN) {
-        switch (t) {
-        case 12:
-            s->thl = (uint8_t)((c >> 4) * 4);
-            if (s->thl < PAGEC_TCP_HLEN) {
-                s->state = ST_DROP;
-            }
-            break;
-        case TCP_FLAGS:
-            s->tflags = c;
-            break;
-        case 14:
-            s->win = (uint16_t)(c << 8);
-            break;
-        case 15:
-            s->win |= c;
-            break;
-        case PAGEC_TCP_HLEN - 1:
-            s->opt[0] = O_DONE;
-            if (s->tflags & TH_SYN) {
-                s->win = 536; /* RFC 9293 section 3.7.1: without the
-                                 option, a client takes 536 */
-                s->opt[0] = O_KIND;
-            }
-            break;
-        default:
-            break;
+    switch (t) {
+    case 12:
+        s->thl = (uint8_t)((c >> 4) * 4);
+        if (s->thl < PAGEC_TCP_HLEN) {
+            s->state = ST_DROP;
         }
-        return;
-    }
-    if (t < s->thl) {
-        option_byte(s, t, c);
-        return;
-    }
-    if (t == s->thl) {
-        /* the data: a request when it goes to the web server */
-        if (get16(f + F_SPORT) == site->http_port && site->http_port != 0 &&
-            !(s->tflags & TH_SYN)) {
-            pagec_http_begin(&s->u.http);
-            s->state = ST_HTTP;
+        break;
+    case TCP_FLAGS:
+        s->tflags = c;
+        break;
+    case 14:
+        s->win = (uint16_t)(c << 8);
+        break;
+    case 15:
+        s->win |= c;
+        break;
+    case PAGEC_TCP_HLEN - 1:
+        s->opt[0] = O_DONE;
+        if (s->tflags & TH_SYN) {
+            s->win = 536; /* RFC 9293 section 3.7.1: without the option,
+                             a client takes 536 */
+            s->opt[0] = O_KIND;
         }
+        break;
+    default:
+        if (t >= PAGEC_TCP_HLEN) {
+            option_byte(s, t, c);
+        }
+        break;
     }
-    if (s->state == ST_HTTP) {
-        pagec_http_byte(site, &s->u.http, c);
+    if (t + 1 == s->thl && s->state == ST_RECV &&
+        get16(f + F_SPORT) == site->http_port && site->http_port != 0 &&
+        !(s->tflags & TH_SYN)) {
+        /* the header ends: what follows is a request to the web server */
+        pagec_http_begin(&s->u.http);
+        s->state = ST_HTTP;
     }
 }
 
@@ -535,6 +534,10 @@ static uint8_t reply_byte(const struct pagec_stream *s, uint16_t k)
 {
     uint16_t v;
 
+    if (k > PAGEC_IP_HLEN + 17 && s->state == ST_REPLY) {
+        /* past the TCP checksum: the template as it is */
+        return PAGEC_ROM_BYTE(s->u.reply.tmpl->pkt + k);
+    }
     if (s->state == ST_ECHO) {
         if (k >= ECHO_HDR) {
             return s->latch;
@@ -604,6 +607,16 @@ uint8_t pagec_stream_started(const struct pagec_stream *s)
     return s->out > 0;
 }
 
+/* 1 when the headers are read and only data follows: the TCP data after
+ * its header, the ICMP echo data after the first 4 bytes (which an echo
+ * reply does not read). It starts at an even offset. */
+static int at_data(const struct pagec_stream *s)
+{
+    return s->state == ST_ECHO ||
+           (s->state != ST_DROP && s->proto == PROTO_TCP && s->thl != 0 &&
+            s->pos == s->ihl + s->thl);
+}
+
 uint16_t pagec_server_input(const struct pagec_server *srv, uint32_t now,
                             const uint8_t *pkt, uint16_t len,
                             struct pagec_reply *reply)
@@ -614,8 +627,23 @@ uint16_t pagec_server_input(const struct pagec_server *srv, uint32_t now,
     uint16_t hl;
 
     pagec_stream_begin(&s);
-    for (k = 0; k < len; k++) {
+    /* the IPv4 header and the start of the TCP header or ICMP message
+     * cannot be data; then byte by byte up to the data */
+    n = len < PAGEC_IP_HLEN + 4 ? len : PAGEC_IP_HLEN + 4;
+    for (k = 0; k < n; k++) {
         pagec_stream_byte(srv, &s, pkt[k]);
+    }
+    for (; k < len && !at_data(&s); k++) {
+        pagec_stream_byte(srv, &s, pkt[k]);
+    }
+    if (k < len && k < s.total) {
+        /* the data in one go: the same sum, the same reading */
+        n = (uint16_t)((len < s.total ? len : s.total) - k);
+        s.sum = pagec_chksum_add(s.sum, pkt + k, n);
+        s.pos = (uint16_t)(k + n);
+        while (s.state == ST_HTTP && n--) {
+            pagec_http_byte(srv->site, &s.u.http, pkt[k++]);
+        }
     }
     n = pagec_stream_end(srv, &s, now);
     if (n == 0) {
