@@ -11,11 +11,12 @@
  * While a datagram arrives, the runtime checks its IPv4 header, sums the
  * checksums, parses the TCP header and options and the HTTP request, and
  * matches the request path against the site's path tree, all as the bytes
- * come; it keeps only the fields a reply needs (about 60 bytes in all,
- * struct pagec_stream). When the datagram ends, pagec_stream_end() checks
- * the TCP checksum and chooses the reply; the driver then pulls the reply
- * a byte at a time with pagec_stream_next(): the template's bytes read
- * from ROM, the peer's fields substituted on the fly.
+ * come; it keeps only the fields a reply needs (struct pagec_stream: 63
+ * bytes on AVR, 64 on 32-bit parts). When the datagram ends,
+ * pagec_stream_end() checks the TCP checksum and chooses the reply; the
+ * driver then pulls the reply a byte at a time with pagec_stream_next():
+ * the template's bytes read from ROM, the peer's fields substituted on
+ * the fly.
  *
  * ICMP echo requests are answered cut-through: the data of an echo
  * request cannot be kept in a few bytes, so the reply starts while the

@@ -14,8 +14,10 @@
 #   trap_cleanup      from now on the caller's cleanup function runs at exit;
 #                     SIGINT and SIGTERM end the script with 130 and 143
 #   remove_work KEEP  remove WORK, or when KEEP is 1 keep it and say where
-#   stop_server [SIGNAL]  stop the server (SIGTERM by default, SIGKILL after
-#                     STOP_WAIT tenths of a second) and set SERVER_RC
+#   stop_process PID NAME [SIGNAL]  stop a child of the script (SIGTERM by
+#                     default, SIGKILL after STOP_WAIT tenths of a second),
+#                     wait for it and set STOP_RC to its exit status
+#   stop_server [SIGNAL]  stop_process on the server; sets SERVER_RC
 #   pass, fail TEXT   one "ok   - TEXT" or "FAIL - TEXT" line, counted
 #   evidence          stdin indented, the details under a failed check
 #   finish            on failure the end of LOG, then "N passed, M failed";
@@ -107,21 +109,26 @@ remove_work() {
     fi
 }
 
-stop_server() {
-    local i sig=${1:-TERM}
-    SERVER_RC=
-    [ -n "$SERVER_PID" ] || return 0
-    kill -s "$sig" "$SERVER_PID" 2>/dev/null
+stop_process() {
+    local pid=$1 name=$2 sig=${3:-TERM} i
+    kill -s "$sig" "$pid" 2>/dev/null
     for ((i = 0; i < STOP_WAIT; i++)); do
-        kill -0 "$SERVER_PID" 2>/dev/null || break
+        kill -0 "$pid" 2>/dev/null || break
         sleep 0.1
     done
-    if kill -0 "$SERVER_PID" 2>/dev/null; then
-        echo "$PROG: $SERVER_NAME (pid $SERVER_PID) ignored SIG$sig, killing it"
-        kill -s KILL "$SERVER_PID" 2>/dev/null
+    if kill -0 "$pid" 2>/dev/null; then
+        echo "$PROG: $name (pid $pid) ignored SIG$sig, killing it"
+        kill -s KILL "$pid" 2>/dev/null
     fi
-    wait "$SERVER_PID" 2>/dev/null
-    SERVER_RC=$?
+    wait "$pid" 2>/dev/null
+    STOP_RC=$?
+}
+
+stop_server() {
+    SERVER_RC=
+    [ -n "$SERVER_PID" ] || return 0
+    stop_process "$SERVER_PID" "$SERVER_NAME" "${1:-TERM}"
+    SERVER_RC=$STOP_RC
     SERVER_PID=
 }
 

@@ -32,6 +32,14 @@
 #   AVR_FETCHES=N  the fetches of step 3
 #   AVR_KEEP=1     keep the work directory (logs, statistics) and print
 #                  its path
+#
+# Leaves the figures of step 3 in BUILD_DIR/stats.txt, key=value lines
+# (scripts/report.sh reads them): fetches, fetch_wall_ns, pagec-avrsim's
+# counters as differences over the fetches (cycles, busy_cycles,
+# bytes_in, syn_count, request_cycles, ...), its other keys as it last
+# wrote them (freq, flash, stack_sp, stack_paint, ...), and slip_stack_sp
+# and slip_stack_paint, the stack high-water of the run of step 2. The
+# file is removed first, so it exists only when step 3 ran.
 
 set -u
 
@@ -107,20 +115,10 @@ note() {
 # stop_dev: SIGTERM to pagec-avrsim, SIGKILL after STOP_WAIT tenths of a
 # second; sets DEV_RC.
 stop_dev() {
-    local i
     DEV_RC=
     [ -n "$DEV_PID" ] || return 0
-    kill -s TERM "$DEV_PID" 2>/dev/null
-    for ((i = 0; i < STOP_WAIT; i++)); do
-        kill -0 "$DEV_PID" 2>/dev/null || break
-        sleep 0.1
-    done
-    if kill -0 "$DEV_PID" 2>/dev/null; then
-        echo "$PROG: pagec-avrsim (pid $DEV_PID) ignored SIGTERM, killing it"
-        kill -s KILL "$DEV_PID" 2>/dev/null
-    fi
-    wait "$DEV_PID" 2>/dev/null
-    DEV_RC=$?
+    stop_process "$DEV_PID" pagec-avrsim
+    DEV_RC=$STOP_RC
     DEV_PID=
 }
 
@@ -153,6 +151,8 @@ snapshot() {
 # --- 1. the firmware -------------------------------------------------------
 
 t_start=$(date +%s)
+SUMMARY=$BUILD/stats.txt
+mkdir -p "$BUILD" && rm -f "$SUMMARY"
 if "$CMAKE" -S "$SRC" -B "$BUILD" \
     -DCMAKE_TOOLCHAIN_FILE="$SRC/cmake/toolchains/avr.cmake" \
     -DPAGEC_MCU=$MCU -DPAGEC_EXECUTABLE="$PAGEC" >"$WORK/build.log" 2>&1 &&
@@ -281,6 +281,21 @@ BEGIN {
 }'
 sort -n "$WORK/times" | awk '{ t[NR] = $1 } END {
     if (NR) printf "#    curl time_total: median %.1f ms, min %.1f ms, max %.1f ms\n", 1000 * t[int((NR + 1) / 2)], 1000 * t[1], 1000 * t[NR] }'
+
+# The same figures for other scripts: counters as differences between the
+# snapshots, levels and settings as in the last one.
+{
+    echo "fetches=$FETCHES"
+    echo "failed=$bad"
+    echo "fetch_wall_ns=$((t1 - t0))"
+    awk -F= 'NR == FNR { before[$1] = $2; next }
+        $1 ~ /^(mcu|freq|flash|data|bss|ram|stack_sp|stack_paint|ram_free|byte_cycles|lag_max_ns)$/ || $1 ~ /_max$/ { print; next }
+        { printf "%s=%.0f\n", $1, $2 - before[$1] }' "$WORK/before" "$WORK/after"
+    if [ -s "$WORK/slip.stats" ]; then
+        echo "slip_stack_sp=$(sval stack_sp "$WORK/slip.stats")"
+        echo "slip_stack_paint=$(sval stack_paint "$WORK/slip.stats")"
+    fi
+} >"$SUMMARY.tmp" && mv "$SUMMARY.tmp" "$SUMMARY" && note "figures written to $SUMMARY"
 
 # --- shutdown --------------------------------------------------------------
 

@@ -91,20 +91,10 @@ DEV_PID=
 # stop_dev: SIGTERM to the device, SIGKILL after STOP_WAIT tenths of
 # a second; sets DEV_RC.
 stop_dev() {
-    local i
     DEV_RC=
     [ -n "$DEV_PID" ] || return 0
-    kill -s TERM "$DEV_PID" 2>/dev/null
-    for ((i = 0; i < STOP_WAIT; i++)); do
-        kill -0 "$DEV_PID" 2>/dev/null || break
-        sleep 0.1
-    done
-    if kill -0 "$DEV_PID" 2>/dev/null; then
-        echo "$PROG: $DEV_NAME (pid $DEV_PID) ignored SIGTERM, killing it"
-        kill -s KILL "$DEV_PID" 2>/dev/null
-    fi
-    wait "$DEV_PID" 2>/dev/null
-    DEV_RC=$?
+    stop_process "$DEV_PID" "$DEV_NAME"
+    DEV_RC=$STOP_RC
     DEV_PID=
 }
 
