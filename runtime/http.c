@@ -71,8 +71,8 @@ enum { C_NONE, C_GZIP, C_IDENTITY, C_STAR };
 
 #define NO_ENTRY 0xffu
 
-/* The methods of RFC 9110, each followed by a space: GET at 0, HEAD at 4,
- * the others known (405). In ROM: a string, not an array of pointers,
+/* The methods of RFC 9110 and PATCH (RFC 5789), each followed by a
+ * space: GET at 0, HEAD at 4, the others known (405). In ROM: a string, not an array of pointers,
  * which a target would copy to RAM. */
 static const PAGEC_ROM char methods[] =
     "GET HEAD POST PUT DELETE CONNECT OPTIONS TRACE PATCH ";
@@ -341,10 +341,10 @@ static void request_line_end(const PAGEC_ROM struct pagec_site *site,
     if (h->method == KNOWN || h->method == UNKNOWN) {
         return;
     }
-    if (st == S_AUTHORITY) {
-        pagec_match_byte(site, &h->match, '/'); /* empty path: "/" */
-    } else if (st != S_PATH && st != S_QUERY && st != S_VERSION) {
-        h->flags |= F_BAD; /* cut in a scheme or a %-escape */
+    if (st != S_PATH && st != S_QUERY && st != S_VERSION) {
+        /* cut in a scheme, an authority (absolute-form needs a version)
+         * or a %-escape */
+        h->flags |= F_BAD;
     }
     if (!version) {
         /* HTTP/0.9's "GET /path": the whole rest is the target */
@@ -370,9 +370,11 @@ static void request_line_end(const PAGEC_ROM struct pagec_site *site,
 }
 
 #if PAGEC_HTTP_FIELDS
-/* The coding read in Accept-Encoding gets the weight read. */
+/* An element of Accept-Encoding is complete: its coding gets the weight
+ * read, and the field counts as seen. */
 static void ae_commit(struct pagec_http *h)
 {
+    h->seen |= A_AE;
     if (h->word == C_GZIP) {
         h->gzip_q = h->q;
     } else if (h->word == C_IDENTITY) {
@@ -475,8 +477,7 @@ static void field_byte(const PAGEC_ROM struct pagec_site *site,
                 h->seen |= A_FIELD_BAD;
                 h->state = S_DONE;
             } else if (word_done(h->word, 1, w_ae, h->aux)) {
-                h->seen |= A_AE;
-                h->word = C_NONE;
+                h->word = C_NONE; /* seen once an element is complete */
                 h->state = S_AE_SKIP;
             } else if (word_done(h->word, 2, w_inm, h->aux) &&
                        h->page != PAGEC_NO_PAGE) {
@@ -581,6 +582,7 @@ static void field_line_end(struct pagec_http *h)
         q_end(h);
         ae_commit(h);
         break;
+    case S_AE_SKIP: /* an empty value: only identity is acceptable */
     case S_AE_PARAMS:
     case S_AE_PARAM:
     case S_AE_QEQ:
@@ -699,9 +701,12 @@ encoding(const struct pagec_http *h, const PAGEC_ROM struct pagec_page *pg,
     } else {
         return NULL;
     }
-    if (v->ok.get.len - v->ok.get.hlen > limit && accepts(h, pg, w) &&
-        w->ok.get.len - w->ok.get.hlen <= limit) {
-        return w; /* the client's MSS or window takes this one only */
+    if (v->ok.get.len - v->ok.get.hlen > limit &&
+        !(h->seen & (v == &pg->gzip ? A_INM_GZ : A_INM_ID)) &&
+        accepts(h, pg, w) && w->ok.get.len - w->ok.get.hlen <= limit) {
+        /* the client's MSS or window takes this one only (a 304 of the
+         * first one is short enough for any) */
+        return w;
     }
     return v;
 }

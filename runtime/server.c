@@ -167,6 +167,10 @@ static void icmp_byte(struct pagec_stream *s, uint16_t t, uint8_t c)
         s->latch = c; /* the checksum's first byte, then the echo data */
         return;
     }
+    if (s->total - s->ihl < ICMP_HLEN) {
+        s->state = ST_DROP; /* shorter than an echo request's header */
+        return;
+    }
     len = (uint16_t)(s->total - s->ihl + PAGEC_IP_HLEN);
     s->u.reply.ip_sum = finish(0x4500u + len + 0x4000u +
                                (PAGEC_IP_TTL << 8 | PROTO_ICMP) +
@@ -492,8 +496,11 @@ uint16_t pagec_stream_end(const struct pagec_server *srv,
     uint16_t n = (uint16_t)(s->total - s->ihl);
     uint32_t sum;
 
+    if (st == ST_REPLY) {
+        return s->total; /* ended already */
+    }
     s->state = ST_DROP;
-    if (st == ST_DROP || st == ST_REPLY || s->pos < s->ihl ||
+    if (st == ST_DROP || s->pos < s->ihl ||
         s->pos < s->total) {
         return 0; /* dropped, or cut short */
     }
@@ -599,6 +606,9 @@ uint8_t pagec_stream_next(const struct pagec_server *srv,
                           struct pagec_stream *s)
 {
     (void)srv;
+    if (pagec_stream_pending(s) == 0) {
+        return 0; /* nothing to pull: a driver's mistake, made harmless */
+    }
     return reply_byte(s, s->out++);
 }
 

@@ -57,7 +57,7 @@ if [ ! -d "$BUILD" ] && [ "$BUILD" = build ] && [ -d "$ROOT/build" ]; then
     BUILD=$ROOT/build
 fi
 BUILD=$(cd "$BUILD" 2>/dev/null && pwd) || {
-    echo "${0##*/}: $1: no such build directory (cmake -S . -B build && cmake --build build)" >&2
+    echo "${0##*/}: $BUILD: no such build directory (cmake -S . -B build && cmake --build build)" >&2
     exit 2
 }
 PAGEC=$BUILD/pagec/pagec

@@ -19,8 +19,9 @@
  *   stored gzip-encoded only and the request does not refuse gzip; 304
  *   when If-None-Match names its ETag; the header fields alone for HEAD),
  *   404 for an unknown path, 406 when the only encoding is refused, 405
- *   for the other methods of RFC 9110, 501 for unknown ones, 400 for a
- *   request line it cannot read. The reply carries the whole page and our
+ *   for the other methods of RFC 9110 and PATCH, 501 for unknown ones,
+ *   400 for a request line or a field line it cannot read. The reply
+ *   carries the whole page and our
  *   FIN in one segment. A request line that is not complete (no line end
  *   yet) is not answered; the client retransmits. Header fields are read
  *   only from the same segment.

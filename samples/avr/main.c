@@ -22,7 +22,7 @@
  * pagec-avrsim (tests/emulated) watches these pins to count cycles.
  *
  * RAM: the receive ring (uart.h), the stream state (struct pagec_stream,
- * about 60 bytes), the server's settings (16 bytes) and the stack. The
+ * 63 bytes), the server's settings (14 bytes) and the stack. The
  * free RAM is painted with a pattern at start-up, so that the stack's high
  * water mark can be read later (with a debugger on a board, or by the
  * emulator): the lowest byte that lost the pattern.

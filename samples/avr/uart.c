@@ -27,6 +27,12 @@ static uint8_t rx_buf[UART_RX_RING];
 static volatile uint8_t rx_head;
 static volatile uint8_t rx_tail;
 
+/* The ATmega328P's name of the receive interrupt; the ATmega2560 (Arduino
+ * Mega) has four USARTs and calls the first one's USART0_RX_vect. */
+#if !defined(USART_RX_vect) && defined(USART0_RX_vect)
+#define USART_RX_vect USART0_RX_vect
+#endif
+
 ISR(USART_RX_vect)
 {
     uint8_t c = UDR0; /* read first: it frees the hardware buffer */

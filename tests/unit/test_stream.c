@@ -223,6 +223,93 @@ START_TEST(test_stream_echo)
 }
 END_TEST
 
+START_TEST(test_stream_misuse)
+{
+    uint8_t data[8] = {0};
+    uint16_t len;
+    size_t n;
+
+    /* ICMP messages shorter than an echo header start no reply */
+    for (n = 4; n < 8; n++) {
+        build_echo(in, client, server, 1, 2, data, 0);
+        wr16(in + 2, (uint16_t)(20 + n));
+        seal(in);
+        ck_assert_uint_eq(stream(20 + n), 0);
+        ck_assert_uint_eq(nout, 0);
+    }
+    /* pulling with nothing pending gives 0 and pulls nothing */
+    len = stream(tcp(0x02, 1000, 0, NULL));
+    ck_assert_uint_eq(len, 44);
+    ck_assert_uint_eq(pagec_stream_next(&srv, &st), 0);
+    ck_assert_uint_eq(pagec_stream_pending(&st), 0);
+    /* pagec_stream_end() twice: the same reply, still to be pulled */
+    n = tcp(0x02, 1000, 0, NULL);
+    pagec_stream_begin(&st);
+    for (size_t i = 0; i < n; i++) {
+        pagec_stream_byte(&srv, &st, in[i]);
+    }
+    ck_assert_uint_eq(pagec_stream_end(&srv, &st, now), 44);
+    ck_assert_uint_eq(pagec_stream_end(&srv, &st, now), 44);
+    ck_assert_uint_eq(pagec_stream_pending(&st), 44);
+}
+END_TEST
+
+/* The reply to a request on a new connection; returns its length, the
+ * reply in out. */
+static uint16_t request(const char *req, uint16_t window)
+{
+    struct seg s;
+    uint32_t isn;
+
+    ck_assert_uint_eq(stream(tcp(0x02, 7000, 0, NULL)), 44);
+    isn = rd32(out + 24);
+    memset(&s, 0, sizeof s);
+    memcpy(s.src, client, 4);
+    memcpy(s.dst, server, 4);
+    s.sport = 40000;
+    s.dport = 80;
+    s.seq = 7001;
+    s.ack = isn + 1;
+    s.flags = 0x18;
+    s.data = req;
+    s.dlen = strlen(req);
+    s.window = window;
+    return stream(build_tcp(in, &s));
+}
+
+START_TEST(test_stream_cut_fields)
+{
+    const struct pagec_page *big = site_page(&basic_site, "/big.txt");
+    const struct pagec_page *both = site_page(&basic_site, "/both.html");
+    char req[256];
+    char etag[64];
+    uint16_t window;
+
+    ck_assert_ptr_nonnull(big);
+    ck_assert_ptr_nonnull(both);
+    ck_assert_uint_eq(big->identity.ok.get.len, 0); /* gzip only */
+    /* an Accept-Encoding cut off before its first element is complete
+     * does not count: a gzip-only page still goes out gzipped */
+    ck_assert_uint_eq(request("GET /big.txt HTTP/1.1\r\nAccept-Encoding: gzip", 0),
+                      big->gzip.ok.get.len);
+    ck_assert_uint_eq(request("GET /big.txt HTTP/1.1\r\nAccept-Encoding:", 0),
+                      big->gzip.ok.get.len);
+    /* a complete empty one refuses gzip: 406 */
+    request("GET /big.txt HTTP/1.1\r\nAccept-Encoding:\r\n\r\n", 0);
+    ck_assert_int_eq(memcmp(out + 40, "HTTP/1.0 406", 12), 0);
+    /* the 304 of the chosen encoding goes out even when its 200 would
+     * not fit the window and the other encoding's would */
+    memcpy(etag, both->identity.etag, both->identity.etag_len);
+    etag[both->identity.etag_len] = 0;
+    snprintf(req, sizeof req, "GET /both.html HTTP/1.1\r\nIf-None-Match: %s\r\n\r\n",
+             etag);
+    window = (uint16_t)(both->gzip.ok.get.len - 40); /* gzip's 200 fits */
+    ck_assert_uint_gt(both->identity.ok.get.len - 40, window);
+    ck_assert_uint_eq(request(req, window), both->identity.not_modified.len);
+    ck_assert_int_eq(memcmp(out + 40, "HTTP/1.0 304", 12), 0);
+}
+END_TEST
+
 START_TEST(test_stream_same_as_buffered)
 {
     static const char *const reqs[] = {
@@ -266,6 +353,8 @@ Suite *stream_suite(void)
     tcase_add_test(tc, test_stream_get);
     tcase_add_test(tc, test_stream_bad_tcp);
     tcase_add_test(tc, test_stream_echo);
+    tcase_add_test(tc, test_stream_misuse);
+    tcase_add_test(tc, test_stream_cut_fields);
     tcase_add_test(tc, test_stream_same_as_buffered);
     suite_add_tcase(s, tc);
     return s;
