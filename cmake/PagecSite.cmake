@@ -1,16 +1,57 @@
-# pagec_add_site(<target> SITE <dir> [NAME <id>] [MSS <bytes>] [OUTPUT <base>])
+# The CMake functions of pagec, for a firmware build. Available after
+# find_package(pagec) of an installed pagec, and after add_subdirectory()
+# (or FetchContent) of its source tree.
 #
-# Runs pagec on the site directory at build time and adds the generated
-# <base>.c (default: <id>.c) to <target>, with its directory on the include
-# path. The site is regenerated when pagec or any file of the site changes.
+# pagec_add_site(<target> SITE <dir> [NAME <id>] [MSS <bytes>]
+#                [OUTPUT <base>] [OPTIONS <pagec options>...])
 #
-# pagec is the pagec::pagec target of this build, or, in a cross build
-# (which does not build pagec), the host program named by the cache
-# variable PAGEC_EXECUTABLE (found on PATH when not set).
+#   Runs pagec on the site folder <dir> at build time and adds the
+#   generated <base>.c (default: <id>.c, <id> default "site") to <target>,
+#   with its folder on the include path, so that <target>'s sources can
+#   #include "<base>.h". The site is compiled again when pagec changes or
+#   when a file of the site is edited, added or removed: with Ninja, pagec
+#   writes a depfile that names every file and folder it read; with the
+#   other generators, CMake lists the site's files and folders and looks
+#   again at every build. Nothing else is rebuilt but what depends on the
+#   generated files (the header is rewritten only when its bytes change).
+#
+# pagec_add_runtime(<target>)
+#
+#   Adds a static library <target> built from the runtime's sources with
+#   the compiler of this build: what a cross build links into a firmware
+#   (the installed pagec::runtime is built for the host). -Os, one
+#   section per function; GNU C on AVR, where the site stays in flash
+#   through __flash.
+#
+# Which pagec runs: the pagec::pagec target (built here when pagec is a
+# subdirectory, imported from the installed package after find_package),
+# else the program named by the cache variable PAGEC_EXECUTABLE (found on
+# PATH when not set). A cross build does not build pagec: give it an
+# installed one, or the one of a host build with -DPAGEC_EXECUTABLE=.
+
+# Where the runtime's sources and the public headers are: beside this file
+# in the source tree; an installed package sets them before including it.
+if(NOT PAGEC_RUNTIME_SOURCE_DIR)
+  set(PAGEC_RUNTIME_SOURCE_DIR "${CMAKE_CURRENT_LIST_DIR}/../runtime")
+endif()
+if(NOT PAGEC_INCLUDE_DIR)
+  set(PAGEC_INCLUDE_DIR "${CMAKE_CURRENT_LIST_DIR}/../include")
+endif()
+get_filename_component(PAGEC_RUNTIME_SOURCE_DIR "${PAGEC_RUNTIME_SOURCE_DIR}" ABSOLUTE)
+get_filename_component(PAGEC_INCLUDE_DIR "${PAGEC_INCLUDE_DIR}" ABSOLUTE)
+set_property(GLOBAL PROPERTY PAGEC_RUNTIME_SOURCE_DIR "${PAGEC_RUNTIME_SOURCE_DIR}")
+set_property(GLOBAL PROPERTY PAGEC_INCLUDE_DIR "${PAGEC_INCLUDE_DIR}")
+
 function(pagec_add_site target)
   cmake_parse_arguments(PARSE_ARGV 1 ARG "" "SITE;NAME;MSS;OUTPUT" "OPTIONS")
   if(NOT ARG_SITE)
     message(FATAL_ERROR "pagec_add_site: SITE <dir> is required")
+  endif()
+  if(ARG_UNPARSED_ARGUMENTS)
+    message(FATAL_ERROR "pagec_add_site: unknown arguments: ${ARG_UNPARSED_ARGUMENTS}")
+  endif()
+  if(NOT TARGET ${target})
+    message(FATAL_ERROR "pagec_add_site: ${target} is not a target")
   endif()
   if(NOT ARG_NAME)
     set(ARG_NAME site)
@@ -23,25 +64,75 @@ function(pagec_add_site target)
     list(APPEND opts --mss ${ARG_MSS})
   endif()
   get_filename_component(site "${ARG_SITE}" ABSOLUTE)
-  set(dir "${CMAKE_CURRENT_BINARY_DIR}/${target}_site")
-  file(GLOB_RECURSE inputs CONFIGURE_DEPENDS "${site}/*")
+  if(NOT IS_DIRECTORY "${site}")
+    message(FATAL_ERROR "pagec_add_site: ${ARG_SITE} is not a folder")
+  endif()
   if(TARGET pagec::pagec)
     set(pagec pagec::pagec)
   else()
     find_program(PAGEC_EXECUTABLE pagec)
     if(NOT PAGEC_EXECUTABLE)
-      message(FATAL_ERROR "pagec_add_site: no pagec: build it for the host "
-        "first and pass -DPAGEC_EXECUTABLE=/path/to/pagec")
+      message(FATAL_ERROR "pagec_add_site: no pagec: install pagec or build "
+        "it for the host first and pass -DPAGEC_EXECUTABLE=/path/to/pagec")
     endif()
     set(pagec "${PAGEC_EXECUTABLE}")
   endif()
+  set(dir "${CMAKE_CURRENT_BINARY_DIR}/${target}_site")
+  set(out "${dir}/${ARG_OUTPUT}")
+  file(MAKE_DIRECTORY "${dir}")
+  if(CMAKE_GENERATOR MATCHES "Ninja")
+    # pagec's depfile names every file and folder it read (absolute
+    # paths); a folder's time changes when a file is added to it or
+    # removed from it
+    set(deps --depfile "${out}.d")
+    set(depends DEPFILE "${out}.d")
+  else()
+    # The Makefile generators of CMake (3.25 at least) merge a custom
+    # command's depfile into what they knew before and so keep a removed
+    # file as a dependency for good, which would compile the site at
+    # every build from then on. They get the site's files and folders as
+    # CMake finds them instead, and CMake looks again at every build
+    # (CONFIGURE_DEPENDS): a file added or removed makes it run again,
+    # and the folder it was in is newer than the generated site.
+    file(GLOB_RECURSE inputs LIST_DIRECTORIES true CONFIGURE_DEPENDS "${site}/*")
+    set(deps)
+    set(depends DEPENDS "${site}" ${inputs})
+  endif()
+  cmake_policy(PUSH)
+  if(POLICY CMP0116)
+    cmake_policy(SET CMP0116 NEW) # depfile paths as written (absolute)
+  endif()
+  # The header is a byproduct: pagec leaves it untouched when its bytes
+  # stay the same, so that the sources that include it are not compiled
+  # again when only the pages change.
   add_custom_command(
-    OUTPUT "${dir}/${ARG_OUTPUT}.c" "${dir}/${ARG_OUTPUT}.h"
-    COMMAND ${CMAKE_COMMAND} -E make_directory "${dir}"
-    COMMAND ${pagec} ${opts} ${ARG_OPTIONS} "${site}" -o "${dir}/${ARG_OUTPUT}.c"
-    DEPENDS ${pagec} ${inputs}
+    OUTPUT "${out}.c"
+    BYPRODUCTS "${out}.h"
+    COMMAND ${pagec} ${opts} ${ARG_OPTIONS} ${deps} "${site}" -o "${out}.c"
+    DEPENDS ${pagec}
+    ${depends}
     COMMENT "Compiling site ${ARG_SITE}"
     VERBATIM)
-  target_sources(${target} PRIVATE "${dir}/${ARG_OUTPUT}.c")
+  cmake_policy(POP)
+  target_sources(${target} PRIVATE "${out}.c" "${out}.h")
   target_include_directories(${target} PRIVATE "${dir}")
+endfunction()
+
+function(pagec_add_runtime target)
+  if(ARGN)
+    message(FATAL_ERROR "pagec_add_runtime: unknown arguments: ${ARGN}")
+  endif()
+  get_property(src GLOBAL PROPERTY PAGEC_RUNTIME_SOURCE_DIR)
+  get_property(inc GLOBAL PROPERTY PAGEC_INCLUDE_DIR)
+  add_library(${target} STATIC
+    "${src}/chksum.c" "${src}/halfsiphash.c" "${src}/http.c"
+    "${src}/match.c" "${src}/server.c" "${src}/slip.c")
+  target_include_directories(${target} PUBLIC "${inc}")
+  set_target_properties(${target} PROPERTIES C_STANDARD 99
+    C_STANDARD_REQUIRED ON C_EXTENSIONS OFF)
+  if(CMAKE_SYSTEM_PROCESSOR STREQUAL "avr")
+    set_target_properties(${target} PROPERTIES C_EXTENSIONS ON)
+  endif()
+  target_compile_options(${target} PRIVATE -ffreestanding -Os
+    -ffunction-sections -fdata-sections)
 endfunction()

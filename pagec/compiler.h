@@ -9,7 +9,10 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#define PAGEC_VERSION "0.2.0"
+/* The version: the CMake project's, given by the build. */
+#ifndef PAGEC_VERSION
+#error "PAGEC_VERSION is set by the build (CMake's project version)"
+#endif
 
 /* Largest TCP data an IPv4 datagram with 40 bytes of headers can carry. */
 #define PAGEC_MSS_MAX 65495

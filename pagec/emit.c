@@ -374,6 +374,36 @@ char *header_name(const char *out_c)
 }
 
 /* Renames tmp to path; on failure reports it and removes tmp. */
+/* 1 when the files a and b hold the same bytes. */
+static int same_file(const char *a, const char *b)
+{
+    FILE *fa = fopen(a, "rb");
+    FILE *fb = fa ? fopen(b, "rb") : NULL;
+    int same = fb != NULL;
+
+    while (same) {
+        int ca = getc(fa);
+        int cb = getc(fb);
+
+        if (ca != cb) {
+            same = 0;
+        } else if (ca == EOF) {
+            break;
+        }
+    }
+    if (fb && (ferror(fa) || ferror(fb))) {
+        same = 0;
+    }
+    if (fa) {
+        fclose(fa);
+    }
+    if (fb) {
+        fclose(fb);
+    }
+    return same;
+}
+
+/* Renames the finished temporary file tmp to path. */
 static int install(char *tmp, const char *path)
 {
     if (rename(tmp, path) != 0) {
@@ -419,7 +449,15 @@ int emit_site(const struct output *o, const char *out_c)
     if (rc == 0) {
         /* the header first: it depends only on --name, so a new header
          * beside an old .c (should the second rename fail) still fits */
-        rc = install(tmp_h, out_h);
+        /* the header changes only when the site's name or pagec does: left
+         * as it is when its bytes are the same, so that what includes it
+         * is not compiled again for a change of the pages */
+        if (same_file(tmp_h, out_h)) {
+            unlink(tmp_h);
+            rc = 0;
+        } else {
+            rc = install(tmp_h, out_h);
+        }
         free(tmp_h);
         tmp_h = NULL; /* renamed, or removed by install() */
         if (rc == 0) {
@@ -457,23 +495,15 @@ int emit_depfile(const struct output *o, const char *out_c,
                  const char *depfile)
 {
     const struct site *s = o->site;
-    char *out_h = header_name(out_c);
     char *tmp = NULL;
     FILE *f;
     size_t i;
 
-    if (!out_h) {
-        pagec_error("out of memory");
-        return -1;
-    }
     f = open_tmp(depfile, &tmp);
     if (!f) {
-        free(out_h);
         return -1;
     }
     make_path(f, out_c);
-    fputc(' ', f);
-    make_path(f, out_h);
     fputc(':', f);
     for (i = 0; i < s->npages; i++) {
         fputs(" \\\n ", f);
@@ -491,7 +521,6 @@ int emit_depfile(const struct output *o, const char *out_c,
         make_path(f, s->pages[i].src);
         fputs(":\n", f);
     }
-    free(out_h);
     if (close_checked(f, depfile) != 0) {
         unlink(tmp);
         free(tmp);

@@ -1,0 +1,230 @@
+#!/bin/bash
+#
+# tests/consumer/consumer.sh - builds the consumer project of this folder
+# against pagec as a user's firmware build would, and checks it.
+#
+# Usage: consumer.sh MODE CMAKE PAGEC_BUILD_DIR PAGEC_SOURCE_DIR
+#
+# MODE:
+#   install  installs PAGEC_BUILD_DIR into a prefix of its own (cmake
+#            --install), builds the consumer with find_package(pagec) and
+#            runs it: a SYN and a GET for each page, replies checked
+#   subdir   builds the consumer with add_subdirectory() of
+#            PAGEC_SOURCE_DIR and runs it
+#   cross    cross-compiles the consumer's firmware (the runtime through
+#            pagec_add_runtime() and the site) for Cortex-M0+ with the
+#            installed package, through a toolchain file that sets
+#            CMAKE_FIND_ROOT_PATH_MODE_PACKAGE to ONLY, found with
+#            -Dpagec_DIR; checks the library is ARM code with the site
+#   rebuild  with the Makefile and the Ninja generators: a build with no
+#            change does no work; editing, adding and removing a site
+#            file regenerates the site and relinks the program that uses
+#            it, and nothing else
+#
+# Prints one line per check; exit status 0 when all passed, 1 when one
+# failed, 2 on a usage error, 77 when a tool is missing (skipped).
+
+set -u
+PROG=${0##*/}
+if [ $# -ne 4 ]; then
+    echo "usage: $PROG install|subdir|cross|rebuild CMAKE PAGEC_BUILD_DIR PAGEC_SOURCE_DIR" >&2
+    exit 2
+fi
+MODE=$1
+CMAKE=$2
+PAGEC_BUILD=$3
+PAGEC_SRC=$4
+HERE=$(cd "$(dirname -- "$0")" && pwd)
+PASSED=0
+FAILED=0
+
+pass() {
+    PASSED=$((PASSED + 1))
+    echo "ok   - $*"
+}
+
+fail() {
+    FAILED=$((FAILED + 1))
+    echo "FAIL - $*"
+}
+
+skip() {
+    echo "SKIP: $*"
+    exit 77
+}
+
+finish() {
+    echo "$PASSED passed, $FAILED failed"
+    [ "$FAILED" -eq 0 ]
+    exit
+}
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/pagec-consumer.XXXXXX") || exit 1
+trap 'rm -rf "$WORK"' EXIT
+
+# run LOG COMMAND...: COMMAND with its output in LOG; on failure the end
+# of LOG is shown.
+run() {
+    local log=$1
+    shift
+    if ! "$@" >"$log" 2>&1; then
+        sed 's/^/#    /' "$log" | tail -n 30
+        return 1
+    fi
+}
+
+install_pagec() {
+    PREFIX=$WORK/prefix
+    if run "$WORK/install.log" "$CMAKE" --install "$PAGEC_BUILD" --prefix "$PREFIX"; then
+        pass "cmake --install of the pagec build into $PREFIX"
+    else
+        fail "cmake --install of the pagec build"
+        finish
+    fi
+}
+
+# configure_build NAME SRC BUILD ARGS...: configures and builds.
+configure_build() {
+    local name=$1 src=$2 build=$3
+    shift 3
+    if run "$WORK/$name-configure.log" "$CMAKE" -S "$src" -B "$build" "$@" &&
+        run "$WORK/$name-build.log" "$CMAKE" --build "$build"; then
+        pass "$name: configured and built"
+        return 0
+    fi
+    fail "$name: configure or build failed"
+    return 1
+}
+
+# serves BUILD SRC PAGE...: the consumer program serves those pages right.
+serves() {
+    local build=$1 src=$2 out
+    shift 2
+    if out=$("$build/consumer" "$src/site" "$@" 2>&1); then
+        pass "${build##*/}: $out"
+    else
+        fail "${build##*/}: the consumer program: $out"
+    fi
+}
+
+case $MODE in
+install)
+    install_pagec
+    configure_build find_package "$HERE" "$WORK/build" -DCMAKE_PREFIX_PATH="$PREFIX" &&
+        serves "$WORK/build" "$HERE" index.html note.txt
+    ;;
+subdir)
+    configure_build add_subdirectory "$HERE" "$WORK/build" -DPAGEC_SOURCE_DIR="$PAGEC_SRC" &&
+        serves "$WORK/build" "$HERE" index.html note.txt
+    ;;
+cross)
+    command -v arm-none-eabi-gcc >/dev/null 2>&1 || skip "no arm-none-eabi-gcc (gcc-arm-none-eabi)"
+    install_pagec
+    # a toolchain file as vendors write them: the host's packages hidden
+    cat >"$WORK/toolchain.cmake" <<EOT
+include("$PREFIX/share/pagec/toolchains/arm-none-eabi.cmake")
+set(CMAKE_FIND_ROOT_PATH "$WORK/sysroot")
+set(CMAKE_FIND_ROOT_PATH_MODE_PACKAGE ONLY)
+EOT
+    if "$CMAKE" -S "$HERE" -B "$WORK/hidden" -DCMAKE_TOOLCHAIN_FILE="$WORK/toolchain.cmake" \
+        -DCMAKE_PREFIX_PATH="$PREFIX" >"$WORK/hidden.log" 2>&1; then
+        echo "#    (this toolchain file does not hide the host's packages)"
+    else
+        pass "find_package(pagec) alone fails under CMAKE_FIND_ROOT_PATH_MODE_PACKAGE ONLY"
+    fi
+    if configure_build cross "$HERE" "$WORK/build" -DCMAKE_TOOLCHAIN_FILE="$WORK/toolchain.cmake" \
+        -DPAGEC_CPU=cortex-m0plus -Dpagec_DIR="$PREFIX/lib/cmake/pagec"; then
+        lib=$WORK/build/libconsumer_fw.a
+        if arm-none-eabi-readelf -h "$lib" 2>/dev/null | grep -q 'Machine:.*ARM' &&
+            arm-none-eabi-nm "$lib" | grep -q ' R web$' &&
+            arm-none-eabi-nm "$WORK/build/libconsumer_runtime.a" | grep -q ' T pagec_stream_byte$'; then
+            pass "the firmware library is ARM code with the site (web) and the runtime beside it"
+        else
+            fail "the firmware library is not ARM code with the site and the runtime"
+        fi
+    fi
+    ;;
+rebuild)
+    install_pagec
+    gens=("Unix Makefiles")
+    if command -v ninja >/dev/null 2>&1; then
+        gens+=(Ninja)
+    else
+        echo "#    no ninja (ninja-build): the Makefile generator only"
+    fi
+    for gen in "${gens[@]}"; do
+        tag=${gen// /-}
+        src=$WORK/src-$tag
+        build=$WORK/build-$tag
+        cp -r "$HERE" "$src"
+        configure_build "$gen" "$src" "$build" -G "$gen" -DCMAKE_PREFIX_PATH="$PREFIX" || continue
+        serves "$build" "$src" index.html note.txt
+        site_c=$build/consumer_site/web.c
+        main_o=$build/CMakeFiles/consumer.dir/main.c.o
+        stamp() { stat -c '%y' "$site_c" "$main_o" "$build/consumer" "$build/unrelated"; }
+        # one build with no change: no work
+        before=$(stamp)
+        "$CMAKE" --build "$build" >"$WORK/nochange.log" 2>&1
+        if [ "$(stamp)" = "$before" ] &&
+            ! grep -Eq 'Building|Linking|Compiling site|Generating' "$WORK/nochange.log"; then
+            pass "$gen: a build with no change does no work"
+        else
+            fail "$gen: a build with no change did work:"
+            sed 's/^/#    /' "$WORK/nochange.log" | head -n 20
+        fi
+        # check_change WHAT: after a change to the site, the site was
+        # compiled again and the consumer relinked; main.c and the
+        # unrelated program were not touched
+        check_change() {
+            local old=$1 what=$2
+            read -r s0 m0 c0 u0 <<<"$(echo "$old" | awk '{print $2}' | paste -sd ' ')"
+            read -r s1 m1 c1 u1 <<<"$(stamp | awk '{print $2}' | paste -sd ' ')"
+            if [ "$s0" != "$s1" ] && [ "$c0" != "$c1" ] && [ "$m0" = "$m1" ] && [ "$u0" = "$u1" ] &&
+                grep -q 'Compiling site' "$WORK/change.log"; then
+                pass "$gen: $what: the site compiled again and the program relinked, nothing else"
+            else
+                fail "$gen: $what: site $s0 -> $s1, consumer $c0 -> $c1, main.c.o $m0 -> $m1, unrelated $u0 -> $u1"
+                sed 's/^/#    /' "$WORK/change.log" | head -n 20
+            fi
+        }
+        sleep 1
+        before=$(stamp)
+        printf 'plain text, version 2\n' >"$src/site/note.txt"
+        "$CMAKE" --build "$build" >"$WORK/change.log" 2>&1
+        check_change "$before" "a file edited"
+        serves "$build" "$src" note.txt
+        sleep 1
+        before=$(stamp)
+        printf 'a new page\n' >"$src/site/new.txt"
+        "$CMAKE" --build "$build" >"$WORK/change.log" 2>&1
+        check_change "$before" "a file added"
+        serves "$build" "$src" new.txt index.html
+        sleep 1
+        before=$(stamp)
+        rm "$src/site/new.txt"
+        if "$CMAKE" --build "$build" >"$WORK/change.log" 2>&1; then
+            check_change "$before" "a file removed"
+        else
+            fail "$gen: the build fails after a site file was removed"
+            sed 's/^/#    /' "$WORK/change.log" | tail -n 20
+        fi
+        if "$build/consumer" "$src/site" new.txt >/dev/null 2>&1; then
+            fail "$gen: the removed page is still served"
+        else
+            pass "$gen: the removed page is gone"
+        fi
+        before=$(stamp)
+        "$CMAKE" --build "$build" >"$WORK/nochange.log" 2>&1
+        if [ "$(stamp)" = "$before" ]; then
+            pass "$gen: and then a build with no change does no work"
+        else
+            fail "$gen: a second build with no change did work"
+        fi
+    done
+    ;;
+*)
+    echo "$PROG: unknown mode $MODE" >&2
+    exit 2
+    ;;
+esac
+finish

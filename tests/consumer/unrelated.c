@@ -1,0 +1,5 @@
+/* A program of the consumer project that does not use the site. */
+int main(void)
+{
+    return 0;
+}
