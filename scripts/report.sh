@@ -129,7 +129,8 @@ fi
 # target NAME CC KIND FLAGS...: builds and measures one target in
 # $WORK/NAME, writing its figures to $WORK/NAME/results. KIND: host (the
 # C library linked as usual), avr (avr-libc's start-up), bare (no C
-# library: scripts/report/mem.c and libgcc, main as the entry).
+# library: the memory functions of samples/cortex-m3/mem.c and libgcc,
+# main as the entry).
 target() {
     local name=$1 cc=$2 kind=$3
     shift 3
@@ -167,7 +168,7 @@ target() {
     done
     if [ "$kind" = bare ]; then
         "$cc" "${cflags[@]}" -fno-builtin -fno-tree-loop-distribute-patterns \
-            -c "$HERE/mem.c" -o mem.o
+            -c "$ROOT/samples/cortex-m3/mem.c" -o mem.o
     fi
     "$cc" "${cflags[@]}" -c "$HERE/probe.c" -o probe.o
     "${tools}nm" -S probe.o | while read -r _ size _ sym; do

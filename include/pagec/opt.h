@@ -34,8 +34,11 @@
 /*
  * PAGEC_ROM_BYTE(p): reads the byte at p, a pointer to PAGEC_ROM data.
  * Default: a plain dereference (the qualifier in p's type makes the
- * compiler use the right instruction). Define it for a compiler that
- * needs a function instead, such as pgm_read_byte(p). Cost: none.
+ * compiler use the right instruction). The runtime reads the site's
+ * structures (lengths, sums, pointers) by plain member access, so
+ * PAGEC_ROM must be a qualifier the compiler reads through, such as
+ * __flash; this macro alone cannot make a pgm_read_byte()-style site
+ * work. Cost: none.
  */
 #ifndef PAGEC_ROM_BYTE
 #define PAGEC_ROM_BYTE(p) (*(p))

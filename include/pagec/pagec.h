@@ -18,7 +18,8 @@
  *   (gzip-encoded when Accept-Encoding names gzip, or when the page is
  *   stored gzip-encoded only and the request does not refuse gzip; 304
  *   when If-None-Match names its ETag; the header fields alone for HEAD),
- *   404 for an unknown path, 406 when the only encoding is refused, 405
+ *   404 for an unknown path, 406 when no encoding the page has is
+ *   acceptable, 405
  *   for the other methods of RFC 9110 and PATCH, 501 for unknown ones,
  *   400 for a request line or a field line it cannot read. The reply
  *   carries the whole page and our
@@ -30,11 +31,14 @@
  * - TCP segment to any other port: an RST, as RFC 9293 section 3.10.7.1
  *   says for a closed port. A segment with an ACK that acknowledges
  *   nothing we sent gets an RST as for an unacceptable ACK in LISTEN.
+ * - TCP SYN whose MSS option is below 536: an RST.
  * Never answered: RST segments, segments with a wrong IPv4 or TCP checksum,
  * lengths that do not add up (header longer than the datagram, datagram
  * longer than the bytes received), fragments, IP versions other than 4,
- * loopback, "this network" and multicast addresses, and datagrams for
- * another address when the server has one set.
+ * loopback, "this network", multicast, reserved and broadcast addresses
+ * (a first byte of 0, 127 or 224 and above), a source equal to the
+ * destination, datagrams for another address when the server has one set,
+ * SYN+FIN to an open port, and segments with neither SYN nor ACK.
  *
  * Sequence numbers: our initial sequence number (ISN) for a connection
  * carries, in its top two bits, the time slot it was made in (the driver's
@@ -76,7 +80,8 @@ extern "C" {
 
 /*
  * A server: the settings of one device. Nothing in it changes while the
- * server runs, so it may live in ROM.
+ * server runs, so it may be const (in flash where const data stays
+ * there; on AVR a const object is copied to RAM).
  */
 struct pagec_server {
     const PAGEC_ROM struct pagec_site *site; /* the compiled site to serve */

@@ -71,7 +71,7 @@ struct pagec_status {
     struct pagec_tmpl head; /* the same datagram up to the blank line */
 };
 
-/* One encoding of a page; absent when get.get.len is 0. */
+/* One encoding of a page; absent when ok.get.len is 0. */
 struct pagec_variant {
     struct pagec_status ok;          /* 200 OK */
     struct pagec_tmpl not_modified;  /* 304, for a matching If-None-Match */

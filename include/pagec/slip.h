@@ -36,7 +36,8 @@ void pagec_slip_init(struct pagec_slip *s, uint8_t *buf, uint16_t size);
  * (the frame is then buf[0 .. length)), or 0. An END always ends a frame:
  * an empty one (line noise flushed by a leading END, or two ENDs) is not
  * reported; a frame longer than size, or one that ends right after an
- * ESC, is dropped whole, and decoding starts afresh with the next byte.
+ * ESC, is dropped whole: the bytes up to its END are discarded, and
+ * decoding starts afresh after it.
  * An ESC followed by a byte other than ESC_END or ESC_ESC gives that byte,
  * as RFC 1055's reference code does. The buffer is never overrun.
  */

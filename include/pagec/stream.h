@@ -120,7 +120,9 @@ void pagec_stream_byte(const struct pagec_server *srv,
  * length, the TCP checksum) and chooses the reply. now is the driver's
  * clock in seconds, as for pagec_server_input(). Returns the length of
  * the reply datagram, or 0 when there is none (an echo reply cut short
- * returns 0 too; the driver still ends the frame it started).
+ * returns 0 too, as does one whose request's checksum turns out wrong at
+ * its end; the driver still ends the frame it started). A second call
+ * returns the same as the first.
  */
 uint16_t pagec_stream_end(const struct pagec_server *srv,
                           struct pagec_stream *s, uint32_t now);

@@ -35,29 +35,10 @@ CMAKE=$2
 PAGEC_BUILD=$3
 PAGEC_SRC=$4
 HERE=$(cd "$(dirname -- "$0")" && pwd)
-PASSED=0
-FAILED=0
+LOG=/dev/null # finish's log: none here, each step shows its own
 
-pass() {
-    PASSED=$((PASSED + 1))
-    echo "ok   - $*"
-}
-
-fail() {
-    FAILED=$((FAILED + 1))
-    echo "FAIL - $*"
-}
-
-skip() {
-    echo "SKIP: $*"
-    exit 77
-}
-
-finish() {
-    echo "$PASSED passed, $FAILED failed"
-    [ "$FAILED" -eq 0 ]
-    exit
-}
+# shellcheck source=tests/e2e/common.sh
+. "$HERE/../e2e/common.sh" || exit 1
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/pagec-consumer.XXXXXX") || exit 1
 trap 'rm -rf "$WORK"' EXIT

@@ -39,6 +39,11 @@
 #                     SERVER_ADDR and brings it and lo up; on failure one
 #                     "FAIL - SERVER_NAME started ..." or "FAIL - configure
 #                     TUN ..." and finish
+#   slip_bridge_start BIN MTU [ARGS...]  pagec-slip (BIN) --pty ARGS on the
+#                     TUN device inside the namespace (ns_start_server), the
+#                     device's MTU set; sets PTY to the slave side of the
+#                     pseudo-terminal it printed; on failure one FAIL line
+#                     and finish
 #   ns_teardown       stop_server, then kill whatever still runs in the
 #                     namespace and delete it (for the caller's cleanup)
 #
@@ -255,6 +260,28 @@ ns_start_server() {
            nsexec ip link set "$TUN" up &&
            nsexec ip link set lo up; } 2>"$WORK/ip.err"; then
         fail "configure $TUN: $(cat "$WORK/ip.err")"
+        finish
+    fi
+}
+
+slip_bridge_start() {
+    local bin=$1 mtu=$2 i
+    shift 2
+    ns_start_server --stdbuf "$bin" --dev "$TUN" --pty "$@"
+    if ! nsexec ip link set "$TUN" mtu "$mtu" 2>"$WORK/ip.err"; then
+        fail "MTU $mtu on $TUN: $(cat "$WORK/ip.err")"
+        finish
+    fi
+    # the slave side of the pseudo-terminal, the first line pagec-slip prints
+    PTY=
+    for ((i = 0; i < 50; i++)); do
+        PTY=$(grep -m 1 '^/dev/' "$LOG")
+        [ -n "$PTY" ] && break
+        kill -0 "$SERVER_PID" 2>/dev/null || break
+        sleep 0.1
+    done
+    if [ -z "$PTY" ] || [ ! -c "$PTY" ]; then
+        fail "pagec-slip --pty printed no pseudo-terminal within 5 s ('$PTY')"
         finish
     fi
 }

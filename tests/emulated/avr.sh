@@ -191,22 +191,7 @@ fi
 # --- 3. fetches in a row ---------------------------------------------------
 
 ns_create avr pavr
-ns_start_server --stdbuf "$SLIP_BIN" --dev "$TUN" --pty
-if ! nsexec ip link set "$TUN" mtu "$SLIP_MTU" 2>"$WORK/ip.err"; then
-    fail "MTU $SLIP_MTU on $TUN: $(cat "$WORK/ip.err")"
-    finish
-fi
-PTY=
-for ((i = 0; i < 50; i++)); do
-    PTY=$(grep -m 1 '^/dev/' "$LOG")
-    [ -n "$PTY" ] && break
-    kill -0 "$SERVER_PID" 2>/dev/null || break
-    sleep 0.1
-done
-if [ -z "$PTY" ] || [ ! -c "$PTY" ]; then
-    fail "pagec-slip --pty printed no pseudo-terminal within 5 s ('$PTY')"
-    finish
-fi
+slip_bridge_start "$SLIP_BIN" "$SLIP_MTU"
 : >"$DEV_LOG"
 AVR_STATS=$STATS ip netns exec "$NS" "$HERE/avr-dev.sh" "$PTY" >>"$DEV_LOG" 2>&1 &
 DEV_PID=$!

@@ -108,24 +108,7 @@ cleanup() {
 trap_cleanup
 
 ns_create slip pslip
-ns_start_server --stdbuf "$BIN" --dev "$TUN" --pty -v
-if ! nsexec ip link set "$TUN" mtu "$SLIP_MTU" 2>"$WORK/ip.err"; then
-    fail "MTU $SLIP_MTU on $TUN: $(cat "$WORK/ip.err")"
-    finish
-fi
-
-# the slave side of the pseudo-terminal, the first line pagec-slip prints
-PTY=
-for ((i = 0; i < 50; i++)); do
-    PTY=$(grep -m 1 '^/dev/' "$LOG")
-    [ -n "$PTY" ] && break
-    kill -0 "$SERVER_PID" 2>/dev/null || break
-    sleep 0.1
-done
-if [ -z "$PTY" ] || [ ! -c "$PTY" ]; then
-    fail "pagec-slip --pty printed no pseudo-terminal within 5 s ('$PTY')"
-    finish
-fi
+slip_bridge_start "$BIN" "$SLIP_MTU" -v
 pass "pagec-slip runs on $TUN (MTU $SLIP_MTU) and $PTY in namespace $NS"
 
 ip netns exec "$NS" "$DEV_BIN" "$PTY" >"$DEV_LOG" 2>&1 &
