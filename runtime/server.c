@@ -606,7 +606,7 @@ uint8_t pagec_stream_next(const struct pagec_server *srv,
                           struct pagec_stream *s)
 {
     (void)srv;
-    if (pagec_stream_pending(s) == 0) {
+    if (s->state == ST_REPLY ? s->out >= s->total : s->state != ST_ECHO) {
         return 0; /* nothing to pull: a driver's mistake, made harmless */
     }
     return reply_byte(s, s->out++);
