@@ -11,6 +11,24 @@
 
 #define ROTL32(x, b) (uint32_t)(((x) << (b)) | ((x) >> (32 - (b))))
 
+#if defined(__AVR__)
+/* An 8-bit core shifts a bit at a time, a loop per bit, but moves bytes
+ * for nothing: each rotation is written as a byte rotation and at most 3
+ * single-bit steps, the bits that wrap around taken from one byte. */
+static uint32_t rotr_small(uint32_t x, uint8_t b)
+{
+    return x >> b | (uint32_t)(uint8_t)((uint8_t)x << (8 - b)) << 24;
+}
+
+#define ROTL5(x) rotr_small(ROTL32(x, 8), 3)
+#define ROTL7(x) rotr_small(ROTL32(x, 8), 1)
+#define ROTL13(x) rotr_small(ROTL32(x, 16), 3)
+#else
+#define ROTL5(x) ROTL32(x, 5)
+#define ROTL7(x) ROTL32(x, 7)
+#define ROTL13(x) ROTL32(x, 13)
+#endif
+
 static uint32_t le32(const uint8_t *p)
 {
     return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
@@ -25,17 +43,17 @@ static void rounds(struct state *s, uint8_t n)
 {
     while (n--) {
         s->v0 += s->v1;
-        s->v1 = ROTL32(s->v1, 5);
+        s->v1 = ROTL5(s->v1);
         s->v1 ^= s->v0;
         s->v0 = ROTL32(s->v0, 16);
         s->v2 += s->v3;
         s->v3 = ROTL32(s->v3, 8);
         s->v3 ^= s->v2;
         s->v0 += s->v3;
-        s->v3 = ROTL32(s->v3, 7);
+        s->v3 = ROTL7(s->v3);
         s->v3 ^= s->v0;
         s->v2 += s->v1;
-        s->v1 = ROTL32(s->v1, 13);
+        s->v1 = ROTL13(s->v1);
         s->v1 ^= s->v2;
         s->v2 = ROTL32(s->v2, 16);
     }

@@ -34,9 +34,15 @@ if(pagec_simavr AND TARGET pagec-slip)
     "${CMAKE_COMMAND}" $<TARGET_FILE:pagec> $<TARGET_FILE:pagec-slip>
     $<TARGET_FILE:pagec-avrsim> "${PROJECT_SOURCE_DIR}"
     "${CMAKE_CURRENT_BINARY_DIR}/avr-firmware")
+  # HalfSipHash's reference vectors computed on the AVR, and the cycles
+  # of one ISN there
+  add_test(NAME emulated_avr_isn COMMAND "${CMAKE_CURRENT_LIST_DIR}/avr-isn.sh"
+    $<TARGET_FILE:pagec-avrsim> "${PROJECT_SOURCE_DIR}")
 else()
-  add_test(NAME emulated_avr COMMAND sh -c
-    "echo 'SKIP: simavr (libsimavr-dev) not found when the build was configured'; exit 77")
+  foreach(t emulated_avr emulated_avr_isn)
+    add_test(NAME ${t} COMMAND sh -c
+      "echo 'SKIP: simavr (libsimavr-dev) not found when the build was configured'; exit 77")
+  endforeach()
 endif()
-set_tests_properties(emulated_avr PROPERTIES LABELS emulated
+set_tests_properties(emulated_avr emulated_avr_isn PROPERTIES LABELS emulated
   SKIP_RETURN_CODE 77 RUN_SERIAL TRUE TIMEOUT 300)
