@@ -96,8 +96,9 @@ struct pagec_server {
 /*
  * A reply: a header in RAM followed by a body that the runtime does not
  * copy. The datagram to send is hdr[0 .. hdr_len) then body[0 .. body_len).
- * When body_rom is 1, body points into the site's template and must be
- * read with PAGEC_ROM_BYTE (it may be in program memory); when it is 0,
+ * When body_rom is 1, body points into the site's template, which may be
+ * in program memory: read it as PAGEC_ROM_BYTE((const PAGEC_ROM uint8_t *)
+ * body + i), as pagec_reply_copy() does; when it is 0,
  * body points into the received datagram (the data of an echo reply),
  * which must stay unchanged until the reply is sent.
  */
