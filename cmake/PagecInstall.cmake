@@ -44,6 +44,9 @@ install(FILES "${PROJECT_BINARY_DIR}/pagecConfig.cmake"
   "${PROJECT_SOURCE_DIR}/cmake/PagecSite.cmake"
   DESTINATION "${PAGEC_INSTALL_CMAKEDIR}")
 
+# the prefix relative to the .pc file, so that an install with --prefix
+# (or a copy of the tree) still finds its headers and library
+file(RELATIVE_PATH PAGEC_PC_TO_PREFIX "/prefix/${CMAKE_INSTALL_LIBDIR}/pkgconfig" "/prefix")
 configure_file("${PROJECT_SOURCE_DIR}/cmake/pagec-runtime.pc.in"
   "${PROJECT_BINARY_DIR}/pagec-runtime.pc" @ONLY)
 install(FILES "${PROJECT_BINARY_DIR}/pagec-runtime.pc"

@@ -19,9 +19,9 @@
 #
 #   Adds a static library <target> built from the runtime's sources with
 #   the compiler of this build: what a cross build links into a firmware
-#   (the installed pagec::runtime is built for the host). -Os, one
-#   section per function; GNU C on AVR, where the site stays in flash
-#   through __flash.
+#   (the installed pagec::runtime is built for the host). -Os and one
+#   section per function (with GCC or Clang) whatever the build type; GNU
+#   C on AVR, where the site stays in flash through __flash.
 #
 # Which pagec runs: the pagec::pagec target (built here when pagec is a
 # subdirectory, imported from the installed package after find_package),
@@ -44,11 +44,12 @@ set_property(GLOBAL PROPERTY PAGEC_INCLUDE_DIR "${PAGEC_INCLUDE_DIR}")
 
 function(pagec_add_site target)
   cmake_parse_arguments(PARSE_ARGV 1 ARG "" "SITE;NAME;MSS;OUTPUT" "OPTIONS")
+  if(ARG_UNPARSED_ARGUMENTS)
+    message(FATAL_ERROR "pagec_add_site: unknown arguments: ${ARG_UNPARSED_ARGUMENTS}"
+      " (the keywords are SITE, NAME, MSS, OUTPUT and OPTIONS)")
+  endif()
   if(NOT ARG_SITE)
     message(FATAL_ERROR "pagec_add_site: SITE <dir> is required")
-  endif()
-  if(ARG_UNPARSED_ARGUMENTS)
-    message(FATAL_ERROR "pagec_add_site: unknown arguments: ${ARG_UNPARSED_ARGUMENTS}")
   endif()
   if(NOT TARGET ${target})
     message(FATAL_ERROR "pagec_add_site: ${target} is not a target")
@@ -64,8 +65,10 @@ function(pagec_add_site target)
     list(APPEND opts --mss ${ARG_MSS})
   endif()
   get_filename_component(site "${ARG_SITE}" ABSOLUTE)
-  if(NOT IS_DIRECTORY "${site}")
-    message(FATAL_ERROR "pagec_add_site: ${ARG_SITE} is not a folder")
+  if(NOT EXISTS "${site}")
+    message(FATAL_ERROR "pagec_add_site: ${site}: no such folder")
+  elseif(NOT IS_DIRECTORY "${site}")
+    message(FATAL_ERROR "pagec_add_site: ${site}: not a folder")
   endif()
   if(TARGET pagec::pagec)
     set(pagec pagec::pagec)
@@ -133,6 +136,7 @@ function(pagec_add_runtime target)
   if(CMAKE_SYSTEM_PROCESSOR STREQUAL "avr")
     set_target_properties(${target} PROPERTIES C_EXTENSIONS ON)
   endif()
-  target_compile_options(${target} PRIVATE -ffreestanding -Os
-    -ffunction-sections -fdata-sections)
+  # small whatever the build type: the runtime's size is the firmware's
+  target_compile_options(${target} PRIVATE
+    $<$<C_COMPILER_ID:GNU,Clang>:-ffreestanding -Os -ffunction-sections -fdata-sections>)
 endfunction()

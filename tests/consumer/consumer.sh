@@ -8,7 +8,9 @@
 # MODE:
 #   install  installs PAGEC_BUILD_DIR into a prefix of its own (cmake
 #            --install), builds the consumer with find_package(pagec) and
-#            runs it: a SYN and a GET for each page, replies checked
+#            runs it: a SYN and a GET for each page, replies checked; then
+#            builds it again by hand with pkg-config's flags for
+#            pagec-runtime and runs that
 #   subdir   builds the consumer with add_subdirectory() of
 #            PAGEC_SOURCE_DIR and runs it
 #   cross    cross-compiles the consumer's firmware (the runtime through
@@ -93,6 +95,21 @@ install)
     install_pagec
     configure_build find_package "$HERE" "$WORK/build" -DCMAKE_PREFIX_PATH="$PREFIX" &&
         serves "$WORK/build" "$HERE" index.html note.txt
+    # the same program built by hand with pkg-config's flags for the
+    # installed runtime (and the site the CMake build generated)
+    pc=$(find "$PREFIX" -name pagec-runtime.pc | head -n 1)
+    if ! command -v pkg-config >/dev/null 2>&1; then
+        echo "#    no pkg-config: pagec-runtime.pc not tried"
+    elif [ -z "$pc" ]; then
+        fail "no pagec-runtime.pc installed"
+    elif flags=$(PKG_CONFIG_PATH=${pc%/*} pkg-config --cflags --libs pagec-runtime) &&
+        run "$WORK/pc.log" cc -std=c99 -o "$WORK/pc-consumer" "$HERE/main.c" \
+            "$WORK/build/consumer_site/web.c" -I"$WORK/build/consumer_site" $flags &&
+        run "$WORK/pc-run.log" "$WORK/pc-consumer" "$HERE/site" index.html note.txt; then
+        pass "pkg-config pagec-runtime: $flags"
+    else
+        fail "a program built with pkg-config's flags for pagec-runtime (${flags:-none})"
+    fi
     ;;
 subdir)
     configure_build add_subdirectory "$HERE" "$WORK/build" -DPAGEC_SOURCE_DIR="$PAGEC_SRC" &&
