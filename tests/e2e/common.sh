@@ -18,6 +18,8 @@
 #                     default, SIGKILL after STOP_WAIT tenths of a second),
 #                     wait for it and set STOP_RC to its exit status
 #   stop_server [SIGNAL]  stop_process on the server; sets SERVER_RC
+#   stop_dev          stop_process on the device that DEV_PID names (in
+#                     messages DEV_NAME), if any; sets DEV_RC
 #   pass, fail TEXT   one "ok   - TEXT" or "FAIL - TEXT" line, counted
 #   evidence          stdin indented, the details under a failed check
 #   finish            on failure the end of LOG, then "N passed, M failed";
@@ -135,6 +137,14 @@ stop_server() {
     stop_process "$SERVER_PID" "$SERVER_NAME" "${1:-TERM}"
     SERVER_RC=$STOP_RC
     SERVER_PID=
+}
+
+stop_dev() {
+    DEV_RC=
+    [ -n "${DEV_PID:-}" ] || return 0
+    stop_process "$DEV_PID" "${DEV_NAME:-the device}"
+    DEV_RC=$STOP_RC
+    DEV_PID=
 }
 
 pass() {

@@ -107,19 +107,10 @@ STATS=$WORK/avrsim.stats
 LOG_HEADING="last lines of the pagec-slip log ($LOG):"
 LOG_TAIL=40
 DEV_PID=
+DEV_NAME=pagec-avrsim
 
 note() {
     echo "#    $*"
-}
-
-# stop_dev: SIGTERM to pagec-avrsim, SIGKILL after STOP_WAIT tenths of a
-# second; sets DEV_RC.
-stop_dev() {
-    DEV_RC=
-    [ -n "$DEV_PID" ] || return 0
-    stop_process "$DEV_PID" pagec-avrsim
-    DEV_RC=$STOP_RC
-    DEV_PID=
 }
 
 # shellcheck disable=SC2317 # called through the EXIT trap

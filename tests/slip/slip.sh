@@ -88,16 +88,6 @@ LOG_HEADING="last lines of the pagec-slip -v log ($LOG):"
 LOG_TAIL=60
 DEV_PID=
 
-# stop_dev: SIGTERM to the device, SIGKILL after STOP_WAIT tenths of
-# a second; sets DEV_RC.
-stop_dev() {
-    DEV_RC=
-    [ -n "$DEV_PID" ] || return 0
-    stop_process "$DEV_PID" "$DEV_NAME"
-    DEV_RC=$STOP_RC
-    DEV_PID=
-}
-
 # shellcheck disable=SC2317 # called through the EXIT trap
 cleanup() {
     trap - EXIT INT TERM
