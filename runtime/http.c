@@ -326,19 +326,15 @@ static void request_line_end(const PAGEC_ROM struct pagec_site *site,
     if (st == S_METHOD) {
         h->method = JUNK; /* a method with no target */
     }
-    if (h->method == KNOWN || h->method == UNKNOWN) {
-        /* "POST HTTP/1.1" has a version but no target */
-        if (!version || h->aux == 8) {
+    if (h->method >= KNOWN) {
+        /* 405 or 501 when the line has a target and a version ("POST
+         * HTTP/1.1" has no target); else no request line at all: the tail
+         * of a request cut into segments, whose first one was answered
+         * already, and answering it would put a second reply in the same
+         * sequence space */
+        if (h->method != JUNK && (!version || h->aux == 8)) {
             h->method = JUNK;
         }
-    }
-    if (h->method == JUNK) {
-        return; /* no request line: the tail of a request cut into
-                   segments, whose first one was answered already;
-                   answering it would put a second reply in the same
-                   sequence space */
-    }
-    if (h->method == KNOWN || h->method == UNKNOWN) {
         return;
     }
     if (st != S_PATH && st != S_QUERY && st != S_VERSION) {

@@ -506,8 +506,7 @@ uint16_t pagec_stream_end(const struct pagec_server *srv,
     }
 #if PAGEC_ICMP_ECHO
     if (s->proto == PROTO_ICMP) {
-        if (st != ST_ECHO || n < ICMP_HLEN ||
-            pagec_chksum_fold(s->sum) != 0xffffu) {
+        if (st != ST_ECHO || pagec_chksum_fold(s->sum) != 0xffffu) {
             return 0;
         }
         s->state = ST_ECHO;
