@@ -379,12 +379,13 @@ static uint32_t isn_like(const struct pagec_server *srv,
 }
 
 /* Starts sending template t: seq and ack patched, ACK flag cleared when
- * clear_ack, both checksums finished from the template's partial sums. */
+ * clear_ack, both checksums finished from the template's partial sums.
+ * s->sum holds the sum of the two addresses (pagec_stream_end()). */
 static uint16_t reply(struct pagec_stream *s,
                       const PAGEC_ROM struct pagec_tmpl *t, uint32_t seq,
                       uint32_t ack, uint8_t clear_ack)
 {
-    uint32_t addr_sum = pagec_chksum_add(0, s->f, 8);
+    uint32_t addr_sum = s->sum;
     uint32_t tcp_sum = t->tcp_sum + addr_sum;
 
     put32(s->f + F_SEQ, seq);
@@ -494,7 +495,7 @@ uint16_t pagec_stream_end(const struct pagec_server *srv,
 {
     uint8_t st = s->state;
     uint16_t n = (uint16_t)(s->total - s->ihl);
-    uint32_t sum;
+    uint32_t addr_sum;
 
     if (st == ST_REPLY) {
         return s->total; /* ended already */
@@ -516,10 +517,12 @@ uint16_t pagec_stream_end(const struct pagec_server *srv,
     if (n < PAGEC_TCP_HLEN || s->thl > n) {
         return 0;
     }
-    sum = pagec_chksum_add(s->sum + PROTO_TCP + n, s->f, 8);
-    if (pagec_chksum_fold(sum) != 0xffffu) {
+    /* the pseudo-header's addresses, kept for the reply's sums */
+    addr_sum = pagec_chksum_add(0, s->f, 8);
+    if (pagec_chksum_fold(s->sum + PROTO_TCP + n + addr_sum) != 0xffffu) {
         return 0;
     }
+    s->sum = addr_sum;
     return tcp_end(srv, s, now, n);
 }
 
@@ -535,67 +538,39 @@ uint16_t pagec_stream_pending(const struct pagec_stream *s)
     return 0;
 }
 
-/* Byte k of the reply. */
+/* The echo reply's header bytes that are the same in every reply: IPv4
+ * without options, DF, identification 0 (atomic, RFC 6864), type and code
+ * 0; the other bytes are patched. */
+static const PAGEC_ROM uint8_t echo_hdr[ECHO_HDR] = {
+    0x45, 0, 0, 0, 0, 0, 0x40, 0, PAGEC_IP_TTL, PROTO_ICMP};
+
+/* Byte k of the reply: the template's (or the echo header's) bytes with
+ * the length, the checksums, the addresses, ports and numbers, and the
+ * flags patched; past the header of an echo reply, the byte received. */
 static uint8_t reply_byte(const struct pagec_stream *s, uint16_t k)
 {
+    uint8_t echo = s->state == ST_ECHO;
+    uint16_t sum_at = echo ? PAGEC_IP_HLEN + 2 : PAGEC_IP_HLEN + 16;
     uint16_t v;
 
-    if (k > PAGEC_IP_HLEN + 17 && s->state == ST_REPLY) {
-        /* past the TCP checksum: the template as it is */
-        return PAGEC_ROM_BYTE(s->u.reply.tmpl->pkt + k);
+    if (k > sum_at + 1) {
+        /* past the checksum: the template as it is, or the echo data */
+        return echo ? s->latch : PAGEC_ROM_BYTE(s->u.reply.tmpl->pkt + k);
     }
-    if (s->state == ST_ECHO) {
-        if (k >= ECHO_HDR) {
-            return s->latch;
-        }
-        if (k >= IP_SRC && k < IP_DST + 4) {
-            return s->f[k - IP_SRC];
-        }
-        switch (k) {
-        case 0:
-            return 0x45; /* IPv4, no options */
-        case IP_LEN:
-        case IP_LEN + 1:
-            v = (uint16_t)(s->total - s->ihl + PAGEC_IP_HLEN);
-            break;
-        case 6:
-            return 0x40; /* DF; identification 0: atomic (RFC 6864) */
-        case 8:
-            return PAGEC_IP_TTL;
-        case 9:
-            return PROTO_ICMP;
-        case 10:
-        case 11:
-            v = s->u.reply.ip_sum;
-            break;
-        case 22:
-        case 23:
-            v = s->u.reply.sum;
-            break;
-        default:
-            return 0; /* echo reply: type 0, code 0 */
-        }
-        return (uint8_t)(k & 1u ? v : v >> 8);
-    }
-    if (k >= IP_SRC && k < IP_SRC + sizeof s->f) {
+    if (k >= IP_SRC && k < (echo ? IP_DST + 4 : IP_SRC + sizeof s->f)) {
         return s->f[k - IP_SRC];
     }
-    switch (k) {
-    case IP_LEN:
-    case IP_LEN + 1:
-        v = s->total;
-        break;
-    case 10:
-    case 11:
+    if (k == IP_LEN || k == IP_LEN + 1) {
+        v = echo ? (uint16_t)(s->total - s->ihl + PAGEC_IP_HLEN) : s->total;
+    } else if (k == 10 || k == 11) {
         v = s->u.reply.ip_sum;
-        break;
-    case PAGEC_IP_HLEN + TCP_FLAGS:
-        return s->tflags;
-    case PAGEC_IP_HLEN + 16:
-    case PAGEC_IP_HLEN + 17:
+    } else if (k == sum_at || k == sum_at + 1) {
         v = s->u.reply.sum;
-        break;
-    default:
+    } else if (echo) {
+        return PAGEC_ROM_BYTE(echo_hdr + k);
+    } else if (k == PAGEC_IP_HLEN + TCP_FLAGS) {
+        return s->tflags;
+    } else {
         return PAGEC_ROM_BYTE(s->u.reply.tmpl->pkt + k);
     }
     return (uint8_t)(k & 1u ? v : v >> 8);
