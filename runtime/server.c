@@ -550,12 +550,18 @@ static const PAGEC_ROM uint8_t echo_hdr[ECHO_HDR] = {
 static uint8_t reply_byte(const struct pagec_stream *s, uint16_t k)
 {
     uint8_t echo = s->state == ST_ECHO;
-    uint16_t sum_at = echo ? PAGEC_IP_HLEN + 2 : PAGEC_IP_HLEN + 16;
+    uint16_t sum_at = PAGEC_IP_HLEN + 16;
     uint16_t v;
 
-    if (k > sum_at + 1) {
-        /* past the checksum: the template as it is, or the echo data */
-        return echo ? s->latch : PAGEC_ROM_BYTE(s->u.reply.tmpl->pkt + k);
+    /* past the checksum: the template as it is, or the echo data */
+    if (!echo && k > PAGEC_IP_HLEN + 17) {
+        return PAGEC_ROM_BYTE(s->u.reply.tmpl->pkt + k);
+    }
+    if (echo) {
+        if (k >= ECHO_HDR) {
+            return s->latch;
+        }
+        sum_at = PAGEC_IP_HLEN + 2;
     }
     if (k >= IP_SRC && k < (echo ? IP_DST + 4 : IP_SRC + sizeof s->f)) {
         return s->f[k - IP_SRC];
