@@ -727,15 +727,26 @@ status(const PAGEC_ROM struct pagec_status *s, int head)
     return head ? &s->head : &s->get;
 }
 
+void pagec_http_feed(const PAGEC_ROM struct pagec_site *site,
+                     struct pagec_http *h, const uint8_t *d, uint16_t n)
+{
+    uint16_t i;
+
+    for (i = 0; i < n && h->state != S_DONE; i++) {
+        pagec_http_byte(site, h, d[i]);
+    }
+}
+
 const PAGEC_ROM struct pagec_tmpl *
 pagec_http_end(const PAGEC_ROM struct pagec_site *site,
-               const struct pagec_http *h, uint16_t limit)
+               const struct pagec_http *h, uint16_t limit, uint8_t *as_304)
 {
     const PAGEC_ROM struct pagec_tmpl *t;
     const PAGEC_ROM struct pagec_page *pg;
     const PAGEC_ROM struct pagec_variant *v;
     int head = h->method == HEAD;
 
+    (void)as_304; /* the site has a 304 datagram of each page */
     if (!(h->flags & F_LINE) || h->method == JUNK) {
         return NULL; /* wait for the whole request line */
     }

@@ -15,15 +15,20 @@ void pagec_http_begin(struct pagec_http *h);
 void pagec_http_byte(const PAGEC_ROM struct pagec_site *site,
                      struct pagec_http *h, uint8_t c);
 
+/* Reads the next n bytes of the segment's data at d. */
+void pagec_http_feed(const PAGEC_ROM struct pagec_site *site,
+                     struct pagec_http *h, const uint8_t *d, uint16_t n);
+
 /*
  * The reply to the request read: a page (in the encoding the request
  * accepts, 304 when If-None-Match names its ETag, headers alone for HEAD)
- * or an error reply, of at most limit bytes of TCP data. NULL when the
+ * or an error reply, of at most limit bytes of TCP data; *as_304 is set
+ * to 1 when the template goes out with the status code 304. NULL when the
  * request line was not complete in the segment, or was no request line.
  */
 const PAGEC_ROM struct pagec_tmpl *
 pagec_http_end(const PAGEC_ROM struct pagec_site *site,
-               const struct pagec_http *h, uint16_t limit);
+               const struct pagec_http *h, uint16_t limit, uint8_t *as_304);
 
 /* t when its TCP data fits limit, else the 503 reply (without its body
  * when head) when that does, else NULL. */

@@ -86,10 +86,12 @@ static size_t tcp(uint16_t dport, uint8_t flags, uint32_t seq, uint32_t ack,
 }
 
 /* The ISN the server gives client port cport on port sport now, for a SYN
- * with an MSS option of 1460 (class 3 on this site). */
+ * with an MSS option of 1460 (class 3 on this site) whose sequence number
+ * is below 65535 (all the tests' are: bits 16-31 of the client's ISN + 1
+ * are 0). */
 static uint32_t isn_of(uint16_t cport, uint16_t sport)
 {
-    return pagec_isn(srv.secret, client, server, cport, sport, now >> 6, 3);
+    return pagec_isn(srv.secret, client, server, cport, sport, now >> 6, 3, 0);
 }
 
 /* Checks the TCP header of the reply in out. */
@@ -695,7 +697,7 @@ START_TEST(test_runtime_ip_options)
     seal(in);
     ck_assert_uint_eq(serve(n + 4), 44);
     check_tcp(80, 40000, 0x12,
-              pagec_isn(srv.secret, client, server, 40000, 80, now >> 6, 0),
+              pagec_isn(srv.secret, client, server, 40000, 80, now >> 6, 0, 41),
               42); /* no MSS option: class 0 */
 }
 END_TEST
@@ -915,7 +917,7 @@ START_TEST(test_runtime_syn_options)
                       "options case %zu", i);
         ck_assert_uint_eq(rd32(out + 24),
                           pagec_isn(srv.secret, client, server, 40000, 80,
-                                    now >> 6, (uint8_t)cases[i].cls));
+                                    now >> 6, (uint8_t)cases[i].cls, 1));
     }
     /* an MSS option cut off by the end of the header is not read from the
      * data that follows it */

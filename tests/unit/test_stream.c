@@ -103,7 +103,7 @@ START_TEST(test_stream_get)
     ck_assert_uint_eq(rd32(out + 28), 1001);
     isn = rd32(out + 24);
     ck_assert_uint_eq(isn, pagec_isn(srv.secret, client, server, 40000, 80,
-                                     now >> PAGEC_ISN_SLOT_LOG2, 3));
+                                     now >> PAGEC_ISN_SLOT_LOG2, 3, 1000));
 
     /* the request: the page and our FIN, pulled a byte at a time */
     len = stream(tcp(0x18, 1001, isn + 1, req));
