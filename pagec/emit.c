@@ -122,14 +122,6 @@ static const char *const status_names[ST_COUNT] = {
     "pagec_not_acceptable", "pagec_not_impl", "pagec_too_big",
 };
 
-static int by_port(const void *a, const void *b)
-{
-    const struct port_opt *x = a;
-    const struct port_opt *y = b;
-
-    return (x->port > y->port) - (x->port < y->port);
-}
-
 static void write_c(FILE *f, const struct output *o, const char *h_base,
                     const struct tree *t)
 {
@@ -144,7 +136,6 @@ static void write_c(FILE *f, const struct output *o, const char *h_base,
         {"pagec_ack", "ACK", &o->ack},
         {"pagec_rst", "RST|ACK", &o->rst},
     };
-    struct port_opt *ports = NULL;
     size_t i;
     char name[64];
 
@@ -237,19 +228,13 @@ static void write_c(FILE *f, const struct output *o, const char *h_base,
     fputs("};\n\n", f);
 
     fputs("static const PAGEC_ROM struct pagec_port pagec_ports[] = {\n", f);
-    if (opt->nports) {
-        ports = malloc(opt->nports * sizeof *ports);
+    for (i = 0; i < opt->nports; i++) { /* sorted by port (main.c) */
+        fprintf(f, "    {%u, %zu}, /* ", opt->ports[i].port,
+                opt->ports[i].page);
+        comment_text(f, opt->ports[i].path);
+        fputs(" */\n", f);
     }
-    if (ports) {
-        memcpy(ports, opt->ports, opt->nports * sizeof *ports);
-        qsort(ports, opt->nports, sizeof *ports, by_port);
-        for (i = 0; i < opt->nports; i++) {
-            fprintf(f, "    {%u, %zu}, /* ", ports[i].port, ports[i].page);
-            comment_text(f, ports[i].path);
-            fputs(" */\n", f);
-        }
-        free(ports);
-    } else {
+    if (!opt->nports) {
         fputs("    {0, 0},\n", f); /* C has no empty arrays */
     }
     fputs("};\n\n", f);

@@ -166,6 +166,14 @@ static int push(const char ***v, size_t *n, const char *p)
     return 0;
 }
 
+static int by_port(const void *a, const void *b)
+{
+    const struct port_opt *x = a;
+    const struct port_opt *y = b;
+
+    return (x->port > y->port) - (x->port < y->port);
+}
+
 /* Resolves every --port PATH to a page of the tree t. */
 static int resolve_ports(struct options *o, const struct tree *t)
 {
@@ -378,6 +386,9 @@ int main(int argc, char **argv)
     }
     if (rc != 0) {
         goto done;
+    }
+    if (o.nports) { /* the table is written in the order of its ports */
+        qsort(o.ports, o.nports, sizeof *o.ports, by_port);
     }
     if (optind == argc) {
         rc = usage_error("%s", "no SITE_DIR given");
