@@ -180,16 +180,16 @@ size_t output_max_data(const struct output *out);
 /* The percentage of the limit mss that data bytes take, rounded up. */
 size_t percent_of(size_t data, unsigned mss);
 
-/* emit.c: writes out_c and the header beside it (same name, .h), through
- * temporary files renamed into place. Returns 0, or -1 after printing an
- * error (nothing is left behind then). */
-int emit_site(const struct output *o, const char *out_c);
+/* emit.c: writes out_c, the header beside it (same name, .h) and, when
+ * depfile is not NULL, a Make depfile naming out_c as the target: all
+ * through temporary files, renamed into place once every one is
+ * written. Returns 0, or -1 after printing an error (nothing is left
+ * behind then). */
+int emit_site(const struct output *o, const char *out_c,
+              const char *depfile);
 /* The header's name for out_c: ".c" replaced by ".h", or ".h" added.
  * malloc'd. */
 char *header_name(const char *out_c);
-/* Writes a Make depfile naming out_c and its header as targets. */
-int emit_depfile(const struct output *o, const char *out_c,
-                 const char *depfile);
 
 /* report.c: the fit report, on f. */
 void report_site(const struct output *o, FILE *f);

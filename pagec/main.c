@@ -428,8 +428,7 @@ int main(int argc, char **argv)
         report_site(&out, stdout);
     }
     if (rc == 0 && out_c && !check) {
-        if (emit_site(&out, out_c) != 0 ||
-            (depfile && emit_depfile(&out, out_c, depfile) != 0)) {
+        if (emit_site(&out, out_c, depfile) != 0) {
             rc = EXIT_INPUT;
         }
     }
