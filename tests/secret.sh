@@ -62,7 +62,7 @@ run -f bin -o "$work/key.bin"
 check "bin: exit 0" [ "$rc" = 0 ]
 check "bin: 8 bytes" [ "$(wc -c <"$work/key.bin")" = 8 ]
 check "bin: readable by its owner only" [ "$(stat -c %a "$work/key.bin")" = 600 ]
-check "no temporary file left" [ "$(ls "$work" | grep -c key)" = 1 ]
+check "no temporary file left" [ "$(find "$work" -name 'key*' | wc -l)" = 1 ]
 key=$(hexof "$work/key.bin")
 
 # the same key in every format, through --from
