@@ -16,10 +16,12 @@
 #define VARY_FIELD "Vary: Accept-Encoding\r\n"
 #define ALLOW_FIELD "Allow: GET, HEAD\r\n"
 
-/* A growing string of header fields. */
+/* A growing string of header fields; want counts the bytes they take
+ * even when buf is too short for them. */
 struct fields {
     char buf[1024];
     size_t len;
+    size_t want;
     int overflow;
 };
 
@@ -39,8 +41,11 @@ static void add(struct fields *f, const char *fmt, ...)
     va_end(ap);
     if (n < 0 || (size_t)n >= sizeof f->buf - f->len) {
         f->overflow = 1;
+        f->len = sizeof f->buf - 1;
+        f->want += n < 0 ? sizeof f->buf : (size_t)n;
         return;
     }
+    f->want += (size_t)n;
     f->len += (size_t)n;
 }
 
@@ -124,12 +129,12 @@ static void make_etag(char *etag, size_t size, const uint8_t *body,
 static size_t ok_len(const struct options *o, const struct page *pg,
                      size_t len, int gzip, int vary)
 {
-    struct fields f = {{0}, 0, 0};
+    struct fields f = {{0}, 0, 0, 0};
     char etag[32];
 
     snprintf(etag, sizeof etag, "\"%08lx-%zx\"", 0UL, len);
     ok_fields(&f, o, pg, etag, len, gzip, vary);
-    return reply_data_len("200 OK", f.buf, len);
+    return reply_data_len("200 OK", "", len) + f.want;
 }
 
 /* Builds one encoding of a page: 200, its HEAD form, and 304. */
@@ -137,8 +142,8 @@ static int build_variant(const struct options *o, const struct page *pg,
                          struct variant *v, const uint8_t *body, size_t len,
                          int gzip, int vary)
 {
-    struct fields f = {{0}, 0, 0};
-    struct fields nm = {{0}, 0, 0};
+    struct fields f = {{0}, 0, 0, 0};
+    struct fields nm = {{0}, 0, 0, 0};
     char etag[32];
     const uint8_t *at;
     size_t tlen = strlen("ETag: ");
@@ -236,11 +241,12 @@ static int compile_page(const struct options *o, struct page *pg,
     }
     pg->mime = mime_type(o, pg->src, body, (size_t)pg->size);
     if (!pg->mime) {
-        pagec_error("out of memory");
         goto out;
     }
-    if (o->gzip && pg->size > 0) {
-        gz = gzip_best(body, (size_t)pg->size, &gz_len);
+    if (o->gzip && pg->size > 0 &&
+        gzip_best(body, (size_t)pg->size, &gz, &gz_len) != 0) {
+        pagec_error("out of memory");
+        goto out;
     }
     /* gzip only when the reply gets smaller for it */
     keep_gz = gz && gz_len + strlen(GZIP_FIELD) < pg->size;
@@ -253,8 +259,11 @@ static int compile_page(const struct options *o, struct page *pg,
     gz_fits = keep_gz && gzr_len <= o->mss;
     if (!id_fits && (!gz_fits || port_mode)) {
         if (!o->gzip && pg->size > 0) { /* for the hint only */
-            gz = gzip_best(body, (size_t)pg->size, &gz_len);
-            gzr_len = gz ? ok_len(o, pg, gz_len, 1, 1) : 0;
+            if (gzip_best(body, (size_t)pg->size, &gz, &gz_len) != 0) {
+                pagec_error("out of memory");
+                goto out;
+            }
+            gzr_len = ok_len(o, pg, gz_len, 1, 1);
         }
         explain(o, pg, id_len, gzr_len, port_mode);
         goto out;
@@ -300,11 +309,64 @@ static const struct {
      ""},
 };
 
-/* The error replies; a 404.html at the root is the 404's body. */
+/* The TCP data of the longer form of a built reply: its GET form. */
+static size_t reply_data(const struct reply *r)
+{
+    size_t get = r->get.len - r->get.hlen;
+    size_t head = r->head.len - r->head.hlen;
+
+    return get > head ? get : head;
+}
+
+/* The most TCP data a built-in status reply may have: the runtime takes
+ * connections from clients whose MSS is as low as this, and a status
+ * reply, the 503 above all, must reach every one of them. */
+static unsigned status_limit(const struct options *o)
+{
+    return o->mss < PAGEC_MSS_FLOOR ? o->mss : PAGEC_MSS_FLOOR;
+}
+
+/* Reports the built-in status reply of the 3-digit code, n bytes of TCP
+ * data, over limit. */
+static void status_too_big(const struct output *out, const char *code,
+                           size_t n, unsigned limit)
+{
+    pagec_error("%s: the %.3s reply has %zu bytes of TCP data, more than "
+                "the %u a client with the smallest MSS can take (over by "
+                "%zu)",
+                out->site->dirs[0], code, n, limit, n - limit);
+}
+
+/* Says what would make the built-in status replies fit, the longest of
+ * them over limit by over bytes. */
+static void status_hint(const struct output *out, size_t over,
+                        unsigned limit)
+{
+    const struct options *o = out->opt;
+    size_t server = o->server ? strlen(o->server) : 0;
+
+    if (over < server) {
+        pagec_error("%s: with a --server value of at most %zu characters "
+                    "they would fit",
+                    out->site->dirs[0], server - over);
+    } else if (server && over <= server + strlen("Server: \r\n")) {
+        pagec_error("%s: without --server they would fit",
+                    out->site->dirs[0]);
+    } else if (limit < PAGEC_MSS_FLOOR) {
+        pagec_error("%s: they would fit with --mss %zu%s", out->site->dirs[0],
+                    limit + over, server ? " and this --server value" : "");
+    }
+}
+
+/* The error replies; a 404.html at the root is the 404's body. The
+ * built-in ones must fit status_limit(); a 404.html is a page, held to
+ * the site's MSS (a client that cannot take it gets the 503). */
 static int compile_statuses(struct output *out)
 {
     const struct options *o = out->opt;
     const struct page *custom = NULL;
+    unsigned limit = status_limit(o);
+    size_t worst = 0;
     int rc = 0;
     size_t i;
 
@@ -314,7 +376,7 @@ static int compile_statuses(struct output *out)
         }
     }
     for (i = 0; i < ST_COUNT; i++) {
-        struct fields f = {{0}, 0, 0};
+        struct fields f = {{0}, 0, 0, 0};
         const uint8_t *body = (const uint8_t *)statuses[i].text;
         size_t len = strlen(statuses[i].text);
         const char *mime = "text/plain; charset=us-ascii";
@@ -336,22 +398,35 @@ static int compile_statuses(struct output *out)
         add(&f, "Content-Length: %zu\r\n", len);
         add(&f, "%s", statuses[i].fields);
         common_fields(&f, o);
-        n = reply_data_len(statuses[i].status, f.buf, len);
-        if (n > o->mss) {
-            if (file) {
-                if (custom->id.present || custom->gz.present) {
-                    too_big(custom->src, " (as the 404 reply)", n, o->mss);
-                } /* else it was reported as a page already */
-            } else {
-                too_big(statuses[i].status, " (built-in reply)", n, o->mss);
-            }
+        n = reply_data_len(statuses[i].status, "", len) + f.want;
+        if (file && n > o->mss) {
+            if (custom->id.present || custom->gz.present) {
+                too_big(custom->src, " (as the 404 reply)", n, o->mss);
+            } /* else it was reported as a page already */
             rc = 1;
-        } else if (reply_build(&out->status[i], statuses[i].status, f.buf,
+        } else if (file && f.overflow) {
+            pagec_error("%s: header fields too long", custom->src);
+            rc = 1;
+        } else if (!f.overflow && n <= PAGEC_MSS_MAX &&
+                   reply_build(&out->status[i], statuses[i].status, f.buf,
                                body, len, o->mss) != 0) {
             pagec_error("out of memory");
             rc = 1;
+        } else if (!file) {
+            /* the reply as built, both forms, when it could be */
+            if (out->status[i].get.data) {
+                n = reply_data(&out->status[i]);
+            }
+            if (n > limit) {
+                status_too_big(out, statuses[i].status, n, limit);
+                worst = n - limit > worst ? n - limit : worst;
+                rc = 1;
+            }
         }
         free(file);
+    }
+    if (worst) {
+        status_hint(out, worst, limit);
     }
     return rc;
 }

@@ -122,14 +122,6 @@ static const char *const status_names[ST_COUNT] = {
     "pagec_not_acceptable", "pagec_not_impl", "pagec_too_big",
 };
 
-static int by_port(const void *a, const void *b)
-{
-    const struct port_opt *x = a;
-    const struct port_opt *y = b;
-
-    return (x->port > y->port) - (x->port < y->port);
-}
-
 static void write_c(FILE *f, const struct output *o, const char *h_base,
                     const struct tree *t)
 {
@@ -144,7 +136,6 @@ static void write_c(FILE *f, const struct output *o, const char *h_base,
         {"pagec_ack", "ACK", &o->ack},
         {"pagec_rst", "RST|ACK", &o->rst},
     };
-    struct port_opt *ports = NULL;
     size_t i;
     char name[64];
 
@@ -237,19 +228,13 @@ static void write_c(FILE *f, const struct output *o, const char *h_base,
     fputs("};\n\n", f);
 
     fputs("static const PAGEC_ROM struct pagec_port pagec_ports[] = {\n", f);
-    if (opt->nports) {
-        ports = malloc(opt->nports * sizeof *ports);
+    for (i = 0; i < opt->nports; i++) { /* sorted by port (main.c) */
+        fprintf(f, "    {%u, %zu}, /* ", opt->ports[i].port,
+                opt->ports[i].page);
+        comment_text(f, opt->ports[i].path);
+        fputs(" */\n", f);
     }
-    if (ports) {
-        memcpy(ports, opt->ports, opt->nports * sizeof *ports);
-        qsort(ports, opt->nports, sizeof *ports, by_port);
-        for (i = 0; i < opt->nports; i++) {
-            fprintf(f, "    {%u, %zu}, /* ", ports[i].port, ports[i].page);
-            comment_text(f, ports[i].path);
-            fputs(" */\n", f);
-        }
-        free(ports);
-    } else {
+    if (!opt->nports) {
         fputs("    {0, 0},\n", f); /* C has no empty arrays */
     }
     fputs("};\n\n", f);
@@ -330,7 +315,7 @@ static FILE *open_tmp(const char *path, char **tmp)
     }
     f = fdopen(fd, "w");
     if (!f) {
-        pagec_error("%s: %s", *tmp, strerror(errno));
+        pagec_error("%s: %s", path, strerror(errno));
         close(fd);
         unlink(*tmp);
         free(*tmp);
@@ -414,70 +399,6 @@ static int install(char *tmp, const char *path)
     return 0;
 }
 
-int emit_site(const struct output *o, const char *out_c)
-{
-    char *out_h = header_name(out_c);
-    const char *h_base;
-    char *tmp_c = NULL;
-    char *tmp_h = NULL;
-    FILE *fc = NULL;
-    FILE *fh = NULL;
-    int rc = -1;
-
-    if (!out_h) {
-        pagec_error("out of memory");
-        return -1;
-    }
-    h_base = strrchr(out_h, '/');
-    h_base = h_base ? h_base + 1 : out_h;
-
-    fc = open_tmp(out_c, &tmp_c);
-    if (fc) {
-        fh = open_tmp(out_h, &tmp_h);
-    }
-    if (fc && fh) {
-        write_c(fc, o, h_base, &o->tree);
-        write_h(fh, o);
-        rc = 0;
-    }
-    if (fc && close_checked(fc, out_c) != 0) {
-        rc = -1;
-    }
-    if (fh && close_checked(fh, out_h) != 0) {
-        rc = -1;
-    }
-    if (rc == 0) {
-        /* the header first: it depends only on --name, so a new header
-         * beside an old .c (should the second rename fail) still fits */
-        /* the header changes only when the site's name or pagec does: left
-         * as it is when its bytes are the same, so that what includes it
-         * is not compiled again for a change of the pages */
-        if (same_file(tmp_h, out_h)) {
-            unlink(tmp_h);
-            rc = 0;
-        } else {
-            rc = install(tmp_h, out_h);
-        }
-        free(tmp_h);
-        tmp_h = NULL; /* renamed, or removed by install() */
-        if (rc == 0) {
-            rc = install(tmp_c, out_c);
-            free(tmp_c);
-            tmp_c = NULL;
-        }
-    }
-    if (tmp_c) {
-        unlink(tmp_c);
-    }
-    if (tmp_h) {
-        unlink(tmp_h);
-    }
-    free(tmp_c);
-    free(tmp_h);
-    free(out_h);
-    return rc;
-}
-
 /* Writes a path as Make reads it: spaces, '#' and '$' escaped. */
 static void make_path(FILE *f, const char *s)
 {
@@ -491,18 +412,12 @@ static void make_path(FILE *f, const char *s)
     }
 }
 
-int emit_depfile(const struct output *o, const char *out_c,
-                 const char *depfile)
+/* The Make depfile: out_c depends on every input file and folder. */
+static void write_dep(FILE *f, const struct output *o, const char *out_c)
 {
     const struct site *s = o->site;
-    char *tmp = NULL;
-    FILE *f;
     size_t i;
 
-    f = open_tmp(depfile, &tmp);
-    if (!f) {
-        return -1;
-    }
     make_path(f, out_c);
     fputc(':', f);
     for (i = 0; i < s->npages; i++) {
@@ -521,12 +436,91 @@ int emit_depfile(const struct output *o, const char *out_c,
         make_path(f, s->pages[i].src);
         fputs(":\n", f);
     }
-    if (close_checked(f, depfile) != 0) {
-        unlink(tmp);
-        free(tmp);
+}
+
+int emit_site(const struct output *o, const char *out_c,
+              const char *depfile)
+{
+    char *out_h = header_name(out_c);
+    const char *h_base;
+    char *tmp_c = NULL;
+    char *tmp_h = NULL;
+    char *tmp_d = NULL;
+    FILE *fc = NULL;
+    FILE *fh = NULL;
+    FILE *fd = NULL;
+    int rc = -1;
+
+    if (!out_h) {
+        pagec_error("out of memory");
         return -1;
     }
-    i = (size_t)install(tmp, depfile);
-    free(tmp);
-    return i ? -1 : 0;
+    h_base = strrchr(out_h, '/');
+    h_base = h_base ? h_base + 1 : out_h;
+
+    /* every file written to its temporary first, none renamed into place
+     * before all are */
+    fc = open_tmp(out_c, &tmp_c);
+    if (fc) {
+        fh = open_tmp(out_h, &tmp_h);
+    }
+    if (fh && depfile) {
+        fd = open_tmp(depfile, &tmp_d);
+    }
+    if (fc && fh && (fd || !depfile)) {
+        write_c(fc, o, h_base, &o->tree);
+        write_h(fh, o);
+        if (fd) {
+            write_dep(fd, o, out_c);
+        }
+        rc = 0;
+    }
+    if (fc && close_checked(fc, out_c) != 0) {
+        rc = -1;
+    }
+    if (fh && close_checked(fh, out_h) != 0) {
+        rc = -1;
+    }
+    if (fd && close_checked(fd, depfile) != 0) {
+        rc = -1;
+    }
+    if (rc == 0) {
+        /* the header first: it depends only on --name, so a new header
+         * beside an old .c (should the second rename fail) still fits */
+        /* the header changes only when the site's name or pagec does: left
+         * as it is when its bytes are the same, so that what includes it
+         * is not compiled again for a change of the pages */
+        if (same_file(tmp_h, out_h)) {
+            unlink(tmp_h);
+            rc = 0;
+        } else {
+            rc = install(tmp_h, out_h);
+        }
+        free(tmp_h);
+        tmp_h = NULL; /* renamed, or removed by install() */
+        if (rc == 0 && tmp_d) {
+            rc = install(tmp_d, depfile);
+            free(tmp_d);
+            tmp_d = NULL;
+        }
+        if (rc == 0) {
+            rc = install(tmp_c, out_c);
+            free(tmp_c);
+            tmp_c = NULL;
+        }
+    }
+    if (tmp_c) {
+        unlink(tmp_c);
+    }
+    if (tmp_h) {
+        unlink(tmp_h);
+    }
+    if (tmp_d) {
+        unlink(tmp_d);
+    }
+    free(tmp_c);
+    free(tmp_h);
+    free(tmp_d);
+    free(out_h);
+    return rc;
 }
