@@ -140,7 +140,7 @@ check "oversized page: no output" [ ! -e "$work/big.c" ] && [ ! -e "$work/big.h"
 echo "keep" >"$work/keep.c"
 run --no-gzip --mss 1000 "$big" -o "$work/keep.c"
 check "failed run leaves an old output untouched" grep -qx keep "$work/keep.c"
-run --no-gzip --mss $want "$big" -o "$work/big.c"; check "fits at exactly --mss $want" [ "$rc" = 0 ]
+run --no-gzip --mss "$want" "$big" -o "$work/big.c"; check "fits at exactly --mss $want" [ "$rc" = 0 ]
 run --no-gzip --mss $((want - 1)) "$big" -o "$work/big.c"
 check "one byte over at --mss $((want - 1))" grep -q "(1 over)" "$work/err"
 noise="$work/noise"
