@@ -526,6 +526,68 @@ START_TEST(test_runtime_wrong_ack)
 }
 END_TEST
 
+/* The clock wraps at 2^32 (pagec.h): a SYN just before the wrap and a
+ * request 32 s after it, in the next slot, are one connection. */
+START_TEST(test_runtime_clock_wrap)
+{
+    const char *req = "GET /data.json HTTP/1.0\r\n\r\n";
+    uint32_t isn;
+
+    now = 0xfffffff0u;
+    isn = handshake(9);
+    now = 0x10u; /* 32 s later */
+    ck_assert_uint_eq(serve(tcp(80, 0x18, 10, isn + 1, req)),
+                      ok("/data.json")->len);
+    check_tcp(80, 40000, 0x19, isn + 1, (uint32_t)(10 + strlen(req)));
+    /* and its FIN, in the slot after */
+    now = 0x50u;
+    ck_assert_uint_eq(serve(tcp(80, 0x11, (uint32_t)(10 + strlen(req)),
+                                isn + 2 + (uint32_t)ok("/data.json")->len - 40,
+                                NULL)),
+                      40);
+    check_tcp(80, 40000, 0x10, isn + 2 + (uint32_t)ok("/data.json")->len - 40,
+              (uint32_t)(10 + strlen(req) + 1));
+}
+END_TEST
+
+/* A FIN before any request (a browser's unused connection, or a request
+ * lost on the way) gets our FIN, so that the client does not wait. */
+START_TEST(test_runtime_fin_before_request)
+{
+    uint32_t isn = handshake(500);
+
+    ck_assert_uint_eq(serve(tcp(80, 0x11, 501, isn + 1, NULL)), 40);
+    check_tcp(80, 40000, 0x11, isn + 1, 502);
+    /* a half-closing client whose request was lost: its FIN follows the
+     * request's bytes; it gets our FIN, an empty reply, and closes */
+    ck_assert_uint_eq(serve(tcp(80, 0x11, 501 + 16, isn + 1, NULL)), 40);
+    check_tcp(80, 40000, 0x11, isn + 1, 501 + 16 + 1);
+}
+END_TEST
+
+/* A new connection on the same four-tuple in the same slot gets another
+ * ISN when its client's ISN differs in bits 16-31 (10 s later by the
+ * 4-microsecond clock of RFC 6528), and the request of the old one is
+ * not answered in the new one's sequence space. */
+START_TEST(test_runtime_isn_reuse)
+{
+    uint32_t first = handshake(0x00010000u);
+    uint32_t second = handshake(0x00010000u + 2500000u);
+
+    ck_assert_uint_ne(first, second);
+    /* the second connection's request is answered at its own ISN */
+    ck_assert_uint_eq(serve(tcp(80, 0x18, 0x00010000u + 2500001u, second + 1,
+                                "GET /data.json HTTP/1.0\r\n\r\n")),
+                      ok("/data.json")->len);
+    /* a delayed request of the first, acknowledging the first ISN, gets
+     * no page: an ACK or an RST */
+    ck_assert_uint_le(serve(tcp(80, 0x18, 0x00010001u, first + 1,
+                                "GET /data.json HTTP/1.0\r\n\r\n")) == 0 ||
+                          out[33] != 0x19,
+                      1);
+}
+END_TEST
+
 /* RFC 9293 3.10.7.1: a closed port answers with an RST. */
 START_TEST(test_runtime_closed_port)
 {
@@ -837,7 +899,7 @@ START_TEST(test_runtime_fin_window)
     ck_assert_uint_eq(serve(tcp(80, 0x11, 601, high + 1, NULL)), 40);
     check_tcp(80, 40000, 0x04, high + 1, 0);
     ck_assert_uint_eq(serve(tcp(80, 0x11, 601, low, NULL)), 40);
-    check_tcp(80, 40000, 0x10, low, 602);
+    check_tcp(80, 40000, 0x11, low, 602); /* before our reply: our FIN */
     ck_assert_uint_eq(serve(tcp(80, 0x11, 601, low - 1, NULL)), 40);
     check_tcp(80, 40000, 0x04, low - 1, 0);
     /* data after our FIN: the same window */
@@ -1054,6 +1116,9 @@ Suite *runtime_suite(void)
     tcase_add_test(tc, test_runtime_ip_options);
     tcase_add_test(tc, test_runtime_addresses);
     tcase_add_test(tc, test_runtime_reply_copy);
+    tcase_add_test(tc, test_runtime_clock_wrap);
+    tcase_add_test(tc, test_runtime_fin_before_request);
+    tcase_add_test(tc, test_runtime_isn_reuse);
     suite_add_tcase(s, tc);
     return s;
 }
