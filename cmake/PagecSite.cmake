@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # The CMake functions of pagec, for a firmware build. Available after
 # find_package(pagec) of an installed pagec, and after add_subdirectory()
 # (or FetchContent) of its source tree.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
 #
 # scripts/footprint.sh - code and data size of the runtime, as a firmware
 # build would compile it: each source with -Os -ffreestanding, measured

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
 #
 # scripts/report.sh - the runtime's footprint and speed: code, data and
 # stack in a linked image for every target whose compiler is installed,

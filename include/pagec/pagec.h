@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * pagec/pagec.h - the pagec runtime: serves a compiled site from received
  * IPv4 datagrams, without memory per connection.

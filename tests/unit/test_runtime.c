@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * test_runtime.c - the stateless server, fed crafted datagrams. Every
  * reply is checked field by field, with checksums verified by the test's
