@@ -110,7 +110,9 @@ static inline uint32_t pagec_isn_top(uint32_t slot, uint8_t cls, uint32_t h)
  * window of acknowledgements. */
 static inline uint32_t pagec_isn_b(uint32_t h, uint16_t hi)
 {
-    return ((h >> PAGEC_ISN_B_BITS) + (uint32_t)hi * 0x2001u) &
+    /* 0x2001 * hi as a shift and an add: no multiplication on 8-bit
+     * cores */
+    return ((h >> PAGEC_ISN_B_BITS) + ((uint32_t)hi << 13) + hi) &
            PAGEC_ISN_B_MASK;
 }
 
