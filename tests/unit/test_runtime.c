@@ -621,6 +621,43 @@ START_TEST(test_runtime_isn_reuse)
 }
 END_TEST
 
+/* An IPv4 header length below 5 words is no IPv4 header: nothing, even
+ * when the bytes after it would make a valid segment and the sum of the
+ * short header is right. */
+START_TEST(test_runtime_ihl_below_5)
+{
+    uint8_t ihl;
+
+    for (ihl = 0; ihl < 5; ihl++) {
+        size_t n = tcp(80, 0x02, 1000, 0, NULL);
+        size_t hl = (size_t)ihl * 4;
+
+        memset(in + 16, 0, 4);
+        seal(in);
+        memmove(in + hl, in + 20, n - 20);
+        in[0] = (uint8_t)(0x40 | ihl);
+        n = n - 20 + hl;
+        if (hl >= 4) {
+            wr16(in + 2, (uint16_t)n);
+        }
+        if (hl == 16) {
+            /* the TCP sum right for a reader that took the 4 words for a
+             * header and the next 4 bytes for the destination */
+            uint8_t *t = in + hl;
+            uint64_t pseudo = ref_fold(in + 12, 8, 6 + (n - hl));
+
+            wr16(t + 16, 0);
+            wr16(t + 16, (uint16_t)~ref_fold(t, n - hl, pseudo));
+        }
+        if (hl >= 12) {
+            wr16(in + 10, 0);
+            wr16(in + 10, (uint16_t)~ref_fold(in, hl, 0));
+        }
+        ck_assert_msg(serve(n) == 0, "IHL %u answered", ihl);
+    }
+}
+END_TEST
+
 /* RFC 9293 3.10.7.1: a closed port answers with an RST. */
 START_TEST(test_runtime_closed_port)
 {
@@ -1160,6 +1197,7 @@ Suite *runtime_suite(void)
     tcase_add_test(tc, test_runtime_addresses);
     tcase_add_test(tc, test_runtime_reply_copy);
     tcase_add_test(tc, test_runtime_clock_wrap);
+    tcase_add_test(tc, test_runtime_ihl_below_5);
     tcase_add_test(tc, test_runtime_fin_before_request);
     tcase_add_test(tc, test_runtime_isn_reuse);
     suite_add_tcase(s, tc);
