@@ -298,6 +298,10 @@ static const struct {
      "503 Service Unavailable\n\nThis page does not fit the segment size "
      "of this connection.\n",
      ""},
+    {"505 HTTP Version Not Supported",
+     "505 HTTP Version Not Supported\n\nThis device speaks HTTP/1.x "
+     "only.\n",
+     ""},
 };
 
 /* The error replies; a 404.html at the root is the 404's body. */

@@ -120,6 +120,7 @@ static void variant_arrays(FILE *f, size_t i, const char *enc,
 static const char *const status_names[ST_COUNT] = {
     "pagec_bad_request", "pagec_not_found", "pagec_not_allowed",
     "pagec_not_acceptable", "pagec_not_impl", "pagec_too_big",
+    "pagec_bad_version",
 };
 
 static int by_port(const void *a, const void *b)

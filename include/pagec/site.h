@@ -133,6 +133,8 @@ struct pagec_site {
     struct pagec_status not_impl;       /* 501, unknown methods */
     struct pagec_status too_big;        /* 503, a reply larger than the
                                            client can take */
+    struct pagec_status bad_version;    /* 505, an HTTP major version
+                                           other than 1 */
 };
 
 #endif /* PAGEC_SITE_H */

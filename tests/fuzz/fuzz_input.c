@@ -131,7 +131,7 @@ enum kind { K_SYNACK, K_ACK, K_RST, K_STATUS, K_OK, K_304 };
 struct entry {
     const struct pagec_tmpl *t;
     enum kind kind;
-    int status; /* K_STATUS: 400, 404, 405, 406, 501, 503 */
+    int status; /* K_STATUS: 400, 404, 405, 406, 501, 503, 505 */
     int page;   /* K_OK, K_304: the page; else -1 */
     int gzip;   /* K_OK, K_304: the gzip encoding */
     int head;   /* the HEAD template (header fields alone) */
@@ -236,6 +236,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     add_status(&site.not_acceptable, 406);
     add_status(&site.not_impl, 501);
     add_status(&site.too_big, 503);
+    add_status(&site.bad_version, 505);
     for (p = 0; p < site.npages; p++) {
         const struct pagec_page *pg = &site.pages[p];
 

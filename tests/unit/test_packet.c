@@ -413,6 +413,8 @@ START_TEST(test_packet_control_templates)
         {&basic_site.not_acceptable, "HTTP/1.0 406 Not Acceptable\r\n", NULL},
         {&basic_site.not_impl, "HTTP/1.0 501 Not Implemented\r\n",
          "GET, HEAD"},
+        {&basic_site.bad_version,
+         "HTTP/1.0 505 HTTP Version Not Supported\r\n", NULL},
     };
     const struct pagec_tmpl *t = &basic_site.syn_ack;
     char v[64];

@@ -189,7 +189,7 @@ static const struct pagec_tmpl *which(size_t n)
     const struct pagec_status *st[] = {
         &basic_site.bad_request, &basic_site.not_found,
         &basic_site.not_allowed, &basic_site.not_acceptable,
-        &basic_site.not_impl, &basic_site.too_big,
+        &basic_site.not_impl, &basic_site.too_big, &basic_site.bad_version,
     };
     const struct pagec_tmpl *c[8];
     uint16_t i;
