@@ -9,7 +9,8 @@
  * path is percent-decoded and matched against the site's path tree as it
  * comes; the query is not used. Whether the line ends in " HTTP/d.d" is
  * known only at its end, so the reader tracks that suffix as it goes and
- * decides at the line end.
+ * decides at the line end. A major version other than 1 gets 505; a
+ * minor one above 0 is HTTP/1.1 (RFC 9110 section 2.5).
  *
  * Header fields are read from the same segment up to the blank line. A
  * coding of Accept-Encoding counts once its element is complete (at a
@@ -64,6 +65,8 @@ enum {
 #define A_INM_ID 0x02u  /* If-None-Match names the identity ETag */
 #define A_INM_GZ 0x04u  /* ... the gzip ETag */
 #define A_FIELD_BAD 0x08u /* a field line that cannot be read: 400 */
+#define A_MAJOR 0x10u   /* the version's major digit is not 1: 505 */
+#define A_MINOR 0x20u   /* its minor digit is not 0: HTTP/1.1 or later */
 
 /* Codings of Accept-Encoding: h->word after a token. While a token is
  * read, word has one candidate bit for each word of w_codings. */
@@ -323,6 +326,9 @@ static void request_line_end(const PAGEC_ROM struct pagec_site *site,
 
     h->flags |= F_LINE;
     h->state = S_DONE;
+    if (!version) {
+        h->seen = 0; /* the digits of a suffix that is not the version */
+    }
     if (st == S_METHOD) {
         h->method = JUNK; /* a method with no target */
     }
@@ -626,6 +632,14 @@ static void line_byte(const PAGEC_ROM struct pagec_site *site,
         return;
     }
     h->tail = tail_step(h->tail, c);
+    if (h->tail == 7 || h->tail == 9) {
+        /* a digit of " HTTP/d.d": the last such suffix is the version */
+        uint8_t bit = h->tail == 7 ? A_MAJOR : A_MINOR;
+
+        h->seen = (uint8_t)(c == (h->tail == 7 ? '1' : '0')
+                                ? h->seen & ~bit
+                                : h->seen | bit);
+    }
     if (h->state != S_METHOD) {
         target_byte(site, h, c);
     } else if (tchar(c)) {
@@ -739,7 +753,9 @@ pagec_http_end(const PAGEC_ROM struct pagec_site *site,
     if (!(h->flags & F_LINE) || h->method == JUNK) {
         return NULL; /* wait for the whole request line */
     }
-    if (h->method == KNOWN) {
+    if (h->seen & A_MAJOR) {
+        t = status(&site->bad_version, head);
+    } else if (h->method == KNOWN) {
         t = &site->not_allowed.get;
     } else if (h->method == UNKNOWN) {
         t = &site->not_impl.get;

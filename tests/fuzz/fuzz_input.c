@@ -379,7 +379,7 @@ static int contains(const uint8_t *p, size_t n, const uint8_t *w, size_t wn,
 /* The request as this file reads it (README, "Protocol behaviour"). */
 struct request {
     int answered;  /* 0: not a complete request line, no reply */
-    int status;    /* 200 (a page), 400, 404, 405, 501 */
+    int status;    /* 200 (a page), 400, 404, 405, 501, 505 */
     int head;
     int page;
     const uint8_t *fields; /* after the request line */
@@ -440,6 +440,7 @@ static void read_request(const uint8_t *d, size_t n, struct request *q)
     size_t t;
     size_t plen = 0;
     size_t i;
+    int major = 1; /* HTTP/0.9 without a version counts as 1 here */
 
     memset(q, 0, sizeof *q);
     q->page = -1;
@@ -458,6 +459,7 @@ static void read_request(const uint8_t *d, size_t n, struct request *q)
     }
     if (e - s >= 9 && memcmp(d + e - 9, " HTTP/", 6) == 0 &&
         is_digit(d[e - 3]) && d[e - 2] == '.' && is_digit(d[e - 1])) {
+        major = d[e - 3] - '0';
         e -= 9;
     } else if (!(e - s > 4 && memcmp(d + s, "GET /", 5) == 0)) {
         return; /* neither HTTP/1.x nor HTTP/0.9: a request's tail */
@@ -468,9 +470,12 @@ static void read_request(const uint8_t *d, size_t n, struct request *q)
         return; /* no method */
     }
     q->answered = 1;
-    if (m - s == 4 && memcmp(d + s, "HEAD", 4) == 0) {
-        q->head = 1;
-    } else if (!(m - s == 3 && memcmp(d + s, "GET", 3) == 0)) {
+    q->head = m - s == 4 && memcmp(d + s, "HEAD", 4) == 0;
+    if (major != 1) {
+        q->status = 505; /* RFC 9112 section 2.3, whatever else */
+        return;
+    }
+    if (!q->head && !(m - s == 3 && memcmp(d + s, "GET", 3) == 0)) {
         q->status = 501;
         for (i = 0; i < sizeof known / sizeof known[0]; i++) {
             if (strlen(known[i]) == m - s &&
@@ -567,6 +572,11 @@ static void expect_http(struct expect *e, const uint8_t *d, size_t n)
     case 501:
         e->why = "unknown method";
         allow(e, &site.not_impl.get, 0);
+        return;
+    case 505:
+        e->why = "HTTP version";
+        allow(e, q.head ? &site.bad_version.head : &site.bad_version.get,
+              q.head);
         return;
     default:
         break;

@@ -247,6 +247,10 @@ static const struct req requests[] = {
     S("Accept: */*\r\n\r\n"),
     S("HTTP/1.1\r\n\r\n"),
     S("GET / HTTP/9.9\r\n\r\n"),
+    S("HEAD /index.html HTTP/2.0\r\nHost: x\r\n\r\n"),
+    S("GET /index.html HTTP/0.9\r\n\r\n"),
+    S("POST / HTTP/3.0\r\n\r\n"),
+    S("GET /index.html HTTP/1.2\r\nHost: x\r\n\r\n"),
     S("GET / HTTP/1.1\r\nHost : x\r\n\r\n"),
     S("GET / HTTP/1.1\r\n: x\r\n\r\n"),
     S("GET / HTTP/1.1\r\nHost:\tx \r\n folded: line\r\n\r\n"),
@@ -274,6 +278,7 @@ static void write_dict(const char *path)
 {
     static const char *const words[] = {
         "GET", "HEAD", "POST", "OPTIONS", " HTTP/1.1\r\n", " HTTP/1.0\n",
+        " HTTP/2.0\r\n", " HTTP/1.2\r\n",
         "\r\n", "\r\n\r\n", "Host: ", "Accept-Encoding: ", "If-None-Match: ",
         "gzip", "x-gzip", "identity", "*", ";q=", ";q=0", ";q=1.000",
         ";q=0.5", ", ", "W/", "http://", "https://", "%", "%2F", "?", "#",

@@ -310,6 +310,31 @@ START_TEST(test_runtime_request_lines)
     ck_assert_ptr_eq(answer("GET / HTTP/1.0\r\nAccept-Encoding : gzip\r\n"
                             "\r\n"),
                      bad);
+    /* RFC 9112 section 2.3: only HTTP/1.x is read, 505 for another major
+     * version, whatever the rest of the line; RFC 9110 section 2.5: a
+     * higher minor version is read as HTTP/1.1 */
+    ck_assert_ptr_eq(answer("GET /index.html HTTP/2.0\r\n\r\n"),
+                     &basic_site.bad_version.get);
+    ck_assert_ptr_eq(answer("GET /index.html HTTP/9.9\r\nHost: a\r\n\r\n"),
+                     &basic_site.bad_version.get);
+    ck_assert_ptr_eq(answer("GET / HTTP/0.9\r\n"), &basic_site.bad_version.get);
+    ck_assert_ptr_eq(answer("HEAD / HTTP/3.1\r\n"),
+                     &basic_site.bad_version.head);
+    ck_assert_ptr_eq(answer("POST / HTTP/2.0\r\n"),
+                     &basic_site.bad_version.get);
+    ck_assert_ptr_eq(answer("BREW / HTTP/0.1\r\n"),
+                     &basic_site.bad_version.get);
+    ck_assert_ptr_eq(answer("GET /%zz HTTP/2.0\r\n"),
+                     &basic_site.bad_version.get);
+    ck_assert_ptr_eq(answer("GET /index.html HTTP/1.2\r\nHost: a\r\n\r\n"),
+                     index);
+    ck_assert_ptr_eq(answer("GET /index.html HTTP/1.9\r\nHost: a\r\n\r\n"),
+                     index);
+    ck_assert_ptr_eq(answer("GET /a HTTP/2.0 HTTP/1.0\r\n"), bad);
+    ck_assert_ptr_eq(answer("GET /a HTTP/1.0 HTTP/2.0\r\n"),
+                     &basic_site.bad_version.get);
+    ck_assert_ptr_eq(answer("GET /index.html HTTP/2.0x\r\n"), bad);
+    ck_assert_ptr_null(answer("GET HTTP/2.0\r\n"));
     /* empty lines before the request line are skipped */
     ck_assert_ptr_eq(answer("\r\n\r\nGET / HTTP/1.0\r\n"), index);
     /* what is not a request line gets no answer: the rest of a request
