@@ -15,7 +15,10 @@
  * Header fields are read from the same segment up to the blank line. A
  * coding of Accept-Encoding counts once its element is complete (at a
  * comma or the line end), so a line cut off by the end of the segment
- * counts as far as its complete elements.
+ * counts as far as its complete elements. Host (RFC 9112 section 3.2):
+ * a second one is a 400 once its colon arrives; none in an HTTP/1.1
+ * request is a 400 at the blank line only, since a header cut by the end
+ * of the segment may have it in the part not received.
  */
 #include <stddef.h>
 
@@ -67,6 +70,7 @@ enum {
 #define A_FIELD_BAD 0x08u /* a field line that cannot be read: 400 */
 #define A_MAJOR 0x10u   /* the version's major digit is not 1: 505 */
 #define A_MINOR 0x20u   /* its minor digit is not 0: HTTP/1.1 or later */
+#define A_HOST 0x40u    /* a Host field */
 
 /* Codings of Accept-Encoding: h->word after a token. While a token is
  * read, word has one candidate bit for each word of w_codings. */
@@ -86,6 +90,7 @@ static const PAGEC_ROM char w_version[] = " HTTP/0.0"; /* '0': a digit */
 #if PAGEC_HTTP_FIELDS
 static const PAGEC_ROM char w_ae[] = "accept-encoding ";
 static const PAGEC_ROM char w_inm[] = "if-none-match ";
+static const PAGEC_ROM char w_host[] = "host ";
 /* the codings of Accept-Encoding read, at offsets 0, 5, 12 and 21 */
 static const PAGEC_ROM char w_codings[] = "gzip x-gzip identity * ";
 #endif
@@ -311,7 +316,7 @@ static void field_line_start(struct pagec_http *h)
 {
     h->state = S_NAME;
     h->aux = 0;
-    h->word = 3; /* Accept-Encoding, If-None-Match */
+    h->word = 7; /* Accept-Encoding, If-None-Match, Host */
     h->flags &= (uint8_t)~(F_OWS | F_QBAD | F_STAR | F_OTHER);
 }
 
@@ -487,12 +492,17 @@ static void field_byte(const PAGEC_ROM struct pagec_site *site,
                 h->etag[1] = 0;
                 h->state = S_INM;
             } else {
+                if (word_done(h->word, 4, w_host, h->aux)) {
+                    /* RFC 9112 section 3.2: one Host field, or 400 */
+                    h->seen |= h->seen & A_HOST ? A_FIELD_BAD : A_HOST;
+                }
                 h->state = S_VALUE;
             }
             return;
         }
         h->word = word_step(h->word, 1, w_ae, h->aux, c);
         h->word = word_step(h->word, 2, w_inm, h->aux, c);
+        h->word = word_step(h->word, 4, w_host, h->aux, c);
         h->flags = (uint8_t)(ows(c) ? h->flags | F_OWS : h->flags & ~F_OWS);
         if (h->aux < 0xff) {
             h->aux++;
@@ -572,7 +582,11 @@ static void field_line_end(struct pagec_http *h)
     switch (h->state) {
     case S_NAME:
         if (h->aux == 0) {
-            h->state = S_DONE; /* the blank line: end of the header */
+            /* the blank line: end of the header; HTTP/1.1 needs Host */
+            if ((h->seen & (A_MINOR | A_HOST)) == A_MINOR) {
+                h->seen |= A_FIELD_BAD;
+            }
+            h->state = S_DONE;
             return;
         }
         break; /* a line without a colon: not read */

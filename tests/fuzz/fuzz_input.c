@@ -391,12 +391,17 @@ static int bad_target_byte(uint8_t c)
     return c <= 0x20 || c == 0x7f;
 }
 
-/* 1 when a field line of the n bytes at p has a space before its colon,
- * or an empty name (RFC 9112 section 5.1); reading stops at the blank
- * line. The runtime reads a byte at a time, so a line the segment cuts
- * off counts once its colon arrived. */
-static int bad_fields(const uint8_t *p, size_t n)
+/* 1 when the field lines of the n bytes at p make the request a 400: a
+ * space before a colon, or an empty name (RFC 9112 section 5.1); two Host
+ * fields, or none in an HTTP/1.1 request (v11) whose header ends in the
+ * segment (RFC 9112 section 3.2). Reading stops at the blank line. The
+ * runtime reads a byte at a time, so a line the segment cuts off counts
+ * once its colon arrived, and without the blank line a Host may still
+ * come in what was not received. */
+static int bad_fields(const uint8_t *p, size_t n, int v11)
 {
+    int hosts = 0;
+
     while (n > 0) {
         const uint8_t *lf = memchr(p, '\n', n);
         size_t len;
@@ -411,11 +416,15 @@ static int bad_fields(const uint8_t *p, size_t n)
             }
         }
         if (len == 0) {
-            return 0;
+            return v11 && hosts == 0; /* the blank line */
         }
         colon = memchr(p, ':', len);
         if (colon != NULL &&
             (colon == p || colon[-1] == ' ' || colon[-1] == '\t')) {
+            return 1;
+        }
+        if (colon != NULL && same_word(p, (size_t)(colon - p), "host") &&
+            ++hosts > 1) {
             return 1;
         }
         if (lf == NULL) {
@@ -441,6 +450,7 @@ static void read_request(const uint8_t *d, size_t n, struct request *q)
     size_t plen = 0;
     size_t i;
     int major = 1; /* HTTP/0.9 without a version counts as 1 here */
+    int minor = 0;
 
     memset(q, 0, sizeof *q);
     q->page = -1;
@@ -460,6 +470,7 @@ static void read_request(const uint8_t *d, size_t n, struct request *q)
     if (e - s >= 9 && memcmp(d + e - 9, " HTTP/", 6) == 0 &&
         is_digit(d[e - 3]) && d[e - 2] == '.' && is_digit(d[e - 1])) {
         major = d[e - 3] - '0';
+        minor = d[e - 1] - '0';
         e -= 9;
     } else if (!(e - s > 4 && memcmp(d + s, "GET /", 5) == 0)) {
         return; /* neither HTTP/1.x nor HTTP/0.9: a request's tail */
@@ -528,7 +539,7 @@ static void read_request(const uint8_t *d, size_t n, struct request *q)
             return;
         }
     }
-    if (bad_fields(q->fields, q->nfields)) {
+    if (bad_fields(q->fields, q->nfields, minor > 0)) {
         q->status = 400;
         return;
     }

@@ -411,13 +411,15 @@ START_TEST(test_runtime_content_coding)
         const struct pagec_tmpl *want[] = {id, gz, refused};
         char req[256];
 
-        snprintf(req, sizeof req, "GET /both.html HTTP/1.1\r\n%s%s%s\r\n",
+        snprintf(req, sizeof req,
+                 "GET /both.html HTTP/1.1\r\nHost: a\r\n%s%s%s\r\n",
                  cases[i].ae ? "Accept-Encoding: " : "",
                  cases[i].ae ? cases[i].ae : "", cases[i].ae ? "\r\n" : "");
         ck_assert_msg(answer(req) == want[cases[i].both],
                       "both.html, Accept-Encoding '%s'",
                       cases[i].ae ? cases[i].ae : "(none)");
-        snprintf(req, sizeof req, "GET /big.txt HTTP/1.1\r\n%s%s%s\r\n",
+        snprintf(req, sizeof req,
+                 "GET /big.txt HTTP/1.1\r\nHost: a\r\n%s%s%s\r\n",
                  cases[i].ae ? "accept-encoding:" : "",
                  cases[i].ae ? cases[i].ae : "", cases[i].ae ? "\r\n" : "");
         ck_assert_msg(answer(req) == (cases[i].big_ok ? &big->gzip.ok.get
@@ -425,10 +427,10 @@ START_TEST(test_runtime_content_coding)
                       "big.txt, Accept-Encoding '%s'",
                       cases[i].ae ? cases[i].ae : "(none)");
     }
-    ck_assert_ptr_eq(answer("HEAD /big.txt HTTP/1.1\r\n"
+    ck_assert_ptr_eq(answer("HEAD /big.txt HTTP/1.1\r\nHost: a\r\n"
                             "Accept-Encoding: identity\r\n\r\n"),
                      &basic_site.not_acceptable.head);
-    ck_assert_ptr_eq(answer("HEAD /both.html HTTP/1.1\r\n"
+    ck_assert_ptr_eq(answer("HEAD /both.html HTTP/1.1\r\nHost: a\r\n"
                             "Accept-Encoding: gzip\r\n\r\n"),
                      &both->gzip.ok.head);
     /* a field line cut off at the end of the segment is not read */
@@ -452,35 +454,89 @@ START_TEST(test_runtime_if_none_match)
     snprintf(gz_etag, sizeof gz_etag, "%.*s", (int)both->gzip.etag_len,
              (const char *)both->gzip.etag);
     snprintf(req, sizeof req,
-             "GET /both.html HTTP/1.1\r\nIf-None-Match: %s\r\n\r\n", id_etag);
-    ck_assert_ptr_eq(answer(req), &both->identity.not_modified);
-    snprintf(req, sizeof req,
-             "GET /both.html HTTP/1.1\r\nif-none-match: W/%s\r\n\r\n",
+             "GET /both.html HTTP/1.1\r\nHost: a\r\n"
+             "If-None-Match: %s\r\n\r\n",
              id_etag);
     ck_assert_ptr_eq(answer(req), &both->identity.not_modified);
     snprintf(req, sizeof req,
-             "GET /both.html HTTP/1.1\r\nIf-None-Match: \"x\", %s\r\n"
+             "GET /both.html HTTP/1.1\r\nHost: a\r\n"
+             "if-none-match: W/%s\r\n\r\n",
+             id_etag);
+    ck_assert_ptr_eq(answer(req), &both->identity.not_modified);
+    snprintf(req, sizeof req,
+             "GET /both.html HTTP/1.1\r\nHost: a\r\n"
+             "If-None-Match: \"x\", %s\r\n"
              "Accept-Encoding: gzip\r\n\r\n",
              gz_etag);
     ck_assert_ptr_eq(answer(req), &both->gzip.not_modified);
     /* the identity ETag does not match the gzip encoding */
     snprintf(req, sizeof req,
-             "GET /both.html HTTP/1.1\r\nIf-None-Match: %s\r\n"
+             "GET /both.html HTTP/1.1\r\nHost: a\r\nIf-None-Match: %s\r\n"
              "Accept-Encoding: gzip\r\n\r\n",
              id_etag);
     ck_assert_ptr_eq(answer(req), &both->gzip.ok.get);
-    ck_assert_ptr_eq(answer("GET /both.html HTTP/1.1\r\n"
+    ck_assert_ptr_eq(answer("GET /both.html HTTP/1.1\r\nHost: a\r\n"
                             "If-None-Match: *\r\n\r\n"),
                      &both->identity.not_modified);
-    ck_assert_ptr_eq(answer("HEAD /both.html HTTP/1.1\r\n"
+    ck_assert_ptr_eq(answer("HEAD /both.html HTTP/1.1\r\nHost: a\r\n"
                             "If-None-Match: *\r\n\r\n"),
                      &both->identity.not_modified);
-    ck_assert_ptr_eq(answer("GET /both.html HTTP/1.1\r\n"
+    ck_assert_ptr_eq(answer("GET /both.html HTTP/1.1\r\nHost: a\r\n"
                             "If-None-Match: \"0\"\r\n\r\n"),
                      &both->identity.ok.get);
-    ck_assert_ptr_eq(answer("GET /missing HTTP/1.1\r\n"
+    ck_assert_ptr_eq(answer("GET /missing HTTP/1.1\r\nHost: a\r\n"
                             "If-None-Match: *\r\n\r\n"),
                      &basic_site.not_found.get);
+}
+END_TEST
+
+/* RFC 9112 section 3.2: an HTTP/1.1 request has one Host field, any
+ * request at most one; else 400. */
+START_TEST(test_runtime_host)
+{
+    const struct pagec_tmpl *index = ok("/index.html");
+    const struct pagec_tmpl *bad = &basic_site.bad_request.get;
+
+    ck_assert_ptr_eq(answer("GET /index.html HTTP/1.1\r\nHost: a\r\n\r\n"),
+                     index);
+    ck_assert_ptr_eq(answer("GET /index.html HTTP/1.1\r\nhOST:a\r\n\r\n"),
+                     index);
+    ck_assert_ptr_eq(answer("GET /index.html HTTP/1.1\r\nHost:\r\n\r\n"),
+                     index); /* empty: a target without authority */
+    ck_assert_ptr_eq(answer("GET /index.html HTTP/1.1\r\n\r\n"), bad);
+    ck_assert_ptr_eq(answer("GET /index.html HTTP/1.1\n\n"), bad);
+    ck_assert_ptr_eq(answer("HEAD /index.html HTTP/1.1\r\n\r\n"),
+                     &basic_site.bad_request.head);
+    ck_assert_ptr_eq(answer("GET /index.html HTTP/1.2\r\n\r\n"), bad);
+    ck_assert_ptr_eq(answer("GET /missing HTTP/1.1\r\n\r\n"), bad);
+    ck_assert_ptr_eq(answer("GET /index.html HTTP/1.1\r\nHosts: a\r\n"
+                            "X-Host: a\r\nHos: a\r\n\r\n"),
+                     bad);
+    ck_assert_ptr_eq(answer("GET /index.html HTTP/1.1\r\nHost: a\r\n"
+                            "Accept: */*\r\nhost: b\r\n\r\n"),
+                     bad);
+    /* HTTP/1.0 and HTTP/0.9 may omit it, but not send two */
+    ck_assert_ptr_eq(answer("GET /index.html HTTP/1.0\r\n\r\n"), index);
+    ck_assert_ptr_eq(answer("GET /index.html\r\n\r\n"), index);
+    ck_assert_ptr_eq(answer("GET /index.html HTTP/1.0\r\nHost: a\r\n"
+                            "Host: a\r\n\r\n"),
+                     bad);
+    ck_assert_ptr_eq(answer("GET /index.html\r\nHost: a\r\nHost: a\r\n"
+                            "\r\n"),
+                     bad);
+    /* a header cut by the end of the segment: the Host may come in the
+     * part not received, so only a second one counts */
+    ck_assert_ptr_eq(answer("GET /index.html HTTP/1.1\r\n"), index);
+    ck_assert_ptr_eq(answer("GET /index.html HTTP/1.1\r\nAccept: */*\r\n"),
+                     index);
+    ck_assert_ptr_eq(answer("GET /index.html HTTP/1.1\r\nHost: a\r\nHos"),
+                     index);
+    ck_assert_ptr_eq(answer("GET /index.html HTTP/1.1\r\nHost: a\r\n"
+                            "Host:"),
+                     bad);
+    /* other methods get 405 or 501 from the request line alone */
+    ck_assert_ptr_eq(answer("POST / HTTP/1.1\r\n\r\n"),
+                     &basic_site.not_allowed.get);
 }
 END_TEST
 
@@ -852,7 +908,8 @@ START_TEST(test_runtime_client_mss)
 
         syn_mss = cases[i].mss;
         isn = handshake(10);
-        snprintf(req, sizeof req, "GET %s HTTP/1.1\r\n%s\r\n", cases[i].path,
+        snprintf(req, sizeof req, "GET %s HTTP/1.1\r\nHost: a\r\n%s\r\n",
+                 cases[i].path,
                  cases[i].ae);
         ck_assert_msg(which(serve(tcp(80, 0x18, 11, isn + 1, req))) ==
                           want[cases[i].want],
@@ -864,7 +921,7 @@ START_TEST(test_runtime_client_mss)
     {
         uint32_t isn = handshake(10);
         struct seg s = seg_to(80, 0x18, 11, isn + 1,
-                              "HEAD /both.html HTTP/1.1\r\n"
+                              "HEAD /both.html HTTP/1.1\r\nHost: a\r\n"
                               "Accept-Encoding: gzip\r\n\r\n");
 
         s.window = (uint16_t)(page("/both.html")->gzip.ok.head.len - 41);
@@ -1005,6 +1062,7 @@ Suite *runtime_suite(void)
     tcase_add_test(tc, test_runtime_request_with_fin);
     tcase_add_test(tc, test_runtime_content_coding);
     tcase_add_test(tc, test_runtime_if_none_match);
+    tcase_add_test(tc, test_runtime_host);
     tcase_add_test(tc, test_runtime_port_mode);
     tcase_add_test(tc, test_runtime_isn_slots);
     tcase_add_test(tc, test_runtime_client_mss);
