@@ -478,6 +478,13 @@ static void field_byte(const PAGEC_ROM struct pagec_site *site,
 
     switch (h->state) {
     case S_NAME:
+        if (h->aux == 0 && ows(c)) {
+            /* RFC 9112 section 5.2: obs-fold, or a space after the
+             * request line (section 2.2) */
+            h->seen |= A_FIELD_BAD;
+            h->state = S_DONE;
+            return;
+        }
         if (c == ':') {
             if (h->aux == 0 || (h->flags & F_OWS)) {
                 /* RFC 9112 section 5.1: no space before ':' */

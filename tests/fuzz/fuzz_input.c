@@ -392,7 +392,8 @@ static int bad_target_byte(uint8_t c)
 }
 
 /* 1 when the field lines of the n bytes at p make the request a 400: a
- * space before a colon, or an empty name (RFC 9112 section 5.1); two Host
+ * space before a colon, or an empty name (RFC 9112 section 5.1); a line
+ * that starts with a space or a tab (obs-fold, section 5.2); two Host
  * fields, or none in an HTTP/1.1 request (v11) whose header ends in the
  * segment (RFC 9112 section 3.2). Reading stops at the blank line. The
  * runtime reads a byte at a time, so a line the segment cuts off counts
@@ -417,6 +418,9 @@ static int bad_fields(const uint8_t *p, size_t n, int v11)
         }
         if (len == 0) {
             return v11 && hosts == 0; /* the blank line */
+        }
+        if (p[0] == ' ' || p[0] == '\t') {
+            return 1;
         }
         colon = memchr(p, ':', len);
         if (colon != NULL &&

@@ -258,6 +258,8 @@ static const struct req requests[] = {
     S("GET /index.html HTTP/1.1\r\nHost: x\r\nhost: y\r\n\r\n"),
     S("GET /index.html HTTP/1.0\r\nHost: x\r\nHOST:\r\n\r\n"),
     S("GET /index.html HTTP/1.1\r\nAccept: */*\r\n"),
+    S("GET /index.html HTTP/1.1\r\nHost: x\r\nX: a\r\n\tb\r\n\r\n"),
+    S("GET /index.html HTTP/1.0\r\n Host: x\r\n\r\n"),
     S("GET / HTTP/1.1\r\nHost : x\r\n\r\n"),
     S("GET / HTTP/1.1\r\nHost: x\r\n: x\r\n\r\n"),
     S("GET / HTTP/1.1\r\nHost:\tx \r\n folded: line\r\n\r\n"),
@@ -286,7 +288,7 @@ static void write_dict(const char *path)
 {
     static const char *const words[] = {
         "GET", "HEAD", "POST", "OPTIONS", " HTTP/1.1\r\n", " HTTP/1.0\n",
-        " HTTP/2.0\r\n", " HTTP/1.2\r\n",
+        " HTTP/2.0\r\n", " HTTP/1.2\r\n", "\r\n ", "\r\n\t",
         "\r\n", "\r\n\r\n", "Host: ", "Accept-Encoding: ", "If-None-Match: ",
         "gzip", "x-gzip", "identity", "*", ";q=", ";q=0", ";q=1.000",
         ";q=0.5", ", ", "W/", "http://", "https://", "%", "%2F", "?", "#",

@@ -335,6 +335,16 @@ START_TEST(test_runtime_request_lines)
                      &basic_site.bad_version.get);
     ck_assert_ptr_eq(answer("GET /index.html HTTP/2.0x\r\n"), bad);
     ck_assert_ptr_null(answer("GET HTTP/2.0\r\n"));
+    /* RFC 9112 section 5.2: a line folded (obs-fold), or one that starts
+     * with a space right after the request line (section 2.2) */
+    ck_assert_ptr_eq(answer("GET / HTTP/1.0\r\nX-A: b\r\n c\r\n\r\n"), bad);
+    ck_assert_ptr_eq(answer("GET / HTTP/1.0\r\nX-A: b\r\n\tc: d\r\n\r\n"),
+                     bad);
+    ck_assert_ptr_eq(answer("GET / HTTP/1.1\r\n Host: a\r\n\r\n"), bad);
+    ck_assert_ptr_eq(answer("HEAD / HTTP/1.0\r\nX-A: b\r\n \r\n\r\n"),
+                     &basic_site.bad_request.head);
+    ck_assert_ptr_eq(answer("GET / HTTP/1.1\r\nHost: a\r\n\t"), bad);
+    ck_assert_ptr_eq(answer("GET / HTTP/1.0\r\n\r\n c\r\n"), index);
     /* empty lines before the request line are skipped */
     ck_assert_ptr_eq(answer("\r\n\r\nGET / HTTP/1.0\r\n"), index);
     /* what is not a request line gets no answer: the rest of a request
