@@ -38,7 +38,7 @@ enum {
     S_PATH,      /* the path, percent-decoded into the matcher */
     S_PCT1,      /* after '%' */
     S_PCT2,      /* after '%' and a hex digit, kept in aux */
-    S_QUERY,     /* query, fragment, or the rest of a bad target */
+    S_QUERY,     /* the query, or the rest of a bad target */
     S_VERSION,   /* after the target; aux: bytes since its space */
     S_REST,      /* the rest of a line whose reply is known; aux: bytes */
     S_NAME,      /* a field name; aux: bytes, word: candidate names */
@@ -300,13 +300,14 @@ static void target_byte(const PAGEC_ROM struct pagec_site *site,
     default:
         break;
     }
-    /* query, fragment or the rest of a bad target, up to the space */
+    /* query or the rest of a bad target, up to the space */
     h->state = S_QUERY;
     if (c == ' ') {
         h->state = S_VERSION;
         h->aux = 0;
-    } else if (ctl(c)) {
-        h->flags |= F_BAD; /* RFC 3986: no CTL, no SP */
+    } else if (ctl(c) || c == '#') {
+        /* RFC 3986: no CTL, no SP; RFC 9112 section 3.2: no fragment */
+        h->flags |= F_BAD;
     }
 }
 

@@ -501,12 +501,16 @@ static void read_request(const uint8_t *d, size_t n, struct request *q)
         return;
     }
     t = m + 1;
+    if (memchr(d + t, '#', e - t) != NULL) {
+        q->status = 400; /* RFC 9112 section 3.2: a target has no fragment */
+        return;
+    }
     if ((e - t >= 7 && same_word(d + t, 7, "http://")) ||
         (e - t >= 8 && same_word(d + t, 8, "https://"))) {
         t += d[t + 4] == ':' ? 7 : 8;
-        /* the authority ends at '/', '?' or '#' (RFC 3986); a control
-         * byte or space in it is 400 */
-        for (; t < e && d[t] != '/' && d[t] != '?' && d[t] != '#'; t++) {
+        /* the authority ends at '/' or '?' (RFC 3986); a control byte
+         * or space in it is 400 */
+        for (; t < e && d[t] != '/' && d[t] != '?'; t++) {
             if (bad_target_byte(d[t])) {
                 q->status = 400;
                 return;
@@ -519,7 +523,7 @@ static void read_request(const uint8_t *d, size_t n, struct request *q)
         q->status = 400;
         return;
     }
-    while (t < e && d[t] != '?' && d[t] != '#') {
+    while (t < e && d[t] != '?') {
         uint8_t c = d[t];
 
         if (bad_target_byte(c)) {
@@ -539,7 +543,7 @@ static void read_request(const uint8_t *d, size_t n, struct request *q)
     }
     for (; t < e; t++) {
         if (bad_target_byte(d[t])) {
-            q->status = 400; /* in the query or the fragment */
+            q->status = 400; /* in the query */
             return;
         }
     }

@@ -260,6 +260,8 @@ static const struct req requests[] = {
     S("GET /index.html HTTP/1.1\r\nAccept: */*\r\n"),
     S("GET /index.html HTTP/1.1\r\nHost: x\r\nX: a\r\n\tb\r\n\r\n"),
     S("GET /index.html HTTP/1.0\r\n Host: x\r\n\r\n"),
+    S("GET /index.html#x HTTP/1.0\r\n\r\n"),
+    S("GET /index.html?a#x HTTP/1.0\r\n\r\n"),
     S("GET / HTTP/1.1\r\nHost : x\r\n\r\n"),
     S("GET / HTTP/1.1\r\nHost: x\r\n: x\r\n\r\n"),
     S("GET / HTTP/1.1\r\nHost:\tx \r\n folded: line\r\n\r\n"),

@@ -259,7 +259,6 @@ START_TEST(test_runtime_request_lines)
 
     ck_assert_ptr_eq(answer("GET / HTTP/1.0\r\n\r\n"), index);
     ck_assert_ptr_eq(answer("GET /index.html?x=1 HTTP/1.0\r\n"), index);
-    ck_assert_ptr_eq(answer("GET /index.html#top HTTP/1.0\r\n"), index);
     ck_assert_ptr_eq(answer("GET /index.html\r\n"), index); /* HTTP/0.9 */
     ck_assert_ptr_eq(answer("GET /index.html HTTP/1.0\n"), index);
     ck_assert_ptr_eq(answer("GET /sub/ HTTP/1.0\r\n"), ok("/sub/index.html"));
@@ -282,8 +281,20 @@ START_TEST(test_runtime_request_lines)
     ck_assert_ptr_eq(answer("GET http://192.0.2.2/notes.txt HTTP/1.1\r\n"),
                      ok("/notes.txt"));
     ck_assert_ptr_eq(answer("GET http://192.0.2.2 HTTP/1.1\r\n"), index);
-    ck_assert_ptr_eq(answer("GET http://h#f/data.json HTTP/1.1\r\n"), index);
     ck_assert_ptr_eq(answer("GET http://a b/index.html HTTP/1.1\r\n"), bad);
+    /* RFC 9112 section 3.2: no fragment (a client never sends one) */
+    ck_assert_ptr_eq(answer("GET /index.html#top HTTP/1.0\r\n"), bad);
+    ck_assert_ptr_eq(answer("GET /index.html?a#top HTTP/1.0\r\n"), bad);
+    ck_assert_ptr_eq(answer("GET /index.html?a=# HTTP/1.0\r\n"), bad);
+    ck_assert_ptr_eq(answer("GET /# HTTP/1.0\r\n"), bad);
+    ck_assert_ptr_eq(answer("GET /index.html#\r\n"), bad);
+    ck_assert_ptr_eq(answer("GET http://h#f/data.json HTTP/1.1\r\n"), bad);
+    ck_assert_ptr_eq(answer("GET http://h/#f HTTP/1.1\r\n"), bad);
+    ck_assert_ptr_eq(answer("GET #/index.html HTTP/1.0\r\n"), bad);
+    ck_assert_ptr_eq(answer("HEAD /index.html#top HTTP/1.0\r\n"),
+                     &basic_site.bad_request.head);
+    ck_assert_ptr_eq(answer("GET /%23 HTTP/1.0\r\n"),
+                     &basic_site.not_found.get); /* an escaped '#' is not */
     /* methods */
     ck_assert_ptr_eq(answer("HEAD /index.html HTTP/1.0\r\n"),
                      &page("/index.html")->identity.ok.head);
