@@ -49,7 +49,7 @@ enum {
     S_AE_PARAM,  /* after ';' */
     S_AE_QEQ,    /* after ";q" */
     S_AE_QVAL,   /* a qvalue; aux: bytes */
-    S_INM,       /* If-None-Match */
+    S_INM,       /* If-None-Match; aux: where in an element (I_...) */
     S_DONE       /* the blank line, or a reply known: nothing more read */
 };
 
@@ -71,6 +71,17 @@ enum {
 #define A_MAJOR 0x10u   /* the version's major digit is not 1: 505 */
 #define A_MINOR 0x20u   /* its minor digit is not 0: HTTP/1.1 or later */
 #define A_HOST 0x40u    /* a Host field */
+
+/* If-None-Match: where in an element of its list, h->aux in S_INM */
+enum {
+    I_NEXT,  /* before an element: OWS and commas */
+    I_W,     /* after "W" */
+    I_SLASH, /* after "W/" */
+    I_TAG,   /* inside the quotes: h->etag[] bytes of each ETag matched,
+                or NO_ENTRY */
+    I_AFTER, /* after the closing quote, up to ',' */
+    I_BAD    /* not an entity-tag: the rest of the line is not read */
+};
 
 /* Codings of Accept-Encoding: h->word after a token. While a token is
  * read, word has one candidate bit for each word of w_codings. */
@@ -448,35 +459,99 @@ static void ae_token_end(struct pagec_http *h)
     h->q = 1000;
 }
 
-/* If-None-Match: the next byte against the ETag of variant v (bit: its
- * flag in seen). Quoted ETags cannot occur inside one another, and the
- * quote starts them only, so after a mismatch only c can start a match
- * again: this is the weak comparison of RFC 9110 section 13.1.2 by
- * search. */
-static void inm_byte(struct pagec_http *h, const PAGEC_ROM struct pagec_variant *v,
-                     uint8_t i, uint8_t bit, uint8_t c)
+/* If-None-Match: the next byte c of an opaque-tag, quotes included,
+ * against the (strong) ETag of variant v, whose bytes matched so far are
+ * h->etag[i]. */
+static void inm_byte(struct pagec_http *h,
+                     const PAGEC_ROM struct pagec_variant *v, uint8_t i,
+                     uint8_t c)
 {
     uint8_t k = h->etag[i];
 
-    if (v->etag_len == 0) {
-        return;
-    }
-    if (PAGEC_ROM_BYTE(v->etag + k) == c) {
-        if (++k == v->etag_len) {
-            h->seen |= bit;
-            k = 0;
+    h->etag[i] = k < v->etag_len && PAGEC_ROM_BYTE(v->etag + k) == c
+                     ? (uint8_t)(k + 1)
+                     : NO_ENTRY;
+}
+
+/* An element of If-None-Match may be complete: the ETags it equals count
+ * (the weak comparison of RFC 9110 section 8.8.3.2: "W/" was skipped). */
+static void inm_commit(const PAGEC_ROM struct pagec_site *site,
+                       struct pagec_http *h)
+{
+    const PAGEC_ROM struct pagec_page *pg = &site->pages[h->page];
+
+    if (h->aux == I_AFTER) {
+        if (h->etag[0] == pg->identity.etag_len) {
+            h->seen |= A_INM_ID;
         }
-    } else {
-        k = PAGEC_ROM_BYTE(v->etag) == c ? 1 : 0;
+        if (h->etag[1] == pg->gzip.etag_len) {
+            h->seen |= A_INM_GZ;
+        }
     }
-    h->etag[i] = k;
+}
+
+/* If-None-Match: the next byte c of its list of entity-tags (RFC 9110
+ * section 13.1.2), W/"..." or "...", separated by commas and OWS. An
+ * element counts once complete, at a comma or the line end; one that is
+ * not an entity-tag ends the reading of the line. */
+static void inm_list_byte(const PAGEC_ROM struct pagec_site *site,
+                          struct pagec_http *h, uint8_t c)
+{
+    const PAGEC_ROM struct pagec_page *pg = &site->pages[h->page];
+
+    switch (h->aux) {
+    case I_NEXT:
+        if (ows(c) || c == ',') {
+            return;
+        }
+        if (c == 'W') {
+            h->aux = I_W;
+            return;
+        }
+        /* fall through */
+    case I_SLASH:
+        if (c != '"') {
+            break;
+        }
+        h->aux = I_TAG;
+        h->etag[0] = 0;
+        h->etag[1] = 0;
+        inm_byte(h, &pg->identity, 0, c);
+        inm_byte(h, &pg->gzip, 1, c);
+        return;
+    case I_W:
+        if (c != '/') {
+            break;
+        }
+        h->aux = I_SLASH;
+        return;
+    case I_TAG:
+        if (ctl(c)) {
+            break; /* etagc: no CTL, no SP, no DEL */
+        }
+        if (c == '"') {
+            h->aux = I_AFTER;
+        }
+        inm_byte(h, &pg->identity, 0, c);
+        inm_byte(h, &pg->gzip, 1, c);
+        return;
+    case I_AFTER:
+        if (c == ',') {
+            inm_commit(site, h);
+            h->aux = I_NEXT;
+        } else if (!ows(c)) {
+            break;
+        }
+        return;
+    default:
+        return; /* I_BAD */
+    }
+    h->aux = I_BAD;
 }
 
 static void field_byte(const PAGEC_ROM struct pagec_site *site,
                        struct pagec_http *h, uint8_t c)
 {
-    const PAGEC_ROM struct pagec_page *pg;
-
     switch (h->state) {
     case S_NAME:
         if (h->aux == 0 && ows(c)) {
@@ -496,8 +571,7 @@ static void field_byte(const PAGEC_ROM struct pagec_site *site,
                 h->state = S_AE_SKIP;
             } else if (word_done(h->word, 2, w_inm, h->aux) &&
                        h->page != PAGEC_NO_PAGE) {
-                h->etag[0] = 0;
-                h->etag[1] = 0;
+                h->aux = I_NEXT;
                 h->state = S_INM;
             } else {
                 if (word_done(h->word, 4, w_host, h->aux)) {
@@ -575,9 +649,7 @@ static void field_byte(const PAGEC_ROM struct pagec_site *site,
                             ? F_STAR
                             : F_OTHER;
         }
-        pg = &site->pages[h->page];
-        inm_byte(h, &pg->identity, 0, A_INM_ID, c);
-        inm_byte(h, &pg->gzip, 1, A_INM_GZ, c);
+        inm_list_byte(site, h, c);
         return;
     default:
         return; /* S_VALUE: a field nobody reads */
@@ -585,7 +657,8 @@ static void field_byte(const PAGEC_ROM struct pagec_site *site,
 }
 
 /* A field line ends. */
-static void field_line_end(struct pagec_http *h)
+static void field_line_end(const PAGEC_ROM struct pagec_site *site,
+                           struct pagec_http *h)
 {
     switch (h->state) {
     case S_NAME:
@@ -616,6 +689,7 @@ static void field_line_end(struct pagec_http *h)
         if ((h->flags & (F_STAR | F_OTHER)) == F_STAR) {
             h->seen |= A_INM_ID | A_INM_GZ; /* "*": any ETag */
         }
+        inm_commit(site, h);
         break;
     default:
         break;
@@ -636,7 +710,7 @@ static void line_byte(const PAGEC_ROM struct pagec_site *site,
     if (h->flags & F_LINE) {
 #if PAGEC_HTTP_FIELDS
         if (c == '\n') {
-            field_line_end(h);
+            field_line_end(site, h);
         } else {
             field_byte(site, h, c);
         }

@@ -37,8 +37,8 @@
  *   buffer held before.
  * What the model leaves open, so that it stays simpler than the code it
  * checks: with Accept-Encoding in the request, which encoding (or 406) is
- * chosen; a 304 is allowed whenever the request holds that ETag or a
- * "*".
+ * chosen. An encoding goes out as 304 exactly when If-None-Match names
+ * its ETag as a whole element of its list, or is "*".
  *
  * A failed check prints what was expected and what came, then aborts, so
  * libFuzzer saves the input. PAGEC_FUZZ_VERBOSE=1 in the environment
@@ -440,6 +440,114 @@ static int bad_fields(const uint8_t *p, size_t n, int v11)
     return 0;
 }
 
+static int is_ows(uint8_t c)
+{
+    return c == ' ' || c == '\t';
+}
+
+/* 1 when the value v (n bytes) of an If-None-Match field names the ETag
+ * etag (elen bytes, quotes included) or is "*" (RFC 9110 section
+ * 13.1.2). The value is a list of entity-tags, W/"..." or "...", with
+ * commas and OWS between them, compared by the weak comparison (section
+ * 8.8.3.2: "W/" does not count). The list is read up to its first
+ * element that is not an entity-tag. Of a value the segment cut off
+ * (cut), an element counts only when a comma follows it, and "*" not at
+ * all. */
+static int inm_value(const uint8_t *v, size_t n, const uint8_t *etag,
+                     size_t elen, int cut)
+{
+    size_t a = 0;
+    size_t b = n;
+    size_t i = 0;
+
+    while (a < b && is_ows(v[a])) {
+        a++;
+    }
+    while (b > a && is_ows(v[b - 1])) {
+        b--;
+    }
+    if (!cut && b - a == 1 && v[a] == '*') {
+        return 1;
+    }
+    for (;;) {
+        const uint8_t *close;
+        size_t start;
+        size_t end;
+        size_t k;
+
+        while (i < n && (is_ows(v[i]) || v[i] == ',')) {
+            i++;
+        }
+        if (i == n) {
+            return 0;
+        }
+        if (i + 2 <= n && v[i] == 'W' && v[i + 1] == '/') {
+            i += 2;
+        }
+        if (i == n || v[i] != '"') {
+            return 0; /* not an entity-tag */
+        }
+        start = i;
+        close = memchr(v + i + 1, '"', n - i - 1);
+        if (close == NULL) {
+            return 0;
+        }
+        end = (size_t)(close - v) + 1;
+        for (k = start + 1; k + 1 < end; k++) {
+            if (v[k] <= 0x20 || v[k] == 0x7f) {
+                return 0; /* not an etagc */
+            }
+        }
+        for (i = end; i < n && is_ows(v[i]); i++) {
+        }
+        if (i < n && v[i] != ',') {
+            return 0; /* something after the tag */
+        }
+        if ((i < n || !cut) && end - start == elen &&
+            memcmp(v + start, etag, elen) == 0) {
+            return 1;
+        }
+    }
+}
+
+/* 1 when an If-None-Match field line of the n bytes of field lines at p
+ * names the ETag etag (elen bytes) or is "*"; reading stops at the blank
+ * line. */
+static int inm_names(const uint8_t *p, size_t n, const uint8_t *etag,
+                     size_t elen)
+{
+    while (n > 0) {
+        const uint8_t *lf = memchr(p, '\n', n);
+        const uint8_t *colon;
+        size_t len;
+
+        if (lf == NULL) {
+            len = n; /* the last line, cut off */
+        } else {
+            len = (size_t)(lf - p);
+            if (len > 0 && p[len - 1] == '\r') {
+                len--;
+            }
+        }
+        if (len == 0) {
+            return 0;
+        }
+        colon = memchr(p, ':', len);
+        if (colon != NULL &&
+            same_word(p, (size_t)(colon - p), "if-none-match") &&
+            inm_value(colon + 1, len - (size_t)(colon + 1 - p), etag, elen,
+                      lf == NULL)) {
+            return 1;
+        }
+        if (lf == NULL) {
+            return 0;
+        }
+        n -= (size_t)(lf + 1 - p);
+        p = lf + 1;
+    }
+    return 0;
+}
+
 static void read_request(const uint8_t *d, size_t n, struct request *q)
 {
     static const char *const known[] = {"POST",    "PUT",   "DELETE",
@@ -617,11 +725,11 @@ static void expect_http(struct expect *e, const uint8_t *d, size_t n)
             tcp_data(&pg->identity.ok.get) <= e->limit) {
             continue;
         }
-        allow(e, q.head ? &var->ok.head : &var->ok.get, q.head);
-        /* 304 only when the request names this ETag, or "*" */
-        if (contains(q.fields, q.nfields, var->etag, var->etag_len, 0) ||
-            memchr(q.fields, '*', q.nfields) != NULL) {
+        /* 304 when If-None-Match names this ETag, or "*"; else 200 */
+        if (inm_names(q.fields, q.nfields, var->etag, var->etag_len)) {
             allow(e, &var->not_modified, q.head);
+        } else {
+            allow(e, q.head ? &var->ok.head : &var->ok.get, q.head);
         }
     }
     if (ae) {

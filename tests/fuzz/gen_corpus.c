@@ -262,6 +262,8 @@ static const struct req requests[] = {
     S("GET /index.html HTTP/1.0\r\n Host: x\r\n\r\n"),
     S("GET /index.html#x HTTP/1.0\r\n\r\n"),
     S("GET /index.html?a#x HTTP/1.0\r\n\r\n"),
+    S("GET /both.html HTTP/1.0\r\nIf-None-Match: \"x\"\"a\", W/\"b\" ,"),
+    S("GET /both.html HTTP/1.0\r\nIf-None-Match: W/\"\", \"\x01\"\r\n\r\n"),
     S("GET / HTTP/1.1\r\nHost : x\r\n\r\n"),
     S("GET / HTTP/1.1\r\nHost: x\r\n: x\r\n\r\n"),
     S("GET / HTTP/1.1\r\nHost:\tx \r\n folded: line\r\n\r\n"),

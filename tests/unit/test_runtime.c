@@ -511,6 +511,95 @@ START_TEST(test_runtime_if_none_match)
 }
 END_TEST
 
+/* RFC 9110 section 13.1.2: If-None-Match is a list of whole entity-tags,
+ * W/"..." or "...", separated by commas and OWS; the ETag inside another
+ * value does not match. */
+START_TEST(test_runtime_if_none_match_list)
+{
+    const struct pagec_page *both = page("/both.html");
+    const struct pagec_tmpl *hit = &both->identity.not_modified;
+    const struct pagec_tmpl *miss = &both->identity.ok.get;
+    char e[64];
+    char req[512];
+    static const struct {
+        const char *before; /* the value: before, the ETag, after */
+        const char *after;
+        int match;
+    } cases[] = {
+        {"", "", 1},
+        {"W/", "", 1},
+        {"\"a\", W/\"b\",   ", " \t,", 1},
+        {",,\t,", ",", 1},
+        {"\"a\",", "", 1},
+        {"", " ", 1},
+        {"", ", \"a\"", 1},
+        {"", ", junk", 1},  /* complete before the junk */
+        {"\"x\"", "", 0}, /* no separator: one malformed element */
+        {"x", "", 0},
+        {"w/", "", 0},      /* "W/" is case-sensitive */
+        {"W /", "", 0},
+        {"W", "", 0},
+        {"", "x", 0},
+        {"", "\"", 0},
+        {"\"a\" \"b\", ", "", 0},
+        {"\"a\";", "", 0},
+        {"*, ", "", 0},
+        {"", ", *", 1},     /* "*" alone only; the ETag counts */
+    };
+    size_t i;
+
+    snprintf(e, sizeof e, "%.*s", (int)both->identity.etag_len,
+             (const char *)both->identity.etag);
+    ck_assert_uint_gt(strlen(e), 3);
+    for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        snprintf(req, sizeof req,
+                 "GET /both.html HTTP/1.1\r\nHost: a\r\n"
+                 "If-None-Match: %s%s%s\r\n\r\n",
+                 cases[i].before, e, cases[i].after);
+        ck_assert_msg(answer(req) == (cases[i].match ? hit : miss),
+                      "If-None-Match: %s%s%s", cases[i].before, e,
+                      cases[i].after);
+    }
+    /* the ETag without its opening quote, after another tag */
+    snprintf(req, sizeof req,
+             "GET /both.html HTTP/1.1\r\nHost: a\r\n"
+             "If-None-Match: \"x\"%s\r\n\r\n",
+             e + 1);
+    ck_assert_ptr_eq(answer(req), miss);
+    /* inside another tag, or cut short */
+    snprintf(req, sizeof req,
+             "GET /both.html HTTP/1.1\r\nHost: a\r\n"
+             "If-None-Match: \"a%.*sb\"\r\n\r\n",
+             (int)strlen(e) - 2, e + 1);
+    ck_assert_ptr_eq(answer(req), miss);
+    snprintf(req, sizeof req,
+             "GET /both.html HTTP/1.1\r\nHost: a\r\n"
+             "If-None-Match: %.*s\"\r\n\r\n",
+             (int)strlen(e) - 2, e);
+    ck_assert_ptr_eq(answer(req), miss);
+    /* a control byte inside the quotes */
+    snprintf(req, sizeof req,
+             "GET /both.html HTTP/1.1\r\nHost: a\r\n"
+             "If-None-Match: \"\x01\", %s\r\n\r\n",
+             e);
+    ck_assert_ptr_eq(answer(req), miss);
+    /* each field line is a list of its own */
+    snprintf(req, sizeof req,
+             "GET /both.html HTTP/1.1\r\nHost: a\r\n"
+             "If-None-Match: x\r\nIf-None-Match: %s\r\n\r\n",
+             e);
+    ck_assert_ptr_eq(answer(req), hit);
+    /* cut by the end of the segment: an element counts at its comma */
+    snprintf(req, sizeof req,
+             "GET /both.html HTTP/1.1\r\nHost: a\r\nIf-None-Match: %s", e);
+    ck_assert_ptr_eq(answer(req), miss);
+    snprintf(req, sizeof req,
+             "GET /both.html HTTP/1.1\r\nHost: a\r\nIf-None-Match: %s,",
+             e);
+    ck_assert_ptr_eq(answer(req), hit);
+}
+END_TEST
+
 /* RFC 9112 section 3.2: an HTTP/1.1 request has one Host field, any
  * request at most one; else 400. */
 START_TEST(test_runtime_host)
@@ -1083,6 +1172,7 @@ Suite *runtime_suite(void)
     tcase_add_test(tc, test_runtime_request_with_fin);
     tcase_add_test(tc, test_runtime_content_coding);
     tcase_add_test(tc, test_runtime_if_none_match);
+    tcase_add_test(tc, test_runtime_if_none_match_list);
     tcase_add_test(tc, test_runtime_host);
     tcase_add_test(tc, test_runtime_port_mode);
     tcase_add_test(tc, test_runtime_isn_slots);
