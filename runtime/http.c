@@ -265,7 +265,7 @@ static void target_byte(const PAGEC_ROM struct pagec_site *site,
         h->flags |= F_BAD; /* neither '/' nor a scheme */
         break;
     case S_AUTHORITY:
-        if (c == '/' || c == '?' || c == '#' || c == ' ') {
+        if (c == '/' || c == '?' || c == ' ') {
             pagec_match_byte(site, &h->match, '/'); /* the path, or "/" */
             if (c == '/') {
                 h->state = S_PATH;
@@ -273,7 +273,7 @@ static void target_byte(const PAGEC_ROM struct pagec_site *site,
             }
             break;
         }
-        if (ctl(c)) {
+        if (ctl(c) || c == '#') {
             h->flags |= F_BAD;
         }
         return;
