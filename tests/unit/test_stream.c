@@ -323,6 +323,11 @@ START_TEST(test_stream_same_as_buffered)
         "BREW / HTTP/1.1\r\n\r\n",
         "GET /a b HTTP/1.1\r\n\r\n",
         "GET /index.html\r\n",
+        "HEAD /index.html HTTP/2.0\r\n\r\n",
+        "GET /index.html HTTP/1.1\r\n\r\n",
+        "GET /index.html HTTP/1.0\r\nA: b\r\n c\r\n\r\n",
+        "GET /index.html#a HTTP/1.0\r\n\r\n",
+        "GET /both.html HTTP/1.0\r\nIf-None-Match: \"x\"\"a\"\r\n\r\n",
     };
     struct pagec_reply r;
     uint8_t flat[2048];
