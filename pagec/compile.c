@@ -308,6 +308,10 @@ static const struct {
      "503 Service Unavailable\n\nThis page does not fit the segment size "
      "of this connection.\n",
      ""},
+    {"505 HTTP Version Not Supported",
+     "505 HTTP Version Not Supported\n\nThis device speaks HTTP/1.x "
+     "only.\n",
+     ""},
 };
 
 /* The TCP data of the longer form of a built reply: its GET form. */

@@ -160,7 +160,7 @@ long tree_lookup(const struct tree *t, const char *path);
 
 /* The fixed replies, in the order of struct pagec_site. */
 enum { ST_BAD_REQUEST, ST_NOT_FOUND, ST_NOT_ALLOWED, ST_NOT_ACCEPTABLE,
-       ST_NOT_IMPL, ST_TOO_BIG, ST_COUNT };
+       ST_NOT_IMPL, ST_TOO_BIG, ST_BAD_VERSION, ST_COUNT };
 
 /* A compiled site, ready to emit. */
 struct output {

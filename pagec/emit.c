@@ -121,6 +121,7 @@ static void variant_arrays(FILE *f, size_t i, const char *enc,
 static const char *const status_names[ST_COUNT] = {
     "pagec_bad_request", "pagec_not_found", "pagec_not_allowed",
     "pagec_not_acceptable", "pagec_not_impl", "pagec_too_big",
+    "pagec_bad_version",
 };
 
 static void write_c(FILE *f, const struct output *o, const char *h_base,

@@ -165,7 +165,7 @@ run --check "$big"
 check "--check without -o: exit 0" [ "$rc" = 0 ]
 check "--check writes nothing" [ ! -s "$work/out" ]
 
-# the status replies (400, 404, 405, 406, 501, 503) must reach a client
+# the status replies (400, 404, 405, 406, 501, 503, 505) must reach a client
 # with the smallest MSS the runtime takes, min(536, --mss): their sizes
 # read back from the datagrams in the generated C
 replies="python3 $(dirname "$0")/tools/replies.py"
@@ -175,14 +175,14 @@ echo '<p>hi</p>' >"$small/index.html"
 run "$small" -o "$work/small.c"
 check "small site: exit 0" [ "$rc" = 0 ]
 $replies "$work/small.c" >"$work/replies"
-check "six status replies found in the C" [ "$(grep -c '^[45]0[0-9] ' "$work/replies")" = 6 ]
+check "seven status replies found in the C" [ "$(grep -c '^[45]0[0-9] ' "$work/replies")" = 7 ]
 n503=$(awk '$1 == 503 { print $2 }' "$work/replies")
 server=$(printf 's%.0s' $(seq 1 400))
 want=$((n503 + 10 + 400)) # "Server: " + the value + CRLF
 run --server "$server" "$small" -o "$work/small400.c"
 check "--server of 400 characters: exit 1" [ "$rc" = 1 ]
 check "--server of 400 characters: the 503 reply named" grep -qx "pagec: $small: the 503 reply has $want bytes of TCP data, more than the 536 a client with the smallest MSS can take (over by $((want - 536)))" "$work/err"
-check "--server of 400 characters: every status reply named" [ "$(grep -c ': the [45]0[0-9] reply has ' "$work/err")" = 6 ]
+check "--server of 400 characters: every status reply named" [ "$(grep -c ': the [45]0[0-9] reply has ' "$work/err")" = 7 ]
 check "--server of 400 characters: a shorter value suggested" grep -q "^pagec: $small: with a --server value of at most [0-9]* characters they would fit\$" "$work/err"
 check "--server of 400 characters: no output" [ ! -e "$work/small400.c" ] && [ ! -e "$work/small400.h" ]
 longest=$(awk '$1 ~ /^[45]0[0-9]$/ && $2 > m { m = $2 } END { print m }' "$work/replies")

@@ -38,7 +38,7 @@
 
 /* Version of the layout below; generated code fails to compile on a
  * mismatch. */
-#define PAGEC_FORMAT_VERSION 3
+#define PAGEC_FORMAT_VERSION 4
 
 /* Fixed values of every template. */
 #define PAGEC_IP_HLEN 20   /* IPv4 header without options */
@@ -134,6 +134,8 @@ struct pagec_site {
     struct pagec_status not_impl;       /* 501, unknown methods */
     struct pagec_status too_big;        /* 503, a reply larger than the
                                            client can take */
+    struct pagec_status bad_version;    /* 505, an HTTP major version
+                                           other than 1 */
 };
 
 #endif /* PAGEC_SITE_H */

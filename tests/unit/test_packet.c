@@ -415,6 +415,8 @@ START_TEST(test_packet_control_templates)
         {&basic_site.not_impl, "HTTP/1.0 501 Not Implemented\r\n",
          "GET, HEAD"},
         {&basic_site.too_big, "HTTP/1.0 503 Service Unavailable\r\n", NULL},
+        {&basic_site.bad_version,
+         "HTTP/1.0 505 HTTP Version Not Supported\r\n", NULL},
     };
     const struct pagec_tmpl *t = &basic_site.syn_ack;
     char v[64];
