@@ -17,7 +17,10 @@
  *       LED glows faintly at each request.
  *   PB0 (Arduino pin 8)  high from the first byte of a SLIP frame to the
  *       last byte of its reply (or its end, when it gets none): one pulse
- *       per datagram.
+ *       per datagram. A datagram that arrives while a reply goes out
+ *       starts its pulse when that reply ends (its bytes read meanwhile
+ *       count in the earlier pulse); one that got no reply meanwhile makes
+ *       a pulse of no length then.
  *   PB1 (Arduino pin 9)  a pulse for every received byte lost to a full
  *       receive ring (uart.c).
  * pagec-avrsim (tests/emulated) watches these pins to count cycles.
@@ -70,8 +73,32 @@ static volatile uint32_t clock_seconds;
 /* The server's settings: in RAM, since the secret is read at start-up. */
 static struct pagec_server srv;
 
-/* The datagram being received or answered. */
-static struct pagec_stream stream;
+/*
+ * The datagrams being received or answered: one stream receives while the
+ * replies of the others wait for the line or go out, so that the line is
+ * read while a reply is sent (a reply is bigger than its request: a
+ * browser's parallel requests come faster than their replies can leave).
+ * The streams from tx on, queued of them, hold replies in the order their
+ * datagrams came; the one after them, rx, receives. When all of them are
+ * taken, received bytes wait in the ring.
+ */
+#ifndef AVR_STREAMS
+#define AVR_STREAMS 3
+#endif
+static struct pagec_stream streams[AVR_STREAMS];
+static uint8_t tx;
+static uint8_t queued;
+static uint8_t rx;
+
+/* The frame pin makes one pulse per datagram, in the order they came:
+ * a datagram received while a reply goes out starts its pulse when that
+ * reply's ends; owed[i] counts those that ended without a reply after
+ * stream i's datagram, each a pulse of no length after stream i's. */
+static uint8_t owed[AVR_STREAMS];
+
+/* The receiving stream has reply bytes to send before it takes its next
+ * byte: an echo reply, which goes out as its request comes. */
+static uint8_t rx_hold;
 
 /* The SLIP decoder's one byte of state, and whether the frame being
  * decoded has fed the runtime a byte yet (an empty frame, line noise
@@ -147,55 +174,151 @@ static void load_secret(void)
     }
 }
 
-/* Sends every reply byte the runtime has ready; the busy pin is high on
- * entry and on return, low while a byte goes out. */
-static void send_pending(void)
+/* The next stream after i. */
+static uint8_t next_stream(uint8_t i)
 {
-    while (pagec_stream_pending(&stream)) {
-        uint8_t first = !pagec_stream_started(&stream);
-        uint8_t c = pagec_stream_next(&srv, &stream);
+    return (uint8_t)(i + 1 == AVR_STREAMS ? 0 : i + 1);
+}
 
-        BUSY_OFF();
-        if (first) {
-            /* a leading END ends whatever line noise the peer got */
-            uart_put(PAGEC_SLIP_END, 0);
+/* Inlined where it is called: a call costs more than its body on AVR. */
+#define INLINE static inline __attribute__((always_inline))
+
+/* One byte from the line, for the receiving stream (only when
+ * can_receive()). */
+INLINE void rx_byte(uint8_t c)
+{
+    struct pagec_stream *s = &streams[rx];
+
+    if (c == PAGEC_SLIP_END) {
+        uint8_t broken = slip_esc;
+
+        slip_esc = 0;
+        if (!in_frame) {
+            return; /* an empty frame: line noise flushed */
         }
-        pagec_slip_put_escaped(c, uart_put, 0);
-        BUSY_ON();
+        in_frame = 0;
+        /* a frame that broke (END right after ESC) is dropped, and an
+         * echo reply already begun is cut short: the peer drops it */
+        if ((!broken && pagec_stream_end(&srv, s, seconds())) ||
+            pagec_stream_started(s)) {
+            /* its reply waits for the line; the next stream receives */
+            queued++;
+            rx = next_stream(rx);
+            rx_hold = 0;
+        } else if (!queued) {
+            FRAME_OFF();
+        } else {
+            /* its pulse follows that of the last reply waiting */
+            owed[rx == 0 ? AVR_STREAMS - 1 : rx - 1]++;
+        }
+        return;
+    }
+    if (slip_esc) {
+        slip_esc = 0;
+        c = c == PAGEC_SLIP_ESC_END   ? PAGEC_SLIP_END
+            : c == PAGEC_SLIP_ESC_ESC ? PAGEC_SLIP_ESC
+                                      : c;
+    } else if (c == PAGEC_SLIP_ESC) {
+        slip_esc = 1;
+        return;
+    }
+    if (!in_frame) {
+        in_frame = 1;
+        if (!queued) {
+            FRAME_ON();
+        }
+        pagec_stream_begin(s);
+    }
+    pagec_stream_byte(&srv, s, c);
+    /* an echo reply goes out as its request comes: its bytes first */
+    rx_hold = pagec_stream_pending(s) != 0;
+}
+
+/* 1 when the receiving stream takes the next byte from the line. */
+INLINE uint8_t can_receive(void)
+{
+    return !rx_hold && queued < AVR_STREAMS;
+}
+
+/* Waits until the transmitter takes a byte, reading the line meanwhile;
+ * the busy pin is low, and high around each byte read. */
+static void wait_tx(void)
+{
+    while (!uart_tx_ready()) {
+        if (uart_rx_ready() && can_receive()) {
+            BUSY_ON();
+            rx_byte(uart_rx_get());
+            BUSY_OFF();
+        }
     }
 }
 
-/* One byte from the line. */
-static void line_byte(uint8_t c)
+/* Sends c when the transmitter takes it. The busy pin is high on entry
+ * and on return, low while the line is waited for. */
+INLINE void put(uint8_t c)
 {
-    int16_t d;
-
+    BUSY_OFF();
+    if (!uart_tx_ready()) {
+        wait_tx();
+    }
+    uart_tx(c);
     BUSY_ON();
-    d = pagec_slip_decode(&slip_esc, c);
-    if (d >= 0) {
-        if (!in_frame) {
-            in_frame = 1;
-            FRAME_ON();
-            pagec_stream_begin(&stream);
+}
+
+/* Sends a data byte of a frame, SLIP-escaped: END and ESC as two. */
+static void put_escape(uint8_t c)
+{
+    put(PAGEC_SLIP_ESC);
+    put(c == PAGEC_SLIP_END ? PAGEC_SLIP_ESC_END : PAGEC_SLIP_ESC_ESC);
+}
+
+INLINE void put_escaped(uint8_t c)
+{
+    if (c == PAGEC_SLIP_END || c == PAGEC_SLIP_ESC) {
+        put_escape(c);
+    } else {
+        put(c);
+    }
+}
+
+/* Sends the reply bytes the oldest stream has ready: the template's runs
+ * straight from flash, the patched header bytes pulled one at a time; and
+ * ends its frame once its datagram has ended. */
+static void send(void)
+{
+    struct pagec_stream *s = &streams[tx];
+
+    while (pagec_stream_pending(s)) {
+        const PAGEC_ROM uint8_t *p;
+        uint16_t n;
+
+        if (!pagec_stream_started(s)) {
+            /* a leading END ends whatever line noise the peer got */
+            put(PAGEC_SLIP_END);
         }
-        pagec_stream_byte(&srv, &stream, (uint8_t)d);
-        send_pending(); /* an echo reply goes out as its request comes */
-    } else if (d != PAGEC_SLIP_MORE && in_frame) {
-        if (d == PAGEC_SLIP_FRAME) {
-            pagec_stream_end(&srv, &stream, seconds());
-            send_pending();
+        n = pagec_stream_run(s, &p);
+        if (n == 0) {
+            put_escaped(pagec_stream_next(&srv, s));
         }
-        /* else the frame broke (END right after ESC): it is dropped, and
-         * an echo reply already begun is cut short; the peer drops it */
-        if (pagec_stream_started(&stream)) {
-            BUSY_OFF();
-            uart_put(PAGEC_SLIP_END, 0);
-            BUSY_ON();
+        for (; n > 0; n--) {
+            put_escaped(PAGEC_ROM_BYTE(p++));
         }
-        in_frame = 0;
+    }
+    if (!queued) {
+        rx_hold = 0; /* the echo being received is sent up to its last byte */
+        return;
+    }
+    put(PAGEC_SLIP_END);
+    FRAME_OFF();
+    for (; owed[tx] > 0; owed[tx]--) {
+        FRAME_ON();
         FRAME_OFF();
     }
-    BUSY_OFF();
+    tx = next_stream(tx);
+    queued--;
+    if (queued || in_frame) {
+        FRAME_ON(); /* the next datagram's pulse */
+    }
 }
 
 int main(void)
@@ -215,20 +338,25 @@ int main(void)
     sei();
 
     for (;;) {
-        /* Sleep only when the ring is empty, checked with interrupts off:
-         * sei takes effect after the next instruction, so a byte that
+        /* Sleep only when there is nothing to do, checked with interrupts
+         * off: sei takes effect after the next instruction, so a byte that
          * arrives in between wakes the sleep instead of waiting in the
          * ring until the next one. */
         cli();
-        if (!uart_rx_ready()) {
+        if (!uart_rx_ready() && !queued && !rx_hold) {
             sleep_enable();
             sei();
             sleep_cpu();
             sleep_disable();
         }
         sei();
-        while (uart_rx_ready()) {
-            line_byte(uart_rx_get());
+        BUSY_ON();
+        while (uart_rx_ready() && can_receive() && !queued) {
+            rx_byte(uart_rx_get());
         }
+        if (queued || rx_hold) {
+            send();
+        }
+        BUSY_OFF();
     }
 }

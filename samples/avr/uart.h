@@ -6,17 +6,21 @@
 #ifndef PAGEC_AVR_UART_H
 #define PAGEC_AVR_UART_H
 
+#include <avr/io.h>
 #include <stdint.h>
 
 /*
  * Bytes of the receive ring, a power of two so that the indices wrap with
- * a mask. 256 (the whole range of a uint8_t index) holds what may arrive
- * while the main loop is busy sending the longest reply (1006 bytes, about
- * 86 ms on the line): a client's next SYN or a request of some 200 bytes.
- * A byte that finds the ring full is dropped, and the frame it belonged to
- * then fails its checksum; TCP resends it. Cost: the ring in RAM.
+ * a mask. The main loop reads the line while a reply goes out (main.c), so
+ * the ring only bridges the longest stretch the main loop spends on one
+ * thing: the end of a datagram (some 5,000 cycles, 4 byte times at 115200
+ * baud), or a burst that finds every stream of main.c taken. A byte that
+ * finds the ring full is dropped, and the frame it belonged to then fails
+ * its checksum; TCP resends it. Cost: the ring in RAM.
  */
-#define UART_RX_RING 256
+#ifndef UART_RX_RING
+#define UART_RX_RING 32
+#endif
 
 /* UBRR0 for 115200 baud at 16 MHz with U2X0 (double speed): 16 gives
  * 16 MHz / (8 * 17) = 117647 baud, 2.1 % fast, inside the receivers'
@@ -34,14 +38,38 @@
  * interrupts off, before sei(). */
 void uart_init(void);
 
+/* The ring (uart.c): the interrupt writes at uart_rx_head, the main loop
+ * reads at uart_rx_tail. */
+extern uint8_t uart_rx_buf[UART_RX_RING];
+extern volatile uint8_t uart_rx_head;
+extern volatile uint8_t uart_rx_tail;
+
 /* 1 when a received byte waits in the ring. */
-uint8_t uart_rx_ready(void);
+static inline __attribute__((always_inline)) uint8_t uart_rx_ready(void)
+{
+    return uart_rx_head != uart_rx_tail;
+}
 
 /* The oldest received byte; only when uart_rx_ready(). */
-uint8_t uart_rx_get(void);
+static inline __attribute__((always_inline)) uint8_t uart_rx_get(void)
+{
+    uint8_t tail = uart_rx_tail;
+    uint8_t c = uart_rx_buf[tail];
 
-/* Sends c, waiting until the transmit buffer has room; ctx is unused (the
- * signature of pagec_slip_put). */
-void uart_put(uint8_t c, void *ctx);
+    uart_rx_tail = (uint8_t)(tail + 1) & (uint8_t)(UART_RX_RING - 1);
+    return c;
+}
+
+/* 1 when the transmitter takes a byte now. */
+static inline __attribute__((always_inline)) uint8_t uart_tx_ready(void)
+{
+    return (UCSR0A & _BV(UDRE0)) != 0;
+}
+
+/* Hands c to the transmitter; only when uart_tx_ready(). */
+static inline __attribute__((always_inline)) void uart_tx(uint8_t c)
+{
+    UDR0 = c;
+}
 
 #endif /* PAGEC_AVR_UART_H */
