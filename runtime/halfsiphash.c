@@ -39,71 +39,77 @@ static uint32_t le32(const uint8_t *p)
            (uint32_t)p[3] << 24;
 }
 
-struct state {
-    uint32_t v0, v1, v2, v3;
-};
-
-static void rounds(struct state *s, uint8_t n)
-{
-    while (n--) {
-        s->v0 += s->v1;
-        s->v1 = ROTL5(s->v1);
-        s->v1 ^= s->v0;
-        s->v0 = ROTL32(s->v0, 16);
-        s->v2 += s->v3;
-        s->v3 = ROTL32(s->v3, 8);
-        s->v3 ^= s->v2;
-        s->v0 += s->v3;
-        s->v3 = ROTL7(s->v3);
-        s->v3 ^= s->v0;
-        s->v2 += s->v1;
-        s->v1 = ROTL13(s->v1);
-        s->v1 ^= s->v2;
-        s->v2 = ROTL32(s->v2, 16);
-    }
-}
-
-static void absorb(struct state *s, uint32_t m, uint8_t c)
-{
-    s->v3 ^= m;
-    rounds(s, c);
-    s->v0 ^= m;
-}
+/* One SipRound on the state words v0 to v3, kept in locals so that an
+ * 8-bit core holds them in its registers. */
+#define SIPROUND()                                                           \
+    do {                                                                     \
+        v0 += v1;                                                            \
+        v1 = ROTL5(v1);                                                      \
+        v1 ^= v0;                                                            \
+        v0 = ROTL32(v0, 16);                                                 \
+        v2 += v3;                                                            \
+        v3 = ROTL32(v3, 8);                                                  \
+        v3 ^= v2;                                                            \
+        v0 += v3;                                                            \
+        v3 = ROTL7(v3);                                                      \
+        v3 ^= v0;                                                            \
+        v2 += v1;                                                            \
+        v1 = ROTL13(v1);                                                     \
+        v1 ^= v2;                                                            \
+        v2 = ROTL32(v2, 16);                                                 \
+    } while (0)
 
 /* HalfSipHash-c-d of len bytes at msg. */
 static uint32_t hsh(const uint8_t key[8], const uint8_t *msg, uint16_t len,
                     uint8_t c, uint8_t d)
 {
-    struct state s;
     uint32_t k0 = le32(key);
     uint32_t k1 = le32(key + 4);
-    uint32_t last = (uint32_t)(len & 0xffu) << 24;
+    uint32_t v0 = k0;
+    uint32_t v1 = k1;
+    uint32_t v2 = 0x6c796765u ^ k0;
+    uint32_t v3 = 0x74656462u ^ k1;
+    uint32_t m;
     uint16_t left = len;
+    uint8_t r;
 
-    s.v0 = k0;
-    s.v1 = k1;
-    s.v2 = 0x6c796765u ^ k0;
-    s.v3 = 0x74656462u ^ k1;
-    for (; left >= 4; left -= 4, msg += 4) {
-        absorb(&s, le32(msg), c);
+    /* the message words, then the last one: the bytes left and the
+     * length in the top byte */
+    for (;;) {
+        if (left >= 4) {
+            m = le32(msg);
+        } else {
+            m = (uint32_t)(len & 0xffu) << 24;
+            switch (left) {
+            case 3:
+                m |= (uint32_t)msg[2] << 16;
+                /* fall through */
+            case 2:
+                m |= (uint32_t)msg[1] << 8;
+                /* fall through */
+            case 1:
+                m |= msg[0];
+                break;
+            default:
+                break;
+            }
+        }
+        v3 ^= m;
+        for (r = c; r > 0; r--) {
+            SIPROUND();
+        }
+        v0 ^= m;
+        if (left < 4) {
+            break;
+        }
+        left -= 4;
+        msg += 4;
     }
-    switch (left) {
-    case 3:
-        last |= (uint32_t)msg[2] << 16;
-        /* fall through */
-    case 2:
-        last |= (uint32_t)msg[1] << 8;
-        /* fall through */
-    case 1:
-        last |= msg[0];
-        break;
-    default:
-        break;
+    v2 ^= 0xffu;
+    for (r = d; r > 0; r--) {
+        SIPROUND();
     }
-    absorb(&s, last, c);
-    s.v2 ^= 0xffu;
-    rounds(&s, d);
-    return s.v1 ^ s.v3;
+    return v1 ^ v3;
 }
 
 uint32_t pagec_halfsiphash(const uint8_t key[8], const uint8_t *msg,
@@ -124,12 +130,16 @@ uint32_t pagec_isn_hash(const uint8_t key[8], const uint8_t client[4],
     for (i = 0; i < 4; i++) {
         m[i] = client[i];
         m[4 + i] = server[i];
-        m[12 + i] = (uint8_t)(w >> (24 - 8 * i));
     }
     m[8] = (uint8_t)(client_port >> 8);
     m[9] = (uint8_t)client_port;
     m[10] = (uint8_t)(server_port >> 8);
     m[11] = (uint8_t)server_port;
+    /* the word big-endian, each byte by a shift that is a byte move */
+    m[12] = (uint8_t)(w >> 24);
+    m[13] = (uint8_t)(w >> 16);
+    m[14] = (uint8_t)(w >> 8);
+    m[15] = (uint8_t)w;
     return hsh(key, m, sizeof m, 1, 3);
 }
 

@@ -54,6 +54,12 @@ enum {
     S_DONE       /* the blank line, or a reply known: nothing more read */
 };
 
+/* http.h names two of them */
+typedef char pagec_http_states_named[S_VALUE == PAGEC_HTTP_S_VALUE &&
+                                             S_DONE == PAGEC_HTTP_S_DONE
+                                         ? 1
+                                         : -1];
+
 /* h->flags, about the current line */
 #define F_CR 0x01u    /* a CR is held back: it ends the line before LF */
 #define F_SLASH 0x02u /* the target starts with '/' */
@@ -753,7 +759,7 @@ static void line_byte(const PAGEC_ROM struct pagec_site *site,
 void pagec_http_byte(const PAGEC_ROM struct pagec_site *site,
                      struct pagec_http *h, uint8_t c)
 {
-    if (h->state == S_DONE || (h->state == S_VALUE && c > '\r')) {
+    if (pagec_http_skips(h, c)) {
         return; /* the end, or a field value nobody reads */
     }
     if (h->flags & F_CR) {

@@ -13,7 +13,7 @@
 #include "tcp.h"
 #include "wire.h"
 
-/* s->state */
+/* s->state: those below ST_ECHO have no reply bytes to pull */
 enum { ST_DROP, ST_RECV, ST_HTTP, ST_ECHO, ST_REPLY };
 
 /* s->opt[0]: the TCP option parser (for a SYN's MSS) */
@@ -30,12 +30,49 @@ void pagec_stream_begin(struct pagec_stream *s)
     s->state = ST_RECV;
 }
 
-/* A byte of the IPv4 header, at offset i. */
-static void ip_byte(const struct pagec_server *srv, struct pagec_stream *s,
-                    uint16_t i, uint8_t c)
+/*
+ * The running sum of the bytes received: a 16-bit one's complement sum,
+ * its carries added back at once (an end-around carry), so that each byte
+ * costs a 16-bit addition and no 32-bit one on an 8-bit core. Such a sum
+ * is an unfolded sum of pagec/chksum.h too: pagec_chksum_fold() leaves it
+ * as it is. It is 0 only while every byte was 0, as a folded sum is.
+ */
+static inline uint16_t sum_byte(uint16_t sum, uint16_t i, uint8_t c)
 {
-    const uint8_t *a = srv->addr;
-    uint8_t *f = s->f;
+    uint16_t v = i & 1u ? c : (uint16_t)((uint16_t)c << 8);
+
+    sum = (uint16_t)(sum + v);
+    return sum < v ? (uint16_t)(sum + 1u) : sum;
+}
+
+/* The last byte of the IPv4 destination address is in (f holds both
+ * addresses): from our own address is spoofed. */
+static void ip_addresses(struct pagec_stream *s)
+{
+    const uint8_t *f = s->f;
+
+    if (get32(f + F_OURS) == get32(f + F_PEER)) {
+        s->state = ST_DROP;
+    }
+}
+
+/* The end of the IPv4 header, options included: its sum, its length and
+ * its protocol. */
+static void ip_end(struct pagec_stream *s)
+{
+    if (pagec_chksum_fold(s->sum) != 0xffffu || s->total < s->ihl ||
+        (s->proto != PROTO_TCP &&
+         (s->proto != PROTO_ICMP || !PAGEC_ICMP_ECHO))) {
+        s->state = ST_DROP;
+    }
+    s->sum = 0;
+}
+
+/* A byte of the IPv4 header, at offset i (below 60). */
+static void ip_byte(const struct pagec_server *srv, struct pagec_stream *s,
+                    uint8_t i, uint8_t c)
+{
+    const uint8_t *a;
 
     switch (i) {
     case 0:
@@ -51,42 +88,48 @@ static void ip_byte(const struct pagec_server *srv, struct pagec_stream *s,
         s->total |= c;
         break;
     case 6:
-    case 7:
-        if (c & (i == 6 ? 0x3fu : 0xffu)) {
+        if (c & 0x3fu) {
             s->state = ST_DROP; /* MF or an offset: fragments are dropped */
+        }
+        break;
+    case 7:
+        if (c) {
+            s->state = ST_DROP;
         }
         break;
     case 9:
         s->proto = c;
         break;
-    default:
-        if (i < IP_SRC || i >= IP_DST + 4) {
-            break;
-        }
-        if (i < IP_DST) {
-            f[F_PEER + i - IP_SRC] = c;
-        } else {
-            f[F_OURS + i - IP_DST] = c;
-            if ((a[0] | a[1] | a[2] | a[3]) && c != a[i - IP_DST]) {
-                s->state = ST_DROP; /* for another address */
-            }
-        }
-        if ((i == IP_SRC || i == IP_DST) && bad_address(c)) {
+    case IP_SRC:
+    case IP_DST:
+        if (bad_address(c)) {
             s->state = ST_DROP;
         }
-        if (i == IP_DST + 3 && get32(f + F_OURS) == get32(f + F_PEER)) {
-            s->state = ST_DROP; /* from our own address: spoofed */
+        /* fall through */
+    case IP_SRC + 1:
+    case IP_SRC + 2:
+    case IP_SRC + 3:
+    case IP_DST + 1:
+    case IP_DST + 2:
+    case IP_DST + 3:
+        if (i < IP_DST) {
+            s->f[F_PEER + i - IP_SRC] = c;
+            break;
         }
+        s->f[F_OURS + i - IP_DST] = c;
+        a = srv->addr;
+        if ((a[0] | a[1] | a[2] | a[3]) && c != a[i - IP_DST]) {
+            s->state = ST_DROP; /* for another address */
+        }
+        if (i == IP_DST + 3) {
+            ip_addresses(s);
+        }
+        break;
+    default:
         break;
     }
     if (i + 1 == s->ihl) {
-        /* the end of the header, options included */
-        if (pagec_chksum_fold(s->sum) != 0xffffu || s->total < s->ihl ||
-            (s->proto != PROTO_TCP &&
-             (s->proto != PROTO_ICMP || !PAGEC_ICMP_ECHO))) {
-            s->state = ST_DROP;
-        }
-        s->sum = 0;
+        ip_end(s);
     }
 }
 
@@ -158,20 +201,23 @@ static void option_byte(struct pagec_stream *s, uint16_t t, uint8_t c)
     }
 }
 
-/* A byte of a TCP segment, at offset t. */
-static void tcp_byte(const struct pagec_server *srv, struct pagec_stream *s,
-                     uint16_t t, uint8_t c)
+/* The TCP header ends: what follows is a request to the web server when
+ * it comes to our port and is no SYN. */
+static void tcp_end(const struct pagec_server *srv, struct pagec_stream *s)
 {
     const PAGEC_ROM struct pagec_site *site = srv->site;
-    uint8_t *f = s->f;
 
-    if (t >= s->thl && t >= PAGEC_TCP_HLEN) {
-        /* the data: read when it is a request */
-        if (s->state == ST_HTTP) {
-            pagec_http_byte(site, &s->u.http, c);
-        }
-        return;
+    if (s->state == ST_RECV && get16(s->f + F_SPORT) == site->http_port &&
+        site->http_port != 0 && !(s->tflags & TH_SYN)) {
+        pagec_http_begin(&s->u.http);
+        s->state = ST_HTTP;
     }
+}
+
+/* A byte of a TCP header, at offset t (below 60). */
+static void tcp_byte(const struct pagec_server *srv, struct pagec_stream *s,
+                     uint8_t t, uint8_t c)
+{
     if (t < 12) {
         /* ports and numbers go where the reply wants them */
         static const PAGEC_ROM uint8_t at[12] = {
@@ -179,7 +225,7 @@ static void tcp_byte(const struct pagec_server *srv, struct pagec_stream *s,
             F_ACK, F_ACK + 1, F_ACK + 2, F_ACK + 3,
             F_SEQ, F_SEQ + 1, F_SEQ + 2, F_SEQ + 3};
 
-        f[PAGEC_ROM_BYTE(at + t)] = c;
+        s->f[PAGEC_ROM_BYTE(at + t)] = c;
         return;
     }
     switch (t) {
@@ -212,12 +258,33 @@ static void tcp_byte(const struct pagec_server *srv, struct pagec_stream *s,
         }
         break;
     }
-    if (t + 1 == s->thl && s->state == ST_RECV &&
-        get16(f + F_SPORT) == site->http_port && site->http_port != 0 &&
-        !(s->tflags & TH_SYN)) {
-        /* the header ends: what follows is a request to the web server */
-        pagec_http_begin(&s->u.http);
-        s->state = ST_HTTP;
+    if (t + 1 == s->thl) {
+        tcp_end(srv, s);
+    }
+}
+
+/* A byte of a datagram's headers, or of data nobody reads, at offset i:
+ * the byte was summed already. Not inlined: the registers it needs would
+ * be saved and restored for every byte of a request too. */
+static PAGEC_NOINLINE void header_byte(const struct pagec_server *srv,
+                                       struct pagec_stream *s, uint16_t i,
+                                       uint8_t c)
+{
+    uint16_t t;
+
+    if (i < s->ihl) {
+        ip_byte(srv, s, (uint8_t)i, c);
+        return;
+    }
+    t = (uint16_t)(i - s->ihl);
+    if (s->proto == PROTO_TCP) {
+        if (t < s->thl || t < PAGEC_TCP_HLEN) {
+            tcp_byte(srv, s, (uint8_t)t, c);
+        }
+#if PAGEC_ICMP_ECHO
+    } else {
+        icmp_byte(s, t, c);
+#endif
     }
 }
 
@@ -225,22 +292,22 @@ void pagec_stream_byte(const struct pagec_server *srv,
                        struct pagec_stream *s, uint8_t c)
 {
     uint16_t i = s->pos;
+    uint8_t st = s->state;
 
-    if (s->state == ST_DROP || s->state == ST_REPLY ||
-        (i >= 4 && i >= s->total)) {
+    if (st == ST_DROP || st == ST_REPLY || (i >= 4 && i >= s->total)) {
         return; /* nothing to read, or link-layer padding */
     }
     s->pos = (uint16_t)(i + 1);
-    s->sum += i & 1u ? c : (uint32_t)c << 8;
-    if (i < s->ihl) {
-        ip_byte(srv, s, i, c);
-    } else if (s->proto == PROTO_TCP) {
-        tcp_byte(srv, s, (uint16_t)(i - s->ihl), c);
-#if PAGEC_ICMP_ECHO
-    } else {
-        icmp_byte(s, (uint16_t)(i - s->ihl), c);
-#endif
+    s->sum = sum_byte((uint16_t)s->sum, i, c);
+    if (st == ST_HTTP) {
+        /* the request, after the headers: most bytes of a field value
+         * nobody reads stop before the call */
+        if (!pagec_http_skips(&s->u.http, c)) {
+            pagec_http_byte(srv->site, &s->u.http, c);
+        }
+        return;
     }
+    header_byte(srv, s, i, c);
 }
 
 uint16_t pagec_stream_end(const struct pagec_server *srv,
@@ -309,6 +376,9 @@ uint16_t pagec_stream_end(const struct pagec_server *srv,
 
 uint16_t pagec_stream_pending(const struct pagec_stream *s)
 {
+    if (s->state < ST_ECHO) {
+        return 0; /* receiving, or dropped */
+    }
     if (s->state == ST_REPLY) {
         return (uint16_t)(s->total - s->out);
     }

@@ -181,9 +181,10 @@ uint8_t pagec_tcp_decide(const struct pagec_server *srv,
      * the most that can be added. */
     for (i = 0;; i++) {
         uint32_t cand = ack - 1u - (i ? reach : 0u);
-        uint32_t s = slot - ((slot - (cand >> 30)) & 3u);
+        uint32_t s =
+            slot - ((uint8_t)((uint8_t)slot - PAGEC_TOP2(cand, 6)) & 3u);
 
-        base = isn_base(srv, seg->f, s, (uint8_t)(cand >> 28 & 3u), &h);
+        base = isn_base(srv, seg->f, s, PAGEC_TOP2(cand, 4), &h);
         off = ack - 1u - base; /* B + the bytes of ours acknowledged */
         if (off <= reach) {
             break;
@@ -210,7 +211,7 @@ uint8_t pagec_tcp_decide(const struct pagec_server *srv,
     if (off == 0) {
         if (seg->dlen > 0) {
             /* what the client can take: its MSS class, and its window */
-            *limit = class_limit(site, (uint8_t)(isn >> 28 & 3u));
+            *limit = class_limit(site, PAGEC_TOP2(isn, 4));
             if (seg->win < *limit) {
                 *limit = seg->win;
             }

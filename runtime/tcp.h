@@ -97,24 +97,34 @@ uint32_t pagec_isn_hash(const uint8_t key[8], const uint8_t client[4],
                         uint16_t server_port, uint32_t slot,
                         uint8_t mss_class);
 
-/* The ISN's top 18 bits: slot, class and A. */
+/* The ISN's top 18 bits: slot, class and A. Written with shifts by whole
+ * bytes where it can, which an 8-bit core does by moving bytes; a shift
+ * by another count is a loop there. */
 static inline uint32_t pagec_isn_top(uint32_t slot, uint8_t cls, uint32_t h)
 {
-    return (slot & 3u) << 30 | (uint32_t)(cls & 3u) << 28 |
-           (h & PAGEC_ISN_B_MASK) << PAGEC_ISN_B_BITS;
+    uint8_t top = (uint8_t)(((uint8_t)slot & 3u) << 6 | (cls & 3u) << 4);
+
+    return (uint32_t)top << 24 |
+           ((uint32_t)((uint16_t)h & PAGEC_ISN_B_MASK) << 16) >> 2;
 }
 
 /* The ISN's B field: hi times an odd number near half the field, so that
  * B differs for every hi modulo 2^14, and B for hi and hi - 1 (a carry
  * the client's data may have made) lie 8193 apart, farther than any
- * window of acknowledgements. */
+ * window of acknowledgements. 0x2001 * hi is hi << 13 plus hi, and all of
+ * it is taken modulo 2^16: h >> 14 and hi << 13 as byte moves and short
+ * shifts, no multiplication and no 32-bit shift loop on 8-bit cores. */
 static inline uint32_t pagec_isn_b(uint32_t h, uint16_t hi)
 {
-    /* 0x2001 * hi as a shift and an add: no multiplication on 8-bit
-     * cores */
-    return ((h >> PAGEC_ISN_B_BITS) + ((uint32_t)hi << 13) + hi) &
-           PAGEC_ISN_B_MASK;
+    uint16_t b = (uint16_t)((uint16_t)(h >> 16) << 2 |
+                            (uint8_t)((uint8_t)(h >> 8) >> 6));
+
+    b = (uint16_t)(b + ((uint16_t)(uint8_t)((uint8_t)hi << 5) << 8) + hi);
+    return b & PAGEC_ISN_B_MASK;
 }
+
+/* The two bits of x at bits 30-31 (n = 6) or 28-29 (n = 4). */
+#define PAGEC_TOP2(x, n) ((uint8_t)((uint8_t)((x) >> 24) >> (n) & 3u))
 
 /* Datagram bytes of the status code in a reply's HTTP status line
  * ("HTTP/1.1 200 ..."): patched to "304" for a 304. */

@@ -26,6 +26,15 @@
 #define ECHO_HDR 24 /* reply bytes known before the echo data: IPv4 and
                        type, code, checksum */
 
+/* A function kept out of line: on an 8-bit core, inlining a rarely taken
+ * path into a hot one makes the hot one save and restore the registers
+ * the rare one needs. */
+#if defined(__GNUC__)
+#define PAGEC_NOINLINE __attribute__((noinline))
+#else
+#define PAGEC_NOINLINE
+#endif
+
 static inline uint16_t get16(const uint8_t *p)
 {
     return (uint16_t)((uint16_t)p[0] << 8 | p[1]);

@@ -78,17 +78,17 @@ static struct pagec_server srv;
  * replies of the others wait for the line or go out, so that the line is
  * read while a reply is sent (a reply is bigger than its request: a
  * browser's parallel requests come faster than their replies can leave).
- * The streams from tx on, queued of them, hold replies in the order their
- * datagrams came; the one after them, rx, receives. When all of them are
+ * The streams from tx_s on, queued of them, hold replies in the order
+ * their datagrams came; the one after them, rx_s, receives. When all of them are
  * taken, received bytes wait in the ring.
  */
 #ifndef AVR_STREAMS
 #define AVR_STREAMS 3
 #endif
 static struct pagec_stream streams[AVR_STREAMS];
-static uint8_t tx;
+static struct pagec_stream *tx_s = streams;
 static uint8_t queued;
-static uint8_t rx;
+static struct pagec_stream *rx_s = streams;
 
 /* The frame pin makes one pulse per datagram, in the order they came:
  * a datagram received while a reply goes out starts its pulse when that
@@ -102,9 +102,12 @@ static uint8_t rx_hold;
 
 /* The SLIP decoder's one byte of state, and whether the frame being
  * decoded has fed the runtime a byte yet (an empty frame, line noise
- * flushed by an END, is ignored). */
+ * flushed by an END, is ignored); its bytes so far, up to 10, and whether
+ * it is ICMP. */
 static uint8_t slip_esc;
 static uint8_t in_frame;
+static uint8_t rx_count;
+static uint8_t rx_icmp;
 
 /*
  * Paints the RAM between the end of .bss (__heap_start; there is no heap)
@@ -174,43 +177,67 @@ static void load_secret(void)
     }
 }
 
-/* The next stream after i. */
-static uint8_t next_stream(uint8_t i)
+/* The stream after s. */
+static struct pagec_stream *next_stream(struct pagec_stream *s)
 {
-    return (uint8_t)(i + 1 == AVR_STREAMS ? 0 : i + 1);
+    return s + 1 == streams + AVR_STREAMS ? streams : s + 1;
 }
 
 /* Inlined where it is called: a call costs more than its body on AVR. */
 #define INLINE static inline __attribute__((always_inline))
 
-/* One byte from the line, for the receiving stream (only when
- * can_receive()). */
-INLINE void rx_byte(uint8_t c)
+/* The receiving stream's frame ends (END); broken: right after an ESC. */
+static void rx_end(uint8_t broken)
 {
-    struct pagec_stream *s = &streams[rx];
+    struct pagec_stream *s = rx_s;
 
+    in_frame = 0;
+    /* a frame that broke is dropped, and an echo reply already begun is
+     * cut short: the peer drops it */
+    if ((!broken && pagec_stream_end(&srv, s, seconds())) ||
+        pagec_stream_started(s)) {
+        /* its reply waits for the line; the next stream receives */
+        queued++;
+        rx_s = next_stream(s);
+        rx_hold = 0;
+    } else if (!queued) {
+        FRAME_OFF();
+    } else {
+        /* its pulse follows that of the last reply waiting */
+        owed[(s == streams ? streams + AVR_STREAMS : s) - streams - 1]++;
+    }
+}
+
+/* A data byte of a frame, for the receiving stream. */
+INLINE void rx_data(uint8_t c)
+{
+    struct pagec_stream *s = rx_s;
+
+    pagec_stream_byte(&srv, s, c);
+    /* Only an ICMP echo request (IPv4 protocol 1, in byte 9 of its
+     * header) has reply bytes while it arrives: they go out first. */
+    if (rx_count < 10) {
+        if (rx_count == 9) {
+            rx_icmp = c == 1;
+        }
+        rx_count++;
+    }
+    if (rx_icmp) {
+        rx_hold = pagec_stream_pending(s) != 0;
+    }
+}
+
+/* A line byte that is not a plain data byte of a frame begun: END, ESC,
+ * the byte after an ESC, or a frame's first byte. */
+static void rx_special(uint8_t c)
+{
     if (c == PAGEC_SLIP_END) {
         uint8_t broken = slip_esc;
 
         slip_esc = 0;
-        if (!in_frame) {
-            return; /* an empty frame: line noise flushed */
-        }
-        in_frame = 0;
-        /* a frame that broke (END right after ESC) is dropped, and an
-         * echo reply already begun is cut short: the peer drops it */
-        if ((!broken && pagec_stream_end(&srv, s, seconds())) ||
-            pagec_stream_started(s)) {
-            /* its reply waits for the line; the next stream receives */
-            queued++;
-            rx = next_stream(rx);
-            rx_hold = 0;
-        } else if (!queued) {
-            FRAME_OFF();
-        } else {
-            /* its pulse follows that of the last reply waiting */
-            owed[rx == 0 ? AVR_STREAMS - 1 : rx - 1]++;
-        }
+        if (in_frame) {
+            rx_end(broken);
+        } /* else an empty frame: line noise flushed */
         return;
     }
     if (slip_esc) {
@@ -224,14 +251,25 @@ INLINE void rx_byte(uint8_t c)
     }
     if (!in_frame) {
         in_frame = 1;
+        rx_count = 0;
+        rx_icmp = 0;
         if (!queued) {
             FRAME_ON();
         }
-        pagec_stream_begin(s);
+        pagec_stream_begin(rx_s);
     }
-    pagec_stream_byte(&srv, s, c);
-    /* an echo reply goes out as its request comes: its bytes first */
-    rx_hold = pagec_stream_pending(s) != 0;
+    rx_data(c);
+}
+
+/* One byte from the line, for the receiving stream (only when
+ * can_receive()). */
+INLINE void rx_byte(uint8_t c)
+{
+    if (c == PAGEC_SLIP_END || c == PAGEC_SLIP_ESC || slip_esc || !in_frame) {
+        rx_special(c);
+    } else {
+        rx_data(c);
+    }
 }
 
 /* 1 when the receiving stream takes the next byte from the line. */
@@ -286,22 +324,27 @@ INLINE void put_escaped(uint8_t c)
  * ends its frame once its datagram has ended. */
 static void send(void)
 {
-    struct pagec_stream *s = &streams[tx];
+    struct pagec_stream *s = tx_s;
+    uint16_t n;
 
-    while (pagec_stream_pending(s)) {
-        const PAGEC_ROM uint8_t *p;
-        uint16_t n;
-
+    while ((n = pagec_stream_pending(s)) != 0) {
         if (!pagec_stream_started(s)) {
             /* a leading END ends whatever line noise the peer got */
             put(PAGEC_SLIP_END);
         }
-        n = pagec_stream_run(s, &p);
-        if (n == 0) {
-            put_escaped(pagec_stream_next(&srv, s));
-        }
-        for (; n > 0; n--) {
-            put_escaped(PAGEC_ROM_BYTE(p++));
+        while (n > 0) {
+            const PAGEC_ROM uint8_t *p;
+            uint16_t k = pagec_stream_run(s, &p);
+
+            if (k == 0) {
+                put_escaped(pagec_stream_next(&srv, s));
+                n--;
+                continue;
+            }
+            n = (uint16_t)(n - k);
+            do {
+                put_escaped(PAGEC_ROM_BYTE(p++));
+            } while (--k > 0);
         }
     }
     if (!queued) {
@@ -310,11 +353,11 @@ static void send(void)
     }
     put(PAGEC_SLIP_END);
     FRAME_OFF();
-    for (; owed[tx] > 0; owed[tx]--) {
+    for (n = (uint16_t)(s - streams); owed[n] > 0; owed[n]--) {
         FRAME_ON();
         FRAME_OFF();
     }
-    tx = next_stream(tx);
+    tx_s = next_stream(s);
     queued--;
     if (queued || in_frame) {
         FRAME_ON(); /* the next datagram's pulse */
@@ -351,7 +394,7 @@ int main(void)
         }
         sei();
         BUSY_ON();
-        while (uart_rx_ready() && can_receive() && !queued) {
+        while (!queued && !rx_hold && uart_rx_ready()) {
             rx_byte(uart_rx_get());
         }
         if (queued || rx_hold) {
