@@ -123,24 +123,52 @@ uint32_t pagec_isn_hash(const uint8_t key[8], const uint8_t client[4],
                         uint16_t server_port, uint32_t slot,
                         uint8_t mss_class)
 {
-    uint8_t m[16];
+    /* HalfSipHash-1-3 of the 16 bytes client, server, the two ports
+     * (big-endian) and slot * 4 + mss_class (big-endian): hsh()'s steps
+     * with each message word made where it is absorbed, no copy of the
+     * message kept (a smaller stack on a small part) */
     uint32_t w = slot << 2 | (mss_class & 3u);
+    uint32_t k0 = le32(key);
+    uint32_t k1 = le32(key + 4);
+    uint32_t v0 = k0;
+    uint32_t v1 = k1;
+    uint32_t v2 = 0x6c796765u ^ k0;
+    uint32_t v3 = 0x74656462u ^ k1;
+    uint32_t m;
     uint8_t i;
 
-    for (i = 0; i < 4; i++) {
-        m[i] = client[i];
-        m[4 + i] = server[i];
+    for (i = 0; i < 5; i++) {
+        switch (i) {
+        case 0:
+            m = le32(client);
+            break;
+        case 1:
+            m = le32(server);
+            break;
+        case 2:
+            m = (uint32_t)(uint8_t)(client_port >> 8) |
+                (uint32_t)(uint8_t)client_port << 8 |
+                (uint32_t)(uint8_t)(server_port >> 8) << 16 |
+                (uint32_t)(uint8_t)server_port << 24;
+            break;
+        case 3:
+            m = (uint32_t)(uint8_t)(w >> 24) |
+                (uint32_t)(uint8_t)(w >> 16) << 8 |
+                (uint32_t)(uint8_t)(w >> 8) << 16 | (uint32_t)(uint8_t)w << 24;
+            break;
+        default:
+            m = (uint32_t)16 << 24; /* the length; no bytes left */
+            break;
+        }
+        v3 ^= m;
+        SIPROUND();
+        v0 ^= m;
     }
-    m[8] = (uint8_t)(client_port >> 8);
-    m[9] = (uint8_t)client_port;
-    m[10] = (uint8_t)(server_port >> 8);
-    m[11] = (uint8_t)server_port;
-    /* the word big-endian, each byte by a shift that is a byte move */
-    m[12] = (uint8_t)(w >> 24);
-    m[13] = (uint8_t)(w >> 16);
-    m[14] = (uint8_t)(w >> 8);
-    m[15] = (uint8_t)w;
-    return hsh(key, m, sizeof m, 1, 3);
+    v2 ^= 0xffu;
+    for (i = 0; i < 3; i++) {
+        SIPROUND();
+    }
+    return v1 ^ v3;
 }
 
 uint32_t pagec_isn(const uint8_t key[8], const uint8_t client[4],

@@ -73,16 +73,16 @@ static uint16_t class_limit(const PAGEC_ROM struct pagec_site *site,
     return c < 3 && limit < site->mss ? limit : site->mss;
 }
 
-/* The keyed part of the ISNs of this connection in a slot and an MSS
- * class: their top 18 bits (slot, class, A), and in *h the hash that
- * makes their B field. */
-static uint32_t isn_base(const struct pagec_server *srv, const uint8_t *f,
-                         uint32_t slot, uint8_t cls, uint32_t *h)
+/* The keyed hash of this connection's ISNs in a slot and an MSS class:
+ * their A and B fields come from it (pagec_isn_top(), pagec_isn_b()). A
+ * tail call: no frame of its own under the hash's, the deepest point of
+ * the stack. */
+static uint32_t isn_hash(const struct pagec_server *srv, const uint8_t *f,
+                         uint32_t slot, uint8_t cls)
 {
-    slot &= SLOT_MASK;
-    *h = pagec_isn_hash(srv->secret, f + F_PEER, f + F_OURS,
-                        get16(f + F_DPORT), get16(f + F_SPORT), slot, cls);
-    return pagec_isn_top(slot, cls, *h);
+    return pagec_isn_hash(srv->secret, f + F_PEER, f + F_OURS,
+                          get16(f + F_DPORT), get16(f + F_SPORT),
+                          slot & SLOT_MASK, cls);
 }
 
 /* RST for an unacceptable segment: RFC 9293 section 3.10.7.1. */
@@ -166,7 +166,8 @@ uint8_t pagec_tcp_decide(const struct pagec_server *srv,
         /* any data on the SYN is left unacknowledged: the client sends it
          * again after the handshake */
         cls = mss_class(site, seg->win);
-        base = isn_base(srv, seg->f, slot, cls, &h);
+        h = isn_hash(srv, seg->f, slot, cls);
+        base = pagec_isn_top(slot, cls, h);
         return send(c, &site->syn_ack,
                     base | pagec_isn_b(h, (uint16_t)((seq + 1u) >> 16)),
                     seq + 1u, TH_SYN | TH_ACK);
@@ -184,7 +185,9 @@ uint8_t pagec_tcp_decide(const struct pagec_server *srv,
         uint32_t s =
             slot - ((uint8_t)((uint8_t)slot - PAGEC_TOP2(cand, 6)) & 3u);
 
-        base = isn_base(srv, seg->f, s, PAGEC_TOP2(cand, 4), &h);
+        cls = PAGEC_TOP2(cand, 4);
+        h = isn_hash(srv, seg->f, s, cls);
+        base = pagec_isn_top(s, cls, h);
         off = ack - 1u - base; /* B + the bytes of ours acknowledged */
         if (off <= reach) {
             break;

@@ -68,7 +68,8 @@
 #error "F_CPU too high for Timer1 at clock / 256"
 #endif
 
-static volatile uint32_t clock_seconds;
+/* Seconds from start-up; the timer interrupt (assembly) counts them. */
+volatile uint32_t clock_seconds;
 
 /* The server's settings: in RAM, since the secret is read at start-up. */
 static struct pagec_server srv;
@@ -83,7 +84,7 @@ static struct pagec_server srv;
  * taken, received bytes wait in the ring.
  */
 #ifndef AVR_STREAMS
-#define AVR_STREAMS 3
+#define AVR_STREAMS 2
 #endif
 static struct pagec_stream streams[AVR_STREAMS];
 static struct pagec_stream *tx_s = streams;
@@ -100,14 +101,22 @@ static uint8_t owed[AVR_STREAMS];
  * byte: an echo reply, which goes out as its request comes. */
 static uint8_t rx_hold;
 
-/* The SLIP decoder's one byte of state, and whether the frame being
- * decoded has fed the runtime a byte yet (an empty frame, line noise
- * flushed by an END, is ignored); its bytes so far, up to 10, and whether
- * it is ICMP. */
+/* The SLIP decoder's one byte of state: an ESC came. */
 static uint8_t slip_esc;
-static uint8_t in_frame;
+
+/* The frame being decoded: none begun yet (an empty frame, line noise
+ * flushed by an END, is ignored), its first 10 bytes, the rest, or one
+ * being dropped; its bytes so far, up to 10, and whether it is ICMP;
+ * rx_slow: its next byte takes rx_special() whatever it is. */
+enum { RX_IDLE, RX_HEAD, RX_BODY, RX_SHED };
+static uint8_t rx_state;
 static uint8_t rx_count;
 static uint8_t rx_icmp;
+static uint8_t rx_slow = 1;
+
+/* Datagrams dropped whole because every stream held a reply (for a
+ * debugger, or an emulator, to read). */
+uint16_t shed;
 
 /*
  * Paints the RAM between the end of .bss (__heap_start; there is no heap)
@@ -134,9 +143,30 @@ void paint_stack(void)
         : "r24", "r26", "r27", "r30", "r31", "memory");
 }
 
-ISR(TIMER1_COMPA_vect)
+/* A second has passed. In assembly, saving one register rather than the
+ * seven the compiler saves (see uart.c). */
+ISR(TIMER1_COMPA_vect, ISR_NAKED)
 {
-    clock_seconds++;
+    __asm__ volatile(
+        "    push r24\n"
+        "    in r24, __SREG__\n"
+        "    push r24\n"
+        "    lds r24, clock_seconds\n"
+        "    subi r24, 0xff\n" /* + 1; lds and sts keep the carry */
+        "    sts clock_seconds, r24\n"
+        "    lds r24, clock_seconds + 1\n"
+        "    sbci r24, 0xff\n"
+        "    sts clock_seconds + 1, r24\n"
+        "    lds r24, clock_seconds + 2\n"
+        "    sbci r24, 0xff\n"
+        "    sts clock_seconds + 2, r24\n"
+        "    lds r24, clock_seconds + 3\n"
+        "    sbci r24, 0xff\n"
+        "    sts clock_seconds + 3, r24\n"
+        "    pop r24\n"
+        "    out __SREG__, r24\n"
+        "    pop r24\n"
+        "    reti\n");
 }
 
 static uint32_t seconds(void)
@@ -186,12 +216,30 @@ static struct pagec_stream *next_stream(struct pagec_stream *s)
 /* Inlined where it is called: a call costs more than its body on AVR. */
 #define INLINE static inline __attribute__((always_inline))
 
+/* The stream whose reply was queued last, before rx_s. */
+static uint8_t last_queued(void)
+{
+    return (uint8_t)((rx_s == streams ? streams + AVR_STREAMS : rx_s) -
+                     streams - 1);
+}
+
+/* A datagram ended without taking a stream: its pulse is one of no
+ * length, now or after that of the last reply waiting. */
+static void pulse_done(void)
+{
+    if (!queued) {
+        FRAME_ON();
+        FRAME_OFF();
+    } else {
+        owed[last_queued()]++;
+    }
+}
+
 /* The receiving stream's frame ends (END); broken: right after an ESC. */
 static void rx_end(uint8_t broken)
 {
     struct pagec_stream *s = rx_s;
 
-    in_frame = 0;
     /* a frame that broke is dropped, and an echo reply already begun is
      * cut short: the peer drops it */
     if ((!broken && pagec_stream_end(&srv, s, seconds())) ||
@@ -204,40 +252,29 @@ static void rx_end(uint8_t broken)
         FRAME_OFF();
     } else {
         /* its pulse follows that of the last reply waiting */
-        owed[(s == streams ? streams + AVR_STREAMS : s) - streams - 1]++;
+        owed[last_queued()]++;
     }
 }
 
-/* A data byte of a frame, for the receiving stream. */
-INLINE void rx_data(uint8_t c)
+/* A line byte that is not a plain data byte of a frame being read: END,
+ * ESC, the byte after an ESC, the first bytes of a frame, the bytes of an
+ * ICMP frame or of one being dropped. */
+static void rx_special(uint8_t c)
 {
     struct pagec_stream *s = rx_s;
 
-    pagec_stream_byte(&srv, s, c);
-    /* Only an ICMP echo request (IPv4 protocol 1, in byte 9 of its
-     * header) has reply bytes while it arrives: they go out first. */
-    if (rx_count < 10) {
-        if (rx_count == 9) {
-            rx_icmp = c == 1;
-        }
-        rx_count++;
-    }
-    if (rx_icmp) {
-        rx_hold = pagec_stream_pending(s) != 0;
-    }
-}
-
-/* A line byte that is not a plain data byte of a frame begun: END, ESC,
- * the byte after an ESC, or a frame's first byte. */
-static void rx_special(uint8_t c)
-{
     if (c == PAGEC_SLIP_END) {
         uint8_t broken = slip_esc;
 
         slip_esc = 0;
-        if (in_frame) {
+        if (rx_state == RX_SHED) {
+            shed++;
+            pulse_done();
+        } else if (rx_state != RX_IDLE) {
             rx_end(broken);
         } /* else an empty frame: line noise flushed */
+        rx_state = RX_IDLE;
+        rx_slow = 1;
         return;
     }
     if (slip_esc) {
@@ -247,35 +284,52 @@ static void rx_special(uint8_t c)
                                       : c;
     } else if (c == PAGEC_SLIP_ESC) {
         slip_esc = 1;
+        rx_slow = 1;
         return;
     }
-    if (!in_frame) {
-        in_frame = 1;
+    if (rx_state == RX_IDLE) {
+        if (queued == AVR_STREAMS) {
+            /* every stream holds a reply that waits for the line: the
+             * datagram is dropped whole (TCP sends it again), and the
+             * line is read on, so that the ring never overflows */
+            rx_state = RX_SHED;
+            return;
+        }
+        rx_state = RX_HEAD;
         rx_count = 0;
         rx_icmp = 0;
         if (!queued) {
             FRAME_ON();
         }
-        pagec_stream_begin(rx_s);
+        pagec_stream_begin(s);
+    } else if (rx_state == RX_SHED) {
+        return;
     }
-    rx_data(c);
+    pagec_stream_byte(&srv, s, c);
+    /* Only an ICMP echo request (IPv4 protocol 1, in byte 9 of its
+     * header) has reply bytes while it arrives: they go out first. */
+    if (rx_state == RX_HEAD) {
+        if (rx_count == 9) {
+            rx_icmp = c == 1;
+        }
+        if (++rx_count == 10) {
+            rx_state = RX_BODY;
+        }
+    }
+    if (rx_icmp) {
+        rx_hold = pagec_stream_pending(s) != 0;
+    }
+    rx_slow = slip_esc || rx_state != RX_BODY || rx_icmp;
 }
 
-/* One byte from the line, for the receiving stream (only when
- * can_receive()). */
+/* One byte from the line (only when !rx_hold). */
 INLINE void rx_byte(uint8_t c)
 {
-    if (c == PAGEC_SLIP_END || c == PAGEC_SLIP_ESC || slip_esc || !in_frame) {
+    if (c == PAGEC_SLIP_END || c == PAGEC_SLIP_ESC || rx_slow) {
         rx_special(c);
     } else {
-        rx_data(c);
+        pagec_stream_byte(&srv, rx_s, c);
     }
-}
-
-/* 1 when the receiving stream takes the next byte from the line. */
-INLINE uint8_t can_receive(void)
-{
-    return !rx_hold && queued < AVR_STREAMS;
 }
 
 /* Waits until the transmitter takes a byte, reading the line meanwhile;
@@ -283,7 +337,7 @@ INLINE uint8_t can_receive(void)
 static void wait_tx(void)
 {
     while (!uart_tx_ready()) {
-        if (uart_rx_ready() && can_receive()) {
+        if (uart_rx_ready() && !rx_hold) {
             BUSY_ON();
             rx_byte(uart_rx_get());
             BUSY_OFF();
@@ -359,7 +413,7 @@ static void send(void)
     }
     tx_s = next_stream(s);
     queued--;
-    if (queued || in_frame) {
+    if (queued || rx_state == RX_HEAD || rx_state == RX_BODY) {
         FRAME_ON(); /* the next datagram's pulse */
     }
 }
