@@ -25,6 +25,7 @@
 
 #include "http.h"
 #include "pagec/pagec.h"
+#include "wire.h"
 
 /* Methods: h->method. */
 enum { GET, HEAD, KNOWN, UNKNOWN, JUNK };
@@ -164,8 +165,9 @@ static int hexval(uint8_t c)
  * i bytes so far and c, ignoring case, begin the word w (a lower-case word
  * ended by a space). While the bit is set, w has at least i bytes.
  */
-static uint8_t word_step(uint8_t mask, uint8_t bit, const PAGEC_ROM char *w,
-                         uint8_t i, uint8_t c)
+static inline uint8_t word_step(uint8_t mask, uint8_t bit,
+                                const PAGEC_ROM char *w, uint8_t i,
+                                uint8_t c)
 {
     if ((mask & bit) && (c == ' ' || ROM_CHAR(w + i) != lower(c))) {
         mask = (uint8_t)(mask & ~bit);
@@ -589,9 +591,11 @@ static void field_byte(const PAGEC_ROM struct pagec_site *site,
             }
             return;
         }
-        h->word = word_step(h->word, 1, w_ae, h->aux, c);
-        h->word = word_step(h->word, 2, w_inm, h->aux, c);
-        h->word = word_step(h->word, 4, w_host, h->aux, c);
+        if (h->word) { /* a name some word may still be */
+            h->word = word_step(h->word, 1, w_ae, h->aux, c);
+            h->word = word_step(h->word, 2, w_inm, h->aux, c);
+            h->word = word_step(h->word, 4, w_host, h->aux, c);
+        }
         h->flags = (uint8_t)(ows(c) ? h->flags | F_OWS : h->flags & ~F_OWS);
         if (h->aux < 0xff) {
             h->aux++;
@@ -756,23 +760,35 @@ static void line_byte(const PAGEC_ROM struct pagec_site *site,
     }
 }
 
-void pagec_http_byte(const PAGEC_ROM struct pagec_site *site,
-                     struct pagec_http *h, uint8_t c)
+/* A byte after a CR: the CR was an ordinary byte unless c is LF. */
+static PAGEC_NOINLINE void after_cr(const PAGEC_ROM struct pagec_site *site,
+                                    struct pagec_http *h, uint8_t c)
 {
-    if (pagec_http_skips(h, c)) {
-        return; /* the end, or a field value nobody reads */
-    }
-    if (h->flags & F_CR) {
-        h->flags &= (uint8_t)~F_CR;
-        if (c != '\n') {
-            line_byte(site, h, '\r');
-        }
+    h->flags &= (uint8_t)~F_CR;
+    if (c != '\n') {
+        line_byte(site, h, '\r');
     }
     if (c == '\r') {
         h->flags |= F_CR;
         return;
     }
     line_byte(site, h, c);
+}
+
+void pagec_http_byte(const PAGEC_ROM struct pagec_site *site,
+                     struct pagec_http *h, uint8_t c)
+{
+    if (pagec_http_skips(h, c)) {
+        return; /* the end, or a field value nobody reads */
+    }
+    /* each case a tail call: no frame here for the usual byte */
+    if (h->flags & F_CR) {
+        after_cr(site, h, c);
+    } else if (c == '\r') {
+        h->flags |= F_CR;
+    } else {
+        line_byte(site, h, c);
+    }
 }
 
 /* 1 when the request accepts the encoding v of page pg (RFC 9110 section

@@ -358,11 +358,7 @@ INLINE void put(uint8_t c)
 }
 
 /* Sends a data byte of a frame, SLIP-escaped: END and ESC as two. */
-static void put_escape(uint8_t c)
-{
-    put(PAGEC_SLIP_ESC);
-    put(c == PAGEC_SLIP_END ? PAGEC_SLIP_ESC_END : PAGEC_SLIP_ESC_ESC);
-}
+static void put_escape(uint8_t c);
 
 INLINE void put_escaped(uint8_t c)
 {
@@ -371,6 +367,22 @@ INLINE void put_escaped(uint8_t c)
     } else {
         put(c);
     }
+}
+
+/* Sends the k > 0 bytes of a run of the template at p. Out of line, so
+ * that p and k stay in registers. */
+static __attribute__((noinline)) void put_run(const PAGEC_ROM uint8_t *p,
+                                              uint16_t k)
+{
+    do {
+        put_escaped(PAGEC_ROM_BYTE(p++));
+    } while (--k > 0);
+}
+
+static void put_escape(uint8_t c)
+{
+    put(PAGEC_SLIP_ESC);
+    put(c == PAGEC_SLIP_END ? PAGEC_SLIP_ESC_END : PAGEC_SLIP_ESC_ESC);
 }
 
 /* Sends the reply bytes the oldest stream has ready: the template's runs
@@ -396,9 +408,7 @@ static void send(void)
                 continue;
             }
             n = (uint16_t)(n - k);
-            do {
-                put_escaped(PAGEC_ROM_BYTE(p++));
-            } while (--k > 0);
+            put_run(p, k);
         }
     }
     if (!queued) {
@@ -448,8 +458,20 @@ int main(void)
         }
         sei();
         BUSY_ON();
-        while (!queued && !rx_hold && uart_rx_ready()) {
-            rx_byte(uart_rx_get());
+        if (!queued && !rx_hold) {
+            while (uart_rx_ready()) {
+                uint8_t c = uart_rx_get();
+
+                if (c == PAGEC_SLIP_END || c == PAGEC_SLIP_ESC || rx_slow) {
+                    rx_special(c);
+                    if (queued || rx_hold) {
+                        break;
+                    }
+                } else {
+                    /* a plain data byte changes neither */
+                    pagec_stream_byte(&srv, rx_s, c);
+                }
+            }
         }
         if (queued || rx_hold) {
             send();
