@@ -288,6 +288,152 @@ static PAGEC_NOINLINE void header_byte(const struct pagec_server *srv,
     }
 }
 
+#if defined(__AVR__) && defined(__FLASH) && !defined(PAGEC_NO_ASM)
+/*
+ * On AVR, pagec_stream_byte() in assembly: it runs for every byte
+ * received, and the compiler's version saves and restores four registers
+ * and adds in 32 bits. It does what the C version below does, with one
+ * shortcut: a byte of the usual headers (IPv4 without options, TCP) that
+ * is only stored goes to its place in s->f here, as header_byte() would
+ * put it, and one that header_byte() would do nothing with (a checksum,
+ * the identification, TOS, TTL, the urgent pointer's first byte) ends
+ * here (stored_at[]: 0x80 + its place, SKIP, or 0 for a byte
+ * header_byte() reads). Every other byte goes to header_byte() or
+ * pagec_http_byte(), which are C.
+ */
+#define SKIP 0x40 /* a byte header_byte() does nothing with */
+static const __flash uint8_t stored_at[PAGEC_IP_HLEN + PAGEC_TCP_HLEN]
+    __attribute__((used)) = {
+        0, SKIP, 0, 0, SKIP, SKIP, 0, 0, SKIP, 0, SKIP, SKIP,
+        0, 0x80 | (F_PEER + 1), 0x80 | (F_PEER + 2), 0x80 | (F_PEER + 3),
+        0, 0, 0, 0,
+        0x80 | F_DPORT, 0x80 | (F_DPORT + 1), 0x80 | F_SPORT,
+        0x80 | (F_SPORT + 1), 0x80 | F_ACK, 0x80 | (F_ACK + 1),
+        0x80 | (F_ACK + 2), 0x80 | (F_ACK + 3), 0x80 | F_SEQ,
+        0x80 | (F_SEQ + 1), 0x80 | (F_SEQ + 2), 0x80 | (F_SEQ + 3),
+        0, 0, 0, 0, SKIP, SKIP, SKIP, 0};
+
+/* called from the assembly below by name: kept as it is */
+static void header_byte_asm(const struct pagec_server *srv,
+                            struct pagec_stream *s, uint16_t i, uint8_t c)
+    __attribute__((used, noinline, noclone));
+
+static void header_byte_asm(const struct pagec_server *srv,
+                            struct pagec_stream *s, uint16_t i, uint8_t c)
+{
+    header_byte(srv, s, i, c);
+}
+
+void pagec_stream_byte(const struct pagec_server *srv,
+                       struct pagec_stream *s, uint8_t c)
+    __attribute__((naked));
+
+/* srv in r25:r24, s in r23:r22, c in r20; r18-r27, r30, r31 are free */
+void pagec_stream_byte(const struct pagec_server *srv,
+                       struct pagec_stream *s, uint8_t c)
+{
+    (void)srv;
+    (void)s;
+    (void)c;
+    __asm__ volatile(
+        "    movw r30, r22\n"
+        "    ldd r18, Z+%[state]\n"
+        "    cpi r18, %[st_drop]\n"
+        "    breq 8f\n"
+        "    cpi r18, %[st_reply]\n"
+        "    breq 8f\n" /* nothing to read */
+        "    ldd r26, Z+%[pos]\n"
+        "    ldd r27, Z+%[pos]+1\n" /* X = i */
+        "    cpi r26, 4\n"
+        "    cpc r27, r1\n"
+        "    brlo 1f\n"
+        "    ldd r19, Z+%[total]\n"
+        "    ldd r21, Z+%[total]+1\n"
+        "    cp r26, r19\n"
+        "    cpc r27, r21\n"
+        "    brlo 1f\n"
+        "8:  ret\n" /* link-layer padding */
+        "1:  adiw r26, 1\n"
+        "    std Z+%[pos], r26\n"
+        "    std Z+%[pos]+1, r27\n"
+        "    sbiw r26, 1\n"
+        /* the sum, 16 bits with an end-around carry (sum_byte()) */
+        "    ldd r19, Z+%[sum]\n"
+        "    ldd r21, Z+%[sum]+1\n"
+        "    sbrc r26, 0\n"
+        "    rjmp 2f\n"
+        "    add r21, r20\n" /* even offset: the high byte */
+        "    rjmp 3f\n"
+        "2:  add r19, r20\n"
+        "    adc r21, r1\n"
+        "3:  adc r19, r1\n"
+        "    adc r21, r1\n"
+        "    std Z+%[sum], r19\n"
+        "    std Z+%[sum]+1, r21\n"
+        "    cpi r18, %[st_http]\n"
+        "    brne 5f\n"
+        /* the request: pagec_http_skips(), else pagec_http_byte() */
+        "    ldd r19, Z+%[hstate]\n"
+        "    cpi r19, %[s_done]\n"
+        "    breq 9f\n"
+        "    cpi r19, %[s_value]\n"
+        "    brne 4f\n"
+        "    cpi r20, 14\n" /* above '\\r' */
+        "    brsh 9f\n"
+        "4:  movw r26, r24\n"
+        "    ld r24, X+\n" /* srv->site */
+        "    ld r25, X\n"
+        "    movw r22, r30\n"
+        "    subi r22, lo8(-(%[http]))\n"
+        "    sbci r23, hi8(-(%[http]))\n"
+        "    jmp pagec_http_byte\n"
+        /* a header byte: stored here when stored_at[] says so */
+        "5:  cpi r26, %[hlen]\n"
+        "    cpc r27, r1\n"
+        "    brsh 7f\n"
+        "    cpi r26, %[iphlen]\n"
+        "    brlo 6f\n"
+        "    ldd r19, Z+%[ihl]\n"
+        "    cpi r19, %[iphlen]\n"
+        "    brne 7f\n"
+        "    ldd r19, Z+%[proto]\n"
+        "    cpi r19, %[tcp]\n"
+        "    brne 7f\n"
+        "6:  movw r30, r26\n"
+        "    subi r30, lo8(-(stored_at))\n"
+        "    sbci r31, hi8(-(stored_at))\n"
+        "    lpm r19, Z\n"
+        "    sbrc r19, 6\n"
+        "    ret\n" /* SKIP */
+        "    sbrs r19, 7\n"
+        "    rjmp 7f\n"
+        "    andi r19, 0x7f\n"
+        "    movw r30, r22\n"
+        "    add r30, r19\n"
+        "    adc r31, r1\n"
+        "    std Z+%[f], r20\n"
+        "    ret\n"
+        "7:  mov r18, r20\n"
+        "    movw r20, r26\n"
+        "    jmp header_byte_asm\n"
+        "9:  ret\n"
+        :
+        : [state] "n"(offsetof(struct pagec_stream, state)),
+          [pos] "n"(offsetof(struct pagec_stream, pos)),
+          [total] "n"(offsetof(struct pagec_stream, total)),
+          [sum] "n"(offsetof(struct pagec_stream, sum)),
+          [ihl] "n"(offsetof(struct pagec_stream, ihl)),
+          [proto] "n"(offsetof(struct pagec_stream, proto)),
+          [f] "n"(offsetof(struct pagec_stream, f)),
+          [http] "n"(offsetof(struct pagec_stream, u.http)),
+          [hstate] "n"(offsetof(struct pagec_stream, u.http.state)),
+          [st_drop] "n"(ST_DROP), [st_reply] "n"(ST_REPLY),
+          [st_http] "n"(ST_HTTP), [s_done] "n"(PAGEC_HTTP_S_DONE),
+          [s_value] "n"(PAGEC_HTTP_S_VALUE),
+          [hlen] "n"(PAGEC_IP_HLEN + PAGEC_TCP_HLEN),
+          [iphlen] "n"(PAGEC_IP_HLEN), [tcp] "n"(PROTO_TCP));
+}
+#else
 void pagec_stream_byte(const struct pagec_server *srv,
                        struct pagec_stream *s, uint8_t c)
 {
@@ -309,6 +455,7 @@ void pagec_stream_byte(const struct pagec_server *srv,
     }
     header_byte(srv, s, i, c);
 }
+#endif
 
 uint16_t pagec_stream_end(const struct pagec_server *srv,
                           struct pagec_stream *s, uint32_t now)

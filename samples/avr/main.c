@@ -375,7 +375,12 @@ static __attribute__((noinline)) void put_run(const PAGEC_ROM uint8_t *p,
                                               uint16_t k)
 {
     do {
-        put_escaped(PAGEC_ROM_BYTE(p++));
+        uint8_t c;
+
+        /* LPM with post-increment: the compiler's code for p++ moves the
+         * pointer around it */
+        __asm__ volatile("lpm %0, Z+" : "=r"(c), "+z"(p));
+        put_escaped(c);
     } while (--k > 0);
 }
 
@@ -459,9 +464,21 @@ int main(void)
         sei();
         BUSY_ON();
         if (!queued && !rx_hold) {
-            while (uart_rx_ready()) {
-                uint8_t c = uart_rx_get();
+            for (;;) {
+                uint8_t c;
 
+                if (!uart_rx_ready()) {
+                    if (rx_state == RX_IDLE) {
+                        break; /* back to sleep */
+                    }
+                    /* inside a frame its next byte comes in a byte time:
+                     * waited for here rather than in a sleep */
+                    BUSY_OFF();
+                    while (!uart_rx_ready()) {
+                    }
+                    BUSY_ON();
+                }
+                c = uart_rx_get();
                 if (c == PAGEC_SLIP_END || c == PAGEC_SLIP_ESC || rx_slow) {
                     rx_special(c);
                     if (queued || rx_hold) {
