@@ -116,19 +116,19 @@ static const PAGEC_ROM char w_codings[] = "gzip x-gzip identity * ";
 
 #define ROM_CHAR(p) ((uint8_t)PAGEC_ROM_BYTE(p))
 
-static uint8_t lower(uint8_t c)
+PAGEC_INLINE uint8_t lower(uint8_t c)
 {
     return c >= 'A' && c <= 'Z' ? (uint8_t)(c + ('a' - 'A')) : c;
 }
 
 #if PAGEC_HTTP_FIELDS
-static int ows(uint8_t c)
+PAGEC_INLINE int ows(uint8_t c)
 {
     return c == ' ' || c == '\t';
 }
 #endif
 
-static int ctl(uint8_t c)
+PAGEC_INLINE int ctl(uint8_t c)
 {
     return c <= ' ' || c == 0x7f;
 }
@@ -165,9 +165,8 @@ static int hexval(uint8_t c)
  * i bytes so far and c, ignoring case, begin the word w (a lower-case word
  * ended by a space). While the bit is set, w has at least i bytes.
  */
-static inline uint8_t word_step(uint8_t mask, uint8_t bit,
-                                const PAGEC_ROM char *w, uint8_t i,
-                                uint8_t c)
+PAGEC_INLINE uint8_t word_step(uint8_t mask, uint8_t bit,
+                               const PAGEC_ROM char *w, uint8_t i, uint8_t c)
 {
     if ((mask & bit) && (c == ' ' || ROM_CHAR(w + i) != lower(c))) {
         mask = (uint8_t)(mask & ~bit);
@@ -187,7 +186,7 @@ static int word_done(uint8_t mask, uint8_t bit, const PAGEC_ROM char *w,
 /* The version suffix " HTTP/d.d": how many of its bytes the line ends
  * with after c. Its space occurs only at its start, so after a mismatch
  * only c itself can start it again. */
-static uint8_t tail_step(uint8_t t, uint8_t c)
+PAGEC_INLINE uint8_t tail_step(uint8_t t, uint8_t c)
 {
     if (t < 9) {
         uint8_t w = ROM_CHAR(w_version + t);

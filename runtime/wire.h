@@ -35,6 +35,14 @@
 #define PAGEC_NOINLINE
 #endif
 
+/* A small function inlined even where -Os would call it: on an 8-bit
+ * core the call costs more than the body. */
+#if defined(__GNUC__)
+#define PAGEC_INLINE static inline __attribute__((always_inline))
+#else
+#define PAGEC_INLINE static inline
+#endif
+
 static inline uint16_t get16(const uint8_t *p)
 {
     return (uint16_t)((uint16_t)p[0] << 8 | p[1]);
