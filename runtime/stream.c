@@ -294,24 +294,30 @@ static PAGEC_NOINLINE void header_byte(const struct pagec_server *srv,
  * received, and the compiler's version saves and restores four registers
  * and adds in 32 bits. It does what the C version below does, with one
  * shortcut: a byte of the usual headers (IPv4 without options, TCP) that
- * is only stored goes to its place in s->f here, as header_byte() would
- * put it, and one that header_byte() would do nothing with (a checksum,
+ * is only stored goes to its place in *s here, as header_byte() would put
+ * it (addresses, ports, numbers, the length, the protocol, the flags, the
+ * window), and one that header_byte() would do nothing with (a checksum,
  * the identification, TOS, TTL, the urgent pointer's first byte) ends
- * here (stored_at[]: 0x80 + its place, SKIP, or 0 for a byte
+ * here (stored_at[]: 0x80 + its offset in *s, SKIP, or 0 for a byte
  * header_byte() reads). Every other byte goes to header_byte() or
  * pagec_http_byte(), which are C.
  */
 #define SKIP 0x40 /* a byte header_byte() does nothing with */
+#define AT(field) (0x80 | offsetof(struct pagec_stream, field))
+#define AT_F(k) (0x80 | (offsetof(struct pagec_stream, f) + (k)))
+/* the high byte of a 16-bit field, which AVR keeps little-endian: its low
+ * byte is 0 then (pagec_stream_begin(), or the byte before) */
+#define AT_HI(field) (0x80 | (offsetof(struct pagec_stream, field) + 1))
 static const __flash uint8_t stored_at[PAGEC_IP_HLEN + PAGEC_TCP_HLEN]
     __attribute__((used)) = {
-        0, SKIP, 0, 0, SKIP, SKIP, 0, 0, SKIP, 0, SKIP, SKIP,
-        0, 0x80 | (F_PEER + 1), 0x80 | (F_PEER + 2), 0x80 | (F_PEER + 3),
+        0, SKIP, AT_HI(total), AT(total), SKIP, SKIP, 0, 0, SKIP, AT(proto),
+        SKIP, SKIP,
+        0, AT_F(F_PEER + 1), AT_F(F_PEER + 2), AT_F(F_PEER + 3),
         0, 0, 0, 0,
-        0x80 | F_DPORT, 0x80 | (F_DPORT + 1), 0x80 | F_SPORT,
-        0x80 | (F_SPORT + 1), 0x80 | F_ACK, 0x80 | (F_ACK + 1),
-        0x80 | (F_ACK + 2), 0x80 | (F_ACK + 3), 0x80 | F_SEQ,
-        0x80 | (F_SEQ + 1), 0x80 | (F_SEQ + 2), 0x80 | (F_SEQ + 3),
-        0, 0, 0, 0, SKIP, SKIP, SKIP, 0};
+        AT_F(F_DPORT), AT_F(F_DPORT + 1), AT_F(F_SPORT), AT_F(F_SPORT + 1),
+        AT_F(F_ACK), AT_F(F_ACK + 1), AT_F(F_ACK + 2), AT_F(F_ACK + 3),
+        AT_F(F_SEQ), AT_F(F_SEQ + 1), AT_F(F_SEQ + 2), AT_F(F_SEQ + 3),
+        0, AT(tflags), AT_HI(win), AT(win), SKIP, SKIP, SKIP, 0};
 
 /* called from the assembly below by name: kept as it is */
 static void header_byte_asm(const struct pagec_server *srv,
@@ -411,7 +417,7 @@ void pagec_stream_byte(const struct pagec_server *srv,
         "    movw r30, r22\n"
         "    add r30, r19\n"
         "    adc r31, r1\n"
-        "    std Z+%[f], r20\n"
+        "    st Z, r20\n"
         "    ret\n"
         "7:  mov r18, r20\n"
         "    movw r20, r26\n"
@@ -424,7 +430,6 @@ void pagec_stream_byte(const struct pagec_server *srv,
           [sum] "n"(offsetof(struct pagec_stream, sum)),
           [ihl] "n"(offsetof(struct pagec_stream, ihl)),
           [proto] "n"(offsetof(struct pagec_stream, proto)),
-          [f] "n"(offsetof(struct pagec_stream, f)),
           [http] "n"(offsetof(struct pagec_stream, u.http)),
           [hstate] "n"(offsetof(struct pagec_stream, u.http.state)),
           [st_drop] "n"(ST_DROP), [st_reply] "n"(ST_REPLY),
