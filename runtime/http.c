@@ -557,6 +557,36 @@ static void inm_list_byte(const PAGEC_ROM struct pagec_site *site,
     h->aux = I_BAD;
 }
 
+/* A byte of a field name after its first, not ':': the words it may
+ * still be, whether it is OWS, its length. */
+static PAGEC_NOINLINE void name_byte(struct pagec_http *h, uint8_t c)
+{
+    if (h->word) { /* a name some word may still be */
+        h->word = word_step(h->word, 1, w_ae, h->aux, c);
+        h->word = word_step(h->word, 2, w_inm, h->aux, c);
+        h->word = word_step(h->word, 4, w_host, h->aux, c);
+    }
+    h->flags = (uint8_t)(ows(c) ? h->flags | F_OWS : h->flags & ~F_OWS);
+    if (h->aux < 0xff) {
+        h->aux++;
+    }
+}
+
+/* A token character of a coding of Accept-Encoding: the codings it may
+ * still be, its length. */
+static PAGEC_NOINLINE void token_byte(struct pagec_http *h, uint8_t c)
+{
+    if (h->word) {
+        h->word = word_step(h->word, 1, w_codings, h->aux, c);
+        h->word = word_step(h->word, 2, w_codings + 5, h->aux, c);
+        h->word = word_step(h->word, 4, w_codings + 12, h->aux, c);
+        h->word = word_step(h->word, 8, w_codings + 21, h->aux, c);
+    }
+    if (h->aux < 0xff) {
+        h->aux++;
+    }
+}
+
 static void field_byte(const PAGEC_ROM struct pagec_site *site,
                        struct pagec_http *h, uint8_t c)
 {
@@ -590,15 +620,7 @@ static void field_byte(const PAGEC_ROM struct pagec_site *site,
             }
             return;
         }
-        if (h->word) { /* a name some word may still be */
-            h->word = word_step(h->word, 1, w_ae, h->aux, c);
-            h->word = word_step(h->word, 2, w_inm, h->aux, c);
-            h->word = word_step(h->word, 4, w_host, h->aux, c);
-        }
-        h->flags = (uint8_t)(ows(c) ? h->flags | F_OWS : h->flags & ~F_OWS);
-        if (h->aux < 0xff) {
-            h->aux++;
-        }
+        name_byte(h, c);
         return;
     case S_AE_SKIP:
         if (ows(c) || c == ',') {
@@ -610,13 +632,7 @@ static void field_byte(const PAGEC_ROM struct pagec_site *site,
         /* fall through */
     case S_AE_TOKEN:
         if (tchar(c)) {
-            h->word = word_step(h->word, 1, w_codings, h->aux, c);
-            h->word = word_step(h->word, 2, w_codings + 5, h->aux, c);
-            h->word = word_step(h->word, 4, w_codings + 12, h->aux, c);
-            h->word = word_step(h->word, 8, w_codings + 21, h->aux, c);
-            if (h->aux < 0xff) {
-                h->aux++;
-            }
+            token_byte(h, c);
             return;
         }
         ae_token_end(h);
@@ -759,6 +775,20 @@ static void line_byte(const PAGEC_ROM struct pagec_site *site,
     }
 }
 
+#if PAGEC_HTTP_FIELDS
+/* A byte in a coding of Accept-Encoding: token_byte() for a token
+ * character, what field_byte() does with it, else the whole reader. */
+static PAGEC_NOINLINE void token_or_line(
+    const PAGEC_ROM struct pagec_site *site, struct pagec_http *h, uint8_t c)
+{
+    if (tchar(c)) {
+        token_byte(h, c);
+    } else {
+        line_byte(site, h, c);
+    }
+}
+#endif
+
 /* A byte after a CR: the CR was an ordinary byte unless c is LF. */
 static PAGEC_NOINLINE void after_cr(const PAGEC_ROM struct pagec_site *site,
                                     struct pagec_http *h, uint8_t c)
@@ -785,6 +815,13 @@ void pagec_http_byte(const PAGEC_ROM struct pagec_site *site,
         after_cr(site, h, c);
     } else if (c == '\r') {
         h->flags |= F_CR;
+#if PAGEC_HTTP_FIELDS
+    } else if (h->state == S_NAME && h->aux != 0 && c != ':' &&
+               c != '\n') {
+        name_byte(h, c); /* what field_byte() does with it */
+    } else if (h->state == S_AE_TOKEN) {
+        token_or_line(site, h, c);
+#endif
     } else {
         line_byte(site, h, c);
     }
