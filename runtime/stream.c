@@ -580,6 +580,7 @@ static uint8_t echo_byte(const struct pagec_stream *s, uint16_t k)
 static uint8_t reply_byte(const struct pagec_stream *s, uint16_t k)
 {
     uint16_t v;
+    uint8_t j;
 
     if (k >= TCP_SUM_AT + 2) {
         if (s->u.reply.as_304 && (uint16_t)(k - PAGEC_STATUS_AT) < 3) {
@@ -588,19 +589,20 @@ static uint8_t reply_byte(const struct pagec_stream *s, uint16_t k)
         }
         return PAGEC_ROM_BYTE(s->u.reply.tmpl->pkt + k);
     }
-    if (k >= IP_SRC && k < IP_SRC + sizeof s->f) {
-        return s->f[k - IP_SRC];
+    j = (uint8_t)k; /* a header byte: compared in 8 bits */
+    if ((uint8_t)(j - IP_SRC) < sizeof s->f) {
+        return s->f[j - IP_SRC];
     }
-    if (k == IP_LEN || k == IP_LEN + 1) {
+    if ((uint8_t)(j - IP_LEN) < 2) {
         v = s->total;
-    } else if (k == IP_SUM || k == IP_SUM + 1) {
+    } else if ((uint8_t)(j - IP_SUM) < 2) {
         v = s->u.reply.ip_sum;
-    } else if (k == TCP_SUM_AT || k == TCP_SUM_AT + 1) {
+    } else if ((uint8_t)(j - TCP_SUM_AT) < 2) {
         v = s->u.reply.sum;
-    } else if (k == TCP_FLAGS_AT) {
+    } else if (j == TCP_FLAGS_AT) {
         return s->tflags;
     } else {
-        return PAGEC_ROM_BYTE(s->u.reply.tmpl->pkt + k);
+        return PAGEC_ROM_BYTE(s->u.reply.tmpl->pkt + j);
     }
     return (uint8_t)(k & 1u ? v : v >> 8);
 }
