@@ -5,15 +5,19 @@
  * baud with the streaming API of the pagec runtime. No packet buffer: a
  * received datagram goes into the runtime a byte at a time as it comes
  * off the line, and the reply goes out a byte at a time as the runtime
- * makes it.
+ * makes it. The line is read while a reply goes out: two streams, one
+ * receiving while the other's reply is sent; a datagram that finds both
+ * taken is dropped whole (TCP sends it again), so the receive ring never
+ * overflows.
  *
  * Hardware:
  *   RXD/TXD (PD0/PD1, Arduino pins 0/1)  the SLIP line, 115200 8N1, to
  *       pagec-slip on the host (through the board's USB serial chip)
  *   PB5 (Arduino pin 13, the LED)  high while the runtime works: around
- *       every call into it (SLIP decoding, each received byte, the end of
- *       a datagram, each reply byte pulled), low while the firmware waits
- *       for the line. The cycles it is high are the runtime's cost; the
+ *       every call into it and the driver's own work for each byte (SLIP
+ *       decoding, each received byte, the end of a datagram, each reply
+ *       byte pulled and escaped), low while the firmware waits for the
+ *       line. The cycles it is high are the runtime's cost; the
  *       LED glows faintly at each request.
  *   PB0 (Arduino pin 8)  high from the first byte of a SLIP frame to the
  *       last byte of its reply (or its end, when it gets none): one pulse
@@ -25,8 +29,11 @@
  *       receive ring (uart.c).
  * pagec-avrsim (tests/emulated) watches these pins to count cycles.
  *
- * RAM: the receive ring (uart.h), the stream state (struct pagec_stream,
- * 63 bytes), the server's settings (14 bytes) and the stack. The
+ * RAM: the receive ring (uart.h, 32 bytes), two streams (struct
+ * pagec_stream, 63 bytes each), the server's settings (14 bytes), a few
+ * bytes of the driver's and the stack (about 172 bytes at its deepest:
+ * the end of a datagram, read while a reply goes out, under an
+ * interrupt); 366 bytes in all. The
  * free RAM is painted with a pattern at start-up, so that the stack's high
  * water mark can be read later (with a debugger on a board, or by the
  * emulator): the lowest byte that lost the pattern.
@@ -80,8 +87,10 @@ static struct pagec_server srv;
  * read while a reply is sent (a reply is bigger than its request: a
  * browser's parallel requests come faster than their replies can leave).
  * The streams from tx_s on, queued of them, hold replies in the order
- * their datagrams came; the one after them, rx_s, receives. When all of them are
- * taken, received bytes wait in the ring.
+ * their datagrams came; the one after them, rx_s, receives. When all of
+ * them are taken, a datagram that begins is dropped whole (rx_special()).
+ * Each stream more costs 63 bytes of RAM and keeps a datagram more of a
+ * burst; two fit the ATmega328P's budget of this sample (368 bytes).
  */
 #ifndef AVR_STREAMS
 #define AVR_STREAMS 2
