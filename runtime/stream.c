@@ -23,7 +23,7 @@ void pagec_stream_begin(struct pagec_stream *s)
 {
     s->sum = 0;
     s->pos = 0;
-    s->total = 0;
+    s->total = 0xffffu; /* not known before its bytes 2 and 3 */
     s->out = 0;
     s->ihl = 20;
     s->thl = 0;
@@ -305,8 +305,8 @@ static PAGEC_NOINLINE void header_byte(const struct pagec_server *srv,
 #define SKIP 0x40 /* a byte header_byte() does nothing with */
 #define AT(field) (0x80 | offsetof(struct pagec_stream, field))
 #define AT_F(k) (0x80 | (offsetof(struct pagec_stream, f) + (k)))
-/* the high byte of a 16-bit field, which AVR keeps little-endian: its low
- * byte is 0 then (pagec_stream_begin(), or the byte before) */
+/* the high byte of a 16-bit field, which AVR keeps little-endian; its low
+ * byte comes next, stored as it is */
 #define AT_HI(field) (0x80 | (offsetof(struct pagec_stream, field) + 1))
 static const __flash uint8_t stored_at[PAGEC_IP_HLEN + PAGEC_TCP_HLEN]
     __attribute__((used)) = {
@@ -350,9 +350,8 @@ void pagec_stream_byte(const struct pagec_server *srv,
         "    breq 8f\n" /* nothing to read */
         "    ldd r26, Z+%[pos]\n"
         "    ldd r27, Z+%[pos]+1\n" /* X = i */
-        "    cpi r26, 4\n"
-        "    cpc r27, r1\n"
-        "    brlo 1f\n"
+        /* total is 0xffff up to byte 2, its high byte and 0xff at byte
+         * 3: no byte up to 3 is taken for padding */
         "    ldd r19, Z+%[total]\n"
         "    ldd r21, Z+%[total]+1\n"
         "    cp r26, r19\n"
