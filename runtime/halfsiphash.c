@@ -18,15 +18,26 @@
 #if defined(__AVR__)
 /* An 8-bit core shifts a bit at a time, a loop per bit, but moves bytes
  * for nothing: each rotation is written as a byte rotation and at most 3
- * single-bit steps, the bits that wrap around taken from one byte. */
-static uint32_t rotr_small(uint32_t x, uint8_t b)
+ * single-bit rotations. */
+static inline __attribute__((always_inline)) uint32_t
+rotr1(uint32_t x)
 {
-    return x >> b | (uint32_t)(uint8_t)((uint8_t)x << (8 - b)) << 24;
+    /* LSR and three RORs, the bit that wraps around put back with BST
+     * and BLD: the compiler's code for x >> 1 | x << 31 shifts in a
+     * loop */
+    __asm__("bst %A0, 0\n\t"
+            "lsr %D0\n\t"
+            "ror %C0\n\t"
+            "ror %B0\n\t"
+            "ror %A0\n\t"
+            "bld %D0, 7"
+            : "+r"(x));
+    return x;
 }
 
-#define ROTL5(x) rotr_small(ROTL32(x, 8), 3)
-#define ROTL7(x) rotr_small(ROTL32(x, 8), 1)
-#define ROTL13(x) rotr_small(ROTL32(x, 16), 3)
+#define ROTL5(x) rotr1(rotr1(rotr1(ROTL32(x, 8))))
+#define ROTL7(x) rotr1(ROTL32(x, 8))
+#define ROTL13(x) rotr1(rotr1(rotr1(ROTL32(x, 16))))
 #else
 #define ROTL5(x) ROTL32(x, 5)
 #define ROTL7(x) ROTL32(x, 7)
