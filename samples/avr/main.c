@@ -347,8 +347,10 @@ static void wait_tx(void)
 {
     while (!uart_tx_ready()) {
         if (uart_rx_ready() && !rx_hold) {
+            uint8_t c = uart_rx_get();
+
             BUSY_ON();
-            rx_byte(uart_rx_get());
+            rx_byte(c);
             BUSY_OFF();
         }
     }
@@ -471,23 +473,22 @@ int main(void)
             sleep_disable();
         }
         sei();
-        BUSY_ON();
         if (!queued && !rx_hold) {
+            /* the line's bytes; the ring is read with the busy pin low,
+             * as the interrupt fills it: the UART's work, not the
+             * runtime's */
             for (;;) {
                 uint8_t c;
 
-                if (!uart_rx_ready()) {
+                while (!uart_rx_ready()) {
                     if (rx_state == RX_IDLE) {
-                        break; /* back to sleep */
+                        goto line_read; /* back to sleep */
                     }
                     /* inside a frame its next byte comes in a byte time:
                      * waited for here rather than in a sleep */
-                    BUSY_OFF();
-                    while (!uart_rx_ready()) {
-                    }
-                    BUSY_ON();
                 }
                 c = uart_rx_get();
+                BUSY_ON();
                 if (c == PAGEC_SLIP_END || c == PAGEC_SLIP_ESC || rx_slow) {
                     rx_special(c);
                     if (queued || rx_hold) {
@@ -497,8 +498,11 @@ int main(void)
                     /* a plain data byte changes neither */
                     pagec_stream_byte(&srv, rx_s, c);
                 }
+                BUSY_OFF();
             }
         }
+    line_read:
+        BUSY_ON();
         if (queued || rx_hold) {
             send();
         }
