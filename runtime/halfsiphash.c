@@ -129,15 +129,16 @@ uint32_t pagec_halfsiphash(const uint8_t key[8], const uint8_t *msg,
     return hsh(key, msg, len, 2, 4);
 }
 
+#if defined(__AVR__)
 uint32_t pagec_isn_hash(const uint8_t key[8], const uint8_t client[4],
                         const uint8_t server[4], uint16_t client_port,
                         uint16_t server_port, uint32_t slot,
                         uint8_t mss_class)
 {
     /* HalfSipHash-1-3 of the 16 bytes client, server, the two ports
-     * (big-endian) and slot * 4 + mss_class (big-endian): hsh()'s steps
-     * with each message word made where it is absorbed, no copy of the
-     * message kept (a smaller stack on a small part) */
+     * (big-endian) and slot * 4 + mss_class (big-endian): on AVR hsh()'s
+     * steps with each message word made where it is absorbed, no copy of
+     * the message kept (a smaller stack on a small part) */
     uint32_t w = slot << 2 | (mss_class & 3u);
     uint32_t k0 = le32(key);
     uint32_t k1 = le32(key + 4);
@@ -181,6 +182,30 @@ uint32_t pagec_isn_hash(const uint8_t key[8], const uint8_t client[4],
     }
     return v1 ^ v3;
 }
+#else
+uint32_t pagec_isn_hash(const uint8_t key[8], const uint8_t client[4],
+                        const uint8_t server[4], uint16_t client_port,
+                        uint16_t server_port, uint32_t slot,
+                        uint8_t mss_class)
+{
+    /* the 16 bytes client, server, the two ports (big-endian) and
+     * slot * 4 + mss_class (big-endian) */
+    uint8_t m[16];
+    uint32_t w = slot << 2 | (mss_class & 3u);
+    uint8_t i;
+
+    for (i = 0; i < 4; i++) {
+        m[i] = client[i];
+        m[4 + i] = server[i];
+        m[12 + i] = (uint8_t)(w >> (24 - 8 * i));
+    }
+    m[8] = (uint8_t)(client_port >> 8);
+    m[9] = (uint8_t)client_port;
+    m[10] = (uint8_t)(server_port >> 8);
+    m[11] = (uint8_t)server_port;
+    return hsh(key, m, sizeof m, 1, 3);
+}
+#endif
 
 uint32_t pagec_isn(const uint8_t key[8], const uint8_t client[4],
                    const uint8_t server[4], uint16_t client_port,

@@ -35,9 +35,10 @@
 #define PAGEC_NOINLINE
 #endif
 
-/* A small function inlined even where -Os would call it: on an 8-bit
- * core the call costs more than the body. */
-#if defined(__GNUC__)
+/* A small function inlined even where -Os would call it on an 8-bit
+ * core, where the call costs more than the body; elsewhere the compiler
+ * chooses (inlining everywhere costs flash on 32-bit parts). */
+#if defined(__GNUC__) && defined(__AVR__)
 #define PAGEC_INLINE static inline __attribute__((always_inline))
 #else
 #define PAGEC_INLINE static inline
