@@ -419,6 +419,12 @@ else
     fail "port 81: curl exit $rc after $ms ms (want 7, connection refused, in at most $REFUSED_MAX_MS ms)"
     evidence <"$WORK/curl.err"
 fi
+# -v says why: the runtime's counters (PAGEC_STATS)
+if grep -q '^why: a closed port' "$LOG"; then
+    pass "pagec-tun -v says why port 81 got an RST"
+else
+    fail "pagec-tun -v: no 'why: a closed port' line after the SYN to port 81"
+fi
 
 # --- packets of one fetch --------------------------------------------------
 
