@@ -104,7 +104,7 @@ static uint16_t echo(const struct pagec_server *srv, const uint8_t *pkt,
         PAGEC_COUNT(srv, PAGEC_WHY_PROTOCOL);
         return 0;
     }
-    if (pagec_chksum_fold(pagec_chksum_add(0, m, n)) != 0xffffu) {
+    if (pagec_chksum_check(0, m, n) != 0xffffu) {
         PAGEC_COUNT(srv, PAGEC_WHY_CHECKSUM);
         return 0;
     }
@@ -198,7 +198,7 @@ uint16_t pagec_server_input(const struct pagec_server *srv, uint32_t now,
         PAGEC_COUNT(srv, PAGEC_WHY_ADDRESS);
         return 0;
     }
-    if (pagec_chksum_fold(pagec_chksum_add(0, pkt, ihl)) != 0xffffu) {
+    if (pagec_chksum_check(0, pkt, ihl) != 0xffffu) {
         PAGEC_COUNT(srv, PAGEC_WHY_CHECKSUM);
         return 0;
     }
@@ -221,8 +221,7 @@ uint16_t pagec_server_input(const struct pagec_server *srv, uint32_t now,
         return 0;
     }
     addr_sum = pagec_chksum_add(0, pkt + IP_SRC, 8);
-    if (pagec_chksum_fold(pagec_chksum_add(addr_sum + PROTO_TCP + n, tcp,
-                                           n)) != 0xffffu) {
+    if (pagec_chksum_check(addr_sum + PROTO_TCP + n, tcp, n) != 0xffffu) {
         PAGEC_COUNT(srv, PAGEC_WHY_CHECKSUM);
         return 0;
     }
