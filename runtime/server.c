@@ -324,7 +324,7 @@ port_page(const PAGEC_ROM struct pagec_site *site, uint16_t port)
         uint16_t mid = (uint16_t)(lo + (hi - lo) / 2);
 
         if (site->ports[mid].port == port) {
-            return &site->pages[site->ports[mid].page].identity.ok.get;
+            return &site->variants[site->ports[mid].variant].get;
         }
         if (site->ports[mid].port < port) {
             lo = (uint16_t)(mid + 1);
@@ -401,7 +401,30 @@ static uint16_t reply(struct pagec_stream *s,
     s->u.reply.sum = finish(pagec_chksum_add(tcp_sum, s->f + F_SPORT, 12));
     s->total = t->len; /* a HEAD reply is shorter than its pkt */
     s->state = ST_REPLY;
+    s->u.reply.code[0] = 0;
     return t->len;
+}
+
+/* The reply started goes out with status code status (when not 0) written
+ * over the template's three digits at PAGEC_STATUS_AT; they sit at odd,
+ * even and odd offsets, so the low, high and low byte of their words. The
+ * TCP checksum follows by RFC 1624 eqn. 3. */
+static void set_status(struct pagec_stream *s, uint16_t status)
+{
+    const PAGEC_ROM uint8_t *d = s->u.reply.tmpl->pkt + PAGEC_STATUS_AT;
+    uint8_t *c = s->u.reply.code;
+    uint16_t was;
+
+    if (status == 0) {
+        return;
+    }
+    c[0] = (uint8_t)('0' + status / 100);
+    c[1] = (uint8_t)('0' + status / 10 % 10);
+    c[2] = (uint8_t)('0' + status % 10);
+    was = (uint16_t)(PAGEC_ROM_BYTE(d) + (PAGEC_ROM_BYTE(d + 1) << 8) +
+                     PAGEC_ROM_BYTE(d + 2));
+    s->u.reply.sum = finish((uint32_t)(uint16_t)~s->u.reply.sum +
+                            (uint16_t)~was + c[0] + (c[1] << 8) + c[2]);
 }
 
 /* The reply to a complete TCP segment of n bytes, checksum checked. */
@@ -418,6 +441,7 @@ static uint16_t tcp_end(const struct pagec_server *srv,
     uint8_t fin = flags & TH_FIN ? 1 : 0;
     uint16_t port = get16(s->f + F_SPORT);
     uint16_t limit;
+    uint16_t status = 0;
     uint32_t isn;
     uint32_t off;
 
@@ -469,12 +493,14 @@ static uint16_t tcp_end(const struct pagec_server *srv,
         if (s->win < limit) {
             limit = s->win;
         }
-        t = fixed ? pagec_http_fit(site, fixed, limit, 0)
-                  : pagec_http_end(site, &s->u.http, limit);
+        t = fixed ? pagec_http_fit(site, fixed, limit, &status)
+                  : pagec_http_end(site, &s->u.http, limit, &status);
         if (t == NULL) {
             return 0;
         }
-        return reply(s, t, isn + 1, seq + dlen + fin, 0);
+        limit = reply(s, t, isn + 1, seq + dlen + fin, 0);
+        set_status(s, status);
+        return limit;
     }
     if (dlen == 0 && !fin) {
         return 0; /* a pure ACK needs no answer */
@@ -555,6 +581,9 @@ static uint8_t reply_byte(const struct pagec_stream *s, uint16_t k)
 
     /* past the checksum: the template as it is, or the echo data */
     if (!echo && k > PAGEC_IP_HLEN + 17) {
+        if ((uint16_t)(k - PAGEC_STATUS_AT) < 3u && s->u.reply.code[0]) {
+            return s->u.reply.code[k - PAGEC_STATUS_AT];
+        }
         return PAGEC_ROM_BYTE(s->u.reply.tmpl->pkt + k);
     }
     if (echo) {
@@ -651,7 +680,7 @@ uint16_t pagec_server_input(const struct pagec_server *srv, uint32_t now,
         reply->body = pkt + s.ihl + ICMP_HLEN;
         reply->body_rom = 0;
     } else {
-        hl = s.u.reply.tmpl->hlen;
+        hl = s.u.reply.code[0] ? PAGEC_STATUS_AT + 3 : s.u.reply.tmpl->hlen;
         for (k = 0; k < hl; k++) {
             reply->hdr[k] = reply_byte(&s, k);
         }

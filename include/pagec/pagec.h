@@ -74,9 +74,10 @@
 extern "C" {
 #endif
 
-/* Bytes of a reply header: IPv4 (20) + TCP (20) + MSS option (4). An echo
- * reply needs 28 (IPv4 + ICMP header). */
-#define PAGEC_REPLY_HDR_MAX 44
+/* Bytes of a reply header: IPv4 (20) + TCP (20) + MSS option (4), or, for
+ * a reply whose status code the runtime writes, up to the end of the code
+ * (52). An echo reply needs 28 (IPv4 + ICMP header). */
+#define PAGEC_REPLY_HDR_MAX 52
 
 /*
  * A server: the settings of one device. Nothing in it changes while the
