@@ -122,9 +122,10 @@ static void header_comment(FILE *f, const struct packet *p)
     }
 }
 
-/* Adds datagram p with a comment saying what it is; returns its offset. */
+/* Adds datagram p with a comment saying what it is (the page's path and
+ * type, when path is not NULL); returns its offset. */
 static size_t blob_packet(struct blob *b, const char *what, const char *path,
-                          const struct packet *p, int http)
+                          const char *type, const struct packet *p, int http)
 {
     size_t at = b->len;
 
@@ -132,6 +133,8 @@ static size_t blob_packet(struct blob *b, const char *what, const char *path,
     fprintf(b->f, "    /* %zu: ", at);
     if (path) {
         comment_text(b->f, path);
+        fputs(": ", b->f);
+        comment_text(b->f, type);
         fputs(", ", b->f);
     }
     fprintf(b->f, "%s, %zu bytes", what, p->len);
@@ -289,7 +292,8 @@ static int write_c(FILE *f, const struct output *o, const char *h_base,
           "TCP headers\n * on a line, then the TCP data. */\n"
           "static const uint8_t PAGEC_ROM pagec_data[] =\n", f);
     for (i = 0; i < sizeof control / sizeof control[0]; i++) {
-        control_at[i] = blob_packet(&b, control[i].what, NULL, control[i].p,
+        control_at[i] = blob_packet(&b, control[i].what, NULL, NULL,
+                                    control[i].p,
                                     i == 3);
     }
     for (i = 0; i < s->npages; i++) {
@@ -301,13 +305,15 @@ static int write_c(FILE *f, const struct output *o, const char *h_base,
         if (pg->id.present) {
             snprintf(what, sizeof what, "identity, %zu%% of %u",
                      percent_of(pg->id.data_len, opt->mss), opt->mss);
-            id_at[i] = blob_packet(&b, what, path, &pg->id.ok.get, 1);
+            id_at[i] = blob_packet(&b, what, path, pg->mime, &pg->id.ok.get,
+                                   1);
         }
         if (pg->gz.present) {
             snprintf(what, sizeof what, "gzip (%llu bytes as a file), %zu%% "
                      "of %u", (unsigned long long)pg->size,
                      percent_of(pg->gz.data_len, opt->mss), opt->mss);
-            gz_at[i] = blob_packet(&b, what, path, &pg->gz.ok.get, 1);
+            gz_at[i] = blob_packet(&b, what, path, pg->mime, &pg->gz.ok.get,
+                                   1);
         }
     }
     blob_end_line(&b);
