@@ -123,7 +123,8 @@ static int time_isn(long n)
     c0 = __rdtsc();
 #endif
     for (i = 0; i < n; i++) {
-        sink ^= pagec_isn(key, a, b, (uint16_t)i, 80, (uint32_t)i >> 6, 3);
+        sink ^= pagec_isn(key, a, b, (uint16_t)i, 80, (uint32_t)i >> 6, 3,
+                          (uint32_t)i);
     }
 #if defined(__x86_64__)
     c1 = __rdtsc();

@@ -1,11 +1,13 @@
 # What cmake --install puts where (GNU layout under CMAKE_INSTALL_PREFIX):
 #   bin/pagec                                the compiler
+#   bin/pagec-secret                         draws a device's ISN secret
 #   lib/libpagec_runtime.a                   the runtime, built for the host
 #   include/pagec/*.h                        the public headers
 #   share/pagec/runtime/*.c, *.h             the runtime's sources, for
 #                                            pagec_add_runtime() in a cross build
 #   share/pagec/toolchains/*.cmake           the toolchain files
-#   share/man/man1/pagec.1, man3/pagec.3     the manual pages
+#   share/man/man1/pagec.1, pagec-secret.1,
+#   man3/pagec.3                             the manual pages
 #   lib/cmake/pagec/                         pagecConfig.cmake, its version
 #                                            file, the exported targets
 #                                            pagec::pagec, pagec::runtime,

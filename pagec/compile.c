@@ -18,10 +18,12 @@
 /* Bytes a gzip reply must save on the identity one to be kept beside it. */
 #define GZIP_GAIN_MIN 128
 
-/* A growing string of header fields. */
+/* A growing string of header fields; want counts the bytes they take
+ * even when buf is too short for them. */
 struct fields {
     char buf[1024];
     size_t len;
+    size_t want;
     int overflow;
 };
 
@@ -41,8 +43,11 @@ static void add(struct fields *f, const char *fmt, ...)
     va_end(ap);
     if (n < 0 || (size_t)n >= sizeof f->buf - f->len) {
         f->overflow = 1;
+        f->len = sizeof f->buf - 1;
+        f->want += n < 0 ? sizeof f->buf : (size_t)n;
         return;
     }
+    f->want += (size_t)n;
     f->len += (size_t)n;
 }
 
@@ -128,12 +133,12 @@ static void make_etag(char *etag, size_t size, const uint8_t *body,
 static size_t ok_len(const struct options *o, const struct page *pg,
                      size_t len, int gzip, int vary)
 {
-    struct fields f = {{0}, 0, 0};
+    struct fields f = {{0}, 0, 0, 0};
     char etag[32];
 
     snprintf(etag, sizeof etag, "\"%08lx\"", 0UL);
     ok_fields(&f, o, pg, etag, len, gzip, vary);
-    return reply_data_len("200 ", f.buf, len);
+    return reply_data_len("200 ", "", len) + f.want;
 }
 
 /* Builds one encoding of a page: 200 and its HEAD form. */
@@ -141,7 +146,7 @@ static int build_variant(const struct options *o, const struct page *pg,
                          struct variant *v, const uint8_t *body, size_t len,
                          int gzip, int vary)
 {
-    struct fields f = {{0}, 0, 0};
+    struct fields f = {{0}, 0, 0, 0};
     char etag[32];
 
     make_etag(etag, sizeof etag, body, len, gzip);
@@ -221,11 +226,12 @@ static int compile_page(const struct options *o, struct page *pg,
     }
     pg->mime = mime_type(o, pg->src, body, (size_t)pg->size);
     if (!pg->mime) {
-        pagec_error("out of memory");
         goto out;
     }
-    if (o->gzip && pg->size > 0) {
-        gz = gzip_best(body, (size_t)pg->size, &gz_len);
+    if (o->gzip && pg->size > 0 &&
+        gzip_best(body, (size_t)pg->size, &gz, &gz_len) != 0) {
+        pagec_error("out of memory");
+        goto out;
     }
     /* gzip only when it pays: the page fits only gzip-compressed, or its
      * reply is at least GZIP_GAIN_MIN bytes and a quarter shorter */
@@ -245,8 +251,11 @@ static int compile_page(const struct options *o, struct page *pg,
     gz_fits = keep_gz && gzr_len <= o->mss;
     if (!id_fits && (!gz_fits || port_mode)) {
         if (!o->gzip && pg->size > 0) { /* for the hint only */
-            gz = gzip_best(body, (size_t)pg->size, &gz_len);
-            gzr_len = gz ? ok_len(o, pg, gz_len, 1, 1) : 0;
+            if (gzip_best(body, (size_t)pg->size, &gz, &gz_len) != 0) {
+                pagec_error("out of memory");
+                goto out;
+            }
+            gzr_len = ok_len(o, pg, gz_len, 1, 1);
         }
         explain(o, pg, id_len, gzr_len, port_mode);
         goto out;
@@ -266,6 +275,33 @@ out:
     return rc;
 }
 
+/* The most TCP data the error reply may have: the runtime takes
+ * connections from clients whose MSS is as low as this, and the error
+ * reply, as 503 above all, must reach every one of them. */
+static unsigned status_limit(const struct options *o)
+{
+    return o->mss < PAGEC_MSS_FLOOR ? o->mss : PAGEC_MSS_FLOOR;
+}
+
+/* Says what would make the error reply fit, over limit by over bytes. */
+static void status_hint(const struct output *out, size_t over,
+                        unsigned limit)
+{
+    const struct options *o = out->opt;
+    size_t server = o->server ? strlen(o->server) : 0;
+
+    if (over < server) {
+        pagec_error("%s: with a --server value of at most %zu characters "
+                    "it would fit",
+                    out->site->dirs[0], server - over);
+    } else if (server && over <= server + strlen("Server: \r\n")) {
+        pagec_error("%s: without --server it would fit", out->site->dirs[0]);
+    } else if (limit < PAGEC_MSS_FLOOR) {
+        pagec_error("%s: it would fit with --mss %zu%s", out->site->dirs[0],
+                    limit + over, server ? " and this --server value" : "");
+    }
+}
+
 /* The error reply: no body, so that it serves HEAD as well, and every
  * field any of its statuses needs (405 requires Allow); the runtime writes
  * the status code over "400". A 404.html at the root answers a path that
@@ -273,8 +309,10 @@ out:
 static int compile_status(struct output *out)
 {
     const struct options *o = out->opt;
-    struct fields f = {{0}, 0, 0};
+    struct fields f = {{0}, 0, 0, 0};
     struct reply r;
+    unsigned limit = status_limit(o);
+    size_t n;
     size_t i;
 
     out->not_found = -1;
@@ -290,9 +328,13 @@ static int compile_status(struct output *out)
     add(&f, "Content-Length: 0\r\n");
     add(&f, "%s", ALLOW_FIELD);
     common_fields(&f, o);
-    if (reply_data_len("400 ", f.buf, 0) > o->mss) {
-        too_big("the error reply", " (built-in reply)",
-                reply_data_len("400 ", f.buf, 0), o->mss);
+    n = reply_data_len("400 ", "", 0) + f.want;
+    if (n > limit) {
+        pagec_error("%s: the error reply has %zu bytes of TCP data, more "
+                    "than the %u a client with the smallest MSS can take "
+                    "(over by %zu)",
+                    out->site->dirs[0], n, limit, n - limit);
+        status_hint(out, n - limit, limit);
         return 1;
     }
     if (reply_build(&r, "400 ", f.buf, NULL, 0, o->mss) != 0) {

@@ -19,6 +19,10 @@
 /* Smallest limit accepted; even the built-in error replies need more. */
 #define PAGEC_MSS_MIN 128
 #define PAGEC_MSS_DEFAULT 1460
+/* The MSS of a client that sends no MSS option (RFC 9293 section 3.7.1).
+ * The runtime takes connections from clients with an MSS as low as this
+ * or the site's, the lower: every status reply must fit that. */
+#define PAGEC_MSS_FLOOR 536
 /* Most pages a site can hold: page and node indices are 16-bit. */
 #define PAGEC_PAGES_MAX 16000
 /* Largest file read: a bigger one cannot fit a segment even gzipped. */
@@ -83,7 +87,7 @@ struct options {
         uint16_t port;
         const char *path;
         size_t page;           /* resolved */
-    } *ports;
+    } *ports;                  /* sorted by port */
     size_t nports;
 };
 
@@ -95,7 +99,8 @@ void site_free(struct site *site);
 
 /* mime.c: Content-Type of a file: --mime overrides, the extension table,
  * then libmagic; text types get the charset libmagic detects in data.
- * Returns a malloc'd string, or NULL when out of memory. */
+ * Returns a malloc'd string, or NULL after printing an error (out of
+ * memory, or libmagic failed). */
 char *mime_type(const struct options *o, const char *path,
                 const uint8_t *data, size_t len);
 void mime_close(void);
@@ -119,8 +124,10 @@ int packet_build(struct packet *p, uint8_t flags, uint16_t window,
 void packet_free(struct packet *p);
 
 /* gzip.c: the smallest gzip encoding zlib makes of data (no file name,
- * mtime 0). Returns a malloc'd buffer of *out_len bytes, or NULL. */
-uint8_t *gzip_best(const uint8_t *data, size_t len, size_t *out_len);
+ * mtime 0), in *out, a malloc'd buffer of *out_len bytes. Returns 0, or
+ * -1 when out of memory. */
+int gzip_best(const uint8_t *data, size_t len, uint8_t **out,
+              size_t *out_len);
 
 #define TCP_FIN 0x01
 #define TCP_SYN 0x02
@@ -169,16 +176,16 @@ size_t output_max_data(const struct output *out);
 /* The percentage of the limit mss that data bytes take, rounded up. */
 size_t percent_of(size_t data, unsigned mss);
 
-/* emit.c: writes out_c and the header beside it (same name, .h), through
- * temporary files renamed into place. Returns 0, or -1 after printing an
- * error (nothing is left behind then). */
-int emit_site(const struct output *o, const char *out_c);
+/* emit.c: writes out_c, the header beside it (same name, .h) and, when
+ * depfile is not NULL, a Make depfile naming out_c as the target: all
+ * through temporary files, renamed into place once every one is
+ * written. Returns 0, or -1 after printing an error (nothing is left
+ * behind then). */
+int emit_site(const struct output *o, const char *out_c,
+              const char *depfile);
 /* The header's name for out_c: ".c" replaced by ".h", or ".h" added.
  * malloc'd. */
 char *header_name(const char *out_c);
-/* Writes a Make depfile naming out_c and its header as targets. */
-int emit_depfile(const struct output *o, const char *out_c,
-                 const char *depfile);
 
 /* report.c: the fit report, on f. */
 void report_site(const struct output *o, FILE *f);

@@ -494,7 +494,7 @@ static FILE *open_tmp(const char *path, char **tmp)
     }
     f = fdopen(fd, "w");
     if (!f) {
-        pagec_error("%s: %s", *tmp, strerror(errno));
+        pagec_error("%s: %s", path, strerror(errno));
         close(fd);
         unlink(*tmp);
         free(*tmp);
@@ -578,69 +578,6 @@ static int install(char *tmp, const char *path)
     return 0;
 }
 
-int emit_site(const struct output *o, const char *out_c)
-{
-    char *out_h = header_name(out_c);
-    const char *h_base;
-    char *tmp_c = NULL;
-    char *tmp_h = NULL;
-    FILE *fc = NULL;
-    FILE *fh = NULL;
-    int rc = -1;
-
-    if (!out_h) {
-        pagec_error("out of memory");
-        return -1;
-    }
-    h_base = strrchr(out_h, '/');
-    h_base = h_base ? h_base + 1 : out_h;
-
-    fc = open_tmp(out_c, &tmp_c);
-    if (fc) {
-        fh = open_tmp(out_h, &tmp_h);
-    }
-    if (fc && fh) {
-        rc = write_c(fc, o, h_base, &o->tree);
-        write_h(fh, o);
-    }
-    if (fc && close_checked(fc, out_c) != 0) {
-        rc = -1;
-    }
-    if (fh && close_checked(fh, out_h) != 0) {
-        rc = -1;
-    }
-    if (rc == 0) {
-        /* the header first: it depends only on --name, so a new header
-         * beside an old .c (should the second rename fail) still fits */
-        /* the header changes only when the site's name or pagec does: left
-         * as it is when its bytes are the same, so that what includes it
-         * is not compiled again for a change of the pages */
-        if (same_file(tmp_h, out_h)) {
-            unlink(tmp_h);
-            rc = 0;
-        } else {
-            rc = install(tmp_h, out_h);
-        }
-        free(tmp_h);
-        tmp_h = NULL; /* renamed, or removed by install() */
-        if (rc == 0) {
-            rc = install(tmp_c, out_c);
-            free(tmp_c);
-            tmp_c = NULL;
-        }
-    }
-    if (tmp_c) {
-        unlink(tmp_c);
-    }
-    if (tmp_h) {
-        unlink(tmp_h);
-    }
-    free(tmp_c);
-    free(tmp_h);
-    free(out_h);
-    return rc;
-}
-
 /* Writes a path as Make reads it: spaces, '#' and '$' escaped. */
 static void make_path(FILE *f, const char *s)
 {
@@ -654,18 +591,12 @@ static void make_path(FILE *f, const char *s)
     }
 }
 
-int emit_depfile(const struct output *o, const char *out_c,
-                 const char *depfile)
+/* The Make depfile: out_c depends on every input file and folder. */
+static void write_dep(FILE *f, const struct output *o, const char *out_c)
 {
     const struct site *s = o->site;
-    char *tmp = NULL;
-    FILE *f;
     size_t i;
 
-    f = open_tmp(depfile, &tmp);
-    if (!f) {
-        return -1;
-    }
     make_path(f, out_c);
     fputc(':', f);
     for (i = 0; i < s->npages; i++) {
@@ -684,12 +615,90 @@ int emit_depfile(const struct output *o, const char *out_c,
         make_path(f, s->pages[i].src);
         fputs(":\n", f);
     }
-    if (close_checked(f, depfile) != 0) {
-        unlink(tmp);
-        free(tmp);
+}
+
+int emit_site(const struct output *o, const char *out_c,
+              const char *depfile)
+{
+    char *out_h = header_name(out_c);
+    const char *h_base;
+    char *tmp_c = NULL;
+    char *tmp_h = NULL;
+    char *tmp_d = NULL;
+    FILE *fc = NULL;
+    FILE *fh = NULL;
+    FILE *fd = NULL;
+    int rc = -1;
+
+    if (!out_h) {
+        pagec_error("out of memory");
         return -1;
     }
-    i = (size_t)install(tmp, depfile);
-    free(tmp);
-    return i ? -1 : 0;
+    h_base = strrchr(out_h, '/');
+    h_base = h_base ? h_base + 1 : out_h;
+
+    /* every file written to its temporary first, none renamed into place
+     * before all are */
+    fc = open_tmp(out_c, &tmp_c);
+    if (fc) {
+        fh = open_tmp(out_h, &tmp_h);
+    }
+    if (fh && depfile) {
+        fd = open_tmp(depfile, &tmp_d);
+    }
+    if (fc && fh && (fd || !depfile)) {
+        rc = write_c(fc, o, h_base, &o->tree);
+        write_h(fh, o);
+        if (fd) {
+            write_dep(fd, o, out_c);
+        }
+    }
+    if (fc && close_checked(fc, out_c) != 0) {
+        rc = -1;
+    }
+    if (fh && close_checked(fh, out_h) != 0) {
+        rc = -1;
+    }
+    if (fd && close_checked(fd, depfile) != 0) {
+        rc = -1;
+    }
+    if (rc == 0) {
+        /* the header first: it depends only on --name, so a new header
+         * beside an old .c (should the second rename fail) still fits */
+        /* the header changes only when the site's name or pagec does: left
+         * as it is when its bytes are the same, so that what includes it
+         * is not compiled again for a change of the pages */
+        if (same_file(tmp_h, out_h)) {
+            unlink(tmp_h);
+            rc = 0;
+        } else {
+            rc = install(tmp_h, out_h);
+        }
+        free(tmp_h);
+        tmp_h = NULL; /* renamed, or removed by install() */
+        if (rc == 0 && tmp_d) {
+            rc = install(tmp_d, depfile);
+            free(tmp_d);
+            tmp_d = NULL;
+        }
+        if (rc == 0) {
+            rc = install(tmp_c, out_c);
+            free(tmp_c);
+            tmp_c = NULL;
+        }
+    }
+    if (tmp_c) {
+        unlink(tmp_c);
+    }
+    if (tmp_h) {
+        unlink(tmp_h);
+    }
+    if (tmp_d) {
+        unlink(tmp_d);
+    }
+    free(tmp_c);
+    free(tmp_h);
+    free(tmp_d);
+    free(out_h);
+    return rc;
 }

@@ -21,41 +21,49 @@ static const struct {
     {9, Z_FILTERED},
 };
 
-uint8_t *gzip_best(const uint8_t *data, size_t len, size_t *out_len)
+int gzip_best(const uint8_t *data, size_t len, uint8_t **out,
+              size_t *out_len)
 {
     z_stream zs;
     uLong bound;
     uint8_t *best = NULL;
     uint8_t *buf;
     size_t i;
+    int rc = 0;
 
+    *out = NULL;
     memset(&zs, 0, sizeof zs);
     if (deflateInit2(&zs, 9, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY) !=
         Z_OK) {
-        return NULL;
+        return -1; /* Z_MEM_ERROR: the settings are valid */
     }
     bound = deflateBound(&zs, (uLong)len);
     buf = malloc(bound);
     if (!buf) {
         deflateEnd(&zs);
-        return NULL;
+        return -1;
     }
-    for (i = 0; i < sizeof tries / sizeof tries[0]; i++) {
+    for (i = 0; rc == 0 && i < sizeof tries / sizeof tries[0]; i++) {
+        /* with valid settings and deflateBound() bytes of room, these
+         * cannot fail */
         if (deflateReset(&zs) != Z_OK ||
             deflateParams(&zs, tries[i].level, tries[i].strategy) != Z_OK) {
-            continue;
+            rc = -1;
+            break;
         }
         zs.next_in = (Bytef *)(uintptr_t)data;
         zs.avail_in = (uInt)len;
         zs.next_out = buf;
         zs.avail_out = (uInt)bound;
         if (deflate(&zs, Z_FINISH) != Z_STREAM_END) {
-            continue;
+            rc = -1;
+            break;
         }
         if (!best || zs.total_out < *out_len) {
             uint8_t *copy = malloc(zs.total_out);
 
             if (!copy) {
+                rc = -1;
                 break;
             }
             memcpy(copy, buf, zs.total_out);
@@ -66,5 +74,10 @@ uint8_t *gzip_best(const uint8_t *data, size_t len, size_t *out_len)
     }
     deflateEnd(&zs);
     free(buf);
-    return best;
+    if (rc != 0) {
+        free(best);
+        return -1;
+    }
+    *out = best;
+    return 0;
 }

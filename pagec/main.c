@@ -166,6 +166,14 @@ static int push(const char ***v, size_t *n, const char *p)
     return 0;
 }
 
+static int by_port(const void *a, const void *b)
+{
+    const struct port_opt *x = a;
+    const struct port_opt *y = b;
+
+    return (x->port > y->port) - (x->port < y->port);
+}
+
 /* Resolves every --port PATH to a page of the tree t. */
 static int resolve_ports(struct options *o, const struct tree *t)
 {
@@ -379,6 +387,9 @@ int main(int argc, char **argv)
     if (rc != 0) {
         goto done;
     }
+    if (o.nports) { /* the table is written in the order of its ports */
+        qsort(o.ports, o.nports, sizeof *o.ports, by_port);
+    }
     if (optind == argc) {
         rc = usage_error("%s", "no SITE_DIR given");
     } else if (argc - optind > 1) {
@@ -417,8 +428,7 @@ int main(int argc, char **argv)
         report_site(&out, stdout);
     }
     if (rc == 0 && out_c && !check) {
-        if (emit_site(&out, out_c) != 0 ||
-            (depfile && emit_depfile(&out, out_c, depfile) != 0)) {
+        if (emit_site(&out, out_c, depfile) != 0) {
             rc = EXIT_INPUT;
         }
     }

@@ -3,6 +3,7 @@
  * the web first, libmagic for files whose extension is missing or not in
  * the table.
  */
+#include <errno.h>
 #include <magic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,31 +39,44 @@ static const struct {
 };
 
 static magic_t cookie;
-static int cookie_failed;
+static char magic_failed[200]; /* why libmagic cannot be used, or "" */
 
 static magic_t magic(void)
 {
-    if (!cookie && !cookie_failed) {
+    if (!cookie && !magic_failed[0]) {
         cookie = magic_open(MAGIC_MIME_TYPE);
-        if (cookie && magic_load(cookie, NULL) != 0) {
-            pagec_error("libmagic: %s", magic_error(cookie));
+        if (!cookie) {
+            snprintf(magic_failed, sizeof magic_failed, "%s",
+                     errno == ENOMEM ? "out of memory" : strerror(errno));
+        } else if (magic_load(cookie, NULL) != 0) {
+            const char *e = magic_error(cookie);
+
+            snprintf(magic_failed, sizeof magic_failed, "%s",
+                     e ? e : "cannot load its database");
             magic_close(cookie);
             cookie = NULL;
         }
-        cookie_failed = !cookie;
     }
     return cookie;
 }
 
-/* libmagic's answer for the bytes, with the given flags; NULL if none. */
-static const char *ask(int flags, const uint8_t *data, size_t len)
+/* libmagic's answer for the bytes, with the given flags; NULL after
+ * printing why there is none, with path. */
+static const char *ask(int flags, const char *path, const uint8_t *data,
+                       size_t len)
 {
     magic_t m = magic();
+    const char *r = NULL;
 
-    if (!m || magic_setflags(m, flags) != 0) {
-        return NULL;
+    if (m && magic_setflags(m, flags) == 0) {
+        r = magic_buffer(m, data, len);
     }
-    return magic_buffer(m, data, len);
+    if (!r) {
+        const char *e = m ? magic_error(m) : magic_failed;
+
+        pagec_error("%s: libmagic: %s", path, e ? e : "failed");
+    }
+    return r;
 }
 
 /* 1 when data is printable ASCII with tabs and line breaks only: text
@@ -119,13 +133,20 @@ char *mime_type(const struct options *o, const char *path,
         type = by_extension(o, dot + 1);
     }
     if (type && strchr(type, ';')) {
-        return strdup(type); /* a --mime type with its own parameters */
+        r = strdup(type); /* a --mime type with its own parameters */
+        if (!r) {
+            pagec_error("out of memory");
+        }
+        return r;
     }
     if (!type) {
-        type = ask(MAGIC_MIME_TYPE, data, len);
+        type = ask(MAGIC_MIME_TYPE, path, data, len);
+        if (!type) {
+            return NULL;
+        }
         /* libmagic's inode/... and x-empty name kinds of file, not media
          * types */
-        if (!type || strncmp(type, "inode/", 6) == 0 ||
+        if (strncmp(type, "inode/", 6) == 0 ||
             strcmp(type, "application/x-empty") == 0) {
             type = "application/octet-stream";
         }
@@ -137,19 +158,25 @@ char *mime_type(const struct options *o, const char *path,
     if (strncmp(type, "text/", 5) == 0) {
         /* plain ASCII text is what libmagic calls us-ascii; asking it
          * costs far more than looking */
-        charset = plain_ascii(data, len) ? "us-ascii"
-                                         : ask(MAGIC_MIME_ENCODING, data, len);
-        if (charset && (strcmp(charset, "binary") == 0 ||
-                        strcmp(charset, "unknown-8bit") == 0)) {
+        charset = plain_ascii(data, len)
+                      ? "us-ascii"
+                      : ask(MAGIC_MIME_ENCODING, path, data, len);
+        if (!charset) {
+            return NULL;
+        }
+        if (strcmp(charset, "binary") == 0 ||
+            strcmp(charset, "unknown-8bit") == 0) {
             charset = NULL;
         }
     }
     r = malloc(n + (charset ? strlen(charset) + 11 : 0) + 1);
-    if (r) {
-        memcpy(r, type, n + 1);
-        if (charset) {
-            sprintf(r + n, "; charset=%s", charset);
-        }
+    if (!r) {
+        pagec_error("out of memory");
+        return NULL;
+    }
+    memcpy(r, type, n + 1);
+    if (charset) {
+        sprintf(r + n, "; charset=%s", charset);
     }
     return r;
 }
@@ -160,5 +187,5 @@ void mime_close(void)
         magic_close(cookie);
         cookie = NULL;
     }
-    cookie_failed = 0;
+    magic_failed[0] = '\0';
 }

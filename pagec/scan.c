@@ -22,15 +22,20 @@ struct list {
 };
 
 /* 1 when an --exclude pattern matches the name or the path below the
- * root. */
+ * root; -1 when fnmatch() fails (it can only run out of memory). */
 static int excluded(const struct options *o, const char *name,
                     const char *rel)
 {
     size_t i;
 
     for (i = 0; i < o->nexcludes; i++) {
-        if (fnmatch(o->excludes[i], name, 0) == 0 ||
-            fnmatch(o->excludes[i], rel, FNM_PATHNAME) == 0) {
+        int a = fnmatch(o->excludes[i], name, 0);
+        int b = a == 0 ? 0 : fnmatch(o->excludes[i], rel, FNM_PATHNAME);
+
+        if ((a != 0 && a != FNM_NOMATCH) || (b != 0 && b != FNM_NOMATCH)) {
+            return -1;
+        }
+        if (a == 0 || b == 0) {
             return 1;
         }
     }
@@ -108,6 +113,7 @@ static int walk(struct list *l, const char *src, const char *rel)
         struct stat st;
         char *csrc;
         char *crel;
+        int ex;
 
         errno = 0;
         e = readdir(d);
@@ -130,9 +136,15 @@ static int walk(struct list *l, const char *src, const char *rel)
             rc = -1;
             break;
         }
-        if (excluded(l->o, e->d_name, crel)) {
+        ex = excluded(l->o, e->d_name, crel);
+        if (ex != 0) {
             free(csrc);
             free(crel);
+            if (ex < 0) {
+                pagec_error("out of memory");
+                rc = -1;
+                break;
+            }
             continue;
         }
         if (lstat(csrc, &st) != 0 ||

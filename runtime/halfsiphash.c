@@ -1,13 +1,17 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * halfsiphash.c - HalfSipHash-2-4 with 32-bit output, the keyed
- * pseudo-random function that makes the runtime's initial sequence
- * numbers unpredictable (see pagec/pagec.h).
+ * halfsiphash.c - HalfSipHash with 32-bit output, the keyed pseudo-random
+ * function that makes the runtime's initial sequence numbers
+ * unpredictable (see pagec/pagec.h): HalfSipHash-1-3 for the ISN (as the
+ * Linux kernel's hsiphash), HalfSipHash-2-4 exposed for its reference
+ * vectors.
  *
  * Written from the description by Aumasson and Bernstein: four 32-bit
- * state words, little-endian message words, two compression rounds per
- * word and four finalisation rounds.
+ * state words, little-endian message words, c compression rounds per
+ * word and d finalisation rounds.
  */
 #include "pagec/pagec.h"
+#include "tcp.h"
 
 #define ROTL32(x, b) (uint32_t)(((x) << (b)) | ((x) >> (32 - (b))))
 
@@ -59,15 +63,16 @@ static void rounds(struct state *s, uint8_t n)
     }
 }
 
-static void absorb(struct state *s, uint32_t m)
+static void absorb(struct state *s, uint32_t m, uint8_t c)
 {
     s->v3 ^= m;
-    rounds(s, 2);
+    rounds(s, c);
     s->v0 ^= m;
 }
 
-uint32_t pagec_halfsiphash(const uint8_t key[8], const uint8_t *msg,
-                           uint16_t len)
+/* HalfSipHash-c-d of len bytes at msg. */
+static uint32_t hsh(const uint8_t key[8], const uint8_t *msg, uint16_t len,
+                    uint8_t c, uint8_t d)
 {
     struct state s;
     uint32_t k0 = le32(key);
@@ -80,7 +85,7 @@ uint32_t pagec_halfsiphash(const uint8_t key[8], const uint8_t *msg,
     s.v2 = 0x6c796765u ^ k0;
     s.v3 = 0x74656462u ^ k1;
     for (; left >= 4; left -= 4, msg += 4) {
-        absorb(&s, le32(msg));
+        absorb(&s, le32(msg), c);
     }
     switch (left) {
     case 3:
@@ -95,29 +100,47 @@ uint32_t pagec_halfsiphash(const uint8_t key[8], const uint8_t *msg,
     default:
         break;
     }
-    absorb(&s, last);
+    absorb(&s, last, c);
     s.v2 ^= 0xffu;
-    rounds(&s, 4);
+    rounds(&s, d);
     return s.v1 ^ s.v3;
 }
 
-uint32_t pagec_isn(const uint8_t key[8], const uint8_t client[4],
-                   const uint8_t server[4], uint16_t client_port,
-                   uint16_t server_port, uint32_t slot, uint8_t mss_class)
+uint32_t pagec_halfsiphash(const uint8_t key[8], const uint8_t *msg,
+                           uint16_t len)
 {
-    uint8_t m[17];
+    return hsh(key, msg, len, 2, 4);
+}
+
+uint32_t pagec_isn_hash(const uint8_t key[8], const uint8_t client[4],
+                        const uint8_t server[4], uint16_t client_port,
+                        uint16_t server_port, uint32_t slot,
+                        uint8_t mss_class)
+{
+    uint8_t m[16];
+    uint32_t w = slot << 2 | (mss_class & 3u);
     uint8_t i;
 
     for (i = 0; i < 4; i++) {
         m[i] = client[i];
         m[4 + i] = server[i];
-        m[12 + i] = (uint8_t)(slot >> (24 - 8 * i));
+        m[12 + i] = (uint8_t)(w >> (24 - 8 * i));
     }
     m[8] = (uint8_t)(client_port >> 8);
     m[9] = (uint8_t)client_port;
     m[10] = (uint8_t)(server_port >> 8);
     m[11] = (uint8_t)server_port;
-    m[16] = (uint8_t)(mss_class & 3u);
-    return (slot & 3u) << 30 | (uint32_t)(mss_class & 3u) << 28 |
-           (pagec_halfsiphash(key, m, sizeof m) & 0x0fffffffu);
+    return hsh(key, m, sizeof m, 1, 3);
+}
+
+uint32_t pagec_isn(const uint8_t key[8], const uint8_t client[4],
+                   const uint8_t server[4], uint16_t client_port,
+                   uint16_t server_port, uint32_t slot, uint8_t mss_class,
+                   uint32_t client_isn)
+{
+    uint32_t h = pagec_isn_hash(key, client, server, client_port,
+                                server_port, slot, mss_class);
+
+    return pagec_isn_top(slot, mss_class, h) |
+           pagec_isn_b(h, (uint16_t)((client_isn + 1u) >> 16));
 }

@@ -726,6 +726,16 @@ pagec_http_fit(const PAGEC_ROM struct pagec_site *site,
     return t;
 }
 
+void pagec_http_feed(const PAGEC_ROM struct pagec_site *site,
+                     struct pagec_http *h, const uint8_t *d, uint16_t n)
+{
+    uint16_t i;
+
+    for (i = 0; i < n && h->state != S_DONE; i++) {
+        pagec_http_byte(site, h, d[i]);
+    }
+}
+
 const PAGEC_ROM struct pagec_tmpl *
 pagec_http_end(const PAGEC_ROM struct pagec_site *site,
                const struct pagec_http *h, uint16_t limit, uint16_t *status)

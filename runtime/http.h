@@ -15,6 +15,10 @@ void pagec_http_begin(struct pagec_http *h);
 void pagec_http_byte(const PAGEC_ROM struct pagec_site *site,
                      struct pagec_http *h, uint8_t c);
 
+/* Reads the next n bytes of the segment's data at d. */
+void pagec_http_feed(const PAGEC_ROM struct pagec_site *site,
+                     struct pagec_http *h, const uint8_t *d, uint16_t n);
+
 /*
  * The reply to the request read: a page (in the encoding the request
  * accepts, its header alone for HEAD, and sent as 304 when If-None-Match

@@ -173,7 +173,7 @@ static uint16_t build_segment(uint8_t *pkt, const uint8_t *data, uint16_t n,
     /* the ISN of a SYN with an MSS option of the site's own MSS (class 3)
      * made now */
     uint32_t isn = pagec_isn(server.secret, client_addr, server_addr, cport,
-                             sport, now_s() >> PAGEC_ISN_SLOT_LOG2, 3);
+                             sport, now_s() >> PAGEC_ISN_SLOT_LOG2, 3, 0);
     uint32_t sum;
     uint8_t *t = pkt + TCP_HDR;
 
@@ -190,7 +190,7 @@ static uint16_t build_segment(uint8_t *pkt, const uint8_t *data, uint16_t n,
 
     put16(t, cport);
     put16(t + 2, sport);
-    put32(t + 4, 1);                         /* our seq: anything */
+    put32(t + 4, 1);                         /* our seq: an ISN of 0, + 1 */
     put32(t + 8, isn + 1);
     t[12] = 5 << 4;                          /* data offset: 20 bytes */
     t[13] = TH_ACK | TH_PSH;

@@ -10,6 +10,11 @@
 # missing (as root), configures and builds in BUILD_DIR (default: build in
 # the repository), then runs ctest. The end-to-end tests need root and
 # /dev/net/tun; without them ctest reports them as skipped.
+#
+# In CI (CI=true, or PAGEC_CI=1; PAGEC_CI=0 turns it off) nothing may be
+# skipped: the test scripts fail instead of skipping (tests/skip.sh), and
+# this script fails too when ctest reports any test as skipped or not run,
+# or finds no tests at all. ctest's output is kept in BUILD_DIR/ctest.log.
 
 set -u
 
@@ -46,4 +51,32 @@ cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release ${PAGEC_CMAKE_ARGS:-} ||
     die "cmake could not configure $BUILD"
 cmake --build "$BUILD" -j"$(nproc 2>/dev/null || echo 2)" || die "the build failed"
 cd "$BUILD" || die "$BUILD: cannot change to it"
-ctest --output-on-failure "$@"
+
+ci=0
+case ${PAGEC_CI:-} in
+    1) ci=1 ;;
+    0) ;;
+    *) [ "${CI:-}" = true ] && ci=1 ;;
+esac
+ctest_args=(--output-on-failure)
+[ "$ci" = 1 ] && ctest_args+=(--no-tests=error)
+ctest "${ctest_args[@]}" "$@" 2>&1 | tee "$BUILD/ctest.log"
+rc=${PIPESTATUS[0]}
+
+# the tests that did not run: ctest lists them after "The following tests
+# did not run:" (" 12 - name (Skipped)"), and marks each ***Skipped or
+# ***Not Run on its line
+notrun=$(sed -n '/^The following tests did not run:/,/^$/s/^[[:space:]]*[0-9][0-9]* - //p' \
+    "$BUILD/ctest.log")
+marked=$(grep -c -E '\*\*\*(Skipped|Not Run)' "$BUILD/ctest.log")
+if [ -n "$notrun" ] || [ "$marked" -gt 0 ]; then
+    echo
+    echo "$PROG: tests that did not run (${marked} marked skipped or not run):"
+    printf '%s\n' "${notrun:-(see $BUILD/ctest.log)}" | sed 's/^/    /'
+    if [ "$ci" = 1 ]; then
+        echo "$PROG: in CI every test must run: failing" >&2
+        exit 1
+    fi
+    echo "$PROG: outside CI these are skips; with CI=true or PAGEC_CI=1 they fail"
+fi
+exit "$rc"

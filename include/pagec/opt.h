@@ -74,6 +74,17 @@
 #endif
 
 /*
+ * PAGEC_STATS==1: count why datagrams get no reply (or an RST) in the
+ * struct pagec_stats that pagec_server.stats points to (enum pagec_why in
+ * pagec/pagec.h). For finding out why a client gets nothing. Cost: a
+ * pointer in struct pagec_server, the counters' RAM (4 bytes each), a
+ * test and an increment where a datagram is dropped. Default 0.
+ */
+#ifndef PAGEC_STATS
+#define PAGEC_STATS 0
+#endif
+
+/*
  * PAGEC_ISN_SLOT_LOG2: the ISN changes every 2^PAGEC_ISN_SLOT_LOG2 seconds
  * of the clock the driver passes to pagec_server_input(); a request is
  * answered for an ISN of the current slot or of the 3 before it, so an
@@ -93,6 +104,9 @@
 #endif
 #if PAGEC_HTTP_FIELDS != 0 && PAGEC_HTTP_FIELDS != 1
 #error "PAGEC_HTTP_FIELDS must be 0 or 1"
+#endif
+#if PAGEC_STATS != 0 && PAGEC_STATS != 1
+#error "PAGEC_STATS must be 0 or 1"
 #endif
 #if PAGEC_PORTS != 0 && PAGEC_PORTS != 1
 #error "PAGEC_PORTS must be 0 or 1"

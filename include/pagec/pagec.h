@@ -79,6 +79,34 @@ extern "C" {
  * (52). An echo reply needs 28 (IPv4 + ICMP header). */
 #define PAGEC_REPLY_HDR_MAX 52
 
+#if PAGEC_STATS
+/* Why a datagram got no reply, or an RST (PAGEC_STATS): the index of its
+ * counter in struct pagec_stats. */
+enum pagec_why {
+    PAGEC_WHY_HEADER,    /* not IPv4, or lengths that do not add up */
+    PAGEC_WHY_FRAGMENT,  /* a fragment */
+    PAGEC_WHY_ADDRESS,   /* a martian, spoofed or foreign address */
+    PAGEC_WHY_CHECKSUM,  /* a wrong IPv4, TCP or ICMP checksum */
+    PAGEC_WHY_PROTOCOL,  /* neither TCP nor an ICMP echo request */
+    PAGEC_WHY_RST,       /* an RST: never answered */
+    PAGEC_WHY_FLAGS,     /* neither SYN nor ACK, SYN+FIN, or a SYN-ACK
+                            (an RST goes back) */
+    PAGEC_WHY_PORT,      /* a closed port: an RST goes back */
+    PAGEC_WHY_MSS,       /* a SYN's MSS below the floor: an RST goes back */
+    PAGEC_WHY_ACK,       /* an ACK of nothing we sent, or from too long
+                            ago: an RST goes back */
+    PAGEC_WHY_PURE_ACK,  /* a pure ACK: it needs no answer */
+    PAGEC_WHY_REQUEST,   /* data that is no complete request line, or a
+                            reply that not even the 503 fits */
+    PAGEC_WHY_COUNT
+};
+
+/* Counters of struct pagec_server's stats, one per enum pagec_why. */
+struct pagec_stats {
+    uint32_t n[PAGEC_WHY_COUNT];
+};
+#endif
+
 /*
  * A server: the settings of one device. Nothing in it changes while the
  * server runs, so it may be const (in flash where const data stays
@@ -92,6 +120,9 @@ struct pagec_server {
                           every image */
     uint8_t addr[4];   /* our IPv4 address, network order; all zero to
                           answer datagrams to any destination */
+#if PAGEC_STATS
+    struct pagec_stats *stats; /* counted into when not NULL */
+#endif
 };
 
 /*
@@ -177,7 +208,8 @@ uint16_t pagec_site_lookup(const PAGEC_ROM struct pagec_site *site,
  */
 uint32_t pagec_isn(const uint8_t key[8], const uint8_t client[4],
                    const uint8_t server[4], uint16_t client_port,
-                   uint16_t server_port, uint32_t slot, uint8_t mss_class);
+                   uint16_t server_port, uint32_t slot, uint8_t mss_class,
+                   uint32_t client_isn);
 
 /*
  * HalfSipHash-2-4 of len bytes at msg with an 8-byte key, 32-bit output

@@ -136,6 +136,23 @@ uint16_t pagec_stream_pending(const struct pagec_stream *s);
 uint8_t pagec_stream_next(const struct pagec_server *srv,
                           struct pagec_stream *s);
 
+/*
+ * A run of the reply's bytes that go out as they are in the site: sets
+ * *run to the first of them (PAGEC_ROM: read them with PAGEC_ROM_BYTE)
+ * and returns their number, which count as pulled; 0 when the next byte
+ * must come from pagec_stream_next() (the patched header fields), or
+ * when nothing is pending. A driver that sends a run with one loop
+ * saves a call per byte:
+ *
+ *     while (pagec_stream_pending(&s)) {
+ *         n = pagec_stream_run(&s, &p);
+ *         if (n == 0) send(pagec_stream_next(&srv, &s));
+ *         while (n--) send(PAGEC_ROM_BYTE(p++));
+ *     }
+ */
+uint16_t pagec_stream_run(struct pagec_stream *s,
+                          const PAGEC_ROM uint8_t **run);
+
 /* 1 when a byte of a reply to this datagram has been pulled: the driver
  * has a frame to end. */
 uint8_t pagec_stream_started(const struct pagec_stream *s);

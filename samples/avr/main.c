@@ -124,7 +124,7 @@ static uint32_t seconds(void)
  * it is provisioned, so that no two devices share one and it survives a
  * firmware update. An erased EEPROM (all 0xff) means no secret was
  * provisioned: the firmware then falls back to the random value CMake drew
- * for this build folder (build_secret.h, string(RANDOM)); every board
+ * for this build folder (build_secret.h, from /dev/urandom); every board
  * flashed from the same build shares that one, which is better than a
  * constant but not per device.
  */

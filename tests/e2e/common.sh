@@ -9,7 +9,9 @@
 #   check_args BINARY_NAME "$@"  the two arguments, a server binary and a
 #                     site directory: sets BIN and SITE (SITE made
 #                     absolute), or exits 2 with the usage line or a message
-#   skip MESSAGE      "SKIP: MESSAGE" and exit 77
+#   skip MESSAGE      "SKIP: MESSAGE" and exit 77; in CI (CI=true or
+#                     PAGEC_CI=1) a failure instead (tests/skip.sh)
+#   ci_mode           true in CI (tests/skip.sh)
 #   need COMMAND [NOTE]  skip "needs COMMAND [NOTE]" unless COMMAND exists
 #   trap_cleanup      from now on the caller's cleanup function runs at exit;
 #                     SIGINT and SIGTERM end the script with 130 and 143
@@ -93,10 +95,9 @@ check_args() {
     SITE=$(cd "$SITE" && pwd)
 }
 
-skip() {
-    echo "SKIP: $*"
-    exit 77
-}
+# skip and ci_mode
+# shellcheck source=tests/skip.sh
+. "$(dirname -- "${BASH_SOURCE[0]}")/../skip.sh" || exit 1
 
 need() {
     command -v "$1" >/dev/null 2>&1 || skip "needs $*"

@@ -14,7 +14,7 @@
 # and the ISNs per second at 16 MHz.
 #
 # Exit status: 0 passed, 1 failed, 2 usage error, 77 no avr-gcc, avr-libc
-# or python3 (skipped).
+# or python3 (skipped; in CI a failure, tests/skip.sh).
 
 set -u
 PROG=${0##*/}
@@ -27,9 +27,11 @@ SRC=$2
 CALLS=100     # ISN_CALLS of isn_avr.c
 FREQ=16000000
 
-command -v avr-gcc >/dev/null 2>&1 || { echo "SKIP: no avr-gcc (gcc-avr)"; exit 77; }
-[ -f /usr/lib/avr/include/avr/io.h ] || { echo "SKIP: no avr-libc"; exit 77; }
-PYTHON=$(command -v python3) || { echo "SKIP: no python3 (for a pseudo-terminal)"; exit 77; }
+# shellcheck source=tests/skip.sh
+. "$SRC/tests/skip.sh" || exit 1
+command -v avr-gcc >/dev/null 2>&1 || skip "no avr-gcc (gcc-avr)"
+[ -f /usr/lib/avr/include/avr/io.h ] || skip "no avr-libc"
+PYTHON=$(command -v python3) || skip "no python3 (for a pseudo-terminal)"
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/pagec-avr-isn.XXXXXX") || exit 1
 trap 'rm -rf "$WORK"' EXIT

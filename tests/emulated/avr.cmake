@@ -40,8 +40,7 @@ if(pagec_simavr AND TARGET pagec-slip)
     $<TARGET_FILE:pagec-avrsim> "${PROJECT_SOURCE_DIR}")
 else()
   foreach(t emulated_avr emulated_avr_isn)
-    add_test(NAME ${t} COMMAND sh -c
-      "echo 'SKIP: simavr (libsimavr-dev) not found when the build was configured'; exit 77")
+    pagec_skipped_test(${t} "simavr (libsimavr-dev) not found when the build was configured")
   endforeach()
 endif()
 set_tests_properties(emulated_avr emulated_avr_isn PROPERTIES LABELS emulated

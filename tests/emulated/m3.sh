@@ -56,10 +56,9 @@ for d in "$SRC" "$SITE"; do
     fi
 done
 
-skip() {
-    echo "SKIP: $*"
-    exit 77
-}
+# skip: exit 77, in CI a failure
+# shellcheck source=tests/skip.sh
+. "$SRC/tests/skip.sh" || exit 1
 
 # --- prerequisites ---------------------------------------------------------
 

@@ -260,7 +260,7 @@ enum want {
     W_ECHO,   /* an ICMP echo reply */
     W_SYNACK, /* SYN-ACK */
     W_RST,    /* RST, with ACK when rst_ack */
-    W_ACK,    /* a plain ACK */
+    W_ACK,    /* a plain ACK, with FIN when ack_fin */
     W_DATA    /* a reply from allowed[], or none when none_ok */
 };
 
@@ -273,6 +273,7 @@ struct expect {
     uint32_t seq;
     uint32_t ack;
     int rst_ack;
+    int ack_fin;
     uint16_t limit;         /* W_DATA: most TCP data the client takes */
     unsigned char allowed[MAX_ENTRIES]; /* W_DATA: replies allowed */
     int none_ok;            /* W_DATA: no reply allowed too */
@@ -639,6 +640,10 @@ static uint32_t class_data(unsigned c)
 {
     static const uint32_t data[4] = {536, 966, 1220, 65535};
 
+    if (c == 0 && site.mss < 536) {
+        return site.mss; /* the floor follows a site made for less */
+    }
+
     return data[c] < site.mss ? data[c] : site.mss;
 }
 
@@ -726,9 +731,10 @@ static void expect_tcp(struct expect *e, const struct pagec_server *srv,
             e->why = "SYN+FIN";
             return;
         }
-        if (option_mss(tcp, hlen) < 536) {
-            /* README: a client whose MSS is below 536 is refused */
-            e->why = "SYN with an MSS below 536";
+        if (option_mss(tcp, hlen) < (site.mss < 536 ? site.mss : 536)) {
+            /* pagec.h: a client whose MSS is below 536 (or the site's
+             * MSS, when smaller) is refused */
+            e->why = "SYN with an MSS below the floor";
             e->want = W_RST;
             e->rst_ack = 1;
             e->seq = 0;
@@ -739,7 +745,7 @@ static void expect_tcp(struct expect *e, const struct pagec_server *srv,
         e->want = W_SYNACK;
         e->seq = pagec_isn(srv->secret, ip + 12, ip + 16, (uint16_t)be16(tcp),
                            (uint16_t)port, slot,
-                           (uint8_t)class_of(option_mss(tcp, hlen)));
+                           (uint8_t)class_of(option_mss(tcp, hlen)), seq);
         e->ack = seq + 1;
         return;
     }
@@ -747,13 +753,20 @@ static void expect_tcp(struct expect *e, const struct pagec_server *srv,
         e->why = "no ACK";
         return;
     }
-    /* every ISN of the last 4 slots and 4 classes that the ACK may
-     * acknowledge: ISN + 1 up to ISN + 2 + the largest reply */
-    for (a = 0; a < 4; a++) {
+    /* every ISN of the last 4 slots, 4 classes and the client ISNs this
+     * segment can follow (its sequence number less up to the site's MSS
+     * + 1 of data and FIN sent before it, which changes bits 16-31 by at
+     * most one) that the ACK may acknowledge: ISN + 1 up to ISN + 2 + the
+     * largest reply. Slots are counted modulo 2^(32 - PAGEC_ISN_SLOT_LOG2)
+     * (the clock wraps at 2^32). */
+    for (a = 0; a < 8; a++) {
         for (c = 0; c < 4; c++) {
+            uint32_t back = a & 4 ? (uint32_t)site.mss + 2u : 1u;
+            uint32_t s = (uint32_t)(((uint64_t)slot + (1ull << 32) - (a & 3)) %
+                                    (1ull << (32 - PAGEC_ISN_SLOT_LOG2)));
             uint32_t i = pagec_isn(srv->secret, ip + 12, ip + 16,
-                                   (uint16_t)be16(tcp), (uint16_t)port,
-                                   slot - a, (uint8_t)c);
+                                   (uint16_t)be16(tcp), (uint16_t)port, s,
+                                   (uint8_t)c, seq - back);
 
             if (ack - (i + 1) <= (uint32_t)site.max_data + 1) {
                 if (found && i != isn) {
@@ -794,6 +807,15 @@ static void expect_tcp(struct expect *e, const struct pagec_server *srv,
         } else {
             expect_http(e, tcp + hlen, dlen);
         }
+        return;
+    }
+    if (off == 0 && (flags & TH_FIN)) {
+        /* pagec.h: a FIN before any reply of ours is answered with ours */
+        e->why = "FIN before a reply";
+        e->want = W_ACK;
+        e->ack_fin = 1;
+        e->seq = ack;
+        e->ack = seq + 1;
         return;
     }
     if (dlen == 0 && !(flags & TH_FIN)) {
@@ -936,6 +958,13 @@ static int is_entry(const uint8_t *r, size_t n, size_t hdr_len, size_t x)
             }
             continue;
         }
+        if (i == 33 && entries[x].kind == K_ACK) {
+            /* an ACK may carry our FIN: checked against the model */
+            if ((r[i] & (uint8_t)~TH_FIN) != want) {
+                return 0;
+            }
+            continue;
+        }
         if (r[i] != want) {
             return 0;
         }
@@ -1070,8 +1099,9 @@ static void check_reply(const struct expect *e, const uint8_t *ip,
             }
             break;
         case W_ACK:
-            if (entries[match].kind != K_ACK || flags != TH_ACK) {
-                fail(e, out, ret, "plain ACK");
+            if (entries[match].kind != K_ACK ||
+                flags != (e->ack_fin ? TH_FIN | TH_ACK : TH_ACK)) {
+                fail(e, out, ret, "plain ACK, its FIN flag");
             }
             break;
         case W_DATA:
@@ -1255,7 +1285,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         uint32_t isn = pagec_isn(srv.secret, pkt + 12, pkt + 16,
                                  (uint16_t)be16(tcp), (uint16_t)be16(tcp + 2),
                                  (now >> PAGEC_ISN_SLOT_LOG2) - FUZZ_CTL_AGE(ctl),
-                                 (uint8_t)FUZZ_CTL_CLASS(ctl));
+                                 (uint8_t)FUZZ_CTL_CLASS(ctl), be32(tcp + 4) - 1u);
 
         set32(tcp + 8, isn + 1 + (be32(tcp + 8) & 0x7ffu));
     }
@@ -1299,7 +1329,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     isn = pagec_isn(srv.secret, fuzz_client, fuzz_server,
                     (uint16_t)FUZZ_CLIENT_PORT, dport,
                     (now >> PAGEC_ISN_SLOT_LOG2) - FUZZ_HTTP_AGE(ctl),
-                    (uint8_t)FUZZ_HTTP_CLASS(ctl));
+                    (uint8_t)FUZZ_HTTP_CLASS(ctl), FUZZ_CLIENT_SEQ - 1u);
 
     pkt = calloc(1, len);
     if (pkt == NULL) {

@@ -177,7 +177,8 @@ static void reset(struct tcp *s, uint16_t dport)
 static uint32_t isn(uint16_t dport, uint32_t now, unsigned age, unsigned cls)
 {
     return pagec_isn(secret, client, server, (uint16_t)FUZZ_CLIENT_PORT, dport,
-                     (now >> PAGEC_ISN_SLOT_LOG2) - age, (uint8_t)cls);
+                     (now >> PAGEC_ISN_SLOT_LOG2) - age, (uint8_t)cls,
+                     999); /* the segments' seq is 1000 */
 }
 
 #define S(lit) {lit, sizeof lit - 1}

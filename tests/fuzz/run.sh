@@ -8,7 +8,8 @@
 # usage: run.sh PAGEC SOURCE_DIR [SECONDS]
 #
 # Exit 0 when every target ran its time without a finding, 1 otherwise,
-# 77 (skipped) without clang or libFuzzer, 2 on a usage error. A crashing
+# 77 (skipped; in CI a failure, tests/skip.sh) without clang or libFuzzer,
+# 2 on a usage error. A crashing
 # input is printed and kept, with the target that found it, in
 # $FUZZ_ARTIFACTS (default: ./fuzz-artifacts), to be run again as
 #   fuzz-artifacts/fuzz_http fuzz-artifacts/fuzz_http-crash-...
@@ -35,10 +36,11 @@ esac
 cc=${FUZZ_CC:-clang}
 artifacts=${FUZZ_ARTIFACTS:-$PWD/fuzz-artifacts}
 here=$src/tests/fuzz
+# shellcheck source=tests/skip.sh
+. "$src/tests/skip.sh" || exit 1
 
 if ! command -v "$cc" >/dev/null 2>&1; then
-    echo "SKIP: $cc not found (Debian: apt-get install clang libclang-rt-14-dev)"
-    exit 77
+    skip "$cc not found (Debian: apt-get install clang libclang-rt-14-dev)"
 fi
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/pagec-fuzz.XXXXXX") || exit 1
@@ -62,8 +64,7 @@ EOF
 if ! "$cc" -fsanitize=fuzzer,address,undefined "$work/probe.c" \
     -o "$work/probe" >"$work/probe.log" 2>&1; then
     sed 's/^/  /' "$work/probe.log" | head -n 5
-    echo "SKIP: $cc cannot link libFuzzer (Debian: apt-get install libclang-rt-14-dev)"
-    exit 77
+    skip "$cc cannot link libFuzzer (Debian: apt-get install libclang-rt-14-dev)"
 fi
 
 fail() {

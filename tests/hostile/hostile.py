@@ -28,7 +28,8 @@ index.html byte for byte.
 Prints one line per case, "ok   - ..." or "FAIL - ..." (with the bytes
 sent and received under a failure), and "N passed, M failed". Exit status
 0 when every case passed, 1 otherwise, 2 on a usage error, 77 (with a
-SKIP line) when root, /dev/net/tun or scapy is missing.
+SKIP line) when root, /dev/net/tun or scapy is missing; in CI (CI=true or
+PAGEC_CI=1, as tests/skip.sh) that is a failure, 1.
 """
 
 import argparse
@@ -45,6 +46,11 @@ import zlib
 
 
 def skip(msg):
+    """Exit 77 (skipped); in CI (as tests/skip.sh says) a failure, 1."""
+    ci = os.environ.get("PAGEC_CI")
+    if ci == "1" or (ci != "0" and os.environ.get("CI") == "true"):
+        print("FAIL - skipped in CI: " + msg)
+        sys.exit(1)
     print("SKIP: " + msg)
     sys.exit(77)
 

@@ -308,7 +308,7 @@ static void explain_rst(struct link *l, uint32_t now, const uint8_t *in,
             for (c = 0; c < 4; c++) {
                 uint32_t isn = pagec_isn(l->srv.secret, in + 12, in + 16,
                                          be16(t), be16(t + 2), slot - k,
-                                         (uint8_t)c);
+                                         (uint8_t)c, be32(t + 4) - 1u);
                 uint32_t d = ack - (isn + 1u);
                 uint32_t dist = d < 0x80000000u ? d : 0u - d;
                 uint32_t bdist = best < 0x80000000u ? best : 0u - best;

@@ -86,10 +86,12 @@ static size_t tcp(uint16_t dport, uint8_t flags, uint32_t seq, uint32_t ack,
 }
 
 /* The ISN the server gives client port cport on port sport now, for a SYN
- * with an MSS option of 1460 (class 3 on this site). */
+ * with an MSS option of 1460 (class 3 on this site) whose sequence number
+ * is below 65535 (all the tests' are: bits 16-31 of the client's ISN + 1
+ * are 0). */
 static uint32_t isn_of(uint16_t cport, uint16_t sport)
 {
-    return pagec_isn(srv.secret, client, server, cport, sport, now >> 6, 3);
+    return pagec_isn(srv.secret, client, server, cport, sport, now >> 6, 3, 0);
 }
 
 /* Checks the TCP header of the reply in out. */
@@ -410,6 +412,12 @@ START_TEST(test_runtime_content_coding)
         {"*;q=0, identity", 0, 0},
         {"*, gzip;q=0", 0, 0},
         {"br", 0, 0},
+        /* a qvalue above 1 is malformed and counts as 1, not more: gzip
+         * keeps its tie with identity */
+        {"gzip, identity;q=1.001", 1, 1},
+        {"identity;q=1.5, gzip", 1, 1},
+        {"gzip;q=1, identity;q=1.999", 1, 1},
+        {"identity;q=2, gzip", 1, 1},
     };
     size_t i;
 
@@ -618,6 +626,18 @@ START_TEST(test_runtime_ping)
     in[20] = 0;
     seal(in);
     ck_assert_uint_eq(serve(36), 0);
+    /* an echo request's bytes under another protocol: no answer */
+    {
+        static const uint8_t protos[] = {0, 2, 17, 41, 58, 255};
+        size_t k;
+
+        for (k = 0; k < sizeof protos; k++) {
+            n = build_echo(in, client, server, 1, 2, data, 8);
+            in[9] = protos[k];
+            seal(in);
+            ck_assert_msg(serve(n) == 0, "protocol %u", protos[k]);
+        }
+    }
     /* too short for an ICMP header */
     build_echo(in, client, server, 1, 2, data, 0);
     wr16(in + 2, 24);
@@ -729,7 +749,7 @@ START_TEST(test_runtime_ip_options)
     seal(in);
     ck_assert_uint_eq(serve(n + 4), 44);
     check_tcp(80, 40000, 0x12,
-              pagec_isn(srv.secret, client, server, 40000, 80, now >> 6, 0),
+              pagec_isn(srv.secret, client, server, 40000, 80, now >> 6, 0, 41),
               42); /* no MSS option: class 0 */
 }
 END_TEST
@@ -759,6 +779,12 @@ START_TEST(test_runtime_addresses)
     ck_assert_uint_eq(serve(n), 0);
     memset(srv.addr, 0, 4);
     n = tcp(81, 0x02, 1, 0, NULL);
+    in[16] = 224;
+    seal(in);
+    ck_assert_uint_eq(serve(n), 0);
+    in[16] = 239;
+    seal(in);
+    ck_assert_uint_eq(serve(n), 0);
     memset(in + 16, 255, 4);
     seal(in);
     ck_assert_uint_eq(serve(n), 0);
@@ -804,6 +830,7 @@ START_TEST(test_runtime_isn_slots)
 {
     uint32_t isn = handshake(500);
     uint32_t start = now;
+    uint32_t fin_ack;
     const char *req = "GET /README HTTP/1.0\r\n\r\n";
 
     ck_assert_uint_eq(isn >> 30, (now >> 6) & 3);
@@ -819,10 +846,39 @@ START_TEST(test_runtime_isn_slots)
     now = (start | 63) + 3 * 64 + 1; /* four slots on: too old */
     ck_assert_uint_eq(serve(tcp(80, 0x18, 501, isn + 1, req)), 40);
     check_tcp(80, 40000, 0x04, isn + 1, 0);
-    /* the FIN of that exchange is still acknowledged within the window */
+    /* the FIN after that page, once the slot is recent again, is
+     * acknowledged (its ACK: the page's bytes and our FIN) */
     now = start + 100;
-    ck_assert_uint_eq(serve(tcp(80, 0x11, 526, isn + 1 + 203, NULL)), 40);
-    check_tcp(80, 40000, 0x10, isn + 1 + 203, 527);
+    fin_ack = isn + 1 + (ok("/README")->len - 40) + 1;
+    ck_assert_uint_eq(serve(tcp(80, 0x11, 526, fin_ack, NULL)), 40);
+    check_tcp(80, 40000, 0x10, fin_ack, 527);
+}
+END_TEST
+
+/* A FIN (or data) after our reply is acknowledged when its ACK is within
+ * what we may have sent: ISN + 1 up to ISN + 1 + max_data + 1, the
+ * largest reply and its FIN; one more, or less than ISN + 1, gets an RST
+ * (RFC 9293 3.10.7.4, an unacceptable ACK). */
+START_TEST(test_runtime_fin_window)
+{
+    uint32_t isn = handshake(600);
+    uint32_t low = isn + 1;
+    uint32_t high = isn + 1 + basic_site.max_data + 1;
+
+    ck_assert_uint_gt(basic_site.max_data, 0);
+    ck_assert_uint_eq(serve(tcp(80, 0x11, 601, high, NULL)), 40);
+    check_tcp(80, 40000, 0x10, high, 602);
+    ck_assert_uint_eq(serve(tcp(80, 0x11, 601, high + 1, NULL)), 40);
+    check_tcp(80, 40000, 0x04, high + 1, 0);
+    ck_assert_uint_eq(serve(tcp(80, 0x11, 601, low, NULL)), 40);
+    check_tcp(80, 40000, 0x10, low, 602);
+    ck_assert_uint_eq(serve(tcp(80, 0x11, 601, low - 1, NULL)), 40);
+    check_tcp(80, 40000, 0x04, low - 1, 0);
+    /* data after our FIN: the same window */
+    ck_assert_uint_eq(serve(tcp(80, 0x18, 601, high, "x")), 40);
+    check_tcp(80, 40000, 0x10, high, 602);
+    ck_assert_uint_eq(serve(tcp(80, 0x18, 601, high + 1, "x")), 40);
+    check_tcp(80, 40000, 0x04, high + 1, 0);
 }
 END_TEST
 
@@ -949,7 +1005,7 @@ START_TEST(test_runtime_syn_options)
                       "options case %zu", i);
         ck_assert_uint_eq(rd32(out + 24),
                           pagec_isn(srv.secret, client, server, 40000, 80,
-                                    now >> 6, (uint8_t)cases[i].cls));
+                                    now >> 6, (uint8_t)cases[i].cls, 1));
     }
     /* an MSS option cut off by the end of the header is not read from the
      * data that follows it */
@@ -1016,6 +1072,7 @@ Suite *runtime_suite(void)
     tcase_add_test(tc, test_runtime_if_none_match);
     tcase_add_test(tc, test_runtime_port_mode);
     tcase_add_test(tc, test_runtime_isn_slots);
+    tcase_add_test(tc, test_runtime_fin_window);
     tcase_add_test(tc, test_runtime_client_mss);
     tcase_add_test(tc, test_runtime_client_window);
     tcase_add_test(tc, test_runtime_syn_options);

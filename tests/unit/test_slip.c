@@ -152,7 +152,6 @@ START_TEST(test_slip_decode_hostile)
 }
 END_TEST
 
-/* A reply goes out as one frame, its body read from the template. */
 /* The decoder without a frame buffer, on a line written by hand from
  * RFC 1055: what each line byte means. */
 START_TEST(test_slip_decode_unbuffered)
@@ -173,6 +172,8 @@ START_TEST(test_slip_decode_unbuffered)
 }
 END_TEST
 
+/* A reply goes out as one frame, header and body (a body in ROM read
+ * through PAGEC_ROM_BYTE). */
 START_TEST(test_slip_send_reply)
 {
     static const uint8_t body[] = {0xc0, 'h', 'i'};

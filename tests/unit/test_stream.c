@@ -103,7 +103,7 @@ START_TEST(test_stream_get)
     ck_assert_uint_eq(rd32(out + 28), 1001);
     isn = rd32(out + 24);
     ck_assert_uint_eq(isn, pagec_isn(srv.secret, client, server, 40000, 80,
-                                     now >> PAGEC_ISN_SLOT_LOG2, 3));
+                                     now >> PAGEC_ISN_SLOT_LOG2, 3, 1000));
 
     /* the request: the page and our FIN, pulled a byte at a time */
     len = stream(tcp(0x18, 1001, isn + 1, req));
@@ -220,6 +220,59 @@ START_TEST(test_stream_echo)
     seal(in);
     ck_assert_uint_eq(stream(n), 0);
     ck_assert_uint_eq(nout, 0);
+}
+END_TEST
+
+/* An IPv4 header length below 5 words is dropped at its first byte. Fed
+ * to a stream whose every field starts at zero, a SYN behind a 16-byte
+ * header with sums that hold for it would otherwise be answered. */
+START_TEST(test_stream_ihl_below_5)
+{
+    uint8_t ihl;
+
+    for (ihl = 0; ihl < 5; ihl++) {
+        size_t n = tcp(0x02, 1000, 0, NULL);
+        size_t hl = (size_t)ihl * 4;
+
+        /* the TCP segment (its sum made with 0.0.0.0 as destination, as
+         * the zeroed stream has it) right after ihl words of header */
+        memset(in + 16, 0, 4);
+        seal(in);
+        memmove(in + hl, in + 20, n - 20);
+        in[0] = (uint8_t)(0x40 | ihl);
+        n = n - 20 + hl;
+        if (hl >= 4) {
+            wr16(in + 2, (uint16_t)n);
+        }
+        if (hl >= 12) {
+            wr16(in + 10, 0);
+            wr16(in + 10, (uint16_t)~ref_fold(in, hl, 0));
+        }
+        memset(&st, 0, sizeof st);
+        ck_assert_msg(stream(n) == 0, "IHL %u answered", ihl);
+        ck_assert_uint_eq(nout, 0);
+    }
+}
+END_TEST
+
+/* An echo request's bytes under any protocol but ICMP start no echo
+ * reply, nor any other. */
+START_TEST(test_stream_not_tcp_or_icmp)
+{
+    static const uint8_t protos[] = {0, 2, 17, 41, 58, 132, 255};
+    uint8_t data[24];
+    size_t k;
+
+    memset(data, 0x61, sizeof data);
+    for (k = 0; k < sizeof protos; k++) {
+        size_t n = build_echo(in, client, server, 5, 6, data, sizeof data);
+
+        in[9] = protos[k];
+        seal(in);
+        ck_assert_msg(stream(n) == 0, "protocol %u answered", protos[k]);
+        ck_assert_msg(nout == 0, "protocol %u: %zu bytes sent", protos[k],
+                      nout);
+    }
 }
 END_TEST
 
@@ -354,6 +407,8 @@ Suite *stream_suite(void)
     tcase_add_test(tc, test_stream_get);
     tcase_add_test(tc, test_stream_bad_tcp);
     tcase_add_test(tc, test_stream_echo);
+    tcase_add_test(tc, test_stream_ihl_below_5);
+    tcase_add_test(tc, test_stream_not_tcp_or_icmp);
     tcase_add_test(tc, test_stream_misuse);
     tcase_add_test(tc, test_stream_cut_fields);
     tcase_add_test(tc, test_stream_same_as_buffered);

@@ -1,0 +1,273 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * tcp.c - the one decision on a received TCP segment (see tcp.h): which
+ * template answers it, with which sequence and acknowledgement numbers,
+ * and every ISN, time slot, MSS class and RST rule. See pagec/pagec.h for
+ * what is answered and why.
+ */
+#include <stddef.h>
+
+#include "pagec/chksum.h"
+#include "tcp.h"
+#include "wire.h"
+
+/* Time slots are (now >> PAGEC_ISN_SLOT_LOG2) modulo 2^(32 - that), so the
+ * clock wraps at 2^32 without a slot that never existed. */
+#define SLOT_MASK (0xffffffffu >> PAGEC_ISN_SLOT_LOG2)
+
+static void put32(uint8_t *p, uint32_t v)
+{
+    p[0] = (uint8_t)(v >> 24);
+    p[1] = (uint8_t)(v >> 16);
+    p[2] = (uint8_t)(v >> 8);
+    p[3] = (uint8_t)v;
+}
+
+/* The page served on TCP port port, or NULL. */
+static const PAGEC_ROM struct pagec_tmpl *
+port_page(const PAGEC_ROM struct pagec_site *site, uint16_t port)
+{
+#if PAGEC_PORTS
+    uint16_t lo = 0;
+    uint16_t hi = site->nports;
+
+    while (lo < hi) {
+        uint16_t mid = (uint16_t)(lo + (hi - lo) / 2);
+
+        if (site->ports[mid].port == port) {
+            return &site->variants[site->ports[mid].variant].get;
+        }
+        if (site->ports[mid].port < port) {
+            lo = (uint16_t)(mid + 1);
+        } else {
+            hi = mid;
+        }
+    }
+#else
+    (void)site;
+    (void)port;
+#endif
+    return NULL;
+}
+
+/* The smallest MSS served: 536 (RFC 9293 section 3.7.1), or the site's
+ * own when it was compiled for less. */
+static uint16_t mss_floor(const PAGEC_ROM struct pagec_site *site)
+{
+    return site->mss < 536 ? site->mss : 536;
+}
+
+/* The MSS classes an ISN can carry, and the TCP data each may take: the
+ * floor, 966 (SLIP), 1220, and the site's own MSS (or more). */
+static uint8_t mss_class(const PAGEC_ROM struct pagec_site *site,
+                         uint16_t mss)
+{
+    return mss >= site->mss ? 3 : mss >= 1220 ? 2 : mss >= 966 ? 1 : 0;
+}
+
+static uint16_t class_limit(const PAGEC_ROM struct pagec_site *site,
+                            uint8_t c)
+{
+    uint16_t limit = c == 0 ? mss_floor(site) : c == 1 ? 966 : 1220;
+
+    return c < 3 && limit < site->mss ? limit : site->mss;
+}
+
+/* The keyed part of the ISNs of this connection in a slot and an MSS
+ * class: their top 18 bits (slot, class, A), and in *h the hash that
+ * makes their B field. */
+static uint32_t isn_base(const struct pagec_server *srv, const uint8_t *f,
+                         uint32_t slot, uint8_t cls, uint32_t *h)
+{
+    slot &= SLOT_MASK;
+    *h = pagec_isn_hash(srv->secret, f + F_PEER, f + F_OURS,
+                        get16(f + F_DPORT), get16(f + F_SPORT), slot, cls);
+    return pagec_isn_top(slot, cls, *h);
+}
+
+/* RST for an unacceptable segment: RFC 9293 section 3.10.7.1. */
+static uint8_t reset(struct pagec_choice *c,
+                     const PAGEC_ROM struct pagec_site *site,
+                     const struct pagec_seg *seg)
+{
+    uint8_t flags = seg->flags;
+
+    c->tmpl = &site->rst;
+    if (flags & TH_ACK) {
+        c->seq = get32(seg->f + F_SEQ);
+        c->ack = 0;
+        c->flags = TH_RST;
+    } else {
+        c->seq = 0;
+        c->ack = get32(seg->f + F_ACK) + seg->dlen + (flags & TH_FIN) +
+                 (flags & TH_SYN ? 1u : 0u);
+        c->flags = TH_RST | TH_ACK;
+    }
+    return PAGEC_TCP_DONE;
+}
+
+static uint8_t send(struct pagec_choice *c,
+                    const PAGEC_ROM struct pagec_tmpl *t, uint32_t seq,
+                    uint32_t ack, uint8_t flags)
+{
+    c->tmpl = t;
+    c->seq = seq;
+    c->ack = ack;
+    c->flags = flags;
+    return PAGEC_TCP_DONE;
+}
+
+uint8_t pagec_tcp_decide(const struct pagec_server *srv,
+                         const struct pagec_seg *seg, uint32_t now,
+                         struct pagec_choice *c, uint16_t *limit,
+                         const PAGEC_ROM struct pagec_tmpl **fixed)
+{
+    const PAGEC_ROM struct pagec_site *site = srv->site;
+    uint8_t flags = seg->flags;
+    uint32_t seq = get32(seg->f + F_ACK); /* the segment's */
+    uint32_t ack = get32(seg->f + F_SEQ);
+    uint16_t port = get16(seg->f + F_SPORT);
+    uint32_t slot = now >> PAGEC_ISN_SLOT_LOG2;
+    uint32_t reach = (uint32_t)site->max_data + 1u + PAGEC_ISN_B_MASK;
+    uint32_t base;
+    uint32_t off;
+    uint32_t isn;
+    uint32_t h;
+    uint16_t hi;
+    uint8_t cls;
+    uint8_t i;
+
+    c->tmpl = NULL;
+    c->status = 0;
+    if (flags & TH_RST) {
+        PAGEC_COUNT(srv, PAGEC_WHY_RST);
+        return PAGEC_TCP_DONE;
+    }
+    *fixed = NULL; /* file-name mode: the request chooses */
+    if (port != site->http_port || port == 0) {
+        *fixed = port_page(site, port); /* port mode, as phpstack */
+        if (*fixed == NULL) {
+            PAGEC_COUNT(srv, PAGEC_WHY_PORT);
+            return reset(c, site, seg);
+        }
+    }
+    if (flags & TH_SYN) {
+        if (flags & (TH_ACK | TH_FIN)) {
+            /* SYN-ACK to a listener gets an RST; SYN+FIN is nonsense */
+            PAGEC_COUNT(srv, PAGEC_WHY_FLAGS);
+            return flags & TH_ACK ? reset(c, site, seg) : PAGEC_TCP_DONE;
+        }
+        if (seg->win < mss_floor(site)) {
+            /* the smallest reply the site has could be too big for it:
+             * refuse the connection rather than overrun its MSS */
+            PAGEC_COUNT(srv, PAGEC_WHY_MSS);
+            return reset(c, site, seg);
+        }
+        /* any data on the SYN is left unacknowledged: the client sends it
+         * again after the handshake */
+        cls = mss_class(site, seg->win);
+        base = isn_base(srv, seg->f, slot, cls, &h);
+        return send(c, &site->syn_ack,
+                    base | pagec_isn_b(h, (uint16_t)((seq + 1u) >> 16)),
+                    seq + 1u, TH_SYN | TH_ACK);
+    }
+    if (!(flags & TH_ACK)) {
+        PAGEC_COUNT(srv, PAGEC_WHY_FLAGS);
+        return PAGEC_TCP_DONE;
+    }
+    /* the slot and class from the top bits of the client's ACK: the
+     * latest slot up to now with those two bits. Our data and FIN, and B,
+     * may have carried into them: then they are those of the ACK less
+     * the most that can be added. */
+    for (i = 0;; i++) {
+        uint32_t cand = ack - 1u - (i ? reach : 0u);
+        uint32_t s = slot - ((slot - (cand >> 30)) & 3u);
+
+        base = isn_base(srv, seg->f, s, (uint8_t)(cand >> 28 & 3u), &h);
+        off = ack - 1u - base; /* B + the bytes of ours acknowledged */
+        if (off <= reach) {
+            break;
+        }
+        if (i) {
+            /* acknowledges nothing we could have sent */
+            PAGEC_COUNT(srv, PAGEC_WHY_ACK);
+            return reset(c, site, seg);
+        }
+    }
+    /* B from the client's sequence number: bits 16-31 of its first data
+     * byte's, which the data and FIN it sent since may have carried */
+    hi = (uint16_t)(seq >> 16);
+    isn = base | pagec_isn_b(h, hi);
+    if (ack - 1u - isn > (uint32_t)site->max_data + 1u &&
+        (uint16_t)seq <= site->mss) {
+        isn = base | pagec_isn_b(h, (uint16_t)(hi - 1u));
+    }
+    off = ack - 1u - isn;
+    if (off > (uint32_t)site->max_data + 1u) {
+        PAGEC_COUNT(srv, PAGEC_WHY_ACK);
+        return reset(c, site, seg);
+    }
+    if (off == 0) {
+        if (seg->dlen > 0) {
+            /* what the client can take: its MSS class, and its window */
+            *limit = class_limit(site, (uint8_t)(isn >> 28 & 3u));
+            if (seg->win < *limit) {
+                *limit = seg->win;
+            }
+            c->seq = isn + 1u;
+            c->ack = seq + seg->dlen + (flags & TH_FIN);
+            return PAGEC_TCP_REQUEST;
+        }
+        if (flags & TH_FIN) {
+            /* a FIN before any request (a browser's unused connection),
+             * or after a request that was lost: our FIN too, so that the
+             * client closes (with an empty reply) rather than wait */
+            return send(c, &site->ack, ack, seq + 1u, TH_FIN | TH_ACK);
+        }
+    }
+    if (seg->dlen == 0 && !(flags & TH_FIN)) {
+        PAGEC_COUNT(srv, PAGEC_WHY_PURE_ACK);
+        return PAGEC_TCP_DONE; /* a pure ACK needs no answer */
+    }
+    /* the client's FIN, or data after our reply: acknowledge it */
+    return send(c, &site->ack, ack, seq + seg->dlen + (flags & TH_FIN),
+                TH_ACK);
+}
+
+void pagec_tcp_request(struct pagec_choice *c,
+                       const PAGEC_ROM struct pagec_tmpl *t, uint16_t status)
+{
+    c->tmpl = t;
+    c->status = status;
+    if (t) {
+        c->flags = PAGEC_ROM_BYTE(t->pkt + TCP_FLAGS_AT);
+    }
+}
+
+uint16_t pagec_tcp_finish(const struct pagec_choice *c, uint8_t *f,
+                          uint32_t addr_sum, uint16_t *ip_sum)
+{
+    const PAGEC_ROM struct pagec_tmpl *t = c->tmpl;
+    /* the flags sent in place of the template's: one's complement
+     * difference in the low byte of their word */
+    uint32_t sum = t->tcp_sum + addr_sum + c->flags + 0xffffu -
+                   PAGEC_ROM_BYTE(t->pkt + TCP_FLAGS_AT);
+
+    if (c->status) {
+        /* the status digits sent in place of the template's, at odd, even
+         * and odd offsets: the low byte of one word, then a whole word */
+        const PAGEC_ROM uint8_t *d = t->pkt + PAGEC_STATUS_AT;
+        uint8_t n[3];
+
+        pagec_status_digits(c->status, n);
+        sum += (uint32_t)n[0] + ((uint32_t)n[1] << 8 | n[2]) + 0xffffu -
+               (uint16_t)(PAGEC_ROM_BYTE(d) +
+                          (PAGEC_ROM_BYTE(d + 1) << 8 | PAGEC_ROM_BYTE(d + 2)));
+    }
+    put32(f + F_SEQ, c->seq);
+    put32(f + F_ACK, c->ack);
+    *ip_sum = finish(t->ip_sum + addr_sum);
+    return finish(sum + (uint32_t)(c->seq >> 16) + (c->seq & 0xffffu) +
+                  (c->ack >> 16) + (c->ack & 0xffffu) + get16(f + F_SPORT) +
+                  get16(f + F_DPORT));
+}

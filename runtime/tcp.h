@@ -1,0 +1,129 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * tcp.h - the runtime's decision on a received TCP segment, shared by the
+ * byte-at-a-time reader and the buffered one (private to the runtime).
+ *
+ * Both readers describe a segment in the same form, the reply's bytes
+ * 12-31 (see struct pagec_seg); pagec_tcp_decide() is a pure function of
+ * that description, the server and the clock; the reply's checksums are
+ * finished by pagec_tcp_finish(). All ISN, slot, window and RST rules live
+ * in tcp.c.
+ */
+#ifndef PAGEC_RUNTIME_TCP_H
+#define PAGEC_RUNTIME_TCP_H
+
+#include "pagec/pagec.h"
+
+/* seg->f: the reply's bytes 12-31, filled from the received segment */
+#define F_OURS 0   /* our address: the segment's destination */
+#define F_PEER 4   /* the peer's: its source */
+#define F_SPORT 8  /* our port: its destination port */
+#define F_DPORT 10 /* the peer's port */
+#define F_SEQ 12   /* our sequence number; the segment's ACK number at first */
+#define F_ACK 16   /* our acknowledgement; its sequence number at first */
+
+#define TH_FIN 0x01u
+#define TH_SYN 0x02u
+#define TH_RST 0x04u
+#define TH_ACK 0x10u
+
+#define PROTO_ICMP 1
+#define PROTO_TCP 6
+
+/* What the decision needs of a segment whose checksum was found right. */
+struct pagec_seg {
+    uint8_t *f;       /* 20 bytes, as above; the reply's seq and ack are
+                         written over the segment's by pagec_tcp_finish() */
+    uint16_t dlen;    /* bytes of TCP data */
+    uint16_t win;     /* the window; in a SYN, the MSS (536 without option) */
+    uint8_t flags;    /* TCP flags */
+};
+
+/* The reply chosen. */
+struct pagec_choice {
+    const PAGEC_ROM struct pagec_tmpl *tmpl; /* NULL: no reply */
+    uint32_t seq;
+    uint32_t ack;
+    uint8_t flags;   /* TCP flags to send */
+    uint16_t status; /* 0: the status code as stored, else the one written
+                        over the template's three digits */
+};
+
+/* What pagec_tcp_decide() found. */
+enum {
+    PAGEC_TCP_DONE,   /* c holds the reply, or none */
+    PAGEC_TCP_REQUEST /* the segment's data is a request at the start of
+                         the connection: choose its template (at most
+                         *limit bytes of TCP data) and call
+                         pagec_tcp_request() */
+};
+
+/*
+ * Decides the reply to seg. Returns PAGEC_TCP_DONE with c->tmpl set (or
+ * NULL), or PAGEC_TCP_REQUEST with c's numbers set and *limit the TCP
+ * data the client can take; *fixed is then the template of a page port,
+ * or NULL when the request chooses.
+ */
+uint8_t pagec_tcp_decide(const struct pagec_server *srv,
+                         const struct pagec_seg *seg, uint32_t now,
+                         struct pagec_choice *c, uint16_t *limit,
+                         const PAGEC_ROM struct pagec_tmpl **fixed);
+
+/*
+ * Completes a PAGEC_TCP_REQUEST decision with the template t chosen for
+ * the request (NULL: no reply), sent with status code status unless 0.
+ */
+void pagec_tcp_request(struct pagec_choice *c,
+                       const PAGEC_ROM struct pagec_tmpl *t, uint16_t status);
+
+/*
+ * Writes c's numbers into seg->f and returns the reply's TCP checksum
+ * field; *ip_sum gets its IPv4 header checksum field. addr_sum is the
+ * partial sum of the two addresses (f[0..7]).
+ */
+uint16_t pagec_tcp_finish(const struct pagec_choice *c, uint8_t *f,
+                          uint32_t addr_sum, uint16_t *ip_sum);
+
+/*
+ * The ISN (see pagec/pagec.h): slot (2 bits), MSS class (2), A (14 bits
+ * of the keyed hash h), B (14 bits: the hash's next 14 plus bits 16-31
+ * of the client's first sequence number, hi).
+ */
+#define PAGEC_ISN_B_BITS 14
+#define PAGEC_ISN_B_MASK 0x3fffu
+
+/* Keyed hash (HalfSipHash-1-3) of the four-tuple, slot and class. */
+uint32_t pagec_isn_hash(const uint8_t key[8], const uint8_t client[4],
+                        const uint8_t server[4], uint16_t client_port,
+                        uint16_t server_port, uint32_t slot,
+                        uint8_t mss_class);
+
+/* The ISN's top 18 bits: slot, class and A. */
+static inline uint32_t pagec_isn_top(uint32_t slot, uint8_t cls, uint32_t h)
+{
+    return (slot & 3u) << 30 | (uint32_t)(cls & 3u) << 28 |
+           (h & PAGEC_ISN_B_MASK) << PAGEC_ISN_B_BITS;
+}
+
+/* The ISN's B field. */
+static inline uint32_t pagec_isn_b(uint32_t h, uint16_t hi)
+{
+    return ((h >> PAGEC_ISN_B_BITS) + hi + (hi >> PAGEC_ISN_B_BITS)) &
+           PAGEC_ISN_B_MASK;
+}
+
+/* The three ASCII digits of status code status (100-999) into d. */
+static inline void pagec_status_digits(uint16_t status, uint8_t d[3])
+{
+    d[0] = (uint8_t)('0' + status / 100u % 10u);
+    d[1] = (uint8_t)('0' + status / 10u % 10u);
+    d[2] = (uint8_t)('0' + status % 10u);
+}
+
+#if PAGEC_STATS
+#define PAGEC_COUNT(srv, why) ((srv)->stats ? (void)(srv)->stats->n[why]++ : (void)0)
+#else
+#define PAGEC_COUNT(srv, why) ((void)0)
+#endif
+
+#endif /* PAGEC_RUNTIME_TCP_H */

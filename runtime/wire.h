@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * wire.h - packet fields read and written a byte at a time, big-endian,
+ * and the few header values both readers share (private to the runtime).
+ */
+#ifndef PAGEC_RUNTIME_WIRE_H
+#define PAGEC_RUNTIME_WIRE_H
+
+#include <stdint.h>
+
+#include "pagec/chksum.h"
+#include "pagec/site.h"
+
+/* IPv4 header offsets */
+#define IP_LEN 2
+#define IP_SUM 10
+#define IP_SRC 12
+#define IP_DST 16
+
+/* TCP header offsets in a reply datagram */
+#define TCP_FLAGS_AT (PAGEC_IP_HLEN + 13)
+#define TCP_SUM_AT (PAGEC_IP_HLEN + 16)
+
+#define ICMP_ECHO 8
+#define ICMP_HLEN 8
+#define ECHO_HDR 24 /* reply bytes known before the echo data: IPv4 and
+                       type, code, checksum */
+
+static inline uint16_t get16(const uint8_t *p)
+{
+    return (uint16_t)((uint16_t)p[0] << 8 | p[1]);
+}
+
+static inline uint32_t get32(const uint8_t *p)
+{
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+           (uint32_t)p[2] << 8 | p[3];
+}
+
+/* Checksum field value for a partial sum: inverted and folded. */
+static inline uint16_t finish(uint32_t sum)
+{
+    return (uint16_t)~pagec_chksum_fold(sum);
+}
+
+/* "This network", loopback, multicast, reserved and limited broadcast:
+ * never a peer we answer, nor an address we answer from. */
+static inline int bad_address(uint8_t first)
+{
+    return first == 0 || first == 127 || first >= 224;
+}
+
+/* The IPv4 header checksum of an echo reply of len bytes, from the sum of
+ * its two addresses: no options, DF, identification 0 (atomic, RFC
+ * 6864). */
+static inline uint16_t echo_ip_sum(uint16_t len, uint32_t addr_sum)
+{
+    return finish(0x4500u + len + 0x4000u + (PAGEC_IP_TTL << 8 | 1u) +
+                  addr_sum);
+}
+
+/* The echo reply's ICMP checksum from the request's: RFC 1624 eqn. 3, the
+ * type word going from 0x0800 to 0; a sum of +0 is sent as -0 (0xffff),
+ * which every receiver takes. */
+static inline uint16_t echo_sum(uint16_t request_sum)
+{
+    uint16_t sum = finish((uint16_t)~request_sum + 0xf7ffu);
+
+    return sum ? sum : 0xffffu;
+}
+
+#endif /* PAGEC_RUNTIME_WIRE_H */
