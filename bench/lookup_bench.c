@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * lookup_bench.c - the time of one pagec_site_lookup() on paths of one
  * length, for bench/scale.sh, which compiles it with each generated site

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
 #
 # bench/runtime.sh - instructions the runtime executes per datagram, counted
 # by callgrind (repeatable: it counts instructions, not time).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * runtime_bench.c - drives the runtime through N complete exchanges (SYN,
  * GET of the sample site's index page, the client's FIN), each from a new

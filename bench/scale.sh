@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
 #
 # bench/scale.sh - how pagec and the runtime's page lookup scale with the
 # number of files in a site. Prints numbers; it is a benchmark, not a test.

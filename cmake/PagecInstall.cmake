@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # What cmake --install puts where (GNU layout under CMAKE_INSTALL_PREFIX):
 #   bin/pagec                                the compiler
 #   bin/pagec-secret                         draws a device's ISN secret

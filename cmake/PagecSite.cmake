@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # The CMake functions of pagec, for a firmware build. Available after
 # find_package(pagec) of an installed pagec, and after add_subdirectory()
 # (or FetchContent) of its source tree.
@@ -129,7 +130,8 @@ function(pagec_add_runtime target)
   get_property(inc GLOBAL PROPERTY PAGEC_INCLUDE_DIR)
   add_library(${target} STATIC
     "${src}/chksum.c" "${src}/halfsiphash.c" "${src}/http.c"
-    "${src}/match.c" "${src}/server.c" "${src}/slip.c")
+    "${src}/match.c" "${src}/server.c" "${src}/slip.c" "${src}/stream.c"
+    "${src}/tcp.c")
   target_include_directories(${target} PUBLIC "${inc}")
   set_target_properties(${target} PROPERTIES C_STANDARD 99
     C_STANDARD_REQUIRED ON C_EXTENSIONS OFF)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * compile.c - every reply of a site: each page in its identity and gzip
  * encodings (200, and its HEAD form that also serves as 304), the error

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * compiler.h - the pagec compiler's internal interfaces: scan the tree,
  * classify, encode, frame the packets, emit C. Host only.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * emit.c - write a compiled site as C: OUT.c with the templates and tables,
  * OUT.h with the declaration. Both go to temporary files first and are

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * error.c - how pagec reports a problem: "pagec: " and the message on
  * standard error.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * frame.c - HTTP replies and the IPv4/TCP datagrams that carry them, in
  * the template layout of pagec/site.h: peer fields zero, partial sums of

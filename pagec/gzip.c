@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * gzip.c - the smallest gzip encoding zlib can make of a page. zlib's gzip
  * header carries no file name and a zero mtime unless asked to, so the

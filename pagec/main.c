@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * main.c - the pagec command: compile a directory of web files into C
  * arrays of complete IPv4/TCP/HTTP reply packets.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * mime.c - the MIME type of a file: a built-in table of the extensions of
  * the web first, libmagic for files whose extension is missing or not in

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * report.c - the fit report: every page, its encodings, how much of the
  * segment each takes, and what the site costs in ROM.

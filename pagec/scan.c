@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * scan.c - find every file of a site: regular files below the site
  * directory, subdirectories included, in a sorted, stable order.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * tree.c - the radix tree the runtime matches request paths against, a
  * byte at a time (struct pagec_node in pagec/site.h). Nodes are laid out

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * chksum.c - the Internet checksum, as contracted in pagec/chksum.h.
  * Compiled into both the runtime and the pagec compiler.

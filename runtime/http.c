@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * http.c - what the runtime reads of an HTTP request: the request line,
  * Accept-Encoding and If-None-Match, a byte at a time as the segment

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * http.h - the runtime's reading of an HTTP request, a byte at a time
  * (private to the runtime).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * match.c - the request path matched a byte at a time against the radix
  * tree pagec generates (see struct pagec_node in pagec/site.h).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * slip.c - SLIP framing (RFC 1055), see pagec/slip.h.
  */

@@ -86,8 +86,8 @@ uint16_t pagec_tcp_finish(const struct pagec_choice *c, uint8_t *f,
 
 /*
  * The ISN (see pagec/pagec.h): slot (2 bits), MSS class (2), A (14 bits
- * of the keyed hash h), B (14 bits: the hash's next 14 plus bits 16-31
- * of the client's first sequence number, hi).
+ * of the keyed hash h), B (14 bits: the hash's next 14 plus 0x2001 times
+ * bits 16-31 of the client's first sequence number, hi).
  */
 #define PAGEC_ISN_B_BITS 14
 #define PAGEC_ISN_B_MASK 0x3fffu
@@ -105,10 +105,15 @@ static inline uint32_t pagec_isn_top(uint32_t slot, uint8_t cls, uint32_t h)
            (h & PAGEC_ISN_B_MASK) << PAGEC_ISN_B_BITS;
 }
 
-/* The ISN's B field. */
+/* The ISN's B field: hi times an odd number near half the field, so that
+ * B differs for every hi modulo 2^14, and B for hi and hi - 1 (a carry
+ * the client's data may have made) lie 8193 apart, farther than any
+ * window of acknowledgements. */
 static inline uint32_t pagec_isn_b(uint32_t h, uint16_t hi)
 {
-    return ((h >> PAGEC_ISN_B_BITS) + hi + (hi >> PAGEC_ISN_B_BITS)) &
+    /* 0x2001 * hi as a shift and an add: no multiplication on 8-bit
+     * cores */
+    return ((h >> PAGEC_ISN_B_BITS) + ((uint32_t)hi << 13) + hi) &
            PAGEC_ISN_B_MASK;
 }
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * serve.c - pagec-serve: a preview of a compiled site over ordinary TCP.
  *

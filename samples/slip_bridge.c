@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * slip_bridge.c - pagec-slip: joins a serial line that speaks SLIP
  * (RFC 1055) to a Linux TUN device, so that the host's own TCP/IP stack

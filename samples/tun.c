@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * tun.c - pagec-tun: serves a compiled site on a Linux TUN device.
  *

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
 #
 # scripts/demo.sh - build pagec and serve the sample site on
 # http://127.0.0.1:8080/ (the README's quick start).

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
 #
 # scripts/footprint.sh - code and data size of the runtime, as a firmware
 # build would compile it: each source with -Os -ffreestanding, measured
@@ -30,5 +31,5 @@ done
 echo "runtime footprint: $CC -Os -ffreestanding $*"
 "$SIZE" "$work"/*.o | sed "s|$work/||"
 "$SIZE" -t "$work"/*.o | tail -n 1 | awk '{ printf "total: .text %d, .data %d, .bss %d bytes\n", $1, $2, $3 }'
-echo "stack per function (bytes; the deepest call chain is pagec_server_input > pagec_stream_end > tcp_end > pagec_isn > pagec_halfsiphash, with inlining as the compiler chose):"
+echo "stack per function (bytes; the deepest call chain is pagec_server_input > pagec_tcp_decide > pagec_isn_hash, with inlining as the compiler chose):"
 cat "$work"/*.su | awk -F'\t' '{ n = split($1, a, ":"); printf "  %-22s %s\n", a[n], $2 }'

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # shellcheck shell=bash
 # scripts/packages.sh - sourced by the other scripts: installs the Debian
 # packages a script needs when they are missing.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
 #
 # scripts/report.sh - the runtime's footprint and speed: code, data and
 # stack in a linked image for every target whose compiler is installed,
@@ -68,7 +69,7 @@ fi
 WORK=$BUILD/report
 CSV=$BUILD/footprint.csv
 STATS=$BUILD/tests/emulated/avr-firmware/stats.txt
-SRCS="chksum halfsiphash http match server slip"
+SRCS="chksum halfsiphash http match server slip stream tcp"
 STREAM_ENTRIES="pagec_stream_begin pagec_stream_byte pagec_stream_end pagec_stream_pending pagec_stream_next pagec_stream_started"
 BUFFERED_ENTRIES="pagec_server_input"
 

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
 #
 # scripts/test.sh - build pagec and run every test (the README's quick
 # start, and what CI runs).

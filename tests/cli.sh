@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-3-Clause
 # pagec on the command line: exit codes, messages, output files,
 # determinism, and the real sites of lwIP and uIP.
 # usage: cli.sh PAGEC TEST_SITE SHARED_SITES

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
 # The runtime cross-built for each target whose compiler is installed:
 # Cortex-M0+ and Cortex-M3 (arm-none-eabi-gcc), ATmega328P and ATmega2560
 # (avr-gcc), rv32imac (riscv64-unknown-elf-gcc). Each build uses the

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-3-Clause
 # The runtime library must call nothing it does not define itself: no libc,
 # no heap; and it keeps nothing in RAM of its own (no .data, no .bss).
 set -eu

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # Cross build for ARM Cortex-M with Debian's gcc-arm-none-eabi.
 # PAGEC_CPU picks the core (default cortex-m3; cortex-m0plus for M0+).
 #   cmake -S . -B build-m3 -DCMAKE_TOOLCHAIN_FILE=cmake/toolchains/arm-none-eabi.cmake

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # Cross build for 8-bit AVR with Debian's gcc-avr and avr-libc.
 # PAGEC_MCU picks the part (default atmega328p; atmega2560 for the Mega).
 #   cmake -S . -B build-avr -DCMAKE_TOOLCHAIN_FILE=cmake/toolchains/avr.cmake

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # Cross build for 32-bit RISC-V (rv32imac, ilp32) with Debian's
 # gcc-riscv64-unknown-elf.
 #   cmake -S . -B build-rv32 -DCMAKE_TOOLCHAIN_FILE=cmake/toolchains/riscv32.cmake

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * pagec/chksum.h - the Internet checksum (RFC 1071), shared by the pagec
  * compiler and the runtime.

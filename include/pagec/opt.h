@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * pagec/opt.h - compile-time options of the pagec runtime.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * pagec/pagec.h - the pagec runtime: serves a compiled site from received
  * IPv4 datagrams, without memory per connection.
@@ -28,10 +29,14 @@
  *   only from the same segment.
  * - TCP segment with data to a page port: that page, the data unread.
  * - TCP FIN after our reply: a plain ACK, so the client closes cleanly.
+ *   A FIN before our reply (a connection the client did not use, or
+ *   whose request was lost): our FIN with the ACK, so that the client
+ *   closes rather than wait (an empty reply).
  * - TCP segment to any other port: an RST, as RFC 9293 section 3.10.7.1
  *   says for a closed port. A segment with an ACK that acknowledges
  *   nothing we sent gets an RST as for an unacceptable ACK in LISTEN.
- * - TCP SYN whose MSS option is below 536: an RST.
+ * - TCP SYN whose MSS option is below 536 (or below the site's MSS, when
+ *   the site was compiled for less): an RST.
  * Never answered: RST segments, segments with a wrong IPv4 or TCP checksum,
  * lengths that do not add up (header longer than the datagram, datagram
  * longer than the bytes received), fragments, IP versions other than 4,
@@ -40,21 +45,18 @@
  * destination, datagrams for another address when the server has one set,
  * SYN+FIN to an open port, and segments with neither SYN nor ACK.
  *
- * Sequence numbers: our initial sequence number (ISN) for a connection
- * carries, in its top two bits, the time slot it was made in (the driver's
- * clock divided by 2^PAGEC_ISN_SLOT_LOG2 seconds, modulo 4) and, in the
- * next two, the class of the MSS the client announced in its SYN (as SYN
- * cookies do); its low 28 bits are HalfSipHash-2-4, keyed with the
- * server's 64-bit secret, of the connection's four-tuple, the slot and the
- * class. A client learns only the ISNs of its own connections; without
- * the key, the ISN of anybody else's connection is as hard to guess as a
- * random 28-bit number, and it changes from one slot to the next. A
- * request is answered only when its ACK number is ISN + 1 for the current
- * slot or one of the 3 before it, so a blind off-path attacker cannot make
- * the server send a page to a spoofed address. A later segment (the
- * client's FIN) is acknowledged with our sequence number taken from its
- * ACK, which must lie between ISN + 1 and ISN + 2 + the largest reply of
- * the site.
+ * Sequence numbers: our initial sequence number (ISN) carries, in its
+ * top two bits, the time slot it was made in (the driver's clock divided
+ * by 2^PAGEC_ISN_SLOT_LOG2 seconds, modulo 4), in the next two the class
+ * of the client's MSS (as SYN cookies do), then 14 bits of HalfSipHash-1-3
+ * keyed with the server's 64-bit secret (of the four-tuple, the slot and
+ * the class), and 14 bits of the same hash mixed with bits 16-31 of the
+ * client's ISN + 1 (pagec_isn() below). A request is answered only when
+ * its ACK is ISN + 1 for the current slot or one of the 3 before it; a
+ * later FIN or ACK must lie between ISN + 1 and ISN + 2 + the largest
+ * reply of the site, else it gets an RST. What this does and does not
+ * guarantee (guessing, reuse of a four-tuple, replay) is in the README's
+ * "Initial sequence numbers".
  *
  * The client's MSS: the class in the ISN (536 when the SYN has no MSS
  * option, 966, 1220, or at least the site's MSS) and the window of the
@@ -146,9 +148,10 @@ struct pagec_reply {
  * Processes one received IPv4 datagram.
  *
  * srv:   the server; srv->site must be a site of PAGEC_FORMAT_VERSION.
- * now:   the driver's clock in seconds, from any origin; it may wrap. Only
- *        its steps matter: the ISN changes every 2^PAGEC_ISN_SLOT_LOG2
- *        seconds of it.
+ * now:   the driver's clock in seconds, from any origin: a free-running
+ *        32-bit count that wraps at 2^32 (not at 2^16). The ISN changes
+ *        every 2^PAGEC_ISN_SLOT_LOG2 seconds of it; slots are counted
+ *        modulo 2^(32 - PAGEC_ISN_SLOT_LOG2), so the wrap is seamless.
  * pkt:   the datagram, starting at its IPv4 header; not modified.
  * len:   bytes received at pkt. Bytes beyond the datagram's total length
  *        (link-layer padding) are ignored.
@@ -199,12 +202,15 @@ uint16_t pagec_site_lookup(const PAGEC_ROM struct pagec_site *site,
                            const uint8_t *path, uint16_t len);
 
 /*
- * The ISN function: (slot mod 4) << 30 | mss_class << 28 | the low 28 bits
- * of HalfSipHash-2-4 with the 8-byte key over the 17 bytes client address,
- * server address, client port, server port (network order), slot (4 bytes,
- * big-endian) and mss_class (0 to 3). slot is the driver's clock shifted
- * right by PAGEC_ISN_SLOT_LOG2. Exposed for tests and for drivers that
- * want to log it.
+ * The ISN function. With h = HalfSipHash-1-3 with the 8-byte key over the
+ * 16 bytes client address, server address, client port, server port
+ * (network order) and slot * 4 + mss_class (a big-endian 32-bit word),
+ * and hi = bits 16-31 of client_isn + 1, the ISN is
+ *   (slot mod 4) << 30 | mss_class << 28 | (h mod 2^14) << 14 |
+ *   (h >> 14) + 0x2001 * hi mod 2^14.
+ * slot is the driver's clock shifted right by PAGEC_ISN_SLOT_LOG2, modulo
+ * 2^(32 - PAGEC_ISN_SLOT_LOG2); client_isn the sequence number of the
+ * client's SYN. Exposed for tests and for drivers that want to log it.
  */
 uint32_t pagec_isn(const uint8_t key[8], const uint8_t client[4],
                    const uint8_t server[4], uint16_t client_port,

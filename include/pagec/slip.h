@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * pagec/slip.h - SLIP framing (RFC 1055) for drivers that carry IPv4 over
  * a serial line: a decoder fed one received byte at a time, and an

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * pagec/stream.h - the streaming API of the pagec runtime: a received
  * datagram goes in one byte at a time, the reply comes out one byte at a

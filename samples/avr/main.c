@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * main.c - a web server on an ATmega328P (Arduino Uno) at 16 MHz: the
  * sample site, compiled into flash, served over SLIP on UART0 at 115200

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * uart.c - UART0 of the ATmega328P: interrupt-driven receive into a ring
  * buffer, polled transmit.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * uart.h - UART0 of the ATmega328P for a SLIP line: interrupt-driven
  * receive into a ring buffer, polled transmit.

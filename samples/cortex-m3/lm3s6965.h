@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * lm3s6965.h - the few registers of the Stellaris LM3S6965 (a Cortex-M3
  * with 256 KiB of flash and 64 KiB of SRAM) that the pagec-m3 firmware

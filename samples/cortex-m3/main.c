@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * main.c - pagec-m3: a Cortex-M3 firmware (Stellaris LM3S6965) that
  * serves the compiled sample site over SLIP on UART0, as a board would

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * mem.c - the memory functions that GCC requires of a freestanding
  * environment (it may emit calls to them for structure copies and

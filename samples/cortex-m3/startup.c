@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * startup.c - what runs before main() on the LM3S6965: the vector table,
  * the reset handler that sets up C's memory, and a fault handler.

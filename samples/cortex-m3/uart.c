@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * uart.c - the serial lines of the pagec-m3 firmware on the LM3S6965's
  * PL011 UARTs: UART0 (pins PA0/PA1) for SLIP, UART1 (PD2/PD3) for the

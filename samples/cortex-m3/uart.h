@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * uart.h - the two serial lines of the pagec-m3 firmware: UART0 carries
  * SLIP (received by interrupt into a ring, sent by polling), UART1 is a

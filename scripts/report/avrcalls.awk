@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # avrcalls.awk - the call graph of a linked AVR image, for avr-gcc
 # versions without -fcallgraph-info: the stack of each function from the
 # .su files of -fstack-usage, the calls from avr-objdump -d of the image.

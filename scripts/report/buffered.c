@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * buffered.c - the smallest driver of the buffered API, for
  * scripts/report.sh: it calls pagec_server_input() and nothing else of

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # ci.awk - the call graph of GCC's -fcallgraph-info=su files (.ci, VCG
 # format), as the lines stack.awk reads: "node NAME BYTES QUALIFIER" for
 # each function compiled, "edge CALLER CALLEE" for each call. Names are

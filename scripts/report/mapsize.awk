@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # mapsize.awk - the runtime's and the site's bytes in a linked image, from
 # a GNU ld map file (-Wl,-Map). Each input section is attributed by the
 # file it came from (the runtime's objects, as files or as members of

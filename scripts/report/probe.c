@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * probe.c - the sizes of the runtime's structures on a target, for
  * scripts/report.sh: each array below is as long as a structure, and

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # stack.awk - the deepest stack of a set of entry points: each function's
 # own stack (its frame, saved registers and, where the target pushes one,
 # its return address) summed along the call chain that needs the most.

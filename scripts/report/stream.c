@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * stream.c - the smallest driver of the streaming API, for
  * scripts/report.sh: it calls the pagec_stream_* functions and nothing

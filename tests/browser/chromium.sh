@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
 #
 # tests/browser/chromium.sh - a real browser against pagec-tun.
 #

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
 """png_check.py - what a screenshot shows, for chromium.sh.
 
 Usage: png_check.py SHOT.png [LOGO.gif PAGE.html]

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
 """sniff.py - the first line of every TCP payload seen on a TUN device.
 
 Usage: sniff.py DEVICE SECONDS

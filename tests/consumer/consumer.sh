@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
 #
 # tests/consumer/consumer.sh - builds the consumer project of this folder
 # against pagec as a user's firmware build would, and checks it.

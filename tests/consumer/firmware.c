@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * firmware.c - the receive path of a firmware on the streaming API, built
  * with the toolchain of the cross build: every byte off the line goes in,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * main.c - the consumer's program: serves the site pagec_add_site()
  * compiled into it to crafted datagrams, as a device would, and checks

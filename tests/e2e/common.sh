@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # shellcheck shell=bash
 #
 # tests/e2e/common.sh - shell helpers shared by e2e.sh, serve.sh and the

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
 #
 # tests/e2e/e2e.sh - end-to-end test of a pagec TUN server with real clients.
 #

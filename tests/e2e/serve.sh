@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
 #
 # tests/e2e/serve.sh - end-to-end test of pagec-serve, the preview server.
 #

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-3-Clause
 #
 # tests/emulated/avr-dev.sh - the device of the emulated_avr test: the
 # pagec-avr firmware in pagec-avrsim, its UART0 (the SLIP line) on a

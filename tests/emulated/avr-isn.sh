@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
 #
 # tests/emulated/avr-isn.sh - HalfSipHash on an emulated ATmega328P: the
 # 64 reference vectors computed by the runtime's AVR code path, and the

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # Emulated AVR (label emulated), included by tests/emulated/CMakeLists.txt
 # in the host build: pagec-avrsim runs the samples/avr firmware (an
 # ATmega328P at 16 MHz) in simavr, its UART0 on the pseudo-terminal of

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
 #
 # tests/emulated/avr.sh - end-to-end test of the AVR firmware sample: the
 # sample site served by an emulated ATmega328P at 16 MHz over SLIP at

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * avrsim.c - pagec-avrsim: runs an AVR firmware in simavr, its UART0 joined
  * to a serial line (or the pseudo-terminal pagec-slip --pty made), at the

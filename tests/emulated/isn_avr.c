@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * isn_avr.c - HalfSipHash and the ISN function on an ATmega328P, for the
  * emulated_avr_isn test: the reference vectors computed by the AVR's own

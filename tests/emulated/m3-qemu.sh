@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-3-Clause
 #
 # tests/emulated/m3-qemu.sh - the device of the emulated_m3 test: the
 # pagec-m3 firmware on QEMU's Stellaris LM3S6965 board, its UART0 (the

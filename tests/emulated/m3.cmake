@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # emulated_m3 (label emulated): the Cortex-M3 firmware of
 # samples/cortex-m3, cross-built with this build's pagec into
 # m3-firmware/ here, runs in QEMU's lm3s6965evb and serves the demo site

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
 #
 # tests/emulated/m3.sh - the emulated_m3 test: the pagec-m3 firmware
 # (samples/cortex-m3) built for the Cortex-M3 and run in QEMU's Stellaris

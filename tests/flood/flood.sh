@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
 #
 # tests/flood/flood.sh - a SYN flood against pagec-tun while curl fetches.
 #

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * fuzz.h - what the fuzz targets (fuzz_input.c) and the seed generator
  * (gen_corpus.c) agree on: the server's key and addresses, and the layout

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * fuzz_input.c - libFuzzer targets for pagec_server_input(), with every
  * reply checked by code of this file alone.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * fuzz_slip.c - libFuzzer target for the SLIP decoder: any byte stream,
  * a frame buffer whose size the first input byte chooses (heap, exactly

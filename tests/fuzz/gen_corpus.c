@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * gen_corpus.c - writes the seed corpora of the fuzz targets and their
  * dictionary: valid datagrams of every kind the runtime answers or drops

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-3-Clause
 # Fuzzing the runtime with libFuzzer: builds fuzz_input (raw datagrams)
 # and fuzz_http (HTTP requests in segments with the right ACK) from
 # fuzz_input.c, the runtime's sources and tests/sites/basic compiled by

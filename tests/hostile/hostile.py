@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
 """tests/hostile/hostile.py - hostile and malformed packets against pagec-tun.
 
 Usage: hostile.py --dev TUN --site SITE_DIR [--server-pid PID]

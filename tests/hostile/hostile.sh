@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
 #
 # tests/hostile/hostile.sh - hostile and malformed packets against a pagec
 # TUN server, end to end.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * impair.c - pagec-impair: pagec-tun with a bad link in both directions.
  *

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
 #
 # tests/impair/loss.sh - fetches through a link that loses, duplicates and
 # reorders datagrams.

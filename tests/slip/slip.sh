@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
 #
 # tests/slip/slip.sh - end-to-end test of SLIP: curl and ping through
 # pagec-slip to a device on a (pseudo) serial line.

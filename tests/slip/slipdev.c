@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * slipdev.c - pagec-slipdev: a host stand-in for a device that serves a
  * compiled site over a SLIP line, for the test of pagec-slip.

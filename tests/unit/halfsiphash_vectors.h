@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * halfsiphash_vectors.h - the reference test vectors of HalfSipHash-2-4
  * with 32-bit output, for the unit suite and for the check that runs on

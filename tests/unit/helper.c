@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * helper.c - checksums and packet builders for the unit suites. The
  * checksum here is deliberately written differently from the one under

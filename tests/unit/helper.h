@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * helper.h - what the unit suites share: a second, independent Internet
  * checksum, and builders for the datagrams the tests send.

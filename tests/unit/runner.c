@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * runner.c - runs one Check suite, named on the command line, so that
  * ctest registers every suite as a test of its own.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * test_chksum.c - the Internet checksum shared by pagec and the runtime.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * test_packet.c - the packets pagec builds, parsed back field by field,
  * their partial sums checked with the test's own checksum, and their HTTP

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * test_runtime.c - the stateless server, fed crafted datagrams. Every
  * reply is checked field by field, with checksums verified by the test's
@@ -10,6 +11,7 @@
 #include "basic_site.h"
 #include "helper.h"
 #include "pagec/pagec.h"
+#include "pagec/stream.h"
 
 static const uint8_t client[4] = {192, 0, 2, 1};
 static const uint8_t server[4] = {192, 0, 2, 2};
@@ -35,6 +37,36 @@ static void setup(void)
 
 /* Runs the server on n bytes of in; returns the reply length, and the
  * flattened reply in out (assembled here, not by the code under test). */
+/* The same n bytes of in through the streaming API, a byte at a time:
+ * it must answer with the same bytes as the buffered API did (len, and
+ * out), or not at all when that did not (an echo reply it started
+ * cut-through then ends short, which the receiver drops). */
+static void same_from_stream(size_t n, uint16_t len)
+{
+    static struct pagec_stream st;
+    static uint8_t sout[2048];
+    size_t m = 0;
+    size_t k;
+    uint16_t slen;
+
+    pagec_stream_begin(&st);
+    for (k = 0; k < n; k++) {
+        pagec_stream_byte(&srv, &st, in[k]);
+        while (pagec_stream_pending(&st) && m < sizeof sout) {
+            sout[m++] = pagec_stream_next(&srv, &st);
+        }
+    }
+    slen = pagec_stream_end(&srv, &st, now);
+    while (pagec_stream_pending(&st) && m < sizeof sout) {
+        sout[m++] = pagec_stream_next(&srv, &st);
+    }
+    ck_assert_uint_eq(slen, len);
+    if (len) {
+        ck_assert_uint_eq(m, len);
+        ck_assert_mem_eq(sout, out, len);
+    }
+}
+
 static size_t serve(size_t n)
 {
     uint16_t len = pagec_server_input(&srv, now, in, (uint16_t)n, &reply);
@@ -51,6 +83,7 @@ static size_t serve(size_t n)
         ck_assert_uint_eq(out[0], 0x45);
         ck_assert_uint_eq(out[8], 64);
     }
+    same_from_stream(n, len);
     return len;
 }
 
@@ -560,6 +593,105 @@ START_TEST(test_runtime_wrong_ack)
 }
 END_TEST
 
+/* The clock wraps at 2^32 (pagec.h): a SYN just before the wrap and a
+ * request 32 s after it, in the next slot, are one connection. */
+START_TEST(test_runtime_clock_wrap)
+{
+    const char *req = "GET /data.json HTTP/1.0\r\n\r\n";
+    uint32_t isn;
+
+    now = 0xfffffff0u;
+    isn = handshake(9);
+    now = 0x10u; /* 32 s later */
+    ck_assert_uint_eq(serve(tcp(80, 0x18, 10, isn + 1, req)),
+                      ok("/data.json")->len);
+    check_tcp(80, 40000, 0x19, isn + 1, (uint32_t)(10 + strlen(req)));
+    /* and its FIN, in the slot after */
+    now = 0x50u;
+    ck_assert_uint_eq(serve(tcp(80, 0x11, (uint32_t)(10 + strlen(req)),
+                                isn + 2 + (uint32_t)ok("/data.json")->len - 40,
+                                NULL)),
+                      40);
+    check_tcp(80, 40000, 0x10, isn + 2 + (uint32_t)ok("/data.json")->len - 40,
+              (uint32_t)(10 + strlen(req) + 1));
+}
+END_TEST
+
+/* A FIN before any request (a browser's unused connection, or a request
+ * lost on the way) gets our FIN, so that the client does not wait. */
+START_TEST(test_runtime_fin_before_request)
+{
+    uint32_t isn = handshake(500);
+
+    ck_assert_uint_eq(serve(tcp(80, 0x11, 501, isn + 1, NULL)), 40);
+    check_tcp(80, 40000, 0x11, isn + 1, 502);
+    /* a half-closing client whose request was lost: its FIN follows the
+     * request's bytes; it gets our FIN, an empty reply, and closes */
+    ck_assert_uint_eq(serve(tcp(80, 0x11, 501 + 16, isn + 1, NULL)), 40);
+    check_tcp(80, 40000, 0x11, isn + 1, 501 + 16 + 1);
+}
+END_TEST
+
+/* A new connection on the same four-tuple in the same slot gets another
+ * ISN when its client's ISN differs in bits 16-31 (10 s later by the
+ * 4-microsecond clock of RFC 6528), and the request of the old one is
+ * not answered in the new one's sequence space. */
+START_TEST(test_runtime_isn_reuse)
+{
+    uint32_t first = handshake(0x00010000u);
+    uint32_t second = handshake(0x00010000u + 2500000u);
+
+    ck_assert_uint_ne(first, second);
+    /* the second connection's request is answered at its own ISN */
+    ck_assert_uint_eq(serve(tcp(80, 0x18, 0x00010000u + 2500001u, second + 1,
+                                "GET /data.json HTTP/1.0\r\n\r\n")),
+                      ok("/data.json")->len);
+    /* a delayed request of the first, acknowledging the first ISN, gets
+     * no page: an ACK or an RST */
+    ck_assert_uint_le(serve(tcp(80, 0x18, 0x00010001u, first + 1,
+                                "GET /data.json HTTP/1.0\r\n\r\n")) == 0 ||
+                          out[33] != 0x19,
+                      1);
+}
+END_TEST
+
+/* An IPv4 header length below 5 words is no IPv4 header: nothing, even
+ * when the bytes after it would make a valid segment and the sum of the
+ * short header is right. */
+START_TEST(test_runtime_ihl_below_5)
+{
+    uint8_t ihl;
+
+    for (ihl = 0; ihl < 5; ihl++) {
+        size_t n = tcp(80, 0x02, 1000, 0, NULL);
+        size_t hl = (size_t)ihl * 4;
+
+        memset(in + 16, 0, 4);
+        seal(in);
+        memmove(in + hl, in + 20, n - 20);
+        in[0] = (uint8_t)(0x40 | ihl);
+        n = n - 20 + hl;
+        if (hl >= 4) {
+            wr16(in + 2, (uint16_t)n);
+        }
+        if (hl == 16) {
+            /* the TCP sum right for a reader that took the 4 words for a
+             * header and the next 4 bytes for the destination */
+            uint8_t *t = in + hl;
+            uint64_t pseudo = ref_fold(in + 12, 8, 6 + (n - hl));
+
+            wr16(t + 16, 0);
+            wr16(t + 16, (uint16_t)~ref_fold(t, n - hl, pseudo));
+        }
+        if (hl >= 12) {
+            wr16(in + 10, 0);
+            wr16(in + 10, (uint16_t)~ref_fold(in, hl, 0));
+        }
+        ck_assert_msg(serve(n) == 0, "IHL %u answered", ihl);
+    }
+}
+END_TEST
+
 /* RFC 9293 3.10.7.1: a closed port answers with an RST. */
 START_TEST(test_runtime_closed_port)
 {
@@ -859,26 +991,36 @@ END_TEST
  * what we may have sent: ISN + 1 up to ISN + 1 + max_data + 1, the
  * largest reply and its FIN; one more, or less than ISN + 1, gets an RST
  * (RFC 9293 3.10.7.4, an unacceptable ACK). */
-START_TEST(test_runtime_fin_window)
+/* Both ends of the window, for the client ISN cseq. */
+static void fin_window(uint32_t cseq)
 {
-    uint32_t isn = handshake(600);
+    uint32_t isn = handshake(cseq);
     uint32_t low = isn + 1;
     uint32_t high = isn + 1 + basic_site.max_data + 1;
 
     ck_assert_uint_gt(basic_site.max_data, 0);
-    ck_assert_uint_eq(serve(tcp(80, 0x11, 601, high, NULL)), 40);
-    check_tcp(80, 40000, 0x10, high, 602);
-    ck_assert_uint_eq(serve(tcp(80, 0x11, 601, high + 1, NULL)), 40);
+    ck_assert_uint_eq(serve(tcp(80, 0x11, cseq + 1, high, NULL)), 40);
+    check_tcp(80, 40000, 0x10, high, cseq + 2);
+    ck_assert_uint_eq(serve(tcp(80, 0x11, cseq + 1, high + 1, NULL)), 40);
     check_tcp(80, 40000, 0x04, high + 1, 0);
-    ck_assert_uint_eq(serve(tcp(80, 0x11, 601, low, NULL)), 40);
-    check_tcp(80, 40000, 0x10, low, 602);
-    ck_assert_uint_eq(serve(tcp(80, 0x11, 601, low - 1, NULL)), 40);
+    ck_assert_uint_eq(serve(tcp(80, 0x11, cseq + 1, low, NULL)), 40);
+    check_tcp(80, 40000, 0x11, low, cseq + 2); /* before our reply: our FIN */
+    ck_assert_uint_eq(serve(tcp(80, 0x11, cseq + 1, low - 1, NULL)), 40);
     check_tcp(80, 40000, 0x04, low - 1, 0);
     /* data after our FIN: the same window */
-    ck_assert_uint_eq(serve(tcp(80, 0x18, 601, high, "x")), 40);
-    check_tcp(80, 40000, 0x10, high, 602);
-    ck_assert_uint_eq(serve(tcp(80, 0x18, 601, high + 1, "x")), 40);
+    ck_assert_uint_eq(serve(tcp(80, 0x18, cseq + 1, high, "x")), 40);
+    check_tcp(80, 40000, 0x10, high, cseq + 2);
+    ck_assert_uint_eq(serve(tcp(80, 0x18, cseq + 1, high + 1, "x")), 40);
     check_tcp(80, 40000, 0x04, high + 1, 0);
+}
+
+/* A client's sequence number low in its 64 KiB (the tests' usual ones)
+ * and high in it (as most are): the two ways the runtime finds B. */
+START_TEST(test_runtime_fin_window)
+{
+    fin_window(600);
+    fin_window(40000);
+    fin_window(0x7ffff000u);
 }
 END_TEST
 
@@ -1088,6 +1230,10 @@ Suite *runtime_suite(void)
     tcase_add_test(tc, test_runtime_ip_options);
     tcase_add_test(tc, test_runtime_addresses);
     tcase_add_test(tc, test_runtime_reply_copy);
+    tcase_add_test(tc, test_runtime_clock_wrap);
+    tcase_add_test(tc, test_runtime_ihl_below_5);
+    tcase_add_test(tc, test_runtime_fin_before_request);
+    tcase_add_test(tc, test_runtime_isn_reuse);
     suite_add_tcase(s, tc);
     return s;
 }

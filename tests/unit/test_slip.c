@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * test_slip.c - SLIP framing (RFC 1055): frames written out by hand from
  * the RFC's rules, a second encoder of the test's own, and hostile input.

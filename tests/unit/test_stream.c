@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * test_stream.c - the streaming API: datagrams fed a byte at a time,
  * replies pulled a byte at a time, as a driver without a packet buffer
