@@ -190,6 +190,7 @@ static int share_labels(const struct tree *t, size_t *off, uint8_t **labels,
     if (!slot || !*labels) {
         free(slot);
         free(*labels);
+        *labels = NULL;
         return -1;
     }
     for (i = 0; i < cap; i++) {
