@@ -7,6 +7,19 @@
 
 uint32_t pagec_chksum_add(uint32_t sum, const uint8_t *data, uint16_t len)
 {
+#if !defined(__AVR__)
+    /* 32-bit cores: four bytes read as one big-endian word (compilers
+     * make a load and a byte swap of it), its two halves added; each half
+     * is at most 0xffff, so the contract's 65536 words still hold */
+    while (len >= 4) {
+        uint32_t w = (uint32_t)data[0] << 24 | (uint32_t)data[1] << 16 |
+                     (uint32_t)data[2] << 8 | data[3];
+
+        sum += (w >> 16) + (w & 0xffffu);
+        data += 4;
+        len -= 4;
+    }
+#endif
     while (len > 1) {
         sum += (uint32_t)((uint16_t)data[0] << 8 | data[1]);
         data += 2;

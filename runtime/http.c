@@ -727,13 +727,165 @@ pagec_http_fit(const PAGEC_ROM struct pagec_site *site,
     return t;
 }
 
+/* 1 for a byte of a path that goes to the matcher as it is: not '%',
+ * '?' or '#', no CTL, no SP. */
+static int plain_path(uint8_t c)
+{
+    return !ctl(c) && c != '%' && c != '?' && c != '#';
+}
+
+/* The usual start of a request line, "GET /" or "HEAD /", at d: the
+ * reader left as the bytes would leave it (the method read, the target's
+ * '/' matched); returns the bytes taken, 0 for another start. */
+static uint8_t fast_method(const PAGEC_ROM struct pagec_site *site,
+                           struct pagec_http *h, const uint8_t *d,
+                           const uint8_t *end)
+{
+    uint8_t k;
+
+    if (end - d >= 5 && d[0] == 'G' && d[1] == 'E' && d[2] == 'T' &&
+        d[3] == ' ' && d[4] == '/') {
+        h->method = GET;
+        k = 3;
+    } else if (end - d >= 6 && d[0] == 'H' && d[1] == 'E' && d[2] == 'A' &&
+               d[3] == 'D' && d[4] == ' ' && d[5] == '/') {
+        h->method = HEAD;
+        k = 4;
+    } else {
+        return 0;
+    }
+    h->word = k; /* the method's bytes */
+    h->aux = 0;
+    h->tail = 0;
+    h->flags |= F_SLASH;
+    h->state = S_PATH;
+    pagec_match_byte(site, &h->match, '/');
+    return (uint8_t)(k + 2);
+}
+
+/* The usual end of a request line at d, " HTTP/d.d" and CRLF or LF,
+ * after a path or a query: the line ended as the bytes would end it;
+ * returns the bytes taken, 0 for another end. */
+static uint8_t fast_version(const PAGEC_ROM struct pagec_site *site,
+                            struct pagec_http *h, const uint8_t *d,
+                            const uint8_t *end)
+{
+    uint8_t k;
+
+    if (end - d < 10 || d[0] != ' ' || d[1] != 'H' || d[2] != 'T' ||
+        d[3] != 'T' || d[4] != 'P' || d[5] != '/' || d[6] < '0' ||
+        d[6] > '9' || d[7] != '.' || d[8] < '0' || d[8] > '9') {
+        return 0;
+    }
+    if (d[9] == '\n') {
+        k = 10;
+    } else if (d[9] == '\r' && end - d >= 11 && d[10] == '\n') {
+        k = 11;
+    } else {
+        return 0;
+    }
+    h->state = S_VERSION;
+    h->aux = 8; /* the version's bytes after its space */
+    h->tail = 9;
+    request_line_end(site, h);
+    return k;
+}
+
+#if PAGEC_HTTP_FIELDS
+/* 1 when a field name of n bytes can be one the reader looks for. */
+static int wanted_length(uint16_t n)
+{
+    return n == sizeof w_ae - 2 || n == sizeof w_inm - 2;
+}
+#endif
+
+/* Reads n bytes at once: runs of bytes whose effect is known are taken
+ * in one step (the usual request line's method and version, a field
+ * value nobody reads and its line end, a field name no word can match,
+ * the plain bytes of a path); every other byte goes to pagec_http_byte().
+ * The reader ends in the same state as if each byte had (the fuzz model
+ * holds both APIs to the same replies). */
 void pagec_http_feed(const PAGEC_ROM struct pagec_site *site,
                      struct pagec_http *h, const uint8_t *d, uint16_t n)
 {
-    uint16_t i;
+    const uint8_t *end = d + n;
 
-    for (i = 0; i < n && h->state != S_DONE; i++) {
-        pagec_http_byte(site, h, d[i]);
+    while (d < end && h->state != S_DONE) {
+        uint8_t c = *d;
+
+        if (!(h->flags & F_CR)) {
+            if (h->state == S_START) {
+                d += fast_method(site, h, d, end);
+                if (h->state != S_START) {
+                    continue;
+                }
+#if PAGEC_HTTP_FIELDS
+            } else if (h->state == S_VALUE) {
+                /* nothing but its line end counts */
+                while (c != '\r' && c != '\n') {
+                    if (++d == end) {
+                        return;
+                    }
+                    c = *d;
+                }
+                if (c == '\r' && d + 1 < end && d[1] == '\n') {
+                    d++;
+                    c = '\n';
+                }
+                if (c == '\n') {
+                    field_line_end(h);
+                    d++;
+                    continue;
+                }
+            } else if (h->state == S_NAME && c != ':' && c != '\r' &&
+                       c != '\n' && (h->word == 0 || h->aux == 0)) {
+                /* a name no word can match: its length, and whether its
+                 * last byte is OWS, up to the colon */
+                const uint8_t *p = d;
+
+                while (p + 1 < end && p[1] != ':' && p[1] != '\r' &&
+                       p[1] != '\n') {
+                    p++;
+                }
+                if (h->aux == 0 &&
+                    (p + 1 == end || p[1] != ':' || !tchar(c) ||
+                     wanted_length((uint16_t)(p - d + 1)))) {
+                    pagec_http_byte(site, h, c); /* may be one */
+                    d++;
+                    continue;
+                }
+                h->word = 0;
+                h->aux = (uint8_t)(p - d + 1 < 0xff - h->aux
+                                       ? h->aux + (p - d + 1)
+                                       : 0xff);
+                h->flags = (uint8_t)(ows(*p) ? h->flags | F_OWS
+                                             : h->flags & ~F_OWS);
+                d = p + 1;
+                continue;
+#endif
+            } else if ((h->state == S_PATH || h->state == S_QUERY) &&
+                       h->tail == 0) {
+                /* the tail of " HTTP/d.d" stays 0 over bytes that are not
+                 * SP */
+                while (h->state == S_PATH && plain_path(c)) {
+                    pagec_match_byte(site, &h->match, c);
+                    if (++d == end) {
+                        return;
+                    }
+                    c = *d;
+                }
+                if (c == ' ') {
+                    uint8_t k = fast_version(site, h, d, end);
+
+                    if (k) {
+                        d += k;
+                        continue;
+                    }
+                }
+            }
+        }
+        pagec_http_byte(site, h, c);
+        d++;
     }
 }
 
