@@ -253,7 +253,8 @@ static int write_c(FILE *f, const struct output *o, const char *h_base,
         {"syn_ack", "SYN-ACK with MSS option", &o->syn_ack},
         {"ack", "ACK", &o->ack},
         {"rst", "RST|ACK", &o->rst},
-        {"status", "the error reply, sent as 400, 404, 405, 406, 501 or 503",
+        {"status",
+         "the error reply, sent as 400, 404, 405, 406, 501, 503 or 505",
          &o->status},
     };
     size_t control_at[4];

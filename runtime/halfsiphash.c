@@ -70,20 +70,33 @@ static void absorb(struct state *s, uint32_t m, uint8_t c)
     s->v0 ^= m;
 }
 
+static void start(struct state *s, const uint8_t key[8])
+{
+    uint32_t k0 = le32(key);
+    uint32_t k1 = le32(key + 4);
+
+    s->v0 = k0;
+    s->v1 = k1;
+    s->v2 = 0x6c796765u ^ k0;
+    s->v3 = 0x74656462u ^ k1;
+}
+
+static uint32_t finish(struct state *s, uint8_t d)
+{
+    s->v2 ^= 0xffu;
+    rounds(s, d);
+    return s->v1 ^ s->v3;
+}
+
 /* HalfSipHash-c-d of len bytes at msg. */
 static uint32_t hsh(const uint8_t key[8], const uint8_t *msg, uint16_t len,
                     uint8_t c, uint8_t d)
 {
     struct state s;
-    uint32_t k0 = le32(key);
-    uint32_t k1 = le32(key + 4);
     uint32_t last = (uint32_t)(len & 0xffu) << 24;
     uint16_t left = len;
 
-    s.v0 = k0;
-    s.v1 = k1;
-    s.v2 = 0x6c796765u ^ k0;
-    s.v3 = 0x74656462u ^ k1;
+    start(&s, key);
     for (; left >= 4; left -= 4, msg += 4) {
         absorb(&s, le32(msg), c);
     }
@@ -101,9 +114,7 @@ static uint32_t hsh(const uint8_t key[8], const uint8_t *msg, uint16_t len,
         break;
     }
     absorb(&s, last, c);
-    s.v2 ^= 0xffu;
-    rounds(&s, d);
-    return s.v1 ^ s.v3;
+    return finish(&s, d);
 }
 
 uint32_t pagec_halfsiphash(const uint8_t key[8], const uint8_t *msg,
@@ -112,25 +123,28 @@ uint32_t pagec_halfsiphash(const uint8_t key[8], const uint8_t *msg,
     return hsh(key, msg, len, 2, 4);
 }
 
+/* HalfSipHash-1-3 of the 16-byte message client address, server address,
+ * client port, server port (network order), slot * 4 + class (4 bytes,
+ * big-endian), its little-endian words made without the message. */
 uint32_t pagec_isn_hash(const uint8_t key[8], const uint8_t client[4],
                         const uint8_t server[4], uint16_t client_port,
                         uint16_t server_port, uint32_t slot,
                         uint8_t mss_class)
 {
-    uint8_t m[16];
+    struct state s;
     uint32_t w = slot << 2 | (mss_class & 3u);
-    uint8_t i;
 
-    for (i = 0; i < 4; i++) {
-        m[i] = client[i];
-        m[4 + i] = server[i];
-        m[12 + i] = (uint8_t)(w >> (24 - 8 * i));
-    }
-    m[8] = (uint8_t)(client_port >> 8);
-    m[9] = (uint8_t)client_port;
-    m[10] = (uint8_t)(server_port >> 8);
-    m[11] = (uint8_t)server_port;
-    return hsh(key, m, sizeof m, 1, 3);
+    start(&s, key);
+    absorb(&s, le32(client), 1);
+    absorb(&s, le32(server), 1);
+    absorb(&s, (uint32_t)(client_port >> 8) | (uint32_t)(client_port & 0xffu) << 8 |
+                   (uint32_t)(server_port >> 8) << 16 |
+                   (uint32_t)(server_port & 0xffu) << 24,
+           1);
+    absorb(&s, w >> 24 | (w >> 8 & 0xff00u) | (w << 8 & 0xff0000u) | w << 24,
+           1);
+    absorb(&s, (uint32_t)16 << 24, 1); /* the length, no bytes left */
+    return finish(&s, 3);
 }
 
 uint32_t pagec_isn(const uint8_t key[8], const uint8_t client[4],

@@ -10,12 +10,16 @@
  * path is percent-decoded and matched against the site's path tree as it
  * comes; the query is not used. Whether the line ends in " HTTP/d.d" is
  * known only at its end, so the reader tracks that suffix as it goes and
- * decides at the line end.
+ * decides at the line end. A major version other than 1 gets 505; a
+ * minor one above 0 is HTTP/1.1 (RFC 9110 section 2.5).
  *
  * Header fields are read from the same segment up to the blank line. A
  * coding of Accept-Encoding counts once its element is complete (at a
  * comma or the line end), so a line cut off by the end of the segment
- * counts as far as its complete elements.
+ * counts as far as its complete elements. Host (RFC 9112 section 3.2):
+ * a second one is a 400 once its colon arrives; none in an HTTP/1.1
+ * request is a 400 at the blank line only, since a header cut by the end
+ * of the segment may have it in the part not received.
  */
 #include <stddef.h>
 
@@ -35,7 +39,7 @@ enum {
     S_PATH,      /* the path, percent-decoded into the matcher */
     S_PCT1,      /* after '%' */
     S_PCT2,      /* after '%' and a hex digit, kept in aux */
-    S_QUERY,     /* query, fragment, or the rest of a bad target */
+    S_QUERY,     /* the query, or the rest of a bad target */
     S_VERSION,   /* after the target; aux: bytes since its space */
     S_REST,      /* the rest of a line whose reply is known; aux: bytes */
     S_NAME,      /* a field name; aux: bytes, word: candidate names */
@@ -46,7 +50,7 @@ enum {
     S_AE_PARAM,  /* after ';' */
     S_AE_QEQ,    /* after ";q" */
     S_AE_QVAL,   /* a qvalue; aux: bytes */
-    S_INM,       /* If-None-Match */
+    S_INM,       /* If-None-Match; aux: where in an element (I_...) */
     S_DONE       /* the blank line, or a reply known: nothing more read */
 };
 
@@ -65,6 +69,20 @@ enum {
 #define A_INM_ID 0x02u  /* If-None-Match names the identity ETag */
 #define A_INM_GZ 0x04u  /* ... the gzip ETag */
 #define A_FIELD_BAD 0x08u /* a field line that cannot be read: 400 */
+#define A_MAJOR 0x10u   /* the version's major digit is not 1: 505 */
+#define A_MINOR 0x20u   /* its minor digit is not 0: HTTP/1.1 or later */
+#define A_HOST 0x40u    /* a Host field */
+
+/* If-None-Match: where in an element of its list, h->aux in S_INM */
+enum {
+    I_NEXT,  /* before an element: OWS and commas */
+    I_W,     /* after "W" */
+    I_SLASH, /* after "W/" */
+    I_TAG,   /* inside the quotes: h->etag[] bytes of each ETag matched,
+                or NO_ENTRY */
+    I_AFTER, /* after the closing quote, up to ',' */
+    I_BAD    /* not an entity-tag: the rest of the line is not read */
+};
 
 /* Codings of Accept-Encoding: h->word after a token. While a token is
  * read, word has one candidate bit for each word of w_codings. */
@@ -84,6 +102,7 @@ static const PAGEC_ROM char w_version[] = " HTTP/0.0"; /* '0': a digit */
 #if PAGEC_HTTP_FIELDS
 static const PAGEC_ROM char w_ae[] = "accept-encoding ";
 static const PAGEC_ROM char w_inm[] = "if-none-match ";
+static const PAGEC_ROM char w_host[] = "host ";
 /* the codings of Accept-Encoding read, at offsets 0, 5, 12 and 21 */
 static const PAGEC_ROM char w_codings[] = "gzip x-gzip identity * ";
 #endif
@@ -247,7 +266,7 @@ static void target_byte(const PAGEC_ROM struct pagec_site *site,
         h->flags |= F_BAD; /* neither '/' nor a scheme */
         break;
     case S_AUTHORITY:
-        if (c == '/' || c == '?' || c == '#' || c == ' ') {
+        if (c == '/' || c == '?' || c == ' ') {
             pagec_match_byte(site, &h->match, '/'); /* the path, or "/" */
             if (c == '/') {
                 h->state = S_PATH;
@@ -255,7 +274,7 @@ static void target_byte(const PAGEC_ROM struct pagec_site *site,
             }
             break;
         }
-        if (ctl(c)) {
+        if (ctl(c) || c == '#') {
             h->flags |= F_BAD;
         }
         return;
@@ -293,13 +312,14 @@ static void target_byte(const PAGEC_ROM struct pagec_site *site,
     default:
         break;
     }
-    /* query, fragment or the rest of a bad target, up to the space */
+    /* query or the rest of a bad target, up to the space */
     h->state = S_QUERY;
     if (c == ' ') {
         h->state = S_VERSION;
         h->aux = 0;
-    } else if (ctl(c)) {
-        h->flags |= F_BAD; /* RFC 3986: no CTL, no SP */
+    } else if (ctl(c) || c == '#') {
+        /* RFC 3986: no CTL, no SP; RFC 9112 section 3.2: no fragment */
+        h->flags |= F_BAD;
     }
 }
 
@@ -309,7 +329,7 @@ static void field_line_start(struct pagec_http *h)
 {
     h->state = S_NAME;
     h->aux = 0;
-    h->word = 3; /* Accept-Encoding, If-None-Match */
+    h->word = 7; /* Accept-Encoding, If-None-Match, Host */
     h->flags &= (uint8_t)~(F_OWS | F_QBAD | F_STAR | F_OTHER);
 }
 
@@ -324,6 +344,9 @@ static void request_line_end(const PAGEC_ROM struct pagec_site *site,
 
     h->flags |= F_LINE;
     h->state = S_DONE;
+    if (!version) {
+        h->seen = 0; /* the digits of a suffix that is not the version */
+    }
     if (st == S_METHOD) {
         h->method = JUNK; /* a method with no target */
     }
@@ -437,40 +460,107 @@ static void ae_token_end(struct pagec_http *h)
     h->q = 1000;
 }
 
-/* If-None-Match: the next byte against the ETag of variant vi (bit: its
- * flag in seen). Quoted ETags cannot occur inside one another, and the
- * quote starts them only, so after a mismatch only c can start a match
- * again: this is the weak comparison of RFC 9110 section 13.1.2 by
- * search. */
+/* If-None-Match: the next byte c of an opaque-tag, quotes included,
+ * against the (strong) ETag of variant vi, whose bytes matched so far are
+ * h->etag[i]. */
 static void inm_byte(const PAGEC_ROM struct pagec_site *site,
                      struct pagec_http *h, uint16_t vi, uint8_t i,
-                     uint8_t bit, uint8_t c)
+                     uint8_t c)
 {
-    const PAGEC_ROM uint8_t *etag;
     uint8_t k = h->etag[i];
 
-    if (vi == PAGEC_NO_PAGE) {
-        return;
-    }
-    etag = site->variants[vi].get.pkt + PAGEC_ETAG_AT;
-    if (PAGEC_ROM_BYTE(etag + k) == c) {
-        if (++k == PAGEC_ETAG_LEN) {
-            h->seen |= bit;
-            k = 0;
+    h->etag[i] = vi != PAGEC_NO_PAGE && k < PAGEC_ETAG_LEN &&
+                         PAGEC_ROM_BYTE(site->variants[vi].get.pkt +
+                                        PAGEC_ETAG_AT + k) == c
+                     ? (uint8_t)(k + 1)
+                     : NO_ENTRY;
+}
+
+/* An element of If-None-Match may be complete: the ETags it equals count
+ * (the weak comparison of RFC 9110 section 8.8.3.2: "W/" was skipped). */
+static void inm_commit(struct pagec_http *h)
+{
+    if (h->aux == I_AFTER) {
+        if (h->etag[0] == PAGEC_ETAG_LEN) {
+            h->seen |= A_INM_ID;
         }
-    } else {
-        k = PAGEC_ROM_BYTE(etag) == c ? 1 : 0;
+        if (h->etag[1] == PAGEC_ETAG_LEN) {
+            h->seen |= A_INM_GZ;
+        }
     }
-    h->etag[i] = k;
+}
+
+/* If-None-Match: the next byte c of its list of entity-tags (RFC 9110
+ * section 13.1.2), W/"..." or "...", separated by commas and OWS. An
+ * element counts once complete, at a comma or the line end; one that is
+ * not an entity-tag ends the reading of the line. */
+static void inm_list_byte(const PAGEC_ROM struct pagec_site *site,
+                          struct pagec_http *h, uint8_t c)
+{
+    const PAGEC_ROM struct pagec_page *pg = &site->pages[h->page];
+
+    switch (h->aux) {
+    case I_NEXT:
+        if (ows(c) || c == ',') {
+            return;
+        }
+        if (c == 'W') {
+            h->aux = I_W;
+            return;
+        }
+        /* fall through */
+    case I_SLASH:
+        if (c != '"') {
+            break;
+        }
+        h->aux = I_TAG;
+        h->etag[0] = 0;
+        h->etag[1] = 0;
+        inm_byte(site, h, pg->identity, 0, c);
+        inm_byte(site, h, pg->gzip, 1, c);
+        return;
+    case I_W:
+        if (c != '/') {
+            break;
+        }
+        h->aux = I_SLASH;
+        return;
+    case I_TAG:
+        if (ctl(c)) {
+            break; /* etagc: no CTL, no SP, no DEL */
+        }
+        if (c == '"') {
+            h->aux = I_AFTER;
+        }
+        inm_byte(site, h, pg->identity, 0, c);
+        inm_byte(site, h, pg->gzip, 1, c);
+        return;
+    case I_AFTER:
+        if (c == ',') {
+            inm_commit(h);
+            h->aux = I_NEXT;
+        } else if (!ows(c)) {
+            break;
+        }
+        return;
+    default:
+        return; /* I_BAD */
+    }
+    h->aux = I_BAD;
 }
 
 static void field_byte(const PAGEC_ROM struct pagec_site *site,
                        struct pagec_http *h, uint8_t c)
 {
-    const PAGEC_ROM struct pagec_page *pg;
-
     switch (h->state) {
     case S_NAME:
+        if (h->aux == 0 && ows(c)) {
+            /* RFC 9112 section 5.2: obs-fold, or a space after the
+             * request line (section 2.2) */
+            h->seen |= A_FIELD_BAD;
+            h->state = S_DONE;
+            return;
+        }
         if (c == ':') {
             if (h->aux == 0 || (h->flags & F_OWS)) {
                 /* RFC 9112 section 5.1: no space before ':' */
@@ -481,16 +571,20 @@ static void field_byte(const PAGEC_ROM struct pagec_site *site,
                 h->state = S_AE_SKIP;
             } else if (word_done(h->word, 2, w_inm, h->aux) &&
                        h->page != PAGEC_NO_PAGE) {
-                h->etag[0] = 0;
-                h->etag[1] = 0;
+                h->aux = I_NEXT;
                 h->state = S_INM;
             } else {
+                if (word_done(h->word, 4, w_host, h->aux)) {
+                    /* RFC 9112 section 3.2: one Host field, or 400 */
+                    h->seen |= h->seen & A_HOST ? A_FIELD_BAD : A_HOST;
+                }
                 h->state = S_VALUE;
             }
             return;
         }
         h->word = word_step(h->word, 1, w_ae, h->aux, c);
         h->word = word_step(h->word, 2, w_inm, h->aux, c);
+        h->word = word_step(h->word, 4, w_host, h->aux, c);
         h->flags = (uint8_t)(ows(c) ? h->flags | F_OWS : h->flags & ~F_OWS);
         if (h->aux < 0xff) {
             h->aux++;
@@ -555,9 +649,7 @@ static void field_byte(const PAGEC_ROM struct pagec_site *site,
                             ? F_STAR
                             : F_OTHER;
         }
-        pg = &site->pages[h->page];
-        inm_byte(site, h, pg->identity, 0, A_INM_ID, c);
-        inm_byte(site, h, pg->gzip, 1, A_INM_GZ, c);
+        inm_list_byte(site, h, c);
         return;
     default:
         return; /* S_VALUE: a field nobody reads */
@@ -570,7 +662,11 @@ static void field_line_end(struct pagec_http *h)
     switch (h->state) {
     case S_NAME:
         if (h->aux == 0) {
-            h->state = S_DONE; /* the blank line: end of the header */
+            /* the blank line: end of the header; HTTP/1.1 needs Host */
+            if ((h->seen & (A_MINOR | A_HOST)) == A_MINOR) {
+                h->seen |= A_FIELD_BAD;
+            }
+            h->state = S_DONE;
             return;
         }
         break; /* a line without a colon: not read */
@@ -592,6 +688,7 @@ static void field_line_end(struct pagec_http *h)
         if ((h->flags & (F_STAR | F_OTHER)) == F_STAR) {
             h->seen |= A_INM_ID | A_INM_GZ; /* "*": any ETag */
         }
+        inm_commit(h);
         break;
     default:
         break;
@@ -630,6 +727,14 @@ static void line_byte(const PAGEC_ROM struct pagec_site *site,
         return;
     }
     h->tail = tail_step(h->tail, c);
+    if (h->tail == 7 || h->tail == 9) {
+        /* a digit of " HTTP/d.d": the last such suffix is the version */
+        uint8_t bit = h->tail == 7 ? A_MAJOR : A_MINOR;
+
+        h->seen = (uint8_t)(c == (h->tail == 7 ? '1' : '0')
+                                ? h->seen & ~bit
+                                : h->seen | bit);
+    }
     if (h->state != S_METHOD) {
         target_byte(site, h, c);
     } else if (tchar(c)) {
@@ -787,6 +892,9 @@ static uint8_t fast_version(const PAGEC_ROM struct pagec_site *site,
     h->state = S_VERSION;
     h->aux = 8; /* the version's bytes after its space */
     h->tail = 9;
+    h->seen = (uint8_t)((h->seen & ~(A_MAJOR | A_MINOR)) |
+                        (d[6] != '1' ? A_MAJOR : 0) |
+                        (d[8] != '0' ? A_MINOR : 0));
     request_line_end(site, h);
     return k;
 }
@@ -795,7 +903,8 @@ static uint8_t fast_version(const PAGEC_ROM struct pagec_site *site,
 /* 1 when a field name of n bytes can be one the reader looks for. */
 static int wanted_length(uint16_t n)
 {
-    return n == sizeof w_ae - 2 || n == sizeof w_inm - 2;
+    return n == sizeof w_ae - 2 || n == sizeof w_inm - 2 ||
+           n == sizeof w_host - 2;
 }
 #endif
 
@@ -903,7 +1012,9 @@ pagec_http_end(const PAGEC_ROM struct pagec_site *site,
     if (!(h->flags & F_LINE) || h->method == JUNK) {
         return NULL; /* wait for the whole request line */
     }
-    if (h->method == KNOWN) {
+    if (h->seen & A_MAJOR) {
+        *status = 505;
+    } else if (h->method == KNOWN) {
         *status = 405;
     } else if (h->method == UNKNOWN) {
         *status = 501;

@@ -27,7 +27,8 @@ void pagec_http_feed(const PAGEC_ROM struct pagec_site *site,
  * NULL when the request line was not complete in the segment, or was no
  * request line. *status is 0 when the template goes out as it is, else
  * the status code to write over its three digits at PAGEC_STATUS_AT
- * (304, 400, 404, 405, 406, 501 or 503); the TCP sum changes with them.
+ * (304, 400, 404, 405, 406, 501, 503 or 505); the TCP sum changes with
+ * them.
  */
 const PAGEC_ROM struct pagec_tmpl *
 pagec_http_end(const PAGEC_ROM struct pagec_site *site,

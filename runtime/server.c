@@ -50,21 +50,30 @@ static void emit_header(struct pagec_reply *reply,
                         const struct pagec_choice *c, const uint8_t *f,
                         uint16_t ip_sum, uint16_t tcp_sum, uint16_t hl)
 {
-    const PAGEC_ROM uint8_t *pkt = c->tmpl->pkt;
+    const PAGEC_ROM uint8_t *PAGEC_RESTRICT pkt = c->tmpl->pkt;
+    uint8_t *PAGEC_RESTRICT h = reply->hdr;
     uint16_t len = c->tmpl->len;
-    uint8_t *h = reply->hdr;
     uint16_t k;
 
-    for (k = 0; k < hl; k++) {
+    /* the template's first 12 bytes and those from 32 on; between them
+     * the addresses, ports and numbers (fixed counts: a compiler makes a
+     * few word moves of them) */
+    for (k = 0; k < IP_SRC; k++) {
+        h[k] = PAGEC_ROM_BYTE(pkt + k);
+    }
+    for (k = 0; k < 20; k++) {
+        h[IP_SRC + k] = f[k];
+    }
+    for (k = IP_SRC + 20; k < PAGEC_HDR_LEN; k++) {
+        h[k] = PAGEC_ROM_BYTE(pkt + k);
+    }
+    for (; k < hl; k++) {
         h[k] = PAGEC_ROM_BYTE(pkt + k);
     }
     h[IP_LEN] = (uint8_t)(len >> 8);
     h[IP_LEN + 1] = (uint8_t)len;
     h[IP_SUM] = (uint8_t)(ip_sum >> 8);
     h[IP_SUM + 1] = (uint8_t)ip_sum;
-    for (k = 0; k < 20; k++) {
-        h[IP_SRC + k] = f[k];
-    }
     h[TCP_FLAGS_AT] = c->flags;
     h[TCP_SUM_AT] = (uint8_t)(tcp_sum >> 8);
     h[TCP_SUM_AT + 1] = (uint8_t)tcp_sum;

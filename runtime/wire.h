@@ -11,6 +11,13 @@
 #include "pagec/chksum.h"
 #include "pagec/site.h"
 
+/* restrict where the compiler has it (C99), for copies it may widen */
+#if defined(__STDC_VERSION__) && __STDC_VERSION__ >= 199901L
+#define PAGEC_RESTRICT restrict
+#else
+#define PAGEC_RESTRICT
+#endif
+
 /* IPv4 header offsets */
 #define IP_LEN 2
 #define IP_SUM 10

@@ -165,7 +165,7 @@ run --check "$big"
 check "--check without -o: exit 0" [ "$rc" = 0 ]
 check "--check writes nothing" [ ! -s "$work/out" ]
 
-# the error reply (sent as 400, 404, 405, 406, 501 and 503) must reach a
+# the error reply (sent as 400, 404, 405, 406, 501, 503 and 505) must reach a
 # client with the smallest MSS the runtime takes, min(536, --mss): its size
 # read back from the datagrams in the generated C
 replies="python3 $(dirname "$0")/tools/replies.py"

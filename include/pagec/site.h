@@ -38,7 +38,7 @@
 
 /* Version of the layout below; generated code fails to compile on a
  * mismatch. */
-#define PAGEC_FORMAT_VERSION 4
+#define PAGEC_FORMAT_VERSION 5
 
 /* Fixed values of every template. */
 #define PAGEC_IP_HLEN 20   /* IPv4 header without options */
@@ -51,7 +51,7 @@
  * Every HTTP reply starts "HTTP/1.1 ddd " (an empty reason phrase, RFC
  * 9112 section 4), so that the runtime can send it with another status
  * code by writing three digits over the template's at datagram bytes
- * PAGEC_STATUS_AT to PAGEC_STATUS_AT + 2 (see pagec_status below). The
+ * PAGEC_STATUS_AT to PAGEC_STATUS_AT + 2 (see pagec_site.status). The
  * first header field of a page's reply is its ETag, PAGEC_ETAG_LEN bytes
  * with the quotes at PAGEC_ETAG_AT: "ETag: \"xxxxxxxx\"\r\n".
  */
@@ -147,8 +147,8 @@ struct pagec_site {
                                    the reply must not carry one */
     struct pagec_tmpl status;   /* "HTTP/1.1 400 ", Content-Length 0 and
                                    Allow: GET, HEAD; sent as 400, 404,
-                                   405, 406, 501 or 503 (the body-less
-                                   reply serves HEAD too) */
+                                   405, 406, 501, 503 or 505 (the
+                                   body-less reply serves HEAD too) */
 };
 
 #endif /* PAGEC_SITE_H */

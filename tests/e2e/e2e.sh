@@ -326,6 +326,8 @@ expect_status "POST /" 405 / -X POST -d x=1
     fail "405: Allow '$(header Allow)'"
 expect_status "BREW /" 501 / -X BREW
 expect_status "GET /%zz" 400 /%zz
+expect_status "HTTP/1.1 without Host" 400 / -H "Host:"
+expect_status "HTTP/1.0 without Host" 200 / --http1.0 -H "Host:"
 expect_status "GET /../ outside the site" 404 /../etc/passwd --path-as-is
 if [ -f "$SITE/index.html" ]; then
     expect_status "GET /%69ndex.html?query (percent-decoded, query dropped)" \

@@ -38,8 +38,8 @@
  *   buffer held before.
  * What the model leaves open, so that it stays simpler than the code it
  * checks: with Accept-Encoding in the request, which encoding (or 406) is
- * chosen; a 304 is allowed whenever the request holds that ETag or a
- * "*".
+ * chosen. An encoding goes out as 304 exactly when If-None-Match names
+ * its ETag as a whole element of its list, or is "*".
  *
  * A failed check prints what was expected and what came, then aborts, so
  * libFuzzer saves the input. PAGEC_FUZZ_VERBOSE=1 in the environment
@@ -232,7 +232,7 @@ static void walk(size_t node, uint8_t *prefix, size_t len, size_t depth)
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     static uint8_t prefix[4096 + 65536];
-    static const int codes[] = {400, 404, 405, 406, 501, 503};
+    static const int codes[] = {400, 404, 405, 406, 501, 503, 505};
     const char *env = getenv("PAGEC_FUZZ_VERBOSE");
     uint16_t p;
     size_t i;
@@ -396,7 +396,7 @@ static int contains(const uint8_t *p, size_t n, const uint8_t *w, size_t wn,
 /* The request as this file reads it (README, "Protocol behaviour"). */
 struct request {
     int answered;  /* 0: not a complete request line, no reply */
-    int status;    /* 200 (a page), 400, 404, 405, 501 */
+    int status;    /* 200 (a page), 400, 404, 405, 501, 505 */
     int head;
     int page;
     const uint8_t *fields; /* after the request line */
@@ -408,12 +408,18 @@ static int bad_target_byte(uint8_t c)
     return c <= 0x20 || c == 0x7f;
 }
 
-/* 1 when a field line of the n bytes at p has a space before its colon,
- * or an empty name (RFC 9112 section 5.1); reading stops at the blank
- * line. The runtime reads a byte at a time, so a line the segment cuts
- * off counts once its colon arrived. */
-static int bad_fields(const uint8_t *p, size_t n)
+/* 1 when the field lines of the n bytes at p make the request a 400: a
+ * space before a colon, or an empty name (RFC 9112 section 5.1); a line
+ * that starts with a space or a tab (obs-fold, section 5.2); two Host
+ * fields, or none in an HTTP/1.1 request (v11) whose header ends in the
+ * segment (RFC 9112 section 3.2). Reading stops at the blank line. The
+ * runtime reads a byte at a time, so a line the segment cuts off counts
+ * once its colon arrived, and without the blank line a Host may still
+ * come in what was not received. */
+static int bad_fields(const uint8_t *p, size_t n, int v11)
 {
+    int hosts = 0;
+
     while (n > 0) {
         const uint8_t *lf = memchr(p, '\n', n);
         size_t len;
@@ -428,11 +434,126 @@ static int bad_fields(const uint8_t *p, size_t n)
             }
         }
         if (len == 0) {
-            return 0;
+            return v11 && hosts == 0; /* the blank line */
+        }
+        if (p[0] == ' ' || p[0] == '\t') {
+            return 1;
         }
         colon = memchr(p, ':', len);
         if (colon != NULL &&
             (colon == p || colon[-1] == ' ' || colon[-1] == '\t')) {
+            return 1;
+        }
+        if (colon != NULL && same_word(p, (size_t)(colon - p), "host") &&
+            ++hosts > 1) {
+            return 1;
+        }
+        if (lf == NULL) {
+            return 0;
+        }
+        n -= (size_t)(lf + 1 - p);
+        p = lf + 1;
+    }
+    return 0;
+}
+
+static int is_ows(uint8_t c)
+{
+    return c == ' ' || c == '\t';
+}
+
+/* 1 when the value v (n bytes) of an If-None-Match field names the ETag
+ * etag (elen bytes, quotes included) or is "*" (RFC 9110 section
+ * 13.1.2). The value is a list of entity-tags, W/"..." or "...", with
+ * commas and OWS between them, compared by the weak comparison (section
+ * 8.8.3.2: "W/" does not count). The list is read up to its first
+ * element that is not an entity-tag. Of a value the segment cut off
+ * (cut), an element counts only when a comma follows it, and "*" not at
+ * all. */
+static int inm_value(const uint8_t *v, size_t n, const uint8_t *etag,
+                     size_t elen, int cut)
+{
+    size_t a = 0;
+    size_t b = n;
+    size_t i = 0;
+
+    while (a < b && is_ows(v[a])) {
+        a++;
+    }
+    while (b > a && is_ows(v[b - 1])) {
+        b--;
+    }
+    if (!cut && b - a == 1 && v[a] == '*') {
+        return 1;
+    }
+    for (;;) {
+        const uint8_t *close;
+        size_t start;
+        size_t end;
+        size_t k;
+
+        while (i < n && (is_ows(v[i]) || v[i] == ',')) {
+            i++;
+        }
+        if (i == n) {
+            return 0;
+        }
+        if (i + 2 <= n && v[i] == 'W' && v[i + 1] == '/') {
+            i += 2;
+        }
+        if (i == n || v[i] != '"') {
+            return 0; /* not an entity-tag */
+        }
+        start = i;
+        close = memchr(v + i + 1, '"', n - i - 1);
+        if (close == NULL) {
+            return 0;
+        }
+        end = (size_t)(close - v) + 1;
+        for (k = start + 1; k + 1 < end; k++) {
+            if (v[k] <= 0x20 || v[k] == 0x7f) {
+                return 0; /* not an etagc */
+            }
+        }
+        for (i = end; i < n && is_ows(v[i]); i++) {
+        }
+        if (i < n && v[i] != ',') {
+            return 0; /* something after the tag */
+        }
+        if ((i < n || !cut) && end - start == elen &&
+            memcmp(v + start, etag, elen) == 0) {
+            return 1;
+        }
+    }
+}
+
+/* 1 when an If-None-Match field line of the n bytes of field lines at p
+ * names the ETag etag (elen bytes) or is "*"; reading stops at the blank
+ * line. */
+static int inm_names(const uint8_t *p, size_t n, const uint8_t *etag,
+                     size_t elen)
+{
+    while (n > 0) {
+        const uint8_t *lf = memchr(p, '\n', n);
+        const uint8_t *colon;
+        size_t len;
+
+        if (lf == NULL) {
+            len = n; /* the last line, cut off */
+        } else {
+            len = (size_t)(lf - p);
+            if (len > 0 && p[len - 1] == '\r') {
+                len--;
+            }
+        }
+        if (len == 0) {
+            return 0;
+        }
+        colon = memchr(p, ':', len);
+        if (colon != NULL &&
+            same_word(p, (size_t)(colon - p), "if-none-match") &&
+            inm_value(colon + 1, len - (size_t)(colon + 1 - p), etag, elen,
+                      lf == NULL)) {
             return 1;
         }
         if (lf == NULL) {
@@ -457,6 +578,8 @@ static void read_request(const uint8_t *d, size_t n, struct request *q)
     size_t t;
     size_t plen = 0;
     size_t i;
+    int major = 1; /* HTTP/0.9 without a version counts as 1 here */
+    int minor = 0;
 
     memset(q, 0, sizeof *q);
     q->page = -1;
@@ -475,6 +598,8 @@ static void read_request(const uint8_t *d, size_t n, struct request *q)
     }
     if (e - s >= 9 && memcmp(d + e - 9, " HTTP/", 6) == 0 &&
         is_digit(d[e - 3]) && d[e - 2] == '.' && is_digit(d[e - 1])) {
+        major = d[e - 3] - '0';
+        minor = d[e - 1] - '0';
         e -= 9;
     } else if (!(e - s > 4 && memcmp(d + s, "GET /", 5) == 0)) {
         return; /* neither HTTP/1.x nor HTTP/0.9: a request's tail */
@@ -485,9 +610,12 @@ static void read_request(const uint8_t *d, size_t n, struct request *q)
         return; /* no method */
     }
     q->answered = 1;
-    if (m - s == 4 && memcmp(d + s, "HEAD", 4) == 0) {
-        q->head = 1;
-    } else if (!(m - s == 3 && memcmp(d + s, "GET", 3) == 0)) {
+    q->head = m - s == 4 && memcmp(d + s, "HEAD", 4) == 0;
+    if (major != 1) {
+        q->status = 505; /* RFC 9112 section 2.3, whatever else */
+        return;
+    }
+    if (!q->head && !(m - s == 3 && memcmp(d + s, "GET", 3) == 0)) {
         q->status = 501;
         for (i = 0; i < sizeof known / sizeof known[0]; i++) {
             if (strlen(known[i]) == m - s &&
@@ -498,12 +626,16 @@ static void read_request(const uint8_t *d, size_t n, struct request *q)
         return;
     }
     t = m + 1;
+    if (memchr(d + t, '#', e - t) != NULL) {
+        q->status = 400; /* RFC 9112 section 3.2: a target has no fragment */
+        return;
+    }
     if ((e - t >= 7 && same_word(d + t, 7, "http://")) ||
         (e - t >= 8 && same_word(d + t, 8, "https://"))) {
         t += d[t + 4] == ':' ? 7 : 8;
-        /* the authority ends at '/', '?' or '#' (RFC 3986); a control
-         * byte or space in it is 400 */
-        for (; t < e && d[t] != '/' && d[t] != '?' && d[t] != '#'; t++) {
+        /* the authority ends at '/' or '?' (RFC 3986); a control byte
+         * or space in it is 400 */
+        for (; t < e && d[t] != '/' && d[t] != '?'; t++) {
             if (bad_target_byte(d[t])) {
                 q->status = 400;
                 return;
@@ -516,7 +648,7 @@ static void read_request(const uint8_t *d, size_t n, struct request *q)
         q->status = 400;
         return;
     }
-    while (t < e && d[t] != '?' && d[t] != '#') {
+    while (t < e && d[t] != '?') {
         uint8_t c = d[t];
 
         if (bad_target_byte(c)) {
@@ -536,11 +668,11 @@ static void read_request(const uint8_t *d, size_t n, struct request *q)
     }
     for (; t < e; t++) {
         if (bad_target_byte(d[t])) {
-            q->status = 400; /* in the query or the fragment */
+            q->status = 400; /* in the query */
             return;
         }
     }
-    if (bad_fields(q->fields, q->nfields)) {
+    if (bad_fields(q->fields, q->nfields, minor > 0)) {
         q->status = 400;
         return;
     }
@@ -576,13 +708,14 @@ static void allow_page(struct expect *e, const struct request *q, uint16_t p,
         if (!ae && v == 1 && id != NULL && tcp_data(&id->get) <= e->limit) {
             continue;
         }
-        allow(e, q->head ? &var->head : &var->get, status);
-        /* the ETag, quotes included, at its fixed offset (site.h) */
+        /* 304 when If-None-Match names this ETag (quotes included, at
+         * its fixed offset: site.h), or "*"; else the page's reply */
         if (status == 200 &&
-            (contains(q->fields, q->nfields, var->get.pkt + PAGEC_ETAG_AT,
-                      PAGEC_ETAG_LEN, 0) ||
-             memchr(q->fields, '*', q->nfields) != NULL)) {
+            inm_names(q->fields, q->nfields, var->get.pkt + PAGEC_ETAG_AT,
+                      PAGEC_ETAG_LEN)) {
             allow(e, &var->head, 304);
+        } else {
+            allow(e, q->head ? &var->head : &var->get, status);
         }
     }
     if (ae) {
@@ -624,6 +757,10 @@ static void expect_http(struct expect *e, const uint8_t *d, size_t n)
     case 501:
         e->why = "unknown method";
         allow(e, &site.status, 501);
+        return;
+    case 505:
+        e->why = "HTTP version";
+        allow(e, &site.status, 505);
         return;
     default:
         break;

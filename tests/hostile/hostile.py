@@ -1098,6 +1098,21 @@ def http_cases(run, base):
         request(fields=["Accept-Encoding : gzip"]), 400)
     ask("HTTP: HEAD /%zz: 400 without a body",
         request("/%zz", "HEAD"), 400, head=True)
+    ask("HTTP: a fragment in the target: 400", request("/index.html#a"), 400)
+    ask("HTTP: HTTP/1.1 without Host: 400",
+        b"GET /index.html HTTP/1.1\r\nAccept: */*\r\n\r\n", 400)
+    ask("HTTP: two Host fields: 400", request(fields=["Host: x"]), 400)
+    ask("HTTP: HTTP/1.0 without Host: 200",
+        b"GET /index.html HTTP/1.0\r\n\r\n", 200, enc="identity")
+    ask("HTTP: obs-fold: 400",
+        request(fields=["X-A: b", " c"]), 400)
+    for v in ("HTTP/2.0", "HTTP/0.9", "HTTP/3.1"):
+        ask("HTTP: %s: 505" % v, request(version=v), 505)
+    ask("HTTP: HEAD in HTTP/2.0: 505 without a body",
+        request("/index.html", "HEAD", version="HTTP/2.0"), 505, head=True)
+    ask("HTTP: HTTP/1.2 read as HTTP/1.1: 200",
+        request(fields=["Accept-Encoding: identity"], version="HTTP/1.2"),
+        200, enc="identity")
     for m in ("POST", "PUT", "DELETE", "OPTIONS", "TRACE", "PATCH"):
         ask("HTTP: %s /: 405, Allow: GET, HEAD" % m, request("/", m), 405,
             fields={"allow": "GET, HEAD"})
@@ -1160,6 +1175,14 @@ def http_cases(run, base):
         ask("HTTP: If-None-Match with another ETag: 200",
             request(fields=["Accept-Encoding: identity",
                             'If-None-Match: "nope"']), 200, enc="identity")
+        ask("HTTP: If-None-Match, the ETag inside a malformed value: 200",
+            request(fields=["Accept-Encoding: identity",
+                            'If-None-Match: "x"' + SITE.etag_id[1:]]), 200,
+            enc="identity")
+        ask("HTTP: If-None-Match, the ETag in a list: 304",
+            request(fields=["Accept-Encoding: identity",
+                            'If-None-Match: "a", W/"b" ,' + SITE.etag_id]),
+            304)
     if SITE.etag_gz:
         ask("HTTP: If-None-Match with the gzip ETag, gzip: 304",
             request(fields=["Accept-Encoding: gzip",

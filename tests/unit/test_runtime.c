@@ -220,7 +220,7 @@ END_TEST
 
 /* Stand-ins for a template sent with another status code: the error
  * reply as each code (ERR), a variant's HEAD form as 304 (NM). */
-static const int codes[] = {400, 404, 405, 406, 501, 503};
+static const int codes[] = {400, 404, 405, 406, 501, 503, 505};
 static struct pagec_tmpl err_keys[sizeof codes / sizeof codes[0]];
 static struct pagec_tmpl nm_keys[64];
 
@@ -328,22 +328,16 @@ START_TEST(test_runtime_request_lines)
 
     ck_assert_ptr_eq(answer("GET / HTTP/1.0\r\n\r\n"), index);
     ck_assert_ptr_eq(answer("GET /index.html?x=1 HTTP/1.0\r\n"), index);
-    ck_assert_ptr_eq(answer("GET /index.html#top HTTP/1.0\r\n"), index);
     ck_assert_ptr_eq(answer("GET /index.html\r\n"), index); /* HTTP/0.9 */
     ck_assert_ptr_eq(answer("GET /index.html HTTP/1.0\n"), index);
     ck_assert_ptr_eq(answer("GET /sub/ HTTP/1.0\r\n"), ok("/sub/index.html"));
     ck_assert_ptr_eq(answer("GET /notes.txt HTTP/1.0\r\n"), ok("/notes.txt"));
     ck_assert_ptr_eq(answer("GET /README HTTP/1.0\r\n"), ok("/README"));
-    ck_assert_ptr_eq(answer("GET /missing HTTP/1.0\r\n"),
-                     ERR(404));
-    ck_assert_ptr_eq(answer("GET /sub HTTP/1.0\r\n"),
-                     ERR(404));
-    ck_assert_ptr_eq(answer("GET /index.htm HTTP/1.0\r\n"),
-                     ERR(404));
-    ck_assert_ptr_eq(answer("GET /index.html5 HTTP/1.0\r\n"),
-                     ERR(404));
-    ck_assert_ptr_eq(answer("GET /../index.html HTTP/1.0\r\n"),
-                     ERR(404));
+    ck_assert_ptr_eq(answer("GET /missing HTTP/1.0\r\n"), ERR(404));
+    ck_assert_ptr_eq(answer("GET /sub HTTP/1.0\r\n"), ERR(404));
+    ck_assert_ptr_eq(answer("GET /index.htm HTTP/1.0\r\n"), ERR(404));
+    ck_assert_ptr_eq(answer("GET /index.html5 HTTP/1.0\r\n"), ERR(404));
+    ck_assert_ptr_eq(answer("GET /../index.html HTTP/1.0\r\n"), ERR(404));
     /* percent-decoding, absolute-form */
     ck_assert_ptr_eq(answer("GET /%69ndex.html HTTP/1.0\r\n"), index);
     ck_assert_ptr_eq(answer("GET /sub%2findex.html HTTP/1.0\r\n"),
@@ -351,20 +345,27 @@ START_TEST(test_runtime_request_lines)
     ck_assert_ptr_eq(answer("GET http://192.0.2.2/notes.txt HTTP/1.1\r\n"),
                      ok("/notes.txt"));
     ck_assert_ptr_eq(answer("GET http://192.0.2.2 HTTP/1.1\r\n"), index);
-    ck_assert_ptr_eq(answer("GET http://h#f/data.json HTTP/1.1\r\n"), index);
     ck_assert_ptr_eq(answer("GET http://a b/index.html HTTP/1.1\r\n"), bad);
+    /* RFC 9112 section 3.2: no fragment (a client never sends one) */
+    ck_assert_ptr_eq(answer("GET /index.html#top HTTP/1.0\r\n"), bad);
+    ck_assert_ptr_eq(answer("GET /index.html?a#top HTTP/1.0\r\n"), bad);
+    ck_assert_ptr_eq(answer("GET /index.html?a=# HTTP/1.0\r\n"), bad);
+    ck_assert_ptr_eq(answer("GET /# HTTP/1.0\r\n"), bad);
+    ck_assert_ptr_eq(answer("GET /index.html#\r\n"), bad);
+    ck_assert_ptr_eq(answer("GET http://h#f/data.json HTTP/1.1\r\n"), bad);
+    ck_assert_ptr_eq(answer("GET http://h/#f HTTP/1.1\r\n"), bad);
+    ck_assert_ptr_eq(answer("GET #/index.html HTTP/1.0\r\n"), bad);
+    ck_assert_ptr_eq(answer("HEAD /index.html#top HTTP/1.0\r\n"), ERR(400));
+    ck_assert_ptr_eq(answer("GET /%23 HTTP/1.0\r\n"),
+                     ERR(404)); /* an escaped '#' is not */
     /* methods */
     ck_assert_ptr_eq(answer("HEAD /index.html HTTP/1.0\r\n"),
                      &V(page("/index.html")->identity)->head);
-    ck_assert_ptr_eq(answer("HEAD /missing HTTP/1.0\r\n"),
-                     ERR(404));
-    ck_assert_ptr_eq(answer("POST / HTTP/1.0\r\n"),
-                     ERR(405));
-    ck_assert_ptr_eq(answer("OPTIONS * HTTP/1.0\r\n"),
-                     ERR(405));
+    ck_assert_ptr_eq(answer("HEAD /missing HTTP/1.0\r\n"), ERR(404));
+    ck_assert_ptr_eq(answer("POST / HTTP/1.0\r\n"), ERR(405));
+    ck_assert_ptr_eq(answer("OPTIONS * HTTP/1.0\r\n"), ERR(405));
     ck_assert_ptr_eq(answer("get / HTTP/1.0\r\n"), ERR(501));
-    ck_assert_ptr_eq(answer("BREW /pot HTTP/1.0\r\n"),
-                     ERR(501));
+    ck_assert_ptr_eq(answer("BREW /pot HTTP/1.0\r\n"), ERR(501));
     /* what cannot be read */
     ck_assert_ptr_eq(answer("GET  HTTP/1.0\r\n"), bad);
     ck_assert_ptr_eq(answer("GET index.html HTTP/1.0\r\n"), bad);
@@ -374,11 +375,39 @@ START_TEST(test_runtime_request_lines)
     ck_assert_ptr_eq(answer("GET /a b HTTP/1.0\r\n"), bad);
     ck_assert_ptr_eq(answer("GET /a\tb HTTP/1.0\r\n"), bad);
     ck_assert_ptr_eq(answer("GET /a?b\x7f HTTP/1.0\r\n"), bad);
-    ck_assert_ptr_eq(answer("HEAD /%zz HTTP/1.0\r\n"),
-                     ERR(400));
+    ck_assert_ptr_eq(answer("HEAD /%zz HTTP/1.0\r\n"), ERR(400));
     ck_assert_ptr_eq(answer("GET / HTTP/1.0\r\nAccept-Encoding : gzip\r\n"
                             "\r\n"),
                      bad);
+    /* RFC 9112 section 2.3: only HTTP/1.x is read, 505 for another major
+     * version, whatever the rest of the line; RFC 9110 section 2.5: a
+     * higher minor version is read as HTTP/1.1 */
+    ck_assert_ptr_eq(answer("GET /index.html HTTP/2.0\r\n\r\n"), ERR(505));
+    ck_assert_ptr_eq(answer("GET /index.html HTTP/9.9\r\nHost: a\r\n\r\n"),
+                     ERR(505));
+    ck_assert_ptr_eq(answer("GET / HTTP/0.9\r\n"), ERR(505));
+    ck_assert_ptr_eq(answer("HEAD / HTTP/3.1\r\n"), ERR(505));
+    ck_assert_ptr_eq(answer("POST / HTTP/2.0\r\n"), ERR(505));
+    ck_assert_ptr_eq(answer("BREW / HTTP/0.1\r\n"), ERR(505));
+    ck_assert_ptr_eq(answer("GET /%zz HTTP/2.0\r\n"), ERR(505));
+    ck_assert_ptr_eq(answer("GET /index.html HTTP/1.2\r\nHost: a\r\n\r\n"),
+                     index);
+    ck_assert_ptr_eq(answer("GET /index.html HTTP/1.9\r\nHost: a\r\n\r\n"),
+                     index);
+    ck_assert_ptr_eq(answer("GET /a HTTP/2.0 HTTP/1.0\r\n"), bad);
+    ck_assert_ptr_eq(answer("GET /a HTTP/1.0 HTTP/2.0\r\n"), ERR(505));
+    ck_assert_ptr_eq(answer("GET /index.html HTTP/2.0x\r\n"), bad);
+    ck_assert_ptr_null(answer("GET HTTP/2.0\r\n"));
+    /* RFC 9112 section 5.2: a line folded (obs-fold), or one that starts
+     * with a space right after the request line (section 2.2) */
+    ck_assert_ptr_eq(answer("GET / HTTP/1.0\r\nX-A: b\r\n c\r\n\r\n"), bad);
+    ck_assert_ptr_eq(answer("GET / HTTP/1.0\r\nX-A: b\r\n\tc: d\r\n\r\n"),
+                     bad);
+    ck_assert_ptr_eq(answer("GET / HTTP/1.1\r\n Host: a\r\n\r\n"), bad);
+    ck_assert_ptr_eq(answer("HEAD / HTTP/1.0\r\nX-A: b\r\n \r\n\r\n"),
+                     ERR(400));
+    ck_assert_ptr_eq(answer("GET / HTTP/1.1\r\nHost: a\r\n\t"), bad);
+    ck_assert_ptr_eq(answer("GET / HTTP/1.0\r\n\r\n c\r\n"), index);
     /* empty lines before the request line are skipped */
     ck_assert_ptr_eq(answer("\r\n\r\nGET / HTTP/1.0\r\n"), index);
     /* what is not a request line gets no answer: the rest of a request
@@ -461,13 +490,15 @@ START_TEST(test_runtime_content_coding)
         const struct pagec_tmpl *want[] = {id, gz, refused};
         char req[256];
 
-        snprintf(req, sizeof req, "GET /both.html HTTP/1.1\r\n%s%s%s\r\n",
+        snprintf(req, sizeof req,
+                 "GET /both.html HTTP/1.1\r\nHost: a\r\n%s%s%s\r\n",
                  cases[i].ae ? "Accept-Encoding: " : "",
                  cases[i].ae ? cases[i].ae : "", cases[i].ae ? "\r\n" : "");
         ck_assert_msg(answer(req) == want[cases[i].both],
                       "both.html, Accept-Encoding '%s'",
                       cases[i].ae ? cases[i].ae : "(none)");
-        snprintf(req, sizeof req, "GET /big.txt HTTP/1.1\r\n%s%s%s\r\n",
+        snprintf(req, sizeof req,
+                 "GET /big.txt HTTP/1.1\r\nHost: a\r\n%s%s%s\r\n",
                  cases[i].ae ? "accept-encoding:" : "",
                  cases[i].ae ? cases[i].ae : "", cases[i].ae ? "\r\n" : "");
         ck_assert_msg(answer(req) == (cases[i].big_ok ? &V(big->gzip)->get
@@ -475,10 +506,10 @@ START_TEST(test_runtime_content_coding)
                       "big.txt, Accept-Encoding '%s'",
                       cases[i].ae ? cases[i].ae : "(none)");
     }
-    ck_assert_ptr_eq(answer("HEAD /big.txt HTTP/1.1\r\n"
+    ck_assert_ptr_eq(answer("HEAD /big.txt HTTP/1.1\r\nHost: a\r\n"
                             "Accept-Encoding: identity\r\n\r\n"),
                      ERR(406));
-    ck_assert_ptr_eq(answer("HEAD /both.html HTTP/1.1\r\n"
+    ck_assert_ptr_eq(answer("HEAD /both.html HTTP/1.1\r\nHost: a\r\n"
                             "Accept-Encoding: gzip\r\n\r\n"),
                      &V(both->gzip)->head);
     /* a field line cut off at the end of the segment is not read */
@@ -502,35 +533,176 @@ START_TEST(test_runtime_if_none_match)
     snprintf(gz_etag, sizeof gz_etag, "%.*s", PAGEC_ETAG_LEN,
              (const char *)V(both->gzip)->get.pkt + PAGEC_ETAG_AT);
     snprintf(req, sizeof req,
-             "GET /both.html HTTP/1.1\r\nIf-None-Match: %s\r\n\r\n", id_etag);
-    ck_assert_ptr_eq(answer(req), NM(both->identity));
-    snprintf(req, sizeof req,
-             "GET /both.html HTTP/1.1\r\nif-none-match: W/%s\r\n\r\n",
+             "GET /both.html HTTP/1.1\r\nHost: a\r\n"
+             "If-None-Match: %s\r\n\r\n",
              id_etag);
     ck_assert_ptr_eq(answer(req), NM(both->identity));
     snprintf(req, sizeof req,
-             "GET /both.html HTTP/1.1\r\nIf-None-Match: \"x\", %s\r\n"
+             "GET /both.html HTTP/1.1\r\nHost: a\r\n"
+             "if-none-match: W/%s\r\n\r\n",
+             id_etag);
+    ck_assert_ptr_eq(answer(req), NM(both->identity));
+    snprintf(req, sizeof req,
+             "GET /both.html HTTP/1.1\r\nHost: a\r\n"
+             "If-None-Match: \"x\", %s\r\n"
              "Accept-Encoding: gzip\r\n\r\n",
              gz_etag);
     ck_assert_ptr_eq(answer(req), NM(both->gzip));
     /* the identity ETag does not match the gzip encoding */
     snprintf(req, sizeof req,
-             "GET /both.html HTTP/1.1\r\nIf-None-Match: %s\r\n"
+             "GET /both.html HTTP/1.1\r\nHost: a\r\nIf-None-Match: %s\r\n"
              "Accept-Encoding: gzip\r\n\r\n",
              id_etag);
     ck_assert_ptr_eq(answer(req), &V(both->gzip)->get);
-    ck_assert_ptr_eq(answer("GET /both.html HTTP/1.1\r\n"
+    ck_assert_ptr_eq(answer("GET /both.html HTTP/1.1\r\nHost: a\r\n"
                             "If-None-Match: *\r\n\r\n"),
                      NM(both->identity));
-    ck_assert_ptr_eq(answer("HEAD /both.html HTTP/1.1\r\n"
+    ck_assert_ptr_eq(answer("HEAD /both.html HTTP/1.1\r\nHost: a\r\n"
                             "If-None-Match: *\r\n\r\n"),
                      NM(both->identity));
-    ck_assert_ptr_eq(answer("GET /both.html HTTP/1.1\r\n"
+    ck_assert_ptr_eq(answer("GET /both.html HTTP/1.1\r\nHost: a\r\n"
                             "If-None-Match: \"0\"\r\n\r\n"),
                      &V(both->identity)->get);
-    ck_assert_ptr_eq(answer("GET /missing HTTP/1.1\r\n"
+    ck_assert_ptr_eq(answer("GET /missing HTTP/1.1\r\nHost: a\r\n"
                             "If-None-Match: *\r\n\r\n"),
                      ERR(404));
+}
+END_TEST
+
+/* RFC 9110 section 13.1.2: If-None-Match is a list of whole entity-tags,
+ * W/"..." or "...", separated by commas and OWS; the ETag inside another
+ * value does not match. */
+START_TEST(test_runtime_if_none_match_list)
+{
+    const struct pagec_page *both = page("/both.html");
+    const struct pagec_tmpl *hit = NM(both->identity);
+    const struct pagec_tmpl *miss = &V(both->identity)->get;
+    char e[64];
+    char req[512];
+    static const struct {
+        const char *before; /* the value: before, the ETag, after */
+        const char *after;
+        int match;
+    } cases[] = {
+        {"", "", 1},
+        {"W/", "", 1},
+        {"\"a\", W/\"b\",   ", " \t,", 1},
+        {",,\t,", ",", 1},
+        {"\"a\",", "", 1},
+        {"", " ", 1},
+        {"", ", \"a\"", 1},
+        {"", ", junk", 1},  /* complete before the junk */
+        {"\"x\"", "", 0}, /* no separator: one malformed element */
+        {"x", "", 0},
+        {"w/", "", 0},      /* "W/" is case-sensitive */
+        {"W /", "", 0},
+        {"W", "", 0},
+        {"", "x", 0},
+        {"", "\"", 0},
+        {"\"a\" \"b\", ", "", 0},
+        {"\"a\";", "", 0},
+        {"*, ", "", 0},
+        {"", ", *", 1},     /* "*" alone only; the ETag counts */
+    };
+    size_t i;
+
+    snprintf(e, sizeof e, "%.*s", PAGEC_ETAG_LEN,
+             (const char *)V(both->identity)->get.pkt + PAGEC_ETAG_AT);
+    ck_assert_uint_gt(strlen(e), 3);
+    for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        snprintf(req, sizeof req,
+                 "GET /both.html HTTP/1.1\r\nHost: a\r\n"
+                 "If-None-Match: %s%s%s\r\n\r\n",
+                 cases[i].before, e, cases[i].after);
+        ck_assert_msg(answer(req) == (cases[i].match ? hit : miss),
+                      "If-None-Match: %s%s%s", cases[i].before, e,
+                      cases[i].after);
+    }
+    /* the ETag without its opening quote, after another tag */
+    snprintf(req, sizeof req,
+             "GET /both.html HTTP/1.1\r\nHost: a\r\n"
+             "If-None-Match: \"x\"%s\r\n\r\n",
+             e + 1);
+    ck_assert_ptr_eq(answer(req), miss);
+    /* inside another tag, or cut short */
+    snprintf(req, sizeof req,
+             "GET /both.html HTTP/1.1\r\nHost: a\r\n"
+             "If-None-Match: \"a%.*sb\"\r\n\r\n",
+             (int)strlen(e) - 2, e + 1);
+    ck_assert_ptr_eq(answer(req), miss);
+    snprintf(req, sizeof req,
+             "GET /both.html HTTP/1.1\r\nHost: a\r\n"
+             "If-None-Match: %.*s\"\r\n\r\n",
+             (int)strlen(e) - 2, e);
+    ck_assert_ptr_eq(answer(req), miss);
+    /* a control byte inside the quotes */
+    snprintf(req, sizeof req,
+             "GET /both.html HTTP/1.1\r\nHost: a\r\n"
+             "If-None-Match: \"\x01\", %s\r\n\r\n",
+             e);
+    ck_assert_ptr_eq(answer(req), miss);
+    /* each field line is a list of its own */
+    snprintf(req, sizeof req,
+             "GET /both.html HTTP/1.1\r\nHost: a\r\n"
+             "If-None-Match: x\r\nIf-None-Match: %s\r\n\r\n",
+             e);
+    ck_assert_ptr_eq(answer(req), hit);
+    /* cut by the end of the segment: an element counts at its comma */
+    snprintf(req, sizeof req,
+             "GET /both.html HTTP/1.1\r\nHost: a\r\nIf-None-Match: %s", e);
+    ck_assert_ptr_eq(answer(req), miss);
+    snprintf(req, sizeof req,
+             "GET /both.html HTTP/1.1\r\nHost: a\r\nIf-None-Match: %s,",
+             e);
+    ck_assert_ptr_eq(answer(req), hit);
+}
+END_TEST
+
+/* RFC 9112 section 3.2: an HTTP/1.1 request has one Host field, any
+ * request at most one; else 400. */
+START_TEST(test_runtime_host)
+{
+    const struct pagec_tmpl *index = ok("/index.html");
+    const struct pagec_tmpl *bad = ERR(400);
+
+    ck_assert_ptr_eq(answer("GET /index.html HTTP/1.1\r\nHost: a\r\n\r\n"),
+                     index);
+    ck_assert_ptr_eq(answer("GET /index.html HTTP/1.1\r\nhOST:a\r\n\r\n"),
+                     index);
+    ck_assert_ptr_eq(answer("GET /index.html HTTP/1.1\r\nHost:\r\n\r\n"),
+                     index); /* empty: a target without authority */
+    ck_assert_ptr_eq(answer("GET /index.html HTTP/1.1\r\n\r\n"), bad);
+    ck_assert_ptr_eq(answer("GET /index.html HTTP/1.1\n\n"), bad);
+    ck_assert_ptr_eq(answer("HEAD /index.html HTTP/1.1\r\n\r\n"), ERR(400));
+    ck_assert_ptr_eq(answer("GET /index.html HTTP/1.2\r\n\r\n"), bad);
+    ck_assert_ptr_eq(answer("GET /missing HTTP/1.1\r\n\r\n"), bad);
+    ck_assert_ptr_eq(answer("GET /index.html HTTP/1.1\r\nHosts: a\r\n"
+                            "X-Host: a\r\nHos: a\r\n\r\n"),
+                     bad);
+    ck_assert_ptr_eq(answer("GET /index.html HTTP/1.1\r\nHost: a\r\n"
+                            "Accept: */*\r\nhost: b\r\n\r\n"),
+                     bad);
+    /* HTTP/1.0 and HTTP/0.9 may omit it, but not send two */
+    ck_assert_ptr_eq(answer("GET /index.html HTTP/1.0\r\n\r\n"), index);
+    ck_assert_ptr_eq(answer("GET /index.html\r\n\r\n"), index);
+    ck_assert_ptr_eq(answer("GET /index.html HTTP/1.0\r\nHost: a\r\n"
+                            "Host: a\r\n\r\n"),
+                     bad);
+    ck_assert_ptr_eq(answer("GET /index.html\r\nHost: a\r\nHost: a\r\n"
+                            "\r\n"),
+                     bad);
+    /* a header cut by the end of the segment: the Host may come in the
+     * part not received, so only a second one counts */
+    ck_assert_ptr_eq(answer("GET /index.html HTTP/1.1\r\n"), index);
+    ck_assert_ptr_eq(answer("GET /index.html HTTP/1.1\r\nAccept: */*\r\n"),
+                     index);
+    ck_assert_ptr_eq(answer("GET /index.html HTTP/1.1\r\nHost: a\r\nHos"),
+                     index);
+    ck_assert_ptr_eq(answer("GET /index.html HTTP/1.1\r\nHost: a\r\n"
+                            "Host:"),
+                     bad);
+    /* other methods get 405 or 501 from the request line alone */
+    ck_assert_ptr_eq(answer("POST / HTTP/1.1\r\n\r\n"), ERR(405));
 }
 END_TEST
 
@@ -1059,7 +1231,8 @@ START_TEST(test_runtime_client_mss)
 
         syn_mss = cases[i].mss;
         isn = handshake(10);
-        snprintf(req, sizeof req, "GET %s HTTP/1.1\r\n%s\r\n", cases[i].path,
+        snprintf(req, sizeof req, "GET %s HTTP/1.1\r\nHost: a\r\n%s\r\n",
+                 cases[i].path,
                  cases[i].ae);
         ck_assert_msg(which(serve(tcp(80, 0x18, 11, isn + 1, req))) ==
                           want[cases[i].want],
@@ -1071,7 +1244,7 @@ START_TEST(test_runtime_client_mss)
     {
         uint32_t isn = handshake(10);
         struct seg s = seg_to(80, 0x18, 11, isn + 1,
-                              "HEAD /both.html HTTP/1.1\r\n"
+                              "HEAD /both.html HTTP/1.1\r\nHost: a\r\n"
                               "Accept-Encoding: gzip\r\n\r\n");
 
         s.window = (uint16_t)(V(page("/both.html")->gzip)->head.len - 41);
@@ -1212,6 +1385,8 @@ Suite *runtime_suite(void)
     tcase_add_test(tc, test_runtime_request_with_fin);
     tcase_add_test(tc, test_runtime_content_coding);
     tcase_add_test(tc, test_runtime_if_none_match);
+    tcase_add_test(tc, test_runtime_if_none_match_list);
+    tcase_add_test(tc, test_runtime_host);
     tcase_add_test(tc, test_runtime_port_mode);
     tcase_add_test(tc, test_runtime_isn_slots);
     tcase_add_test(tc, test_runtime_fin_window);

@@ -349,14 +349,16 @@ START_TEST(test_stream_cut_fields)
     ck_assert_uint_eq(request("GET /big.txt HTTP/1.1\r\nAccept-Encoding:", 0),
                       basic_site.variants[big->gzip].get.len);
     /* a complete empty one refuses gzip: 406 */
-    request("GET /big.txt HTTP/1.1\r\nAccept-Encoding:\r\n\r\n", 0);
+    request("GET /big.txt HTTP/1.1\r\nHost: a\r\nAccept-Encoding:\r\n\r\n", 0);
     ck_assert_int_eq(memcmp(out + 40, "HTTP/1.1 406", 12), 0);
     /* the 304 of the chosen encoding goes out even when its 200 would
      * not fit the window and the other encoding's would */
     memcpy(etag, basic_site.variants[both->identity].get.pkt + PAGEC_ETAG_AT,
            PAGEC_ETAG_LEN);
     etag[PAGEC_ETAG_LEN] = 0;
-    snprintf(req, sizeof req, "GET /both.html HTTP/1.1\r\nIf-None-Match: %s\r\n\r\n",
+    snprintf(req, sizeof req,
+             "GET /both.html HTTP/1.1\r\nHost: a\r\n"
+             "If-None-Match: %s\r\n\r\n",
              etag);
     window = (uint16_t)(basic_site.variants[both->gzip].get.len - 40); /* gzip's 200 fits */
     ck_assert_uint_gt(basic_site.variants[both->identity].get.len - 40, window);
@@ -369,12 +371,18 @@ START_TEST(test_stream_same_as_buffered)
 {
     static const char *const reqs[] = {
         "GET / HTTP/1.0\r\n\r\n",
-        "HEAD /index.html HTTP/1.1\r\nAccept-Encoding: gzip\r\n\r\n",
-        "GET /nothing HTTP/1.1\r\n\r\n",
+        "HEAD /index.html HTTP/1.1\r\nHost: a\r\n"
+        "Accept-Encoding: gzip\r\n\r\n",
+        "GET /nothing HTTP/1.1\r\nHost: a\r\n\r\n",
         "DELETE / HTTP/1.1\r\n\r\n",
         "BREW / HTTP/1.1\r\n\r\n",
         "GET /a b HTTP/1.1\r\n\r\n",
         "GET /index.html\r\n",
+        "HEAD /index.html HTTP/2.0\r\n\r\n",
+        "GET /index.html HTTP/1.1\r\n\r\n",
+        "GET /index.html HTTP/1.0\r\nA: b\r\n c\r\n\r\n",
+        "GET /index.html#a HTTP/1.0\r\n\r\n",
+        "GET /both.html HTTP/1.0\r\nIf-None-Match: \"x\"\"a\"\r\n\r\n",
     };
     struct pagec_reply r;
     uint8_t flat[2048];
