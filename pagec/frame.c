@@ -12,7 +12,7 @@
 #include "pagec/chksum.h"
 #include "pagec/site.h"
 
-#define HTTP_FMT "HTTP/1.0 %s\r\n%sConnection: close\r\n\r\n"
+#define HTTP_FMT "HTTP/1.1 %s\r\n%sConnection: close\r\n\r\n"
 
 static size_t header_len(const char *status, const char *fields)
 {

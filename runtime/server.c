@@ -77,9 +77,8 @@ static void emit_header(struct pagec_reply *reply,
     h[TCP_FLAGS_AT] = c->flags;
     h[TCP_SUM_AT] = (uint8_t)(tcp_sum >> 8);
     h[TCP_SUM_AT + 1] = (uint8_t)tcp_sum;
-    if (c->as_304) {
-        h[PAGEC_STATUS_AT] = '3';
-        h[PAGEC_STATUS_AT + 2] = '4';
+    if (c->status) {
+        pagec_status_digits(c->status, h + PAGEC_STATUS_AT);
     }
     reply->hdr_len = hl;
     /* a pointer into the site, cast from ROM: read it back through
@@ -144,13 +143,13 @@ static uint16_t echo(const struct pagec_server *srv, const uint8_t *pkt,
  * the streaming API's. */
 static const PAGEC_ROM struct pagec_tmpl *
 request(const PAGEC_ROM struct pagec_site *site, const uint8_t *d,
-        uint16_t n, uint16_t limit, uint8_t *as_304)
+        uint16_t n, uint16_t limit, uint16_t *status)
 {
     struct pagec_http h;
 
     pagec_http_begin(&h);
     pagec_http_feed(site, &h, d, n);
-    return pagec_http_end(site, &h, limit, as_304);
+    return pagec_http_end(site, &h, limit, status);
 }
 
 uint16_t pagec_server_input(const struct pagec_server *srv, uint32_t now,
@@ -171,7 +170,7 @@ uint16_t pagec_server_input(const struct pagec_server *srv, uint32_t now,
     uint16_t ip_sum;
     uint16_t tcp_sum;
     uint16_t n;
-    uint8_t as_304;
+    uint16_t status;
     uint8_t ihl;
     uint8_t thl;
     uint8_t k;
@@ -243,20 +242,20 @@ uint16_t pagec_server_input(const struct pagec_server *srv, uint32_t now,
     /* the decision, and the request when the data is one */
     if (pagec_tcp_decide(srv, &seg, now, &c, &limit, &fixed) ==
         PAGEC_TCP_REQUEST) {
-        as_304 = 0;
-        t = fixed ? pagec_http_fit(site, fixed, limit, 0)
-                  : request(site, tcp + thl, seg.dlen, limit, &as_304);
+        status = 0;
+        t = fixed ? pagec_http_fit(site, fixed, limit, &status)
+                  : request(site, tcp + thl, seg.dlen, limit, &status);
         if (t == NULL) {
             PAGEC_COUNT(srv, PAGEC_WHY_REQUEST);
         }
-        pagec_tcp_request(&c, t, as_304);
+        pagec_tcp_request(&c, t, status);
     }
     if (c.tmpl == NULL) {
         return 0;
     }
     tcp_sum = pagec_tcp_finish(&c, f, addr_sum, &ip_sum);
     emit_header(reply, &c, f, ip_sum, tcp_sum,
-                c.as_304 ? PAGEC_STATUS_AT + 3 : c.tmpl->hlen);
+                c.status ? PAGEC_STATUS_AT + 3 : c.tmpl->hlen);
     return c.tmpl->len;
 }
 

@@ -255,7 +255,7 @@ uint16_t pagec_stream_end(const struct pagec_server *srv,
     uint32_t addr_sum;
     uint16_t limit;
     uint16_t ip_sum;
-    uint8_t as_304;
+    uint16_t status;
 
     if (st == ST_REPLY) {
         return s->total; /* ended already */
@@ -287,12 +287,12 @@ uint16_t pagec_stream_end(const struct pagec_server *srv,
     seg.flags = s->tflags;
     if (pagec_tcp_decide(srv, &seg, now, &c, &limit, &fixed) ==
         PAGEC_TCP_REQUEST) {
-        as_304 = 0;
-        t = fixed ? pagec_http_fit(srv->site, fixed, limit, 0)
+        status = 0;
+        t = fixed ? pagec_http_fit(srv->site, fixed, limit, &status)
             : st == ST_HTTP ? pagec_http_end(srv->site, &s->u.http, limit,
-                                             &as_304)
+                                             &status)
                             : NULL;
-        pagec_tcp_request(&c, t, as_304);
+        pagec_tcp_request(&c, t, status);
     }
     if (c.tmpl == NULL) {
         return 0;
@@ -300,7 +300,10 @@ uint16_t pagec_stream_end(const struct pagec_server *srv,
     s->u.reply.sum = pagec_tcp_finish(&c, s->f, addr_sum, &ip_sum);
     s->u.reply.ip_sum = ip_sum;
     s->u.reply.tmpl = c.tmpl;
-    s->u.reply.as_304 = c.as_304;
+    s->u.reply.code[0] = 0;
+    if (c.status) {
+        pagec_status_digits(c.status, s->u.reply.code);
+    }
     s->tflags = c.flags;
     s->total = c.tmpl->len; /* a HEAD reply is shorter than its pkt */
     s->state = ST_REPLY;
@@ -353,16 +356,15 @@ static uint8_t echo_byte(const struct pagec_stream *s, uint16_t k)
 #endif
 
 /* Byte k of a TCP reply: the template's with the length, the checksums,
- * the addresses, ports and numbers, the flags and a 304's status code
+ * the addresses, ports and numbers, the flags and the status code
  * patched. */
 static uint8_t reply_byte(const struct pagec_stream *s, uint16_t k)
 {
     uint16_t v;
 
     if (k >= TCP_SUM_AT + 2) {
-        if (s->u.reply.as_304 && (uint16_t)(k - PAGEC_STATUS_AT) < 3) {
-            return k == PAGEC_STATUS_AT ? '3'
-                   : k == PAGEC_STATUS_AT + 1 ? '0' : '4';
+        if (s->u.reply.code[0] && (uint16_t)(k - PAGEC_STATUS_AT) < 3u) {
+            return s->u.reply.code[k - PAGEC_STATUS_AT];
         }
         return PAGEC_ROM_BYTE(s->u.reply.tmpl->pkt + k);
     }
@@ -407,7 +409,7 @@ uint16_t pagec_stream_run(struct pagec_stream *s,
     if (s->state != ST_REPLY || k < TCP_SUM_AT + 2 || k >= end) {
         return 0;
     }
-    if (s->u.reply.as_304) {
+    if (s->u.reply.code[0]) {
         if (k < PAGEC_STATUS_AT) {
             end = PAGEC_STATUS_AT;
         } else if (k < PAGEC_STATUS_AT + 3) {

@@ -45,7 +45,8 @@ struct pagec_choice {
     uint32_t seq;
     uint32_t ack;
     uint8_t flags;   /* TCP flags to send */
-    uint8_t as_304;  /* 1: the status code "200" goes out as "304" */
+    uint16_t status; /* 0: the status code as stored, else the one written
+                        over the template's three digits */
 };
 
 /* What pagec_tcp_decide() found. */
@@ -70,10 +71,10 @@ uint8_t pagec_tcp_decide(const struct pagec_server *srv,
 
 /*
  * Completes a PAGEC_TCP_REQUEST decision with the template t chosen for
- * the request (NULL: no reply), sent as 304 when as_304.
+ * the request (NULL: no reply), sent with status code status unless 0.
  */
 void pagec_tcp_request(struct pagec_choice *c,
-                       const PAGEC_ROM struct pagec_tmpl *t, uint8_t as_304);
+                       const PAGEC_ROM struct pagec_tmpl *t, uint16_t status);
 
 /*
  * Writes c's numbers into seg->f and returns the reply's TCP checksum
@@ -116,9 +117,13 @@ static inline uint32_t pagec_isn_b(uint32_t h, uint16_t hi)
            PAGEC_ISN_B_MASK;
 }
 
-/* Datagram bytes of the status code in a reply's HTTP status line
- * ("HTTP/1.1 200 ..."): patched to "304" for a 304. */
-#define PAGEC_STATUS_AT (PAGEC_HDR_LEN + 9)
+/* The three ASCII digits of status code status (100-999) into d. */
+static inline void pagec_status_digits(uint16_t status, uint8_t d[3])
+{
+    d[0] = (uint8_t)('0' + status / 100u % 10u);
+    d[1] = (uint8_t)('0' + status / 10u % 10u);
+    d[2] = (uint8_t)('0' + status % 10u);
+}
 
 #if PAGEC_STATS
 #define PAGEC_COUNT(srv, why) ((srv)->stats ? (void)(srv)->stats->n[why]++ : (void)0)

@@ -76,9 +76,9 @@
 extern "C" {
 #endif
 
-/* Bytes of a reply header: IPv4 (20) + TCP (20) + MSS option (4), or up
- * to the status code of a 304 (52), whose digits are patched. An echo
- * reply needs 28 (IPv4 + ICMP header). */
+/* Bytes of a reply header: IPv4 (20) + TCP (20) + MSS option (4), or, for
+ * a reply whose status code the runtime writes, up to the end of the code
+ * (52). An echo reply needs 28 (IPv4 + ICMP header). */
 #define PAGEC_REPLY_HDR_MAX 52
 
 #if PAGEC_STATS

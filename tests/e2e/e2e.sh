@@ -250,7 +250,7 @@ if [ -n "${count_url:=}" ] || [ -f "$SITE/index.html" ]; then
     raw_head "$url"
     hsize=$(wc -c <"$WORK/head")
     hend=$(grep -c $'^\r$' "$WORK/head")
-    if grep -q "^HTTP/1.0 200 OK" "$WORK/head" && [ "$hend" = 1 ] &&
+    if grep -q "^HTTP/1.1 200 "$'\r$' "$WORK/head" && [ "$hend" = 1 ] &&
         [ "$(tail -c 4 "$WORK/head" | od -An -c | tr -d ' ')" = '\r\n\r\n' ] &&
         grep -qi "^Content-Length: $len"$'\r$' "$WORK/head"; then
         pass "HEAD $url: 200, Content-Length $len, $hsize bytes of header and no body"
@@ -396,7 +396,7 @@ done
 if [ -f "$SITE/index.html" ]; then
     out=$(nsexec curl -sS -I --max-time "$CURL_MAX_TIME" \
         "http://$SERVER_ADDR/index.html" 2>&1 | tr -d '\r')
-    if printf '%s\n' "$out" | grep -q '^HTTP/1.0 200 OK$' &&
+    if printf '%s\n' "$out" | grep -q '^HTTP/1.1 200 $' &&
         printf '%s\n' "$out" | grep -qi '^etag: "'; then
         pass "curl -I /index.html: 200 with an ETag"
     else
