@@ -549,6 +549,29 @@ static void inm_list_byte(const PAGEC_ROM struct pagec_site *site,
     h->aux = I_BAD;
 }
 
+/* A field name ends at its colon: which field, and where its value goes. */
+static void name_end(struct pagec_http *h)
+{
+    if (h->aux == 0 || (h->flags & F_OWS)) {
+        /* RFC 9112 section 5.1: no space before ':' */
+        h->seen |= A_FIELD_BAD;
+        h->state = S_DONE;
+    } else if (word_done(h->word, 1, w_ae, h->aux)) {
+        h->word = C_NONE; /* seen once an element is complete */
+        h->state = S_AE_SKIP;
+    } else if (word_done(h->word, 2, w_inm, h->aux) &&
+               h->page != PAGEC_NO_PAGE) {
+        h->aux = I_NEXT;
+        h->state = S_INM;
+    } else {
+        if (word_done(h->word, 4, w_host, h->aux)) {
+            /* RFC 9112 section 3.2: one Host field, or 400 */
+            h->seen |= h->seen & A_HOST ? A_FIELD_BAD : A_HOST;
+        }
+        h->state = S_VALUE;
+    }
+}
+
 static void field_byte(const PAGEC_ROM struct pagec_site *site,
                        struct pagec_http *h, uint8_t c)
 {
@@ -562,24 +585,7 @@ static void field_byte(const PAGEC_ROM struct pagec_site *site,
             return;
         }
         if (c == ':') {
-            if (h->aux == 0 || (h->flags & F_OWS)) {
-                /* RFC 9112 section 5.1: no space before ':' */
-                h->seen |= A_FIELD_BAD;
-                h->state = S_DONE;
-            } else if (word_done(h->word, 1, w_ae, h->aux)) {
-                h->word = C_NONE; /* seen once an element is complete */
-                h->state = S_AE_SKIP;
-            } else if (word_done(h->word, 2, w_inm, h->aux) &&
-                       h->page != PAGEC_NO_PAGE) {
-                h->aux = I_NEXT;
-                h->state = S_INM;
-            } else {
-                if (word_done(h->word, 4, w_host, h->aux)) {
-                    /* RFC 9112 section 3.2: one Host field, or 400 */
-                    h->seen |= h->seen & A_HOST ? A_FIELD_BAD : A_HOST;
-                }
-                h->state = S_VALUE;
-            }
+            name_end(h);
             return;
         }
         h->word = word_step(h->word, 1, w_ae, h->aux, c);
@@ -900,11 +906,18 @@ static uint8_t fast_version(const PAGEC_ROM struct pagec_site *site,
 }
 
 #if PAGEC_HTTP_FIELDS
-/* 1 when a field name of n bytes can be one the reader looks for. */
-static int wanted_length(uint16_t n)
+/* 1 when the n bytes at d are the word w (lower-case, ended by a
+ * space), ignoring case. */
+static int is_word(const uint8_t *d, uint16_t n, const PAGEC_ROM char *w)
 {
-    return n == sizeof w_ae - 2 || n == sizeof w_inm - 2 ||
-           n == sizeof w_host - 2;
+    uint16_t i;
+
+    for (i = 0; i < n; i++) {
+        if (ROM_CHAR(w + i) == ' ' || ROM_CHAR(w + i) != lower(d[i])) {
+            return 0;
+        }
+    }
+    return ROM_CHAR(w + n) == ' ';
 }
 #endif
 
@@ -946,31 +959,26 @@ void pagec_http_feed(const PAGEC_ROM struct pagec_site *site,
                     d++;
                     continue;
                 }
-            } else if (h->state == S_NAME && c != ':' && c != '\r' &&
-                       c != '\n' && (h->word == 0 || h->aux == 0)) {
-                /* a name no word can match: its length, and whether its
-                 * last byte is OWS, up to the colon */
+            } else if (h->state == S_NAME && h->aux == 0 && tchar(c)) {
+                /* a whole name up to its colon: the words it is, at once */
                 const uint8_t *p = d;
 
-                while (p + 1 < end && p[1] != ':' && p[1] != '\r' &&
-                       p[1] != '\n') {
-                    p++;
+                while (++p < end && *p != ':' && *p != '\r' && *p != '\n') {
                 }
-                if (h->aux == 0 &&
-                    (p + 1 == end || p[1] != ':' || !tchar(c) ||
-                     wanted_length((uint16_t)(p - d + 1)))) {
-                    pagec_http_byte(site, h, c); /* may be one */
-                    d++;
+                if (p < end && *p == ':') {
+                    uint16_t len = (uint16_t)(p - d);
+
+                    h->word = (uint8_t)(
+                        (is_word(d, len, w_ae) ? 1 : 0) |
+                        (is_word(d, len, w_inm) ? 2 : 0) |
+                        (is_word(d, len, w_host) ? 4 : 0));
+                    h->aux = (uint8_t)(len < 0xff ? len : 0xff);
+                    h->flags = (uint8_t)(ows(p[-1]) ? h->flags | F_OWS
+                                                   : h->flags & ~F_OWS);
+                    name_end(h);
+                    d = p + 1;
                     continue;
                 }
-                h->word = 0;
-                h->aux = (uint8_t)(p - d + 1 < 0xff - h->aux
-                                       ? h->aux + (p - d + 1)
-                                       : 0xff);
-                h->flags = (uint8_t)(ows(*p) ? h->flags | F_OWS
-                                             : h->flags & ~F_OWS);
-                d = p + 1;
-                continue;
 #endif
             } else if ((h->state == S_PATH || h->state == S_QUERY) &&
                        h->tail == 0) {
