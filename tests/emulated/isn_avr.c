@@ -50,7 +50,7 @@ int main(void)
     for (i = 0; i < ISN_CALLS; i++) {
         PORTB |= _BV(PB5);
         sink = pagec_isn(key, client, server, (uint16_t)(40000u + i), 80,
-                         1234, 3);
+                         1234, 3, 0x12345678u);
         PORTB &= (uint8_t)~_BV(PB5);
     }
     UBRR0 = 16;
