@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "basic_site.h"
+#include "tiny_site.h"
 #include "helper.h"
 #include "pagec/pagec.h"
 #include "pagec/stream.h"
@@ -864,6 +865,35 @@ START_TEST(test_runtime_ihl_below_5)
 }
 END_TEST
 
+/* A site made for an MSS below 536 takes clients down to its own MSS:
+ * one announcing 296 is served (its reply within 296 bytes), 295 is
+ * refused. */
+START_TEST(test_runtime_small_mss_site)
+{
+    uint32_t isn;
+    size_t n;
+
+    srv.site = &tiny_site;
+    syn_mss = 296;
+    isn = handshake(700);
+    check_tcp(80, 40000, 0x12, isn, 701);
+    ck_assert_uint_eq(rd16(out + 42), 296); /* our MSS option */
+    n = serve(tcp(80, 0x18, 701, isn + 1,
+                  "GET / HTTP/1.1\r\nHost: a\r\n\r\n"));
+    ck_assert_uint_gt(n, 40);
+    ck_assert_uint_le(n - 40, 296);
+    ck_assert_int_eq(memcmp(out + 40, "HTTP/1.1 200 ", 13), 0);
+    /* a request for no page: the error reply, within 296 too */
+    n = serve(tcp(80, 0x18, 701, isn + 1,
+                  "GET /none HTTP/1.1\r\nHost: a\r\n\r\n"));
+    ck_assert_uint_le(n - 40, 296);
+    ck_assert_int_eq(memcmp(out + 40, "HTTP/1.1 404 ", 13), 0);
+    syn_mss = 295;
+    ck_assert_uint_eq(serve(tcp(80, 0x02, 800, 0, NULL)), 40);
+    check_tcp(80, 40000, 0x14, 0, 801);
+}
+END_TEST
+
 /* RFC 9293 3.10.7.1: a closed port answers with an RST. */
 START_TEST(test_runtime_closed_port)
 {
@@ -1406,6 +1436,7 @@ Suite *runtime_suite(void)
     tcase_add_test(tc, test_runtime_addresses);
     tcase_add_test(tc, test_runtime_reply_copy);
     tcase_add_test(tc, test_runtime_clock_wrap);
+    tcase_add_test(tc, test_runtime_small_mss_site);
     tcase_add_test(tc, test_runtime_ihl_below_5);
     tcase_add_test(tc, test_runtime_fin_before_request);
     tcase_add_test(tc, test_runtime_isn_reuse);
