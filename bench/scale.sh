@@ -26,7 +26,8 @@
 # 1,000,000 lookups) and, when valgrind is installed, the instructions it
 # executes (callgrind). It also compiles each generated C file once with
 # cc -O2 -c, as a firmware build would, and reports that compiler's time
-# and peak memory. The whole script takes about a minute on 2 cores. Everything temporary is removed on exit.
+# and peak memory. The whole script takes about a minute on 2 cores.
+# Everything temporary is removed on exit.
 
 set -eu
 export LC_ALL=C # a decimal point in EPOCHREALTIME and awk's output
