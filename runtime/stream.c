@@ -355,6 +355,11 @@ static uint8_t echo_byte(const struct pagec_stream *s, uint16_t k)
 }
 #endif
 
+/* The IPv4 header's first bytes in every TCP reply (pagec/site.h); the
+ * length and the checksum are written over. */
+static const PAGEC_ROM uint8_t ip_start[IP_SRC] = {
+    0x45, 0, 0, 0, 0, 0, 0x40, 0, PAGEC_IP_TTL, PROTO_TCP};
+
 /* Byte k of a TCP reply: the header every reply shares (pagec/site.h)
  * with the length, the checksums, the addresses, ports and numbers, the
  * data offset, the flags and the window written, then the template's with
@@ -386,10 +391,8 @@ static uint8_t reply_byte(const PAGEC_ROM struct pagec_site *site,
         return s->tflags;
     } else if (k == TCP_OFF_AT) {
         return (uint8_t)((s->u.reply.tmpl->hlen - PAGEC_IP_HLEN) << 2);
-    } else {
-        /* 0x45, DF, the TTL and the protocol; 0 else */
-        return k == 0 ? 0x45 : k == 6 ? 0x40 : k == 8 ? PAGEC_IP_TTL
-               : k == 9 ? PROTO_TCP : 0;
+    } else { /* the urgent pointer, 0 */
+        return k < IP_SRC ? PAGEC_ROM_BYTE(ip_start + k) : 0;
     }
     return (uint8_t)(k & 1u ? v : v >> 8);
 }
