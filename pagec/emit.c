@@ -123,13 +123,18 @@ static void header_comment(FILE *f, const struct packet *p)
     }
 }
 
-/* Adds datagram p with a comment saying what it is (the page's path and
- * type, when path is not NULL); returns its offset. */
+/* Adds the bytes of datagram p after its first PAGEC_HDR_LEN, which every
+ * reply shares (pagec/site.h), with a comment saying what it is (the
+ * page's path and type, when path is not NULL); returns their offset. A
+ * datagram without more bytes adds nothing. */
 static size_t blob_packet(struct blob *b, const char *what, const char *path,
                           const char *type, const struct packet *p, int http)
 {
     size_t at = b->len;
 
+    if (p->len <= PAGEC_HDR_LEN) {
+        return at;
+    }
     blob_end_line(b);
     fprintf(b->f, "    /* %zu: ", at);
     if (path) {
@@ -138,7 +143,7 @@ static size_t blob_packet(struct blob *b, const char *what, const char *path,
         comment_text(b->f, type);
         fputs(", ", b->f);
     }
-    fprintf(b->f, "%s, %zu bytes", what, p->len);
+    fprintf(b->f, "%s, a %zu-byte datagram", what, p->len);
     if (http) {
         fputs(":\n", b->f);
         header_comment(b->f, p);
@@ -146,7 +151,8 @@ static size_t blob_packet(struct blob *b, const char *what, const char *path,
     } else {
         fputs(" */\n", b->f);
     }
-    blob_bytes(b, p->data, p->hlen); /* the IPv4 and TCP headers */
+    /* TCP options, on a line of their own, then the TCP data */
+    blob_bytes(b, p->data + PAGEC_HDR_LEN, p->hlen - PAGEC_HDR_LEN);
     blob_end_line(b);
     blob_bytes(b, p->data + p->hlen, p->len - p->hlen);
     return at;
@@ -291,8 +297,9 @@ static int write_c(FILE *f, const struct output *o, const char *h_base,
             PAGEC_VERSION, zlibVersion(), h_base, PAGEC_FORMAT_VERSION,
             PAGEC_FORMAT_VERSION);
 
-    fputs("/* Every datagram, peer fields zero (pagec/site.h): the IPv4 and "
-          "TCP headers\n * on a line, then the TCP data. */\n"
+    fputs("/* Every datagram but its IPv4 and TCP headers without options, "
+          "which every\n * reply shares (pagec/site.h): TCP options on a "
+          "line, then the TCP data. */\n"
           "static const uint8_t PAGEC_ROM pagec_data[] =\n", f);
     for (i = 0; i < sizeof control / sizeof control[0]; i++) {
         control_at[i] = blob_packet(&b, control[i].what, NULL, NULL,

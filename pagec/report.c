@@ -31,8 +31,9 @@ void report_site(const struct output *o, FILE *f)
 {
     const struct site *s = o->site;
     unsigned mss = o->opt->mss;
+    /* the bytes stored: each datagram but the header all share */
     size_t templates = o->syn_ack.len + o->ack.len + o->rst.len +
-                       o->status.len;
+                       o->status.len - 4u * PAGEC_HDR_LEN;
     size_t tables = SITE_SIZE + s->npages * PAGE_SIZE +
                     o->nvariants * VARIANT_SIZE +
                     o->opt->nports * PORT_SIZE;
@@ -62,13 +63,13 @@ void report_site(const struct output *o, FILE *f)
         fit++;
         if (pg->id.present) {
             row(f, w, path, pg->mime, size, &pg->id, "identity", mss);
-            templates += pg->id.ok.get.len;
+            templates += pg->id.ok.get.len - PAGEC_HDR_LEN;
         }
         if (pg->gz.present) {
             row(f, w, pg->id.present ? "" : path,
                 pg->id.present ? "" : pg->mime, pg->id.present ? "" : size,
                 &pg->gz, "gzip", mss);
-            templates += pg->gz.ok.get.len;
+            templates += pg->gz.ok.get.len - PAGEC_HDR_LEN;
         }
     }
     if (fit == s->npages) {

@@ -43,47 +43,55 @@ static uint16_t syn_mss(const uint8_t *t, uint8_t thl)
     return mss;
 }
 
-/* The reply's header: the template's first hl bytes with the length, the
- * checksums, the addresses, ports and numbers, the flags and (for a 304)
- * the status code patched. */
-static void emit_header(struct pagec_reply *reply,
+/* The IPv4 header's first bytes in every reply (pagec/site.h); the
+ * length and the checksum are written over. */
+static const PAGEC_ROM uint8_t ip_start[IP_SRC] = {
+    0x45, 0, 0, 0, 0, 0, 0x40, 0, PAGEC_IP_TTL, PROTO_TCP};
+
+/* The reply's first hl bytes: the header every reply shares (pagec/site.h)
+ * with the length, the checksums, the addresses, ports and numbers, the
+ * data offset, the flags and the window written, then the template's with
+ * (for a 304) the status code written. */
+static void emit_header(const PAGEC_ROM struct pagec_site *site,
+                        struct pagec_reply *reply,
                         const struct pagec_choice *c, const uint8_t *f,
                         uint16_t ip_sum, uint16_t tcp_sum, uint16_t hl)
 {
     const PAGEC_ROM uint8_t *PAGEC_RESTRICT pkt = c->tmpl->pkt;
     uint8_t *PAGEC_RESTRICT h = reply->hdr;
     uint16_t len = c->tmpl->len;
+    uint16_t win = c->flags & TH_RST ? 0 : site->mss;
     uint16_t k;
 
-    /* the template's first 12 bytes and those from 32 on; between them
-     * the addresses, ports and numbers (fixed counts: a compiler makes a
-     * few word moves of them) */
+    /* fixed counts: a compiler makes a few word moves of them */
     for (k = 0; k < IP_SRC; k++) {
-        h[k] = PAGEC_ROM_BYTE(pkt + k);
+        h[k] = PAGEC_ROM_BYTE(ip_start + k);
     }
     for (k = 0; k < 20; k++) {
         h[IP_SRC + k] = f[k];
     }
-    for (k = IP_SRC + 20; k < PAGEC_HDR_LEN; k++) {
-        h[k] = PAGEC_ROM_BYTE(pkt + k);
-    }
-    for (; k < hl; k++) {
-        h[k] = PAGEC_ROM_BYTE(pkt + k);
+    for (k = PAGEC_HDR_LEN; k < hl; k++) {
+        h[k] = PAGEC_ROM_BYTE(pkt + (k - PAGEC_HDR_LEN));
     }
     h[IP_LEN] = (uint8_t)(len >> 8);
     h[IP_LEN + 1] = (uint8_t)len;
     h[IP_SUM] = (uint8_t)(ip_sum >> 8);
     h[IP_SUM + 1] = (uint8_t)ip_sum;
+    h[TCP_OFF_AT] = (uint8_t)((c->tmpl->hlen - PAGEC_IP_HLEN) << 2);
     h[TCP_FLAGS_AT] = c->flags;
+    h[TCP_WIN_AT] = (uint8_t)(win >> 8);
+    h[TCP_WIN_AT + 1] = (uint8_t)win;
     h[TCP_SUM_AT] = (uint8_t)(tcp_sum >> 8);
     h[TCP_SUM_AT + 1] = (uint8_t)tcp_sum;
+    h[TCP_SUM_AT + 2] = 0; /* urgent pointer */
+    h[TCP_SUM_AT + 3] = 0;
     if (c->status) {
-        pagec_status_digits(c->status, h + PAGEC_STATUS_AT);
+        pagec_status_digits(c->status, h + PAGEC_HDR_LEN + PAGEC_STATUS_AT);
     }
     reply->hdr_len = hl;
     /* a pointer into the site, cast from ROM: read it back through
      * PAGEC_ROM_BYTE (see struct pagec_reply) */
-    reply->body = (const uint8_t *)(pkt + hl);
+    reply->body = (const uint8_t *)(pkt + (hl - PAGEC_HDR_LEN));
     reply->body_len = (uint16_t)(len - hl);
     reply->body_rom = 1;
 }
@@ -254,8 +262,9 @@ uint16_t pagec_server_input(const struct pagec_server *srv, uint32_t now,
         return 0;
     }
     tcp_sum = pagec_tcp_finish(&c, f, addr_sum, &ip_sum);
-    emit_header(reply, &c, f, ip_sum, tcp_sum,
-                c.status ? PAGEC_STATUS_AT + 3 : c.tmpl->hlen);
+    emit_header(srv->site, reply, &c, f, ip_sum, tcp_sum,
+                c.status ? PAGEC_HDR_LEN + PAGEC_STATUS_AT + 3
+                         : c.tmpl->hlen);
     return c.tmpl->len;
 }
 

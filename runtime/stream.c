@@ -355,14 +355,22 @@ static uint8_t echo_byte(const struct pagec_stream *s, uint16_t k)
 }
 #endif
 
-/* Byte k of a TCP reply: the template's with the length, the checksums,
- * the addresses, ports and numbers, the flags and the status code
- * patched. */
-static uint8_t reply_byte(const struct pagec_stream *s, uint16_t k)
+/* The IPv4 header's first bytes in every TCP reply (pagec/site.h); the
+ * length and the checksum are written over. */
+static const PAGEC_ROM uint8_t ip_start[IP_SRC] = {
+    0x45, 0, 0, 0, 0, 0, 0x40, 0, PAGEC_IP_TTL, PROTO_TCP};
+
+/* Byte k of a TCP reply: the header every reply shares (pagec/site.h)
+ * with the length, the checksums, the addresses, ports and numbers, the
+ * data offset, the flags and the window written, then the template's with
+ * the status code written. */
+static uint8_t reply_byte(const PAGEC_ROM struct pagec_site *site,
+                          const struct pagec_stream *s, uint16_t k)
 {
     uint16_t v;
 
-    if (k >= TCP_SUM_AT + 2) {
+    if (k >= PAGEC_HDR_LEN) {
+        k = (uint16_t)(k - PAGEC_HDR_LEN);
         if (s->u.reply.code[0] && (uint16_t)(k - PAGEC_STATUS_AT) < 3u) {
             return s->u.reply.code[k - PAGEC_STATUS_AT];
         }
@@ -377,10 +385,14 @@ static uint8_t reply_byte(const struct pagec_stream *s, uint16_t k)
         v = s->u.reply.ip_sum;
     } else if (k == TCP_SUM_AT || k == TCP_SUM_AT + 1) {
         v = s->u.reply.sum;
+    } else if (k == TCP_WIN_AT || k == TCP_WIN_AT + 1) {
+        v = s->tflags & TH_RST ? 0 : site->mss;
     } else if (k == TCP_FLAGS_AT) {
         return s->tflags;
-    } else {
-        return PAGEC_ROM_BYTE(s->u.reply.tmpl->pkt + k);
+    } else if (k == TCP_OFF_AT) {
+        return (uint8_t)((s->u.reply.tmpl->hlen - PAGEC_IP_HLEN) << 2);
+    } else { /* the urgent pointer, 0 */
+        return k < IP_SRC ? PAGEC_ROM_BYTE(ip_start + k) : 0;
     }
     return (uint8_t)(k & 1u ? v : v >> 8);
 }
@@ -388,9 +400,8 @@ static uint8_t reply_byte(const struct pagec_stream *s, uint16_t k)
 uint8_t pagec_stream_next(const struct pagec_server *srv,
                           struct pagec_stream *s)
 {
-    (void)srv;
     if (s->state == ST_REPLY) {
-        return s->out < s->total ? reply_byte(s, s->out++) : 0;
+        return s->out < s->total ? reply_byte(srv->site, s, s->out++) : 0;
     }
 #if PAGEC_ICMP_ECHO
     if (s->state == ST_ECHO && pagec_stream_pending(s)) {
@@ -406,17 +417,17 @@ uint16_t pagec_stream_run(struct pagec_stream *s,
     uint16_t k = s->out;
     uint16_t end = s->total;
 
-    if (s->state != ST_REPLY || k < TCP_SUM_AT + 2 || k >= end) {
+    if (s->state != ST_REPLY || k < PAGEC_HDR_LEN || k >= end) {
         return 0;
     }
     if (s->u.reply.code[0]) {
-        if (k < PAGEC_STATUS_AT) {
-            end = PAGEC_STATUS_AT;
-        } else if (k < PAGEC_STATUS_AT + 3) {
+        if (k < PAGEC_HDR_LEN + PAGEC_STATUS_AT) {
+            end = PAGEC_HDR_LEN + PAGEC_STATUS_AT;
+        } else if (k < PAGEC_HDR_LEN + PAGEC_STATUS_AT + 3) {
             return 0;
         }
     }
-    *run = s->u.reply.tmpl->pkt + k;
+    *run = s->u.reply.tmpl->pkt + (k - PAGEC_HDR_LEN);
     s->out = end;
     return (uint16_t)(end - k);
 }

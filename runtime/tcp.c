@@ -239,19 +239,17 @@ void pagec_tcp_request(struct pagec_choice *c,
 {
     c->tmpl = t;
     c->status = status;
-    if (t) {
-        c->flags = PAGEC_ROM_BYTE(t->pkt + TCP_FLAGS_AT);
-    }
+    c->flags = TH_FIN | TH_PSH | TH_ACK; /* the whole reply, and the end */
 }
 
 uint16_t pagec_tcp_finish(const struct pagec_choice *c, uint8_t *f,
                           uint32_t addr_sum, uint16_t *ip_sum)
 {
     const PAGEC_ROM struct pagec_tmpl *t = c->tmpl;
-    /* the flags sent in place of the template's: one's complement
-     * difference in the low byte of their word */
-    uint32_t sum = t->tcp_sum + addr_sum + c->flags + 0xffffu -
-                   PAGEC_ROM_BYTE(t->pkt + TCP_FLAGS_AT);
+    /* the word of data offset and flags, which the template's sum leaves
+     * out: the offset in 32-bit words in its top four bits */
+    uint32_t sum = t->tcp_sum + addr_sum + c->flags +
+                   ((uint32_t)(t->hlen - PAGEC_IP_HLEN) << 10);
 
     if (c->status) {
         /* the status digits sent in place of the template's, at odd, even

@@ -25,6 +25,7 @@
 #define TH_FIN 0x01u
 #define TH_SYN 0x02u
 #define TH_RST 0x04u
+#define TH_PSH 0x08u
 #define TH_ACK 0x10u
 
 #define PROTO_ICMP 1
@@ -71,7 +72,8 @@ uint8_t pagec_tcp_decide(const struct pagec_server *srv,
 
 /*
  * Completes a PAGEC_TCP_REQUEST decision with the template t chosen for
- * the request (NULL: no reply), sent with status code status unless 0.
+ * the request (NULL: no reply), sent as FIN|PSH|ACK with status code
+ * status unless 0.
  */
 void pagec_tcp_request(struct pagec_choice *c,
                        const PAGEC_ROM struct pagec_tmpl *t, uint16_t status);

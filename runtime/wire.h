@@ -25,7 +25,9 @@
 #define IP_DST 16
 
 /* TCP header offsets in a reply datagram */
+#define TCP_OFF_AT (PAGEC_IP_HLEN + 12)
 #define TCP_FLAGS_AT (PAGEC_IP_HLEN + 13)
+#define TCP_WIN_AT (PAGEC_IP_HLEN + 14)
 #define TCP_SUM_AT (PAGEC_IP_HLEN + 16)
 
 #define ICMP_ECHO 8

@@ -46,7 +46,8 @@ int main(int argc, char **argv)
         fprintf(stderr, "reply_bytes: %s: no %s reply\n", argv[1], argv[2]);
         return 1;
     }
-    if (fwrite(t->pkt + t->hlen, 1, (size_t)(t->len - t->hlen), stdout) !=
+    if (fwrite(t->pkt + (t->hlen - PAGEC_HDR_LEN), 1,
+               (size_t)(t->len - t->hlen), stdout) !=
         (size_t)(t->len - t->hlen)) {
         return 1;
     }

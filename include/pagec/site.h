@@ -7,27 +7,45 @@
  * checks PAGEC_FORMAT_VERSION at compile time, so a site compiled for
  * another version of the format does not build.
  *
- * Every reply the runtime sends (except an ICMP echo reply) is a template:
- * a complete IPv4 datagram with a 20-byte IPv4 header without options, a
- * TCP header and the TCP data, laid out exactly as it goes on the wire. The
- * fields that depend on the peer are zero in the template:
+ * Every reply the runtime sends (except an ICMP echo reply) is an IPv4
+ * datagram with a 20-byte IPv4 header without options, a TCP header and
+ * the TCP data. Its first PAGEC_HDR_LEN (40) bytes, the IPv4 header and
+ * the TCP header without options, are the same in every reply but for
+ * fields the runtime writes, and are not stored:
  *
- *   IPv4 total length     (bytes 2-3: the template's own, but the runtime
- *                          writes pagec_tmpl.len there)
- *   IPv4 header checksum  (bytes 10-11)
- *   IPv4 source address   (bytes 12-15)
- *   IPv4 destination      (bytes 16-19)
- *   TCP source port       (bytes 20-21)
- *   TCP destination port  (bytes 22-23)
- *   TCP sequence number   (bytes 24-27)
- *   TCP acknowledgement   (bytes 28-31)
- *   TCP checksum          (bytes 36-37)
+ *   byte  0     0x45: version 4, 20-byte header
+ *   byte  1     0: DSCP and ECN
+ *   2-3         IPv4 total length: pagec_tmpl.len
+ *   4-5         0: identification (RFC 6864: the datagram is atomic)
+ *   6-7         0x4000: DF, fragment offset 0
+ *   byte  8     PAGEC_IP_TTL
+ *   byte  9     6: TCP
+ *   10-11       IPv4 header checksum
+ *   12-15       IPv4 source address: the request's destination
+ *   16-19       IPv4 destination address: the request's source
+ *   20-21       TCP source port: the request's destination port
+ *   22-23       TCP destination port: the request's source port
+ *   24-27       TCP sequence number
+ *   28-31       TCP acknowledgement number
+ *   byte 32     TCP data offset: (pagec_tmpl.hlen - 20) / 4, in the top
+ *               four bits
+ *   byte 33     TCP flags: chosen by the runtime; FIN|PSH|ACK in an
+ *               HTTP reply
+ *   34-35       TCP window: pagec_site.mss, or 0 in an RST
+ *   36-37       TCP checksum
+ *   38-39       0: urgent pointer
  *
- * and the two checksums are given as partial sums of everything else, so
- * the runtime adds the patched fields and folds once. A partial sum is the
- * one's-complement sum of the big-endian 16-bit words of the bytes (see
- * pagec/chksum.h), folded to 16 bits here. The TCP partial sum includes the
- * pseudo-header's protocol (6) and TCP length, but not its addresses.
+ * A template (struct pagec_tmpl) holds the rest of the datagram, laid out
+ * as it goes on the wire: the SYN-ACK's MSS option, or an HTTP reply; the
+ * ACK and the RST have no more. Its two checksums are given as partial
+ * sums, so the runtime adds the fields it writes and folds once. A partial
+ * sum is the one's-complement sum of the big-endian 16-bit words of the
+ * bytes (see pagec/chksum.h), folded to 16 bits here. The IPv4 partial sum
+ * covers the IPv4 header with the total length, without the addresses. The
+ * TCP partial sum covers the TCP header with the window but without the
+ * ports, numbers and the word of data offset and flags (bytes 32-33), the
+ * template's bytes, and the pseudo-header's protocol (6) and TCP length,
+ * but not its addresses.
  */
 #ifndef PAGEC_SITE_H
 #define PAGEC_SITE_H
@@ -38,25 +56,27 @@
 
 /* Version of the layout below; generated code fails to compile on a
  * mismatch. */
-#define PAGEC_FORMAT_VERSION 5
+#define PAGEC_FORMAT_VERSION 6
 
-/* Fixed values of every template. */
+/* Fixed values of every reply. */
 #define PAGEC_IP_HLEN 20   /* IPv4 header without options */
 #define PAGEC_TCP_HLEN 20  /* TCP header without options */
-#define PAGEC_HDR_LEN 40   /* PAGEC_IP_HLEN + PAGEC_TCP_HLEN */
+#define PAGEC_HDR_LEN 40   /* PAGEC_IP_HLEN + PAGEC_TCP_HLEN: the header
+                              every reply starts with, not stored */
 #define PAGEC_SYNACK_HLEN 44 /* SYN-ACK: TCP header with a 4-byte MSS option */
 #define PAGEC_IP_TTL 64    /* time-to-live of every datagram sent */
 
 /*
  * Every HTTP reply starts "HTTP/1.1 ddd " (an empty reason phrase, RFC
  * 9112 section 4), so that the runtime can send it with another status
- * code by writing three digits over the template's at datagram bytes
- * PAGEC_STATUS_AT to PAGEC_STATUS_AT + 2 (see pagec_site.status). The
- * first header field of a page's reply is its ETag, PAGEC_ETAG_LEN bytes
- * with the quotes at PAGEC_ETAG_AT: "ETag: \"xxxxxxxx\"\r\n".
+ * code by writing three digits over the template's at bytes
+ * PAGEC_STATUS_AT to PAGEC_STATUS_AT + 2 of its TCP data (pagec_tmpl.pkt;
+ * see pagec_site.status). The first header field of a page's reply is its
+ * ETag, PAGEC_ETAG_LEN bytes with the quotes at PAGEC_ETAG_AT of its TCP
+ * data: "ETag: \"xxxxxxxx\"\r\n".
  */
-#define PAGEC_STATUS_AT (PAGEC_HDR_LEN + 9)
-#define PAGEC_ETAG_AT (PAGEC_HDR_LEN + 21)
+#define PAGEC_STATUS_AT 9
+#define PAGEC_ETAG_AT 21
 #define PAGEC_ETAG_LEN 10
 
 /* "No page": the value of a page or variant index that names none. */
@@ -64,19 +84,22 @@
 
 /*
  * One reply template. The runtime writes len into the IPv4 total length
- * (so that a HEAD reply can share the datagram of its GET reply, cut after
+ * (so that a HEAD reply can share the bytes of its GET reply, cut after
  * the HTTP header); ip_sum already counts len. The sums may be folded
  * (they are 16 bits wide): the runtime adds to them and folds once.
  */
 struct pagec_tmpl {
-    const PAGEC_ROM uint8_t *pkt; /* the datagram, peer fields zero */
-    uint16_t len;       /* bytes of pkt sent: the IPv4 total length */
-    uint16_t hlen;      /* bytes of IPv4 and TCP headers at the start */
+    const PAGEC_ROM uint8_t *pkt; /* the datagram's bytes after the first
+                           PAGEC_HDR_LEN: TCP options, then TCP data */
+    uint16_t len;       /* bytes of the datagram sent, PAGEC_HDR_LEN of
+                           them not stored: the IPv4 total length */
+    uint16_t hlen;      /* bytes of IPv4 and TCP headers (options
+                           included) */
     uint16_t ip_sum;    /* partial sum of the IPv4 header, total length
                            len */
-    uint16_t tcp_sum;   /* partial sum of the TCP header and the first
-                           len - hlen bytes of data, plus protocol and TCP
-                           length */
+    uint16_t tcp_sum;   /* partial sum of the TCP header (as above) and
+                           the first len - PAGEC_HDR_LEN bytes at pkt, plus
+                           protocol and TCP length */
 };
 
 /*
@@ -125,8 +148,9 @@ struct pagec_port {
 struct pagec_site {
     uint16_t format;    /* PAGEC_FORMAT_VERSION */
     uint16_t http_port; /* TCP port of the web server (0: none) */
-    uint16_t mss;       /* MSS option sent in the SYN-ACK, and the limit
-                           every reply's TCP data was checked against */
+    uint16_t mss;       /* MSS option sent in the SYN-ACK, the window of
+                           every reply but an RST, and the limit every
+                           reply's TCP data was checked against */
     uint16_t max_data;  /* TCP data bytes of the largest reply */
     const PAGEC_ROM struct pagec_variant *variants;
     const PAGEC_ROM struct pagec_page *pages;
@@ -142,9 +166,9 @@ struct pagec_site {
                            sent as 404, answers a path that names none; or
                            PAGEC_NO_PAGE: the status reply then */
     struct pagec_tmpl syn_ack;  /* SYN|ACK with an MSS option */
-    struct pagec_tmpl ack;      /* a plain ACK */
-    struct pagec_tmpl rst;      /* RST|ACK; the runtime clears ACK when
-                                   the reply must not carry one */
+    struct pagec_tmpl ack;      /* ACK, or FIN|ACK */
+    struct pagec_tmpl rst;      /* RST|ACK, or RST when the reply must
+                                   not carry an ACK */
     struct pagec_tmpl status;   /* "HTTP/1.1 400 ", Content-Length 0 and
                                    Allow: GET, HEAD; sent as 400, 404,
                                    405, 406, 501, 503 or 505 (the

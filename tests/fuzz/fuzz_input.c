@@ -130,8 +130,9 @@ static uint64_t pseudo(const uint8_t *ip, size_t n)
 enum kind { K_SYNACK, K_ACK, K_RST, K_STATUS, K_OK, K_304 };
 
 /* A reply: a template, sent with the status code status; with patched,
- * its three digits written over the template's at PAGEC_STATUS_AT (site.h:
- * the error reply as each code, a HEAD form as 304, a 404.html as 404). */
+ * its three digits written over the template's at PAGEC_STATUS_AT of its
+ * TCP data (site.h: the error reply as each code, a HEAD form as 304, a
+ * 404.html as 404). */
 struct entry {
     const struct pagec_tmpl *t;
     enum kind kind;
@@ -1100,27 +1101,39 @@ static void fail(const struct expect *e, const uint8_t *out, size_t n,
 }
 
 /* 1 when reply datagram r (n bytes) is template entry x, byte for byte
- * apart from what the runtime patches. */
+ * apart from what the runtime patches: the 40-byte header every reply
+ * shares, as pagec/site.h describes it, then the template's bytes. */
 static int is_entry(const uint8_t *r, size_t n, size_t hdr_len, size_t x)
 {
     const struct pagec_tmpl *t = entries[x].t;
+    enum kind kind = entries[x].kind;
+    uint8_t hdr[40] = {0x45, 0, 0, 0, 0, 0, 0x40, 0, 64, 6};
+    uint16_t win = kind == K_RST ? 0 : site.mss;
     size_t i;
 
     char code[4];
 
     /* a reply whose status code is written goes out with its header up
      * to the code's end apart from the body (pagec.h) */
-    if (t->len != n ||
-        hdr_len != (entries[x].patched ? PAGEC_STATUS_AT + 3u : t->hlen)) {
+    if (t->len != n || n < 40 ||
+        hdr_len != (entries[x].patched ? 40u + PAGEC_STATUS_AT + 3u
+                                       : t->hlen)) {
         return 0;
     }
+    hdr[32] = kind == K_SYNACK ? 0x60 : 0x50; /* data offset */
+    hdr[33] = (uint8_t)(kind == K_SYNACK ? TH_SYN | TH_ACK
+                        : kind == K_ACK  ? TH_ACK
+                        : kind == K_RST  ? TH_RST | TH_ACK
+                                         : TH_FIN | TH_PSH | TH_ACK);
+    hdr[34] = (uint8_t)(win >> 8);
+    hdr[35] = (uint8_t)win;
     snprintf(code, sizeof code, "%03d", entries[x].status % 1000);
     for (i = 0; i < n; i++) {
-        uint8_t want = t->pkt[i];
+        uint8_t want = i < 40 ? hdr[i] : t->pkt[i - 40];
 
-        if (entries[x].patched && i >= PAGEC_STATUS_AT &&
-            i < PAGEC_STATUS_AT + 3u) {
-            want = (uint8_t)code[i - PAGEC_STATUS_AT];
+        if (entries[x].patched && i >= 40 + PAGEC_STATUS_AT &&
+            i < 40 + PAGEC_STATUS_AT + 3u) {
+            want = (uint8_t)code[i - 40 - PAGEC_STATUS_AT];
         }
 
         if ((i >= 2 && i < 4) || (i >= 10 && i < 32) || (i >= 36 && i < 38)) {
@@ -1222,7 +1235,8 @@ static void check_reply(const struct expect *e, const uint8_t *ip,
 
         /* hdr_len: the headers, or up to a written status code's end */
         if (n < 20 || hl < 20 || hl > n ||
-            (hl + 20 != r->hdr_len && r->hdr_len != PAGEC_STATUS_AT + 3u)) {
+            (hl + 20 != r->hdr_len &&
+             r->hdr_len != 40 + PAGEC_STATUS_AT + 3u)) {
             fail(e, out, ret, "TCP header length");
         }
         if (ocsum(o, n, pseudo(out, n)) != 0xffff) {

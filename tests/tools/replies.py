@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: BSD-3-Clause
 """Lists the HTTP replies a generated site holds: decodes the string
-literal of pagec_data, the array of every datagram in the C file pagec
-wrote, finds each IPv4 datagram in it that carries an HTTP/1.1 reply, and
-prints its status code as stored and the bytes of TCP data it carries
-(IPv4 total length less both headers, as the datagram says).
+literal of pagec_data, the array of the bytes of every datagram after its
+headers in the C file pagec wrote, finds each template (a struct
+pagec_tmpl initializer: .pkt, .len, .hlen) whose bytes there are an
+HTTP/1.1 reply, and prints, once for each reply, its status code as stored
+and the most bytes of TCP data a template sends of it (its IPv4 total
+length less both headers).
 
 usage: replies.py OUT.c
 """
@@ -49,19 +51,14 @@ def data_blob(text):
 def main():
     text = open(sys.argv[1], encoding="ascii", errors="replace").read()
     blob = data_blob(text)
-    at = 0
-    while True:
-        at = blob.find(b"HTTP/1.1 ", at)
-        if at < 0:
-            break
-        ip = at - 40  # replies carry no TCP options
-        if ip < 0 or blob[ip] != 0x45 or blob[ip + 9] != 6:
-            at += 1
-            continue
-        total = blob[ip + 2] << 8 | blob[ip + 3]
-        tcp_hlen = (blob[ip + 32] >> 4) * 4
-        print(blob[at + 9:at + 12].decode("ascii"), total - 20 - tcp_hlen)
-        at += 1
+    data = {}
+    for m in re.finditer(r"\.pkt = pagec_data \+ (\d+), \.len = (\d+), "
+                         r"\.hlen = (\d+)", text):
+        at, total, hlen = (int(g) for g in m.groups())
+        if blob.startswith(b"HTTP/1.1 ", at):
+            data[at] = max(data.get(at, 0), total - hlen)
+    for at in sorted(data):
+        print(blob[at + 9:at + 12].decode("ascii"), data[at])
 
 
 if __name__ == "__main__":

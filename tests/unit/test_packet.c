@@ -45,53 +45,44 @@ START_TEST(test_packet_reply_bytes)
 }
 END_TEST
 
-/* Checks the fixed fields of a template and its partial sums: completing
- * it as the runtime does (total length from len, peer fields) must give
- * correct checksums. */
+/* Checks a template and its partial sums: the datagram made as pagec/site.h
+ * says, from the 40-byte header every reply shares (window as given,
+ * flags and data offset), the template's bytes and peer fields, with the
+ * sums completed as the runtime does, must have correct checksums. */
 static void check_template(const struct pagec_tmpl *t, uint8_t flags,
                            uint16_t window, size_t tcp_hlen)
 {
     static const uint8_t peer[] = {198, 51, 100, 7, 203, 0, 113, 9,
                                    0xc3, 0x51, 0x00, 0x50, 0xde, 0xad,
                                    0xbe, 0xef, 0x01, 0x23, 0x45, 0x67};
-    uint8_t *p = malloc(t->len);
-    const uint8_t *tcp = t->pkt + 20;
+    uint8_t *p = calloc(1, t->len);
     uint32_t extra;
-    size_t i;
 
     ck_assert_ptr_nonnull(p);
     ck_assert_uint_eq(t->hlen, 20 + tcp_hlen);
     ck_assert_uint_ge(t->len, t->hlen);
-    ck_assert_uint_eq(t->pkt[0], 0x45);            /* IPv4, 20 bytes */
-    ck_assert_uint_eq(t->pkt[1], 0);               /* TOS */
-    ck_assert_uint_ge(rd16(t->pkt + 2), t->len);   /* HEAD: cut short */
-    ck_assert_uint_eq(rd16(t->pkt + 4), 0);        /* identification */
-    ck_assert_uint_eq(rd16(t->pkt + 6), 0x4000);   /* DF, offset 0 */
-    ck_assert_uint_eq(t->pkt[8], 64);              /* TTL */
-    ck_assert_uint_eq(t->pkt[9], 6);               /* TCP */
-    for (i = 10; i < 20; i++) {
-        ck_assert_uint_eq(t->pkt[i], 0); /* checksum and addresses */
-    }
-    for (i = 0; i < 12; i++) {
-        ck_assert_uint_eq(tcp[i], 0); /* ports, seq, ack */
-    }
-    ck_assert_uint_eq(tcp[12], (tcp_hlen / 4) << 4);
-    ck_assert_uint_eq(tcp[13], flags);
-    ck_assert_uint_eq(rd16(tcp + 14), window);
-    ck_assert_uint_eq(rd16(tcp + 16), 0); /* checksum */
-    ck_assert_uint_eq(rd16(tcp + 18), 0); /* urgent pointer */
-
-    memcpy(p, t->pkt, t->len);
+    /* the shared header, peer fields, checksums and flags zero */
+    p[0] = 0x45;        /* IPv4, 20 bytes */
     wr16(p + 2, t->len);
+    wr16(p + 6, 0x4000); /* DF, offset 0; identification 0 */
+    p[8] = 64;          /* TTL */
+    p[9] = 6;           /* TCP */
+    wr16(p + 34, window);
+    memcpy(p + 40, t->pkt, t->len - 40u);
     /* partial sums, folded, against the test's own checksum */
     ck_assert_uint_eq(pagec_chksum_fold(t->ip_sum), ref_fold(p, 20, 0));
     ck_assert_uint_eq(pagec_chksum_fold(t->tcp_sum),
                       ref_fold(p + 20, t->len - 20, 6 + (t->len - 20u)));
+    /* completed as the runtime does: the peer fields, data offset and
+     * flags added */
     memcpy(p + 12, peer, 8);
     memcpy(p + 20, peer + 8, 12);
+    p[32] = (uint8_t)((tcp_hlen / 4) << 4);
+    p[33] = flags;
     extra = (uint32_t)ref_fold(peer, 8, 0);
     wr16(p + 10, (uint16_t)~pagec_chksum_fold(t->ip_sum + extra));
-    extra += (uint32_t)ref_fold(peer + 8, 12, 0);
+    extra += (uint32_t)ref_fold(peer + 8, 12, 0) +
+             ((uint32_t)(t->hlen - 20) << 10) + flags;
     wr16(p + 36, (uint16_t)~pagec_chksum_fold(t->tcp_sum + extra));
     ck_assert(ref_ip_ok(p));
     ck_assert(ref_l4_ok(p));
@@ -114,7 +105,7 @@ static const uint8_t *check_variant(uint16_t vi, const char *type,
     ck_assert_uint_lt(vi, basic_site.nvariants);
     v = &basic_site.variants[vi];
     t = &v->get;
-    h = (const char *)t->pkt + t->hlen;
+    h = (const char *)t->pkt;
     check_template(t, 0x19, 1460, 20); /* FIN|PSH|ACK */
     check_template(&v->head, 0x19, 1460, 20);
     ck_assert_ptr_eq(v->head.pkt, t->pkt);
@@ -136,7 +127,7 @@ static const uint8_t *check_variant(uint16_t vi, const char *type,
     /* the HEAD form ends with the blank line */
     hlen = v->head.len - v->head.hlen;
     ck_assert(memcmp(h + hlen - 4, "\r\n\r\n", 4) == 0);
-    body = t->pkt + t->hlen + hlen;
+    body = t->pkt + hlen;
     *body_len = t->len - t->hlen - hlen;
     ck_assert_uint_eq(strtoul(http_field(t, "Content-Length", f, sizeof f),
                               NULL, 10),
@@ -413,18 +404,17 @@ START_TEST(test_packet_control_templates)
 
     check_template(&basic_site.syn_ack, 0x12, 1460, 24);
     ck_assert_uint_eq(t->len, 44);
-    ck_assert_uint_eq(t->pkt[40], 2); /* MSS option */
-    ck_assert_uint_eq(t->pkt[41], 4);
-    ck_assert_uint_eq(rd16(t->pkt + 42), 1460);
+    ck_assert_uint_eq(t->pkt[0], 2); /* MSS option */
+    ck_assert_uint_eq(t->pkt[1], 4);
+    ck_assert_uint_eq(rd16(t->pkt + 2), 1460);
     check_template(&basic_site.ack, 0x10, 1460, 20);
     ck_assert_uint_eq(basic_site.ack.len, 40);
     check_template(&basic_site.rst, 0x14, 0, 20);
     ck_assert_uint_eq(basic_site.rst.len, 40);
     /* the error reply: no body, so it serves HEAD too; Allow for 405 */
     check_template(st, 0x19, 1460, 20);
-    ck_assert(strncmp((const char *)st->pkt + 40, "HTTP/1.1 400 \r\n", 15) ==
-              0);
-    ck_assert(memcmp(st->pkt + st->len - 4, "\r\n\r\n", 4) == 0);
+    ck_assert(strncmp((const char *)st->pkt, "HTTP/1.1 400 \r\n", 15) == 0);
+    ck_assert(memcmp(st->pkt + st->len - 44, "\r\n\r\n", 4) == 0);
     ck_assert_str_eq(http_field(st, "Content-Type", v, sizeof v),
                      "text/plain");
     ck_assert_str_eq(http_field(st, "Content-Length", v, sizeof v), "0");
@@ -463,7 +453,7 @@ START_TEST(test_packet_build_odd_lengths)
         struct pagec_tmpl t;
 
         ck_assert_int_eq(packet_build(&p, 0x19, 966, NULL, 0, data, n), 0);
-        t.pkt = p.data;
+        t.pkt = p.data + 40;
         t.len = (uint16_t)p.len;
         t.hlen = (uint16_t)p.hlen;
         t.ip_sum = pagec_chksum_fold(p.ip_sum);

@@ -251,17 +251,18 @@ static const struct pagec_tmpl *NM(uint16_t i)
 static int carries(const struct pagec_tmpl *t, size_t n, const char *code)
 {
     const uint8_t *p = t->pkt;
+    const uint8_t *d = out + 40; /* the TCP data */
 
-    if (n != t->len || n < PAGEC_STATUS_AT + 3) {
+    if (n != t->len || n < 40 + PAGEC_STATUS_AT + 3) {
         return 0;
     }
-    if (memcmp(out + 40, p + 40, PAGEC_STATUS_AT - 40) != 0 ||
-        memcmp(out + PAGEC_STATUS_AT + 3, p + PAGEC_STATUS_AT + 3,
-               n - PAGEC_STATUS_AT - 3) != 0) {
+    if (memcmp(d, p, PAGEC_STATUS_AT) != 0 ||
+        memcmp(d + PAGEC_STATUS_AT + 3, p + PAGEC_STATUS_AT + 3,
+               n - 40 - PAGEC_STATUS_AT - 3) != 0) {
         return 0;
     }
-    return memcmp(out + PAGEC_STATUS_AT, code ? (const uint8_t *)code
-                                              : p + PAGEC_STATUS_AT, 3) == 0;
+    return memcmp(d + PAGEC_STATUS_AT, code ? (const uint8_t *)code
+                                            : p + PAGEC_STATUS_AT, 3) == 0;
 }
 
 /* The template whose bytes the n-byte reply in out carries, or NULL. */
