@@ -269,3 +269,19 @@ uint16_t pagec_tcp_finish(const struct pagec_choice *c, uint8_t *f,
                   (c->ack >> 16) + (c->ack & 0xffffu) + get16(f + F_SPORT) +
                   get16(f + F_DPORT));
 }
+
+void pagec_status_digits(uint16_t status, uint8_t d[3])
+{
+    /* by subtraction: a core without a divider calls no library for it */
+    d[0] = '0';
+    while (status >= 100) {
+        status = (uint16_t)(status - 100);
+        d[0]++;
+    }
+    d[1] = '0';
+    while (status >= 10) {
+        status = (uint16_t)(status - 10);
+        d[1]++;
+    }
+    d[2] = (uint8_t)('0' + status);
+}

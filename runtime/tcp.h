@@ -120,12 +120,7 @@ static inline uint32_t pagec_isn_b(uint32_t h, uint16_t hi)
 }
 
 /* The three ASCII digits of status code status (100-999) into d. */
-static inline void pagec_status_digits(uint16_t status, uint8_t d[3])
-{
-    d[0] = (uint8_t)('0' + status / 100u % 10u);
-    d[1] = (uint8_t)('0' + status / 10u % 10u);
-    d[2] = (uint8_t)('0' + status % 10u);
-}
+void pagec_status_digits(uint16_t status, uint8_t d[3]);
 
 #if PAGEC_STATS
 #define PAGEC_COUNT(srv, why) ((srv)->stats ? (void)(srv)->stats->n[why]++ : (void)0)
