@@ -54,8 +54,7 @@ static const PAGEC_ROM uint8_t ip_start[IP_SRC] = {
  * (for a 304) the status code written. */
 static void emit_header(const PAGEC_ROM struct pagec_site *site,
                         struct pagec_reply *reply,
-                        const struct pagec_choice *c, const uint8_t *f,
-                        uint16_t ip_sum, uint16_t tcp_sum, uint16_t hl)
+                        const struct pagec_choice *c, uint16_t ip_sum, uint16_t tcp_sum, uint16_t hl)
 {
     const PAGEC_ROM uint8_t *PAGEC_RESTRICT pkt = c->tmpl->pkt;
     uint8_t *PAGEC_RESTRICT h = reply->hdr;
@@ -63,12 +62,10 @@ static void emit_header(const PAGEC_ROM struct pagec_site *site,
     uint16_t win = c->flags & TH_RST ? 0 : site->mss;
     uint16_t k;
 
-    /* fixed counts: a compiler makes a few word moves of them */
+    /* bytes 12-31, the addresses, ports and numbers, are in place
+     * already (the segment's description was made there) */
     for (k = 0; k < IP_SRC; k++) {
         h[k] = PAGEC_ROM_BYTE(ip_start + k);
-    }
-    for (k = 0; k < 20; k++) {
-        h[IP_SRC + k] = f[k];
     }
     for (k = PAGEC_HDR_LEN; k < hl; k++) {
         h[k] = PAGEC_ROM_BYTE(pkt + (k - PAGEC_HDR_LEN));
@@ -171,7 +168,7 @@ uint16_t pagec_server_input(const struct pagec_server *srv, uint32_t now,
     const uint8_t *a = srv->addr;
     struct pagec_choice c;
     struct pagec_seg seg;
-    uint8_t f[20];
+    uint8_t *f = reply->hdr + IP_SRC; /* the reply's bytes 12-31 */
     uint32_t addr_sum;
     uint16_t total;
     uint16_t limit;
@@ -262,7 +259,7 @@ uint16_t pagec_server_input(const struct pagec_server *srv, uint32_t now,
         return 0;
     }
     tcp_sum = pagec_tcp_finish(&c, f, addr_sum, &ip_sum);
-    emit_header(srv->site, reply, &c, f, ip_sum, tcp_sum,
+    emit_header(srv->site, reply, &c, ip_sum, tcp_sum,
                 c.status ? PAGEC_HDR_LEN + PAGEC_STATUS_AT + 3
                          : c.tmpl->hlen);
     return c.tmpl->len;

@@ -158,7 +158,7 @@ struct pagec_reply {
  * len:   bytes received at pkt. Bytes beyond the datagram's total length
  *        (link-layer padding) are ignored.
  * reply: filled in when the datagram is answered; left in an unspecified
- *        state otherwise.
+ *        state otherwise. It must not overlap pkt.
  *
  * Returns the length of the reply datagram (reply->hdr_len +
  * reply->body_len), or 0 when the datagram gets no answer. The runtime
