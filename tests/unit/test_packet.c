@@ -694,6 +694,100 @@ START_TEST(test_packet_site_check)
 }
 END_TEST
 
+/* pagec's image of a site, compiled here with the options of basic_site,
+ * is the site pagec wrote: every table, length, sum and byte the same; it
+ * passes the check, and a fault put into the compiler's model shows. */
+START_TEST(test_packet_site_image)
+{
+    const struct pagec_site *b = &basic_site;
+    struct options o;
+    struct site site;
+    struct output out;
+    struct image img;
+    struct port_opt port = {8080, "/notes.txt", 0};
+    const struct pagec_site *m = &img.site;
+    const char *why = NULL;
+    long page;
+    size_t i;
+
+    memset(&o, 0, sizeof o);
+    memset(&site, 0, sizeof site);
+    memset(&out, 0, sizeof out);
+    o.name = "basic_site";
+    o.mss = 1460;
+    o.http_port = 80;
+    o.gzip = 1;
+    o.cache_control = "max-age=60";
+    o.server = "pagec-test";
+    o.ports = &port;
+    o.nports = 1;
+    ck_assert_int_eq(site_scan(TEST_SITE_BASIC, &o, &site), 0);
+    ck_assert_int_eq(tree_build(&site, &out.tree), 0);
+    page = tree_lookup(&out.tree, port.path);
+    ck_assert_int_ge(page, 0);
+    port.page = (size_t)page;
+    out.opt = &o;
+    out.site = &site;
+    ck_assert_int_eq(compile_site(&out), 0);
+    ck_assert_int_eq(image_build(&out, &img), 0);
+    ck_assert_int_eq(pagec_site_check(m, &why), 0);
+
+    ck_assert_uint_eq(m->format, b->format);
+    ck_assert_uint_eq(m->http_port, b->http_port);
+    ck_assert_uint_eq(m->mss, b->mss);
+    ck_assert_uint_eq(m->max_data, b->max_data);
+    ck_assert_uint_eq(m->nvariants, b->nvariants);
+    ck_assert_uint_eq(m->npages, b->npages);
+    ck_assert_uint_eq(m->nnodes, b->nnodes);
+    ck_assert_uint_eq(m->nlabels, b->nlabels);
+    ck_assert_uint_eq(m->nports, b->nports);
+    ck_assert_uint_eq(m->not_found, b->not_found);
+    ck_assert_mem_eq(m->labels, b->labels, b->nlabels);
+    ck_assert_mem_eq(m->nodes, b->nodes, b->nnodes * sizeof *b->nodes);
+    ck_assert_mem_eq(m->pages, b->pages, b->npages * sizeof *b->pages);
+    ck_assert_mem_eq(m->ports, b->ports, b->nports * sizeof *b->ports);
+    for (i = 0; i < (size_t)b->nvariants + 4; i++) {
+        const struct pagec_tmpl *x;
+        const struct pagec_tmpl *y;
+        int k;
+
+        for (k = 0; k < 2; k++) {
+            if (i < b->nvariants) {
+                x = k ? &m->variants[i].head : &m->variants[i].get;
+                y = k ? &b->variants[i].head : &b->variants[i].get;
+            } else {
+                const struct pagec_tmpl *mt[] = {&m->syn_ack, &m->ack,
+                                                 &m->rst, &m->status};
+                const struct pagec_tmpl *bt[] = {&b->syn_ack, &b->ack,
+                                                 &b->rst, &b->status};
+
+                x = mt[i - b->nvariants];
+                y = bt[i - b->nvariants];
+            }
+            ck_assert_uint_eq(x->len, y->len);
+            ck_assert_uint_eq(x->hlen, y->hlen);
+            ck_assert_uint_eq(x->ip_sum, y->ip_sum);
+            ck_assert_uint_eq(x->tcp_sum, y->tcp_sum);
+            ck_assert_mem_eq(x->pkt, y->pkt, (size_t)y->len - 40);
+        }
+    }
+    image_free(&img);
+
+    /* a fault in the model: the error reply's first byte, its sum made
+     * to agree ('h' is 'H' + 0x20, in the high byte of a word) */
+    ck_assert_uint_eq(out.status.data[40], 'H');
+    out.status.data[40] = 'h';
+    out.status.tcp_sum += 0x2000;
+    ck_assert_int_eq(image_build(&out, &img), 0);
+    ck_assert_int_eq(pagec_site_check(&img.site, &why), -1);
+    ck_assert_str_eq(why, "an HTTP reply does not start with \"HTTP/1.1 \"");
+    image_free(&img);
+    output_free(&out);
+    site_free(&site);
+    mime_close();
+}
+END_TEST
+
 Suite *packet_suite(void)
 {
     Suite *s = suite_create("packet");
@@ -706,6 +800,7 @@ Suite *packet_suite(void)
     tcase_add_test(tc, test_packet_control_templates);
     tcase_add_test(tc, test_packet_build_odd_lengths);
     tcase_add_test(tc, test_packet_site_check);
+    tcase_add_test(tc, test_packet_site_image);
     suite_add_tcase(s, tc);
     return s;
 }
