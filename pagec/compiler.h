@@ -10,6 +10,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "pagec/site.h"
+
 /* The version: the CMake project's, given by the build. */
 #ifndef PAGEC_VERSION
 #error "PAGEC_VERSION is set by the build (CMake's project version)"
@@ -184,9 +186,32 @@ size_t percent_of(size_t data, unsigned mss);
  * behind then). */
 int emit_site(const struct output *o, const char *out_c,
               const char *depfile);
+/* The tree's labels with repeated ones stored once, as the site stores
+ * them: every node's label offset in *labels (malloc'd, *nlabels bytes)
+ * goes to off[] (t->nnodes entries). Returns 0, or -1 when out of
+ * memory. */
+int share_labels(const struct tree *t, size_t *off, uint8_t **labels,
+                 size_t *nlabels);
 /* The header's name for out_c: ".c" replaced by ".h", or ".h" added.
  * malloc'd. */
 char *header_name(const char *out_c);
+
+/* image.c: the compiled site as the runtime reads it, a struct pagec_site
+ * in memory laid out as emit.c writes it (the same tables, indices and
+ * bytes), for pagec_site_check() before anything is written. */
+struct image {
+    struct pagec_site site;
+    struct pagec_variant *variants;
+    struct pagec_page *pages;
+    struct pagec_node *nodes;
+    uint8_t *labels;
+    struct pagec_port *ports;
+};
+/* Returns 0, or -1 after printing an error (out of memory, or paths that
+ * take more label bytes than the format can address). The image points
+ * into o's packets: it lives no longer than o. */
+int image_build(const struct output *o, struct image *img);
+void image_free(struct image *img);
 
 /* report.c: the fit report, on f. */
 void report_site(const struct output *o, FILE *f);

@@ -178,10 +178,7 @@ static int by_port(const void *a, const void *b)
     return (x->port > y->port) - (x->port < y->port);
 }
 
-/* The tree's labels with repeated ones stored once: every node's label
- * offset in *labels (malloc'd, *nlabels bytes) goes to off[]. Returns 0,
- * or -1 when out of memory. */
-static int share_labels(const struct tree *t, size_t *off, uint8_t **labels,
+int share_labels(const struct tree *t, size_t *off, uint8_t **labels,
                         size_t *nlabels)
 {
     size_t cap = 1;

@@ -52,6 +52,7 @@
 #include <string.h>
 
 #include "fuzz.h"
+#include "pagec/check.h"
 #include "pagec/pagec.h"
 #include "pagec/stream.h"
 #include "site.h"
@@ -235,6 +236,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     static uint8_t prefix[4096 + 65536];
     static const int codes[] = {400, 404, 405, 406, 501, 503, 505};
     const char *env = getenv("PAGEC_FUZZ_VERBOSE");
+    const char *why = NULL;
     uint16_t p;
     size_t i;
     int gz;
@@ -244,6 +246,10 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     verbose = env != NULL && *env != '\0' && *env != '0';
     if (site.format != PAGEC_FORMAT_VERSION) {
         die("site of another format");
+    }
+    /* the oracle below trusts the site: it must be sound first */
+    if (pagec_site_check(&site, &why) != 0) {
+        die(why);
     }
     add_entry(&site.syn_ack, K_SYNACK, 0, 0, -1, 0, 0);
     add_entry(&site.ack, K_ACK, 0, 0, -1, 0, 0);

@@ -11,8 +11,10 @@
 #include <zlib.h>
 
 #include "basic_site.h"
+#include "tiny_site.h"
 #include "compiler.h"
 #include "helper.h"
+#include "pagec/check.h"
 #include "pagec/chksum.h"
 #include "pagec/pagec.h"
 
@@ -465,6 +467,327 @@ START_TEST(test_packet_build_odd_lengths)
 }
 END_TEST
 
+/* pagec_site_check() on a copy of s with one fault: it must fail, naming
+ * the fault with a sentence that contains what. */
+static void expect_fault(const struct pagec_site *s, const char *what)
+{
+    const char *why = NULL;
+
+    ck_assert_int_eq(pagec_site_check(s, &why), -1);
+    ck_assert_ptr_nonnull(why);
+    ck_assert_msg(strstr(why, what) != NULL, "'%s' does not say '%s'", why,
+                  what);
+}
+
+/* Sets the partial sums of t as site.h defines them, with the shared
+ * checksum (not pagec_site_check()'s own loop): for faults of length. */
+static void resum(struct pagec_tmpl *t, uint16_t window)
+{
+    uint8_t ip[20] = {0x45, 0, (uint8_t)(t->len >> 8), (uint8_t)t->len, 0,
+                      0, 0x40, 0, PAGEC_IP_TTL, 6};
+    uint8_t tcp[20] = {0};
+    uint32_t sum;
+
+    tcp[14] = (uint8_t)(window >> 8);
+    tcp[15] = (uint8_t)window;
+    t->ip_sum = pagec_chksum_fold(pagec_chksum_add(0, ip, sizeof ip));
+    sum = pagec_chksum_add(6u + t->len - 20u, tcp, sizeof tcp);
+    t->tcp_sum = pagec_chksum_fold(
+        pagec_chksum_add(sum, t->pkt, (uint16_t)(t->len - 40)));
+}
+
+/* The sites the tests link are sound; a copy with one thing broken at a
+ * time is not. */
+START_TEST(test_packet_site_check)
+{
+    const struct pagec_site *b = &basic_site;
+    struct pagec_site s;
+    struct pagec_variant *v = calloc(b->nvariants, sizeof *v);
+    struct pagec_node *n = calloc(b->nnodes, sizeof *n);
+    struct pagec_page *pg = calloc(b->npages, sizeof *pg);
+    uint8_t *bytes;
+    struct pagec_port ports[2];
+    const char *why = "untouched";
+    uint16_t len;
+    uint16_t k; /* a node with two children or more */
+
+    ck_assert_ptr_nonnull(v);
+    ck_assert_ptr_nonnull(n);
+    ck_assert_ptr_nonnull(pg);
+    ck_assert_int_eq(pagec_site_check(&basic_site, &why), 0);
+    ck_assert_str_eq(why, "untouched");
+    ck_assert_int_eq(pagec_site_check(&tiny_site, NULL), 0);
+    /* the test's site has a port, a 404.html and a tree with branches */
+    ck_assert_uint_eq(b->nports, 1);
+    for (k = 0; k < b->nnodes && b->nodes[k].nchild < 2; k++) {
+    }
+    ck_assert_uint_lt(k, b->nnodes);
+    memcpy(v, b->variants, b->nvariants * sizeof *v);
+    memcpy(n, b->nodes, b->nnodes * sizeof *n);
+    memcpy(pg, b->pages, b->npages * sizeof *pg);
+
+#define FRESH() \
+    (s = *b, s.variants = v, s.nodes = n, s.pages = pg, \
+     memcpy(v, b->variants, b->nvariants * sizeof *v), \
+     memcpy(n, b->nodes, b->nnodes * sizeof *n), \
+     memcpy(pg, b->pages, b->npages * sizeof *pg))
+
+    FRESH(); /* the copy itself is sound */
+    ck_assert_int_eq(pagec_site_check(&s, NULL), 0);
+
+    FRESH();
+    s.format++;
+    expect_fault(&s, "format");
+    /* ports: a second one after the first is fine, before it is not */
+    FRESH();
+    ports[0] = b->ports[0];
+    ports[1] = b->ports[0];
+    ports[1].port++;
+    s.ports = ports;
+    s.nports = 2;
+    ck_assert_int_eq(pagec_site_check(&s, NULL), 0);
+    ports[1].port = (uint16_t)(ports[0].port - 1);
+    expect_fault(&s, "ascending");
+    ports[1].port = ports[0].port;
+    expect_fault(&s, "ascending");
+    FRESH();
+    ports[0] = b->ports[0];
+    ports[0].variant = b->nvariants;
+    s.ports = ports;
+    expect_fault(&s, "port names a variant");
+    FRESH();
+    ports[0] = b->ports[0];
+    ports[0].port = b->http_port;
+    s.ports = ports;
+    expect_fault(&s, "HTTP port");
+    /* the tree */
+    FRESH();
+    n[k].first_child = (uint16_t)(b->nnodes - n[k].nchild + 1);
+    expect_fault(&s, "children lie outside");
+    FRESH();
+    n[b->nnodes - 1].page = b->npages;
+    expect_fault(&s, "names a page");
+    FRESH();
+    n[n[k].first_child] = b->nodes[n[k].first_child + 1];
+    n[n[k].first_child + 1] = b->nodes[n[k].first_child];
+    expect_fault(&s, "sorted");
+    FRESH();
+    n[1].label = b->nlabels;
+    expect_fault(&s, "outside the labels");
+    FRESH();
+    n[0].label_len = 1;
+    expect_fault(&s, "root");
+    FRESH();
+    s.nnodes = 0;
+    expect_fault(&s, "root");
+    /* pages and their variants */
+    FRESH();
+    pg[0].identity = b->nvariants;
+    expect_fault(&s, "names a variant");
+    FRESH();
+    pg[0].identity = PAGEC_NO_PAGE;
+    pg[0].gzip = PAGEC_NO_PAGE;
+    expect_fault(&s, "no variant");
+    FRESH();
+    s.not_found = b->npages;
+    expect_fault(&s, "not_found");
+    /* the sums */
+    FRESH();
+    v[b->nvariants - 1].get.tcp_sum ^= 0x0100;
+    expect_fault(&s, "TCP partial sum");
+    FRESH();
+    v[0].head.ip_sum ^= 1;
+    expect_fault(&s, "IPv4 partial sum");
+    FRESH();
+    s.rst.tcp_sum ^= 0x8000;
+    expect_fault(&s, "TCP partial sum");
+    FRESH();
+    s.syn_ack.ip_sum ^= 2;
+    expect_fault(&s, "IPv4 partial sum");
+    FRESH(); /* a window of another size: the sums no longer match */
+    s.mss--;
+    expect_fault(&s, "sum");
+    /* a body byte changed: the TCP sum of the bytes no longer matches */
+    FRESH();
+    len = (uint16_t)(b->variants[0].get.len - 40);
+    bytes = calloc(1, (size_t)b->mss + 1);
+    ck_assert_ptr_nonnull(bytes);
+    memcpy(bytes, b->variants[0].get.pkt, len);
+    bytes[len - 1] ^= 0x20;
+    v[0].get.pkt = bytes;
+    expect_fault(&s, "TCP partial sum");
+    bytes[len - 1] ^= 0x20; /* the same bytes elsewhere are fine */
+    ck_assert_int_eq(pagec_site_check(&s, NULL), 0);
+    resum(&v[0].get, b->mss); /* the helper agrees with the compiler */
+    ck_assert_uint_eq(v[0].get.tcp_sum, b->variants[0].get.tcp_sum);
+    ck_assert_uint_eq(v[0].get.ip_sum, b->variants[0].get.ip_sum);
+    {
+        /* two header bytes of the same parity swapped: the GET reply's
+         * sum holds, but the HEAD form is no longer its start */
+        uint16_t i = PAGEC_ETAG_AT + PAGEC_ETAG_LEN;
+        struct pagec_tmpl t;
+        uint8_t c;
+
+        while (bytes[i] == bytes[i + 2]) {
+            i++;
+        }
+        ck_assert_uint_lt(i + 2, b->variants[0].head.len - 40);
+        c = bytes[i];
+        bytes[i] = bytes[i + 2];
+        bytes[i + 2] = c;
+        t = v[0].get;
+        resum(&t, b->mss);
+        ck_assert_uint_eq(t.tcp_sum, b->variants[0].get.tcp_sum);
+        expect_fault(&s, "not the start of its GET");
+        bytes[i + 2] = bytes[i];
+        bytes[i] = c;
+    }
+    /* more TCP data than the mss */
+    v[0].get.len = (uint16_t)(b->mss + 41);
+    resum(&v[0].get, b->mss);
+    expect_fault(&s, "more TCP data");
+    v[0].get.len = (uint16_t)(b->mss + 40);
+    resum(&v[0].get, b->mss);
+    s.max_data = b->mss;
+    ck_assert_int_eq(pagec_site_check(&s, NULL), 0);
+    /* lengths */
+    FRESH();
+    v[0].head.len = (uint16_t)(v[0].get.len + 1);
+    resum(&v[0].head, b->mss);
+    expect_fault(&s, "HEAD reply is longer");
+    FRESH();
+    v[0].head.len = (uint16_t)(v[0].head.len - 1);
+    resum(&v[0].head, b->mss);
+    expect_fault(&s, "blank line");
+    FRESH(); /* the error reply too long for an MSS of 536 */
+    s.status.pkt = bytes;
+    s.status.len = 40 + 537;
+    memcpy(bytes, b->status.pkt, PAGEC_STATUS_AT + 4);
+    resum(&s.status, b->mss);
+    expect_fault(&s, "536");
+    s.status.len = 40 + 536;
+    resum(&s.status, b->mss);
+    ck_assert_uint_gt(b->max_data, 536); /* still not the largest */
+    ck_assert_int_eq(pagec_site_check(&s, NULL), 0);
+    free(bytes);
+    FRESH();
+    v[0].get.hlen = 44;
+    expect_fault(&s, "header length");
+    FRESH();
+    s.ack.len = 41;
+    s.ack.pkt = b->status.pkt;
+    resum(&s.ack, b->mss);
+    expect_fault(&s, "ACK carries data");
+    FRESH();
+    s.status.len = 39;
+    expect_fault(&s, "shorter than its headers");
+    FRESH();
+    s.max_data++;
+    expect_fault(&s, "max_data");
+    FRESH();
+    s.max_data--;
+    expect_fault(&s, "max_data");
+#undef FRESH
+    free(v);
+    free(n);
+    free(pg);
+}
+END_TEST
+
+/* pagec's image of a site, compiled here with the options of basic_site,
+ * is the site pagec wrote: every table, length, sum and byte the same; it
+ * passes the check, and a fault put into the compiler's model shows. */
+START_TEST(test_packet_site_image)
+{
+    const struct pagec_site *b = &basic_site;
+    struct options o;
+    struct site site;
+    struct output out;
+    struct image img;
+    struct port_opt port = {8080, "/notes.txt", 0};
+    const struct pagec_site *m = &img.site;
+    const char *why = NULL;
+    long page;
+    size_t i;
+
+    memset(&o, 0, sizeof o);
+    memset(&site, 0, sizeof site);
+    memset(&out, 0, sizeof out);
+    o.name = "basic_site";
+    o.mss = 1460;
+    o.http_port = 80;
+    o.gzip = 1;
+    o.cache_control = "max-age=60";
+    o.server = "pagec-test";
+    o.ports = &port;
+    o.nports = 1;
+    ck_assert_int_eq(site_scan(TEST_SITE_BASIC, &o, &site), 0);
+    ck_assert_int_eq(tree_build(&site, &out.tree), 0);
+    page = tree_lookup(&out.tree, port.path);
+    ck_assert_int_ge(page, 0);
+    port.page = (size_t)page;
+    out.opt = &o;
+    out.site = &site;
+    ck_assert_int_eq(compile_site(&out), 0);
+    ck_assert_int_eq(image_build(&out, &img), 0);
+    ck_assert_int_eq(pagec_site_check(m, &why), 0);
+
+    ck_assert_uint_eq(m->format, b->format);
+    ck_assert_uint_eq(m->http_port, b->http_port);
+    ck_assert_uint_eq(m->mss, b->mss);
+    ck_assert_uint_eq(m->max_data, b->max_data);
+    ck_assert_uint_eq(m->nvariants, b->nvariants);
+    ck_assert_uint_eq(m->npages, b->npages);
+    ck_assert_uint_eq(m->nnodes, b->nnodes);
+    ck_assert_uint_eq(m->nlabels, b->nlabels);
+    ck_assert_uint_eq(m->nports, b->nports);
+    ck_assert_uint_eq(m->not_found, b->not_found);
+    ck_assert_mem_eq(m->labels, b->labels, b->nlabels);
+    ck_assert_mem_eq(m->nodes, b->nodes, b->nnodes * sizeof *b->nodes);
+    ck_assert_mem_eq(m->pages, b->pages, b->npages * sizeof *b->pages);
+    ck_assert_mem_eq(m->ports, b->ports, b->nports * sizeof *b->ports);
+    for (i = 0; i < (size_t)b->nvariants + 4; i++) {
+        const struct pagec_tmpl *x;
+        const struct pagec_tmpl *y;
+        int k;
+
+        for (k = 0; k < 2; k++) {
+            if (i < b->nvariants) {
+                x = k ? &m->variants[i].head : &m->variants[i].get;
+                y = k ? &b->variants[i].head : &b->variants[i].get;
+            } else {
+                const struct pagec_tmpl *mt[] = {&m->syn_ack, &m->ack,
+                                                 &m->rst, &m->status};
+                const struct pagec_tmpl *bt[] = {&b->syn_ack, &b->ack,
+                                                 &b->rst, &b->status};
+
+                x = mt[i - b->nvariants];
+                y = bt[i - b->nvariants];
+            }
+            ck_assert_uint_eq(x->len, y->len);
+            ck_assert_uint_eq(x->hlen, y->hlen);
+            ck_assert_uint_eq(x->ip_sum, y->ip_sum);
+            ck_assert_uint_eq(x->tcp_sum, y->tcp_sum);
+            ck_assert_mem_eq(x->pkt, y->pkt, (size_t)y->len - 40);
+        }
+    }
+    image_free(&img);
+
+    /* a fault in the model: the error reply's first byte, its sum made
+     * to agree ('h' is 'H' + 0x20, in the high byte of a word) */
+    ck_assert_uint_eq(out.status.data[40], 'H');
+    out.status.data[40] = 'h';
+    out.status.tcp_sum += 0x2000;
+    ck_assert_int_eq(image_build(&out, &img), 0);
+    ck_assert_int_eq(pagec_site_check(&img.site, &why), -1);
+    ck_assert_str_eq(why, "an HTTP reply does not start with \"HTTP/1.1 \"");
+    image_free(&img);
+    output_free(&out);
+    site_free(&site);
+    mime_close();
+}
+END_TEST
+
 Suite *packet_suite(void)
 {
     Suite *s = suite_create("packet");
@@ -476,6 +799,8 @@ Suite *packet_suite(void)
     tcase_add_test(tc, test_packet_matcher_random);
     tcase_add_test(tc, test_packet_control_templates);
     tcase_add_test(tc, test_packet_build_odd_lengths);
+    tcase_add_test(tc, test_packet_site_check);
+    tcase_add_test(tc, test_packet_site_image);
     suite_add_tcase(s, tc);
     return s;
 }
