@@ -24,11 +24,10 @@
 # generated site and the runtime, and reports the time of one
 # pagec_site_lookup() of a path of LOOKUP_LEN bytes (best of 3 runs of
 # 1,000,000 lookups) and, when valgrind is installed, the instructions it
-# executes (callgrind). The generated C of the 10,000-file site (site
-# format 2: about 90 MiB) takes cc about 30 s and 950 MiB of memory to
-# compile, at -O0 as at -O2, since it is only data; so it is compiled with
-# -O2 like the rest. The whole script takes about a minute and a half on 2
-# cores. Everything temporary is removed on exit.
+# executes (callgrind). It also compiles each generated C file once with
+# cc -O2 -c, as a firmware build would, and reports that compiler's time
+# and peak memory. The whole script takes about a minute on 2 cores.
+# Everything temporary is removed on exit.
 
 set -eu
 export LC_ALL=C # a decimal point in EPOCHREALTIME and awk's output
@@ -204,8 +203,8 @@ time_pagec() {
 echo "$("$PAGEC" --version 2>/dev/null | head -n 1) on $(nproc) CPUs, $(uname -m)"
 echo "site trees: ≤ 60 entries per folder, 3 folder levels, 100-800 byte files"
 echo
-echo "| files | pagec time (s) | peak memory (MiB) | output .c (MiB) |"
-echo "|------:|---------------:|------------------:|----------------:|"
+echo "| files | pagec time (s) | peak memory (MiB) | output .c (MiB) | cc -O2 -c of it (s) | cc's peak memory (MiB) |"
+echo "|------:|---------------:|------------------:|----------------:|----------------:|----------------:|"
 for n in $SIZES; do
     d=$work/s$n
     mkdir -p "$d"
@@ -216,10 +215,20 @@ for n in $SIZES; do
     if [ "$kib" != n/a ]; then
         kib=$(mib "$kib" 1024)
     fi
-    printf '| %s | %s | %s | %s |\n' "$n" "$secs" "$kib" \
-        "$(mib "$(wc -c <"$d/gen.c")")"
+    # the generated C compiled as a firmware build would (one run)
+    ccs=n/a
+    cck=n/a
+    if [ -x /usr/bin/time ]; then
+        /usr/bin/time -f '%e %M' -o "$work/cc.out" "$CC" -O2 -c -I"$SRC/include" \
+            -I"$d" "$d/gen.c" -o "$d/gen.o" || die "cc failed on the generated C of $n files"
+        read -r ccs cck <"$work/cc.out"
+        cck=$(mib "$cck" 1024)
+    fi
+    printf '| %s | %s | %s | %s | %s | %s |\n' "$n" "$secs" "$kib" \
+        "$(mib "$(wc -c <"$d/gen.c")")" "$ccs" "$cck"
 done
-echo "(time: best wall time of 3 runs; memory: largest maximum resident set)"
+echo "(time: best wall time of 3 runs; memory: largest maximum resident set;"
+echo " the compiler: one run of $("$CC" --version | head -n 1) -O2 -c)"
 
 echo
 if ! grep -q pagec_site_lookup "$SRC/include/pagec/pagec.h"; then

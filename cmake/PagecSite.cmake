@@ -129,7 +129,7 @@ function(pagec_add_runtime target)
   get_property(src GLOBAL PROPERTY PAGEC_RUNTIME_SOURCE_DIR)
   get_property(inc GLOBAL PROPERTY PAGEC_INCLUDE_DIR)
   add_library(${target} STATIC
-    "${src}/chksum.c" "${src}/halfsiphash.c" "${src}/http.c"
+    "${src}/check.c" "${src}/chksum.c" "${src}/halfsiphash.c" "${src}/http.c"
     "${src}/match.c" "${src}/server.c" "${src}/slip.c" "${src}/stream.c"
     "${src}/tcp.c")
   target_include_directories(${target} PUBLIC "${inc}")

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * compile.c - every reply of a site: each page in its identity and gzip
- * encodings (200, HEAD, 304), the error replies, and the TCP control
- * segments.
+ * encodings (200, and its HEAD form that also serves as 304), the error
+ * reply, and the TCP control segments.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -16,6 +16,8 @@
 #define GZIP_FIELD "Content-Encoding: gzip\r\n"
 #define VARY_FIELD "Vary: Accept-Encoding\r\n"
 #define ALLOW_FIELD "Allow: GET, HEAD\r\n"
+/* Bytes a gzip reply must save on the identity one to be kept beside it. */
+#define GZIP_GAIN_MIN 128
 
 /* A growing string of header fields; want counts the bytes they take
  * even when buf is too short for them. */
@@ -90,11 +92,13 @@ static uint8_t *read_file(const char *path, size_t size)
     return NULL;
 }
 
-/* The header fields of a page's 200 reply in one encoding. */
+/* The header fields of a page's 200 reply in one encoding: the ETag
+ * first, where the runtime finds it (PAGEC_ETAG_AT). */
 static void ok_fields(struct fields *f, const struct options *o,
                       const struct page *pg, const char *etag, size_t len,
                       int gzip, int vary)
 {
+    add(f, "ETag: %s\r\n", etag);
     add(f, "Content-Type: %s\r\n", pg->mime);
     add(f, "Content-Length: %zu\r\n", len);
     if (gzip) {
@@ -103,16 +107,16 @@ static void ok_fields(struct fields *f, const struct options *o,
     if (vary) {
         add(f, "%s", VARY_FIELD);
     }
-    add(f, "ETag: %s\r\n", etag);
     if (o->cache_control) {
         add(f, "Cache-Control: %s\r\n", o->cache_control);
     }
     common_fields(f, o);
 }
 
-/* A strong ETag from the encoded bytes: CRC-32 and length. */
+/* A strong ETag from the encoded bytes: their CRC-32, with bit 0
+ * flipped for gzip so that the two encodings of a page never share one. */
 static void make_etag(char *etag, size_t size, const uint8_t *body,
-                      size_t len)
+                      size_t len, int gzip)
 {
     unsigned long crc = crc32(0L, Z_NULL, 0);
     size_t done = 0;
@@ -123,7 +127,7 @@ static void make_etag(char *etag, size_t size, const uint8_t *body,
         crc = crc32(crc, body + done, n);
         done += n;
     }
-    snprintf(etag, size, "\"%08lx-%zx\"", crc, len);
+    snprintf(etag, size, "\"%08lx\"", (crc & ~1UL) | (gzip ? 1UL : 0UL));
 }
 
 /* Bytes of TCP data of a page's 200 reply in one encoding. */
@@ -133,48 +137,29 @@ static size_t ok_len(const struct options *o, const struct page *pg,
     struct fields f = {{0}, 0, 0, 0};
     char etag[32];
 
-    snprintf(etag, sizeof etag, "\"%08lx-%zx\"", 0UL, len);
+    snprintf(etag, sizeof etag, "\"%08lx\"", 0UL);
     ok_fields(&f, o, pg, etag, len, gzip, vary);
-    return reply_data_len("200 OK", "", len) + f.want;
+    return reply_data_len("200 ", "", len) + f.want;
 }
 
-/* Builds one encoding of a page: 200, its HEAD form, and 304. */
+/* Builds one encoding of a page: 200 and its HEAD form. */
 static int build_variant(const struct options *o, const struct page *pg,
                          struct variant *v, const uint8_t *body, size_t len,
                          int gzip, int vary)
 {
     struct fields f = {{0}, 0, 0, 0};
-    struct fields nm = {{0}, 0, 0, 0};
     char etag[32];
-    const uint8_t *at;
-    size_t tlen = strlen("ETag: ");
 
-    make_etag(etag, sizeof etag, body, len);
+    make_etag(etag, sizeof etag, body, len, gzip);
     ok_fields(&f, o, pg, etag, len, gzip, vary);
-    add(&nm, "ETag: %s\r\n", etag);
-    if (vary) {
-        add(&nm, "%s", VARY_FIELD);
-    }
-    if (o->cache_control) {
-        add(&nm, "Cache-Control: %s\r\n", o->cache_control);
-    }
-    common_fields(&nm, o);
-    if (f.overflow || nm.overflow) {
+    if (f.overflow) {
         pagec_error("%s: header fields too long", pg->src);
         return -1;
     }
-    if (reply_build(&v->ok, "200 OK", f.buf, body, len, o->mss) != 0 ||
-        reply_build(&v->not_modified, "304 Not Modified", nm.buf, NULL, 0,
-                    o->mss) != 0) {
+    if (reply_build(&v->ok, "200 ", f.buf, body, len, o->mss) != 0) {
         pagec_error("out of memory");
         return -1;
     }
-    at = v->ok.get.data + v->ok.get.hlen;
-    while (memcmp(at, "\r\nETag: ", 8) != 0) {
-        at++; /* the reply_build above wrote it in the header */
-    }
-    v->etag_off = (size_t)(at - v->ok.get.data) + 2 + tlen;
-    v->etag_len = strlen(etag);
     v->present = 1;
     v->body_len = len;
     v->data_len = v->ok.get.len - v->ok.get.hlen;
@@ -249,8 +234,15 @@ static int compile_page(const struct options *o, struct page *pg,
         pagec_error("out of memory");
         goto out;
     }
-    /* gzip only when the reply gets smaller for it */
+    /* gzip only when it pays: the page fits only gzip-compressed, or its
+     * reply is at least GZIP_GAIN_MIN bytes and a quarter shorter */
     keep_gz = gz && gz_len + strlen(GZIP_FIELD) < pg->size;
+    if (keep_gz && ok_len(o, pg, (size_t)pg->size, 0, 0) <= o->mss) {
+        size_t plain = ok_len(o, pg, (size_t)pg->size, 0, 1);
+        size_t packed = ok_len(o, pg, gz_len, 1, 1);
+
+        keep_gz = packed + GZIP_GAIN_MIN <= plain && packed * 4 <= plain * 3;
+    }
     pg->gz_body = keep_gz ? gz_len : 0;
     id_len = ok_len(o, pg, (size_t)pg->size, 0, keep_gz);
     id_fits = id_len <= o->mss;
@@ -284,66 +276,15 @@ out:
     return rc;
 }
 
-static const struct {
-    const char *status;
-    const char *text;
-    const char *fields;
-} statuses[ST_COUNT] = {
-    {"400 Bad Request",
-     "400 Bad Request\n\nThis device could not read the request.\n", ""},
-    {"404 Not Found",
-     "404 Not Found\n\nThere is no page at this address on this device.\n",
-     ""},
-    {"405 Method Not Allowed",
-     "405 Method Not Allowed\n\nThis device answers GET and HEAD only.\n",
-     ALLOW_FIELD},
-    {"406 Not Acceptable",
-     "406 Not Acceptable\n\nThis page is stored only in content codings "
-     "the request refuses.\n",
-     VARY_FIELD},
-    {"501 Not Implemented",
-     "501 Not Implemented\n\nThis device answers GET and HEAD only.\n",
-     ALLOW_FIELD},
-    {"503 Service Unavailable",
-     "503 Service Unavailable\n\nThis page does not fit the segment size "
-     "of this connection.\n",
-     ""},
-    {"505 HTTP Version Not Supported",
-     "505 HTTP Version Not Supported\n\nThis device speaks HTTP/1.x "
-     "only.\n",
-     ""},
-};
-
-/* The TCP data of the longer form of a built reply: its GET form. */
-static size_t reply_data(const struct reply *r)
-{
-    size_t get = r->get.len - r->get.hlen;
-    size_t head = r->head.len - r->head.hlen;
-
-    return get > head ? get : head;
-}
-
-/* The most TCP data a built-in status reply may have: the runtime takes
- * connections from clients whose MSS is as low as this, and a status
- * reply, the 503 above all, must reach every one of them. */
+/* The most TCP data the error reply may have: the runtime takes
+ * connections from clients whose MSS is as low as this, and the error
+ * reply, as 503 above all, must reach every one of them. */
 static unsigned status_limit(const struct options *o)
 {
     return o->mss < PAGEC_MSS_FLOOR ? o->mss : PAGEC_MSS_FLOOR;
 }
 
-/* Reports the built-in status reply of the 3-digit code, n bytes of TCP
- * data, over limit. */
-static void status_too_big(const struct output *out, const char *code,
-                           size_t n, unsigned limit)
-{
-    pagec_error("%s: the %.3s reply has %zu bytes of TCP data, more than "
-                "the %u a client with the smallest MSS can take (over by "
-                "%zu)",
-                out->site->dirs[0], code, n, limit, n - limit);
-}
-
-/* Says what would make the built-in status replies fit, the longest of
- * them over limit by over bytes. */
+/* Says what would make the error reply fit, over limit by over bytes. */
 static void status_hint(const struct output *out, size_t over,
                         unsigned limit)
 {
@@ -352,88 +293,57 @@ static void status_hint(const struct output *out, size_t over,
 
     if (over < server) {
         pagec_error("%s: with a --server value of at most %zu characters "
-                    "they would fit",
+                    "it would fit",
                     out->site->dirs[0], server - over);
     } else if (server && over <= server + strlen("Server: \r\n")) {
-        pagec_error("%s: without --server they would fit",
-                    out->site->dirs[0]);
+        pagec_error("%s: without --server it would fit", out->site->dirs[0]);
     } else if (limit < PAGEC_MSS_FLOOR) {
-        pagec_error("%s: they would fit with --mss %zu%s", out->site->dirs[0],
+        pagec_error("%s: it would fit with --mss %zu%s", out->site->dirs[0],
                     limit + over, server ? " and this --server value" : "");
     }
 }
 
-/* The error replies; a 404.html at the root is the 404's body. The
- * built-in ones must fit status_limit(); a 404.html is a page, held to
- * the site's MSS (a client that cannot take it gets the 503). */
-static int compile_statuses(struct output *out)
+/* The error reply: no body, so that it serves HEAD as well, and every
+ * field any of its statuses needs (405 requires Allow); the runtime writes
+ * the status code over "400". A 404.html at the root answers a path that
+ * names no page instead, with its own reply sent as 404. */
+static int compile_status(struct output *out)
 {
     const struct options *o = out->opt;
-    const struct page *custom = NULL;
+    struct fields f = {{0}, 0, 0, 0};
+    struct reply r;
     unsigned limit = status_limit(o);
-    size_t worst = 0;
-    int rc = 0;
+    size_t n;
     size_t i;
 
+    out->not_found = -1;
     for (i = 0; i < out->site->npages; i++) {
-        if (strcmp(out->site->pages[i].rel, "404.html") == 0) {
-            custom = &out->site->pages[i];
-        }
-    }
-    for (i = 0; i < ST_COUNT; i++) {
-        struct fields f = {{0}, 0, 0, 0};
-        const uint8_t *body = (const uint8_t *)statuses[i].text;
-        size_t len = strlen(statuses[i].text);
-        const char *mime = "text/plain; charset=us-ascii";
-        uint8_t *file = NULL;
-        size_t n;
+        const struct page *pg = &out->site->pages[i];
 
-        if (i == ST_NOT_FOUND && custom && custom->mime) {
-            file = read_file(custom->src, (size_t)custom->size);
-            if (!file) {
-                rc = 1;
-                continue;
-            }
-            body = file;
-            len = (size_t)custom->size;
-            mime = custom->mime;
-            out->not_found_src = custom->rel;
+        if (strcmp(pg->rel, "404.html") == 0 &&
+            (pg->id.present || pg->gz.present)) {
+            out->not_found = (long)i;
         }
-        add(&f, "Content-Type: %s\r\n", mime);
-        add(&f, "Content-Length: %zu\r\n", len);
-        add(&f, "%s", statuses[i].fields);
-        common_fields(&f, o);
-        n = reply_data_len(statuses[i].status, "", len) + f.want;
-        if (file && n > o->mss) {
-            if (custom->id.present || custom->gz.present) {
-                too_big(custom->src, " (as the 404 reply)", n, o->mss);
-            } /* else it was reported as a page already */
-            rc = 1;
-        } else if (file && f.overflow) {
-            pagec_error("%s: header fields too long", custom->src);
-            rc = 1;
-        } else if (!f.overflow && n <= PAGEC_MSS_MAX &&
-                   reply_build(&out->status[i], statuses[i].status, f.buf,
-                               body, len, o->mss) != 0) {
-            pagec_error("out of memory");
-            rc = 1;
-        } else if (!file) {
-            /* the reply as built, both forms, when it could be */
-            if (out->status[i].get.data) {
-                n = reply_data(&out->status[i]);
-            }
-            if (n > limit) {
-                status_too_big(out, statuses[i].status, n, limit);
-                worst = n - limit > worst ? n - limit : worst;
-                rc = 1;
-            }
-        }
-        free(file);
     }
-    if (worst) {
-        status_hint(out, worst, limit);
+    add(&f, "Content-Type: text/plain\r\n");
+    add(&f, "Content-Length: 0\r\n");
+    add(&f, "%s", ALLOW_FIELD);
+    common_fields(&f, o);
+    n = reply_data_len("400 ", "", 0) + f.want;
+    if (n > limit) {
+        pagec_error("%s: the error reply has %zu bytes of TCP data, more "
+                    "than the %u a client with the smallest MSS can take "
+                    "(over by %zu)",
+                    out->site->dirs[0], n, limit, n - limit);
+        status_hint(out, n - limit, limit);
+        return 1;
     }
-    return rc;
+    if (reply_build(&r, "400 ", f.buf, NULL, 0, o->mss) != 0) {
+        pagec_error("out of memory");
+        return 1;
+    }
+    out->status = r.get;
+    return 0;
 }
 
 int compile_site(struct output *out)
@@ -462,7 +372,18 @@ int compile_site(struct output *out)
         }
         rc |= compile_page(o, &out->site->pages[i], port_mode);
     }
-    rc |= compile_statuses(out);
+    rc |= compile_status(out);
+    out->nvariants = 0;
+    for (i = 0; i < out->site->npages; i++) {
+        struct page *pg = &out->site->pages[i];
+
+        if (pg->id.present) {
+            pg->id.index = out->nvariants++;
+        }
+        if (pg->gz.present) {
+            pg->gz.index = out->nvariants++;
+        }
+    }
     if (packet_build(&out->syn_ack, TCP_SYN | TCP_ACK, o->mss, mss_opt,
                      sizeof mss_opt, NULL, 0) != 0 ||
         packet_build(&out->ack, TCP_ACK, o->mss, NULL, 0, NULL, 0) != 0 ||
@@ -481,15 +402,11 @@ size_t percent_of(size_t data, unsigned mss)
 
 void output_free(struct output *out)
 {
-    size_t i;
-
     tree_free(&out->tree);
     packet_free(&out->syn_ack);
     packet_free(&out->ack);
     packet_free(&out->rst);
-    for (i = 0; i < ST_COUNT; i++) {
-        reply_free(&out->status[i]);
-    }
+    packet_free(&out->status);
 }
 
 size_t output_max_data(const struct output *out)
@@ -507,12 +424,8 @@ size_t output_max_data(const struct output *out)
             m = pg->gz.data_len;
         }
     }
-    for (i = 0; i < ST_COUNT; i++) {
-        const struct packet *p = &out->status[i].get;
-
-        if (p->len - p->hlen > m) {
-            m = p->len - p->hlen;
-        }
+    if (out->status.len - out->status.hlen > m) {
+        m = out->status.len - out->status.hlen;
     }
     return m;
 }

@@ -10,6 +10,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "pagec/site.h"
+
 /* The version: the CMake project's, given by the build. */
 #ifndef PAGEC_VERSION
 #error "PAGEC_VERSION is set by the build (CMake's project version)"
@@ -44,15 +46,14 @@ struct reply {
     struct packet head;
 };
 
-/* One encoding of a page. */
+/* One encoding of a page: its 200 reply and the HEAD form (also sent as
+ * 304), "ETag" the first field. */
 struct variant {
     int present;
     size_t body_len;           /* encoded bytes */
     size_t data_len;           /* TCP data of the 200 reply */
     struct reply ok;
-    struct reply not_modified; /* its head is not used */
-    size_t etag_off;           /* the quoted ETag inside ok.get.data */
-    size_t etag_len;
+    size_t index;              /* in the site's table of variants */
 };
 
 /* One file of the site. */
@@ -108,10 +109,10 @@ char *mime_type(const struct options *o, const char *path,
 void mime_close(void);
 
 /* frame.c */
-/* An HTTP/1.0 reply: the status line, the header fields (each line ending
- * in CRLF), Connection: close, a blank line, the body; as a GET reply and
- * its HEAD form, framed with ACK|PSH|FIN. Returns 0, or -1 when out of
- * memory. */
+/* An HTTP/1.1 reply: the status line "HTTP/1.1 " status (the code and a
+ * space: no reason phrase), the header fields (each line ending in CRLF),
+ * Connection: close, a blank line, the body; as a GET reply and its HEAD
+ * form, framed with ACK|PSH|FIN. Returns 0, or -1 when out of memory. */
 int reply_build(struct reply *r, const char *status, const char *fields,
                 const uint8_t *body, size_t body_len, uint16_t window);
 /* Bytes of TCP data reply_build() would make. */
@@ -158,18 +159,15 @@ void tree_free(struct tree *t);
 /* The page served at path, or -1: for --port. */
 long tree_lookup(const struct tree *t, const char *path);
 
-/* The fixed replies, in the order of struct pagec_site. */
-enum { ST_BAD_REQUEST, ST_NOT_FOUND, ST_NOT_ALLOWED, ST_NOT_ACCEPTABLE,
-       ST_NOT_IMPL, ST_TOO_BIG, ST_BAD_VERSION, ST_COUNT };
-
 /* A compiled site, ready to emit. */
 struct output {
     const struct options *opt;
     struct site *site;
     struct tree tree;          /* the site's paths, built once */
     struct packet syn_ack, ack, rst;
-    struct reply status[ST_COUNT];
-    const char *not_found_src; /* NULL for the built-in text */
+    struct packet status;      /* the body-less error reply ("400 ") */
+    long not_found;            /* the page of a root 404.html, or -1 */
+    size_t nvariants;          /* variants of all pages, numbered */
 };
 
 /* compile.c: builds every reply of the site. Reports every page that
@@ -188,9 +186,32 @@ size_t percent_of(size_t data, unsigned mss);
  * behind then). */
 int emit_site(const struct output *o, const char *out_c,
               const char *depfile);
+/* The tree's labels with repeated ones stored once, as the site stores
+ * them: every node's label offset in *labels (malloc'd, *nlabels bytes)
+ * goes to off[] (t->nnodes entries). Returns 0, or -1 when out of
+ * memory. */
+int share_labels(const struct tree *t, size_t *off, uint8_t **labels,
+                 size_t *nlabels);
 /* The header's name for out_c: ".c" replaced by ".h", or ".h" added.
  * malloc'd. */
 char *header_name(const char *out_c);
+
+/* image.c: the compiled site as the runtime reads it, a struct pagec_site
+ * in memory laid out as emit.c writes it (the same tables, indices and
+ * bytes), for pagec_site_check() before anything is written. */
+struct image {
+    struct pagec_site site;
+    struct pagec_variant *variants;
+    struct pagec_page *pages;
+    struct pagec_node *nodes;
+    uint8_t *labels;
+    struct pagec_port *ports;
+};
+/* Returns 0, or -1 after printing an error (out of memory, or paths that
+ * take more label bytes than the format can address). The image points
+ * into o's packets: it lives no longer than o. */
+int image_build(const struct output *o, struct image *img);
+void image_free(struct image *img);
 
 /* report.c: the fit report, on f. */
 void report_site(const struct output *o, FILE *f);

@@ -15,6 +15,7 @@
 #include <zlib.h>
 
 #include "compiler.h"
+#include "pagec/chksum.h"
 #include "pagec/site.h"
 
 /* Writes s inside a C comment, so that no byte of it can end the comment
@@ -36,96 +37,214 @@ static void comment_text(FILE *f, const char *s)
     }
 }
 
-static void byte_array(FILE *f, const char *name, const uint8_t *data,
-                       size_t len)
-{
-    static const char hex[] = "0123456789abcdef";
-    /* a line of 12 bytes: 4 spaces, 12 x "0x..," and 11 spaces */
-    char line[4 + 12 * 6 + 1];
-    size_t i = 0;
-
-    fprintf(f, "static const uint8_t PAGEC_ROM %s[%zu] = {\n", name, len);
-    while (i < len) {
-        size_t n = 0;
-        size_t k;
-
-        memcpy(line, "    ", 4);
-        n = 4;
-        for (k = 0; k < 12 && i < len; k++, i++) {
-            if (k) {
-                line[n++] = ' ';
-            }
-            line[n++] = '0';
-            line[n++] = 'x';
-            line[n++] = hex[data[i] >> 4];
-            line[n++] = hex[data[i] & 15];
-            line[n++] = ',';
-        }
-        line[n++] = '\n';
-        fwrite(line, 1, n, f);
-    }
-    fputs("};\n\n", f);
-}
-
-/* A struct pagec_tmpl initializer for p, whose bytes are in array. */
-static void tmpl(FILE *f, const char *array, const struct packet *p)
-{
-    fprintf(f, "{%s, %zu, %zu, 0x%08lxUL, 0x%08lxUL}", array, p->len,
-            p->hlen, (unsigned long)p->ip_sum, (unsigned long)p->tcp_sum);
-}
-
-static void reply_init(FILE *f, const char *array, const struct reply *r)
-{
-    fputs("{", f);
-    tmpl(f, array, &r->get);
-    fputs(", ", f);
-    tmpl(f, array, &r->head);
-    fputs("}", f);
-}
-
-#define ZERO_TMPL "{0, 0, 0, 0, 0}"
-
-static void variant_init(FILE *f, const char *name, const struct variant *v)
-{
-    char nm[64];
-
-    if (!v->present) {
-        fputs("        {{" ZERO_TMPL ", " ZERO_TMPL "}, " ZERO_TMPL
-              ", 0, 0},\n",
-              f);
-        return;
-    }
-    snprintf(nm, sizeof nm, "%s_304", name);
-    fputs("        {", f);
-    reply_init(f, name, &v->ok);
-    fputs(",\n         ", f);
-    tmpl(f, nm, &v->not_modified.get);
-    fprintf(f, ",\n         %s + %zu, %zu},\n", name, v->etag_off,
-            v->etag_len);
-}
-
-static void variant_arrays(FILE *f, size_t i, const char *enc,
-                           const struct variant *v)
-{
-    char name[64];
-
-    if (!v->present) {
-        return;
-    }
-    snprintf(name, sizeof name, "pagec_page_%zu_%s", i, enc);
-    byte_array(f, name, v->ok.get.data, v->ok.get.len);
-    snprintf(name, sizeof name, "pagec_page_%zu_%s_304", i, enc);
-    byte_array(f, name, v->not_modified.get.data, v->not_modified.get.len);
-}
-
-static const char *const status_names[ST_COUNT] = {
-    "pagec_bad_request", "pagec_not_found", "pagec_not_allowed",
-    "pagec_not_acceptable", "pagec_not_impl", "pagec_too_big",
-    "pagec_bad_version",
+/*
+ * The generated C keeps every datagram in one array, pagec_data, written
+ * as string literals (which compilers read far faster than lists of
+ * numbers): printable ASCII as it is, other bytes as three-digit octal
+ * escapes (which, unlike hex escapes, cannot run into a following digit).
+ * The templates point into it.
+ */
+struct blob {
+    FILE *f;
+    size_t len;  /* bytes written so far: the next datagram's offset */
+    size_t col;  /* columns of the current line */
 };
 
-static void write_c(FILE *f, const struct output *o, const char *h_base,
-                    const struct tree *t)
+/* Writes bytes into the open literal, breaking lines after a line feed
+ * and at about 76 columns. */
+static void blob_bytes(struct blob *b, const uint8_t *p, size_t n)
+{
+    char buf[8];
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        unsigned char c = p[i];
+        size_t w;
+
+        if (c == '"' || c == '\\') {
+            buf[0] = '\\';
+            buf[1] = (char)c;
+            w = 2;
+        } else if (c >= 0x20 && c < 0x7f && c != '?') {
+            buf[0] = (char)c;
+            w = 1;
+        } else if (c == '\r' || c == '\n') {
+            buf[0] = '\\';
+            buf[1] = c == '\r' ? 'r' : 'n';
+            w = 2;
+        } else {
+            snprintf(buf, sizeof buf, "\\%03o", c);
+            w = 4;
+        }
+        if (b->col == 0) {
+            fputs("    \"", b->f);
+            b->col = 5;
+        }
+        fwrite(buf, 1, w, b->f);
+        b->col += w;
+        if (c == '\n' || b->col >= 76) {
+            fputs("\"\n", b->f);
+            b->col = 0;
+        }
+    }
+    b->len += n;
+}
+
+static void blob_end_line(struct blob *b)
+{
+    if (b->col) {
+        fputs("\"\n", b->f);
+        b->col = 0;
+    }
+}
+
+/* The HTTP header of the reply in p as text in a comment, a line each. */
+static void header_comment(FILE *f, const struct packet *p)
+{
+    const char *h = (const char *)p->data + p->hlen;
+    size_t n = p->len - p->hlen;
+    size_t i = 0;
+
+    while (i < n) {
+        size_t e = i;
+        char line[1024];
+
+        while (e < n && h[e] != '\r') {
+            e++;
+        }
+        if (e == i) {
+            break; /* the blank line */
+        }
+        snprintf(line, sizeof line, "%.*s", (int)(e - i), h + i);
+        fputs("     * ", f);
+        comment_text(f, line);
+        fputs("\n", f);
+        i = e + 2;
+    }
+}
+
+/* Adds the bytes of datagram p after its first PAGEC_HDR_LEN, which every
+ * reply shares (pagec/site.h), with a comment saying what it is (the
+ * page's path and type, when path is not NULL); returns their offset. A
+ * datagram without more bytes adds nothing. */
+static size_t blob_packet(struct blob *b, const char *what, const char *path,
+                          const char *type, const struct packet *p, int http)
+{
+    size_t at = b->len;
+
+    if (p->len <= PAGEC_HDR_LEN) {
+        return at;
+    }
+    blob_end_line(b);
+    fprintf(b->f, "    /* %zu: ", at);
+    if (path) {
+        comment_text(b->f, path);
+        fputs(": ", b->f);
+        comment_text(b->f, type);
+        fputs(", ", b->f);
+    }
+    fprintf(b->f, "%s, a %zu-byte datagram", what, p->len);
+    if (http) {
+        fputs(":\n", b->f);
+        header_comment(b->f, p);
+        fputs("     */\n", b->f);
+    } else {
+        fputs(" */\n", b->f);
+    }
+    /* TCP options, on a line of their own, then the TCP data */
+    blob_bytes(b, p->data + PAGEC_HDR_LEN, p->hlen - PAGEC_HDR_LEN);
+    blob_end_line(b);
+    blob_bytes(b, p->data + p->hlen, p->len - p->hlen);
+    return at;
+}
+
+/* A struct pagec_tmpl initializer for p, whose bytes are at pagec_data +
+ * at. */
+static void tmpl(FILE *f, const char *indent, size_t at, const struct packet *p)
+{
+    fprintf(f,
+            "{\n%s    .pkt = pagec_data + %zu, .len = %zu, .hlen = %zu,\n"
+            "%s    .ip_sum = 0x%04x, .tcp_sum = 0x%04x,\n%s}",
+            indent, at, p->len, p->hlen, indent,
+            pagec_chksum_fold(p->ip_sum), pagec_chksum_fold(p->tcp_sum),
+            indent);
+}
+
+static int by_port(const void *a, const void *b)
+{
+    const struct port_opt *x = a;
+    const struct port_opt *y = b;
+
+    return (x->port > y->port) - (x->port < y->port);
+}
+
+int share_labels(const struct tree *t, size_t *off, uint8_t **labels,
+                        size_t *nlabels)
+{
+    size_t cap = 1;
+    size_t *slot;
+    size_t i;
+
+    while (cap < t->nnodes * 2 + 2) {
+        cap *= 2;
+    }
+    slot = malloc(cap * sizeof *slot);
+    *labels = malloc(t->nlabels + 1);
+    if (!slot || !*labels) {
+        free(slot);
+        free(*labels);
+        *labels = NULL;
+        return -1;
+    }
+    for (i = 0; i < cap; i++) {
+        slot[i] = (size_t)-1;
+    }
+    *nlabels = 0;
+    for (i = 0; i < t->nnodes; i++) {
+        const struct tree_node *n = &t->nodes[i];
+        const uint8_t *s = t->labels + n->label;
+        size_t h = 5381;
+        size_t k;
+
+        for (k = 0; k < n->label_len; k++) {
+            h = h * 33 + s[k];
+        }
+        h = (h * 33 + n->label_len) & (cap - 1);
+        for (;;) {
+            const struct tree_node *m;
+
+            if (slot[h] == (size_t)-1) {
+                slot[h] = i;
+                off[i] = *nlabels;
+                memcpy(*labels + *nlabels, s, n->label_len);
+                *nlabels += n->label_len;
+                break;
+            }
+            m = &t->nodes[slot[h]];
+            if (m->label_len == n->label_len &&
+                memcmp(t->labels + m->label, s, n->label_len) == 0) {
+                off[i] = off[slot[h]];
+                break;
+            }
+            h = (h + 1) & (cap - 1);
+        }
+    }
+    free(slot);
+    return 0;
+}
+
+/* The variant index of a page's encoding, for pagec_pages. */
+static void variant_ref(FILE *f, const char *name, const struct variant *v)
+{
+    if (v->present) {
+        fprintf(f, ".%s = %zu", name, v->index);
+    } else {
+        fprintf(f, ".%s = PAGEC_NO_PAGE", name);
+    }
+}
+
+static int write_c(FILE *f, const struct output *o, const char *h_base,
+                   const struct tree *t)
 {
     const struct options *opt = o->opt;
     const struct site *s = o->site;
@@ -134,12 +253,36 @@ static void write_c(FILE *f, const struct output *o, const char *h_base,
         const char *what;
         const struct packet *p;
     } control[] = {
-        {"pagec_syn_ack", "SYN-ACK with MSS option", &o->syn_ack},
-        {"pagec_ack", "ACK", &o->ack},
-        {"pagec_rst", "RST|ACK", &o->rst},
+        {"syn_ack", "SYN-ACK with MSS option", &o->syn_ack},
+        {"ack", "ACK", &o->ack},
+        {"rst", "RST|ACK", &o->rst},
+        {"status",
+         "the error reply, sent as 400, 404, 405, 406, 501, 503 or 505",
+         &o->status},
     };
+    size_t control_at[4];
+    size_t *id_at = calloc(s->npages + 1, sizeof *id_at);
+    size_t *gz_at = calloc(s->npages + 1, sizeof *gz_at);
+    size_t *label_off = calloc(t->nnodes + 1, sizeof *label_off);
+    uint8_t *labels = NULL;
+    size_t nlabels = 0;
+    struct port_opt *ports = NULL;
+    struct blob b = {f, 0, 0};
     size_t i;
-    char name[64];
+    int rc = -1;
+
+    if (!id_at || !gz_at || !label_off ||
+        share_labels(t, label_off, &labels, &nlabels) != 0 ||
+        (opt->nports &&
+         !(ports = malloc(opt->nports * sizeof *ports)))) {
+        pagec_error("out of memory");
+        goto out;
+    }
+    if (nlabels > 0xffff) {
+        pagec_error("the paths of the site take %zu bytes, more than the "
+                    "65535 the site format can address", nlabels);
+        goto out;
+    }
 
     fprintf(f,
             "/* Generated by pagec %s with zlib %s. Do not edit: edit the "
@@ -151,119 +294,160 @@ static void write_c(FILE *f, const struct output *o, const char *h_base,
             PAGEC_VERSION, zlibVersion(), h_base, PAGEC_FORMAT_VERSION,
             PAGEC_FORMAT_VERSION);
 
+    fputs("/* Every datagram but its IPv4 and TCP headers without options, "
+          "which every\n * reply shares (pagec/site.h): TCP options on a "
+          "line, then the TCP data. */\n"
+          "static const uint8_t PAGEC_ROM pagec_data[] =\n", f);
     for (i = 0; i < sizeof control / sizeof control[0]; i++) {
-        fprintf(f, "/* %s */\n", control[i].what);
-        byte_array(f, control[i].name, control[i].p->data, control[i].p->len);
+        control_at[i] = blob_packet(&b, control[i].what, NULL, NULL,
+                                    control[i].p,
+                                    i == 3);
     }
-    for (i = 0; i < ST_COUNT; i++) {
-        const struct packet *p = &o->status[i].get;
-        const char *st = (const char *)p->data + p->hlen + 9;
-        const char *cr = memchr(st, '\r', p->len - p->hlen - 9);
-
-        fprintf(f, "/* %.*s", (int)(cr - st), st); /* the status line */
-        if (i == ST_NOT_FOUND && o->not_found_src) {
-            fputs(" from ", f);
-            comment_text(f, o->not_found_src);
-        }
-        fputs(" */\n", f);
-        byte_array(f, status_names[i], p->data, p->len);
-    }
-
     for (i = 0; i < s->npages; i++) {
         const struct page *pg = &s->pages[i];
+        char path[4200];
+        char what[128];
 
-        fputs("/* /", f);
-        comment_text(f, pg->rel);
-        fputs(": ", f);
-        comment_text(f, pg->mime);
-        fprintf(f, ", %llu bytes", (unsigned long long)pg->size);
+        snprintf(path, sizeof path, "/%s", pg->rel);
         if (pg->id.present) {
-            fprintf(f, "; identity %zu bytes of TCP data (%zu%% of %u)",
-                    pg->id.data_len, percent_of(pg->id.data_len, opt->mss),
-                    opt->mss);
+            snprintf(what, sizeof what, "identity, %zu%% of %u",
+                     percent_of(pg->id.data_len, opt->mss), opt->mss);
+            id_at[i] = blob_packet(&b, what, path, pg->mime, &pg->id.ok.get,
+                                   1);
         }
         if (pg->gz.present) {
-            fprintf(f, "; gzip %zu bytes, %zu of TCP data (%zu%%)",
-                    pg->gz.body_len, pg->gz.data_len,
-                    percent_of(pg->gz.data_len, opt->mss));
+            snprintf(what, sizeof what, "gzip (%llu bytes as a file), %zu%% "
+                     "of %u", (unsigned long long)pg->size,
+                     percent_of(pg->gz.data_len, opt->mss), opt->mss);
+            gz_at[i] = blob_packet(&b, what, path, pg->mime, &pg->gz.ok.get,
+                                   1);
         }
-        fputs(" */\n", f);
-        variant_arrays(f, i, "id", &pg->id);
-        variant_arrays(f, i, "gz", &pg->gz);
+    }
+    blob_end_line(&b);
+    fputs("    ;\n\n", f);
+
+    fputs("/* Each encoding of each page: its 200 reply and the HEAD form "
+          "(also sent\n * as 304). */\n", f);
+    if (o->nvariants) {
+        fputs("static const PAGEC_ROM struct pagec_variant "
+              "pagec_variants[] = {\n", f);
+        for (i = 0; i < s->npages; i++) {
+            const struct page *pg = &s->pages[i];
+            int k;
+
+            for (k = 0; k < 2; k++) {
+                const struct variant *v = k ? &pg->gz : &pg->id;
+                size_t at = k ? gz_at[i] : id_at[i];
+
+                if (!v->present) {
+                    continue;
+                }
+                fprintf(f, "    [%zu] = { /* /", v->index);
+                comment_text(f, pg->rel);
+                fprintf(f, ", %s */\n        .get = ",
+                        k ? "gzip" : "identity");
+                tmpl(f, "        ", at, &v->ok.get);
+                fputs(",\n        .head = ", f);
+                tmpl(f, "        ", at, &v->ok.head);
+                fputs(",\n    },\n", f);
+            }
+        }
+        fputs("};\n\n", f);
     }
 
     fputs("static const PAGEC_ROM struct pagec_page pagec_pages[] = {\n", f);
     for (i = 0; i < s->npages; i++) {
-        fputs("    { /* /", f);
+        fprintf(f, "    [%zu] = {", i);
+        variant_ref(f, "identity", &s->pages[i].id);
+        fputs(", ", f);
+        variant_ref(f, "gzip", &s->pages[i].gz);
+        fputs("}, /* /", f);
         comment_text(f, s->pages[i].rel);
         fputs(" */\n", f);
-        snprintf(name, sizeof name, "pagec_page_%zu_id", i);
-        variant_init(f, name, &s->pages[i].id);
-        snprintf(name, sizeof name, "pagec_page_%zu_gz", i);
-        variant_init(f, name, &s->pages[i].gz);
-        fputs("    },\n", f);
     }
     fputs("};\n\n", f);
 
-    fputs("/* the radix tree of request paths */\n", f);
-    fprintf(f, "static const uint8_t PAGEC_ROM pagec_labels[%zu] = {",
-            t->nlabels);
-    for (i = 0; i < t->nlabels; i++) {
-        unsigned char c = t->labels[i];
-
-        fputs(i % 12 ? " " : "\n    ", f);
-        if (c >= 0x20 && c < 0x7f && c != '\'' && c != '\\') {
-            fprintf(f, "'%c',", c);
-        } else {
-            fprintf(f, "0x%02x,", c);
-        }
-    }
-    fputs("\n};\n\n", f);
+    fputs("/* The radix tree of request paths: its labels, each stored "
+          "once, and its\n * nodes. */\n", f);
+    fputs("static const uint8_t PAGEC_ROM pagec_labels[] =\n", f);
+    b.len = 0;
+    blob_bytes(&b, labels, nlabels);
+    blob_end_line(&b);
+    fputs(nlabels ? "    ;\n\n" : "    \"\";\n\n", f);
     fputs("static const PAGEC_ROM struct pagec_node pagec_nodes[] = {\n", f);
     for (i = 0; i < t->nnodes; i++) {
         const struct tree_node *n = &t->nodes[i];
 
-        fprintf(f, "    {%lu, %u, %u, %u, 0x%04x},\n",
-                (unsigned long)n->label, n->label_len, n->first_child,
-                n->nchild, n->page);
+        fprintf(f,
+                "    [%zu] = {.label = %zu, .label_len = %u, "
+                ".first_child = %u, .nchild = %u, .page = ",
+                i, label_off[i], n->label_len, n->first_child, n->nchild);
+        if (n->page == 0xffff) {
+            fputs("PAGEC_NO_PAGE},\n", f);
+        } else {
+            fprintf(f, "%u}, /* ", n->page);
+            comment_text(f, s->pages[n->page].rel);
+            fputs(" */\n", f);
+        }
     }
     fputs("};\n\n", f);
 
-    fputs("static const PAGEC_ROM struct pagec_port pagec_ports[] = {\n", f);
-    for (i = 0; i < opt->nports; i++) { /* sorted by port (main.c) */
-        fprintf(f, "    {%u, %zu}, /* ", opt->ports[i].port,
-                opt->ports[i].page);
-        comment_text(f, opt->ports[i].path);
-        fputs(" */\n", f);
+    if (opt->nports) {
+        memcpy(ports, opt->ports, opt->nports * sizeof *ports);
+        qsort(ports, opt->nports, sizeof *ports, by_port);
+        fputs("static const PAGEC_ROM struct pagec_port pagec_ports[] = {\n",
+              f);
+        for (i = 0; i < opt->nports; i++) {
+            fprintf(f, "    {.port = %u, .variant = %zu}, /* ", ports[i].port,
+                    s->pages[ports[i].page].id.index);
+            comment_text(f, ports[i].path);
+            fputs(" */\n", f);
+        }
+        fputs("};\n\n", f);
     }
-    if (!opt->nports) {
-        fputs("    {0, 0},\n", f); /* C has no empty arrays */
-    }
-    fputs("};\n\n", f);
 
     fprintf(f,
             "const PAGEC_ROM struct pagec_site %s = {\n"
-            "    PAGEC_FORMAT_VERSION,\n"
-            "    %u, /* HTTP port */\n"
-            "    %u, /* MSS */\n"
-            "    %zu, /* TCP data of the largest reply */\n"
-            "    pagec_pages, %zu,\n"
-            "    pagec_nodes, %zu,\n"
-            "    pagec_labels,\n"
-            "    pagec_ports, %zu,\n",
+            "    .format = PAGEC_FORMAT_VERSION,\n"
+            "    .http_port = %u,\n"
+            "    .mss = %u,\n"
+            "    .max_data = %zu, /* TCP data of the largest reply */\n"
+            "    .variants = %s,\n"
+            "    .pages = pagec_pages,\n"
+            "    .nodes = pagec_nodes,\n"
+            "    .labels = pagec_labels,\n"
+            "    .ports = %s,\n"
+            "    .nvariants = %zu,\n"
+            "    .npages = %zu,\n"
+            "    .nnodes = %zu,\n"
+            "    .nlabels = %zu,\n"
+            "    .nports = %zu,\n",
             opt->name, opt->http_port, opt->mss, output_max_data(o),
-            s->npages, t->nnodes, opt->nports);
-    for (i = 0; i < sizeof control / sizeof control[0]; i++) {
-        fputs("    ", f);
-        tmpl(f, control[i].name, control[i].p);
-        fputs(",\n", f);
+            o->nvariants ? "pagec_variants" : "0",
+            opt->nports ? "pagec_ports" : "0", o->nvariants, s->npages,
+            t->nnodes, nlabels, opt->nports);
+    if (o->not_found >= 0) {
+        fputs("    .not_found = ", f);
+        fprintf(f, "%ld, /* /", o->not_found);
+        comment_text(f, s->pages[o->not_found].rel);
+        fputs(", sent as 404 */\n", f);
+    } else {
+        fputs("    .not_found = PAGEC_NO_PAGE,\n", f);
     }
-    for (i = 0; i < ST_COUNT; i++) {
-        fputs("    ", f);
-        reply_init(f, status_names[i], &o->status[i]);
+    for (i = 0; i < sizeof control / sizeof control[0]; i++) {
+        fprintf(f, "    .%s = ", control[i].name);
+        tmpl(f, "    ", control_at[i], control[i].p);
         fputs(",\n", f);
     }
     fputs("};\n", f);
+    rc = 0;
+out:
+    free(ports);
+    free(labels);
+    free(label_off);
+    free(id_at);
+    free(gz_at);
+    return rc;
 }
 
 static void write_h(FILE *f, const struct output *o)
@@ -470,12 +654,11 @@ int emit_site(const struct output *o, const char *out_c,
         fd = open_tmp(depfile, &tmp_d);
     }
     if (fc && fh && (fd || !depfile)) {
-        write_c(fc, o, h_base, &o->tree);
+        rc = write_c(fc, o, h_base, &o->tree);
         write_h(fh, o);
         if (fd) {
             write_dep(fd, o, out_c);
         }
-        rc = 0;
     }
     if (fc && close_checked(fc, out_c) != 0) {
         rc = -1;

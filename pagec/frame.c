@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * frame.c - HTTP replies and the IPv4/TCP datagrams that carry them, in
- * the template layout of pagec/site.h: peer fields zero, partial sums of
- * everything else.
+ * frame.c - HTTP replies and the IPv4/TCP datagrams that carry them, with
+ * the partial sums of the template layout of pagec/site.h: the fields the
+ * runtime writes are zero, and the sums leave them out.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,7 +12,7 @@
 #include "pagec/chksum.h"
 #include "pagec/site.h"
 
-#define HTTP_FMT "HTTP/1.0 %s\r\n%sConnection: close\r\n\r\n"
+#define HTTP_FMT "HTTP/1.1 %s\r\n%sConnection: close\r\n\r\n"
 
 static size_t header_len(const char *status, const char *fields)
 {
@@ -31,6 +31,16 @@ static void put16(uint8_t *p, uint16_t v)
 {
     p[0] = (uint8_t)(v >> 8);
     p[1] = (uint8_t)v;
+}
+
+/* The TCP partial sum of the first tcplen bytes of a TCP segment at tcp:
+ * all but the word of data offset and flags (bytes 12-13), plus protocol
+ * and TCP length. */
+static uint32_t tcp_partial(const uint8_t *tcp, size_t tcplen)
+{
+    uint32_t sum = pagec_chksum_add(6u + (uint32_t)tcplen, tcp, 12);
+
+    return pagec_chksum_add(sum, tcp + 14, (uint16_t)(tcplen - 14));
 }
 
 int packet_build(struct packet *p, uint8_t flags, uint16_t window,
@@ -65,8 +75,7 @@ int packet_build(struct packet *p, uint8_t flags, uint16_t window,
     }
     p->data = ip;
     p->ip_sum = pagec_chksum_add(0, ip, PAGEC_IP_HLEN);
-    p->tcp_sum = pagec_chksum_add(6u + (uint32_t)tcplen, tcp,
-                                  (uint16_t)tcplen);
+    p->tcp_sum = tcp_partial(tcp, tcplen);
     return 0;
 }
 
@@ -83,9 +92,7 @@ static void cut(struct packet *head, const struct packet *get, size_t len)
     head->len = len;
     head->hlen = get->hlen;
     head->ip_sum = pagec_chksum_add(0, ip, sizeof ip);
-    head->tcp_sum = pagec_chksum_add(6u + (uint32_t)tcplen,
-                                     get->data + PAGEC_IP_HLEN,
-                                     (uint16_t)tcplen);
+    head->tcp_sum = tcp_partial(get->data + PAGEC_IP_HLEN, tcplen);
 }
 
 int reply_build(struct reply *r, const char *status, const char *fields,

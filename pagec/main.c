@@ -13,6 +13,7 @@
 #include <zlib.h>
 
 #include "compiler.h"
+#include "pagec/check.h"
 #include "pagec/site.h"
 
 #define EXIT_INPUT 1
@@ -173,6 +174,28 @@ static int by_port(const void *a, const void *b)
     const struct port_opt *y = b;
 
     return (x->port > y->port) - (x->port < y->port);
+}
+
+/* The compiled site as the runtime will read it, checked before anything
+ * is written: a fault is pagec's own. Returns 0, or EXIT_INPUT after
+ * printing an error. */
+static int check_image(const struct output *out, const char *dir)
+{
+    struct image img;
+    const char *why = NULL;
+    int rc = 0;
+
+    if (image_build(out, &img) != 0) {
+        return EXIT_INPUT;
+    }
+    if (pagec_site_check(&img.site, &why) != 0) {
+        pagec_error("%s: internal error: the compiled site fails its check: "
+                    "%s",
+                    dir, why);
+        rc = EXIT_INPUT;
+    }
+    image_free(&img);
+    return rc;
 }
 
 /* Resolves every --port PATH to a page of the tree t. */
@@ -425,6 +448,12 @@ int main(int argc, char **argv)
     out.site = &site;
     /* every check runs, so that every problem is reported at once */
     rc = compile_site(&out) ? EXIT_INPUT : 0;
+    /* a site that fits is checked before anything is printed or written;
+     * one that does not still gets its report */
+    if (rc == 0 && check_image(&out, argv[optind]) != 0) {
+        rc = EXIT_INPUT;
+        report = 0;
+    }
     if (report) {
         report_site(&out, stdout);
     }

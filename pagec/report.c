@@ -11,11 +11,12 @@
 
 /* Sizes of the generated tables' structs on a 32-bit target (4-byte
  * pointers, 4-byte alignment): the report's estimate of their ROM. */
-#define TMPL_SIZE 16u
-#define PAGE_SIZE (2u * (3u * TMPL_SIZE + 8u))
-#define NODE_SIZE 12u
+#define TMPL_SIZE 12u
+#define VARIANT_SIZE (2u * TMPL_SIZE)
+#define PAGE_SIZE 4u
+#define NODE_SIZE 10u
 #define PORT_SIZE 4u
-#define SITE_SIZE (28u + 3u * TMPL_SIZE + 2u * ST_COUNT * TMPL_SIZE)
+#define SITE_SIZE (48u + 4u * TMPL_SIZE)
 
 static void row(FILE *f, int w, const char *path, const char *type,
                 const char *size, const struct variant *v, const char *enc,
@@ -30,8 +31,11 @@ void report_site(const struct output *o, FILE *f)
 {
     const struct site *s = o->site;
     unsigned mss = o->opt->mss;
-    size_t templates = o->syn_ack.len + o->ack.len + o->rst.len;
+    /* the bytes stored: each datagram but the header all share */
+    size_t templates = o->syn_ack.len + o->ack.len + o->rst.len +
+                       o->status.len - 4u * PAGEC_HDR_LEN;
     size_t tables = SITE_SIZE + s->npages * PAGE_SIZE +
+                    o->nvariants * VARIANT_SIZE +
                     o->opt->nports * PORT_SIZE;
     size_t fit = 0;
     int w = 4;
@@ -59,17 +63,14 @@ void report_site(const struct output *o, FILE *f)
         fit++;
         if (pg->id.present) {
             row(f, w, path, pg->mime, size, &pg->id, "identity", mss);
-            templates += pg->id.ok.get.len + pg->id.not_modified.get.len;
+            templates += pg->id.ok.get.len - PAGEC_HDR_LEN;
         }
         if (pg->gz.present) {
             row(f, w, pg->id.present ? "" : path,
                 pg->id.present ? "" : pg->mime, pg->id.present ? "" : size,
                 &pg->gz, "gzip", mss);
-            templates += pg->gz.ok.get.len + pg->gz.not_modified.get.len;
+            templates += pg->gz.ok.get.len - PAGEC_HDR_LEN;
         }
-    }
-    for (i = 0; i < ST_COUNT; i++) {
-        templates += o->status[i].get.len;
     }
     if (fit == s->npages) {
         tables += o->tree.nnodes * NODE_SIZE + o->tree.nlabels;

@@ -242,9 +242,7 @@ void site_free(struct site *site)
         free(pg->src);
         free(pg->mime);
         reply_free(&pg->id.ok);
-        reply_free(&pg->id.not_modified);
         reply_free(&pg->gz.ok);
-        reply_free(&pg->gz.not_modified);
     }
     for (i = 0; i < site->ndirs; i++) {
         free(site->dirs[i]);

@@ -31,6 +31,28 @@ uint32_t pagec_chksum_add(uint32_t sum, const uint8_t *data, uint16_t len)
     return sum;
 }
 
+uint16_t pagec_chksum_check(uint32_t sum, const uint8_t *data, uint16_t len)
+{
+#if defined(__AVR__)
+    return pagec_chksum_fold(pagec_chksum_add(sum, data, len));
+#else
+    uint64_t acc = sum; /* at most 2^32 + 8192 * 2^33: no overflow */
+
+    while (len >= 8) {
+        acc += ((uint32_t)data[0] << 24 | (uint32_t)data[1] << 16 |
+                (uint32_t)data[2] << 8 | data[3]) +
+               (uint64_t)((uint32_t)data[4] << 24 | (uint32_t)data[5] << 16 |
+                          (uint32_t)data[6] << 8 | data[7]);
+        data += 8;
+        len -= 8;
+    }
+    acc = (acc & 0xffffffffu) + (acc >> 32);
+    acc = (acc & 0xffffffffu) + (acc >> 32);
+    return pagec_chksum_fold(pagec_chksum_add(pagec_chksum_fold((uint32_t)acc),
+                                              data, len));
+#endif
+}
+
 uint16_t pagec_chksum_fold(uint32_t sum)
 {
     while (sum >> 16) {

@@ -50,6 +50,7 @@ static uint32_t le32(const uint8_t *p)
            (uint32_t)p[3] << 24;
 }
 
+#if defined(__AVR__)
 /* One SipRound on the state words v0 to v3, kept in locals so that an
  * 8-bit core holds them in its registers. */
 #define SIPROUND()                                                           \
@@ -123,6 +124,89 @@ static uint32_t hsh(const uint8_t key[8], const uint8_t *msg, uint16_t len,
     return v1 ^ v3;
 }
 
+#else
+/* On 32-bit cores the state is passed by pointer to one copy of the
+ * rounds: the rounds inlined in each caller cost flash and buy little. */
+struct state {
+    uint32_t v0, v1, v2, v3;
+};
+
+static void rounds(struct state *s, uint8_t n)
+{
+    while (n--) {
+        s->v0 += s->v1;
+        s->v1 = ROTL5(s->v1);
+        s->v1 ^= s->v0;
+        s->v0 = ROTL32(s->v0, 16);
+        s->v2 += s->v3;
+        s->v3 = ROTL32(s->v3, 8);
+        s->v3 ^= s->v2;
+        s->v0 += s->v3;
+        s->v3 = ROTL7(s->v3);
+        s->v3 ^= s->v0;
+        s->v2 += s->v1;
+        s->v1 = ROTL13(s->v1);
+        s->v1 ^= s->v2;
+        s->v2 = ROTL32(s->v2, 16);
+    }
+}
+
+static void absorb(struct state *s, uint32_t m, uint8_t c)
+{
+    s->v3 ^= m;
+    rounds(s, c);
+    s->v0 ^= m;
+}
+
+static void start(struct state *s, const uint8_t key[8])
+{
+    uint32_t k0 = le32(key);
+    uint32_t k1 = le32(key + 4);
+
+    s->v0 = k0;
+    s->v1 = k1;
+    s->v2 = 0x6c796765u ^ k0;
+    s->v3 = 0x74656462u ^ k1;
+}
+
+static uint32_t finish(struct state *s, uint8_t d)
+{
+    s->v2 ^= 0xffu;
+    rounds(s, d);
+    return s->v1 ^ s->v3;
+}
+
+/* HalfSipHash-c-d of len bytes at msg. */
+static uint32_t hsh(const uint8_t key[8], const uint8_t *msg, uint16_t len,
+                    uint8_t c, uint8_t d)
+{
+    struct state s;
+    uint32_t last = (uint32_t)(len & 0xffu) << 24;
+    uint16_t left = len;
+
+    start(&s, key);
+    for (; left >= 4; left -= 4, msg += 4) {
+        absorb(&s, le32(msg), c);
+    }
+    switch (left) {
+    case 3:
+        last |= (uint32_t)msg[2] << 16;
+        /* fall through */
+    case 2:
+        last |= (uint32_t)msg[1] << 8;
+        /* fall through */
+    case 1:
+        last |= msg[0];
+        break;
+    default:
+        break;
+    }
+    absorb(&s, last, c);
+    return finish(&s, d);
+}
+
+#endif
+
 uint32_t pagec_halfsiphash(const uint8_t key[8], const uint8_t *msg,
                            uint16_t len)
 {
@@ -183,28 +267,30 @@ uint32_t pagec_isn_hash(const uint8_t key[8], const uint8_t client[4],
     return v1 ^ v3;
 }
 #else
+/* HalfSipHash-1-3 of the 16-byte message client address, server address,
+ * client port, server port (network order), slot * 4 + class (4 bytes,
+ * big-endian), its little-endian words made without the message. */
 uint32_t pagec_isn_hash(const uint8_t key[8], const uint8_t client[4],
                         const uint8_t server[4], uint16_t client_port,
                         uint16_t server_port, uint32_t slot,
                         uint8_t mss_class)
 {
-    /* the 16 bytes client, server, the two ports (big-endian) and
-     * slot * 4 + mss_class (big-endian) */
-    uint8_t m[16];
+    struct state s;
     uint32_t w = slot << 2 | (mss_class & 3u);
-    uint8_t i;
 
-    for (i = 0; i < 4; i++) {
-        m[i] = client[i];
-        m[4 + i] = server[i];
-        m[12 + i] = (uint8_t)(w >> (24 - 8 * i));
-    }
-    m[8] = (uint8_t)(client_port >> 8);
-    m[9] = (uint8_t)client_port;
-    m[10] = (uint8_t)(server_port >> 8);
-    m[11] = (uint8_t)server_port;
-    return hsh(key, m, sizeof m, 1, 3);
+    start(&s, key);
+    absorb(&s, le32(client), 1);
+    absorb(&s, le32(server), 1);
+    absorb(&s, (uint32_t)(client_port >> 8) | (uint32_t)(client_port & 0xffu) << 8 |
+                   (uint32_t)(server_port >> 8) << 16 |
+                   (uint32_t)(server_port & 0xffu) << 24,
+           1);
+    absorb(&s, w >> 24 | (w >> 8 & 0xff00u) | (w << 8 & 0xff0000u) | w << 24,
+           1);
+    absorb(&s, (uint32_t)16 << 24, 1); /* the length, no bytes left */
+    return finish(&s, 3);
 }
+
 #endif
 
 uint32_t pagec_isn(const uint8_t key[8], const uint8_t client[4],

@@ -468,31 +468,30 @@ static void ae_token_end(struct pagec_http *h)
 }
 
 /* If-None-Match: the next byte c of an opaque-tag, quotes included,
- * against the (strong) ETag of variant v, whose bytes matched so far are
+ * against the (strong) ETag of variant vi, whose bytes matched so far are
  * h->etag[i]. */
-static void inm_byte(struct pagec_http *h,
-                     const PAGEC_ROM struct pagec_variant *v, uint8_t i,
+static void inm_byte(const PAGEC_ROM struct pagec_site *site,
+                     struct pagec_http *h, uint16_t vi, uint8_t i,
                      uint8_t c)
 {
     uint8_t k = h->etag[i];
 
-    h->etag[i] = k < v->etag_len && PAGEC_ROM_BYTE(v->etag + k) == c
+    h->etag[i] = vi != PAGEC_NO_PAGE && k < PAGEC_ETAG_LEN &&
+                         PAGEC_ROM_BYTE(site->variants[vi].get.pkt +
+                                        PAGEC_ETAG_AT + k) == c
                      ? (uint8_t)(k + 1)
                      : NO_ENTRY;
 }
 
 /* An element of If-None-Match may be complete: the ETags it equals count
  * (the weak comparison of RFC 9110 section 8.8.3.2: "W/" was skipped). */
-static void inm_commit(const PAGEC_ROM struct pagec_site *site,
-                       struct pagec_http *h)
+static void inm_commit(struct pagec_http *h)
 {
-    const PAGEC_ROM struct pagec_page *pg = &site->pages[h->page];
-
     if (h->aux == I_AFTER) {
-        if (h->etag[0] == pg->identity.etag_len) {
+        if (h->etag[0] == PAGEC_ETAG_LEN) {
             h->seen |= A_INM_ID;
         }
-        if (h->etag[1] == pg->gzip.etag_len) {
+        if (h->etag[1] == PAGEC_ETAG_LEN) {
             h->seen |= A_INM_GZ;
         }
     }
@@ -524,8 +523,8 @@ static void inm_list_byte(const PAGEC_ROM struct pagec_site *site,
         h->aux = I_TAG;
         h->etag[0] = 0;
         h->etag[1] = 0;
-        inm_byte(h, &pg->identity, 0, c);
-        inm_byte(h, &pg->gzip, 1, c);
+        inm_byte(site, h, pg->identity, 0, c);
+        inm_byte(site, h, pg->gzip, 1, c);
         return;
     case I_W:
         if (c != '/') {
@@ -540,12 +539,12 @@ static void inm_list_byte(const PAGEC_ROM struct pagec_site *site,
         if (c == '"') {
             h->aux = I_AFTER;
         }
-        inm_byte(h, &pg->identity, 0, c);
-        inm_byte(h, &pg->gzip, 1, c);
+        inm_byte(site, h, pg->identity, 0, c);
+        inm_byte(site, h, pg->gzip, 1, c);
         return;
     case I_AFTER:
         if (c == ',') {
-            inm_commit(site, h);
+            inm_commit(h);
             h->aux = I_NEXT;
         } else if (!ows(c)) {
             break;
@@ -587,6 +586,29 @@ static PAGEC_NOINLINE void token_byte(struct pagec_http *h, uint8_t c)
     }
 }
 
+/* A field name ends at its colon: which field, and where its value goes. */
+static void name_end(struct pagec_http *h)
+{
+    if (h->aux == 0 || (h->flags & F_OWS)) {
+        /* RFC 9112 section 5.1: no space before ':' */
+        h->seen |= A_FIELD_BAD;
+        h->state = S_DONE;
+    } else if (word_done(h->word, 1, w_ae, h->aux)) {
+        h->word = C_NONE; /* seen once an element is complete */
+        h->state = S_AE_SKIP;
+    } else if (word_done(h->word, 2, w_inm, h->aux) &&
+               h->page != PAGEC_NO_PAGE) {
+        h->aux = I_NEXT;
+        h->state = S_INM;
+    } else {
+        if (word_done(h->word, 4, w_host, h->aux)) {
+            /* RFC 9112 section 3.2: one Host field, or 400 */
+            h->seen |= h->seen & A_HOST ? A_FIELD_BAD : A_HOST;
+        }
+        h->state = S_VALUE;
+    }
+}
+
 static void field_byte(const PAGEC_ROM struct pagec_site *site,
                        struct pagec_http *h, uint8_t c)
 {
@@ -600,24 +622,7 @@ static void field_byte(const PAGEC_ROM struct pagec_site *site,
             return;
         }
         if (c == ':') {
-            if (h->aux == 0 || (h->flags & F_OWS)) {
-                /* RFC 9112 section 5.1: no space before ':' */
-                h->seen |= A_FIELD_BAD;
-                h->state = S_DONE;
-            } else if (word_done(h->word, 1, w_ae, h->aux)) {
-                h->word = C_NONE; /* seen once an element is complete */
-                h->state = S_AE_SKIP;
-            } else if (word_done(h->word, 2, w_inm, h->aux) &&
-                       h->page != PAGEC_NO_PAGE) {
-                h->aux = I_NEXT;
-                h->state = S_INM;
-            } else {
-                if (word_done(h->word, 4, w_host, h->aux)) {
-                    /* RFC 9112 section 3.2: one Host field, or 400 */
-                    h->seen |= h->seen & A_HOST ? A_FIELD_BAD : A_HOST;
-                }
-                h->state = S_VALUE;
-            }
+            name_end(h);
             return;
         }
         name_byte(h, c);
@@ -683,8 +688,7 @@ static void field_byte(const PAGEC_ROM struct pagec_site *site,
 }
 
 /* A field line ends. */
-static void field_line_end(const PAGEC_ROM struct pagec_site *site,
-                           struct pagec_http *h)
+static void field_line_end(struct pagec_http *h)
 {
     switch (h->state) {
     case S_NAME:
@@ -715,7 +719,7 @@ static void field_line_end(const PAGEC_ROM struct pagec_site *site,
         if ((h->flags & (F_STAR | F_OTHER)) == F_STAR) {
             h->seen |= A_INM_ID | A_INM_GZ; /* "*": any ETag */
         }
-        inm_commit(site, h);
+        inm_commit(h);
         break;
     default:
         break;
@@ -736,7 +740,7 @@ static void line_byte(const PAGEC_ROM struct pagec_site *site,
     if (h->flags & F_LINE) {
 #if PAGEC_HTTP_FIELDS
         if (c == '\n') {
-            field_line_end(site, h);
+            field_line_end(h);
         } else {
             field_byte(site, h, c);
         }
@@ -827,73 +831,69 @@ void pagec_http_byte(const PAGEC_ROM struct pagec_site *site,
     }
 }
 
-/* 1 when the request accepts the encoding v of page pg (RFC 9110 section
- * 12.5.3: without Accept-Encoding any coding is acceptable; identity is,
- * unless refused by name or by "*;q=0"). */
-static int accepts(const struct pagec_http *h,
-                   const PAGEC_ROM struct pagec_page *pg,
-                   const PAGEC_ROM struct pagec_variant *v)
+/* 1 when the request accepts the gzip (gzip 1) or the identity encoding
+ * (RFC 9110 section 12.5.3: without Accept-Encoding any coding is
+ * acceptable; identity is, unless refused by name or by "*;q=0"). */
+static int accepts(const struct pagec_http *h, uint8_t gzip)
 {
-    if (v->ok.get.len == 0) {
-        return 0;
-    }
-    if (v == &pg->gzip) {
+    if (gzip) {
         return h->gzip_q > 0 ||
                (h->gzip_q < 0 && (h->star_q > 0 || !(h->seen & A_AE)));
     }
     return h->identity_q > 0 || (h->identity_q < 0 && h->star_q != 0);
 }
 
-/* The encoding of page pg to send, or NULL when none is acceptable: gzip
- * when named with a weight no lower than identity's, or when identity is
- * not available or refused; and the other one when the first is too big
- * for limit. */
-static const PAGEC_ROM struct pagec_variant *
-encoding(const struct pagec_http *h, const PAGEC_ROM struct pagec_page *pg,
-         uint16_t limit)
+/* TCP data bytes of the 200 reply of variant vi. */
+static uint16_t data_len(const PAGEC_ROM struct pagec_site *site,
+                         uint16_t vi)
 {
-    const PAGEC_ROM struct pagec_variant *v;
-    const PAGEC_ROM struct pagec_variant *w;
+    return (uint16_t)(site->variants[vi].get.len - PAGEC_HDR_LEN);
+}
 
-    if (accepts(h, pg, &pg->gzip) &&
-        ((h->gzip_q > 0 && h->gzip_q >= h->identity_q) ||
-         !accepts(h, pg, &pg->identity))) {
-        v = &pg->gzip;
-        w = &pg->identity;
-    } else if (accepts(h, pg, &pg->identity)) {
-        v = &pg->identity;
-        w = &pg->gzip;
-    } else {
-        return NULL;
+/* The encoding of page pg to send (its index in site->variants), or
+ * PAGEC_NO_PAGE when none is acceptable: gzip when named with a weight no
+ * lower than identity's, or when identity is not available or refused;
+ * and the other one when the first is too big for limit. *gz says which
+ * one it is. */
+static uint16_t encoding(const PAGEC_ROM struct pagec_site *site,
+                         const struct pagec_http *h,
+                         const PAGEC_ROM struct pagec_page *pg,
+                         uint16_t limit, uint8_t *gz)
+{
+    uint16_t id = accepts(h, 0) ? pg->identity : PAGEC_NO_PAGE;
+    uint16_t zip = accepts(h, 1) ? pg->gzip : PAGEC_NO_PAGE;
+    uint16_t w;
+
+    *gz = zip != PAGEC_NO_PAGE &&
+          ((h->gzip_q > 0 && h->gzip_q >= h->identity_q) ||
+           id == PAGEC_NO_PAGE);
+    w = *gz ? id : zip;
+    if (!*gz && id == PAGEC_NO_PAGE) {
+        return PAGEC_NO_PAGE;
     }
-    if (v->ok.get.len - v->ok.get.hlen > limit &&
-        !(h->seen & (v == &pg->gzip ? A_INM_GZ : A_INM_ID)) &&
-        accepts(h, pg, w) && w->ok.get.len - w->ok.get.hlen <= limit) {
+    if (data_len(site, *gz ? zip : id) > limit &&
+        !(h->seen & (*gz ? A_INM_GZ : A_INM_ID)) && w != PAGEC_NO_PAGE &&
+        data_len(site, w) <= limit) {
         /* the client's MSS or window takes this one only (a 304 of the
          * first one is short enough for any) */
-        return w;
+        *gz = !*gz;
     }
-    return v;
+    return *gz ? zip : id;
 }
 
 const PAGEC_ROM struct pagec_tmpl *
 pagec_http_fit(const PAGEC_ROM struct pagec_site *site,
-               const PAGEC_ROM struct pagec_tmpl *t, uint16_t limit, int head)
+               const PAGEC_ROM struct pagec_tmpl *t, uint16_t limit,
+               uint16_t *status)
 {
     if (t && t->len - t->hlen > limit) {
-        t = head ? &site->too_big.head : &site->too_big.get;
+        t = &site->status; /* without a body: serves HEAD too */
+        *status = 503;
         if (t->len - t->hlen > limit) {
             return NULL; /* not even a short error fits */
         }
     }
     return t;
-}
-
-/* The reply of a status: with or without the body. */
-static const PAGEC_ROM struct pagec_tmpl *
-status(const PAGEC_ROM struct pagec_status *s, int head)
-{
-    return head ? &s->head : &s->get;
 }
 
 /* 1 for a byte of a path that goes to the matcher as it is: not '%',
@@ -964,11 +964,18 @@ static uint8_t fast_version(const PAGEC_ROM struct pagec_site *site,
 }
 
 #if PAGEC_HTTP_FIELDS
-/* 1 when a field name of n bytes can be one the reader looks for. */
-static int wanted_length(uint16_t n)
+/* 1 when the n bytes at d are the word w (lower-case, ended by a
+ * space), ignoring case. */
+static int is_word(const uint8_t *d, uint16_t n, const PAGEC_ROM char *w)
 {
-    return n == sizeof w_ae - 2 || n == sizeof w_inm - 2 ||
-           n == sizeof w_host - 2;
+    uint16_t i;
+
+    for (i = 0; i < n; i++) {
+        if (ROM_CHAR(w + i) == ' ' || ROM_CHAR(w + i) != lower(d[i])) {
+            return 0;
+        }
+    }
+    return ROM_CHAR(w + n) == ' ';
 }
 #endif
 
@@ -1006,35 +1013,30 @@ void pagec_http_feed(const PAGEC_ROM struct pagec_site *site,
                     c = '\n';
                 }
                 if (c == '\n') {
-                    field_line_end(site, h);
+                    field_line_end(h);
                     d++;
                     continue;
                 }
-            } else if (h->state == S_NAME && c != ':' && c != '\r' &&
-                       c != '\n' && (h->word == 0 || h->aux == 0)) {
-                /* a name no word can match: its length, and whether its
-                 * last byte is OWS, up to the colon */
+            } else if (h->state == S_NAME && h->aux == 0 && tchar(c)) {
+                /* a whole name up to its colon: the words it is, at once */
                 const uint8_t *p = d;
 
-                while (p + 1 < end && p[1] != ':' && p[1] != '\r' &&
-                       p[1] != '\n') {
-                    p++;
+                while (++p < end && *p != ':' && *p != '\r' && *p != '\n') {
                 }
-                if (h->aux == 0 &&
-                    (p + 1 == end || p[1] != ':' || !tchar(c) ||
-                     wanted_length((uint16_t)(p - d + 1)))) {
-                    pagec_http_byte(site, h, c); /* may be one */
-                    d++;
+                if (p < end && *p == ':') {
+                    uint16_t len = (uint16_t)(p - d);
+
+                    h->word = (uint8_t)(
+                        (is_word(d, len, w_ae) ? 1 : 0) |
+                        (is_word(d, len, w_inm) ? 2 : 0) |
+                        (is_word(d, len, w_host) ? 4 : 0));
+                    h->aux = (uint8_t)(len < 0xff ? len : 0xff);
+                    h->flags = (uint8_t)(ows(p[-1]) ? h->flags | F_OWS
+                                                   : h->flags & ~F_OWS);
+                    name_end(h);
+                    d = p + 1;
                     continue;
                 }
-                h->word = 0;
-                h->aux = (uint8_t)(p - d + 1 < 0xff - h->aux
-                                       ? h->aux + (p - d + 1)
-                                       : 0xff);
-                h->flags = (uint8_t)(ows(*p) ? h->flags | F_OWS
-                                             : h->flags & ~F_OWS);
-                d = p + 1;
-                continue;
 #endif
             } else if ((h->state == S_PATH || h->state == S_QUERY) &&
                        h->tail == 0) {
@@ -1064,39 +1066,48 @@ void pagec_http_feed(const PAGEC_ROM struct pagec_site *site,
 
 const PAGEC_ROM struct pagec_tmpl *
 pagec_http_end(const PAGEC_ROM struct pagec_site *site,
-               const struct pagec_http *h, uint16_t limit, uint8_t *as_304)
+               const struct pagec_http *h, uint16_t limit, uint16_t *status)
 {
-    const PAGEC_ROM struct pagec_tmpl *t;
-    const PAGEC_ROM struct pagec_page *pg;
+    const PAGEC_ROM struct pagec_tmpl *t = &site->status;
     const PAGEC_ROM struct pagec_variant *v;
-    int head = h->method == HEAD;
+    uint16_t page = h->page;
+    uint16_t vi;
+    uint8_t gz;
 
-    (void)as_304; /* the site has a 304 datagram of each page */
+    *status = 0;
     if (!(h->flags & F_LINE) || h->method == JUNK) {
         return NULL; /* wait for the whole request line */
     }
     if (h->seen & A_MAJOR) {
-        t = status(&site->bad_version, head);
+        *status = 505;
     } else if (h->method == KNOWN) {
-        t = &site->not_allowed.get;
+        *status = 405;
     } else if (h->method == UNKNOWN) {
-        t = &site->not_impl.get;
+        *status = 501;
     } else if ((h->flags & F_BAD) || (h->seen & A_FIELD_BAD)) {
-        t = status(&site->bad_request, head);
-    } else if (h->page == PAGEC_NO_PAGE) {
-        t = status(&site->not_found, head);
+        *status = 400;
     } else {
-        pg = &site->pages[h->page];
-        v = encoding(h, pg, limit);
-        if (!v) {
-            t = status(&site->not_acceptable, head);
-        } else if (h->seen & (v == &pg->gzip ? A_INM_GZ : A_INM_ID)) {
-            t = &v->not_modified;
-        } else {
-            t = status(&v->ok, head);
+        if (page == PAGEC_NO_PAGE) {
+            *status = 404;
+            page = site->not_found; /* its reply, or the error reply */
+        }
+        if (page != PAGEC_NO_PAGE) {
+            vi = encoding(site, h, &site->pages[page], limit, &gz);
+            if (vi == PAGEC_NO_PAGE) {
+                if (!*status) {
+                    *status = 406; /* a 404 stays one, without the page */
+                }
+            } else {
+                v = &site->variants[vi];
+                t = h->method == HEAD ? &v->head : &v->get;
+                if (!*status && (h->seen & (gz ? A_INM_GZ : A_INM_ID))) {
+                    *status = 304;
+                    t = &v->head;
+                }
+            }
         }
     }
-    return pagec_http_fit(site, t, limit, head);
+    return pagec_http_fit(site, t, limit, status);
 }
 
 void pagec_http_begin(struct pagec_http *h)

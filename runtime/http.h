@@ -36,20 +36,23 @@ void pagec_http_feed(const PAGEC_ROM struct pagec_site *site,
 
 /*
  * The reply to the request read: a page (in the encoding the request
- * accepts, 304 when If-None-Match names its ETag, headers alone for HEAD)
- * or an error reply, of at most limit bytes of TCP data; *as_304 is set
- * to 1 when the template goes out with the status code 304. NULL when the
- * request line was not complete in the segment, or was no request line.
+ * accepts, its header alone for HEAD, and sent as 304 when If-None-Match
+ * names its ETag) or the error reply, of at most limit bytes of TCP data.
+ * NULL when the request line was not complete in the segment, or was no
+ * request line. *status is 0 when the template goes out as it is, else
+ * the status code to write over its three digits at PAGEC_STATUS_AT
+ * (304, 400, 404, 405, 406, 501, 503 or 505); the TCP sum changes with
+ * them.
  */
 const PAGEC_ROM struct pagec_tmpl *
 pagec_http_end(const PAGEC_ROM struct pagec_site *site,
-               const struct pagec_http *h, uint16_t limit, uint8_t *as_304);
+               const struct pagec_http *h, uint16_t limit, uint16_t *status);
 
-/* t when its TCP data fits limit, else the 503 reply (without its body
- * when head) when that does, else NULL. */
+/* t when its TCP data fits limit, else the error reply as 503 (*status
+ * set) when that does, else NULL. *status is left alone when t fits. */
 const PAGEC_ROM struct pagec_tmpl *
 pagec_http_fit(const PAGEC_ROM struct pagec_site *site,
                const PAGEC_ROM struct pagec_tmpl *t, uint16_t limit,
-               int head);
+               uint16_t *status);
 
 #endif /* PAGEC_RUNTIME_HTTP_H */

@@ -43,39 +43,52 @@ static uint16_t syn_mss(const uint8_t *t, uint8_t thl)
     return mss;
 }
 
-/* The reply's header: the template's first hl bytes with the length, the
- * checksums, the addresses, ports and numbers, the flags and (for a 304)
- * the status code patched. */
-static void emit_header(struct pagec_reply *reply,
-                        const struct pagec_choice *c, const uint8_t *f,
-                        uint16_t ip_sum, uint16_t tcp_sum, uint16_t hl)
+/* The IPv4 header's first bytes in every reply (pagec/site.h); the
+ * length and the checksum are written over. */
+static const PAGEC_ROM uint8_t ip_start[IP_SRC] = {
+    0x45, 0, 0, 0, 0, 0, 0x40, 0, PAGEC_IP_TTL, PROTO_TCP};
+
+/* The reply's first hl bytes: the header every reply shares (pagec/site.h)
+ * with the length, the checksums, the addresses, ports and numbers, the
+ * data offset, the flags and the window written, then the template's with
+ * (for a 304) the status code written. */
+static void emit_header(const PAGEC_ROM struct pagec_site *site,
+                        struct pagec_reply *reply,
+                        const struct pagec_choice *c, uint16_t ip_sum, uint16_t tcp_sum, uint16_t hl)
 {
-    const PAGEC_ROM uint8_t *pkt = c->tmpl->pkt;
+    const PAGEC_ROM uint8_t *PAGEC_RESTRICT pkt = c->tmpl->pkt;
+    uint8_t *PAGEC_RESTRICT h = reply->hdr;
     uint16_t len = c->tmpl->len;
-    uint8_t *h = reply->hdr;
+    uint16_t win = c->flags & TH_RST ? 0 : site->mss;
     uint16_t k;
 
-    for (k = 0; k < hl; k++) {
-        h[k] = PAGEC_ROM_BYTE(pkt + k);
+    /* bytes 12-31, the addresses, ports and numbers, are in place
+     * already (the segment's description was made there) */
+    for (k = 0; k < IP_SRC; k++) {
+        h[k] = PAGEC_ROM_BYTE(ip_start + k);
+    }
+    for (k = PAGEC_HDR_LEN; k < hl; k++) {
+        h[k] = PAGEC_ROM_BYTE(pkt + (k - PAGEC_HDR_LEN));
     }
     h[IP_LEN] = (uint8_t)(len >> 8);
     h[IP_LEN + 1] = (uint8_t)len;
     h[IP_SUM] = (uint8_t)(ip_sum >> 8);
     h[IP_SUM + 1] = (uint8_t)ip_sum;
-    for (k = 0; k < 20; k++) {
-        h[IP_SRC + k] = f[k];
-    }
+    h[TCP_OFF_AT] = (uint8_t)((c->tmpl->hlen - PAGEC_IP_HLEN) << 2);
     h[TCP_FLAGS_AT] = c->flags;
+    h[TCP_WIN_AT] = (uint8_t)(win >> 8);
+    h[TCP_WIN_AT + 1] = (uint8_t)win;
     h[TCP_SUM_AT] = (uint8_t)(tcp_sum >> 8);
     h[TCP_SUM_AT + 1] = (uint8_t)tcp_sum;
-    if (c->as_304) {
-        h[PAGEC_STATUS_AT] = '3';
-        h[PAGEC_STATUS_AT + 2] = '4';
+    h[TCP_SUM_AT + 2] = 0; /* urgent pointer */
+    h[TCP_SUM_AT + 3] = 0;
+    if (c->status) {
+        pagec_status_digits(c->status, h + PAGEC_HDR_LEN + PAGEC_STATUS_AT);
     }
     reply->hdr_len = hl;
     /* a pointer into the site, cast from ROM: read it back through
      * PAGEC_ROM_BYTE (see struct pagec_reply) */
-    reply->body = (const uint8_t *)(pkt + hl);
+    reply->body = (const uint8_t *)(pkt + (hl - PAGEC_HDR_LEN));
     reply->body_len = (uint16_t)(len - hl);
     reply->body_rom = 1;
 }
@@ -95,7 +108,7 @@ static uint16_t echo(const struct pagec_server *srv, const uint8_t *pkt,
         PAGEC_COUNT(srv, PAGEC_WHY_PROTOCOL);
         return 0;
     }
-    if (pagec_chksum_fold(pagec_chksum_add(0, m, n)) != 0xffffu) {
+    if (pagec_chksum_check(0, m, n) != 0xffffu) {
         PAGEC_COUNT(srv, PAGEC_WHY_CHECKSUM);
         return 0;
     }
@@ -135,13 +148,13 @@ static uint16_t echo(const struct pagec_server *srv, const uint8_t *pkt,
  * the streaming API's. */
 static const PAGEC_ROM struct pagec_tmpl *
 request(const PAGEC_ROM struct pagec_site *site, const uint8_t *d,
-        uint16_t n, uint16_t limit, uint8_t *as_304)
+        uint16_t n, uint16_t limit, uint16_t *status)
 {
     struct pagec_http h;
 
     pagec_http_begin(&h);
     pagec_http_feed(site, &h, d, n);
-    return pagec_http_end(site, &h, limit, as_304);
+    return pagec_http_end(site, &h, limit, status);
 }
 
 uint16_t pagec_server_input(const struct pagec_server *srv, uint32_t now,
@@ -155,14 +168,14 @@ uint16_t pagec_server_input(const struct pagec_server *srv, uint32_t now,
     const uint8_t *a = srv->addr;
     struct pagec_choice c;
     struct pagec_seg seg;
-    uint8_t f[20];
+    uint8_t *f = reply->hdr + IP_SRC; /* the reply's bytes 12-31 */
     uint32_t addr_sum;
     uint16_t total;
     uint16_t limit;
     uint16_t ip_sum;
     uint16_t tcp_sum;
     uint16_t n;
-    uint8_t as_304;
+    uint16_t status;
     uint8_t ihl;
     uint8_t thl;
     uint8_t k;
@@ -189,7 +202,7 @@ uint16_t pagec_server_input(const struct pagec_server *srv, uint32_t now,
         PAGEC_COUNT(srv, PAGEC_WHY_ADDRESS);
         return 0;
     }
-    if (pagec_chksum_fold(pagec_chksum_add(0, pkt, ihl)) != 0xffffu) {
+    if (pagec_chksum_check(0, pkt, ihl) != 0xffffu) {
         PAGEC_COUNT(srv, PAGEC_WHY_CHECKSUM);
         return 0;
     }
@@ -212,8 +225,7 @@ uint16_t pagec_server_input(const struct pagec_server *srv, uint32_t now,
         return 0;
     }
     addr_sum = pagec_chksum_add(0, pkt + IP_SRC, 8);
-    if (pagec_chksum_fold(pagec_chksum_add(addr_sum + PROTO_TCP + n, tcp,
-                                           n)) != 0xffffu) {
+    if (pagec_chksum_check(addr_sum + PROTO_TCP + n, tcp, n) != 0xffffu) {
         PAGEC_COUNT(srv, PAGEC_WHY_CHECKSUM);
         return 0;
     }
@@ -235,20 +247,21 @@ uint16_t pagec_server_input(const struct pagec_server *srv, uint32_t now,
     /* the decision, and the request when the data is one */
     if (pagec_tcp_decide(srv, &seg, now, &c, &limit, &fixed) ==
         PAGEC_TCP_REQUEST) {
-        as_304 = 0;
-        t = fixed ? pagec_http_fit(site, fixed, limit, 0)
-                  : request(site, tcp + thl, seg.dlen, limit, &as_304);
+        status = 0;
+        t = fixed ? pagec_http_fit(site, fixed, limit, &status)
+                  : request(site, tcp + thl, seg.dlen, limit, &status);
         if (t == NULL) {
             PAGEC_COUNT(srv, PAGEC_WHY_REQUEST);
         }
-        pagec_tcp_request(&c, t, as_304);
+        pagec_tcp_request(&c, t, status);
     }
     if (c.tmpl == NULL) {
         return 0;
     }
     tcp_sum = pagec_tcp_finish(&c, f, addr_sum, &ip_sum);
-    emit_header(reply, &c, f, ip_sum, tcp_sum,
-                c.as_304 ? PAGEC_STATUS_AT + 3 : c.tmpl->hlen);
+    emit_header(srv->site, reply, &c, ip_sum, tcp_sum,
+                c.status ? PAGEC_HDR_LEN + PAGEC_STATUS_AT + 3
+                         : c.tmpl->hlen);
     return c.tmpl->len;
 }
 

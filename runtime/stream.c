@@ -473,7 +473,7 @@ uint16_t pagec_stream_end(const struct pagec_server *srv,
     uint32_t addr_sum;
     uint16_t limit;
     uint16_t ip_sum;
-    uint8_t as_304;
+    uint16_t status;
 
     if (st == ST_REPLY) {
         return s->total; /* ended already */
@@ -505,12 +505,12 @@ uint16_t pagec_stream_end(const struct pagec_server *srv,
     seg.flags = s->tflags;
     if (pagec_tcp_decide(srv, &seg, now, &c, &limit, &fixed) ==
         PAGEC_TCP_REQUEST) {
-        as_304 = 0;
-        t = fixed ? pagec_http_fit(srv->site, fixed, limit, 0)
+        status = 0;
+        t = fixed ? pagec_http_fit(srv->site, fixed, limit, &status)
             : st == ST_HTTP ? pagec_http_end(srv->site, &s->u.http, limit,
-                                             &as_304)
+                                             &status)
                             : NULL;
-        pagec_tcp_request(&c, t, as_304);
+        pagec_tcp_request(&c, t, status);
     }
     if (c.tmpl == NULL) {
         return 0;
@@ -518,7 +518,10 @@ uint16_t pagec_stream_end(const struct pagec_server *srv,
     s->u.reply.sum = pagec_tcp_finish(&c, s->f, addr_sum, &ip_sum);
     s->u.reply.ip_sum = ip_sum;
     s->u.reply.tmpl = c.tmpl;
-    s->u.reply.as_304 = c.as_304;
+    s->u.reply.code[0] = 0;
+    if (c.status) {
+        pagec_status_digits(c.status, s->u.reply.code);
+    }
     s->tflags = c.flags;
     s->total = c.tmpl->len; /* a HEAD reply is shorter than its pkt */
     s->state = ST_REPLY;
@@ -573,18 +576,25 @@ static uint8_t echo_byte(const struct pagec_stream *s, uint16_t k)
 }
 #endif
 
-/* Byte k of a TCP reply: the template's with the length, the checksums,
- * the addresses, ports and numbers, the flags and a 304's status code
- * patched. */
-static uint8_t reply_byte(const struct pagec_stream *s, uint16_t k)
+/* The IPv4 header's first bytes in every TCP reply (pagec/site.h); the
+ * length and the checksum are written over. */
+static const PAGEC_ROM uint8_t ip_start[IP_SRC] = {
+    0x45, 0, 0, 0, 0, 0, 0x40, 0, PAGEC_IP_TTL, PROTO_TCP};
+
+/* Byte k of a TCP reply: the header every reply shares (pagec/site.h)
+ * with the length, the checksums, the addresses, ports and numbers, the
+ * data offset, the flags and the window written, then the template's with
+ * the status code written. */
+static uint8_t reply_byte(const PAGEC_ROM struct pagec_site *site,
+                          const struct pagec_stream *s, uint16_t k)
 {
     uint16_t v;
     uint8_t j;
 
-    if (k >= TCP_SUM_AT + 2) {
-        if (s->u.reply.as_304 && (uint16_t)(k - PAGEC_STATUS_AT) < 3) {
-            return k == PAGEC_STATUS_AT ? '3'
-                   : k == PAGEC_STATUS_AT + 1 ? '0' : '4';
+    if (k >= PAGEC_HDR_LEN) {
+        k = (uint16_t)(k - PAGEC_HDR_LEN);
+        if (s->u.reply.code[0] && (uint16_t)(k - PAGEC_STATUS_AT) < 3u) {
+            return s->u.reply.code[k - PAGEC_STATUS_AT];
         }
         return PAGEC_ROM_BYTE(s->u.reply.tmpl->pkt + k);
     }
@@ -598,20 +608,23 @@ static uint8_t reply_byte(const struct pagec_stream *s, uint16_t k)
         v = s->u.reply.ip_sum;
     } else if ((uint8_t)(j - TCP_SUM_AT) < 2) {
         v = s->u.reply.sum;
+    } else if ((uint8_t)(j - TCP_WIN_AT) < 2) {
+        v = s->tflags & TH_RST ? 0 : site->mss;
     } else if (j == TCP_FLAGS_AT) {
         return s->tflags;
-    } else {
-        return PAGEC_ROM_BYTE(s->u.reply.tmpl->pkt + j);
+    } else if (j == TCP_OFF_AT) {
+        return (uint8_t)((s->u.reply.tmpl->hlen - PAGEC_IP_HLEN) << 2);
+    } else { /* the urgent pointer, 0 */
+        return j < IP_SRC ? PAGEC_ROM_BYTE(ip_start + j) : 0;
     }
-    return (uint8_t)(k & 1u ? v : v >> 8);
+    return (uint8_t)(j & 1u ? v : v >> 8);
 }
 
 uint8_t pagec_stream_next(const struct pagec_server *srv,
                           struct pagec_stream *s)
 {
-    (void)srv;
     if (s->state == ST_REPLY) {
-        return s->out < s->total ? reply_byte(s, s->out++) : 0;
+        return s->out < s->total ? reply_byte(srv->site, s, s->out++) : 0;
     }
 #if PAGEC_ICMP_ECHO
     if (s->state == ST_ECHO && pagec_stream_pending(s)) {
@@ -627,17 +640,17 @@ uint16_t pagec_stream_run(struct pagec_stream *s,
     uint16_t k = s->out;
     uint16_t end = s->total;
 
-    if (s->state != ST_REPLY || k < TCP_SUM_AT + 2 || k >= end) {
+    if (s->state != ST_REPLY || k < PAGEC_HDR_LEN || k >= end) {
         return 0;
     }
-    if (s->u.reply.as_304) {
-        if (k < PAGEC_STATUS_AT) {
-            end = PAGEC_STATUS_AT;
-        } else if (k < PAGEC_STATUS_AT + 3) {
+    if (s->u.reply.code[0]) {
+        if (k < PAGEC_HDR_LEN + PAGEC_STATUS_AT) {
+            end = PAGEC_HDR_LEN + PAGEC_STATUS_AT;
+        } else if (k < PAGEC_HDR_LEN + PAGEC_STATUS_AT + 3) {
             return 0;
         }
     }
-    *run = s->u.reply.tmpl->pkt + k;
+    *run = s->u.reply.tmpl->pkt + (k - PAGEC_HDR_LEN);
     s->out = end;
     return (uint16_t)(end - k);
 }

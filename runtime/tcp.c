@@ -35,7 +35,7 @@ port_page(const PAGEC_ROM struct pagec_site *site, uint16_t port)
         uint16_t mid = (uint16_t)(lo + (hi - lo) / 2);
 
         if (site->ports[mid].port == port) {
-            return &site->pages[site->ports[mid].page].identity.ok.get;
+            return &site->variants[site->ports[mid].variant].get;
         }
         if (site->ports[mid].port < port) {
             lo = (uint16_t)(mid + 1);
@@ -138,7 +138,7 @@ uint8_t pagec_tcp_decide(const struct pagec_server *srv,
     uint8_t i;
 
     c->tmpl = NULL;
-    c->as_304 = 0;
+    c->status = 0;
     if (flags & TH_RST) {
         PAGEC_COUNT(srv, PAGEC_WHY_RST);
         return PAGEC_TCP_DONE;
@@ -239,26 +239,32 @@ uint8_t pagec_tcp_decide(const struct pagec_server *srv,
 }
 
 void pagec_tcp_request(struct pagec_choice *c,
-                       const PAGEC_ROM struct pagec_tmpl *t, uint8_t as_304)
+                       const PAGEC_ROM struct pagec_tmpl *t, uint16_t status)
 {
     c->tmpl = t;
-    c->as_304 = as_304;
-    if (t) {
-        c->flags = PAGEC_ROM_BYTE(t->pkt + TCP_FLAGS_AT);
-    }
+    c->status = status;
+    c->flags = TH_FIN | TH_PSH | TH_ACK; /* the whole reply, and the end */
 }
 
 uint16_t pagec_tcp_finish(const struct pagec_choice *c, uint8_t *f,
                           uint32_t addr_sum, uint16_t *ip_sum)
 {
     const PAGEC_ROM struct pagec_tmpl *t = c->tmpl;
-    /* the flags sent in place of the template's: one's complement
-     * difference in the low byte of their word */
-    uint32_t sum = t->tcp_sum + addr_sum + c->flags + 0xffffu -
-                   PAGEC_ROM_BYTE(t->pkt + TCP_FLAGS_AT);
+    /* the word of data offset and flags, which the template's sum leaves
+     * out: the offset in 32-bit words in its top four bits */
+    uint32_t sum = t->tcp_sum + addr_sum + c->flags +
+                   ((uint32_t)(t->hlen - PAGEC_IP_HLEN) << 10);
 
-    if (c->as_304) {
-        sum += ('3' - '2') + ('4' - '0'); /* "200" -> "304" */
+    if (c->status) {
+        /* the status digits sent in place of the template's, at odd, even
+         * and odd offsets: the low byte of one word, then a whole word */
+        const PAGEC_ROM uint8_t *d = t->pkt + PAGEC_STATUS_AT;
+        uint8_t n[3];
+
+        pagec_status_digits(c->status, n);
+        sum += (uint32_t)n[0] + ((uint32_t)n[1] << 8 | n[2]) + 0xffffu -
+               (uint16_t)(PAGEC_ROM_BYTE(d) +
+                          (PAGEC_ROM_BYTE(d + 1) << 8 | PAGEC_ROM_BYTE(d + 2)));
     }
     put32(f + F_SEQ, c->seq);
     put32(f + F_ACK, c->ack);
@@ -266,4 +272,20 @@ uint16_t pagec_tcp_finish(const struct pagec_choice *c, uint8_t *f,
     return finish(sum + (uint32_t)(c->seq >> 16) + (c->seq & 0xffffu) +
                   (c->ack >> 16) + (c->ack & 0xffffu) + get16(f + F_SPORT) +
                   get16(f + F_DPORT));
+}
+
+void pagec_status_digits(uint16_t status, uint8_t d[3])
+{
+    /* by subtraction: a core without a divider calls no library for it */
+    d[0] = '0';
+    while (status >= 100) {
+        status = (uint16_t)(status - 100);
+        d[0]++;
+    }
+    d[1] = '0';
+    while (status >= 10) {
+        status = (uint16_t)(status - 10);
+        d[1]++;
+    }
+    d[2] = (uint8_t)('0' + status);
 }

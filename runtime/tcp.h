@@ -25,6 +25,7 @@
 #define TH_FIN 0x01u
 #define TH_SYN 0x02u
 #define TH_RST 0x04u
+#define TH_PSH 0x08u
 #define TH_ACK 0x10u
 
 #define PROTO_ICMP 1
@@ -45,7 +46,8 @@ struct pagec_choice {
     uint32_t seq;
     uint32_t ack;
     uint8_t flags;   /* TCP flags to send */
-    uint8_t as_304;  /* 1: the status code "200" goes out as "304" */
+    uint16_t status; /* 0: the status code as stored, else the one written
+                        over the template's three digits */
 };
 
 /* What pagec_tcp_decide() found. */
@@ -70,10 +72,11 @@ uint8_t pagec_tcp_decide(const struct pagec_server *srv,
 
 /*
  * Completes a PAGEC_TCP_REQUEST decision with the template t chosen for
- * the request (NULL: no reply), sent as 304 when as_304.
+ * the request (NULL: no reply), sent as FIN|PSH|ACK with status code
+ * status unless 0.
  */
 void pagec_tcp_request(struct pagec_choice *c,
-                       const PAGEC_ROM struct pagec_tmpl *t, uint8_t as_304);
+                       const PAGEC_ROM struct pagec_tmpl *t, uint16_t status);
 
 /*
  * Writes c's numbers into seg->f and returns the reply's TCP checksum
@@ -126,9 +129,8 @@ static inline uint32_t pagec_isn_b(uint32_t h, uint16_t hi)
 /* The two bits of x at bits 30-31 (n = 6) or 28-29 (n = 4). */
 #define PAGEC_TOP2(x, n) ((uint8_t)((uint8_t)((x) >> 24) >> (n) & 3u))
 
-/* Datagram bytes of the status code in a reply's HTTP status line
- * ("HTTP/1.1 200 ..."): patched to "304" for a 304. */
-#define PAGEC_STATUS_AT (PAGEC_HDR_LEN + 9)
+/* The three ASCII digits of status code status (100-999) into d. */
+void pagec_status_digits(uint16_t status, uint8_t d[3]);
 
 #if PAGEC_STATS
 #define PAGEC_COUNT(srv, why) ((srv)->stats ? (void)(srv)->stats->n[why]++ : (void)0)

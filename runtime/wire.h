@@ -11,6 +11,13 @@
 #include "pagec/chksum.h"
 #include "pagec/site.h"
 
+/* restrict where the compiler has it (C99), for copies it may widen */
+#if defined(__STDC_VERSION__) && __STDC_VERSION__ >= 199901L
+#define PAGEC_RESTRICT restrict
+#else
+#define PAGEC_RESTRICT
+#endif
+
 /* IPv4 header offsets */
 #define IP_LEN 2
 #define IP_SUM 10
@@ -18,7 +25,9 @@
 #define IP_DST 16
 
 /* TCP header offsets in a reply datagram */
+#define TCP_OFF_AT (PAGEC_IP_HLEN + 12)
 #define TCP_FLAGS_AT (PAGEC_IP_HLEN + 13)
+#define TCP_WIN_AT (PAGEC_IP_HLEN + 14)
 #define TCP_SUM_AT (PAGEC_IP_HLEN + 16)
 
 #define ICMP_ECHO 8

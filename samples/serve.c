@@ -76,9 +76,14 @@ struct conn {
     char peer[INET_ADDRSTRLEN + 6]; /* "a.b.c.d:port", for messages */
     uint16_t req_len;
     uint8_t req[REQ_MAX];
-    const uint8_t *body;        /* the response: TCP data of the reply */
+    /* the response, the TCP data of the reply: the bytes of its header
+     * past the TCP header (a status code the runtime wrote ends there),
+     * then its body */
+    uint8_t head[PAGEC_REPLY_HDR_MAX];
+    uint16_t head_len;
+    const uint8_t *body;
     uint16_t body_len;
-    uint16_t sent;
+    uint16_t sent;              /* of head_len + body_len */
 };
 
 static volatile sig_atomic_t stop;
@@ -269,14 +274,25 @@ static void log_response(const struct conn *c, const char *err)
 {
     char status[LOG_FIELD_MAX * 4 + 8];
     char what[sizeof status + 128];
+    uint8_t line[LOG_FIELD_MAX + 1];
+    uint16_t n = c->head_len;
+    uint16_t b = c->body_len;
 
     if (!verbose) {
         return;
     }
-    log_field(status, sizeof status, c->body, c->body_len);
+    memcpy(line, c->head, n);
+    if (b > sizeof line - n) {
+        b = (uint16_t)(sizeof line - n);
+    }
+    if (b) {
+        memcpy(line + n, c->body, b);
+    }
+    log_field(status, sizeof status, line, (uint16_t)(n + b));
     if (err) {
         snprintf(what, sizeof what, "-> %s, %u of %u bytes sent: %s", status,
-                 (unsigned)c->sent, (unsigned)c->body_len, err);
+                 (unsigned)c->sent, (unsigned)(c->head_len + c->body_len),
+                 err);
     } else {
         snprintf(what, sizeof what, "-> %s, %u bytes", status,
                  (unsigned)c->sent);
@@ -322,11 +338,15 @@ static void conn_finish(struct conn *c)
 
 static void on_writable(struct conn *c)
 {
-    while (c->sent < c->body_len) {
+    while (c->sent < c->head_len + c->body_len) {
         /* on a host the site's "ROM" is ordinary memory (PAGEC_ROM_BYTE
          * is a plain dereference), so the body is sent straight from it */
-        ssize_t n = send(c->fd, c->body + c->sent,
-                         (size_t)(c->body_len - c->sent), MSG_NOSIGNAL);
+        ssize_t n = c->sent < c->head_len
+                        ? send(c->fd, c->head + c->sent,
+                               (size_t)(c->head_len - c->sent), MSG_NOSIGNAL)
+                        : send(c->fd, c->body + (c->sent - c->head_len),
+                               (size_t)(c->head_len + c->body_len - c->sent),
+                               MSG_NOSIGNAL);
 
         if (n < 0) {
             if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) {
@@ -357,11 +377,13 @@ static void answer(struct conn *c)
     len = build_segment(pkt, c->req, n, c->port);
     if (pagec_server_input(&server, now_s(), pkt, len, &reply) == 0 ||
         reply.hdr_len < SEG_HLEN || reply.hdr[9] != PROTO_TCP ||
-        reply.body_len == 0) {
+        reply.hdr_len + reply.body_len == SEG_HLEN) {
         log_request(c, "-> no reply");
         conn_close(c);
         return;
     }
+    c->head_len = (uint16_t)(reply.hdr_len - SEG_HLEN);
+    memcpy(c->head, reply.hdr + SEG_HLEN, c->head_len);
     c->body = reply.body;
     c->body_len = reply.body_len;
     c->sent = 0;
@@ -508,6 +530,7 @@ static int accept_some(int lfd, int64_t *pause_until)
         c->port = ntohs(sa.sin_port);
         c->deadline = now_ms() + IO_TIMEOUT_MS;
         c->req_len = 0;
+        c->head_len = 0;
         c->body = NULL;
         c->body_len = 0;
         c->sent = 0;

@@ -44,7 +44,8 @@ static void usage(FILE *f)
           "  --dev NAME   TUN device to attach to\n"
           "  --ip ADDR    answer only datagrams to this IPv4 address\n"
           "               (default: answer any destination)\n"
-          "  -v           print one line per datagram in and out\n"
+          "  -v           print one line per datagram in and out, and why a\n"
+          "               datagram got no reply or an RST\n"
           "  -h, --help   print this help\n"
           "\n"
           "Set the interface up with ip(8), for example:\n"
@@ -147,6 +148,28 @@ static void summary(const char *dir, const uint8_t *p, size_t n)
     }
 }
 
+/* The runtime's counters of why datagrams get no reply or an RST
+ * (PAGEC_STATS, which this program is built with). */
+static struct pagec_stats stats;
+
+/* Prints why the last datagram got no reply or an RST: the counters that
+ * moved since before. */
+static void why(const struct pagec_stats *before,
+                const struct pagec_stats *now)
+{
+#define PAGEC_WHY_TEXT(name, text) text,
+    static const char *const text[PAGEC_WHY_COUNT] = {
+        PAGEC_WHY_LIST(PAGEC_WHY_TEXT)};
+#undef PAGEC_WHY_TEXT
+    int i;
+
+    for (i = 0; i < PAGEC_WHY_COUNT; i++) {
+        if (now->n[i] != before->n[i]) {
+            printf("why: %s\n", text[i]);
+        }
+    }
+}
+
 int main(int argc, char **argv)
 {
     static const struct option longopts[] = {
@@ -161,11 +184,13 @@ int main(int argc, char **argv)
     struct sigaction sa;
     const char *dev = NULL;
     int verbose = 0;
+    struct pagec_stats before;
     int fd;
     int c;
 
     memset(&srv, 0, sizeof srv);
     srv.site = &demo_site;
+    srv.stats = &stats;
     while ((c = getopt_long(argc, argv, "vh", longopts, NULL)) != -1) {
         switch (c) {
         case 'd':
@@ -228,8 +253,12 @@ int main(int argc, char **argv)
         if (verbose) {
             summary("in", buf, (size_t)n);
         }
+        before = stats;
         len = pagec_server_input(&srv, seconds(), buf,
                                  (uint16_t)(n > 65535 ? 65535 : n), &reply);
+        if (verbose) {
+            why(&before, &stats);
+        }
         if (len) {
             struct iovec iov[2] = {
                 {reply.hdr, reply.hdr_len},

@@ -175,9 +175,16 @@ while IFS= read -r line || [ -n "$line" ]; do
         exit 2
     fi
     if ! build; then
-        echo "NO BUILD   $what"
-        grep -m 3 -E 'error' "$WORK/log" | sed 's/^/#    /'
-        nobuild=$((nobuild + 1))
+        if grep -q 'the compiled site fails its check' "$WORK/log"; then
+            # pagec's check of the sites it compiles refused them: its
+            # sums are its own (runtime/check.c), not the mutant's
+            echo "killed     $what (by pagec_site_check)"
+            killed=$((killed + 1))
+        else
+            echo "NO BUILD   $what"
+            grep -m 3 -E 'error' "$WORK/log" | sed 's/^/#    /'
+            nobuild=$((nobuild + 1))
+        fi
     elif test_units; then
         echo "SURVIVED   $what"
         survived=$((survived + 1))

@@ -23,6 +23,7 @@ int main(int argc, char **argv)
     const struct pagec_page *pg;
     const struct pagec_tmpl *t;
     uint16_t page;
+    uint16_t vi;
 
     if (argc != 3) {
         fprintf(stderr, "usage: reply_bytes PATH identity|gzip\n");
@@ -35,12 +36,18 @@ int main(int argc, char **argv)
         return 1;
     }
     pg = &checked_site.pages[page];
-    t = strcmp(argv[2], "gzip") == 0 ? &pg->gzip.ok.get : &pg->identity.ok.get;
+    vi = strcmp(argv[2], "gzip") == 0 ? pg->gzip : pg->identity;
+    if (vi == PAGEC_NO_PAGE || vi >= checked_site.nvariants) {
+        fprintf(stderr, "reply_bytes: %s: no %s reply\n", argv[1], argv[2]);
+        return 1;
+    }
+    t = &checked_site.variants[vi].get;
     if (t->len == 0 || t->hlen > t->len) {
         fprintf(stderr, "reply_bytes: %s: no %s reply\n", argv[1], argv[2]);
         return 1;
     }
-    if (fwrite(t->pkt + t->hlen, 1, (size_t)(t->len - t->hlen), stdout) !=
+    if (fwrite(t->pkt + (t->hlen - PAGEC_HDR_LEN), 1,
+               (size_t)(t->len - t->hlen), stdout) !=
         (size_t)(t->len - t->hlen)) {
         return 1;
     }

@@ -34,6 +34,16 @@ extern "C" {
 uint32_t pagec_chksum_add(uint32_t sum, const uint8_t *data, uint16_t len);
 
 /*
+ * The folded sum (not inverted) of sum and the len bytes at data, as
+ * pagec_chksum_fold(pagec_chksum_add(sum, data, len)) returns it: 0xffff
+ * for a received header whose checksum is right. On 32- and 64-bit cores
+ * it adds big-endian 32-bit words into a 64-bit accumulator (a 32-bit
+ * word is congruent to the sum of its two halves modulo 0xffff), twice as
+ * fast; elsewhere it is add and fold.
+ */
+uint16_t pagec_chksum_check(uint32_t sum, const uint8_t *data, uint16_t len);
+
+/*
  * Folds sum to 16 bits (end-around carry) and returns it, not inverted.
  * The result is 0x0000 only when sum is 0.
  */

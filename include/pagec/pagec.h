@@ -76,32 +76,34 @@
 extern "C" {
 #endif
 
-/* Bytes of a reply header: IPv4 (20) + TCP (20) + MSS option (4), or up
- * to the status code of a 304 (52), whose digits are patched. An echo
- * reply needs 28 (IPv4 + ICMP header). */
+/* Bytes of a reply header: IPv4 (20) + TCP (20) + MSS option (4), or, for
+ * a reply whose status code the runtime writes, up to the end of the code
+ * (52). An echo reply needs 28 (IPv4 + ICMP header). */
 #define PAGEC_REPLY_HDR_MAX 52
 
 #if PAGEC_STATS
-/* Why a datagram got no reply, or an RST (PAGEC_STATS): the index of its
- * counter in struct pagec_stats. */
-enum pagec_why {
-    PAGEC_WHY_HEADER,    /* not IPv4, or lengths that do not add up */
-    PAGEC_WHY_FRAGMENT,  /* a fragment */
-    PAGEC_WHY_ADDRESS,   /* a martian, spoofed or foreign address */
-    PAGEC_WHY_CHECKSUM,  /* a wrong IPv4, TCP or ICMP checksum */
-    PAGEC_WHY_PROTOCOL,  /* neither TCP nor an ICMP echo request */
-    PAGEC_WHY_RST,       /* an RST: never answered */
-    PAGEC_WHY_FLAGS,     /* neither SYN nor ACK, SYN+FIN, or a SYN-ACK
-                            (an RST goes back) */
-    PAGEC_WHY_PORT,      /* a closed port: an RST goes back */
-    PAGEC_WHY_MSS,       /* a SYN's MSS below the floor: an RST goes back */
-    PAGEC_WHY_ACK,       /* an ACK of nothing we sent, or from too long
-                            ago: an RST goes back */
-    PAGEC_WHY_PURE_ACK,  /* a pure ACK: it needs no answer */
-    PAGEC_WHY_REQUEST,   /* data that is no complete request line, or a
-                            reply that not even the 503 fits */
-    PAGEC_WHY_COUNT
-};
+/*
+ * Why a datagram got no reply, or an RST (PAGEC_STATS): X(NAME, text) for
+ * each reason, in the order of their counters in struct pagec_stats. A
+ * driver that prints them defines X and expands the list.
+ */
+#define PAGEC_WHY_LIST(X)                                                    \
+    X(HEADER, "not IPv4, or lengths that do not add up")                     \
+    X(FRAGMENT, "a fragment")                                                \
+    X(ADDRESS, "a martian, spoofed or foreign address")                      \
+    X(CHECKSUM, "a wrong IPv4, TCP or ICMP checksum")                        \
+    X(PROTOCOL, "neither TCP nor an ICMP echo request")                      \
+    X(RST, "an RST: never answered")                                         \
+    X(FLAGS, "neither SYN nor ACK, SYN+FIN, or a SYN-ACK (an RST goes back)") \
+    X(PORT, "a closed port (an RST goes back)")                              \
+    X(MSS, "a SYN's MSS below the floor (an RST goes back)")                 \
+    X(ACK, "an ACK of nothing we sent, or from too long ago (an RST goes back)") \
+    X(PURE_ACK, "a pure ACK: it needs no answer")                            \
+    X(REQUEST, "no complete request line, or a reply not even the 503 fits")
+
+#define PAGEC_WHY_ENUM(name, text) PAGEC_WHY_##name,
+enum pagec_why { PAGEC_WHY_LIST(PAGEC_WHY_ENUM) PAGEC_WHY_COUNT };
+#undef PAGEC_WHY_ENUM
 
 /* Counters of struct pagec_server's stats, one per enum pagec_why. */
 struct pagec_stats {
@@ -156,7 +158,7 @@ struct pagec_reply {
  * len:   bytes received at pkt. Bytes beyond the datagram's total length
  *        (link-layer padding) are ignored.
  * reply: filled in when the datagram is answered; left in an unspecified
- *        state otherwise.
+ *        state otherwise. It must not overlap pkt.
  *
  * Returns the length of the reply datagram (reply->hdr_len +
  * reply->body_len), or 0 when the datagram gets no answer. The runtime

@@ -7,27 +7,45 @@
  * checks PAGEC_FORMAT_VERSION at compile time, so a site compiled for
  * another version of the format does not build.
  *
- * Every reply the runtime sends (except an ICMP echo reply) is a template:
- * a complete IPv4 datagram with a 20-byte IPv4 header without options, a
- * TCP header and the TCP data, laid out exactly as it goes on the wire. The
- * fields that depend on the peer are zero in the template:
+ * Every reply the runtime sends (except an ICMP echo reply) is an IPv4
+ * datagram with a 20-byte IPv4 header without options, a TCP header and
+ * the TCP data. Its first PAGEC_HDR_LEN (40) bytes, the IPv4 header and
+ * the TCP header without options, are the same in every reply but for
+ * fields the runtime writes, and are not stored:
  *
- *   IPv4 total length     (bytes 2-3: the template's own, but the runtime
- *                          writes pagec_tmpl.len there)
- *   IPv4 header checksum  (bytes 10-11)
- *   IPv4 source address   (bytes 12-15)
- *   IPv4 destination      (bytes 16-19)
- *   TCP source port       (bytes 20-21)
- *   TCP destination port  (bytes 22-23)
- *   TCP sequence number   (bytes 24-27)
- *   TCP acknowledgement   (bytes 28-31)
- *   TCP checksum          (bytes 36-37)
+ *   byte  0     0x45: version 4, 20-byte header
+ *   byte  1     0: DSCP and ECN
+ *   2-3         IPv4 total length: pagec_tmpl.len
+ *   4-5         0: identification (RFC 6864: the datagram is atomic)
+ *   6-7         0x4000: DF, fragment offset 0
+ *   byte  8     PAGEC_IP_TTL
+ *   byte  9     6: TCP
+ *   10-11       IPv4 header checksum
+ *   12-15       IPv4 source address: the request's destination
+ *   16-19       IPv4 destination address: the request's source
+ *   20-21       TCP source port: the request's destination port
+ *   22-23       TCP destination port: the request's source port
+ *   24-27       TCP sequence number
+ *   28-31       TCP acknowledgement number
+ *   byte 32     TCP data offset: (pagec_tmpl.hlen - 20) / 4, in the top
+ *               four bits
+ *   byte 33     TCP flags: chosen by the runtime; FIN|PSH|ACK in an
+ *               HTTP reply
+ *   34-35       TCP window: pagec_site.mss, or 0 in an RST
+ *   36-37       TCP checksum
+ *   38-39       0: urgent pointer
  *
- * and the two checksums are given as partial sums of everything else, so
- * the runtime adds the patched fields and folds once. A partial sum is the
- * unfolded 32-bit one's-complement sum of the big-endian 16-bit words of
- * the bytes (see pagec/chksum.h). The TCP partial sum includes the
- * pseudo-header's protocol (6) and TCP length, but not its addresses.
+ * A template (struct pagec_tmpl) holds the rest of the datagram, laid out
+ * as it goes on the wire: the SYN-ACK's MSS option, or an HTTP reply; the
+ * ACK and the RST have no more. Its two checksums are given as partial
+ * sums, so the runtime adds the fields it writes and folds once. A partial
+ * sum is the one's-complement sum of the big-endian 16-bit words of the
+ * bytes (see pagec/chksum.h), folded to 16 bits here. The IPv4 partial sum
+ * covers the IPv4 header with the total length, without the addresses. The
+ * TCP partial sum covers the TCP header with the window but without the
+ * ports, numbers and the word of data offset and flags (bytes 32-33), the
+ * template's bytes, and the pseudo-header's protocol (6) and TCP length,
+ * but not its addresses.
  */
 #ifndef PAGEC_SITE_H
 #define PAGEC_SITE_H
@@ -38,53 +56,69 @@
 
 /* Version of the layout below; generated code fails to compile on a
  * mismatch. */
-#define PAGEC_FORMAT_VERSION 4
+#define PAGEC_FORMAT_VERSION 6
 
-/* Fixed values of every template. */
+/* Fixed values of every reply. */
 #define PAGEC_IP_HLEN 20   /* IPv4 header without options */
 #define PAGEC_TCP_HLEN 20  /* TCP header without options */
-#define PAGEC_HDR_LEN 40   /* PAGEC_IP_HLEN + PAGEC_TCP_HLEN */
+#define PAGEC_HDR_LEN 40   /* PAGEC_IP_HLEN + PAGEC_TCP_HLEN: the header
+                              every reply starts with, not stored */
 #define PAGEC_SYNACK_HLEN 44 /* SYN-ACK: TCP header with a 4-byte MSS option */
 #define PAGEC_IP_TTL 64    /* time-to-live of every datagram sent */
 
-/* "No page": the value of a page index that names none. */
+/*
+ * Every HTTP reply starts "HTTP/1.1 ddd " (an empty reason phrase, RFC
+ * 9112 section 4), so that the runtime can send it with another status
+ * code by writing three digits over the template's at bytes
+ * PAGEC_STATUS_AT to PAGEC_STATUS_AT + 2 of its TCP data (pagec_tmpl.pkt;
+ * see pagec_site.status). The first header field of a page's reply is its
+ * ETag, PAGEC_ETAG_LEN bytes with the quotes at PAGEC_ETAG_AT of its TCP
+ * data: "ETag: \"xxxxxxxx\"\r\n".
+ */
+#define PAGEC_STATUS_AT 9
+#define PAGEC_ETAG_AT 21
+#define PAGEC_ETAG_LEN 10
+
+/* "No page": the value of a page or variant index that names none. */
 #define PAGEC_NO_PAGE 0xffffu
 
 /*
  * One reply template. The runtime writes len into the IPv4 total length
- * (so that a HEAD reply can share the datagram of its GET reply, cut after
- * the HTTP header); ip_sum already counts len.
+ * (so that a HEAD reply can share the bytes of its GET reply, cut after
+ * the HTTP header); ip_sum already counts len. The sums may be folded
+ * (they are 16 bits wide): the runtime adds to them and folds once.
  */
 struct pagec_tmpl {
-    const PAGEC_ROM uint8_t *pkt; /* the datagram, peer fields zero */
-    uint16_t len;       /* bytes of pkt sent: the IPv4 total length */
-    uint16_t hlen;      /* bytes of IPv4 and TCP headers at the start */
-    uint32_t ip_sum;    /* partial sum of the IPv4 header, total length
+    const PAGEC_ROM uint8_t *pkt; /* the datagram's bytes after the first
+                           PAGEC_HDR_LEN: TCP options, then TCP data */
+    uint16_t len;       /* bytes of the datagram sent, PAGEC_HDR_LEN of
+                           them not stored: the IPv4 total length */
+    uint16_t hlen;      /* bytes of IPv4 and TCP headers (options
+                           included) */
+    uint16_t ip_sum;    /* partial sum of the IPv4 header, total length
                            len */
-    uint32_t tcp_sum;   /* partial sum of the TCP header and the first
-                           len - hlen bytes of data, plus protocol and TCP
-                           length */
+    uint16_t tcp_sum;   /* partial sum of the TCP header (as above) and
+                           the first len - PAGEC_HDR_LEN bytes at pkt, plus
+                           protocol and TCP length */
 };
 
-/* A reply that HEAD requests get without the body. */
-struct pagec_status {
-    struct pagec_tmpl get;  /* status line, header fields and body */
-    struct pagec_tmpl head; /* the same datagram up to the blank line */
-};
-
-/* One encoding of a page; absent when ok.get.len is 0. */
+/*
+ * One encoding of a page: its 200 reply, and the same datagram cut after
+ * the blank line that ends the header, for HEAD and (sent as 304, RFC
+ * 9110 section 15.4.5: the 200's header fields, Content-Length included)
+ * for a request whose If-None-Match names the ETag. Both start with the
+ * status line "HTTP/1.1 200 \r\n" and the ETag field.
+ */
 struct pagec_variant {
-    struct pagec_status ok;          /* 200 OK */
-    struct pagec_tmpl not_modified;  /* 304, for a matching If-None-Match */
-    const PAGEC_ROM uint8_t *etag;   /* the ETag with its quotes, inside
-                                        the 200 template */
-    uint16_t etag_len;
+    struct pagec_tmpl get;
+    struct pagec_tmpl head;
 };
 
-/* A page: its identity encoding, its gzip encoding, or both. */
+/* A page: the indices in pagec_site.variants of its identity and its
+ * gzip encoding, PAGEC_NO_PAGE for one it does not have. */
 struct pagec_page {
-    struct pagec_variant identity;
-    struct pagec_variant gzip;
+    uint16_t identity;
+    uint16_t gzip;
 };
 
 /*
@@ -94,7 +128,7 @@ struct pagec_page {
  * nodes from first_child, sorted by the first byte of their labels.
  */
 struct pagec_node {
-    uint32_t label;       /* offset of the label in pagec_site.labels */
+    uint16_t label;       /* offset of the label in pagec_site.labels */
     uint16_t label_len;
     uint16_t first_child;
     uint16_t nchild;
@@ -102,10 +136,11 @@ struct pagec_node {
                              PAGEC_NO_PAGE */
 };
 
-/* A page served on a TCP port of its own, whatever the request says. */
+/* A page served on a TCP port of its own, whatever the request says: the
+ * variant sent (the page's identity encoding). */
 struct pagec_port {
     uint16_t port;
-    uint16_t page;
+    uint16_t variant;
 };
 
 /* A compiled site, as generated by pagec: every part of it, and every
@@ -113,29 +148,31 @@ struct pagec_port {
 struct pagec_site {
     uint16_t format;    /* PAGEC_FORMAT_VERSION */
     uint16_t http_port; /* TCP port of the web server (0: none) */
-    uint16_t mss;       /* MSS option sent in the SYN-ACK, and the limit
-                           every reply's TCP data was checked against */
+    uint16_t mss;       /* MSS option sent in the SYN-ACK, the window of
+                           every reply but an RST, and the limit every
+                           reply's TCP data was checked against */
     uint16_t max_data;  /* TCP data bytes of the largest reply */
+    const PAGEC_ROM struct pagec_variant *variants;
     const PAGEC_ROM struct pagec_page *pages;
-    uint16_t npages;
     const PAGEC_ROM struct pagec_node *nodes;
-    uint16_t nnodes;
     const PAGEC_ROM uint8_t *labels;
     const PAGEC_ROM struct pagec_port *ports; /* sorted by port */
+    uint16_t nvariants;
+    uint16_t npages;
+    uint16_t nnodes;
+    uint16_t nlabels;
     uint16_t nports;
+    uint16_t not_found; /* the page (a 404.html at the root) whose reply,
+                           sent as 404, answers a path that names none; or
+                           PAGEC_NO_PAGE: the status reply then */
     struct pagec_tmpl syn_ack;  /* SYN|ACK with an MSS option */
-    struct pagec_tmpl ack;      /* a plain ACK */
-    struct pagec_tmpl rst;      /* RST|ACK; the runtime clears ACK when
-                                   the reply must not carry one */
-    struct pagec_status bad_request;    /* 400 */
-    struct pagec_status not_found;      /* 404 */
-    struct pagec_status not_allowed;    /* 405, known methods */
-    struct pagec_status not_acceptable; /* 406, gzip refused */
-    struct pagec_status not_impl;       /* 501, unknown methods */
-    struct pagec_status too_big;        /* 503, a reply larger than the
-                                           client can take */
-    struct pagec_status bad_version;    /* 505, an HTTP major version
-                                           other than 1 */
+    struct pagec_tmpl ack;      /* ACK, or FIN|ACK */
+    struct pagec_tmpl rst;      /* RST|ACK, or RST when the reply must
+                                   not carry an ACK */
+    struct pagec_tmpl status;   /* "HTTP/1.1 400 ", Content-Length 0 and
+                                   Allow: GET, HEAD; sent as 400, 404,
+                                   405, 406, 501, 503 or 505 (the
+                                   body-less reply serves HEAD too) */
 };
 
 #endif /* PAGEC_SITE_H */

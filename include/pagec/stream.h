@@ -104,7 +104,8 @@ struct pagec_stream {
             const PAGEC_ROM struct pagec_tmpl *tmpl; /* the template */
             uint16_t ip_sum;  /* the reply's IPv4 header checksum */
             uint16_t sum;     /* its TCP or ICMP checksum */
-            uint8_t as_304;   /* the status code goes out as 304 */
+            uint8_t code[3];  /* the status digits sent instead of the
+                                 template's; code[0] 0: none */
         } reply;                /* while a reply goes out */
     } u;
 };

@@ -19,7 +19,7 @@ function kind(out) {
     return ""
 }
 function group(file) {
-    if (file ~ /(^|[\/(])(chksum|halfsiphash|http|match|server|slip)(\.c)?\.o\)?$/) return "runtime"
+    if (file ~ /libpagec_runtime\.a\([^)]*\.o\)$/) return "runtime"
     if (file ~ /(^|\/)site\.o$/) return "site"
     return ""
 }

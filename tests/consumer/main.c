@@ -6,15 +6,17 @@
  *
  * Usage: consumer SITE_DIR PATH...
  *
- * For each PATH: a SYN, which must get a SYN-ACK, then a GET of PATH with
- * the right acknowledgement, which must get "200 OK" and, after the
- * header, the bytes of SITE_DIR/PATH. Checksums are verified here, with
- * code of this file. Exits 0 when every check holds, 1 otherwise.
+ * The site must pass pagec_site_check(). For each PATH: a SYN, which must
+ * get a SYN-ACK, then a GET of PATH with the right acknowledgement, which
+ * must get a 200 and, after the header, the bytes of SITE_DIR/PATH.
+ * Checksums are verified here, with code of this file. Exits 0 when every
+ * check holds, 1 otherwise.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "pagec/check.h"
 #include "pagec/pagec.h"
 #include "web.h"
 
@@ -150,7 +152,7 @@ static void fetch(const struct pagec_server *srv, const char *dir,
         return;
     }
     out[n < sizeof out ? n : sizeof out - 1] = 0;
-    check(memcmp(out + 40, "HTTP/1.0 200 OK\r\n", 17) == 0, "not 200 OK", path);
+    check(memcmp(out + 40, "HTTP/1.1 200 \r\n", 15) == 0, "not 200", path);
     body = (const uint8_t *)strstr((const char *)out + 40, "\r\n\r\n");
     check(body != NULL, "no end of the header", path);
     if (body == NULL) {
@@ -182,11 +184,17 @@ static void fetch(const struct pagec_server *srv, const char *dir,
 int main(int argc, char **argv)
 {
     struct pagec_server srv;
+    const char *why = NULL;
     int i;
 
     if (argc < 3) {
         fprintf(stderr, "usage: consumer SITE_DIR PATH...\n");
         return 2;
+    }
+    /* the installed header and library check the site first */
+    if (pagec_site_check(&web, &why) != 0) {
+        fprintf(stderr, "consumer: the site fails its check: %s\n", why);
+        return 1;
     }
     memset(&srv, 0, sizeof srv);
     srv.site = &web;

@@ -250,7 +250,7 @@ if [ -n "${count_url:=}" ] || [ -f "$SITE/index.html" ]; then
     raw_head "$url"
     hsize=$(wc -c <"$WORK/head")
     hend=$(grep -c $'^\r$' "$WORK/head")
-    if grep -q "^HTTP/1.0 200 OK" "$WORK/head" && [ "$hend" = 1 ] &&
+    if grep -q "^HTTP/1.1 200 "$'\r$' "$WORK/head" && [ "$hend" = 1 ] &&
         [ "$(tail -c 4 "$WORK/head" | od -An -c | tr -d ' ')" = '\r\n\r\n' ] &&
         grep -qi "^Content-Length: $len"$'\r$' "$WORK/head"; then
         pass "HEAD $url: 200, Content-Length $len, $hsize bytes of header and no body"
@@ -396,7 +396,7 @@ done
 if [ -f "$SITE/index.html" ]; then
     out=$(nsexec curl -sS -I --max-time "$CURL_MAX_TIME" \
         "http://$SERVER_ADDR/index.html" 2>&1 | tr -d '\r')
-    if printf '%s\n' "$out" | grep -q '^HTTP/1.0 200 OK$' &&
+    if printf '%s\n' "$out" | grep -q '^HTTP/1.1 200 $' &&
         printf '%s\n' "$out" | grep -qi '^etag: "'; then
         pass "curl -I /index.html: 200 with an ETag"
     else
@@ -418,6 +418,12 @@ if [ "$rc" -eq 7 ] && [ "$ms" -le "$REFUSED_MAX_MS" ]; then
 else
     fail "port 81: curl exit $rc after $ms ms (want 7, connection refused, in at most $REFUSED_MAX_MS ms)"
     evidence <"$WORK/curl.err"
+fi
+# -v says why: the runtime's counters (PAGEC_STATS)
+if grep -q '^why: a closed port' "$LOG"; then
+    pass "pagec-tun -v says why port 81 got an RST"
+else
+    fail "pagec-tun -v: no 'why: a closed port' line after the SYN to port 81"
 fi
 
 # --- packets of one fetch --------------------------------------------------

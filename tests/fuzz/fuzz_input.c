@@ -52,6 +52,7 @@
 #include <string.h>
 
 #include "fuzz.h"
+#include "pagec/check.h"
 #include "pagec/pagec.h"
 #include "pagec/stream.h"
 #include "site.h"
@@ -129,13 +130,18 @@ static uint64_t pseudo(const uint8_t *ip, size_t n)
 
 enum kind { K_SYNACK, K_ACK, K_RST, K_STATUS, K_OK, K_304 };
 
+/* A reply: a template, sent with the status code status; with patched,
+ * its three digits written over the template's at PAGEC_STATUS_AT of its
+ * TCP data (site.h: the error reply as each code, a HEAD form as 304, a
+ * 404.html as 404). */
 struct entry {
     const struct pagec_tmpl *t;
     enum kind kind;
-    int status; /* K_STATUS: 400, 404, 405, 406, 501, 503, 505 */
-    int page;   /* K_OK, K_304: the page; else -1 */
-    int gzip;   /* K_OK, K_304: the gzip encoding */
-    int head;   /* the HEAD template (header fields alone) */
+    int status;  /* the status code sent; 0 for a control segment */
+    int patched; /* the status digits are not the template's own */
+    int page;    /* K_OK, K_304: the page; else -1 */
+    int gzip;    /* K_OK, K_304: the gzip encoding */
+    int head;    /* the HEAD template (header fields alone) */
 };
 
 #define MAX_ENTRIES 512
@@ -159,7 +165,7 @@ static void die(const char *what)
 }
 
 static void add_entry(const struct pagec_tmpl *t, enum kind kind, int status,
-                      int page, int gzip, int head)
+                      int patched, int page, int gzip, int head)
 {
     struct entry *e;
 
@@ -173,15 +179,24 @@ static void add_entry(const struct pagec_tmpl *t, enum kind kind, int status,
     e->t = t;
     e->kind = kind;
     e->status = status;
+    e->patched = patched;
     e->page = page;
     e->gzip = gzip;
     e->head = head;
 }
 
-static void add_status(const struct pagec_status *s, int code)
+/* The variant of page p in encoding gzip, or NULL when it has none. */
+static const struct pagec_variant *variant(uint16_t p, int gzip)
 {
-    add_entry(&s->get, K_STATUS, code, -1, 0, 0);
-    add_entry(&s->head, K_STATUS, code, -1, 0, 1);
+    uint16_t v = gzip ? site.pages[p].gzip : site.pages[p].identity;
+
+    if (v == PAGEC_NO_PAGE) {
+        return NULL;
+    }
+    if (v >= site.nvariants) {
+        die("a variant index out of range");
+    }
+    return &site.variants[v];
 }
 
 /* Walks the radix tree from node, prefix (len bytes) read so far. */
@@ -219,34 +234,44 @@ static void walk(size_t node, uint8_t *prefix, size_t len, size_t depth)
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     static uint8_t prefix[4096 + 65536];
-    const char *v = getenv("PAGEC_FUZZ_VERBOSE");
+    static const int codes[] = {400, 404, 405, 406, 501, 503, 505};
+    const char *env = getenv("PAGEC_FUZZ_VERBOSE");
+    const char *why = NULL;
     uint16_t p;
+    size_t i;
+    int gz;
 
     (void)argc;
     (void)argv;
-    verbose = v != NULL && *v != '\0' && *v != '0';
+    verbose = env != NULL && *env != '\0' && *env != '0';
     if (site.format != PAGEC_FORMAT_VERSION) {
         die("site of another format");
     }
-    add_entry(&site.syn_ack, K_SYNACK, 0, -1, 0, 0);
-    add_entry(&site.ack, K_ACK, 0, -1, 0, 0);
-    add_entry(&site.rst, K_RST, 0, -1, 0, 0);
-    add_status(&site.bad_request, 400);
-    add_status(&site.not_found, 404);
-    add_status(&site.not_allowed, 405);
-    add_status(&site.not_acceptable, 406);
-    add_status(&site.not_impl, 501);
-    add_status(&site.too_big, 503);
-    add_status(&site.bad_version, 505);
+    /* the oracle below trusts the site: it must be sound first */
+    if (pagec_site_check(&site, &why) != 0) {
+        die(why);
+    }
+    add_entry(&site.syn_ack, K_SYNACK, 0, 0, -1, 0, 0);
+    add_entry(&site.ack, K_ACK, 0, 0, -1, 0, 0);
+    add_entry(&site.rst, K_RST, 0, 0, -1, 0, 0);
+    for (i = 0; i < sizeof codes / sizeof codes[0]; i++) {
+        add_entry(&site.status, K_STATUS, codes[i], 1, -1, 0, 0);
+    }
     for (p = 0; p < site.npages; p++) {
-        const struct pagec_page *pg = &site.pages[p];
+        for (gz = 0; gz < 2; gz++) {
+            const struct pagec_variant *v = variant(p, gz);
 
-        add_entry(&pg->identity.ok.get, K_OK, 200, p, 0, 0);
-        add_entry(&pg->identity.ok.head, K_OK, 200, p, 0, 1);
-        add_entry(&pg->identity.not_modified, K_304, 304, p, 0, 0);
-        add_entry(&pg->gzip.ok.get, K_OK, 200, p, 1, 0);
-        add_entry(&pg->gzip.ok.head, K_OK, 200, p, 1, 1);
-        add_entry(&pg->gzip.not_modified, K_304, 304, p, 1, 0);
+            if (v == NULL) {
+                continue;
+            }
+            add_entry(&v->get, K_OK, 200, 0, p, gz, 0);
+            add_entry(&v->head, K_OK, 200, 0, p, gz, 1);
+            add_entry(&v->head, K_304, 304, 1, p, gz, 1);
+            if (p == site.not_found) {
+                add_entry(&v->get, K_OK, 404, 1, p, gz, 0);
+                add_entry(&v->head, K_OK, 404, 1, p, gz, 1);
+            }
+        }
     }
     if (site.nnodes > 0) {
         walk(0, prefix, 0, 0);
@@ -282,12 +307,12 @@ struct expect {
     const char *why;        /* the model's reason, for the messages */
 };
 
-static int find_entry(const struct pagec_tmpl *t)
+static int find_entry(const struct pagec_tmpl *t, int status)
 {
     size_t i;
 
     for (i = 0; i < nentries; i++) {
-        if (entries[i].t == t) {
+        if (entries[i].t == t && entries[i].status == status) {
             return (int)i;
         }
     }
@@ -300,18 +325,15 @@ static uint32_t tcp_data(const struct pagec_tmpl *t)
     return (uint32_t)t->len - t->hlen;
 }
 
-/* Allows t, when it fits e->limit; else the 503 reply of the same kind
- * (HEAD: the one without body), or no reply when that does not fit
- * either. */
-static void allow(struct expect *e, const struct pagec_tmpl *t, int head)
+/* Allows t sent as status, when it fits e->limit; else the error reply
+ * as 503 (it has no body: it serves HEAD too), or no reply when that does
+ * not fit either. */
+static void allow(struct expect *e, const struct pagec_tmpl *t, int status)
 {
-    const struct pagec_tmpl *big = head ? &site.too_big.head
-                                        : &site.too_big.get;
-
     if (tcp_data(t) <= e->limit) {
-        e->allowed[find_entry(t)] = 1;
-    } else if (tcp_data(big) <= e->limit) {
-        e->allowed[find_entry(big)] = 1;
+        e->allowed[find_entry(t, status)] = 1;
+    } else if (tcp_data(&site.status) <= e->limit) {
+        e->allowed[find_entry(&site.status, 503)] = 1;
     } else {
         e->none_ok = 1;
     }
@@ -670,13 +692,48 @@ static void read_request(const uint8_t *d, size_t n, struct request *q)
     }
 }
 
+/* The replies allowed for page p sent as status (200, or 404 for a
+ * 404.html): without Accept-Encoding any coding is acceptable and identity
+ * is preferred, unless it is missing or too big for the client; with it,
+ * the choice is not modelled here: any encoding, or the error reply (as
+ * 406, or 404 for a 404.html). A 200 may go out as 304 (the HEAD form)
+ * when the request names the variant's ETag, or "*". */
+static void allow_page(struct expect *e, const struct request *q, uint16_t p,
+                       int status)
+{
+    const struct pagec_variant *id = variant(p, 0);
+    int ae = contains(q->fields, q->nfields,
+                      (const uint8_t *)"accept-encoding", 15, 1);
+    int v;
+
+    for (v = 0; v < 2; v++) {
+        const struct pagec_variant *var = variant(p, v);
+
+        if (var == NULL) {
+            continue;
+        }
+        if (!ae && v == 1 && id != NULL && tcp_data(&id->get) <= e->limit) {
+            continue;
+        }
+        /* 304 when If-None-Match names this ETag (quotes included, at
+         * its fixed offset: site.h), or "*"; else the page's reply */
+        if (status == 200 &&
+            inm_names(q->fields, q->nfields, var->get.pkt + PAGEC_ETAG_AT,
+                      PAGEC_ETAG_LEN)) {
+            allow(e, &var->head, 304);
+        } else {
+            allow(e, q->head ? &var->head : &var->get, status);
+        }
+    }
+    if (ae) {
+        allow(e, &site.status, status == 200 ? 406 : status);
+    }
+}
+
 /* The replies allowed to an HTTP request of n bytes at d. */
 static void expect_http(struct expect *e, const uint8_t *d, size_t n)
 {
     struct request q;
-    const struct pagec_page *pg;
-    int ae;
-    int v;
 
     read_request(d, n, &q);
     if (!q.answered) {
@@ -687,58 +744,36 @@ static void expect_http(struct expect *e, const uint8_t *d, size_t n)
     switch (q.status) {
     case 400:
         e->why = "bad request";
-        allow(e, q.head ? &site.bad_request.head : &site.bad_request.get,
-              q.head);
+        allow(e, &site.status, 400);
         return;
     case 404:
         e->why = "no such page";
-        allow(e, q.head ? &site.not_found.head : &site.not_found.get, q.head);
+        if (site.not_found != PAGEC_NO_PAGE) {
+            if (site.not_found >= site.npages) {
+                die("the 404 page out of range");
+            }
+            allow_page(e, &q, site.not_found, 404);
+        } else {
+            allow(e, &site.status, 404);
+        }
         return;
     case 405:
         e->why = "method not allowed";
-        allow(e, &site.not_allowed.get, 0);
+        allow(e, &site.status, 405);
         return;
     case 501:
         e->why = "unknown method";
-        allow(e, &site.not_impl.get, 0);
+        allow(e, &site.status, 501);
         return;
     case 505:
         e->why = "HTTP version";
-        allow(e, q.head ? &site.bad_version.head : &site.bad_version.get,
-              q.head);
+        allow(e, &site.status, 505);
         return;
     default:
         break;
     }
     e->why = "a page";
-    pg = &site.pages[q.page];
-    /* without Accept-Encoding any coding is acceptable and identity is
-     * preferred, unless it is missing or too big for the client; with
-     * it, the choice is not modelled here: any encoding, or 406 */
-    ae = contains(q.fields, q.nfields, (const uint8_t *)"accept-encoding",
-                  15, 1);
-    for (v = 0; v < 2; v++) {
-        const struct pagec_variant *var = v ? &pg->gzip : &pg->identity;
-
-        if (var->ok.get.len == 0) {
-            continue;
-        }
-        if (!ae && v == 1 && pg->identity.ok.get.len != 0 &&
-            tcp_data(&pg->identity.ok.get) <= e->limit) {
-            continue;
-        }
-        /* 304 when If-None-Match names this ETag, or "*"; else 200 */
-        if (inm_names(q.fields, q.nfields, var->etag, var->etag_len)) {
-            allow(e, &var->not_modified, q.head);
-        } else {
-            allow(e, q.head ? &var->ok.head : &var->ok.get, q.head);
-        }
-    }
-    if (ae) {
-        allow(e, q.head ? &site.not_acceptable.head
-                        : &site.not_acceptable.get,
-              q.head);
-    }
+    allow_page(e, &q, (uint16_t)q.page, 200);
 }
 
 /* The MSS option of a SYN with hlen bytes of TCP header at tcp, or 536:
@@ -797,7 +832,10 @@ static int page_port(uint32_t port)
 
     for (i = 0; i < site.nports; i++) {
         if (site.ports[i].port == port) {
-            return site.ports[i].page;
+            if (site.ports[i].variant >= site.nvariants) {
+                die("a port's variant out of range");
+            }
+            return site.ports[i].variant;
         }
     }
     return -1;
@@ -935,14 +973,8 @@ static void expect_tcp(struct expect *e, const struct pagec_server *srv,
             e->limit = (uint16_t)be16(tcp + 14);
         }
         if (fixed >= 0) {
-            const struct pagec_page *pg = &site.pages[fixed];
-
             e->why = "page port";
-            if (pg->identity.ok.get.len != 0) {
-                allow(e, &pg->identity.ok.get, 0);
-            } else {
-                allow(e, &pg->gzip.ok.get, 0);
-            }
+            allow(e, &site.variants[fixed].get, 200);
         } else {
             expect_http(e, tcp + hlen, dlen);
         }
@@ -1075,17 +1107,40 @@ static void fail(const struct expect *e, const uint8_t *out, size_t n,
 }
 
 /* 1 when reply datagram r (n bytes) is template entry x, byte for byte
- * apart from what the runtime patches. */
+ * apart from what the runtime patches: the 40-byte header every reply
+ * shares, as pagec/site.h describes it, then the template's bytes. */
 static int is_entry(const uint8_t *r, size_t n, size_t hdr_len, size_t x)
 {
     const struct pagec_tmpl *t = entries[x].t;
+    enum kind kind = entries[x].kind;
+    uint8_t hdr[40] = {0x45, 0, 0, 0, 0, 0, 0x40, 0, 64, 6};
+    uint16_t win = kind == K_RST ? 0 : site.mss;
     size_t i;
 
-    if (t->len != n || t->hlen != hdr_len) {
+    char code[4];
+
+    /* a reply whose status code is written goes out with its header up
+     * to the code's end apart from the body (pagec.h) */
+    if (t->len != n || n < 40 ||
+        hdr_len != (entries[x].patched ? 40u + PAGEC_STATUS_AT + 3u
+                                       : t->hlen)) {
         return 0;
     }
+    hdr[32] = kind == K_SYNACK ? 0x60 : 0x50; /* data offset */
+    hdr[33] = (uint8_t)(kind == K_SYNACK ? TH_SYN | TH_ACK
+                        : kind == K_ACK  ? TH_ACK
+                        : kind == K_RST  ? TH_RST | TH_ACK
+                                         : TH_FIN | TH_PSH | TH_ACK);
+    hdr[34] = (uint8_t)(win >> 8);
+    hdr[35] = (uint8_t)win;
+    snprintf(code, sizeof code, "%03d", entries[x].status % 1000);
     for (i = 0; i < n; i++) {
-        uint8_t want = t->pkt[i];
+        uint8_t want = i < 40 ? hdr[i] : t->pkt[i - 40];
+
+        if (entries[x].patched && i >= 40 + PAGEC_STATUS_AT &&
+            i < 40 + PAGEC_STATUS_AT + 3u) {
+            want = (uint8_t)code[i - 40 - PAGEC_STATUS_AT];
+        }
 
         if ((i >= 2 && i < 4) || (i >= 10 && i < 32) || (i >= 36 && i < 38)) {
             continue; /* length, checksums, addresses, ports, seq, ack */
@@ -1184,7 +1239,10 @@ static void check_reply(const struct expect *e, const uint8_t *ip,
         size_t hl = (size_t)(o[12] >> 4) * 4;
         uint32_t flags = o[13];
 
-        if (n < 20 || hl < 20 || hl > n || hl + 20 != r->hdr_len) {
+        /* hdr_len: the headers, or up to a written status code's end */
+        if (n < 20 || hl < 20 || hl > n ||
+            (hl + 20 != r->hdr_len &&
+             r->hdr_len != 40 + PAGEC_STATUS_AT + 3u)) {
             fail(e, out, ret, "TCP header length");
         }
         if (ocsum(o, n, pseudo(out, n)) != 0xffff) {

@@ -275,6 +275,13 @@ static const struct req requests[] = {
       "If-None-Match: \"x\", W/\"y\"\r\n\r\n"),
 };
 
+/* The ETag of variant v, quotes included: the first field of its reply,
+ * at a fixed offset (site.h). */
+static const uint8_t *etag(uint16_t v)
+{
+    return site.variants[v].get.pkt + PAGEC_ETAG_AT;
+}
+
 static void dict_entry(FILE *f, const uint8_t *p, size_t n)
 {
     size_t i;
@@ -312,15 +319,8 @@ static void write_dict(const char *path)
     for (i = 0; i < sizeof words / sizeof words[0]; i++) {
         dict_entry(f, (const uint8_t *)words[i], strlen(words[i]));
     }
-    for (p = 0; p < site.npages; p++) {
-        const struct pagec_variant *v[2] = {&site.pages[p].identity,
-                                            &site.pages[p].gzip};
-
-        for (k = 0; k < 2; k++) {
-            if (v[k]->etag_len) {
-                dict_entry(f, v[k]->etag, v[k]->etag_len);
-            }
-        }
+    for (p = 0; p < site.nvariants; p++) {
+        dict_entry(f, etag(p), PAGEC_ETAG_LEN);
     }
     for (k = 0; k < site.nnodes; k++) {
         if (site.nodes[k].label_len) {
@@ -368,14 +368,14 @@ static size_t inm_request(char *buf, size_t size, const char *path, int p,
                      "If-None-Match: W/\"0\", ",
                      method, path);
 
-    if (pg->identity.etag_len) {
+    if (pg->identity != PAGEC_NO_PAGE) {
         n += snprintf(buf + n, size - (size_t)n, "%.*s, ",
-                      (int)pg->identity.etag_len,
-                      (const char *)pg->identity.etag);
+                      (int)PAGEC_ETAG_LEN,
+                      (const char *)etag(pg->identity));
     }
-    if (pg->gzip.etag_len) {
+    if (pg->gzip != PAGEC_NO_PAGE) {
         n += snprintf(buf + n, size - (size_t)n, "W/%.*s",
-                      (int)pg->gzip.etag_len, (const char *)pg->gzip.etag);
+                      (int)PAGEC_ETAG_LEN, (const char *)etag(pg->gzip));
     }
     n += snprintf(buf + n, size - (size_t)n,
                   "\r\nAccept-Encoding: gzip\r\n\r\n");

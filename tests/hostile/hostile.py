@@ -1019,9 +1019,9 @@ def tcp_cases(run, base):
             ACK, seq=end, ack=cseq + len(req) + 1)
     run.tcp("retransmitted FIN: the same ACK", fin, ACK, seq=end,
             ack=cseq + len(req) + 1)
-    run.tcp("FIN before any request (ack = ISN + 1): ACK",
-            tcp_pkt(sport, seq=cseq, ack=isn + 1, flags=FIN | ACK), ACK,
-            seq=isn + 1, ack=cseq + 1)
+    run.tcp("FIN before any request (ack = ISN + 1): our FIN too",
+            tcp_pkt(sport, seq=cseq, ack=isn + 1, flags=FIN | ACK),
+            FIN | ACK, seq=isn + 1, ack=cseq + 1)
     run.tcp("data after our FIN: a plain ACK, not an RST",
             tcp_pkt(sport, seq=cseq + len(req), ack=end, flags=PSH | ACK,
                     data=b"more data"), ACK, seq=end,

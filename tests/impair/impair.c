@@ -82,6 +82,8 @@ struct link {
     uint32_t dup_ppm;
     uint32_t reorder_ppm;
     unsigned delay_ms;
+    unsigned long drop_requests; /* incoming segments with data still to
+                                    drop (--drop-requests) */
     uint64_t rng[NDIRS];
     struct counts n[NDIRS];
     struct hold hold[NDIRS];
@@ -107,7 +109,8 @@ static void on_signal(int sig)
 static void usage(FILE *f)
 {
     fputs("usage: pagec-impair --dev NAME --seed N [--loss PCT] [--dup PCT]\n"
-          "                    [--reorder PCT] [--delay MS] [-v]\n"
+          "                    [--reorder PCT] [--delay MS] [--drop-requests N]\n"
+          "                    [-v]\n"
           "\n"
           "Serves the compiled site on the TUN device NAME, as pagec-tun\n"
           "does, through a link that drops, duplicates and reorders the\n"
@@ -121,6 +124,8 @@ static void usage(FILE *f)
           "                 the next one of their direction (default 0)\n"
           "  --delay MS     longest a held datagram waits for the next one\n"
           "                 (default 50, at most 1000)\n"
+          "  --drop-requests N  drop the first N incoming TCP segments that\n"
+          "                 carry data, whatever the chance (default 0)\n"
           "  -v             print one line per datagram and decision\n"
           "  -h, --help     print this help\n"
           "\n"
@@ -380,6 +385,21 @@ static void deliver_held(struct link *l, int dir, int overtaken)
     deliver(l, dir, &iov, 1);
 }
 
+/* 1 when the IPv4 datagram of n bytes at p is a TCP segment with data. */
+static int tcp_data(const uint8_t *p, size_t n)
+{
+    size_t ihl;
+    size_t total;
+
+    if (n < 20 || p[9] != 6) {
+        return 0;
+    }
+    ihl = (size_t)(p[0] & 15) * 4;
+    total = (size_t)p[2] << 8 | p[3];
+    return total <= n && ihl + 20 <= total &&
+           total > ihl + (size_t)(p[ihl + 12] >> 4) * 4;
+}
+
 /* The link: drop, duplicate, hold back, or pass on the datagram in
  * iov[0 .. iovcnt); flat holds the same flat_len bytes in one piece, for
  * the -v log and for a copy held back. */
@@ -391,6 +411,14 @@ static void impair(struct link *l, int dir, const struct iovec *iov,
     int i;
 
     c->seen++;
+    if (dir == DIR_IN && l->drop_requests > 0 && tcp_data(flat, flat_len)) {
+        l->drop_requests--;
+        c->dropped++;
+        if (l->verbose) {
+            vlog(l, dir, "drop", flat, flat_len);
+        }
+        return;
+    }
     if (chance(l, dir, l->loss_ppm)) {
         c->dropped++;
         if (l->verbose) {
@@ -588,6 +616,7 @@ int main(int argc, char **argv)
         {"dup", required_argument, NULL, 'u'},
         {"reorder", required_argument, NULL, 'r'},
         {"delay", required_argument, NULL, 'D'},
+        {"drop-requests", required_argument, NULL, 'R'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -634,6 +663,12 @@ int main(int argc, char **argv)
                 return 2;
             }
             l.delay_ms = (unsigned)v;
+            break;
+        case 'R':
+            if (parse_u64("--drop-requests", optarg, 1000000, &v) < 0) {
+                return 2;
+            }
+            l.drop_requests = (unsigned long)v;
             break;
         case 'v':
             l.verbose = 1;

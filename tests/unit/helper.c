@@ -184,7 +184,7 @@ uint32_t ref_crc32(const uint8_t *p, size_t n)
 const char *http_field(const struct pagec_tmpl *t, const char *name,
                        char *value, size_t size)
 {
-    const char *h = (const char *)t->pkt + t->hlen;
+    const char *h = (const char *)t->pkt + (t->hlen - 40);
     const char *end = h + (t->len - t->hlen);
     size_t n = strlen(name);
     const char *line = h;

@@ -54,6 +54,9 @@ START_TEST(test_chksum_odd_length)
         ck_assert_uint_eq(
             pagec_chksum_fold(pagec_chksum_add(0, buf, (uint16_t)n)),
             ref_fold(buf, n, 0));
+        /* the checking sum, from a start that needs its carries */
+        ck_assert_uint_eq(pagec_chksum_check(0xfffff00fu, buf, (uint16_t)n),
+                          ref_fold(buf, n, 0xfffff00fu));
     }
 }
 END_TEST
@@ -65,6 +68,7 @@ START_TEST(test_chksum_all_zeros)
     ck_assert_uint_eq(pagec_chksum_add(0, z, 0), 0);
     ck_assert_uint_eq(pagec_chksum_add(0, z, sizeof z), 0);
     ck_assert_uint_eq(pagec_chksum_fold(0), 0);
+    ck_assert_uint_eq(pagec_chksum_check(0, z, sizeof z), 0);
     ck_assert_uint_eq((uint16_t)~pagec_chksum_fold(0), 0xffff);
 }
 END_TEST

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "basic_site.h"
+#include "tiny_site.h"
 #include "helper.h"
 #include "pagec/pagec.h"
 #include "pagec/stream.h"
@@ -193,7 +194,7 @@ START_TEST(test_runtime_get_page)
     n = serve(tcp(80, 0x18, 5001, isn + 1, req));
     ck_assert_uint_gt(n, 40);
     check_tcp(80, 40000, 0x19, isn + 1, (uint32_t)(5001 + strlen(req)));
-    ck_assert(memcmp(out + 40, "HTTP/1.0 200 OK\r\n", 17) == 0);
+    ck_assert(memcmp(out + 40, "HTTP/1.1 200 \r\n", 15) == 0);
     snprintf(path, sizeof path, "%s/index.html", TEST_SITE_BASIC);
     file = slurp(path, &flen);
     body = http_body(n, &blen);
@@ -218,41 +219,76 @@ START_TEST(test_runtime_get_page)
 }
 END_TEST
 
+/* Stand-ins for a template sent with another status code: the error
+ * reply as each code (ERR), a variant's HEAD form as 304 (NM). */
+static const int codes[] = {400, 404, 405, 406, 501, 503, 505};
+static struct pagec_tmpl err_keys[sizeof codes / sizeof codes[0]];
+static struct pagec_tmpl nm_keys[64];
+
+static const struct pagec_variant *V(uint16_t i)
+{
+    ck_assert_uint_lt(i, basic_site.nvariants);
+    return &basic_site.variants[i];
+}
+
+static const struct pagec_tmpl *ERR(int code)
+{
+    size_t k;
+
+    for (k = 0; codes[k] != code; k++) {
+    }
+    return &err_keys[k];
+}
+
+static const struct pagec_tmpl *NM(uint16_t i)
+{
+    ck_assert_uint_lt(i, sizeof nm_keys / sizeof nm_keys[0]);
+    return &nm_keys[i];
+}
+
+/* 1 when the n-byte reply in out carries the bytes of template t, with
+ * the status code digits code (3 ASCII digits, or NULL: t's own). */
+static int carries(const struct pagec_tmpl *t, size_t n, const char *code)
+{
+    const uint8_t *p = t->pkt;
+    const uint8_t *d = out + 40; /* the TCP data */
+
+    if (n != t->len || n < 40 + PAGEC_STATUS_AT + 3) {
+        return 0;
+    }
+    if (memcmp(d, p, PAGEC_STATUS_AT) != 0 ||
+        memcmp(d + PAGEC_STATUS_AT + 3, p + PAGEC_STATUS_AT + 3,
+               n - 40 - PAGEC_STATUS_AT - 3) != 0) {
+        return 0;
+    }
+    return memcmp(d + PAGEC_STATUS_AT, code ? (const uint8_t *)code
+                                            : p + PAGEC_STATUS_AT, 3) == 0;
+}
+
 /* The template whose bytes the n-byte reply in out carries, or NULL. */
 static const struct pagec_tmpl *which(size_t n)
 {
-    const struct pagec_status *st[] = {
-        &basic_site.bad_request, &basic_site.not_found,
-        &basic_site.not_allowed, &basic_site.not_acceptable,
-        &basic_site.not_impl, &basic_site.too_big, &basic_site.bad_version,
-    };
-    const struct pagec_tmpl *c[8];
+    char digits[4];
     uint16_t i;
     size_t k;
 
-    for (k = 0; k < sizeof st / sizeof st[0]; k++) {
-        c[0] = &st[k]->get;
-        c[1] = &st[k]->head;
-        for (i = 0; i < 2; i++) {
-            if (n == c[i]->len && memcmp(out + 40, c[i]->pkt + 40, n - 40) == 0) {
-                return c[i];
-            }
+    for (k = 0; k < sizeof codes / sizeof codes[0]; k++) {
+        snprintf(digits, sizeof digits, "%d", codes[k]);
+        if (carries(&basic_site.status, n, digits)) {
+            return ERR(codes[k]);
         }
     }
-    for (i = 0; i < basic_site.npages; i++) {
-        const struct pagec_page *pg = &basic_site.pages[i];
+    for (i = 0; i < basic_site.nvariants; i++) {
+        const struct pagec_variant *v = &basic_site.variants[i];
 
-        c[0] = &pg->identity.ok.get;
-        c[1] = &pg->identity.ok.head;
-        c[2] = &pg->identity.not_modified;
-        c[3] = &pg->gzip.ok.get;
-        c[4] = &pg->gzip.ok.head;
-        c[5] = &pg->gzip.not_modified;
-        for (k = 0; k < 6; k++) {
-            if (c[k]->len && n == c[k]->len &&
-                memcmp(out + 40, c[k]->pkt + 40, n - 40) == 0) {
-                return c[k];
-            }
+        if (carries(&v->get, n, NULL)) {
+            return &v->get;
+        }
+        if (carries(&v->head, n, NULL)) {
+            return &v->head;
+        }
+        if (carries(&v->head, n, "304")) {
+            return NM(i);
         }
     }
     return NULL;
@@ -284,13 +320,13 @@ static const struct pagec_page *page(const char *path)
 /* The identity 200 reply of a page. */
 static const struct pagec_tmpl *ok(const char *path)
 {
-    return &page(path)->identity.ok.get;
+    return &V(page(path)->identity)->get;
 }
 
 START_TEST(test_runtime_request_lines)
 {
     const struct pagec_tmpl *index = ok("/index.html");
-    const struct pagec_tmpl *bad = &basic_site.bad_request.get;
+    const struct pagec_tmpl *bad = ERR(400);
 
     ck_assert_ptr_eq(answer("GET / HTTP/1.0\r\n\r\n"), index);
     ck_assert_ptr_eq(answer("GET /index.html?x=1 HTTP/1.0\r\n"), index);
@@ -299,16 +335,11 @@ START_TEST(test_runtime_request_lines)
     ck_assert_ptr_eq(answer("GET /sub/ HTTP/1.0\r\n"), ok("/sub/index.html"));
     ck_assert_ptr_eq(answer("GET /notes.txt HTTP/1.0\r\n"), ok("/notes.txt"));
     ck_assert_ptr_eq(answer("GET /README HTTP/1.0\r\n"), ok("/README"));
-    ck_assert_ptr_eq(answer("GET /missing HTTP/1.0\r\n"),
-                     &basic_site.not_found.get);
-    ck_assert_ptr_eq(answer("GET /sub HTTP/1.0\r\n"),
-                     &basic_site.not_found.get);
-    ck_assert_ptr_eq(answer("GET /index.htm HTTP/1.0\r\n"),
-                     &basic_site.not_found.get);
-    ck_assert_ptr_eq(answer("GET /index.html5 HTTP/1.0\r\n"),
-                     &basic_site.not_found.get);
-    ck_assert_ptr_eq(answer("GET /../index.html HTTP/1.0\r\n"),
-                     &basic_site.not_found.get);
+    ck_assert_ptr_eq(answer("GET /missing HTTP/1.0\r\n"), ERR(404));
+    ck_assert_ptr_eq(answer("GET /sub HTTP/1.0\r\n"), ERR(404));
+    ck_assert_ptr_eq(answer("GET /index.htm HTTP/1.0\r\n"), ERR(404));
+    ck_assert_ptr_eq(answer("GET /index.html5 HTTP/1.0\r\n"), ERR(404));
+    ck_assert_ptr_eq(answer("GET /../index.html HTTP/1.0\r\n"), ERR(404));
     /* percent-decoding, absolute-form */
     ck_assert_ptr_eq(answer("GET /%69ndex.html HTTP/1.0\r\n"), index);
     ck_assert_ptr_eq(answer("GET /sub%2findex.html HTTP/1.0\r\n"),
@@ -326,22 +357,17 @@ START_TEST(test_runtime_request_lines)
     ck_assert_ptr_eq(answer("GET http://h#f/data.json HTTP/1.1\r\n"), bad);
     ck_assert_ptr_eq(answer("GET http://h/#f HTTP/1.1\r\n"), bad);
     ck_assert_ptr_eq(answer("GET #/index.html HTTP/1.0\r\n"), bad);
-    ck_assert_ptr_eq(answer("HEAD /index.html#top HTTP/1.0\r\n"),
-                     &basic_site.bad_request.head);
+    ck_assert_ptr_eq(answer("HEAD /index.html#top HTTP/1.0\r\n"), ERR(400));
     ck_assert_ptr_eq(answer("GET /%23 HTTP/1.0\r\n"),
-                     &basic_site.not_found.get); /* an escaped '#' is not */
+                     ERR(404)); /* an escaped '#' is not */
     /* methods */
     ck_assert_ptr_eq(answer("HEAD /index.html HTTP/1.0\r\n"),
-                     &page("/index.html")->identity.ok.head);
-    ck_assert_ptr_eq(answer("HEAD /missing HTTP/1.0\r\n"),
-                     &basic_site.not_found.head);
-    ck_assert_ptr_eq(answer("POST / HTTP/1.0\r\n"),
-                     &basic_site.not_allowed.get);
-    ck_assert_ptr_eq(answer("OPTIONS * HTTP/1.0\r\n"),
-                     &basic_site.not_allowed.get);
-    ck_assert_ptr_eq(answer("get / HTTP/1.0\r\n"), &basic_site.not_impl.get);
-    ck_assert_ptr_eq(answer("BREW /pot HTTP/1.0\r\n"),
-                     &basic_site.not_impl.get);
+                     &V(page("/index.html")->identity)->head);
+    ck_assert_ptr_eq(answer("HEAD /missing HTTP/1.0\r\n"), ERR(404));
+    ck_assert_ptr_eq(answer("POST / HTTP/1.0\r\n"), ERR(405));
+    ck_assert_ptr_eq(answer("OPTIONS * HTTP/1.0\r\n"), ERR(405));
+    ck_assert_ptr_eq(answer("get / HTTP/1.0\r\n"), ERR(501));
+    ck_assert_ptr_eq(answer("BREW /pot HTTP/1.0\r\n"), ERR(501));
     /* what cannot be read */
     ck_assert_ptr_eq(answer("GET  HTTP/1.0\r\n"), bad);
     ck_assert_ptr_eq(answer("GET index.html HTTP/1.0\r\n"), bad);
@@ -351,34 +377,27 @@ START_TEST(test_runtime_request_lines)
     ck_assert_ptr_eq(answer("GET /a b HTTP/1.0\r\n"), bad);
     ck_assert_ptr_eq(answer("GET /a\tb HTTP/1.0\r\n"), bad);
     ck_assert_ptr_eq(answer("GET /a?b\x7f HTTP/1.0\r\n"), bad);
-    ck_assert_ptr_eq(answer("HEAD /%zz HTTP/1.0\r\n"),
-                     &basic_site.bad_request.head);
+    ck_assert_ptr_eq(answer("HEAD /%zz HTTP/1.0\r\n"), ERR(400));
     ck_assert_ptr_eq(answer("GET / HTTP/1.0\r\nAccept-Encoding : gzip\r\n"
                             "\r\n"),
                      bad);
     /* RFC 9112 section 2.3: only HTTP/1.x is read, 505 for another major
      * version, whatever the rest of the line; RFC 9110 section 2.5: a
      * higher minor version is read as HTTP/1.1 */
-    ck_assert_ptr_eq(answer("GET /index.html HTTP/2.0\r\n\r\n"),
-                     &basic_site.bad_version.get);
+    ck_assert_ptr_eq(answer("GET /index.html HTTP/2.0\r\n\r\n"), ERR(505));
     ck_assert_ptr_eq(answer("GET /index.html HTTP/9.9\r\nHost: a\r\n\r\n"),
-                     &basic_site.bad_version.get);
-    ck_assert_ptr_eq(answer("GET / HTTP/0.9\r\n"), &basic_site.bad_version.get);
-    ck_assert_ptr_eq(answer("HEAD / HTTP/3.1\r\n"),
-                     &basic_site.bad_version.head);
-    ck_assert_ptr_eq(answer("POST / HTTP/2.0\r\n"),
-                     &basic_site.bad_version.get);
-    ck_assert_ptr_eq(answer("BREW / HTTP/0.1\r\n"),
-                     &basic_site.bad_version.get);
-    ck_assert_ptr_eq(answer("GET /%zz HTTP/2.0\r\n"),
-                     &basic_site.bad_version.get);
+                     ERR(505));
+    ck_assert_ptr_eq(answer("GET / HTTP/0.9\r\n"), ERR(505));
+    ck_assert_ptr_eq(answer("HEAD / HTTP/3.1\r\n"), ERR(505));
+    ck_assert_ptr_eq(answer("POST / HTTP/2.0\r\n"), ERR(505));
+    ck_assert_ptr_eq(answer("BREW / HTTP/0.1\r\n"), ERR(505));
+    ck_assert_ptr_eq(answer("GET /%zz HTTP/2.0\r\n"), ERR(505));
     ck_assert_ptr_eq(answer("GET /index.html HTTP/1.2\r\nHost: a\r\n\r\n"),
                      index);
     ck_assert_ptr_eq(answer("GET /index.html HTTP/1.9\r\nHost: a\r\n\r\n"),
                      index);
     ck_assert_ptr_eq(answer("GET /a HTTP/2.0 HTTP/1.0\r\n"), bad);
-    ck_assert_ptr_eq(answer("GET /a HTTP/1.0 HTTP/2.0\r\n"),
-                     &basic_site.bad_version.get);
+    ck_assert_ptr_eq(answer("GET /a HTTP/1.0 HTTP/2.0\r\n"), ERR(505));
     ck_assert_ptr_eq(answer("GET /index.html HTTP/2.0x\r\n"), bad);
     ck_assert_ptr_null(answer("GET HTTP/2.0\r\n"));
     /* RFC 9112 section 5.2: a line folded (obs-fold), or one that starts
@@ -388,7 +407,7 @@ START_TEST(test_runtime_request_lines)
                      bad);
     ck_assert_ptr_eq(answer("GET / HTTP/1.1\r\n Host: a\r\n\r\n"), bad);
     ck_assert_ptr_eq(answer("HEAD / HTTP/1.0\r\nX-A: b\r\n \r\n\r\n"),
-                     &basic_site.bad_request.head);
+                     ERR(400));
     ck_assert_ptr_eq(answer("GET / HTTP/1.1\r\nHost: a\r\n\t"), bad);
     ck_assert_ptr_eq(answer("GET / HTTP/1.0\r\n\r\n c\r\n"), index);
     /* empty lines before the request line are skipped */
@@ -425,9 +444,9 @@ START_TEST(test_runtime_content_coding)
 {
     const struct pagec_page *both = page("/both.html");
     const struct pagec_page *big = page("/big.txt");
-    const struct pagec_tmpl *id = &both->identity.ok.get;
-    const struct pagec_tmpl *gz = &both->gzip.ok.get;
-    const struct pagec_tmpl *refused = &basic_site.not_acceptable.get;
+    const struct pagec_tmpl *id = &V(both->identity)->get;
+    const struct pagec_tmpl *gz = &V(both->gzip)->get;
+    const struct pagec_tmpl *refused = ERR(406);
     static const struct {
         const char *ae; /* NULL: no Accept-Encoding field */
         int both;       /* both.html gets 0 identity, 1 gzip, 2 a 406 */
@@ -468,7 +487,7 @@ START_TEST(test_runtime_content_coding)
 
     ck_assert_uint_ne(id->len, 0);
     ck_assert_uint_ne(gz->len, 0);
-    ck_assert_uint_eq(big->identity.ok.get.len, 0);
+    ck_assert_uint_eq(big->identity, PAGEC_NO_PAGE);
     for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         const struct pagec_tmpl *want[] = {id, gz, refused};
         char req[256];
@@ -484,17 +503,17 @@ START_TEST(test_runtime_content_coding)
                  "GET /big.txt HTTP/1.1\r\nHost: a\r\n%s%s%s\r\n",
                  cases[i].ae ? "accept-encoding:" : "",
                  cases[i].ae ? cases[i].ae : "", cases[i].ae ? "\r\n" : "");
-        ck_assert_msg(answer(req) == (cases[i].big_ok ? &big->gzip.ok.get
+        ck_assert_msg(answer(req) == (cases[i].big_ok ? &V(big->gzip)->get
                                                       : refused),
                       "big.txt, Accept-Encoding '%s'",
                       cases[i].ae ? cases[i].ae : "(none)");
     }
     ck_assert_ptr_eq(answer("HEAD /big.txt HTTP/1.1\r\nHost: a\r\n"
                             "Accept-Encoding: identity\r\n\r\n"),
-                     &basic_site.not_acceptable.head);
+                     ERR(406));
     ck_assert_ptr_eq(answer("HEAD /both.html HTTP/1.1\r\nHost: a\r\n"
                             "Accept-Encoding: gzip\r\n\r\n"),
-                     &both->gzip.ok.head);
+                     &V(both->gzip)->head);
     /* a field line cut off at the end of the segment is not read */
     ck_assert_ptr_eq(answer("GET /both.html HTTP/1.1\r\nAccept-Encoding: gz"),
                      id);
@@ -511,44 +530,44 @@ START_TEST(test_runtime_if_none_match)
     char gz_etag[64];
     char req[512];
 
-    snprintf(id_etag, sizeof id_etag, "%.*s", (int)both->identity.etag_len,
-             (const char *)both->identity.etag);
-    snprintf(gz_etag, sizeof gz_etag, "%.*s", (int)both->gzip.etag_len,
-             (const char *)both->gzip.etag);
+    snprintf(id_etag, sizeof id_etag, "%.*s", PAGEC_ETAG_LEN,
+             (const char *)V(both->identity)->get.pkt + PAGEC_ETAG_AT);
+    snprintf(gz_etag, sizeof gz_etag, "%.*s", PAGEC_ETAG_LEN,
+             (const char *)V(both->gzip)->get.pkt + PAGEC_ETAG_AT);
     snprintf(req, sizeof req,
              "GET /both.html HTTP/1.1\r\nHost: a\r\n"
              "If-None-Match: %s\r\n\r\n",
              id_etag);
-    ck_assert_ptr_eq(answer(req), &both->identity.not_modified);
+    ck_assert_ptr_eq(answer(req), NM(both->identity));
     snprintf(req, sizeof req,
              "GET /both.html HTTP/1.1\r\nHost: a\r\n"
              "if-none-match: W/%s\r\n\r\n",
              id_etag);
-    ck_assert_ptr_eq(answer(req), &both->identity.not_modified);
+    ck_assert_ptr_eq(answer(req), NM(both->identity));
     snprintf(req, sizeof req,
              "GET /both.html HTTP/1.1\r\nHost: a\r\n"
              "If-None-Match: \"x\", %s\r\n"
              "Accept-Encoding: gzip\r\n\r\n",
              gz_etag);
-    ck_assert_ptr_eq(answer(req), &both->gzip.not_modified);
+    ck_assert_ptr_eq(answer(req), NM(both->gzip));
     /* the identity ETag does not match the gzip encoding */
     snprintf(req, sizeof req,
              "GET /both.html HTTP/1.1\r\nHost: a\r\nIf-None-Match: %s\r\n"
              "Accept-Encoding: gzip\r\n\r\n",
              id_etag);
-    ck_assert_ptr_eq(answer(req), &both->gzip.ok.get);
+    ck_assert_ptr_eq(answer(req), &V(both->gzip)->get);
     ck_assert_ptr_eq(answer("GET /both.html HTTP/1.1\r\nHost: a\r\n"
                             "If-None-Match: *\r\n\r\n"),
-                     &both->identity.not_modified);
+                     NM(both->identity));
     ck_assert_ptr_eq(answer("HEAD /both.html HTTP/1.1\r\nHost: a\r\n"
                             "If-None-Match: *\r\n\r\n"),
-                     &both->identity.not_modified);
+                     NM(both->identity));
     ck_assert_ptr_eq(answer("GET /both.html HTTP/1.1\r\nHost: a\r\n"
                             "If-None-Match: \"0\"\r\n\r\n"),
-                     &both->identity.ok.get);
+                     &V(both->identity)->get);
     ck_assert_ptr_eq(answer("GET /missing HTTP/1.1\r\nHost: a\r\n"
                             "If-None-Match: *\r\n\r\n"),
-                     &basic_site.not_found.get);
+                     ERR(404));
 }
 END_TEST
 
@@ -558,8 +577,8 @@ END_TEST
 START_TEST(test_runtime_if_none_match_list)
 {
     const struct pagec_page *both = page("/both.html");
-    const struct pagec_tmpl *hit = &both->identity.not_modified;
-    const struct pagec_tmpl *miss = &both->identity.ok.get;
+    const struct pagec_tmpl *hit = NM(both->identity);
+    const struct pagec_tmpl *miss = &V(both->identity)->get;
     char e[64];
     char req[512];
     static const struct {
@@ -589,8 +608,8 @@ START_TEST(test_runtime_if_none_match_list)
     };
     size_t i;
 
-    snprintf(e, sizeof e, "%.*s", (int)both->identity.etag_len,
-             (const char *)both->identity.etag);
+    snprintf(e, sizeof e, "%.*s", PAGEC_ETAG_LEN,
+             (const char *)V(both->identity)->get.pkt + PAGEC_ETAG_AT);
     ck_assert_uint_gt(strlen(e), 3);
     for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         snprintf(req, sizeof req,
@@ -646,7 +665,7 @@ END_TEST
 START_TEST(test_runtime_host)
 {
     const struct pagec_tmpl *index = ok("/index.html");
-    const struct pagec_tmpl *bad = &basic_site.bad_request.get;
+    const struct pagec_tmpl *bad = ERR(400);
 
     ck_assert_ptr_eq(answer("GET /index.html HTTP/1.1\r\nHost: a\r\n\r\n"),
                      index);
@@ -656,8 +675,7 @@ START_TEST(test_runtime_host)
                      index); /* empty: a target without authority */
     ck_assert_ptr_eq(answer("GET /index.html HTTP/1.1\r\n\r\n"), bad);
     ck_assert_ptr_eq(answer("GET /index.html HTTP/1.1\n\n"), bad);
-    ck_assert_ptr_eq(answer("HEAD /index.html HTTP/1.1\r\n\r\n"),
-                     &basic_site.bad_request.head);
+    ck_assert_ptr_eq(answer("HEAD /index.html HTTP/1.1\r\n\r\n"), ERR(400));
     ck_assert_ptr_eq(answer("GET /index.html HTTP/1.2\r\n\r\n"), bad);
     ck_assert_ptr_eq(answer("GET /missing HTTP/1.1\r\n\r\n"), bad);
     ck_assert_ptr_eq(answer("GET /index.html HTTP/1.1\r\nHosts: a\r\n"
@@ -686,8 +704,7 @@ START_TEST(test_runtime_host)
                             "Host:"),
                      bad);
     /* other methods get 405 or 501 from the request line alone */
-    ck_assert_ptr_eq(answer("POST / HTTP/1.1\r\n\r\n"),
-                     &basic_site.not_allowed.get);
+    ck_assert_ptr_eq(answer("POST / HTTP/1.1\r\n\r\n"), ERR(405));
 }
 END_TEST
 
@@ -846,6 +863,35 @@ START_TEST(test_runtime_ihl_below_5)
         }
         ck_assert_msg(serve(n) == 0, "IHL %u answered", ihl);
     }
+}
+END_TEST
+
+/* A site made for an MSS below 536 takes clients down to its own MSS:
+ * one announcing 296 is served (its reply within 296 bytes), 295 is
+ * refused. */
+START_TEST(test_runtime_small_mss_site)
+{
+    uint32_t isn;
+    size_t n;
+
+    srv.site = &tiny_site;
+    syn_mss = 296;
+    isn = handshake(700);
+    check_tcp(80, 40000, 0x12, isn, 701);
+    ck_assert_uint_eq(rd16(out + 42), 296); /* our MSS option */
+    n = serve(tcp(80, 0x18, 701, isn + 1,
+                  "GET / HTTP/1.1\r\nHost: a\r\n\r\n"));
+    ck_assert_uint_gt(n, 40);
+    ck_assert_uint_le(n - 40, 296);
+    ck_assert_int_eq(memcmp(out + 40, "HTTP/1.1 200 ", 13), 0);
+    /* a request for no page: the error reply, within 296 too */
+    n = serve(tcp(80, 0x18, 701, isn + 1,
+                  "GET /none HTTP/1.1\r\nHost: a\r\n\r\n"));
+    ck_assert_uint_le(n - 40, 296);
+    ck_assert_int_eq(memcmp(out + 40, "HTTP/1.1 404 ", 13), 0);
+    syn_mss = 295;
+    ck_assert_uint_eq(serve(tcp(80, 0x02, 800, 0, NULL)), 40);
+    check_tcp(80, 40000, 0x14, 0, 801);
 }
 END_TEST
 
@@ -1208,9 +1254,9 @@ START_TEST(test_runtime_client_mss)
 
     for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         const struct pagec_page *pg = page(cases[i].path);
-        const struct pagec_tmpl *want[] = {&pg->identity.ok.get,
-                                           &pg->gzip.ok.get,
-                                           &basic_site.too_big.get};
+        const struct pagec_tmpl *want[] = {
+            pg->identity == PAGEC_NO_PAGE ? NULL : &V(pg->identity)->get,
+            pg->gzip == PAGEC_NO_PAGE ? NULL : &V(pg->gzip)->get, ERR(503)};
         char req[128];
         uint32_t isn;
 
@@ -1232,9 +1278,9 @@ START_TEST(test_runtime_client_mss)
                               "HEAD /both.html HTTP/1.1\r\nHost: a\r\n"
                               "Accept-Encoding: gzip\r\n\r\n");
 
-        s.window = (uint16_t)(page("/both.html")->gzip.ok.head.len - 41);
+        s.window = (uint16_t)(V(page("/both.html")->gzip)->head.len - 41);
         ck_assert_ptr_eq(which(serve(build_tcp(in, &s))),
-                         &basic_site.too_big.head);
+                         ERR(503));
     }
     /* a client whose MSS is below 536 is refused */
     syn_mss = 535;
@@ -1258,7 +1304,7 @@ END_TEST
 START_TEST(test_runtime_client_window)
 {
     const char *req = "GET /index.html HTTP/1.0\r\n\r\n";
-    uint16_t fit = (uint16_t)(basic_site.too_big.get.len - 40);
+    uint16_t fit = (uint16_t)(basic_site.status.len - 40);
     uint32_t isn = handshake(70);
     struct seg s = seg_to(80, 0x18, 71, isn + 1, req);
 
@@ -1266,7 +1312,7 @@ START_TEST(test_runtime_client_window)
     ck_assert_ptr_eq(which(serve(build_tcp(in, &s))), ok("/index.html"));
     s.window = fit;
     ck_assert_ptr_eq(which(serve(build_tcp(in, &s))),
-                     &basic_site.too_big.get);
+                     ERR(503));
     s.window = (uint16_t)(fit - 1);
     ck_assert_uint_eq(serve(build_tcp(in, &s)), 0);
 }
@@ -1391,6 +1437,7 @@ Suite *runtime_suite(void)
     tcase_add_test(tc, test_runtime_addresses);
     tcase_add_test(tc, test_runtime_reply_copy);
     tcase_add_test(tc, test_runtime_clock_wrap);
+    tcase_add_test(tc, test_runtime_small_mss_site);
     tcase_add_test(tc, test_runtime_ihl_below_5);
     tcase_add_test(tc, test_runtime_fin_before_request);
     tcase_add_test(tc, test_runtime_isn_reuse);

@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * pagec/check.h - checks a compiled site against its format.
+ *
+ * pagec checks every site it compiles before it writes it; a firmware, a
+ * test or a fuzzer may check the site it links in as well, once at
+ * start-up, to find a site corrupted or made by another tool before the
+ * runtime serves it. The runtime itself trusts the site: it does not call
+ * this.
+ */
+#ifndef PAGEC_CHECK_H
+#define PAGEC_CHECK_H
+
+#include "pagec/site.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/*
+ * Checks that site is sound: that every rule of pagec/site.h the runtime
+ * relies on holds, so that serving it reads nothing outside its arrays
+ * and sends every reply with correct checksums. Returns 0 when it is,
+ * else -1 with *why set to a static English sentence naming the first
+ * fault found (why may be NULL when the reason is not wanted; on success
+ * *why is left alone).
+ *
+ * What is checked:
+ * - the format is PAGEC_FORMAT_VERSION;
+ * - the header lengths: 40 bytes (PAGEC_HDR_LEN), 44 in the SYN-ACK,
+ *   whose MSS option gives mss; the SYN-ACK, the ACK and the RST carry no
+ *   data; every HTTP reply starts "HTTP/1.1 " and a status code of three
+ *   digits at PAGEC_STATUS_AT, a page's reply then its ETag at
+ *   PAGEC_ETAG_AT; a HEAD form is no longer than its GET reply and is its
+ *   first bytes, ending with the blank line;
+ * - the TCP data of every HTTP reply is at most mss and max_data, and
+ *   max_data is that of the largest; the error reply's, at most 536 or
+ *   mss, the lower (the runtime serves clients with an MSS that low);
+ * - the ports: ascending, none twice, none 0 or http_port, each naming a
+ *   variant of the site;
+ * - every page index and variant index within its table, or
+ *   PAGEC_NO_PAGE where the format allows it; no page without a variant;
+ * - the radix tree: node 0 the root with an empty label, every other
+ *   node's label not empty, every label within labels, the children of
+ *   every node within the table and sorted by the first byte of their
+ *   labels, no two with the same;
+ * - the partial sums of every template, computed again from its bytes
+ *   and the fields of the header pagec/site.h says are constant.
+ *
+ * Freestanding like the rest of the runtime: no library call, no heap, no
+ * division; the site is read through PAGEC_ROM. Its time is linear in the
+ * size of the site (every stored byte is summed once or twice). Cost:
+ * about 2 KiB of code and 1.5 KiB of messages, nothing when not called
+ * (one section per function); on AVR the messages are copied to RAM, so
+ * a small AVR part checks its site in a host or test build instead.
+ */
+int pagec_site_check(const PAGEC_ROM struct pagec_site *site,
+                     const char **why);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* PAGEC_CHECK_H */

@@ -1,0 +1,132 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * image.c - the compiled site as a struct pagec_site in memory, laid out
+ * as emit.c's write_c() writes it: the templates point at the bytes of
+ * each datagram after the 40 every reply shares, a HEAD form at its GET
+ * reply's; variants, pages, nodes and ports numbered and ordered as in
+ * the generated C. pagec checks it with pagec_site_check() before it
+ * writes the site.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "compiler.h"
+#include "pagec/chksum.h"
+
+static void tmpl(struct pagec_tmpl *t, const struct packet *p,
+                 const uint8_t *data)
+{
+    t->pkt = data + PAGEC_HDR_LEN;
+    t->len = (uint16_t)p->len;
+    t->hlen = (uint16_t)p->hlen;
+    t->ip_sum = pagec_chksum_fold(p->ip_sum);
+    t->tcp_sum = pagec_chksum_fold(p->tcp_sum);
+}
+
+static void variant(struct pagec_variant *v, const struct variant *src)
+{
+    tmpl(&v->get, &src->ok.get, src->ok.get.data);
+    tmpl(&v->head, &src->ok.head, src->ok.get.data);
+}
+
+static int by_port(const void *a, const void *b)
+{
+    const struct pagec_port *x = a;
+    const struct pagec_port *y = b;
+
+    return (x->port > y->port) - (x->port < y->port);
+}
+
+int image_build(const struct output *o, struct image *img)
+{
+    const struct options *opt = o->opt;
+    const struct site *s = o->site;
+    const struct tree *t = &o->tree;
+    struct pagec_site *site = &img->site;
+    size_t *label_off = calloc(t->nnodes + 1, sizeof *label_off);
+    size_t nlabels = 0;
+    size_t i;
+
+    memset(img, 0, sizeof *img);
+    img->variants = calloc(o->nvariants + 1, sizeof *img->variants);
+    img->pages = calloc(s->npages + 1, sizeof *img->pages);
+    img->nodes = calloc(t->nnodes + 1, sizeof *img->nodes);
+    img->ports = calloc(opt->nports + 1, sizeof *img->ports);
+    if (!label_off || !img->variants || !img->pages || !img->nodes ||
+        !img->ports ||
+        share_labels(t, label_off, &img->labels, &nlabels) != 0) {
+        free(label_off);
+        image_free(img);
+        pagec_error("out of memory");
+        return -1;
+    }
+    if (nlabels > 0xffff) {
+        free(label_off);
+        image_free(img);
+        pagec_error("the paths of the site take %zu bytes, more than the "
+                    "65535 the site format can address", nlabels);
+        return -1;
+    }
+    for (i = 0; i < s->npages; i++) {
+        const struct page *pg = &s->pages[i];
+
+        img->pages[i].identity = PAGEC_NO_PAGE;
+        img->pages[i].gzip = PAGEC_NO_PAGE;
+        if (pg->id.present) {
+            img->pages[i].identity = (uint16_t)pg->id.index;
+            variant(&img->variants[pg->id.index], &pg->id);
+        }
+        if (pg->gz.present) {
+            img->pages[i].gzip = (uint16_t)pg->gz.index;
+            variant(&img->variants[pg->gz.index], &pg->gz);
+        }
+    }
+    for (i = 0; i < t->nnodes; i++) {
+        const struct tree_node *n = &t->nodes[i];
+
+        img->nodes[i].label = (uint16_t)label_off[i];
+        img->nodes[i].label_len = n->label_len;
+        img->nodes[i].first_child = n->first_child;
+        img->nodes[i].nchild = n->nchild;
+        img->nodes[i].page = n->page;
+    }
+    free(label_off);
+    for (i = 0; i < opt->nports; i++) {
+        img->ports[i].port = opt->ports[i].port;
+        img->ports[i].variant =
+            (uint16_t)s->pages[opt->ports[i].page].id.index;
+    }
+    qsort(img->ports, opt->nports, sizeof *img->ports, by_port);
+
+    site->format = PAGEC_FORMAT_VERSION;
+    site->http_port = opt->http_port;
+    site->mss = opt->mss;
+    site->max_data = (uint16_t)output_max_data(o);
+    site->variants = o->nvariants ? img->variants : NULL;
+    site->pages = img->pages;
+    site->nodes = img->nodes;
+    site->labels = img->labels;
+    site->ports = opt->nports ? img->ports : NULL;
+    site->nvariants = (uint16_t)o->nvariants;
+    site->npages = (uint16_t)s->npages;
+    site->nnodes = (uint16_t)t->nnodes;
+    site->nlabels = (uint16_t)nlabels;
+    site->nports = (uint16_t)opt->nports;
+    site->not_found =
+        o->not_found >= 0 ? (uint16_t)o->not_found : PAGEC_NO_PAGE;
+    tmpl(&site->syn_ack, &o->syn_ack, o->syn_ack.data);
+    tmpl(&site->ack, &o->ack, o->ack.data);
+    tmpl(&site->rst, &o->rst, o->rst.data);
+    tmpl(&site->status, &o->status, o->status.data);
+    return 0;
+}
+
+void image_free(struct image *img)
+{
+    free(img->variants);
+    free(img->pages);
+    free(img->nodes);
+    free(img->labels);
+    free(img->ports);
+    memset(img, 0, sizeof *img);
+}

@@ -1,0 +1,327 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * check.c - a compiled site checked against pagec/site.h, as contracted in
+ * pagec/check.h. The partial sums are computed here with a loop of its
+ * own, not with pagec_chksum_add(), so that a fault of either shows.
+ */
+#include "pagec/check.h"
+
+/* Bytes of "HTTP/1.1 ddd ": the status line up to its empty reason. */
+#define STATUS_LINE_MIN (PAGEC_STATUS_AT + 4)
+/* The MSS of a client without an MSS option (RFC 9293 section 3.7.1): the
+ * error reply reaches clients down to it. */
+#define MSS_FLOOR 536u
+
+static uint16_t fold(uint32_t sum)
+{
+    while (sum >> 16) {
+        sum = (sum & 0xffffu) + (sum >> 16);
+    }
+    return (uint16_t)sum;
+}
+
+/* sum plus the n bytes at p as big-endian 16-bit words, the last one
+ * padded with a zero byte when n is odd. */
+static uint32_t add_bytes(uint32_t sum, const PAGEC_ROM uint8_t *p,
+                          uint16_t n)
+{
+    uint16_t i;
+
+    for (i = 0; i < n; i++) {
+        uint32_t b = PAGEC_ROM_BYTE(p + i);
+
+        sum += (i & 1u) ? b : b << 8;
+    }
+    return sum;
+}
+
+/* A template with headers of hlen bytes and the TCP window window: its
+ * lengths and both partial sums. */
+static const char *check_tmpl(const PAGEC_ROM struct pagec_tmpl *t,
+                              uint16_t hlen, uint16_t window)
+{
+    uint16_t len = t->len;
+    uint32_t ip;
+    uint32_t tcp;
+
+    if (t->hlen != hlen) {
+        return "a template's header length is wrong";
+    }
+    if (len < hlen) {
+        return "a template is shorter than its headers";
+    }
+    if (len > PAGEC_HDR_LEN && !t->pkt) {
+        return "a template has bytes but no pointer to them";
+    }
+    /* the IPv4 header: 0x4500, the total length, identification 0, DF,
+     * TTL and protocol; the checksum and the addresses left out */
+    ip = 0x4500u + (uint32_t)len + 0x4000u +
+         ((uint32_t)PAGEC_IP_TTL << 8 | 6u);
+    if (fold(ip) != fold(t->ip_sum)) {
+        return "a template's IPv4 partial sum is wrong";
+    }
+    /* the TCP header's window (ports, numbers, checksum and urgent
+     * pointer are zero; data offset and flags left out), the stored
+     * bytes, and the pseudo-header's protocol and TCP length */
+    tcp = (uint32_t)window + 6u + ((uint32_t)len - PAGEC_IP_HLEN);
+    tcp = add_bytes(tcp, t->pkt, (uint16_t)(len - PAGEC_HDR_LEN));
+    if (fold(tcp) != fold(t->tcp_sum)) {
+        return "a template's TCP partial sum is wrong";
+    }
+    return 0;
+}
+
+/* An HTTP reply: its sums, at most limit bytes of TCP data, and the
+ * status line "HTTP/1.1 ddd ". */
+static const char *check_http(const PAGEC_ROM struct pagec_tmpl *t,
+                              uint16_t mss, uint16_t limit)
+{
+    static const PAGEC_ROM uint8_t version[PAGEC_STATUS_AT] = {
+        'H', 'T', 'T', 'P', '/', '1', '.', '1', ' '};
+    const PAGEC_ROM uint8_t *d;
+    const char *why = check_tmpl(t, PAGEC_HDR_LEN, mss);
+    uint16_t i;
+
+    if (why) {
+        return why;
+    }
+    if (t->len - PAGEC_HDR_LEN < STATUS_LINE_MIN) {
+        return "an HTTP reply is shorter than its status line";
+    }
+    if (t->len - PAGEC_HDR_LEN > limit) {
+        return "an HTTP reply has more TCP data than the site allows";
+    }
+    d = t->pkt;
+    for (i = 0; i < PAGEC_STATUS_AT; i++) {
+        if (PAGEC_ROM_BYTE(d + i) != PAGEC_ROM_BYTE(version + i)) {
+            return "an HTTP reply does not start with \"HTTP/1.1 \"";
+        }
+    }
+    for (i = PAGEC_STATUS_AT; i < PAGEC_STATUS_AT + 3; i++) {
+        if (PAGEC_ROM_BYTE(d + i) < '0' || PAGEC_ROM_BYTE(d + i) > '9') {
+            return "an HTTP reply's status code is not three digits";
+        }
+    }
+    if (PAGEC_ROM_BYTE(d + PAGEC_STATUS_AT + 3) != ' ') {
+        return "an HTTP reply's status code is not followed by a space";
+    }
+    return 0;
+}
+
+/* A page's encoding: its GET reply, and the HEAD form cut from it after
+ * the blank line. */
+static const char *check_variant(const PAGEC_ROM struct pagec_variant *v,
+                                 uint16_t mss, uint16_t limit)
+{
+    const PAGEC_ROM uint8_t *g;
+    const PAGEC_ROM uint8_t *h;
+    const char *why = check_http(&v->get, mss, limit);
+    uint16_t n;
+    uint16_t i;
+
+    if (!why) {
+        why = check_http(&v->head, mss, limit);
+    }
+    if (why) {
+        return why;
+    }
+    if (v->head.len > v->get.len) {
+        return "a HEAD reply is longer than its GET reply";
+    }
+    n = (uint16_t)(v->head.len - PAGEC_HDR_LEN);
+    g = v->get.pkt;
+    h = v->head.pkt;
+    if (h != g) {
+        for (i = 0; i < n; i++) {
+            if (PAGEC_ROM_BYTE(h + i) != PAGEC_ROM_BYTE(g + i)) {
+                return "a HEAD reply is not the start of its GET reply";
+            }
+        }
+    }
+    if (n < PAGEC_ETAG_AT + PAGEC_ETAG_LEN + 4 ||
+        PAGEC_ROM_BYTE(h + PAGEC_ETAG_AT) != '"' ||
+        PAGEC_ROM_BYTE(h + PAGEC_ETAG_AT + PAGEC_ETAG_LEN - 1) != '"') {
+        return "a page's reply has no ETag where the format puts it";
+    }
+    if (PAGEC_ROM_BYTE(h + n - 4) != '\r' || PAGEC_ROM_BYTE(h + n - 3) != '\n' ||
+        PAGEC_ROM_BYTE(h + n - 2) != '\r' || PAGEC_ROM_BYTE(h + n - 1) != '\n') {
+        return "a HEAD reply does not end with the blank line of the header";
+    }
+    return 0;
+}
+
+/* The three templates without data, and the error reply. */
+static const char *check_control(const PAGEC_ROM struct pagec_site *s)
+{
+    const PAGEC_ROM uint8_t *o = s->syn_ack.pkt;
+    uint16_t limit = s->mss < MSS_FLOOR ? s->mss : (uint16_t)MSS_FLOOR;
+    const char *why;
+
+    why = check_tmpl(&s->syn_ack, PAGEC_SYNACK_HLEN, s->mss);
+    if (why) {
+        return why;
+    }
+    if (s->syn_ack.len != PAGEC_SYNACK_HLEN) {
+        return "the SYN-ACK carries data";
+    }
+    if (PAGEC_ROM_BYTE(o) != 2 || PAGEC_ROM_BYTE(o + 1) != 4 ||
+        PAGEC_ROM_BYTE(o + 2) != (uint8_t)(s->mss >> 8) ||
+        PAGEC_ROM_BYTE(o + 3) != (uint8_t)s->mss) {
+        return "the SYN-ACK's MSS option is not the site's mss";
+    }
+    why = check_tmpl(&s->ack, PAGEC_HDR_LEN, s->mss);
+    if (why) {
+        return why;
+    }
+    if (s->ack.len != PAGEC_HDR_LEN) {
+        return "the ACK carries data";
+    }
+    why = check_tmpl(&s->rst, PAGEC_HDR_LEN, 0);
+    if (why) {
+        return why;
+    }
+    if (s->rst.len != PAGEC_HDR_LEN) {
+        return "the RST carries data";
+    }
+    why = check_http(&s->status, s->mss, 0xffffu);
+    if (why) {
+        return why;
+    }
+    if (s->status.len - PAGEC_HDR_LEN > limit) {
+        return "the error reply does not fit a client with an MSS of 536";
+    }
+    return 0;
+}
+
+/* The radix tree: labels, children and pages within their tables, the
+ * root's label empty and every other one not, children sorted. */
+static const char *check_tree(const PAGEC_ROM struct pagec_site *s)
+{
+    const PAGEC_ROM struct pagec_node *nodes = s->nodes;
+    uint16_t i;
+
+    if (s->nnodes == 0 || !nodes) {
+        return "the tree has no root";
+    }
+    if (s->nlabels && !s->labels) {
+        return "the site has labels but no pointer to them";
+    }
+    if (nodes[0].label_len != 0) {
+        return "the root's label is not empty";
+    }
+    for (i = 0; i < s->nnodes; i++) {
+        const PAGEC_ROM struct pagec_node *n = &nodes[i];
+
+        if ((uint32_t)n->label + n->label_len > s->nlabels) {
+            return "a node's label lies outside the labels";
+        }
+        if ((uint32_t)n->first_child + n->nchild > s->nnodes) {
+            return "a node's children lie outside the tree";
+        }
+        if (n->page != PAGEC_NO_PAGE && n->page >= s->npages) {
+            return "a node names a page the site does not have";
+        }
+    }
+    for (i = 0; i < s->nnodes; i++) {
+        uint16_t c = nodes[i].first_child;
+        uint16_t end = (uint16_t)(c + nodes[i].nchild);
+        uint16_t prev = 0;
+
+        for (; c < end; c++) {
+            uint16_t first;
+
+            if (nodes[c].label_len == 0) {
+                return "a child node has an empty label";
+            }
+            first = PAGEC_ROM_BYTE(s->labels + nodes[c].label);
+            if (c != nodes[i].first_child && first <= prev) {
+                return "a node's children are not sorted by the first byte "
+                       "of their labels";
+            }
+            prev = first;
+        }
+    }
+    return 0;
+}
+
+int pagec_site_check(const PAGEC_ROM struct pagec_site *site,
+                     const char **why)
+{
+    const char *w = 0;
+    uint16_t largest;
+    uint16_t i;
+
+    if (site->format != PAGEC_FORMAT_VERSION) {
+        w = "the site is of another format version";
+        goto fail;
+    }
+    if ((site->nvariants && !site->variants) ||
+        (site->npages && !site->pages) || (site->nports && !site->ports)) {
+        w = "a table of the site has entries but no pointer to them";
+        goto fail;
+    }
+    w = check_control(site);
+    if (w) {
+        goto fail;
+    }
+    largest = (uint16_t)(site->status.len - PAGEC_HDR_LEN);
+    for (i = 0; i < site->nvariants; i++) {
+        const PAGEC_ROM struct pagec_variant *v = &site->variants[i];
+
+        w = check_variant(v, site->mss, site->mss);
+        if (w) {
+            goto fail;
+        }
+        if (v->get.len - PAGEC_HDR_LEN > largest) {
+            largest = (uint16_t)(v->get.len - PAGEC_HDR_LEN);
+        }
+    }
+    if (site->max_data != largest) {
+        w = "max_data is not the TCP data of the largest reply";
+        goto fail;
+    }
+    for (i = 0; i < site->npages; i++) {
+        uint16_t id = site->pages[i].identity;
+        uint16_t gz = site->pages[i].gzip;
+
+        if (id == PAGEC_NO_PAGE && gz == PAGEC_NO_PAGE) {
+            w = "a page has no variant";
+            goto fail;
+        }
+        if ((id != PAGEC_NO_PAGE && id >= site->nvariants) ||
+            (gz != PAGEC_NO_PAGE && gz >= site->nvariants)) {
+            w = "a page names a variant the site does not have";
+            goto fail;
+        }
+    }
+    if (site->not_found != PAGEC_NO_PAGE && site->not_found >= site->npages) {
+        w = "not_found names a page the site does not have";
+        goto fail;
+    }
+    for (i = 0; i < site->nports; i++) {
+        const PAGEC_ROM struct pagec_port *p = &site->ports[i];
+
+        if (p->port == 0 || p->port == site->http_port) {
+            w = "a page's port is 0 or the HTTP port";
+            goto fail;
+        }
+        if (i && p->port <= site->ports[i - 1].port) {
+            w = "the ports are not in ascending order";
+            goto fail;
+        }
+        if (p->variant >= site->nvariants) {
+            w = "a port names a variant the site does not have";
+            goto fail;
+        }
+    }
+    w = check_tree(site);
+    if (w) {
+        goto fail;
+    }
+    return 0;
+fail:
+    if (why) {
+        *why = w;
+    }
+    return -1;
+}

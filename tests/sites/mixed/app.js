@@ -1,0 +1,2 @@
+var t = document.getElementById("t") || document.getElementById("up");
+t.textContent = new Date().toISOString();
