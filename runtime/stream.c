@@ -581,6 +581,12 @@ static uint8_t echo_byte(const struct pagec_stream *s, uint16_t k)
 static const PAGEC_ROM uint8_t ip_start[IP_SRC] = {
     0x45, 0, 0, 0, 0, 0, 0x40, 0, PAGEC_IP_TTL, PROTO_TCP};
 
+/* s->f holds the reply's bytes from IP_SRC up to the data offset */
+typedef char pagec_reply_f_named[IP_SRC + sizeof(((struct pagec_stream *)0)->f) ==
+                                         TCP_OFF_AT
+                                     ? 1
+                                     : -1];
+
 /* Byte k of a TCP reply: the header every reply shares (pagec/site.h)
  * with the length, the checksums, the addresses, ports and numbers, the
  * data offset, the flags and the window written, then the template's with
@@ -599,23 +605,28 @@ static uint8_t reply_byte(const PAGEC_ROM struct pagec_site *site,
         return PAGEC_ROM_BYTE(s->u.reply.tmpl->pkt + k);
     }
     j = (uint8_t)k; /* a header byte: compared in 8 bits */
-    if ((uint8_t)(j - IP_SRC) < sizeof s->f) {
+    if (j < IP_SRC) {
+        /* IPv4 up to its addresses: the length, the checksum, else the
+         * same in every reply */
+        if ((uint8_t)(j - IP_LEN) < 2) {
+            v = s->total;
+        } else if ((uint8_t)(j - IP_SUM) < 2) {
+            v = s->u.reply.ip_sum;
+        } else {
+            return PAGEC_ROM_BYTE(ip_start + j);
+        }
+    } else if ((uint8_t)(j - IP_SRC) < sizeof s->f) {
         return s->f[j - IP_SRC];
-    }
-    if ((uint8_t)(j - IP_LEN) < 2) {
-        v = s->total;
-    } else if ((uint8_t)(j - IP_SUM) < 2) {
-        v = s->u.reply.ip_sum;
     } else if ((uint8_t)(j - TCP_SUM_AT) < 2) {
         v = s->u.reply.sum;
-    } else if ((uint8_t)(j - TCP_WIN_AT) < 2) {
-        v = s->tflags & TH_RST ? 0 : site->mss;
+    } else if (j > TCP_SUM_AT) {
+        return 0; /* the urgent pointer */
     } else if (j == TCP_FLAGS_AT) {
         return s->tflags;
     } else if (j == TCP_OFF_AT) {
         return (uint8_t)((s->u.reply.tmpl->hlen - PAGEC_IP_HLEN) << 2);
-    } else { /* the urgent pointer, 0 */
-        return j < IP_SRC ? PAGEC_ROM_BYTE(ip_start + j) : 0;
+    } else { /* the window */
+        v = s->tflags & TH_RST ? 0 : site->mss;
     }
     return (uint8_t)(j & 1u ? v : v >> 8);
 }
