@@ -13,6 +13,7 @@
 #include <zlib.h>
 
 #include "compiler.h"
+#include "ident.h"
 #include "pagec/check.h"
 #include "pagec/site.h"
 
@@ -59,22 +60,6 @@ static int usage_error(const char *fmt, const char *arg)
     fprintf(stderr, fmt, arg);
     fputs("\nTry 'pagec --help' for more information.\n", stderr);
     return EXIT_USAGE;
-}
-
-static int is_identifier(const char *s)
-{
-    const char *p;
-
-    if (!*s || (*s >= '0' && *s <= '9')) {
-        return 0;
-    }
-    for (p = s; *p; p++) {
-        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-              (*p >= '0' && *p <= '9') || *p == '_')) {
-            return 0;
-        }
-    }
-    return 1;
 }
 
 /* A file name that can stand in #include "..." as it is: printable

@@ -15,6 +15,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "ident.h"
+
 #define SECRET_LEN 8
 #define EXIT_INPUT 1
 #define EXIT_USAGE 2
@@ -58,22 +60,6 @@ static int usage_error(const char *fmt, const char *arg)
 static void error(const char *path, const char *what)
 {
     fprintf(stderr, "pagec-secret: %s: %s\n", path, what);
-}
-
-static int is_identifier(const char *s)
-{
-    const char *p;
-
-    if (!*s || (*s >= '0' && *s <= '9')) {
-        return 0;
-    }
-    for (p = s; *p; p++) {
-        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-              (*p >= '0' && *p <= '9') || *p == '_')) {
-            return 0;
-        }
-    }
-    return 1;
 }
 
 /* Reads exactly SECRET_LEN bytes from path ("-": standard input), and

@@ -50,6 +50,28 @@ static uint32_t le32(const uint8_t *p)
            (uint32_t)p[3] << 24;
 }
 
+/* The last message word: the left (0 to 3) bytes at msg, and the
+ * message's length len in the top byte. */
+static uint32_t last_word(const uint8_t *msg, uint16_t left, uint16_t len)
+{
+    uint32_t m = (uint32_t)(len & 0xffu) << 24;
+
+    switch (left) {
+    case 3:
+        m |= (uint32_t)msg[2] << 16;
+        /* fall through */
+    case 2:
+        m |= (uint32_t)msg[1] << 8;
+        /* fall through */
+    case 1:
+        m |= msg[0];
+        break;
+    default:
+        break;
+    }
+    return m;
+}
+
 #if defined(__AVR__)
 /* One SipRound on the state words v0 to v3, kept in locals so that an
  * 8-bit core holds them in its registers. */
@@ -91,20 +113,7 @@ static uint32_t hsh(const uint8_t key[8], const uint8_t *msg, uint16_t len,
         if (left >= 4) {
             m = le32(msg);
         } else {
-            m = (uint32_t)(len & 0xffu) << 24;
-            switch (left) {
-            case 3:
-                m |= (uint32_t)msg[2] << 16;
-                /* fall through */
-            case 2:
-                m |= (uint32_t)msg[1] << 8;
-                /* fall through */
-            case 1:
-                m |= msg[0];
-                break;
-            default:
-                break;
-            }
+            m = last_word(msg, left, len);
         }
         v3 ^= m;
         for (r = c; r > 0; r--) {
@@ -181,27 +190,13 @@ static uint32_t hsh(const uint8_t key[8], const uint8_t *msg, uint16_t len,
                     uint8_t c, uint8_t d)
 {
     struct state s;
-    uint32_t last = (uint32_t)(len & 0xffu) << 24;
     uint16_t left = len;
 
     start(&s, key);
     for (; left >= 4; left -= 4, msg += 4) {
         absorb(&s, le32(msg), c);
     }
-    switch (left) {
-    case 3:
-        last |= (uint32_t)msg[2] << 16;
-        /* fall through */
-    case 2:
-        last |= (uint32_t)msg[1] << 8;
-        /* fall through */
-    case 1:
-        last |= msg[0];
-        break;
-    default:
-        break;
-    }
-    absorb(&s, last, c);
+    absorb(&s, last_word(msg, left, len), c);
     return finish(&s, d);
 }
 
