@@ -288,7 +288,7 @@ static PAGEC_NOINLINE void header_byte(const struct pagec_server *srv,
     }
 }
 
-#if defined(__AVR__) && defined(__FLASH) && !defined(PAGEC_NO_ASM)
+#if PAGEC_AVR_ASM && defined(__AVR__) && defined(__FLASH)
 /*
  * On AVR, pagec_stream_byte() in assembly: it runs for every byte
  * received, and the compiler's version saves and restores four registers

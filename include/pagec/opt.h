@@ -75,6 +75,24 @@
 #endif
 
 /*
+ * PAGEC_AVR_ASM==1: on AVR, pagec_stream_byte() is the assembly version
+ * in runtime/stream.c, which stores the usual header bytes in place and
+ * calls the C reader only for the rest; 0: the C version, as on every
+ * other core (both read the same bytes the same way; the emulated AVR
+ * tests run the assembly, the unit and fuzz tests the C). Cost: 50 bytes
+ * of flash more for fewer cycles a received byte (docs/benchmarks.md has
+ * the figure with it). Default 1 on AVR with __flash, else 0 (and
+ * ignored).
+ */
+#ifndef PAGEC_AVR_ASM
+#if defined(__AVR__) && defined(__FLASH)
+#define PAGEC_AVR_ASM 1
+#else
+#define PAGEC_AVR_ASM 0
+#endif
+#endif
+
+/*
  * PAGEC_STATS==1: count why datagrams get no reply (or an RST) in the
  * struct pagec_stats that pagec_server.stats points to (enum pagec_why in
  * pagec/pagec.h). For finding out why a client gets nothing. Cost: a
@@ -105,6 +123,9 @@
 #endif
 #if PAGEC_HTTP_FIELDS != 0 && PAGEC_HTTP_FIELDS != 1
 #error "PAGEC_HTTP_FIELDS must be 0 or 1"
+#endif
+#if PAGEC_AVR_ASM != 0 && PAGEC_AVR_ASM != 1
+#error "PAGEC_AVR_ASM must be 0 or 1"
 #endif
 #if PAGEC_STATS != 0 && PAGEC_STATS != 1
 #error "PAGEC_STATS must be 0 or 1"
