@@ -961,6 +961,14 @@ START_TEST(test_runtime_ping)
     in[20] = 0;
     seal(in);
     ck_assert_uint_eq(serve(36), 0);
+    /* "fragmentation needed" (type 3, code 4, next-hop MTU 576): dropped,
+     * as pagec(3) says of the path MTU (its checksum right) */
+    build_echo(in, client, server, 0, 576, data, 8);
+    in[20] = 3;
+    in[21] = 4;
+    wr16(in + 22, 0);
+    wr16(in + 22, (uint16_t)~ref_fold(in + 20, 16, 0));
+    ck_assert_uint_eq(serve(36), 0);
     /* an echo request's bytes under another protocol: no answer */
     {
         static const uint8_t protos[] = {0, 2, 17, 41, 58, 255};
