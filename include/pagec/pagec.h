@@ -55,8 +55,8 @@
  * its ACK is ISN + 1 for the current slot or one of the 3 before it; a
  * later FIN or ACK must lie between ISN + 1 and ISN + 2 + the largest
  * reply of the site, else it gets an RST. What this does and does not
- * guarantee (guessing, reuse of a four-tuple, replay) is in the README's
- * "Initial sequence numbers".
+ * guarantee (guessing, reuse of a four-tuple, replay) is in pagec(3),
+ * SECURITY CONSIDERATIONS.
  *
  * The client's MSS: the class in the ISN (536 when the SYN has no MSS
  * option, 966, 1220, or at least the site's MSS) and the window of the

@@ -16,7 +16,7 @@
  *
  * The checks, none of them using runtime code (pagec_isn() aside, which
  * defines the ISN; its own test checks it against reference vectors):
- * - an independent model of the runtime as pagec.h and the README
+ * - an independent model of the runtime as pagec.h and pagec(3)
  *   describe it says, for each datagram, whether it is answered and with
  *   what: an echo reply, a SYN-ACK, an RST (with or without ACK), an ACK,
  *   or an HTTP reply from a set of templates (the request line and the
@@ -400,7 +400,7 @@ static int contains(const uint8_t *p, size_t n, const uint8_t *w, size_t wn,
     return 0;
 }
 
-/* The request as this file reads it (README, "Protocol behaviour"). */
+/* The request as this file reads it (pagec(3), "What is answered"). */
 struct request {
     int answered;  /* 0: not a complete request line, no reply */
     int status;    /* 200 (a page), 400, 404, 405, 501, 505 */
