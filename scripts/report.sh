@@ -99,6 +99,13 @@ while read -r name; do
             (length($2) == length(n) || substr($2, length(n) + 1, 1) == "(") {
             m = $2; $1 = ""; $2 = ""; sub(/^ +/, "")
             print (m == n ? ($0 == "" ? "(empty on the host)" : $0) : "a macro, " m " " $0); exit }')
+    # a default chosen by target (an #if inside its #ifndef) has no one
+    # value to flip from
+    if awk -v n="$name" '$0 == "#ifndef " n { on = 1; next }
+            on && /^#endif/ { exit } on && /^#if/ { found = 1 }
+            END { exit !found }' "$ROOT/include/pagec/opt.h"; then
+        value="chosen by target in opt.h"
+    fi
     case $value in
         0 | 1) SWITCHES+=("$name"); DEFAULT[$name]=$value ;;
         *) OTHERS+=("$name"); DEFAULT[$name]=$value ;;
