@@ -43,18 +43,14 @@ static uint16_t syn_mss(const uint8_t *t, uint8_t thl)
     return mss;
 }
 
-/* The IPv4 header's first bytes in every reply (pagec/site.h); the
- * length and the checksum are written over. */
-static const PAGEC_ROM uint8_t ip_start[IP_SRC] = {
-    0x45, 0, 0, 0, 0, 0, 0x40, 0, PAGEC_IP_TTL, PROTO_TCP};
-
 /* The reply's first hl bytes: the header every reply shares (pagec/site.h)
  * with the length, the checksums, the addresses, ports and numbers, the
  * data offset, the flags and the window written, then the template's with
- * (for a 304) the status code written. */
+ * the status code written (a 304, an error reply). */
 static void emit_header(const PAGEC_ROM struct pagec_site *site,
                         struct pagec_reply *reply,
-                        const struct pagec_choice *c, uint16_t ip_sum, uint16_t tcp_sum, uint16_t hl)
+                        const struct pagec_choice *c, uint16_t ip_sum,
+                        uint16_t tcp_sum, uint16_t hl)
 {
     const PAGEC_ROM uint8_t *PAGEC_RESTRICT pkt = c->tmpl->pkt;
     uint8_t *PAGEC_RESTRICT h = reply->hdr;
@@ -65,7 +61,7 @@ static void emit_header(const PAGEC_ROM struct pagec_site *site,
     /* bytes 12-31, the addresses, ports and numbers, are in place
      * already (the segment's description was made there) */
     for (k = 0; k < IP_SRC; k++) {
-        h[k] = PAGEC_ROM_BYTE(ip_start + k);
+        h[k] = PAGEC_ROM_BYTE(pagec_ip_start + k);
     }
     for (k = PAGEC_HDR_LEN; k < hl; k++) {
         h[k] = PAGEC_ROM_BYTE(pkt + (k - PAGEC_HDR_LEN));

@@ -576,11 +576,6 @@ static uint8_t echo_byte(const struct pagec_stream *s, uint16_t k)
 }
 #endif
 
-/* The IPv4 header's first bytes in every TCP reply (pagec/site.h); the
- * length and the checksum are written over. */
-static const PAGEC_ROM uint8_t ip_start[IP_SRC] = {
-    0x45, 0, 0, 0, 0, 0, 0x40, 0, PAGEC_IP_TTL, PROTO_TCP};
-
 /* s->f holds the reply's bytes from IP_SRC up to the data offset */
 typedef char pagec_reply_f_named[IP_SRC + sizeof(((struct pagec_stream *)0)->f) ==
                                          TCP_OFF_AT
@@ -613,7 +608,7 @@ static uint8_t reply_byte(const PAGEC_ROM struct pagec_site *site,
         } else if ((uint8_t)(j - IP_SUM) < 2) {
             v = s->u.reply.ip_sum;
         } else {
-            return PAGEC_ROM_BYTE(ip_start + j);
+            return PAGEC_ROM_BYTE(pagec_ip_start + j);
         }
     } else if ((uint8_t)(j - IP_SRC) < sizeof s->f) {
         return s->f[j - IP_SRC];

@@ -274,6 +274,9 @@ uint16_t pagec_tcp_finish(const struct pagec_choice *c, uint8_t *f,
                   get16(f + F_DPORT));
 }
 
+const PAGEC_ROM uint8_t pagec_ip_start[12] = {
+    0x45, 0, 0, 0, 0, 0, 0x40, 0, PAGEC_IP_TTL, PROTO_TCP};
+
 void pagec_status_digits(uint16_t status, uint8_t d[3])
 {
     /* by subtraction: a core without a divider calls no library for it */

@@ -129,6 +129,10 @@ static inline uint32_t pagec_isn_b(uint32_t h, uint16_t hi)
 /* The two bits of x at bits 30-31 (n = 6) or 28-29 (n = 4). */
 #define PAGEC_TOP2(x, n) ((uint8_t)((uint8_t)((x) >> 24) >> (n) & 3u))
 
+/* The IPv4 header's first bytes in every TCP reply (pagec/site.h), for
+ * both emitters; the length and the checksum are written over. */
+extern const PAGEC_ROM uint8_t pagec_ip_start[12];
+
 /* The three ASCII digits of status code status (100-999) into d. */
 void pagec_status_digits(uint16_t status, uint8_t d[3]);
 
