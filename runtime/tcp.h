@@ -91,7 +91,6 @@ uint16_t pagec_tcp_finish(const struct pagec_choice *c, uint8_t *f,
  * of the keyed hash h), B (14 bits: the hash's next 14 plus 0x2001 times
  * bits 16-31 of the client's first sequence number, hi).
  */
-#define PAGEC_ISN_B_BITS 14
 #define PAGEC_ISN_B_MASK 0x3fffu
 
 /* Keyed hash (HalfSipHash-1-3) of the four-tuple, slot and class. */
