@@ -16,19 +16,12 @@ src=$(cd "$(dirname "$0")/.." && pwd)
 cc=${CC:-cc}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-pass=0
-fail=0
 unchecked=""
 # shellcheck source=tests/skip.sh
 . "$src/tests/skip.sh" || exit 1
 
-ok() { pass=$((pass + 1)); echo "ok: $1"; }
-bad() { fail=$((fail + 1)); echo "FAIL: $1"; }
-check() { # check DESCRIPTION COMMAND...
-    d=$1
-    shift
-    if "$@"; then ok "$d"; else bad "$d"; fi
-}
+# shellcheck source=tests/tally.sh
+. "$src/tests/tally.sh" || exit 1
 not_checked() { # what could not be checked here, and why
     unchecked="$unchecked; $1"
     echo "not checked: $1"

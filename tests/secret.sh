@@ -8,16 +8,9 @@ set -u
 tool=$1
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-pass=0
-fail=0
 
-ok() { pass=$((pass + 1)); echo "ok: $1"; }
-bad() { fail=$((fail + 1)); echo "FAIL: $1"; }
-check() { # check DESCRIPTION COMMAND...
-    d=$1
-    shift
-    if "$@"; then ok "$d"; else bad "$d"; fi
-}
+# shellcheck source=tests/tally.sh
+. "$(dirname -- "$0")/tally.sh" || exit 1
 run() {
     "$tool" "$@" >"$work/out" 2>"$work/err"
     rc=$?

@@ -10,11 +10,9 @@ pagec=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 shim=$(cd "$(dirname "$2")" && pwd)/$(basename "$2")
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-pass=0
-fail=0
 
-ok() { pass=$((pass + 1)); echo "ok: $1"; }
-bad() { fail=$((fail + 1)); echo "FAIL: $1"; }
+# shellcheck source=tests/tally.sh
+. "$(dirname -- "$0")/../tally.sh" || exit 1
 
 # Two sites: one whose types all come from the extension table, so that
 # libmagic is never loaded; one that needs libmagic (a file without
