@@ -464,12 +464,16 @@ static void write_h(FILE *f, const struct output *o)
             "#define %s_PAGEC_VERSION \"%s\"\n"
             "#define %s_ZLIB_VERSION \"%s\"\n"
             "#define %s_MAGIC_VERSION %d\n\n"
+            "/* the largest datagram a client sends to this site (its MSS +\n"
+            " * 40): a driver's receive buffer holds at least this many bytes */\n"
+            "#define %s_DATAGRAM_MAX %u\n\n"
             "#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n"
             "extern const PAGEC_ROM struct pagec_site %s;\n\n"
             "#ifdef __cplusplus\n}\n#endif\n\n"
             "#endif\n",
             PAGEC_VERSION, zlibVersion(), n, n, n, PAGEC_VERSION, n,
-            zlibVersion(), n, magic_version(), n);
+            zlibVersion(), n, magic_version(), n,
+            (unsigned)o->opt->mss + 40u, n);
 }
 
 /* Opens a temporary file beside path; *tmp gets its name. */

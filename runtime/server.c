@@ -183,9 +183,12 @@ uint16_t pagec_server_input(const struct pagec_server *srv, uint32_t now,
     }
     ihl = (uint8_t)((pkt[0] & 0x0fu) * 4);
     total = get16(pkt + IP_LEN);
-    if ((pkt[0] >> 4) != 4 || ihl < PAGEC_IP_HLEN || total < ihl ||
-        total > len) {
+    if ((pkt[0] >> 4) != 4 || ihl < PAGEC_IP_HLEN || total < ihl) {
         PAGEC_COUNT(srv, PAGEC_WHY_HEADER);
+        return 0;
+    }
+    if (total > len) {
+        PAGEC_COUNT(srv, PAGEC_WHY_TRUNCATED);
         return 0;
     }
     if ((pkt[6] & 0x3fu) | pkt[7]) {

@@ -89,6 +89,7 @@ extern "C" {
  */
 #define PAGEC_WHY_LIST(X)                                                    \
     X(HEADER, "not IPv4, or lengths that do not add up")                     \
+    X(TRUNCATED, "longer than the bytes received: the driver's buffer is too small") \
     X(FRAGMENT, "a fragment")                                                \
     X(ADDRESS, "a martian, spoofed or foreign address")                      \
     X(CHECKSUM, "a wrong IPv4, TCP or ICMP checksum")                        \
@@ -156,7 +157,11 @@ struct pagec_reply {
  *        modulo 2^(32 - PAGEC_ISN_SLOT_LOG2), so the wrap is seamless.
  * pkt:   the datagram, starting at its IPv4 header; not modified.
  * len:   bytes received at pkt. Bytes beyond the datagram's total length
- *        (link-layer padding) are ignored.
+ *        (link-layer padding) are ignored. A datagram whose total length
+ *        is more than len (cut by a receive buffer that is too small) is
+ *        not answered: a driver's buffer holds the site's MSS + 40 bytes,
+ *        NAME_DATAGRAM_MAX in the site's generated header, and
+ *        pagec_truncated() tells a driver that a datagram was cut.
  * reply: filled in when the datagram is answered; left in an unspecified
  *        state otherwise. It must not overlap pkt.
  *
@@ -167,6 +172,17 @@ struct pagec_reply {
 uint16_t pagec_server_input(const struct pagec_server *srv, uint32_t now,
                             const uint8_t *pkt, uint16_t len,
                             struct pagec_reply *reply);
+
+/*
+ * 1 when the len bytes at pkt are the start of a longer IPv4 datagram
+ * (its total length says more): the driver's receive buffer cut it, and
+ * the runtime will not answer it. 0 otherwise.
+ */
+static inline int pagec_truncated(const uint8_t *pkt, uint16_t len)
+{
+    return len >= 4 && (pkt[0] >> 4) == 4 &&
+           (uint16_t)(pkt[2] << 8 | pkt[3]) > len;
+}
 
 /*
  * Copies the reply datagram into buf, for drivers that send from one

@@ -866,6 +866,24 @@ START_TEST(test_runtime_ihl_below_5)
 }
 END_TEST
 
+/* A datagram cut by a receive buffer that is too small is not answered,
+ * and pagec_truncated() says so; the generated header names the buffer
+ * size that takes the largest datagram a client sends (RFC 6691: the
+ * MSS plus the 40 bytes of IPv4 and TCP headers). */
+START_TEST(test_runtime_truncated)
+{
+    size_t n = tcp(80, 0x02, 1000, 0, NULL);
+
+    ck_assert_uint_eq(pagec_truncated(in, (uint16_t)n), 0);
+    ck_assert_uint_eq(pagec_truncated(in, (uint16_t)(n - 1)), 1);
+    ck_assert_uint_eq(pagec_truncated(in, 3), 0);
+    ck_assert_uint_eq(serve(n - 1), 0);
+    ck_assert_uint_gt(serve(n), 0);
+    ck_assert_uint_eq(basic_site_DATAGRAM_MAX, 1460 + 40);
+    ck_assert_uint_eq(tiny_site_DATAGRAM_MAX, 296 + 40);
+}
+END_TEST
+
 /* A site made for an MSS below 536 takes clients down to its own MSS:
  * one announcing 296 is served (its reply within 296 bytes), 295 is
  * refused. */
@@ -1447,6 +1465,7 @@ Suite *runtime_suite(void)
     tcase_add_test(tc, test_runtime_clock_wrap);
     tcase_add_test(tc, test_runtime_small_mss_site);
     tcase_add_test(tc, test_runtime_ihl_below_5);
+    tcase_add_test(tc, test_runtime_truncated);
     tcase_add_test(tc, test_runtime_fin_before_request);
     tcase_add_test(tc, test_runtime_isn_reuse);
     suite_add_tcase(s, tc);
