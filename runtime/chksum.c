@@ -4,6 +4,7 @@
  * Compiled into both the runtime and the pagec compiler.
  */
 #include "pagec/chksum.h"
+#include "pagec/opt.h"
 
 uint32_t pagec_chksum_add(uint32_t sum, const uint8_t *data, uint16_t len)
 {
@@ -33,8 +34,9 @@ uint32_t pagec_chksum_add(uint32_t sum, const uint8_t *data, uint16_t len)
 
 uint16_t pagec_chksum_check(uint32_t sum, const uint8_t *data, uint16_t len)
 {
-#if defined(__AVR__)
-    return pagec_chksum_fold(pagec_chksum_add(sum, data, len));
+#if defined(__AVR__) || !PAGEC_FAST_PATHS
+    /* folded first, so that any sum leaves room for 65535 bytes */
+    return pagec_chksum_fold(pagec_chksum_add(pagec_chksum_fold(sum), data, len));
 #else
     uint64_t acc = sum; /* at most 2^32 + 8192 * 2^33: no overflow */
 

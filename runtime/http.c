@@ -896,6 +896,7 @@ pagec_http_fit(const PAGEC_ROM struct pagec_site *site,
     return t;
 }
 
+#if PAGEC_FAST_PATHS
 /* 1 for a byte of a path that goes to the matcher as it is: not '%',
  * '?' or '#', no CTL, no SP. */
 static int plain_path(uint8_t c)
@@ -965,17 +966,21 @@ static uint8_t fast_version(const PAGEC_ROM struct pagec_site *site,
 
 #if PAGEC_HTTP_FIELDS
 /* 1 when the n bytes at d are the word w (lower-case, ended by a
- * space), ignoring case. */
-static int is_word(const uint8_t *d, uint16_t n, const PAGEC_ROM char *w)
+ * space; sizeof of its array given), ignoring case. */
+static int is_word(const uint8_t *d, uint16_t n, const PAGEC_ROM char *w,
+                   uint16_t size)
 {
     uint16_t i;
 
+    if (n + 2 != size) {
+        return 0; /* the word, its space and the NUL */
+    }
     for (i = 0; i < n; i++) {
-        if (ROM_CHAR(w + i) == ' ' || ROM_CHAR(w + i) != lower(d[i])) {
+        if (ROM_CHAR(w + i) != lower(d[i])) {
             return 0;
         }
     }
-    return ROM_CHAR(w + n) == ' ';
+    return 1;
 }
 #endif
 
@@ -1027,9 +1032,9 @@ void pagec_http_feed(const PAGEC_ROM struct pagec_site *site,
                     uint16_t len = (uint16_t)(p - d);
 
                     h->word = (uint8_t)(
-                        (is_word(d, len, w_ae) ? 1 : 0) |
-                        (is_word(d, len, w_inm) ? 2 : 0) |
-                        (is_word(d, len, w_host) ? 4 : 0));
+                        (is_word(d, len, w_ae, sizeof w_ae) ? 1 : 0) |
+                        (is_word(d, len, w_inm, sizeof w_inm) ? 2 : 0) |
+                        (is_word(d, len, w_host, sizeof w_host) ? 4 : 0));
                     h->aux = (uint8_t)(len < 0xff ? len : 0xff);
                     h->flags = (uint8_t)(ows(p[-1]) ? h->flags | F_OWS
                                                    : h->flags & ~F_OWS);
@@ -1063,6 +1068,16 @@ void pagec_http_feed(const PAGEC_ROM struct pagec_site *site,
         d++;
     }
 }
+#else
+/* Reads n bytes, each as the streaming API's reader does. */
+void pagec_http_feed(const PAGEC_ROM struct pagec_site *site,
+                     struct pagec_http *h, const uint8_t *d, uint16_t n)
+{
+    while (n-- && h->state != S_DONE) {
+        pagec_http_byte(site, h, *d++);
+    }
+}
+#endif /* PAGEC_FAST_PATHS */
 
 const PAGEC_ROM struct pagec_tmpl *
 pagec_http_end(const PAGEC_ROM struct pagec_site *site,

@@ -106,6 +106,8 @@ while read -r name; do
             END { exit !found }' "$ROOT/include/pagec/opt.h"; then
         value="chosen by target in opt.h"
     fi
+    # chosen by the optimisation level: 0 with the -Os every build here uses
+    [ "$name" = PAGEC_FAST_PATHS ] && value=0
     case $value in
         0 | 1) SWITCHES+=("$name"); DEFAULT[$name]=$value ;;
         *) OTHERS+=("$name"); DEFAULT[$name]=$value ;;
