@@ -6,7 +6,7 @@
  * libslirp, the user-mode TCP/IP stack of QEMU, stands between the host
  * and the runtime: it listens on ADDR:PORT of the host (a host forward),
  * and for each connection a browser makes there it opens a TCP
- * connection of its own to the "guest" at 192.0.2.2:<site HTTP port>,
+ * connection of its own to the "guest" at 198.51.100.2:<site HTTP port>,
  * over an emulated Ethernet link whose MTU is the link's MSS + 40. The
  * guest is the runtime: every frame slirp sends it is unwrapped here and
  * its IPv4 datagram handed to pagec_server_input(); the reply goes back
@@ -66,15 +66,17 @@
 #define TH_SYN 0x02u
 #define TH_RST 0x04u
 
-/* The emulated network (TEST-NET-1, RFC 5737): slirp's own address, by
+/* The emulated network (TEST-NET-2, RFC 5737): slirp's own address, by
  * which a client on the host's loopback appears to the device, and the
- * device's. */
-#define NET_ADDR "192.0.2.0"
+ * device's. A client from another host appears with its own address,
+ * which must not be the device's: TEST-NET-2 rather than TEST-NET-1,
+ * which pagec-tun's namespaces use and some test hosts have for real. */
+#define NET_ADDR "198.51.100.0"
 #define NET_MASK "255.255.255.0"
-#define HOST_ADDR "192.0.2.1"
-#define DNS_ADDR "192.0.2.3"
-#define DHCP_ADDR "192.0.2.15"
-static const uint8_t guest_addr[4] = {192, 0, 2, 2};
+#define HOST_ADDR "198.51.100.1"
+#define DNS_ADDR "198.51.100.3"
+#define DHCP_ADDR "198.51.100.15"
+static const uint8_t guest_addr[4] = {198, 51, 100, 2};
 /* the device's Ethernet address: locally administered */
 static const uint8_t guest_mac[6] = {0x02, 0x00, 0x00, 0x00, 0x00, 0x02};
 
