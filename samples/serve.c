@@ -1,20 +1,27 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * serve.c - pagec-serve: a preview of a compiled site over ordinary TCP.
+ * serve.c - pagec-serve: a preview of a compiled site, as the device
+ * serves it, with no root and no TUN device.
  *
- * For web designers: no root, no TUN device. The host's TCP stack accepts
- * the connection; pagec-serve reads the request, wraps it in the IPv4/TCP
- * segment the device would receive from a client (synthetic addresses
- * 192.0.2.1 -> 192.0.2.2, the site's HTTP port, the ACK number the device
- * expects) and hands it to pagec_server_input(). The TCP data of the reply
- * -- the HTTP response, byte for byte what the device sends -- goes back
- * over the socket, and the connection is closed, as the device closes it
- * with the FIN that rides on the page.
+ * libslirp, the user-mode TCP/IP stack of QEMU, stands between the host
+ * and the runtime: it listens on ADDR:PORT of the host (a host forward),
+ * and for each connection a browser makes there it opens a TCP
+ * connection of its own to the "guest" at 198.51.100.2:<site HTTP port>,
+ * over an emulated Ethernet link whose MTU is the link's MSS + 40. The
+ * guest is the runtime: every frame slirp sends it is unwrapped here and
+ * its IPv4 datagram handed to pagec_server_input(); the reply goes back
+ * to slirp in a frame of its own. ARP requests for the guest's address
+ * are answered here too, as a device's Ethernet driver would.
  *
- * A request longer than one segment (the site's MSS) is cut to its first
- * segment, since that is all the device ever reads. No heap: a fixed table
- * of connections, each with its request buffer. The site is linked in at
- * build time (CMake cache variable PAGEC_DEMO_SITE).
+ * So the runtime sees what a client on that link sends it: a SYN with an
+ * MSS option of the link's MSS (1460 on Ethernet, 966 on SLIP), and
+ * answers with what the device would: a page that does not fit the
+ * client's MSS comes as its other encoding or as the short 503, exactly
+ * as on the device. A real TCP stack (slirp's) then carries the reply to
+ * the browser.
+ *
+ * The site is linked in at build time (CMake cache variable
+ * PAGEC_DEMO_SITE).
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -27,69 +34,79 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/random.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
+#include <libslirp.h>
+
 #include "demo_site.h"
-#include "pagec/chksum.h"
 #include "pagec/pagec.h"
 
 #define DEFAULT_PORT 8080
-#define MAX_CONNS 16        /* connections served at once; 16 * ~4.2 KiB */
-#define REQ_MAX 4096        /* bytes of request kept per connection */
-#define IO_TIMEOUT_MS 5000  /* to read the request, and to send the reply */
-#define DRAIN_TIMEOUT_MS 1000 /* to read what the client sends after it */
-#define ACCEPT_PAUSE_MS 1000 /* no accept() after running out of fds */
+#define MSS_ETHERNET 1460   /* MTU 1500, less 40 bytes of headers */
+#define MSS_SLIP 966        /* MTU 1006 */
+#define MSS_MIN 64          /* --mss bounds; slirp's MTU floor is 68 */
+#define MSS_MAX 9000
+#define HDRS 40             /* IPv4 + TCP headers without options */
+#define ETH_HLEN 14
+#define FRAME_MAX (ETH_HLEN + HDRS + MSS_MAX)
+#define QUEUE_LEN 64        /* frames from slirp not yet handed on */
+#define POLL_MAX 256        /* descriptors slirp may ask to poll */
+#define TIMERS_MAX 8        /* slirp's timers (it makes one or two) */
 #define LOG_FIELD_MAX 120   /* bytes of request or status line in -v */
+#define LISTEN_BACKLOG 64   /* connections waiting to be accepted */
 
-/* IPv4 and TCP header fields, offsets from the start of the datagram */
-#define IP_LEN 2
-#define IP_SUM 10
-#define IP_SRC 12
-#define IP_DST 16
-#define TCP_HDR 20
-#define TCP_SUM (TCP_HDR + 16)
-#define SEG_HLEN 40          /* IPv4 + TCP, no options */
+#define ETH_IP 0x0800
+#define ETH_ARP 0x0806
 #define PROTO_TCP 6
-#define TH_PSH 0x08u
-#define TH_ACK 0x10u
+#define TH_FIN 0x01u
+#define TH_SYN 0x02u
+#define TH_RST 0x04u
 
-/* The synthetic client and server (TEST-NET-1, RFC 5737). The runtime
- * never answers 127.0.0.0/8, so the real peer's address cannot be used. */
-static const uint8_t client_addr[4] = {192, 0, 2, 1};
-static const uint8_t server_addr[4] = {192, 0, 2, 2};
+/* The emulated network (TEST-NET-2, RFC 5737): slirp's own address, by
+ * which a client on the host's loopback appears to the device, and the
+ * device's. A client from another host appears with its own address,
+ * which must not be the device's: TEST-NET-2 rather than TEST-NET-1,
+ * which pagec-tun's namespaces use and some test hosts have for real. */
+#define NET_ADDR "198.51.100.0"
+#define NET_MASK "255.255.255.0"
+#define HOST_ADDR "198.51.100.1"
+#define DNS_ADDR "198.51.100.3"
+#define DHCP_ADDR "198.51.100.15"
+static const uint8_t guest_addr[4] = {198, 51, 100, 2};
+/* the device's Ethernet address: locally administered */
+static const uint8_t guest_mac[6] = {0x02, 0x00, 0x00, 0x00, 0x00, 0x02};
 
-enum conn_state {
-    CONN_FREE = 0,
-    CONN_READ,  /* reading the request */
-    CONN_WRITE, /* sending the response */
-    CONN_DRAIN  /* response sent and FIN queued; waiting for the peer's */
+struct frame {
+    uint16_t len;
+    uint8_t data[FRAME_MAX];
 };
 
-struct conn {
-    enum conn_state state;
-    int fd;
-    int64_t deadline;           /* CLOCK_MONOTONIC, milliseconds */
-    uint16_t port;              /* the peer's port */
-    char peer[INET_ADDRSTRLEN + 6]; /* "a.b.c.d:port", for messages */
-    uint16_t req_len;
-    uint8_t req[REQ_MAX];
-    /* the response, the TCP data of the reply: the bytes of its header
-     * past the TCP header (a status code the runtime wrote ends there),
-     * then its body */
-    uint8_t head[PAGEC_REPLY_HDR_MAX];
-    uint16_t head_len;
-    const uint8_t *body;
-    uint16_t body_len;
-    uint16_t sent;              /* of head_len + body_len */
+struct timer {
+    int used;
+    int64_t expire;  /* ms of clock_ms(); -1: not armed */
+    SlirpTimerCb cb;
+    void *cb_opaque;
 };
 
 static volatile sig_atomic_t stop;
 static struct pagec_server server;
 static int verbose;
-static struct conn conns[MAX_CONNS];
+static Slirp *slirp;
+static unsigned link_mss = MSS_ETHERNET;
+
+/* frames slirp sent the device, handed to the runtime from the main loop
+ * (never from slirp's callback, which must not call back into slirp) */
+static struct frame queue[QUEUE_LEN];
+static unsigned q_head, q_count;
+static unsigned long q_dropped;
+
+static struct pollfd pfd[POLL_MAX];
+static int npfd;
+static struct timer timers[TIMERS_MAX];
 
 static void on_signal(int sig)
 {
@@ -100,24 +117,32 @@ static void on_signal(int sig)
 static void usage(FILE *f)
 {
     fprintf(f,
-            "usage: pagec-serve [--port N] [--bind ADDR] [-v]\n"
+            "usage: pagec-serve [--port N] [--bind ADDR] [--link ethernet|slip]\n"
+            "                   [--mss N] [-v]\n"
             "\n"
-            "Serves the compiled site over ordinary TCP for a preview in a\n"
-            "browser: every response is the HTTP part of the datagram the\n"
-            "device would send for the same request.\n"
+            "Serves the compiled site for a preview in a browser, through the\n"
+            "runtime as the device runs it: a user-mode TCP/IP stack\n"
+            "(libslirp) connects to it over an emulated link of the given\n"
+            "MSS, so a page comes as the device would send it to a client\n"
+            "on that link (a page too large for the client's MSS comes as\n"
+            "503).\n"
             "\n"
             "  --port N     TCP port to listen on (default %d; 0: any free\n"
             "               port, printed at start)\n"
             "  --bind ADDR  IPv4 address to listen on (default 127.0.0.1)\n"
-            "  -v           print one line per request: peer, request line,\n"
-            "               status line of the response, bytes sent\n"
+            "  --link L     the link's MSS: ethernet (%d, the default) or\n"
+            "               slip (%d)\n"
+            "  --mss N      the link's MSS in bytes, %d to %d: the MSS of the\n"
+            "               client's SYN\n"
+            "  -v           print one line per SYN and per request: peer,\n"
+            "               request line, status line of the response, bytes\n"
             "  -h, --help   print this help\n"
             "\n"
             "Stops on SIGINT or SIGTERM.\n",
-            DEFAULT_PORT);
+            DEFAULT_PORT, MSS_ETHERNET, MSS_SLIP, MSS_MIN, MSS_MAX);
 }
 
-static int64_t now_ms(void)
+static int64_t clock_ms(void)
 {
     struct timespec ts;
 
@@ -128,10 +153,15 @@ static int64_t now_ms(void)
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* The clock of the ISN's time slots, in seconds. */
+/* The runtime's clock, in seconds. */
 static uint32_t now_s(void)
 {
-    return (uint32_t)(now_ms() / 1000);
+    return (uint32_t)(clock_ms() / 1000);
+}
+
+static uint16_t get16(const uint8_t *p)
+{
+    return (uint16_t)(p[0] << 8 | p[1]);
 }
 
 static void put16(uint8_t *p, uint16_t v)
@@ -140,16 +170,8 @@ static void put16(uint8_t *p, uint16_t v)
     p[1] = (uint8_t)v;
 }
 
-static void put32(uint8_t *p, uint32_t v)
-{
-    p[0] = (uint8_t)(v >> 24);
-    p[1] = (uint8_t)(v >> 16);
-    p[2] = (uint8_t)(v >> 8);
-    p[3] = (uint8_t)v;
-}
-
-/* Parses a port number 0..65535; returns -1 when s is not one. */
-static long parse_port(const char *s)
+/* Parses a decimal number lo..hi; returns -1 when s is not one. */
+static long parse_num(const char *s, long lo, long hi)
 {
     char *end;
     long v;
@@ -159,71 +181,13 @@ static long parse_port(const char *s)
     }
     errno = 0;
     v = strtol(s, &end, 10);
-    if (errno != 0 || *end != '\0' || v > 65535) {
+    if (errno != 0 || *end != '\0' || v < lo || v > hi) {
         return -1;
     }
     return v;
 }
 
-/*
- * Writes into pkt the segment a client sends with the n bytes at data:
- * 192.0.2.1:cport -> 192.0.2.2:<site HTTP port>, ACK|PSH, acknowledging
- * the SYN-ACK the device would have sent (ISN + 1), both checksums
- * correct. pkt holds SEG_HLEN + n bytes; returns that length.
- */
-static uint16_t build_segment(uint8_t *pkt, const uint8_t *data, uint16_t n,
-                              uint16_t cport)
-{
-    uint16_t sport = demo_site.http_port;
-    uint16_t tcp_len = (uint16_t)(SEG_HLEN - TCP_HDR + n);
-    /* the ISN of a SYN with an MSS option of the site's own MSS (class 3)
-     * made now */
-    uint32_t isn = pagec_isn(server.secret, client_addr, server_addr, cport,
-                             sport, now_s() >> PAGEC_ISN_SLOT_LOG2, 3, 0);
-    uint32_t sum;
-    uint8_t *t = pkt + TCP_HDR;
-
-    memset(pkt, 0, SEG_HLEN);
-    pkt[0] = 0x45;                           /* IPv4, 20-byte header */
-    put16(pkt + IP_LEN, (uint16_t)(SEG_HLEN + n));
-    put16(pkt + 6, 0x4000);                  /* DF */
-    pkt[8] = 64;                             /* TTL */
-    pkt[9] = PROTO_TCP;
-    memcpy(pkt + IP_SRC, client_addr, 4);
-    memcpy(pkt + IP_DST, server_addr, 4);
-    put16(pkt + IP_SUM,
-          (uint16_t)~pagec_chksum_fold(pagec_chksum_add(0, pkt, TCP_HDR)));
-
-    put16(t, cport);
-    put16(t + 2, sport);
-    put32(t + 4, 1);                         /* our seq: an ISN of 0, + 1 */
-    put32(t + 8, isn + 1);
-    t[12] = 5 << 4;                          /* data offset: 20 bytes */
-    t[13] = TH_ACK | TH_PSH;
-    put16(t + 14, 65535);                    /* window */
-    memcpy(t + 20, data, n);
-    /* pseudo-header: addresses, protocol, TCP length; then the segment */
-    sum = pagec_chksum_add(PROTO_TCP + (uint32_t)tcp_len, pkt + IP_SRC, 8);
-    sum = pagec_chksum_add(sum, t, tcp_len);
-    put16(pkt + TCP_SUM, (uint16_t)~pagec_chksum_fold(sum));
-    return (uint16_t)(SEG_HLEN + n);
-}
-
-/* 1 when the n bytes at p hold the end of the request headers: an empty
- * line, ended by "\r\n" or "\n". */
-static int headers_end(const uint8_t *p, uint16_t n)
-{
-    uint16_t i;
-
-    for (i = 0; i + 1 < n; i++) {
-        if (p[i] == '\n' &&
-            (p[i + 1] == '\n' ||
-             (p[i + 1] == '\r' && i + 2 < n && p[i + 2] == '\n'))) {
-            return 1;
-        }
-    }
-    return 0;
-}
+/* --- the -v log --------------------------------------------------------- */
 
 /* Copies the first line of the n bytes at p into out (size bytes), line
  * end dropped, bytes outside printable ASCII and '"', '\' as \xHH, cut
@@ -256,347 +220,421 @@ static void log_flush(void)
     }
 }
 
-/* -v: "PEER "REQUEST LINE" what". */
-static void log_request(const struct conn *c, const char *what)
+/* The MSS option of the TCP header at t (hlen bytes), 0 when it has none. */
+static unsigned mss_option(const uint8_t *t, unsigned hlen)
 {
-    char req[LOG_FIELD_MAX * 4 + 8];
+    unsigned i = 20;
 
-    if (!verbose) {
-        return;
-    }
-    log_field(req, sizeof req, c->req, c->req_len);
-    printf("%s \"%s\" %s\n", c->peer, req, what);
-    log_flush();
-}
-
-/* -v: the request line with the response's status line and bytes sent. */
-static void log_response(const struct conn *c, const char *err)
-{
-    char status[LOG_FIELD_MAX * 4 + 8];
-    char what[sizeof status + 128];
-    uint8_t line[LOG_FIELD_MAX + 1];
-    uint16_t n = c->head_len;
-    uint16_t b = c->body_len;
-
-    if (!verbose) {
-        return;
-    }
-    memcpy(line, c->head, n);
-    if (b > sizeof line - n) {
-        b = (uint16_t)(sizeof line - n);
-    }
-    if (b) {
-        memcpy(line + n, c->body, b);
-    }
-    log_field(status, sizeof status, line, (uint16_t)(n + b));
-    if (err) {
-        snprintf(what, sizeof what, "-> %s, %u of %u bytes sent: %s", status,
-                 (unsigned)c->sent, (unsigned)(c->head_len + c->body_len),
-                 err);
-    } else {
-        snprintf(what, sizeof what, "-> %s, %u bytes", status,
-                 (unsigned)c->sent);
-    }
-    log_request(c, what);
-}
-
-static void conn_close(struct conn *c)
-{
-    if (close(c->fd) != 0 && errno != EINTR) {
-        fprintf(stderr, "pagec-serve: %s: close: %s\n", c->peer,
-                strerror(errno));
-    }
-    c->state = CONN_FREE;
-    c->fd = -1;
-}
-
-/* A failed recv or send: the peer going away is its business (-v only),
- * anything else goes to stderr as well. */
-static void conn_error(struct conn *c, const char *call, int err)
-{
-    if (err != ECONNRESET && err != EPIPE && err != ETIMEDOUT) {
-        fprintf(stderr, "pagec-serve: %s: %s: %s\n", c->peer, call,
-                strerror(err));
-    }
-}
-
-/* The response is sent: send our FIN, then wait (bounded) for the peer's
- * so that closing with its unread data does not reset the connection
- * before the response is read. */
-static void conn_finish(struct conn *c)
-{
-    if (shutdown(c->fd, SHUT_WR) != 0) {
-        if (errno != ENOTCONN) {
-            conn_error(c, "shutdown", errno);
+    while (i < hlen) {
+        if (t[i] == 0) {
+            break;
         }
-        conn_close(c);
-        return;
-    }
-    c->state = CONN_DRAIN;
-    c->deadline = now_ms() + DRAIN_TIMEOUT_MS;
-}
-
-static void on_writable(struct conn *c)
-{
-    while (c->sent < c->head_len + c->body_len) {
-        /* on a host the site's "ROM" is ordinary memory (PAGEC_ROM_BYTE
-         * is a plain dereference), so the body is sent straight from it */
-        ssize_t n = c->sent < c->head_len
-                        ? send(c->fd, c->head + c->sent,
-                               (size_t)(c->head_len - c->sent), MSG_NOSIGNAL)
-                        : send(c->fd, c->body + (c->sent - c->head_len),
-                               (size_t)(c->head_len + c->body_len - c->sent),
-                               MSG_NOSIGNAL);
-
-        if (n < 0) {
-            if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) {
-                return;
-            }
-            log_response(c, strerror(errno));
-            conn_error(c, "send", errno);
-            conn_close(c);
-            return;
-        }
-        c->sent = (uint16_t)(c->sent + n);
-    }
-    log_response(c, NULL);
-    conn_finish(c);
-}
-
-/* The request is in: ask the runtime, as the device would be asked. */
-static void answer(struct conn *c)
-{
-    static uint8_t pkt[SEG_HLEN + REQ_MAX];
-    struct pagec_reply reply;
-    uint16_t n = c->req_len;
-    uint16_t len;
-
-    if (demo_site.mss > 0 && n > demo_site.mss) {
-        n = demo_site.mss; /* the device sees the first segment only */
-    }
-    len = build_segment(pkt, c->req, n, c->port);
-    if (pagec_server_input(&server, now_s(), pkt, len, &reply) == 0 ||
-        reply.hdr_len < SEG_HLEN || reply.hdr[9] != PROTO_TCP ||
-        reply.hdr_len + reply.body_len == SEG_HLEN) {
-        log_request(c, "-> no reply");
-        conn_close(c);
-        return;
-    }
-    c->head_len = (uint16_t)(reply.hdr_len - SEG_HLEN);
-    memcpy(c->head, reply.hdr + SEG_HLEN, c->head_len);
-    c->body = reply.body;
-    c->body_len = reply.body_len;
-    c->sent = 0;
-    c->state = CONN_WRITE;
-    c->deadline = now_ms() + IO_TIMEOUT_MS;
-    on_writable(c);
-}
-
-static void on_readable(struct conn *c)
-{
-    for (;;) {
-        uint16_t old = c->req_len;
-        ssize_t n = recv(c->fd, c->req + old, (size_t)(REQ_MAX - old), 0);
-
-        if (n < 0) {
-            if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) {
-                return;
-            }
-            log_request(c, "-> no reply, connection failed");
-            conn_error(c, "recv", errno);
-            conn_close(c);
-            return;
-        }
-        if (n == 0) {
-            /* the peer half-closed: what came is all that comes */
-            if (old == 0) {
-                if (verbose) {
-                    printf("%s closed without a request\n", c->peer);
-                    log_flush();
-                }
-                conn_close(c);
-            } else {
-                answer(c);
-            }
-            return;
-        }
-        c->req_len = (uint16_t)(old + n);
-        /* look from the line end that may precede the new bytes */
-        old = old > 2 ? (uint16_t)(old - 2) : 0;
-        if (c->req_len == REQ_MAX ||
-            headers_end(c->req + old, (uint16_t)(c->req_len - old))) {
-            answer(c);
-            return;
-        }
-    }
-}
-
-static void on_drain(struct conn *c)
-{
-    static uint8_t scratch[REQ_MAX];
-    int i;
-
-    /* a few reads per wake-up; the deadline bounds the rest */
-    for (i = 0; i < 4; i++) {
-        ssize_t n = recv(c->fd, scratch, sizeof scratch, 0);
-
-        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK ||
-                      errno == EINTR)) {
-            return;
-        }
-        if (n <= 0) {
-            if (n < 0) {
-                conn_error(c, "recv", errno);
-            }
-            conn_close(c);
-            return;
-        }
-    }
-}
-
-static void on_timeout(struct conn *c)
-{
-    switch (c->state) {
-    case CONN_READ:
-        log_request(c, c->req_len ? "-> no reply, request not complete "
-                                    "in time"
-                                  : "-> no reply, nothing received in time");
-        break;
-    case CONN_WRITE:
-        log_response(c, "timeout");
-        break;
-    default:
-        break;
-    }
-    conn_close(c);
-}
-
-/* Accepts connections while there are free slots. Returns 0, or -1 on a
- * fatal error; *pause_until is set when the process is out of fds. */
-static int accept_some(int lfd, int64_t *pause_until)
-{
-    int i;
-
-    for (i = 0; i < MAX_CONNS; i++) {
-        struct conn *c = &conns[i];
-        struct sockaddr_in sa;
-        socklen_t salen = sizeof sa;
-        char addr[INET_ADDRSTRLEN];
-        int fd;
-
-        if (c->state != CONN_FREE) {
+        if (t[i] == 1) {
+            i++;
             continue;
         }
-        fd = accept4(lfd, (struct sockaddr *)&sa, &salen,
-                     SOCK_NONBLOCK | SOCK_CLOEXEC);
-        if (fd < 0) {
-            switch (errno) {
-            case EAGAIN:
-#if EWOULDBLOCK != EAGAIN
-            case EWOULDBLOCK:
-#endif
-            case EINTR:
-                return 0;
-            case ECONNABORTED:
-            case EPROTO:
-            case ENETDOWN:
-            case ENOPROTOOPT:
-            case EHOSTDOWN:
-            case ENONET:
-            case EHOSTUNREACH:
-            case ENETUNREACH:
-            case EPERM:
-                i--; /* that one is gone; try the slot again */
-                continue;
-            case EMFILE:
-            case ENFILE:
-            case ENOBUFS:
-            case ENOMEM:
-                fprintf(stderr, "pagec-serve: accept: %s (pausing %d ms)\n",
-                        strerror(errno), ACCEPT_PAUSE_MS);
-                *pause_until = now_ms() + ACCEPT_PAUSE_MS;
-                return 0;
-            default:
-                fprintf(stderr, "pagec-serve: accept: %s\n", strerror(errno));
-                return -1;
-            }
+        if (i + 1 >= hlen || t[i + 1] < 2 || i + t[i + 1] > hlen) {
+            break;
         }
-        if (sa.sin_family != AF_INET ||
-            !inet_ntop(AF_INET, &sa.sin_addr, addr, sizeof addr)) {
-            snprintf(addr, sizeof addr, "?");
+        if (t[i] == 2 && t[i + 1] == 4) {
+            return get16(t + i + 2);
         }
-        c->state = CONN_READ;
-        c->fd = fd;
-        c->port = ntohs(sa.sin_port);
-        c->deadline = now_ms() + IO_TIMEOUT_MS;
-        c->req_len = 0;
-        c->head_len = 0;
-        c->body = NULL;
-        c->body_len = 0;
-        c->sent = 0;
-        snprintf(c->peer, sizeof c->peer, "%s:%u", addr, (unsigned)c->port);
+        i += t[i + 1];
     }
     return 0;
 }
 
-/* Opens the listening socket on addr:port (port in host order). */
-static int open_listener(const struct in_addr *addr, uint16_t port,
-                         const char *addr_text)
+/*
+ * -v: one line for a SYN ("PEER SYN, MSS n -> SYN-ACK, MSS m") and for a
+ * segment with data ("PEER "REQUEST LINE" -> STATUS LINE, n bytes"), and
+ * for whatever gets an RST; the datagram in is pkt (n bytes, a TCP
+ * segment to the device), the reply out (len bytes, 0 for none).
+ */
+static void log_exchange(const uint8_t *pkt, uint16_t n, const uint8_t *out,
+                         uint16_t len)
 {
-    struct sockaddr_in sa;
-    int one = 1;
-    int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    char peer[INET_ADDRSTRLEN + 8];
+    char what[LOG_FIELD_MAX * 4 + 8];
+    char answer[LOG_FIELD_MAX * 4 + 64];
+    unsigned ihl;
+    unsigned thl;
+    unsigned dlen;
+    const uint8_t *t;
+    const uint8_t *ot;
 
-    if (fd < 0) {
-        fprintf(stderr, "pagec-serve: socket: %s\n", strerror(errno));
-        return -1;
+    if (!verbose || n < 20) {
+        return;
     }
-    if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) != 0) {
-        fprintf(stderr, "pagec-serve: SO_REUSEADDR: %s\n", strerror(errno));
-        close(fd);
-        return -1;
+    ihl = (pkt[0] & 0x0fu) * 4u;
+    if (pkt[9] != PROTO_TCP || n < ihl + 20 || get16(pkt + 2) > n) {
+        return;
     }
-    memset(&sa, 0, sizeof sa);
-    sa.sin_family = AF_INET;
-    sa.sin_addr = *addr;
-    sa.sin_port = htons(port);
-    if (bind(fd, (const struct sockaddr *)&sa, sizeof sa) != 0) {
-        fprintf(stderr, "pagec-serve: bind %s:%u: %s\n", addr_text,
-                (unsigned)port, strerror(errno));
-        close(fd);
-        return -1;
+    t = pkt + ihl;
+    thl = (t[12] >> 4) * 4u;
+    if (thl < 20 || ihl + thl > get16(pkt + 2)) {
+        return;
     }
-    if (listen(fd, MAX_CONNS) != 0) {
-        fprintf(stderr, "pagec-serve: listen %s:%u: %s\n", addr_text,
-                (unsigned)port, strerror(errno));
-        close(fd);
-        return -1;
+    dlen = get16(pkt + 2) - ihl - thl;
+    if (t[13] & TH_SYN) {
+        snprintf(what, sizeof what, "SYN, MSS %u", mss_option(t, thl));
+    } else if (dlen > 0) {
+        char line[LOG_FIELD_MAX * 4 + 4];
+
+        log_field(line, sizeof line, t + thl, (uint16_t)dlen);
+        snprintf(what, sizeof what, "\"%s\"", line);
+    } else if (len == 0 || !(out[33] & TH_RST)) {
+        return; /* an ACK or a FIN: nothing to tell */
+    } else {
+        snprintf(what, sizeof what, "%s", t[13] & TH_FIN ? "FIN" : "ACK");
     }
-    return fd;
+
+    if (len == 0) {
+        snprintf(answer, sizeof answer, "no reply");
+    } else if (out[9] != PROTO_TCP || len < HDRS) {
+        snprintf(answer, sizeof answer, "a reply that is not TCP");
+    } else if (out[20 + 13] & TH_RST) {
+        snprintf(answer, sizeof answer, "RST");
+    } else if (out[20 + 13] & TH_SYN) {
+        ot = out + 20;
+        snprintf(answer, sizeof answer, "SYN-ACK, MSS %u",
+                 mss_option(ot, (ot[12] >> 4) * 4u));
+    } else {
+        unsigned ohl = 20 + (out[32] >> 4) * 4u;
+        char status[LOG_FIELD_MAX * 4 + 8];
+
+        log_field(status, sizeof status, out + ohl, (uint16_t)(len - ohl));
+        snprintf(answer, sizeof answer, "%s, %u bytes", status,
+                 (unsigned)(len - ohl));
+    }
+    snprintf(peer, sizeof peer, "%u.%u.%u.%u:%u", pkt[12], pkt[13], pkt[14],
+             pkt[15], (unsigned)get16(t));
+    printf("%s %s -> %s\n", peer, what, answer);
+    log_flush();
 }
 
-/* The port the socket got (for --port 0); 0 when it cannot be read. */
-static uint16_t bound_port(int fd)
-{
-    struct sockaddr_in sa;
-    socklen_t salen = sizeof sa;
+/* --- the device's side of the link ---------------------------------------- */
 
-    if (getsockname(fd, (struct sockaddr *)&sa, &salen) != 0) {
-        fprintf(stderr, "pagec-serve: getsockname: %s\n", strerror(errno));
+/* An ARP request for the device's address: the reply, to slirp. */
+static void answer_arp(const uint8_t *f, uint16_t len)
+{
+    const uint8_t *a = f + ETH_HLEN;
+    uint8_t r[ETH_HLEN + 28];
+
+    if (len < ETH_HLEN + 28 || get16(a) != 1 || get16(a + 2) != ETH_IP ||
+        a[4] != 6 || a[5] != 4 || get16(a + 6) != 1 ||
+        memcmp(a + 24, guest_addr, 4) != 0) {
+        return;
+    }
+    memcpy(r, a + 8, 6);                 /* to the asker */
+    memcpy(r + 6, guest_mac, 6);
+    put16(r + 12, ETH_ARP);
+    memcpy(r + ETH_HLEN, a, 6);          /* hardware and protocol types */
+    put16(r + ETH_HLEN + 6, 2);          /* reply */
+    memcpy(r + ETH_HLEN + 8, guest_mac, 6);
+    memcpy(r + ETH_HLEN + 14, guest_addr, 4);
+    memcpy(r + ETH_HLEN + 18, a + 8, 10); /* the asker's MAC and address */
+    slirp_input(slirp, r, (int)sizeof r);
+}
+
+/* A frame slirp sent the device: ARP answered, IPv4 to the runtime, the
+ * reply back to slirp. */
+static void device_input(const uint8_t *f, uint16_t len)
+{
+    static uint8_t out[ETH_HLEN + 65535];
+    struct pagec_reply reply;
+    uint16_t n;
+
+    if (len < ETH_HLEN) {
+        return;
+    }
+    switch (get16(f + 12)) {
+    case ETH_ARP:
+        answer_arp(f, len);
+        return;
+    case ETH_IP:
+        break;
+    default:
+        return;
+    }
+    n = pagec_server_input(&server, now_s(), f + ETH_HLEN,
+                           (uint16_t)(len - ETH_HLEN), &reply);
+    if (n > 0) {
+        n = pagec_reply_copy(&reply, out + ETH_HLEN,
+                             (uint16_t)(sizeof out - ETH_HLEN));
+    }
+    log_exchange(f + ETH_HLEN, (uint16_t)(len - ETH_HLEN), out + ETH_HLEN, n);
+    if (n == 0) {
+        return;
+    }
+    memcpy(out, f + 6, 6); /* back to the sender */
+    memcpy(out + 6, guest_mac, 6);
+    put16(out + 12, ETH_IP);
+    slirp_input(slirp, out, ETH_HLEN + n);
+}
+
+/* Hands the queued frames to the device, and its replies to slirp (which
+ * may queue more). */
+static void drain_queue(void)
+{
+    while (q_count > 0) {
+        struct frame *fr = &queue[q_head];
+
+        q_head = (q_head + 1) % QUEUE_LEN;
+        q_count--;
+        device_input(fr->data, fr->len);
+    }
+}
+
+/* Says at start that the device is at its address, so that slirp sends
+ * its first SYN at once rather than after an ARP exchange. */
+static void announce(void)
+{
+    uint8_t r[ETH_HLEN + 28];
+
+    memset(r, 0xff, 6);
+    memcpy(r + 6, guest_mac, 6);
+    put16(r + 12, ETH_ARP);
+    put16(r + ETH_HLEN, 1);
+    put16(r + ETH_HLEN + 2, ETH_IP);
+    r[ETH_HLEN + 4] = 6;
+    r[ETH_HLEN + 5] = 4;
+    put16(r + ETH_HLEN + 6, 1);          /* a gratuitous request */
+    memcpy(r + ETH_HLEN + 8, guest_mac, 6);
+    memcpy(r + ETH_HLEN + 14, guest_addr, 4);
+    memset(r + ETH_HLEN + 18, 0, 6);
+    memcpy(r + ETH_HLEN + 24, guest_addr, 4);
+    slirp_input(slirp, r, (int)sizeof r);
+}
+
+/* --- slirp's callbacks ---------------------------------------------------- */
+
+static ssize_t cb_send_packet(const void *buf, size_t len, void *opaque)
+{
+    struct frame *fr;
+
+    (void)opaque;
+    if (len > FRAME_MAX || q_count == QUEUE_LEN) {
+        q_dropped++; /* as a full link drops it: TCP sends it again */
+        return (ssize_t)len;
+    }
+    fr = &queue[(q_head + q_count) % QUEUE_LEN];
+    memcpy(fr->data, buf, len);
+    fr->len = (uint16_t)len;
+    q_count++;
+    return (ssize_t)len;
+}
+
+static void cb_guest_error(const char *msg, void *opaque)
+{
+    (void)opaque;
+    fprintf(stderr, "pagec-serve: slirp: %s\n", msg);
+}
+
+static int64_t cb_clock_get_ns(void *opaque)
+{
+    struct timespec ts;
+
+    (void)opaque;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static void *cb_timer_new(SlirpTimerCb cb, void *cb_opaque, void *opaque)
+{
+    int i;
+
+    (void)opaque;
+    for (i = 0; i < TIMERS_MAX; i++) {
+        if (!timers[i].used) {
+            timers[i].used = 1;
+            timers[i].expire = -1;
+            timers[i].cb = cb;
+            timers[i].cb_opaque = cb_opaque;
+            return &timers[i];
+        }
+    }
+    fprintf(stderr, "pagec-serve: slirp wants more than %d timers\n",
+            TIMERS_MAX);
+    exit(1);
+}
+
+static void cb_timer_free(void *timer, void *opaque)
+{
+    (void)opaque;
+    ((struct timer *)timer)->used = 0;
+}
+
+static void cb_timer_mod(void *timer, int64_t expire_ms, void *opaque)
+{
+    (void)opaque;
+    ((struct timer *)timer)->expire = expire_ms;
+}
+
+static void cb_fd(int fd, void *opaque)
+{
+    (void)fd;
+    (void)opaque;
+}
+
+static void cb_notify(void *opaque)
+{
+    (void)opaque;
+}
+
+static int cb_add_poll(int fd, int events, void *opaque)
+{
+    short ev = 0;
+
+    (void)opaque;
+    if (npfd == POLL_MAX) {
+        return -1; /* polled on a later round */
+    }
+    if (events & SLIRP_POLL_IN) {
+        ev |= POLLIN;
+    }
+    if (events & SLIRP_POLL_OUT) {
+        ev |= POLLOUT;
+    }
+    if (events & SLIRP_POLL_PRI) {
+        ev |= POLLPRI;
+    }
+    pfd[npfd].fd = fd;
+    pfd[npfd].events = ev;
+    pfd[npfd].revents = 0;
+    return npfd++;
+}
+
+static int cb_get_revents(int idx, void *opaque)
+{
+    short r;
+    int ev = 0;
+
+    (void)opaque;
+    if (idx < 0 || idx >= npfd) {
         return 0;
     }
-    return ntohs(sa.sin_port);
+    r = pfd[idx].revents;
+    if (r & POLLIN) {
+        ev |= SLIRP_POLL_IN;
+    }
+    if (r & POLLOUT) {
+        ev |= SLIRP_POLL_OUT;
+    }
+    if (r & POLLPRI) {
+        ev |= SLIRP_POLL_PRI;
+    }
+    if (r & (POLLERR | POLLNVAL)) {
+        ev |= SLIRP_POLL_ERR;
+    }
+    if (r & POLLHUP) {
+        ev |= SLIRP_POLL_HUP;
+    }
+    return ev;
+}
+
+static const SlirpCb callbacks = {
+    .send_packet = cb_send_packet,
+    .guest_error = cb_guest_error,
+    .clock_get_ns = cb_clock_get_ns,
+    .timer_new = cb_timer_new,
+    .timer_free = cb_timer_free,
+    .timer_mod = cb_timer_mod,
+    .register_poll_fd = cb_fd,
+    .unregister_poll_fd = cb_fd,
+    .notify = cb_notify,
+};
+
+/* --- set-up and the loop -------------------------------------------------- */
+
+/* The slirp stack: the emulated network, its MTU and MRU the link MSS +
+ * 40, the host's loopback forwarded to nothing but the device. */
+static Slirp *make_slirp(void)
+{
+    SlirpConfig cfg;
+
+    memset(&cfg, 0, sizeof cfg);
+    cfg.version = 1;
+    cfg.restricted = 1;   /* the device reaches nothing beyond slirp */
+    cfg.in_enabled = true;
+    inet_pton(AF_INET, NET_ADDR, &cfg.vnetwork);
+    inet_pton(AF_INET, NET_MASK, &cfg.vnetmask);
+    inet_pton(AF_INET, HOST_ADDR, &cfg.vhost);
+    inet_pton(AF_INET, DHCP_ADDR, &cfg.vdhcp_start);
+    inet_pton(AF_INET, DNS_ADDR, &cfg.vnameserver);
+    cfg.in6_enabled = false;
+    cfg.if_mtu = link_mss + HDRS;
+    cfg.if_mru = link_mss + HDRS;
+    cfg.disable_host_loopback = true;
+#if SLIRP_CONFIG_VERSION_MAX >= 3
+    cfg.version = 3;
+    cfg.disable_dns = true;
+#endif
+    return slirp_new(&cfg, &callbacks, NULL);
+}
+
+/* The port slirp listens on (for --port 0), 0 when none is found: that
+ * of the one listening socket it asks to poll before any connection came.
+ * Its backlog, which slirp makes 1, is raised to what a browser opening
+ * several connections at once needs: else the kernel drops their SYNs,
+ * to be sent again a second later. */
+static uint16_t listen_wider(void)
+{
+    uint32_t timeout = UINT32_MAX;
+    uint16_t port = 0;
+    int i;
+
+    npfd = 0;
+    slirp_pollfds_fill(slirp, &timeout, cb_add_poll, NULL);
+    for (i = 0; i < npfd; i++) {
+        struct sockaddr_in sa;
+        socklen_t salen = sizeof sa;
+        int yes = 0;
+        socklen_t ylen = sizeof yes;
+
+        if (getsockopt(pfd[i].fd, SOL_SOCKET, SO_ACCEPTCONN, &yes, &ylen) ==
+                0 && yes &&
+            getsockname(pfd[i].fd, (struct sockaddr *)&sa, &salen) == 0 &&
+            sa.sin_family == AF_INET) {
+            port = ntohs(sa.sin_port);
+            if (listen(pfd[i].fd, LISTEN_BACKLOG) != 0) {
+                fprintf(stderr, "pagec-serve: listen: %s\n", strerror(errno));
+            }
+        }
+    }
+    return port;
+}
+
+/* Runs slirp's timers that are due; returns the ms until the next one
+ * (-1: none armed). */
+static int64_t run_timers(void)
+{
+    int64_t now = clock_ms();
+    int64_t next = -1;
+    int i;
+
+    for (i = 0; i < TIMERS_MAX; i++) {
+        struct timer *t = &timers[i];
+
+        if (!t->used || t->expire < 0) {
+            continue;
+        }
+        if (t->expire <= now) {
+            t->expire = -1;
+            t->cb(t->cb_opaque);
+            continue;
+        }
+        if (next < 0 || t->expire - now < next) {
+            next = t->expire - now;
+        }
+    }
+    return next;
 }
 
 /* Serves until a signal comes. Returns the exit status. */
-static int serve(int lfd)
+static int serve(void)
 {
-    static struct pollfd pfd[1 + MAX_CONNS];
-    static struct conn *who[1 + MAX_CONNS];
-    int64_t pause_until = 0;
     sigset_t block;
     sigset_t unblocked;
-    int i;
 
     /* signals arrive only inside ppoll, so none is missed between the
      * check of stop and the wait */
@@ -611,73 +649,32 @@ static int serve(int lfd)
     sigdelset(&unblocked, SIGTERM);
 
     while (!stop) {
+        uint32_t timeout = UINT32_MAX;
+        int64_t next;
         struct timespec ts;
-        int64_t now = now_ms();
-        int64_t wake = -1;
-        int active = 0;
-        nfds_t nfds = 0;
         int r;
 
-        for (i = 0; i < MAX_CONNS; i++) {
-            struct conn *c = &conns[i];
-
-            if (c->state == CONN_FREE) {
-                continue;
-            }
-            if (now >= c->deadline) {
-                on_timeout(c);
-                continue;
-            }
-            active++;
-            pfd[nfds].fd = c->fd;
-            pfd[nfds].events = c->state == CONN_WRITE ? POLLOUT : POLLIN;
-            pfd[nfds].revents = 0;
-            who[nfds++] = c;
-            if (wake < 0 || c->deadline < wake) {
-                wake = c->deadline;
-            }
+        drain_queue();
+        next = run_timers();
+        npfd = 0;
+        slirp_pollfds_fill(slirp, &timeout, cb_add_poll, NULL);
+        if (next >= 0 && (uint64_t)next < timeout) {
+            timeout = (uint32_t)next;
         }
-        if (active < MAX_CONNS) {
-            if (now >= pause_until) {
-                pfd[nfds].fd = lfd;
-                pfd[nfds].events = POLLIN;
-                pfd[nfds].revents = 0;
-                who[nfds++] = NULL;
-            } else if (wake < 0 || pause_until < wake) {
-                wake = pause_until;
-            }
+        if (q_count > 0) {
+            timeout = 0;
         }
-        if (wake >= 0) {
-            ts.tv_sec = (time_t)((wake - now) / 1000);
-            ts.tv_nsec = (long)((wake - now) % 1000) * 1000000L;
+        if (timeout != UINT32_MAX) {
+            ts.tv_sec = (time_t)(timeout / 1000);
+            ts.tv_nsec = (long)(timeout % 1000) * 1000000L;
         }
-        r = ppoll(pfd, nfds, wake >= 0 ? &ts : NULL, &unblocked);
-        if (r < 0) {
-            if (errno == EINTR) {
-                continue;
-            }
+        r = ppoll(pfd, (nfds_t)npfd, timeout != UINT32_MAX ? &ts : NULL,
+                  &unblocked);
+        if (r < 0 && errno != EINTR) {
             fprintf(stderr, "pagec-serve: poll: %s\n", strerror(errno));
             return 1;
         }
-        for (i = 0; i < (int)nfds && r > 0; i++) {
-            struct conn *c = who[i];
-
-            if (pfd[i].revents == 0) {
-                continue;
-            }
-            r--;
-            if (c == NULL) {
-                if (accept_some(lfd, &pause_until) != 0) {
-                    return 1;
-                }
-            } else if (c->state == CONN_READ) {
-                on_readable(c);
-            } else if (c->state == CONN_WRITE) {
-                on_writable(c);
-            } else if (c->state == CONN_DRAIN) {
-                on_drain(c);
-            }
-        }
+        slirp_pollfds_poll(slirp, r < 0, cb_get_revents, NULL);
     }
     return 0;
 }
@@ -687,22 +684,25 @@ int main(int argc, char **argv)
     static const struct option longopts[] = {
         {"port", required_argument, NULL, 'p'},
         {"bind", required_argument, NULL, 'b'},
+        {"link", required_argument, NULL, 'l'},
+        {"mss", required_argument, NULL, 'm'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     const char *bind_text = "127.0.0.1";
+    const char *link_name = "Ethernet";
     struct in_addr bind_addr;
+    struct in_addr dev_addr;
     struct sigaction sa;
     long port = DEFAULT_PORT;
+    long v;
     int status;
-    int lfd;
     int c;
-    int i;
 
     while ((c = getopt_long(argc, argv, "vh", longopts, NULL)) != -1) {
         switch (c) {
         case 'p':
-            port = parse_port(optarg);
+            port = parse_num(optarg, 0, 65535);
             if (port < 0) {
                 fprintf(stderr, "pagec-serve: --port: '%s' is not a port "
                                 "number (0-65535)\n", optarg);
@@ -711,6 +711,29 @@ int main(int argc, char **argv)
             break;
         case 'b':
             bind_text = optarg;
+            break;
+        case 'l':
+            if (strcasecmp(optarg, "ethernet") == 0) {
+                link_mss = MSS_ETHERNET;
+                link_name = "Ethernet";
+            } else if (strcasecmp(optarg, "slip") == 0) {
+                link_mss = MSS_SLIP;
+                link_name = "SLIP";
+            } else {
+                fprintf(stderr, "pagec-serve: --link: '%s' is not a link "
+                                "(ethernet, slip)\n", optarg);
+                return 2;
+            }
+            break;
+        case 'm':
+            v = parse_num(optarg, MSS_MIN, MSS_MAX);
+            if (v < 0) {
+                fprintf(stderr, "pagec-serve: --mss: '%s' is not an MSS "
+                                "(%d-%d)\n", optarg, MSS_MIN, MSS_MAX);
+                return 2;
+            }
+            link_mss = (unsigned)v;
+            link_name = NULL;
             break;
         case 'v':
             verbose = 1;
@@ -743,16 +766,12 @@ int main(int argc, char **argv)
     }
     memset(&server, 0, sizeof server);
     server.site = &demo_site;
-    memcpy(server.addr, server_addr, sizeof server.addr);
+    memcpy(server.addr, guest_addr, sizeof server.addr);
     /* the ISN key: a fresh secret each start, as on a device */
     if (getrandom(server.secret, sizeof server.secret, 0) !=
         (ssize_t)sizeof server.secret) {
         fprintf(stderr, "pagec-serve: getrandom: %s\n", strerror(errno));
         return 1;
-    }
-    for (i = 0; i < MAX_CONNS; i++) {
-        conns[i].state = CONN_FREE;
-        conns[i].fd = -1;
     }
 
     memset(&sa, 0, sizeof sa);
@@ -764,24 +783,40 @@ int main(int argc, char **argv)
         return 1;
     }
 
-    lfd = open_listener(&bind_addr, (uint16_t)port, bind_text);
-    if (lfd < 0) {
+    slirp = make_slirp();
+    if (!slirp) {
+        fprintf(stderr, "pagec-serve: libslirp %s refused the link (MTU %u)\n",
+                slirp_version_string(), link_mss + HDRS);
         return 1;
     }
-    printf("pagec-serve: serving %u pages at http://%s:%u/\n",
-           (unsigned)demo_site.npages, bind_text, (unsigned)bound_port(lfd));
+    memcpy(&dev_addr, guest_addr, 4);
+    errno = 0;
+    if (slirp_add_hostfwd(slirp, 0, bind_addr, (int)port, dev_addr,
+                          demo_site.http_port) != 0) {
+        fprintf(stderr, "pagec-serve: bind %s:%ld: %s\n", bind_text, port,
+                errno ? strerror(errno) : "refused");
+        slirp_cleanup(slirp);
+        return 1;
+    }
+    announce();
+    drain_queue();
+    v = listen_wider();
+    if (port == 0) {
+        port = v;
+    }
+    printf("pagec-serve: serving %u pages at http://%s:%ld/ over %s%s"
+           "MSS %u\n",
+           (unsigned)demo_site.npages, bind_text, port,
+           link_name ? link_name : "a link of ", link_name ? ", " : "",
+           link_mss);
     log_flush();
 
-    status = serve(lfd);
+    status = serve();
 
-    for (i = 0; i < MAX_CONNS; i++) {
-        if (conns[i].state != CONN_FREE) {
-            conn_close(&conns[i]);
-        }
-    }
-    if (close(lfd) != 0) {
-        fprintf(stderr, "pagec-serve: close: %s\n", strerror(errno));
-        status = 1;
+    slirp_cleanup(slirp);
+    if (q_dropped && verbose) {
+        printf("pagec-serve: %lu frames dropped on a full queue\n", q_dropped);
+        log_flush();
     }
     return status;
 }

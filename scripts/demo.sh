@@ -10,9 +10,14 @@
 # given on the command line is relative to the current directory. The
 # script may be run from any directory.
 #
-# Steps:
-#   1. become root (re-runs itself with sudo if needed): network
-#      namespaces and TUN devices need it;
+# Run as root, it serves the site with pagec-tun on a TUN device (steps
+# below). Run as another user, it needs neither root nor sudo: it builds
+# pagec-serve and serves the site on 127.0.0.1:8080 through it, the
+# runtime behind libslirp's TCP/IP stack (no namespace, no ping); the
+# packages must be installed then.
+#
+# Steps as root:
+#   1. (as another user: build and run pagec-serve instead, and stop here);
 #   2. install the Debian packages it needs that are missing (apt-get);
 #   3. configure and build pagec with CMake (Release) in BUILD_DIR;
 #   4. create the network namespace "pagec-demo" and run pagec-tun in it on
@@ -34,6 +39,8 @@ LISTEN_ADDR=127.0.0.1
 LISTEN_PORT=8080
 PACKAGES=(cmake gcc make pkg-config libc6-dev libmagic-dev zlib1g-dev check
     iproute2 socat curl iputils-ping)
+SERVE_PACKAGES=(cmake gcc make pkg-config libc6-dev libmagic-dev zlib1g-dev
+    libslirp-dev curl)
 
 die() {
     echo "$PROG: $*" >&2
@@ -53,16 +60,6 @@ esac
 SCRIPT=$(readlink -f -- "$0") || die "cannot find the script's own path"
 ROOT=$(cd "$(dirname -- "$SCRIPT")/.." && pwd) || die "cannot find the repository"
 
-# --- 1. root ---------------------------------------------------------------
-
-if [ "$(id -u)" -ne 0 ]; then
-    if command -v sudo >/dev/null 2>&1; then
-        echo "$PROG: network namespaces and TUN devices need root; running again with sudo"
-        exec sudo -- "$SCRIPT" "$@"
-    fi
-    die "must run as root (it creates a network namespace and a TUN device, and may install packages), and sudo is not installed: run it from a root shell, e.g. su -c '$SCRIPT $*'"
-fi
-
 if [ $# -eq 1 ]; then
     case $1 in
         /*) BUILD=$1 ;;
@@ -72,6 +69,36 @@ else
     BUILD=$ROOT/build
 fi
 cd "$ROOT" || die "$ROOT: cannot change to it"
+
+# --- 1. not root: pagec-serve ----------------------------------------------
+
+if [ "$(id -u)" -ne 0 ]; then
+    # shellcheck source=scripts/packages.sh
+    . "$ROOT/scripts/packages.sh"
+    ensure_packages "${SERVE_PACKAGES[@]}" ||
+        die "install them (as root) and run $PROG again; or run $PROG as root for the TUN demo"
+    echo "$PROG: not root: serving through pagec-serve, no TUN device (as root, $PROG runs pagec-tun on one)"
+    echo "$PROG: building in $BUILD"
+    cmake -S . -B "$BUILD" -DCMAKE_BUILD_TYPE=Release ||
+        die "cmake could not configure $BUILD"
+    cmake --build "$BUILD" -j2 --target pagec-serve ||
+        die "the build failed (pagec-serve needs libslirp-dev)"
+    [ -x "$BUILD/samples/pagec-serve" ] ||
+        die "$BUILD/samples/pagec-serve: not built (is libslirp-dev installed?)"
+    cat <<EOF
+
+pagec serves the sample site through pagec-serve: the runtime behind a
+user-mode TCP/IP stack, at an Ethernet client's MSS (--link slip: SLIP's).
+
+  Open:  http://$LISTEN_ADDR:$LISTEN_PORT/
+  Fetch: curl -v http://$LISTEN_ADDR:$LISTEN_PORT/
+
+Connections and requests follow, one line each (pagec-serve -v). Ctrl-C
+stops the demo.
+
+EOF
+    exec "$BUILD/samples/pagec-serve" --port "$LISTEN_PORT" --bind "$LISTEN_ADDR" -v
+fi
 
 # --- 2. packages -----------------------------------------------------------
 
