@@ -38,18 +38,24 @@ uint16_t pagec_chksum_check(uint32_t sum, const uint8_t *data, uint16_t len)
     /* folded first, so that any sum leaves room for 65535 bytes */
     return pagec_chksum_fold(pagec_chksum_add(pagec_chksum_fold(sum), data, len));
 #else
-    uint64_t acc = sum; /* at most 2^32 + 8192 * 2^33: no overflow */
+    /* big-endian 64-bit words with end-around carry: a sum modulo
+     * 2^64 - 1, which is a multiple of 0xffff, so it is congruent to the
+     * sum of the 16-bit words modulo 0xffff */
+    uint64_t acc = sum;
 
     while (len >= 8) {
-        acc += ((uint32_t)data[0] << 24 | (uint32_t)data[1] << 16 |
-                (uint32_t)data[2] << 8 | data[3]) +
-               (uint64_t)((uint32_t)data[4] << 24 | (uint32_t)data[5] << 16 |
-                          (uint32_t)data[6] << 8 | data[7]);
+        uint64_t w = (uint64_t)data[0] << 56 | (uint64_t)data[1] << 48 |
+                     (uint64_t)data[2] << 40 | (uint64_t)data[3] << 32 |
+                     (uint64_t)data[4] << 24 | (uint64_t)data[5] << 16 |
+                     (uint64_t)data[6] << 8 | data[7];
+
+        acc += w;
+        acc += acc < w; /* the carry out of bit 63, back in at bit 0 */
         data += 8;
         len -= 8;
     }
-    acc = (acc & 0xffffffffu) + (acc >> 32);
-    acc = (acc & 0xffffffffu) + (acc >> 32);
+    acc = (acc & 0xffffffffu) + (acc >> 32); /* at most 2^33 - 2 */
+    acc = (acc & 0xffffffffu) + (acc >> 32); /* at most 2^32 - 1 */
     return pagec_chksum_fold(pagec_chksum_add(pagec_chksum_fold((uint32_t)acc),
                                               data, len));
 #endif
@@ -57,8 +63,9 @@ uint16_t pagec_chksum_check(uint32_t sum, const uint8_t *data, uint16_t len)
 
 uint16_t pagec_chksum_fold(uint32_t sum)
 {
-    while (sum >> 16) {
-        sum = (sum & 0xffffu) + (sum >> 16);
-    }
+    /* two steps: the first leaves at most 0x1fffe, the second at most
+     * 0xffff; neither makes a sum that was not 0 into 0 */
+    sum = (sum & 0xffffu) + (sum >> 16);
+    sum = (sum & 0xffffu) + (sum >> 16);
     return (uint16_t)sum;
 }
