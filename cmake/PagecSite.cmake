@@ -9,7 +9,9 @@
 #   Runs pagec on the site folder <dir> at build time and adds the
 #   generated <base>.c (default: <id>.c, <id> default "site") to <target>,
 #   with its folder on the include path, so that <target>'s sources can
-#   #include "<base>.h". The site is compiled again when pagec changes or
+#   #include "<base>.h". <target> may be a library (add_library(web
+#   STATIC)): the site is then compiled once, and the folder is on the
+#   include path of every target that links it too. The site is compiled again when pagec changes or
 #   when a file of the site is edited, added or removed: with Ninja, pagec
 #   writes a depfile that names every file and folder it read; with the
 #   other generators, CMake lists the site's files and folders and looks
@@ -119,7 +121,12 @@ function(pagec_add_site target)
     VERBATIM)
   cmake_policy(POP)
   target_sources(${target} PRIVATE "${out}.c" "${out}.h")
-  target_include_directories(${target} PRIVATE "${dir}")
+  get_target_property(type ${target} TYPE)
+  if(type MATCHES "^(STATIC|SHARED|OBJECT)_LIBRARY$")
+    target_include_directories(${target} PUBLIC "$<BUILD_INTERFACE:${dir}>")
+  else()
+    target_include_directories(${target} PRIVATE "${dir}")
+  endif()
 endfunction()
 
 function(pagec_add_runtime target)

@@ -1,8 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: BSD-3-Clause
 #
-# scripts/demo.sh - build pagec and serve the sample site on
-# http://127.0.0.1:8080/ (the README's quick start).
+# scripts/demo.sh - build pagec and serve the sample site (or the build's
+# PAGEC_DEMO_SITE) on http://127.0.0.1:8080/ (the README's quick start).
 #
 # Usage: scripts/demo.sh [BUILD_DIR]
 #
@@ -91,6 +91,7 @@ cmake -S . -B "$BUILD" -DCMAKE_BUILD_TYPE=Release ||
 cmake --build "$BUILD" -j2 || die "the build failed"
 BIN=$BUILD/samples/pagec-tun
 [ -x "$BIN" ] || die "$BIN: not built"
+SITE=$(sed -n 's/^PAGEC_DEMO_SITE:[A-Z]*=//p' "$BUILD/CMakeCache.txt")
 
 # --- 4. namespace, server, forwarder ---------------------------------------
 
@@ -178,7 +179,7 @@ kill -0 "$SOCAT_PID" 2>/dev/null ||
 
 cat <<EOF
 
-pagec serves the sample site in network namespace $NS at $SERVER_ADDR.
+pagec serves ${SITE:-the sample site} in network namespace $NS at $SERVER_ADDR.
 
   Open:  http://$LISTEN_ADDR:$LISTEN_PORT/
   Fetch: curl -v http://$LISTEN_ADDR:$LISTEN_PORT/
