@@ -86,12 +86,23 @@ function(pagec_add_site target)
   set(dir "${CMAKE_CURRENT_BINARY_DIR}/${target}_site")
   set(out "${dir}/${ARG_OUTPUT}")
   file(MAKE_DIRECTORY "${dir}")
+  set(workdir "${CMAKE_CURRENT_BINARY_DIR}")
+  set(out_c "${out}.c")
   if(CMAKE_GENERATOR MATCHES "Ninja")
     # pagec's depfile names every file and folder it read (absolute
     # paths); a folder's time changes when a file is added to it or
-    # removed from it
+    # removed from it. Ninja reads it as pagec writes it (CMP0116 OLD):
+    # CMake's rewrite of a depfile for Ninja (NEW) drops the escapes of
+    # '#' and '$', which splits such a file's path in two, and a path
+    # that does not exist makes every build compile the site again.
+    # Ninja takes the depfile only when its target is the output as
+    # build.ninja names it, relative to the top of the build tree: pagec
+    # runs there and is given that path.
+    set(workdir "${CMAKE_BINARY_DIR}")
+    file(RELATIVE_PATH out_c "${CMAKE_BINARY_DIR}" "${out}.c")
     set(deps --depfile "${out}.d")
     set(depends DEPFILE "${out}.d")
+    set(policy OLD)
   else()
     # The Makefile generators of CMake (3.25 at least) merge a custom
     # command's depfile into what they knew before and so keep a removed
@@ -103,10 +114,11 @@ function(pagec_add_site target)
     file(GLOB_RECURSE inputs LIST_DIRECTORIES true CONFIGURE_DEPENDS "${site}/*")
     set(deps)
     set(depends DEPENDS "${site}" ${inputs})
+    set(policy NEW)
   endif()
   cmake_policy(PUSH)
   if(POLICY CMP0116)
-    cmake_policy(SET CMP0116 NEW) # depfile paths as written (absolute)
+    cmake_policy(SET CMP0116 ${policy})
   endif()
   # The header is a byproduct: pagec leaves it untouched when its bytes
   # stay the same, so that the sources that include it are not compiled
@@ -114,9 +126,10 @@ function(pagec_add_site target)
   add_custom_command(
     OUTPUT "${out}.c"
     BYPRODUCTS "${out}.h"
-    COMMAND ${pagec} ${opts} ${ARG_OPTIONS} ${deps} "${site}" -o "${out}.c"
+    COMMAND ${pagec} ${opts} ${ARG_OPTIONS} ${deps} "${site}" -o "${out_c}"
     DEPENDS ${pagec}
     ${depends}
+    WORKING_DIRECTORY "${workdir}"
     COMMENT "Compiling site ${ARG_SITE}"
     VERBATIM)
   cmake_policy(POP)

@@ -19,10 +19,12 @@
 #            installed package, through a toolchain file that sets
 #            CMAKE_FIND_ROOT_PATH_MODE_PACKAGE to ONLY, found with
 #            -Dpagec_DIR; checks the library is ARM code with the site
-#   rebuild  with the Makefile and the Ninja generators: a build with no
-#            change does no work; editing, adding and removing a site
-#            file regenerates the site and relinks the program that uses
-#            it, and nothing else
+#   rebuild  with the Makefile and the Ninja generators, with a site
+#            file named with '#', '$' and a space: a build with no change
+#            does no work (and ninja -n -d explain finds none); editing
+#            (also that file), adding and removing a site file
+#            regenerates the site and relinks the program that uses it,
+#            and nothing else
 #
 # Prints one line per check; exit status 0 when all passed, 1 when one
 # failed, 2 on a usage error, 77 when a tool is missing (skipped).
@@ -156,6 +158,9 @@ rebuild)
         src=$WORK/src-$tag
         build=$WORK/build-$tag
         cp -r "$HERE" "$src"
+        # names that depfiles escape ('#' and '$', and a space)
+        odd='odd #1 $x.txt'
+        printf 'a page with an odd name\n' >"$src/site/$odd"
         configure_build "$gen" "$src" "$build" -G "$gen" -DCMAKE_PREFIX_PATH="$PREFIX" || continue
         serves "$build" "$src" index.html note.txt
         site_c=$build/consumer_site/web.c
@@ -170,6 +175,16 @@ rebuild)
         else
             fail "$gen: a build with no change did work:"
             sed 's/^/#    /' "$WORK/nochange.log" | head -n 20
+        fi
+        # and Ninja says why it would
+        if [ "$gen" = Ninja ]; then
+            ninja -C "$build" -n -d explain >"$WORK/explain.log" 2>&1
+            if grep -q 'no work to do' "$WORK/explain.log"; then
+                pass "$gen: ninja -n -d explain: no work to do"
+            else
+                fail "$gen: ninja -n -d explain:"
+                grep -v '^ninja: Entering' "$WORK/explain.log" | sed 's/^/#    /' | head -n 20
+            fi
         fi
         # check_change WHAT: after a change to the site, the site was
         # compiled again and the consumer relinked; main.c and the
@@ -192,6 +207,11 @@ rebuild)
         "$CMAKE" --build "$build" >"$WORK/change.log" 2>&1
         check_change "$before" "a file edited"
         serves "$build" "$src" note.txt
+        sleep 1
+        before=$(stamp)
+        printf 'the odd name, version 2\n' >"$src/site/$odd"
+        "$CMAKE" --build "$build" >"$WORK/change.log" 2>&1
+        check_change "$before" "the file named '$odd' edited"
         sleep 1
         before=$(stamp)
         printf 'a new page\n' >"$src/site/new.txt"
