@@ -19,6 +19,12 @@
 #            installed package, through a toolchain file that sets
 #            CMAKE_FIND_ROOT_PATH_MODE_PACKAGE to ONLY, found with
 #            -Dpagec_DIR; checks the library is ARM code with the site
+#   recipe   the cross-compiled firmware of docs/guide.md as written
+#            there (its cmake and sh blocks, the prefix /usr/local
+#            replaced by the test's own): samples/cortex-m3's sources (the
+#            site's name changed to web) and linker script as board.ld,
+#            the sample site as web/; the image must be a linked ARM
+#            executable whose entry is reset_handler, with the site in it
 #   rebuild  with the Makefile and the Ninja generators, with a site
 #            file named with '#', '$' and a space: a build with no change
 #            does no work (and ninja -n -d explain finds none); editing
@@ -32,7 +38,7 @@
 set -u
 PROG=${0##*/}
 if [ $# -ne 4 ]; then
-    echo "usage: $PROG install|subdir|cross|rebuild CMAKE PAGEC_BUILD_DIR PAGEC_SOURCE_DIR" >&2
+    echo "usage: $PROG install|subdir|cross|recipe|rebuild CMAKE PAGEC_BUILD_DIR PAGEC_SOURCE_DIR" >&2
     exit 2
 fi
 MODE=$1
@@ -57,6 +63,19 @@ run() {
         sed 's/^/#    /' "$log" | tail -n 30
         return 1
     fi
+}
+
+# doc_block FILE LANG MARKER: the text of the first ```LANG block of the
+# Markdown FILE that contains MARKER.
+doc_block() {
+    awk -v lang="$2" -v marker="$3" '
+        !inside && $0 == "```" lang { inside = 1; text = ""; next }
+        inside && $0 == "```" {
+            inside = 0
+            if (index(text, marker)) { printf "%s", text; exit }
+            next
+        }
+        inside { text = text $0 "\n" }' "$1"
 }
 
 install_pagec() {
@@ -143,6 +162,45 @@ EOT
         else
             fail "the firmware library is not ARM code with the site and the runtime"
         fi
+    fi
+    ;;
+recipe)
+    command -v arm-none-eabi-gcc >/dev/null 2>&1 || skip "no arm-none-eabi-gcc (gcc-arm-none-eabi)"
+    install_pagec
+    guide=$PAGEC_SRC/docs/guide.md
+    m3=$PAGEC_SRC/samples/cortex-m3
+    fw=$WORK/fw
+    mkdir -p "$fw" || exit 1
+    doc_block "$guide" cmake 'pagec_add_runtime(pagec_rt)' >"$fw/CMakeLists.txt"
+    doc_block "$guide" sh 'build-fw' | sed "s|/usr/local|$PREFIX|g" >"$fw/build.sh"
+    if [ ! -s "$fw/CMakeLists.txt" ] || [ ! -s "$fw/build.sh" ]; then
+        fail "the guide's cross-compiling recipe (a cmake block with pagec_add_runtime(pagec_rt), an sh block with build-fw) not found"
+        finish
+    fi
+    cp "$m3"/startup.c "$m3"/mem.c "$m3"/uart.c "$m3"/uart.h "$m3"/lm3s6965.h "$fw"/ &&
+        cp "$m3/lm3s6965.ld" "$fw/board.ld" &&
+        sed 's/demo_site/web/g' "$m3/main.c" >"$fw/main.c" &&
+        sed 's/@M3_SECRET_BYTES@/1, 2, 3, 4, 5, 6, 7, 8/' "$m3/m3_secret.h.in" >"$fw/m3_secret.h" &&
+        cp -r "$PAGEC_SRC/samples/site" "$fw/web" || exit 1
+    # the commands as the guide gives them, with this cmake first on PATH
+    PATH=$(dirname -- "$CMAKE"):$PATH
+    if (cd "$fw" && run "$WORK/recipe.log" bash -e build.sh); then
+        pass "the guide's firmware recipe configures, builds and links"
+    else
+        fail "the guide's firmware recipe, as written there"
+        finish
+    fi
+    elf=$fw/build-fw/firmware.elf
+    entry=$(arm-none-eabi-readelf -h "$elf" 2>/dev/null | awk '/Entry point/ { print $NF }')
+    reset=$(arm-none-eabi-nm "$elf" 2>/dev/null | awk '$3 == "reset_handler" { print $1 }')
+    if arm-none-eabi-readelf -h "$elf" 2>/dev/null | grep -q 'Type:.*EXEC' &&
+        arm-none-eabi-readelf -h "$elf" | grep -q 'Machine:.*ARM' &&
+        [ -n "$reset" ] && [ $((entry & ~1)) -eq $((16#$reset & ~1)) ] &&
+        arm-none-eabi-nm "$elf" | grep -q ' [RrTt] web$' &&
+        arm-none-eabi-nm "$elf" | grep -q ' [Tt] pagec_server_input$'; then
+        pass "firmware.elf: an ARM executable, entry reset_handler ($entry), the site (web) and the runtime in it"
+    else
+        fail "firmware.elf: not an ARM executable entered at reset_handler with the site and the runtime (entry '$entry', reset_handler '$reset')"
     fi
     ;;
 rebuild)
