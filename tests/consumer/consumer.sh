@@ -114,6 +114,16 @@ serves() {
 
 case $MODE in
 install)
+    # what the README and the guide say, which this test does: cmake
+    # --install --prefix PREFIX, then -DCMAKE_PREFIX_PATH=PREFIX
+    for doc in README.md docs/guide.md; do
+        if grep -qF -- '-DCMAKE_PREFIX_PATH=' "$PAGEC_SRC/$doc" &&
+            grep -qF -- '--prefix' "$PAGEC_SRC/$doc"; then
+            pass "$doc: an install with --prefix is found with -DCMAKE_PREFIX_PATH"
+        else
+            fail "$doc does not say that an install with --prefix PREFIX is found with -DCMAKE_PREFIX_PATH=PREFIX"
+        fi
+    done
     install_pagec
     configure_build find_package "$HERE" "$WORK/build" -DCMAKE_PREFIX_PATH="$PREFIX" &&
         serves "$WORK/build" "$HERE" index.html note.txt
@@ -217,6 +227,7 @@ rebuild)
         build=$WORK/build-$tag
         cp -r "$HERE" "$src"
         # names that depfiles escape ('#' and '$', and a space)
+        # shellcheck disable=SC2016 # a '$' of its own
         odd='odd #1 $x.txt'
         printf 'a page with an odd name\n' >"$src/site/$odd"
         configure_build "$gen" "$src" "$build" -G "$gen" -DCMAKE_PREFIX_PATH="$PREFIX" || continue
