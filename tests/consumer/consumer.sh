@@ -28,9 +28,10 @@
 #   rebuild  with the Makefile and the Ninja generators, with a site
 #            file named with '#', '$' and a space: a build with no change
 #            does no work (and ninja -n -d explain finds none); editing
-#            (also that file), adding and removing a site file
-#            regenerates the site and relinks the program that uses it,
-#            and nothing else
+#            (also that file), adding and removing a site file, and
+#            adding a file in a new folder and editing it, regenerates
+#            the site and relinks the program that uses it, and nothing
+#            else; CMake does not run again for a file added
 #
 # Prints one line per check; exit status 0 when all passed, 1 when one
 # failed, 2 on a usage error, 77 when a tool is missing (skipped).
@@ -287,6 +288,27 @@ rebuild)
         "$CMAKE" --build "$build" >"$WORK/change.log" 2>&1
         check_change "$before" "a file added"
         serves "$build" "$src" new.txt index.html
+        # CMake itself does not run again for a file added (no "--
+        # GLOB mismatch!", no configure)
+        if grep -q 'GLOB mismatch\|Configuring done' "$WORK/change.log"; then
+            fail "$gen: CMake ran again for a file added:"
+            grep 'GLOB mismatch\|Configuring done' "$WORK/change.log" | sed 's/^/#    /'
+        else
+            pass "$gen: CMake did not run again for a file added"
+        fi
+        # a file added in a new folder, then edited: the folder is known
+        # without a new configure
+        sleep 1
+        before=$(stamp)
+        mkdir "$src/site/more" && printf 'deeper\n' >"$src/site/more/deep.txt"
+        "$CMAKE" --build "$build" >"$WORK/change.log" 2>&1
+        check_change "$before" "a file added in a new folder"
+        sleep 1
+        before=$(stamp)
+        printf 'deeper, version 2\n' >"$src/site/more/deep.txt"
+        "$CMAKE" --build "$build" >"$WORK/change.log" 2>&1
+        check_change "$before" "that file edited"
+        serves "$build" "$src" more/deep.txt
         sleep 1
         before=$(stamp)
         rm "$src/site/new.txt"
