@@ -4,8 +4,9 @@
 # scripts/demo.sh - build pagec and serve the sample site (or the build's
 # PAGEC_DEMO_SITE) on http://127.0.0.1:8080/ (the README's quick start).
 #
-# Usage: scripts/demo.sh [BUILD_DIR]
+# Usage: scripts/demo.sh [--port PORT] [BUILD_DIR]
 #
+# --port PORT: the port of 127.0.0.1 to serve on instead of 8080.
 # BUILD_DIR defaults to "build" in the repository; a relative BUILD_DIR
 # given on the command line is relative to the current directory. The
 # script may be run from any directory.
@@ -18,7 +19,7 @@
 #   4. create the network namespace "pagec-demo" and run pagec-tun in it on
 #      a TUN device: 192.0.2.1 is the namespace's side, 192.0.2.2 the
 #      pagec server. Nothing changes in the host's network namespace
-#      except one socat that listens on 127.0.0.1:8080 and forwards every
+#      except one socat that listens on 127.0.0.1:PORT and forwards every
 #      connection to 192.0.2.2:80 inside the namespace;
 #   5. wait. Ctrl-C (or any exit) stops socat and pagec-tun and deletes
 #      the namespace.
@@ -41,14 +42,25 @@ die() {
 }
 
 usage() {
-    echo "usage: $PROG [BUILD_DIR]" >&2
+    echo "usage: $PROG [--port PORT] [BUILD_DIR]" >&2
     exit 2
 }
 
-case ${1:-} in
-    -h | --help) usage ;;
+ARGS=("$@") # for the run again with sudo
+BUILD_ARG=
+while [ $# -gt 0 ]; do
+    case $1 in
+        -h | --help) usage ;;
+        --port) [ $# -ge 2 ] || usage; LISTEN_PORT=$2; shift 2 ;;
+        --port=*) LISTEN_PORT=${1#--port=}; shift ;;
+        -*) usage ;;
+        *) [ -z "$BUILD_ARG" ] || usage; BUILD_ARG=$1; shift ;;
+    esac
+done
+case $LISTEN_PORT in
+    '' | *[!0-9]* | 0*) die "--port $LISTEN_PORT: not a port (1 to 65535)" ;;
 esac
-[ $# -le 1 ] || usage
+[ "$LISTEN_PORT" -le 65535 ] || die "--port $LISTEN_PORT: not a port (1 to 65535)"
 
 SCRIPT=$(readlink -f -- "$0") || die "cannot find the script's own path"
 ROOT=$(cd "$(dirname -- "$SCRIPT")/.." && pwd) || die "cannot find the repository"
@@ -58,15 +70,15 @@ ROOT=$(cd "$(dirname -- "$SCRIPT")/.." && pwd) || die "cannot find the repositor
 if [ "$(id -u)" -ne 0 ]; then
     if command -v sudo >/dev/null 2>&1; then
         echo "$PROG: network namespaces and TUN devices need root; running again with sudo"
-        exec sudo -- "$SCRIPT" "$@"
+        exec sudo -- "$SCRIPT" "${ARGS[@]}"
     fi
-    die "must run as root (it creates a network namespace and a TUN device, and may install packages), and sudo is not installed: run it from a root shell, e.g. su -c '$SCRIPT $*'"
+    die "must run as root (it creates a network namespace and a TUN device, and may install packages), and sudo is not installed: run it from a root shell, e.g. su -c '$SCRIPT ${ARGS[*]}'"
 fi
 
-if [ $# -eq 1 ]; then
-    case $1 in
-        /*) BUILD=$1 ;;
-        *) BUILD=$PWD/$1 ;;
+if [ -n "$BUILD_ARG" ]; then
+    case $BUILD_ARG in
+        /*) BUILD=$BUILD_ARG ;;
+        *) BUILD=$PWD/$BUILD_ARG ;;
     esac
 else
     BUILD=$ROOT/build
@@ -167,7 +179,7 @@ if ! { ip netns exec "$NS" ip addr add "$CLIENT_ADDR" peer "$SERVER_ADDR" dev "$
     die "cannot configure $TUN in namespace $NS"
 fi
 
-# Every connection to 127.0.0.1:8080 runs a socat inside the namespace that
+# Every connection to 127.0.0.1:PORT runs a socat inside the namespace that
 # connects to the server; "\:" keeps the inner address's colons from the
 # outer socat's address parser.
 socat "TCP-LISTEN:$LISTEN_PORT,bind=$LISTEN_ADDR,reuseaddr,fork" \

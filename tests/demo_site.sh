@@ -17,6 +17,10 @@
 #     tests' own pagec-serve, passes;
 #   - the pagec-serve it built serves the user's site: tests/e2e/serve.sh
 #     fetches every file of it and compares the bytes;
+#   - scripts/demo.sh --port PORT BUILD serves it on 127.0.0.1:PORT (a
+#     free port), fetched by curl, and cleans up on SIGTERM; it needs
+#     root, /dev/net/tun and the packages it would otherwise install, and
+#     the test is skipped after its other checks without them;
 #   - with a demo site that pagec refuses (a page too large), the build
 #     fails and pagec's message for it is printed once, not once for each
 #     program that serves the site (built with make -k, which would run
@@ -98,6 +102,86 @@ else
     fail "pagec-serve on the demo site (serve.sh exit $rc)"
 fi
 
+# --- scripts/demo.sh serves it, on a port of its choice ---------------------
+
+# demo_skip WHY: the demo script cannot run here; said at the end
+DEMO_SKIPPED=
+demo_skip() {
+    DEMO_SKIPPED=$1
+    echo "#    scripts/demo.sh not run: $1"
+}
+
+# free_port: a port of 127.0.0.1 nothing listens on (none: empty)
+free_port() {
+    local p try
+    for ((try = 0; try < 20; try++)); do
+        p=$((20000 + (RANDOM % 20000)))
+        if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
+            echo "$p"
+            return
+        fi
+    done
+}
+
+# the packages the demo would install (it installs nothing when they are)
+demo_packages=$(sed -n '/^PACKAGES=(/,/)/p' "$SRC/scripts/demo.sh" | tr -d '()' |
+    sed 's/^PACKAGES=//')
+missing=
+for pkg in $demo_packages; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'ok installed' ||
+        missing="$missing $pkg"
+done
+if [ "$(id -u)" -ne 0 ]; then
+    demo_skip "needs root"
+elif [ ! -c /dev/net/tun ]; then
+    demo_skip "no /dev/net/tun"
+elif [ -n "$missing" ]; then
+    demo_skip "the packages it would install:$missing"
+elif ip netns list 2>/dev/null | awk '{ print $1 }' | grep -qx pagec-demo; then
+    demo_skip "a demo runs already (network namespace pagec-demo)"
+elif ! command -v curl >/dev/null 2>&1; then
+    demo_skip "no curl"
+else
+    port=$(free_port)
+    "$SRC/scripts/demo.sh" --port "$port" "$BUILD" >"$WORK/demo.log" 2>&1 &
+    demo_pid=$!
+    for ((i = 0; i < 300; i++)); do
+        grep -q "Open: *http://127.0.0.1:$port/" "$WORK/demo.log" && break
+        kill -0 "$demo_pid" 2>/dev/null || break
+        sleep 0.1
+    done
+    if grep -q "serves $SITE in network namespace" "$WORK/demo.log"; then
+        pass "scripts/demo.sh --port $port names the demo site it serves"
+    else
+        fail "scripts/demo.sh --port $port: no line naming $SITE"
+    fi
+    if curl -q -sS --noproxy '*' --max-time 5 -o "$WORK/style.css" \
+        "http://127.0.0.1:$port/style.css" 2>"$WORK/curl.err" &&
+        cmp -s "$WORK/style.css" "$SITE/style.css" &&
+        curl -q -sS --noproxy '*' --max-time 5 -o "$WORK/note.txt" \
+            "http://127.0.0.1:$port/read%20me/a%20note.txt" 2>>"$WORK/curl.err" &&
+        cmp -s "$WORK/note.txt" "$SITE/read me/a note.txt"; then
+        pass "scripts/demo.sh --port $port: the demo site's files fetched from 127.0.0.1:$port, byte for byte"
+    else
+        fail "scripts/demo.sh --port $port: fetching the demo site: $(head -n 1 "$WORK/curl.err")"
+        sed 's/^/#    /' "$WORK/demo.log" | tail -n 20
+    fi
+    kill -s TERM "$demo_pid" 2>/dev/null
+    for ((i = 0; i < 100; i++)); do
+        kill -0 "$demo_pid" 2>/dev/null || break
+        sleep 0.1
+    done
+    if kill -0 "$demo_pid" 2>/dev/null; then
+        kill -s KILL "$demo_pid" 2>/dev/null
+        fail "scripts/demo.sh did not stop on SIGTERM within 10 s"
+    elif ip netns list 2>/dev/null | awk '{ print $1 }' | grep -qx pagec-demo; then
+        fail "scripts/demo.sh left its network namespace pagec-demo"
+    else
+        pass "scripts/demo.sh stopped on SIGTERM and removed its namespace"
+    fi
+    wait "$demo_pid" 2>/dev/null
+fi
+
 # --- a demo site pagec refuses: its message once ---------------------------
 
 BROKEN=$WORK/broken
@@ -119,5 +203,10 @@ if [ "$rc" -ne 0 ] && [ "$n" -eq 1 ]; then
 else
     fail "a demo site pagec refuses: build exit $rc, its message printed $n times (want once)"
     sed 's/^/#    /' "$WORK/broken.log" | grep -v '^#    \[' | tail -n 20
+fi
+
+if [ "$FAILED" -eq 0 ] && [ -n "$DEMO_SKIPPED" ]; then
+    echo "$PASSED passed, 0 failed"
+    skip "scripts/demo.sh not run: $DEMO_SKIPPED"
 fi
 finish
