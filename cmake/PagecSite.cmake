@@ -9,11 +9,14 @@
 #   Runs pagec on the site folder <dir> at build time and adds the
 #   generated <base>.c (default: <id>.c, <id> default "site") to <target>,
 #   with its folder on the include path, so that <target>'s sources can
-#   #include "<base>.h". The site is compiled again when pagec changes or
+#   #include "<base>.h". <target> may be a library (add_library(web
+#   STATIC)): the site is then compiled once, and the folder is on the
+#   include path of every target that links it too. The site is compiled again when pagec changes or
 #   when a file of the site is edited, added or removed: with Ninja, pagec
 #   writes a depfile that names every file and folder it read; with the
-#   other generators, CMake lists the site's files and folders and looks
-#   again at every build. Nothing else is rebuilt but what depends on the
+#   other generators, a step of every build lists the site's files and
+#   folders (this file run as a script) and so starts pagec when the list
+#   or a time changed. Nothing else is rebuilt but what depends on the
 #   generated files (the header is rewritten only when its bytes change).
 #
 # pagec_add_runtime(<target>)
@@ -30,6 +33,38 @@
 # PATH when not set). A cross build does not build pagec: give it an
 # installed one, or the one of a host build with -DPAGEC_EXECUTABLE=.
 
+# Run as a script, by the step of a build that lists a site (see
+# pagec_add_site()): cmake -DPAGEC_SCAN_SITE=<dir> -DPAGEC_SCAN_LIST=<file>
+# -P PagecSite.cmake. <file> gets the paths of <dir> and of every file and
+# folder in it, one a line; it is written when they changed (a file added
+# or removed) and touched when one of them is newer than it (a file
+# edited), and left alone otherwise, so that pagec, which depends on it,
+# runs only then.
+if(CMAKE_SCRIPT_MODE_FILE AND DEFINED PAGEC_SCAN_SITE)
+  cmake_policy(VERSION 3.16)
+  file(GLOB_RECURSE entries LIST_DIRECTORIES true "${PAGEC_SCAN_SITE}/*")
+  list(SORT entries)
+  set(paths "${PAGEC_SCAN_SITE}")
+  foreach(entry IN LISTS entries)
+    string(APPEND paths "\n${entry}")
+  endforeach()
+  set(old "")
+  if(EXISTS "${PAGEC_SCAN_LIST}")
+    file(READ "${PAGEC_SCAN_LIST}" old)
+  endif()
+  if(NOT old STREQUAL paths)
+    file(WRITE "${PAGEC_SCAN_LIST}" "${paths}")
+    return()
+  endif()
+  foreach(entry IN ITEMS "${PAGEC_SCAN_SITE}" LISTS entries)
+    if("${entry}" IS_NEWER_THAN "${PAGEC_SCAN_LIST}")
+      file(TOUCH "${PAGEC_SCAN_LIST}")
+      return()
+    endif()
+  endforeach()
+  return()
+endif()
+
 # Where the runtime's sources and the public headers are: beside this file
 # in the source tree; an installed package sets them before including it.
 if(NOT PAGEC_RUNTIME_SOURCE_DIR)
@@ -42,6 +77,7 @@ get_filename_component(PAGEC_RUNTIME_SOURCE_DIR "${PAGEC_RUNTIME_SOURCE_DIR}" AB
 get_filename_component(PAGEC_INCLUDE_DIR "${PAGEC_INCLUDE_DIR}" ABSOLUTE)
 set_property(GLOBAL PROPERTY PAGEC_RUNTIME_SOURCE_DIR "${PAGEC_RUNTIME_SOURCE_DIR}")
 set_property(GLOBAL PROPERTY PAGEC_INCLUDE_DIR "${PAGEC_INCLUDE_DIR}")
+set_property(GLOBAL PROPERTY PAGEC_SITE_SCRIPT "${CMAKE_CURRENT_LIST_FILE}")
 
 function(pagec_add_site target)
   cmake_parse_arguments(PARSE_ARGV 1 ARG "" "SITE;NAME;MSS;OUTPUT" "OPTIONS")
@@ -84,27 +120,52 @@ function(pagec_add_site target)
   set(dir "${CMAKE_CURRENT_BINARY_DIR}/${target}_site")
   set(out "${dir}/${ARG_OUTPUT}")
   file(MAKE_DIRECTORY "${dir}")
+  set(workdir "${CMAKE_CURRENT_BINARY_DIR}")
+  set(out_c "${out}.c")
   if(CMAKE_GENERATOR MATCHES "Ninja")
     # pagec's depfile names every file and folder it read (absolute
     # paths); a folder's time changes when a file is added to it or
-    # removed from it
+    # removed from it. Ninja reads it as pagec writes it (CMP0116 OLD):
+    # CMake's rewrite of a depfile for Ninja (NEW) drops the escapes of
+    # '#' and '$', which splits such a file's path in two, and a path
+    # that does not exist makes every build compile the site again.
+    # Ninja takes the depfile only when its target is the output as
+    # build.ninja names it, relative to the top of the build tree: pagec
+    # runs there and is given that path.
+    set(workdir "${CMAKE_BINARY_DIR}")
+    file(RELATIVE_PATH out_c "${CMAKE_BINARY_DIR}" "${out}.c")
     set(deps --depfile "${out}.d")
     set(depends DEPFILE "${out}.d")
+    set(policy OLD)
   else()
     # The Makefile generators of CMake (3.25 at least) merge a custom
     # command's depfile into what they knew before and so keep a removed
     # file as a dependency for good, which would compile the site at
-    # every build from then on. They get the site's files and folders as
-    # CMake finds them instead, and CMake looks again at every build
-    # (CONFIGURE_DEPENDS): a file added or removed makes it run again,
-    # and the folder it was in is newer than the generated site.
-    file(GLOB_RECURSE inputs LIST_DIRECTORIES true CONFIGURE_DEPENDS "${site}/*")
+    # every build from then on; and a list of the site's files made when
+    # CMake runs misses those added later, unless CMake runs again for
+    # them (CONFIGURE_DEPENDS, which prints "GLOB mismatch!" each time).
+    # Instead a step of every build lists the site (this file as a
+    # script: <base>.files changes only when the site did), and pagec
+    # depends on that list. The step depends on <base>.scan, a file
+    # never made (SYMBOLIC), so that it runs every time.
+    set(scan "${out}.scan")
+    set(list "${out}.files")
+    get_property(script GLOBAL PROPERTY PAGEC_SITE_SCRIPT)
+    add_custom_command(OUTPUT "${scan}" COMMAND "${CMAKE_COMMAND}" -E true
+      COMMENT "" VERBATIM)
+    set_source_files_properties("${scan}" PROPERTIES SYMBOLIC TRUE)
+    add_custom_command(OUTPUT "${list}"
+      COMMAND "${CMAKE_COMMAND}" "-DPAGEC_SCAN_SITE=${site}" "-DPAGEC_SCAN_LIST=${list}"
+        -P "${script}"
+      DEPENDS "${scan}"
+      COMMENT "" VERBATIM)
     set(deps)
-    set(depends DEPENDS "${site}" ${inputs})
+    set(depends DEPENDS "${list}")
+    set(policy NEW)
   endif()
   cmake_policy(PUSH)
   if(POLICY CMP0116)
-    cmake_policy(SET CMP0116 NEW) # depfile paths as written (absolute)
+    cmake_policy(SET CMP0116 ${policy})
   endif()
   # The header is a byproduct: pagec leaves it untouched when its bytes
   # stay the same, so that the sources that include it are not compiled
@@ -112,14 +173,20 @@ function(pagec_add_site target)
   add_custom_command(
     OUTPUT "${out}.c"
     BYPRODUCTS "${out}.h"
-    COMMAND ${pagec} ${opts} ${ARG_OPTIONS} ${deps} "${site}" -o "${out}.c"
+    COMMAND ${pagec} ${opts} ${ARG_OPTIONS} ${deps} "${site}" -o "${out_c}"
     DEPENDS ${pagec}
     ${depends}
+    WORKING_DIRECTORY "${workdir}"
     COMMENT "Compiling site ${ARG_SITE}"
     VERBATIM)
   cmake_policy(POP)
   target_sources(${target} PRIVATE "${out}.c" "${out}.h")
-  target_include_directories(${target} PRIVATE "${dir}")
+  get_target_property(type ${target} TYPE)
+  if(type MATCHES "^(STATIC|SHARED|OBJECT)_LIBRARY$")
+    target_include_directories(${target} PUBLIC "$<BUILD_INTERFACE:${dir}>")
+  else()
+    target_include_directories(${target} PRIVATE "${dir}")
+  endif()
 endfunction()
 
 function(pagec_add_runtime target)

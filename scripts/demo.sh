@@ -1,18 +1,19 @@
 #!/bin/bash
 # SPDX-License-Identifier: BSD-3-Clause
 #
-# scripts/demo.sh - build pagec and serve the sample site on
-# http://127.0.0.1:8080/ (the README's quick start).
+# scripts/demo.sh - build pagec and serve the sample site (or the build's
+# PAGEC_DEMO_SITE) on http://127.0.0.1:8080/ (the README's quick start).
 #
-# Usage: scripts/demo.sh [BUILD_DIR]
+# Usage: scripts/demo.sh [--port PORT] [BUILD_DIR]
 #
+# --port PORT: the port of 127.0.0.1 to serve on instead of 8080.
 # BUILD_DIR defaults to "build" in the repository; a relative BUILD_DIR
 # given on the command line is relative to the current directory. The
 # script may be run from any directory.
 #
 # Run as root, it serves the site with pagec-tun on a TUN device (steps
 # below). Run as another user, it needs neither root nor sudo: it builds
-# pagec-serve and serves the site on 127.0.0.1:8080 through it, the
+# pagec-serve and serves the site on 127.0.0.1:PORT through it, the
 # runtime behind libslirp's TCP/IP stack (no namespace, no ping); the
 # packages must be installed then.
 #
@@ -23,7 +24,7 @@
 #   4. create the network namespace "pagec-demo" and run pagec-tun in it on
 #      a TUN device: 192.0.2.1 is the namespace's side, 192.0.2.2 the
 #      pagec server. Nothing changes in the host's network namespace
-#      except one socat that listens on 127.0.0.1:8080 and forwards every
+#      except one socat that listens on 127.0.0.1:PORT and forwards every
 #      connection to 192.0.2.2:80 inside the namespace;
 #   5. wait. Ctrl-C (or any exit) stops socat and pagec-tun and deletes
 #      the namespace.
@@ -48,22 +49,32 @@ die() {
 }
 
 usage() {
-    echo "usage: $PROG [BUILD_DIR]" >&2
+    echo "usage: $PROG [--port PORT] [BUILD_DIR]" >&2
     exit 2
 }
 
-case ${1:-} in
-    -h | --help) usage ;;
+BUILD_ARG=
+while [ $# -gt 0 ]; do
+    case $1 in
+        -h | --help) usage ;;
+        --port) [ $# -ge 2 ] || usage; LISTEN_PORT=$2; shift 2 ;;
+        --port=*) LISTEN_PORT=${1#--port=}; shift ;;
+        -*) usage ;;
+        *) [ -z "$BUILD_ARG" ] || usage; BUILD_ARG=$1; shift ;;
+    esac
+done
+case $LISTEN_PORT in
+    '' | *[!0-9]* | 0*) die "--port $LISTEN_PORT: not a port (1 to 65535)" ;;
 esac
-[ $# -le 1 ] || usage
+[ "$LISTEN_PORT" -le 65535 ] || die "--port $LISTEN_PORT: not a port (1 to 65535)"
 
 SCRIPT=$(readlink -f -- "$0") || die "cannot find the script's own path"
 ROOT=$(cd "$(dirname -- "$SCRIPT")/.." && pwd) || die "cannot find the repository"
 
-if [ $# -eq 1 ]; then
-    case $1 in
-        /*) BUILD=$1 ;;
-        *) BUILD=$PWD/$1 ;;
+if [ -n "$BUILD_ARG" ]; then
+    case $BUILD_ARG in
+        /*) BUILD=$BUILD_ARG ;;
+        *) BUILD=$PWD/$BUILD_ARG ;;
     esac
 else
     BUILD=$ROOT/build
@@ -118,6 +129,7 @@ cmake -S . -B "$BUILD" -DCMAKE_BUILD_TYPE=Release ||
 cmake --build "$BUILD" -j2 || die "the build failed"
 BIN=$BUILD/samples/pagec-tun
 [ -x "$BIN" ] || die "$BIN: not built"
+SITE=$(sed -n 's/^PAGEC_DEMO_SITE:[A-Z]*=//p' "$BUILD/CMakeCache.txt")
 
 # --- 4. namespace, server, forwarder ---------------------------------------
 
@@ -193,7 +205,7 @@ if ! { ip netns exec "$NS" ip addr add "$CLIENT_ADDR" peer "$SERVER_ADDR" dev "$
     die "cannot configure $TUN in namespace $NS"
 fi
 
-# Every connection to 127.0.0.1:8080 runs a socat inside the namespace that
+# Every connection to 127.0.0.1:PORT runs a socat inside the namespace that
 # connects to the server; "\:" keeps the inner address's colons from the
 # outer socat's address parser.
 socat "TCP-LISTEN:$LISTEN_PORT,bind=$LISTEN_ADDR,reuseaddr,fork" \
@@ -205,7 +217,7 @@ kill -0 "$SOCAT_PID" 2>/dev/null ||
 
 cat <<EOF
 
-pagec serves the sample site in network namespace $NS at $SERVER_ADDR.
+pagec serves ${SITE:-the sample site} in network namespace $NS at $SERVER_ADDR.
 
   Open:  http://$LISTEN_ADDR:$LISTEN_PORT/
   Fetch: curl -v http://$LISTEN_ADDR:$LISTEN_PORT/

@@ -19,10 +19,19 @@
 #            installed package, through a toolchain file that sets
 #            CMAKE_FIND_ROOT_PATH_MODE_PACKAGE to ONLY, found with
 #            -Dpagec_DIR; checks the library is ARM code with the site
-#   rebuild  with the Makefile and the Ninja generators: a build with no
-#            change does no work; editing, adding and removing a site
-#            file regenerates the site and relinks the program that uses
-#            it, and nothing else
+#   recipe   the cross-compiled firmware of docs/guide.md as written
+#            there (its cmake and sh blocks, the prefix /usr/local
+#            replaced by the test's own): samples/cortex-m3's sources (the
+#            site's name changed to web) and linker script as board.ld,
+#            the sample site as web/; the image must be a linked ARM
+#            executable whose entry is reset_handler, with the site in it
+#   rebuild  with the Makefile and the Ninja generators, with a site
+#            file named with '#', '$' and a space: a build with no change
+#            does no work (and ninja -n -d explain finds none); editing
+#            (also that file), adding and removing a site file, and
+#            adding a file in a new folder and editing it, regenerates
+#            the site and relinks the program that uses it, and nothing
+#            else; CMake does not run again for a file added
 #
 # Prints one line per check; exit status 0 when all passed, 1 when one
 # failed, 2 on a usage error, 77 when a tool is missing (skipped).
@@ -30,7 +39,7 @@
 set -u
 PROG=${0##*/}
 if [ $# -ne 4 ]; then
-    echo "usage: $PROG install|subdir|cross|rebuild CMAKE PAGEC_BUILD_DIR PAGEC_SOURCE_DIR" >&2
+    echo "usage: $PROG install|subdir|cross|recipe|rebuild CMAKE PAGEC_BUILD_DIR PAGEC_SOURCE_DIR" >&2
     exit 2
 fi
 MODE=$1
@@ -55,6 +64,19 @@ run() {
         sed 's/^/#    /' "$log" | tail -n 30
         return 1
     fi
+}
+
+# doc_block FILE LANG MARKER: the text of the first ```LANG block of the
+# Markdown FILE that contains MARKER.
+doc_block() {
+    awk -v lang="$2" -v marker="$3" '
+        !inside && $0 == "```" lang { inside = 1; text = ""; next }
+        inside && $0 == "```" {
+            inside = 0
+            if (index(text, marker)) { printf "%s", text; exit }
+            next
+        }
+        inside { text = text $0 "\n" }' "$1"
 }
 
 install_pagec() {
@@ -93,6 +115,16 @@ serves() {
 
 case $MODE in
 install)
+    # what the README and the guide say, which this test does: cmake
+    # --install --prefix PREFIX, then -DCMAKE_PREFIX_PATH=PREFIX
+    for doc in README.md docs/guide.md; do
+        if grep -qF -- '-DCMAKE_PREFIX_PATH=' "$PAGEC_SRC/$doc" &&
+            grep -qF -- '--prefix' "$PAGEC_SRC/$doc"; then
+            pass "$doc: an install with --prefix is found with -DCMAKE_PREFIX_PATH"
+        else
+            fail "$doc does not say that an install with --prefix PREFIX is found with -DCMAKE_PREFIX_PATH=PREFIX"
+        fi
+    done
     install_pagec
     configure_build find_package "$HERE" "$WORK/build" -DCMAKE_PREFIX_PATH="$PREFIX" &&
         serves "$WORK/build" "$HERE" index.html note.txt
@@ -143,6 +175,45 @@ EOT
         fi
     fi
     ;;
+recipe)
+    command -v arm-none-eabi-gcc >/dev/null 2>&1 || skip "no arm-none-eabi-gcc (gcc-arm-none-eabi)"
+    install_pagec
+    guide=$PAGEC_SRC/docs/guide.md
+    m3=$PAGEC_SRC/samples/cortex-m3
+    fw=$WORK/fw
+    mkdir -p "$fw" || exit 1
+    doc_block "$guide" cmake 'pagec_add_runtime(pagec_rt)' >"$fw/CMakeLists.txt"
+    doc_block "$guide" sh 'build-fw' | sed "s|/usr/local|$PREFIX|g" >"$fw/build.sh"
+    if [ ! -s "$fw/CMakeLists.txt" ] || [ ! -s "$fw/build.sh" ]; then
+        fail "the guide's cross-compiling recipe (a cmake block with pagec_add_runtime(pagec_rt), an sh block with build-fw) not found"
+        finish
+    fi
+    cp "$m3"/startup.c "$m3"/mem.c "$m3"/uart.c "$m3"/uart.h "$m3"/lm3s6965.h "$fw"/ &&
+        cp "$m3/lm3s6965.ld" "$fw/board.ld" &&
+        sed 's/demo_site/web/g' "$m3/main.c" >"$fw/main.c" &&
+        sed 's/@M3_SECRET_BYTES@/1, 2, 3, 4, 5, 6, 7, 8/' "$m3/m3_secret.h.in" >"$fw/m3_secret.h" &&
+        cp -r "$PAGEC_SRC/samples/site" "$fw/web" || exit 1
+    # the commands as the guide gives them, with this cmake first on PATH
+    PATH=$(dirname -- "$CMAKE"):$PATH
+    if (cd "$fw" && run "$WORK/recipe.log" bash -e build.sh); then
+        pass "the guide's firmware recipe configures, builds and links"
+    else
+        fail "the guide's firmware recipe, as written there"
+        finish
+    fi
+    elf=$fw/build-fw/firmware.elf
+    entry=$(arm-none-eabi-readelf -h "$elf" 2>/dev/null | awk '/Entry point/ { print $NF }')
+    reset=$(arm-none-eabi-nm "$elf" 2>/dev/null | awk '$3 == "reset_handler" { print $1 }')
+    if arm-none-eabi-readelf -h "$elf" 2>/dev/null | grep -q 'Type:.*EXEC' &&
+        arm-none-eabi-readelf -h "$elf" | grep -q 'Machine:.*ARM' &&
+        [ -n "$reset" ] && [ $((entry & ~1)) -eq $((16#$reset & ~1)) ] &&
+        arm-none-eabi-nm "$elf" | grep -q ' [RrTt] web$' &&
+        arm-none-eabi-nm "$elf" | grep -q ' [Tt] pagec_server_input$'; then
+        pass "firmware.elf: an ARM executable, entry reset_handler ($entry), the site (web) and the runtime in it"
+    else
+        fail "firmware.elf: not an ARM executable entered at reset_handler with the site and the runtime (entry '$entry', reset_handler '$reset')"
+    fi
+    ;;
 rebuild)
     install_pagec
     gens=("Unix Makefiles")
@@ -156,6 +227,10 @@ rebuild)
         src=$WORK/src-$tag
         build=$WORK/build-$tag
         cp -r "$HERE" "$src"
+        # names that depfiles escape ('#' and '$', and a space)
+        # shellcheck disable=SC2016 # a '$' of its own
+        odd='odd #1 $x.txt'
+        printf 'a page with an odd name\n' >"$src/site/$odd"
         configure_build "$gen" "$src" "$build" -G "$gen" -DCMAKE_PREFIX_PATH="$PREFIX" || continue
         serves "$build" "$src" index.html note.txt
         site_c=$build/consumer_site/web.c
@@ -170,6 +245,16 @@ rebuild)
         else
             fail "$gen: a build with no change did work:"
             sed 's/^/#    /' "$WORK/nochange.log" | head -n 20
+        fi
+        # and Ninja says why it would
+        if [ "$gen" = Ninja ]; then
+            ninja -C "$build" -n -d explain >"$WORK/explain.log" 2>&1
+            if grep -q 'no work to do' "$WORK/explain.log"; then
+                pass "$gen: ninja -n -d explain: no work to do"
+            else
+                fail "$gen: ninja -n -d explain:"
+                grep -v '^ninja: Entering' "$WORK/explain.log" | sed 's/^/#    /' | head -n 20
+            fi
         fi
         # check_change WHAT: after a change to the site, the site was
         # compiled again and the consumer relinked; main.c and the
@@ -194,10 +279,36 @@ rebuild)
         serves "$build" "$src" note.txt
         sleep 1
         before=$(stamp)
+        printf 'the odd name, version 2\n' >"$src/site/$odd"
+        "$CMAKE" --build "$build" >"$WORK/change.log" 2>&1
+        check_change "$before" "the file named '$odd' edited"
+        sleep 1
+        before=$(stamp)
         printf 'a new page\n' >"$src/site/new.txt"
         "$CMAKE" --build "$build" >"$WORK/change.log" 2>&1
         check_change "$before" "a file added"
         serves "$build" "$src" new.txt index.html
+        # CMake itself does not run again for a file added (no "--
+        # GLOB mismatch!", no configure)
+        if grep -q 'GLOB mismatch\|Configuring done' "$WORK/change.log"; then
+            fail "$gen: CMake ran again for a file added:"
+            grep 'GLOB mismatch\|Configuring done' "$WORK/change.log" | sed 's/^/#    /'
+        else
+            pass "$gen: CMake did not run again for a file added"
+        fi
+        # a file added in a new folder, then edited: the folder is known
+        # without a new configure
+        sleep 1
+        before=$(stamp)
+        mkdir "$src/site/more" && printf 'deeper\n' >"$src/site/more/deep.txt"
+        "$CMAKE" --build "$build" >"$WORK/change.log" 2>&1
+        check_change "$before" "a file added in a new folder"
+        sleep 1
+        before=$(stamp)
+        printf 'deeper, version 2\n' >"$src/site/more/deep.txt"
+        "$CMAKE" --build "$build" >"$WORK/change.log" 2>&1
+        check_change "$before" "that file edited"
+        serves "$build" "$src" more/deep.txt
         sleep 1
         before=$(stamp)
         rm "$src/site/new.txt"

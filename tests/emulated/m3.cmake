@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # emulated_m3 (label emulated): the Cortex-M3 firmware of
 # samples/cortex-m3, cross-built with this build's pagec into
-# m3-firmware/ here, runs in QEMU's lm3s6965evb and serves the demo site
+# m3-firmware/ here, runs in QEMU's lm3s6965evb and serves the sample site
 # over SLIP to curl and ping through pagec-slip, in a network namespace
 # of the test's own (tests/slip/slip.sh). Needs qemu-system-arm,
 # arm-none-eabi-gcc, root and /dev/net/tun; skipped with a message
@@ -9,7 +9,7 @@
 if(TARGET pagec AND TARGET pagec-slip)
   add_test(NAME emulated_m3 COMMAND ${CMAKE_CURRENT_LIST_DIR}/m3.sh
     $<TARGET_FILE:pagec> $<TARGET_FILE:pagec-slip> ${PROJECT_SOURCE_DIR}
-    ${CMAKE_CURRENT_BINARY_DIR}/m3-firmware ${PAGEC_DEMO_SITE})
+    ${CMAKE_CURRENT_BINARY_DIR}/m3-firmware ${PAGEC_SAMPLE_SITE})
   set_tests_properties(emulated_m3 PROPERTIES LABELS emulated
     SKIP_RETURN_CODE 77 RUN_SERIAL TRUE TIMEOUT 300
     ENVIRONMENT "CMAKE=${CMAKE_COMMAND}")
