@@ -174,7 +174,6 @@ uint16_t pagec_server_input(const struct pagec_server *srv, uint32_t now,
     uint16_t status;
     uint8_t ihl;
     uint8_t thl;
-    uint8_t k;
 
     /* IPv4 */
     if (len < PAGEC_IP_HLEN) {
@@ -228,12 +227,10 @@ uint16_t pagec_server_input(const struct pagec_server *srv, uint32_t now,
         PAGEC_COUNT(srv, PAGEC_WHY_CHECKSUM);
         return 0;
     }
-    for (k = 0; k < 4; k++) {
-        f[F_OURS + k] = pkt[IP_DST + k];
-        f[F_PEER + k] = pkt[IP_SRC + k];
-        f[F_SEQ + k] = tcp[8 + k]; /* the segment's ACK number */
-        f[F_ACK + k] = tcp[4 + k]; /* its sequence number */
-    }
+    copy4(f + F_OURS, pkt + IP_DST);
+    copy4(f + F_PEER, pkt + IP_SRC);
+    copy4(f + F_SEQ, tcp + 8); /* the segment's ACK number */
+    copy4(f + F_ACK, tcp + 4); /* its sequence number */
     f[F_SPORT] = tcp[2];
     f[F_SPORT + 1] = tcp[3];
     f[F_DPORT] = tcp[0];

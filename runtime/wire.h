@@ -53,6 +53,21 @@
 #define PAGEC_INLINE static inline
 #endif
 
+/* Copies 4 bytes between RAM buffers: one load and one store where the
+ * compiler can (its built-in for a fixed size), else byte by byte. */
+static inline void copy4(uint8_t *PAGEC_RESTRICT d,
+                         const uint8_t *PAGEC_RESTRICT s)
+{
+#if defined(__GNUC__)
+    __builtin_memcpy(d, s, 4);
+#else
+    d[0] = s[0];
+    d[1] = s[1];
+    d[2] = s[2];
+    d[3] = s[3];
+#endif
+}
+
 static inline uint16_t get16(const uint8_t *p)
 {
     return (uint16_t)((uint16_t)p[0] << 8 | p[1]);
