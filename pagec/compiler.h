@@ -192,8 +192,8 @@ int emit_site(const struct output *o, const char *out_c,
  * memory. */
 int share_labels(const struct tree *t, size_t *off, uint8_t **labels,
                  size_t *nlabels);
-/* The header's name for out_c: ".c" replaced by ".h", or ".h" added.
- * malloc'd. */
+/* The header's name for out_c: ".c" replaced by ".h" (main.c refuses
+ * an out_c that does not end in ".c"), or ".h" added. malloc'd. */
 char *header_name(const char *out_c);
 
 /* image.c: the compiled site as the runtime reads it, a struct pagec_site

@@ -5,9 +5,12 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <magic.h>
 #include <zlib.h>
@@ -30,7 +33,8 @@ static void usage(FILE *f)
           "declaration of the site in OUT.h.\n"
           "\n"
           "options:\n"
-          "  -o, --output FILE     the C file to write\n"
+          "  -o, --output OUT.c    the C file to write, its name ending in\n"
+          "                        .c; the header goes to OUT.h\n"
           "  --mss N               most TCP data in one reply, and the MSS\n"
           "                        announced (default 1460; 966 for SLIP)\n"
           "  --name ID             C identifier of the site (default site)\n"
@@ -54,10 +58,20 @@ static void usage(FILE *f)
           f);
 }
 
-static int usage_error(const char *fmt, const char *arg)
+static int usage_error(const char *fmt, ...)
+#ifdef __GNUC__
+    __attribute__((format(printf, 1, 2)))
+#endif
+    ;
+
+static int usage_error(const char *fmt, ...)
 {
+    va_list ap;
+
     fputs("pagec: ", stderr);
-    fprintf(stderr, fmt, arg);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
     fputs("\nTry 'pagec --help' for more information.\n", stderr);
     return EXIT_USAGE;
 }
@@ -76,6 +90,114 @@ static int plain_file_name(const char *path)
         }
     }
     return 1;
+}
+
+/* 1 when path names an existing folder. */
+static int is_dir(const char *path)
+{
+    struct stat st;
+
+    return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* The folder of path can take new files: 0, or -1 after printing why
+ * (with path, the file that was to be written there). */
+static int writable_folder(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    char *dir;
+    int rc = 0;
+
+    if (!slash) {
+        dir = strdup(".");
+    } else if (slash == path) {
+        dir = strdup("/");
+    } else {
+        dir = strndup(path, (size_t)(slash - path));
+    }
+    if (!dir) {
+        pagec_error("out of memory");
+        return -1;
+    }
+    if (access(dir, W_OK | X_OK) != 0) {
+        pagec_error("%s: %s", path, strerror(errno));
+        rc = -1;
+    } else if (!is_dir(dir)) {
+        pagec_error("%s: %s", path, strerror(ENOTDIR));
+        rc = -1;
+    }
+    free(dir);
+    return rc;
+}
+
+/* The names of the files to write, checked before anything is read or
+ * written: -o names the C file, which ends in ".c"; the header is the
+ * same name with ".h"; the depfile is a third name; none of them is a
+ * folder or standard output. With write set, their folders must also
+ * take new files. Returns 0, EXIT_USAGE or EXIT_INPUT after printing
+ * why. */
+static int output_names(const char *out_c, const char *depfile, int write)
+{
+    size_t n = strlen(out_c);
+    const char *base = strrchr(out_c, '/');
+    char *out_h;
+    int rc = 0;
+
+    base = base ? base + 1 : out_c;
+    if (!plain_file_name(out_c)) {
+        return usage_error("-o: '%s' cannot be #included by its name",
+                           out_c);
+    }
+    if (strcmp(out_c, "-") == 0) {
+        return usage_error("%s", "-o: '-': pagec writes two files, the C "
+                           "file and its header, never standard output; "
+                           "name the C file, such as -o site.c");
+    }
+    if (n && out_c[n - 1] == '/') {
+        return usage_error("-o: '%s' names a folder; -o names the C file, "
+                           "such as -o %ssite.c",
+                           out_c, out_c);
+    }
+    if (is_dir(out_c)) {
+        return usage_error("-o: '%s' is a folder; -o names the C file, "
+                           "such as -o %s/site.c",
+                           out_c, out_c);
+    }
+    if (n < 2 || strcmp(out_c + n - 2, ".c") != 0) {
+        return usage_error("-o: '%s' does not end in .c: -o names the C "
+                           "file, such as -o site.c, and the header gets "
+                           "the same name with .h",
+                           out_c);
+    }
+    if (strcmp(base, ".c") == 0) {
+        return usage_error("-o: '%s' has no name before .c", out_c);
+    }
+    out_h = header_name(out_c);
+    if (!out_h) {
+        pagec_error("out of memory");
+        return EXIT_INPUT;
+    }
+    if (is_dir(out_h)) {
+        rc = usage_error("-o: '%s' would put its header where the folder "
+                         "'%s' is",
+                         out_c, out_h);
+    } else if (depfile && strcmp(depfile, "-") == 0) {
+        rc = usage_error("%s", "--depfile: '-': the depfile is written to "
+                         "a file, never standard output");
+    } else if (depfile && (!*depfile || depfile[strlen(depfile) - 1] == '/' ||
+                           is_dir(depfile))) {
+        rc = usage_error("--depfile: '%s' names a folder, not a file",
+                         depfile);
+    } else if (depfile && (strcmp(depfile, out_c) == 0 ||
+                           strcmp(depfile, out_h) == 0)) {
+        rc = usage_error("--depfile: '%s' is the name of an output of -o",
+                         depfile);
+    } else if (write && (writable_folder(out_c) != 0 ||
+                         (depfile && writable_folder(depfile) != 0))) {
+        rc = EXIT_INPUT;
+    }
+    free(out_h);
+    return rc;
 }
 
 /* A C identifier that is no keyword and not in the pagec_/PAGEC_ space
@@ -405,10 +527,10 @@ int main(int argc, char **argv)
         rc = usage_error("unexpected argument '%s'", argv[optind + 1]);
     } else if (!out_c && !check && !report) {
         rc = usage_error("%s", "no output file given (-o OUT.c)");
-    } else if (out_c && (!*out_c || !plain_file_name(out_c))) {
-        rc = usage_error("-o: '%s' cannot be #included by its name", out_c);
     } else if (depfile && !out_c) {
         rc = usage_error("%s", "--depfile needs -o OUT.c");
+    } else if (out_c) {
+        rc = output_names(out_c, depfile, !check);
     }
     if (rc != 0) {
         goto done;

@@ -10,7 +10,7 @@
 # made: no make, no way to drop root, no real sites.
 set -u
 pagec=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-site=$2
+site=$(cd "$2" && pwd)
 shared=$3
 src=$(cd "$(dirname "$0")/.." && pwd)
 cc=${CC:-cc}
@@ -81,6 +81,41 @@ run -ab "$site" -o "$work/x.c"; check "unknown short option named" grep -q "unkn
 check "usage errors write nothing" [ ! -e "$work/x.c" ] && [ ! -e "$work/x.h" ]
 run --help; check "--help: exit 0" [ "$rc" = 0 ]
 check "--help on stdout" grep -q "usage: pagec" "$work/out"
+
+# output names: -o names the C file (ending in .c), its header is the same
+# name with .h; everything else is refused before anything is written. Run
+# in a folder of their own, whose listing must not change.
+names="$work/names"
+mkdir -p "$names/DIR" "$names/taken.h"
+listing() { (cd "$names" && find . -mindepth 1 | LC_ALL=C sort | tr '\n' ' '); }
+before=$(listing)
+in_names() { (cd "$names" && "$pagec" "$@" >"$work/out" 2>"$work/err"); rc=$?; }
+for o in DIR DIR/ DIR/.c x.h x - .c "$names/DIR" "$names/DIR/" taken.c; do
+    in_names "$site" -o "$o"
+    check "-o '$o': exit 2" [ "$rc" = 2 ]
+    check "-o '$o': the message names -o" grep -q "^pagec: -o: '$o'" "$work/err"
+    check "-o '$o': no file written" [ "$(listing)" = "$before" ]
+done
+in_names "$site" -o DIR; check "-o DIR: says it is a folder" grep -q "^pagec: -o: 'DIR' is a folder" "$work/err"
+in_names "$site" -o x.h; check "-o x.h: says it must end in .c" grep -q "^pagec: -o: 'x.h' does not end in .c" "$work/err"
+in_names "$site" -o -; check "-o -: says standard output is not written" grep -q "^pagec: -o: '-': .*never standard output" "$work/err"
+in_names "$site" -o taken.c; check "-o taken.c: says its header would be a folder" grep -q "where the folder 'taken.h' is" "$work/err"
+for d in - DIR DIR/ a.c a.h; do
+    in_names "$site" -o a.c --depfile "$d"
+    check "--depfile '$d': exit 2, named, no file written" \
+        sh -c "[ $rc = 2 ] && grep -q \"^pagec: --depfile: '$d'\" '$work/err' && [ \"\$1\" = \"\$2\" ]" sh "$(listing)" "$before"
+done
+in_names "$site" -o nosuch/a.c
+check "-o in a missing folder: exit 1 with the system's message" \
+    grep -qx "pagec: nosuch/a.c: No such file or directory" "$work/err"
+check "-o in a missing folder: exit 1, no file written" [ "$rc" = 1 ] && [ "$(listing)" = "$before" ]
+in_names "$site" -o a.c --depfile nosuch/a.d
+check "--depfile in a missing folder: exit 1, no file written" [ "$rc" = 1 ] && [ "$(listing)" = "$before" ]
+in_names "$site" -o DIR/a.c --depfile a.d
+check "-o DIR/a.c --depfile a.d: exit 0" [ "$rc" = 0 ]
+check "-o DIR/a.c --depfile a.d: exactly DIR/a.c, DIR/a.h and a.d added" \
+    [ "$(listing)" = "./DIR ./DIR/a.c ./DIR/a.h ./a.d ./taken.h " ]
+rm -rf "$names"
 
 # input errors: exit 1
 run "$work/nonexistent" -o "$work/x.c"; check "missing site: exit 1" [ "$rc" = 1 ]
