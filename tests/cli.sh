@@ -135,6 +135,52 @@ check "no temporary files" [ "$(find "$work" -mindepth 1 -maxdepth 1 | wc -l)" =
 run --name other_site "$site" -o "$work/b/o.c"
 check "--name sets the identifier" grep -q '^extern const PAGEC_ROM struct pagec_site other_site;' "$work/b/o.h"
 
+# an interrupted run leaves no temporary file: SIGINT, SIGTERM and SIGHUP
+# sent while the C file's temporary exists (a site of thousands of files,
+# whose C takes a while to write) end pagec as the signal does, and its
+# folder holds nothing afterwards. A background job of sh ignores SIGINT:
+# env --default-signal gives it back its default action, when env can.
+many="$work/many"
+mkdir -p "$many/site" "$many/out"
+if head -c 12000000 /dev/urandom |
+    (cd "$many/site" && split -b 6000 -a 4 --additional-suffix=.bin - f) 2>/dev/null; then
+    temp_exists() { set -- "$1".*; [ -e "$1" ]; }
+    for sig in INT TERM HUP; do
+        if env --default-signal="$sig" true 2>/dev/null; then
+            launch="env --default-signal=$sig"
+        elif [ "$sig" = INT ]; then
+            not_checked "SIGINT during the write (no env --default-signal)"
+            continue
+        else
+            launch=""
+        fi
+        # shellcheck disable=SC2086 # a command and its arguments
+        $launch "$pagec" --no-gzip --mss 8000 --mime bin=application/octet-stream \
+            "$many/site" -o "$many/out/many.c" >/dev/null 2>"$work/err" &
+        pid=$!
+        n=0
+        while ! temp_exists "$many/out/many.c" && kill -0 "$pid" 2>/dev/null &&
+            [ "$n" -lt 4000 ]; do
+            sleep 0.005
+            n=$((n + 1))
+        done
+        seen=no
+        temp_exists "$many/out/many.c" && seen=yes
+        kill -"$sig" "$pid" 2>/dev/null
+        wait "$pid" 2>/dev/null
+        rc=$?
+        check "SIG$sig sent while many.c's temporary file exists" [ "$seen" = yes ]
+        check "SIG$sig: pagec ended by the signal (status $rc)" \
+            [ "$rc" -gt 128 ] && [ "$(kill -l "$rc")" = "$sig" ]
+        check "SIG$sig: no file left in the output folder" \
+            [ -z "$(find "$many/out" -mindepth 1)" ]
+        rm -rf "${many:?}/out/"*
+    done
+else
+    not_checked "an interrupted run (split cannot make the site)"
+fi
+rm -rf "$many"
+
 # names of the generated statics do not clash with the site's; the
 # generated C compiles cleanly; a name no client can send is reported
 odd="$work/odd"
