@@ -269,6 +269,20 @@ static int compile_page(const struct options *o, struct page *pg,
         build_variant(o, pg, &pg->gz, gz, gz_len, 1, 1) != 0) {
         goto out;
     }
+    if (!id_fits) {
+        /* fine for browsers and curl --compressed, not for every client */
+        char whole[48] = "";
+
+        if (id_len <= PAGEC_MSS_MAX) {
+            snprintf(whole, sizeof whole, "; --mss %zu would keep it whole",
+                     id_len);
+        }
+        pagec_error("%s: warning: kept gzip-compressed only (its reply "
+                    "would be %zu bytes, over the limit of %u): a client "
+                    "that does not accept gzip, such as wget or Python's "
+                    "urllib, gets 406 for it%s",
+                    pg->src, id_len, o->mss, whole);
+    }
     rc = 0;
 out:
     free(gz);
@@ -367,6 +381,14 @@ int compile_site(struct output *out)
             pagec_error("%s: name too long: a request for it takes at least "
                         "%zu bytes, more than one segment of %u",
                         pg->src, request, o->mss);
+            if (request <= PAGEC_MSS_MAX) {
+                pagec_error("%s: a name %zu bytes shorter, or --mss %zu, "
+                            "would do",
+                            pg->src, request - o->mss, request);
+            } else {
+                pagec_error("%s: a name %zu bytes shorter would do", pg->src,
+                            request - o->mss);
+            }
             rc = 1;
             continue;
         }

@@ -19,7 +19,9 @@
 
 /* Largest TCP data an IPv4 datagram with 40 bytes of headers can carry. */
 #define PAGEC_MSS_MAX 65495
-/* Smallest limit accepted; even the built-in error replies need more. */
+/* Smallest limit accepted: the error reply takes 99 bytes of TCP data,
+ * a page's reply 88, its Content-Type, the digits of its length and its
+ * bytes; so at 128 a page of a few bytes fits. */
 #define PAGEC_MSS_MIN 128
 #define PAGEC_MSS_DEFAULT 1460
 /* The MSS of a client that sends no MSS option (RFC 9293 section 3.7.1).
@@ -215,6 +217,17 @@ void image_free(struct image *img);
 
 /* report.c: the fit report, on f. */
 void report_site(const struct output *o, FILE *f);
+
+/* error.c: s made printable, in out (size bytes with the NUL; cut short
+ * at a character when it does not fit): printable ASCII and well-formed
+ * UTF-8 characters as they are; control characters, C1 controls, DEL,
+ * bytes that are not UTF-8 and '\\' as C escapes (\n, \t, \r, \\,
+ * \xHH). Returns the columns it takes on a terminal, counting one for
+ * each character: a wide character (CJK, most emoji) takes two there. */
+size_t text_escape(char *out, size_t size, const char *s);
+/* text_escape() of s into one of four static buffers, for a message: up
+ * to four at once. */
+const char *shown(const char *s);
 
 /* Prints "pagec: " and the formatted message to stderr. */
 void pagec_error(const char *fmt, ...)

@@ -281,7 +281,8 @@ static int write_c(FILE *f, const struct output *o, const char *h_base,
     }
     if (nlabels > 0xffff) {
         pagec_error("the paths of the site take %zu bytes, more than the "
-                    "65535 the site format can address", nlabels);
+                    "65535 the site format can address: shorter names or "
+                    "fewer files would fit", nlabels);
         goto out;
     }
 

@@ -146,7 +146,7 @@ static int output_names(const char *out_c, const char *depfile, int write)
     base = base ? base + 1 : out_c;
     if (!plain_file_name(out_c)) {
         return usage_error("-o: '%s' cannot be #included by its name",
-                           out_c);
+                           shown(out_c));
     }
     if (strcmp(out_c, "-") == 0) {
         return usage_error("%s", "-o: '-': pagec writes two files, the C "
@@ -156,21 +156,21 @@ static int output_names(const char *out_c, const char *depfile, int write)
     if (n && out_c[n - 1] == '/') {
         return usage_error("-o: '%s' names a folder; -o names the C file, "
                            "such as -o %ssite.c",
-                           out_c, out_c);
+                           shown(out_c), shown(out_c));
     }
     if (is_dir(out_c)) {
         return usage_error("-o: '%s' is a folder; -o names the C file, "
                            "such as -o %s/site.c",
-                           out_c, out_c);
+                           shown(out_c), shown(out_c));
     }
     if (n < 2 || strcmp(out_c + n - 2, ".c") != 0) {
         return usage_error("-o: '%s' does not end in .c: -o names the C "
                            "file, such as -o site.c, and the header gets "
                            "the same name with .h",
-                           out_c);
+                           shown(out_c));
     }
     if (strcmp(base, ".c") == 0) {
-        return usage_error("-o: '%s' has no name before .c", out_c);
+        return usage_error("-o: '%s' has no name before .c", shown(out_c));
     }
     out_h = header_name(out_c);
     if (!out_h) {
@@ -180,18 +180,18 @@ static int output_names(const char *out_c, const char *depfile, int write)
     if (is_dir(out_h)) {
         rc = usage_error("-o: '%s' would put its header where the folder "
                          "'%s' is",
-                         out_c, out_h);
+                         shown(out_c), shown(out_h));
     } else if (depfile && strcmp(depfile, "-") == 0) {
         rc = usage_error("%s", "--depfile: '-': the depfile is written to "
                          "a file, never standard output");
     } else if (depfile && (!*depfile || depfile[strlen(depfile) - 1] == '/' ||
                            is_dir(depfile))) {
         rc = usage_error("--depfile: '%s' names a folder, not a file",
-                         depfile);
+                         shown(depfile));
     } else if (depfile && (strcmp(depfile, out_c) == 0 ||
                            strcmp(depfile, out_h) == 0)) {
         rc = usage_error("--depfile: '%s' is the name of an output of -o",
-                         depfile);
+                         shown(depfile));
     } else if (write && (writable_folder(out_c) != 0 ||
                          (depfile && writable_folder(depfile) != 0))) {
         rc = EXIT_INPUT;
@@ -389,9 +389,9 @@ int main(int argc, char **argv)
         case O_MSS:
             v = number(optarg, PAGEC_MSS_MIN, PAGEC_MSS_MAX);
             if (v < 0) {
-                rc = usage_error("--mss: '%s' is not a number from 128 to "
-                                 "65495",
-                                 optarg);
+                rc = usage_error("--mss: '%s' is not a number from %d to %d",
+                                 shown(optarg), PAGEC_MSS_MIN,
+                                 PAGEC_MSS_MAX);
             }
             o.mss = (uint16_t)v;
             break;
@@ -400,7 +400,7 @@ int main(int argc, char **argv)
                 rc = usage_error("--name: '%s' is not a C identifier of its "
                                  "own (no keyword, no leading '_', "
                                  "'pagec_' or 'PAGEC_')",
-                                 optarg);
+                                 shown(optarg));
             }
             o.name = optarg;
             break;
@@ -410,7 +410,7 @@ int main(int argc, char **argv)
         case O_MIME:
             if (!mime_arg(optarg)) {
                 rc = usage_error("--mime: '%s' is not EXT=TYPE/SUBTYPE",
-                                 optarg);
+                                 shown(optarg));
             } else if (push(&o.mimes, &o.nmimes, optarg) != 0) {
                 pagec_error("out of memory");
                 rc = EXIT_INPUT;
@@ -419,9 +419,12 @@ int main(int argc, char **argv)
         case O_CACHE:
         case O_SERVER:
             if (!*optarg || !field_value(optarg)) {
-                rc = usage_error("'%s' cannot be the value of a header "
-                                 "field",
-                                 optarg);
+                rc = usage_error("%s: '%s' cannot be the value of a "
+                                 "header field: it must be printable "
+                                 "ASCII, without line breaks, not empty",
+                                 c == O_CACHE ? "--cache-control"
+                                              : "--server",
+                                 shown(optarg));
             } else if (c == O_CACHE) {
                 o.cache_control = optarg;
             } else {
@@ -433,7 +436,7 @@ int main(int argc, char **argv)
             if (v < 0) {
                 rc = usage_error("--http-port: '%s' is not a port number "
                                  "(0 to 65535)",
-                                 optarg);
+                                 shown(optarg));
             }
             o.http_port = (uint16_t)v;
             break;
@@ -451,7 +454,7 @@ int main(int argc, char **argv)
             if (v < 0) {
                 rc = usage_error("--port: '%s' is not PORT=PATH with a port "
                                  "from 1 to 65535",
-                                 optarg);
+                                 shown(optarg));
                 break;
             }
             np = realloc(o.ports, (o.nports + 1) * sizeof *np);
@@ -490,7 +493,7 @@ int main(int argc, char **argv)
             goto done;
         case ':':
             rc = usage_error("option '%s' needs an argument",
-                             argv[optind - 1]);
+                             shown(argv[optind - 1]));
             break;
         default:
             if (optopt) {
@@ -498,7 +501,8 @@ int main(int argc, char **argv)
 
                 rc = usage_error("unknown option '%s'", opt);
             } else {
-                rc = usage_error("unknown option '%s'", argv[optind - 1]);
+                rc = usage_error("unknown option '%s'",
+                                 shown(argv[optind - 1]));
             }
             break;
         }
@@ -506,13 +510,20 @@ int main(int argc, char **argv)
     for (i = 0; rc == 0 && i < o.nports; i++) {
         for (k = 0; k < i; k++) {
             if (o.ports[k].port == o.ports[i].port) {
-                rc = usage_error("--port %s: port given twice",
-                                 o.ports[i].path);
+                rc = usage_error("--port %u=%s: port %u is given to "
+                                 "--port %u=%s already",
+                                 o.ports[i].port, shown(o.ports[i].path),
+                                 o.ports[i].port, o.ports[k].port,
+                                 shown(o.ports[k].path));
             }
         }
         if (rc == 0 && o.ports[i].port == o.http_port) {
-            rc = usage_error("--port %s: the port of file-name mode",
-                             o.ports[i].path);
+            rc = usage_error("--port %u=%s: port %u is the HTTP port, "
+                             "where pages are found by the path asked for; "
+                             "give the page another port, or move the HTTP "
+                             "port with --http-port PORT (0: none)",
+                             o.ports[i].port, shown(o.ports[i].path),
+                             o.ports[i].port);
         }
     }
     if (rc != 0) {
@@ -524,7 +535,7 @@ int main(int argc, char **argv)
     if (optind == argc) {
         rc = usage_error("%s", "no SITE_DIR given");
     } else if (argc - optind > 1) {
-        rc = usage_error("unexpected argument '%s'", argv[optind + 1]);
+        rc = usage_error("unexpected argument '%s'", shown(argv[optind + 1]));
     } else if (!out_c && !check && !report) {
         rc = usage_error("%s", "no output file given (-o OUT.c)");
     } else if (depfile && !out_c) {
@@ -541,7 +552,9 @@ int main(int argc, char **argv)
         goto done;
     }
     if (site.npages > PAGEC_PAGES_MAX) {
-        pagec_error("%s: %zu files, the most a site can hold is %d",
+        pagec_error("%s: %zu files, the most a site can hold is %d: "
+                    "leave some out with --exclude, or make two sites "
+                    "(--name)",
                     argv[optind], site.npages, PAGEC_PAGES_MAX);
         rc = EXIT_INPUT;
         goto done;

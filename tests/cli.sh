@@ -33,6 +33,26 @@ run() {
     rc=$?
 }
 
+# hinted: every line of $work/err that says something does not fit (a
+# page over the limit, the error reply over it, a name too long) is
+# followed by a line about the same file or folder, with what would make
+# it fit; and there is at least one.
+hinted() {
+    awk '
+        want != "" {
+            if (index($0, want) != 1 || $0 ~ /over\)$|over by [0-9]+\)$|: name too long: /)
+                bad = 1
+            want = ""
+            next
+        }
+        / over\)$|over by [0-9]+\)$|: name too long: / {
+            n++
+            want = $0
+            sub(/: (page is|the error reply has|name too long).*/, ": ", want)
+        }
+        END { exit bad || want != "" || n == 0 }' "$work/err"
+}
+
 # reply_len SITE_DIR PATH identity|gzip [PAGEC_OPTIONS...]: the number of
 # bytes of the HTTP reply (header and body) to GET PATH, counted here in
 # the reply's own bytes: the site compiled with the largest --mss, built
@@ -212,6 +232,7 @@ check "oversized page: exit 1" [ "$rc" = 1 ]
 check "oversized page: message" grep -qx "pagec: $big/page.txt: page is $want bytes, limit is 1000 ($((want - 1000)) over)" "$work/err"
 check "oversized page: gzip suggested" grep -q "^pagec: $big/page.txt: gzip-compressed it would be [0-9]* bytes and fit: drop --no-gzip" "$work/err"
 check "oversized page: no output" [ ! -e "$work/big.c" ] && [ ! -e "$work/big.h" ]
+check "oversized page: each line a hint" hinted
 echo "keep" >"$work/keep.c"
 run --no-gzip --mss 1000 "$big" -o "$work/keep.c"
 check "failed run leaves an old output untouched" grep -qx keep "$work/keep.c"
@@ -226,15 +247,28 @@ check "noise.bin's reply where it fits: $want2 bytes, a 200 with the file" reply
 run --mss 1000 "$noise" -o "$work/noise.c"
 check "incompressible page: exit 1" [ "$rc" = 1 ]
 check "incompressible page: a larger --mss suggested" grep -q "it would fit with --mss $want2\$" "$work/err"
+check "incompressible page: each line a hint" hinted
 run --mss 1000 --report "$big" -o "$work/big.c"
 check "fits gzip-compressed: exit 0" [ "$rc" = 0 ]
 check "fits gzip-compressed: gzip only" sh -c "grep -A1 '^/page.txt ' '$work/out' | grep -q ' gzip ' && ! grep '^/page.txt ' '$work/out' | grep -q identity"
+# its identity reply where it fits beside the gzip one (with Vary)
+want3=$(reply_len "$big" /page.txt identity) || want3=0
+check "fits gzip-compressed: a warning names it, the 406 and the --mss that keeps it whole" \
+    grep -qx "pagec: $big/page.txt: warning: kept gzip-compressed only (its reply would be $want3 bytes, over the limit of 1000): a client that does not accept gzip, such as wget or Python's urllib, gets 406 for it; --mss $want3 would keep it whole" "$work/err"
+check "fits gzip-compressed: no other warning" [ "$(wc -l <"$work/err")" = 1 ]
 run --mss 1000 --port 8080=page.txt "$big" -o "$work/big.c"
 check "--port page that fits only gzipped: exit 1" [ "$rc" = 1 ]
+check "--port page that fits only gzipped: each line a hint" hinted
 run --port 8080=nosuch.html "$big" -o "$work/big.c"
 check "--port to a missing page: exit 1" [ "$rc" = 1 ]
 run --port 80=page.txt "$big" -o "$work/big.c"
 check "--port on the HTTP port: exit 2" [ "$rc" = 2 ]
+check "--port on the HTTP port: says port 80 is where pages are found by name, and --http-port" \
+    grep -q "^pagec: --port 80=page.txt: port 80 is the HTTP port, where pages are found by the path asked for; .*--http-port" "$work/err"
+run --http-port 8080 --port 8080=page.txt "$big" -o "$work/big.c"
+check "--port on a moved HTTP port: port 8080 named" grep -q "^pagec: --port 8080=page.txt: port 8080 is the HTTP port" "$work/err"
+run --http-port 8080 --port 80=index.html --check "$big"
+check "--port 80 with the HTTP port moved: exit 0" [ "$rc" = 0 ]
 run --check "$big"
 check "--check without -o: exit 0" [ "$rc" = 0 ]
 check "--check writes nothing" [ ! -s "$work/out" ]
@@ -281,9 +315,30 @@ run --mss 128 --server "$s40" --check "$small"
 check "--mss 128, --server of 40: the error reply does not fit" [ "$rc" = 1 ]
 check "--mss 128, --server of 40: the limit is 128" grep -qx "pagec: $small: the error reply has $((nerr + 50)) bytes of TCP data, more than the 128 a client with the smallest MSS can take (over by $((nerr + 50 - 128)))" "$work/err"
 check "--mss 128, --server of 40: a shorter value suggested" grep -qx "pagec: $small: with a --server value of at most $((128 - nerr - 10)) characters it would fit" "$work/err"
+check "--mss 128, --server of 40: each line a hint" hinted
+# the least --mss: the error reply and a page of a few bytes fit it, as
+# pagec(1) says (the error reply 99 bytes of TCP data)
+check "the error reply: 99 bytes, as pagec(1) says" [ "$nerr" = 99 ]
+least="$work/least"
+mkdir "$least"
+printf 'hi\n' >"$least/t.txt"
+run --mss 128 "$least" -o "$work/least.c"
+check "--mss 128, a 3-byte page: exit 0" [ "$rc" = 0 ]
+$replies "$work/least.c" >"$work/replies"
+check "--mss 128: the page and the error reply, 128 bytes at most" \
+    awk '$2 > 128 { bad = 1 } END { exit bad || NR != 2 }' "$work/replies"
+run --mss 127 "$least" -o "$work/least.c"
+check "--mss 127: exit 2, 128 named as the least" sh -c "[ $rc = 2 ] && grep -q \"^pagec: --mss: '127' is not a number from 128 to\" '$work/err'"
+rm -rf "$least" "$work/least.c" "$work/least.h"
 head -c 1000 /dev/zero | tr '\0' 'x' >"$small/404.html"
 run --no-gzip "$small" -o "$work/small404.c"
 check "a 404.html over 536 bytes is a page: exit 0" [ "$rc" = 0 ]
+head -c 600 /dev/urandom >"$small/404.html"
+run --mss 536 --check "$small"
+check "a 404.html over --mss 536: exit 1" [ "$rc" = 1 ]
+check "a 404.html over --mss 536: named, with a hint" sh -c "grep -q '^pagec: $small/404.html: page is ' '$work/err' && grep -q '^pagec: $small/404.html: it would fit with --mss ' '$work/err'"
+check "a 404.html over --mss 536: each line a hint" hinted
+rm "$small/404.html"
 
 # bad input: every problem named, with its cause
 bad="$work/bad"
@@ -343,6 +398,8 @@ echo x >"$long/$(printf 'f%.0s' $(seq 1 200)).txt"
 run --check --mss 600 "$bad"
 check "very long path: exit 1" [ "$rc" = 1 ]
 check "very long path: named" grep -q "name too long: a request for it takes at least 622 bytes" "$work/err"
+check "very long path: a hint" grep -q ": a name 22 bytes shorter, or --mss 622, would do\$" "$work/err"
+check "very long path: each line a hint" hinted
 rm -rf "$bad/d"*
 weird="$bad/q\"uo'te\\b?ck*/x.txt"
 mkdir -p "$(dirname "$weird")"
@@ -364,6 +421,21 @@ run --mime 'txt=application/x-mine; foo=bar' --report "$bad" -o "$work/weird.c"
 check "--mime with parameters kept as given" grep -q "^/ok.txt  *application/x-mine; foo=bar " "$work/out"
 run --mime txt "$bad" -o "$work/weird.c"; check "--mime without TYPE: exit 2" [ "$rc" = 2 ]
 run --server "$(printf 'a\nb')" "$bad" -o "$work/weird.c"; check "--server with a line break: exit 2" [ "$rc" = 2 ]
+run --cache-control "$(printf 'a\nb')" "$bad" -o "$work/weird.c"
+check "--cache-control with a line break: exit 2, the option named, the value escaped, on one line" \
+    sh -c "[ $rc = 2 ] && grep -q \"^pagec: --cache-control: 'a\\\\\\\\nb' cannot be\" '$work/err' && [ \$(wc -l <'$work/err') = 2 ]"
+# every option's error names the option
+for bad_opt in "--mss=x" "--name=9" "--mime=x" "--cache-control=" "--server=" \
+    "--http-port=x" "--port=x" "-o=x.h" "--depfile=-"; do
+    opt=${bad_opt%%=*}
+    if [ "$opt" = -o ]; then
+        run "$bad" -o "${bad_opt#*=}"
+    else
+        run "$bad_opt" "$bad" -o "$work/weird.c"
+    fi
+    check "$bad_opt: exit 2, the message names $opt" \
+        sh -c "[ $rc = 2 ] && head -n 1 '$work/err' | grep -q -- '^pagec: $opt[: ]'"
+done
 run --http-port 70000 "$bad" -o "$work/weird.c"; check "--http-port 70000: exit 2" [ "$rc" = 2 ]
 run --port 0=ok.txt "$bad" -o "$work/weird.c"; check "--port 0: exit 2" [ "$rc" = 2 ]
 run --port 81=ok.txt --port 81=ok.txt "$bad" -o "$work/weird.c"; check "--port twice: exit 2" [ "$rc" = 2 ]
