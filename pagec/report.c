@@ -4,6 +4,7 @@
  * segment each takes, and what the site costs in ROM.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "compiler.h"
@@ -18,13 +19,44 @@
 #define PORT_SIZE 4u
 #define SITE_SIZE (48u + 4u * TMPL_SIZE)
 
-static void row(FILE *f, int w, const char *path, const char *type,
-                const char *size, const struct variant *v, const char *enc,
-                unsigned mss)
+/* A path as the report shows it: "/" and the name, made printable
+ * (text_escape()); *cols gets the columns it takes. malloc'd, or NULL. */
+static char *shown_path(const char *rel, size_t *cols)
 {
-    fprintf(f, "%-*s  %-28s %7s  %-8s %7zu %8zu %5zu%%\n", w, path, type,
-            size, enc, v->body_len, v->data_len,
-            percent_of(v->data_len, mss));
+    size_t n = strlen(rel);
+    char *raw = malloc(n + 2);
+    char *out = malloc(4 * (n + 1) + 1);
+
+    if (!raw || !out) {
+        free(raw);
+        free(out);
+        return NULL;
+    }
+    raw[0] = '/';
+    memcpy(raw + 1, rel, n + 1);
+    *cols = text_escape(out, 4 * (n + 1) + 1, raw);
+    free(raw);
+    return out;
+}
+
+/* s, which takes cols columns, then spaces to make w, and the two that
+ * separate the columns. */
+static void cell(FILE *f, const char *s, size_t cols, size_t w)
+{
+    fputs(s, f);
+    for (; cols < w; cols++) {
+        fputc(' ', f);
+    }
+    fputs("  ", f);
+}
+
+static void row(FILE *f, size_t w, const char *path, size_t cols,
+                const char *type, const char *size, const struct variant *v,
+                const char *enc, unsigned mss)
+{
+    cell(f, path, cols, w);
+    fprintf(f, "%-28s %7s  %-8s %7zu %8zu %5zu%%\n", type, size, enc,
+            v->body_len, v->data_len, percent_of(v->data_len, mss));
 }
 
 void report_site(const struct output *o, FILE *f)
@@ -38,39 +70,53 @@ void report_site(const struct output *o, FILE *f)
                     o->nvariants * VARIANT_SIZE +
                     o->opt->nports * PORT_SIZE;
     size_t fit = 0;
-    int w = 4;
+    size_t w = 4;
     size_t i;
 
+    /* the path column as wide as the widest path, up to 40 columns:
+     * names are counted in characters, so that UTF-8 names line up
+     * (wide characters, which take two columns, excepted) */
     for (i = 0; i < s->npages; i++) {
-        int n = (int)strlen(s->pages[i].rel) + 1;
+        size_t cols;
+        char *p = shown_path(s->pages[i].rel, &cols);
 
-        w = n > w ? (n > 40 ? 40 : n) : w;
+        if (p && cols > w) {
+            w = cols > 40 ? 40 : cols;
+        }
+        free(p);
     }
-    fprintf(f, "%-*s  %-28s %7s  %-8s %7s %8s %6s\n", w, "path", "type",
-            "file", "encoding", "encoded", "TCP data", "limit");
+    cell(f, "path", 4, w);
+    fprintf(f, "%-28s %7s  %-8s %7s %8s %6s\n", "type", "file", "encoding",
+            "encoded", "TCP data", "limit");
     for (i = 0; i < s->npages; i++) {
         const struct page *pg = &s->pages[i];
-        char path[4096];
+        size_t cols = 1;
+        char *path = shown_path(pg->rel, &cols);
+        const char *p = path ? path : "?"; /* out of memory */
         char size[24];
 
-        snprintf(path, sizeof path, "/%s", pg->rel);
         snprintf(size, sizeof size, "%llu", (unsigned long long)pg->size);
         if (!pg->id.present && !pg->gz.present) {
-            fprintf(f, "%-*s  %-28s %7s  does not fit\n", w, path,
+            cell(f, p, cols, w);
+            fprintf(f, "%-28s %7s  does not fit\n",
                     pg->mime ? pg->mime : "?", size);
+            free(path);
             continue;
         }
         fit++;
         if (pg->id.present) {
-            row(f, w, path, pg->mime, size, &pg->id, "identity", mss);
+            row(f, w, p, cols, pg->mime, size, &pg->id, "identity", mss);
             templates += pg->id.ok.get.len - PAGEC_HDR_LEN;
         }
         if (pg->gz.present) {
-            row(f, w, pg->id.present ? "" : path,
-                pg->id.present ? "" : pg->mime, pg->id.present ? "" : size,
-                &pg->gz, "gzip", mss);
+            int first = !pg->id.present;
+
+            row(f, w, first ? p : "", first ? cols : 0,
+                first ? pg->mime : "", first ? size : "", &pg->gz, "gzip",
+                mss);
             templates += pg->gz.ok.get.len - PAGEC_HDR_LEN;
         }
+        free(path);
     }
     if (fit == s->npages) {
         tables += o->tree.nnodes * NODE_SIZE + o->tree.nlabels;

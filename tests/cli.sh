@@ -218,6 +218,35 @@ check "generated C compiles with -Wall -Wextra -Werror" \
 rm -f "$work/pages.o"
 rm -f "$work/pages.c" "$work/pages.h"
 
+# --report: names in UTF-8 line up (a column a character), control
+# characters, bytes that are not UTF-8 and backslashes escaped; counted
+# here in code points by Python
+names="$work/names"
+mkdir "$names"
+for n in "é.txt" "$(printf 'a\nb').txt" "$(printf '\033[31mred').txt" \
+    "$(printf 'tab\tbed').txt" "$(printf 'bad\377').txt" 'back\slash.txt' \
+    "ünïcödé-ñåmé.txt" plain.txt; do
+    echo x >"$names/$n"
+done
+run --report "$names"
+check "--report, odd names: exit 0" [ "$rc" = 0 ]
+check "--report, odd names: one line a page, the type column aligned, no control character" \
+    python3 -c '
+import sys
+lines = open(sys.argv[1], encoding="utf-8").read().split("\n")
+rows = lines[1:9]
+ok = len(lines) == 12 and lines[9] == "" and lines[10].startswith("8 pages")
+col = lines[0].index("type")
+for r in rows:
+    ok = ok and r.index("text/plain") == col and r[col - 2:col] == "  "
+ok = ok and not any(c < " " and c != "\n" or c == "\x7f" for c in "\n".join(lines))
+sys.exit(0 if ok else 1)' "$work/out"
+for n in '/a\nb.txt' '/\x1b[31mred.txt' '/tab\tbed.txt' '/bad\xff.txt' \
+    '/back\\slash.txt' '/é.txt' '/ünïcödé-ñåmé.txt'; do
+    check "--report shows $n" grep -qF "$n  " "$work/out"
+done
+rm -rf "$names"
+
 # a page over the limit: exit 1, the exact message, no output at all
 big="$work/big"
 mkdir "$big"
