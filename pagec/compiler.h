@@ -103,7 +103,8 @@ int site_scan(const char *dir, const struct options *o, struct site *site);
 void site_free(struct site *site);
 
 /* mime.c: Content-Type of a file: --mime overrides, the extension table,
- * then libmagic; text types get the charset libmagic detects in data.
+ * then libmagic; text types get a charset: the one an HTML file declares
+ * in a <meta> element, utf-8 for plain ASCII, else libmagic's finding.
  * Returns a malloc'd string, or NULL after printing an error (out of
  * memory, or libmagic failed). */
 char *mime_type(const struct options *o, const char *path,

@@ -247,6 +247,35 @@ for n in '/a\nb.txt' '/\x1b[31mred.txt' '/tab\tbed.txt' '/bad\xff.txt' \
 done
 rm -rf "$names"
 
+# charsets: what an HTML page declares in a <meta> element of its first
+# 1024 bytes, utf-8 for plain ASCII text, libmagic's finding for the rest;
+# read from the Content-Type of the reply in the generated C
+cs="$work/charsets"
+mkdir "$cs"
+printf '<!DOCTYPE html>\n<html><head><meta charset="utf-8"><title>t</title>\n' >"$cs/meta.html"
+printf '<html><head><META HTTP-EQUIV="Content-Type" CONTENT="text/html; charset=ISO-8859-1">\n<p>caf\351</p>\n' >"$cs/latin.html"
+printf "<html><head><meta charset='windows-1252'>\n<p>plain</p>\n" >"$cs/declared.html"
+printf '<html><!-- <meta charset="koi8-r"> -->\n<p>plain</p>\n' >"$cs/comment.html"
+printf '<html>\n<p>plain, no declaration</p>\n' >"$cs/none.html"
+{ head -c 1100 /dev/zero | tr '\0' ' '; printf '<meta charset="koi8-r">\n'; } >"$cs/late.html"
+printf 'plain ASCII\n' >"$cs/ascii.txt"
+printf 'caf\303\251\n' >"$cs/utf8.txt"
+printf 'caf\351 cr\350me br\373l\351e, na\357ve fa\347ade\n' >"$cs/latin1.txt"
+for spec in meta.html=text/html\;\ charset=utf-8 \
+    latin.html=text/html\;\ charset=iso-8859-1 \
+    declared.html=text/html\;\ charset=windows-1252 \
+    comment.html=text/html\;\ charset=utf-8 \
+    none.html=text/html\;\ charset=utf-8 \
+    late.html=text/html\;\ charset=utf-8 \
+    ascii.txt=text/plain\;\ charset=utf-8 \
+    utf8.txt=text/plain\;\ charset=utf-8 \
+    latin1.txt=text/plain\;\ charset=iso-8859-1; do
+    f=${spec%%=*}
+    reply_len "$cs" "/$f" identity --no-gzip >/dev/null
+    check "$f: served as ${spec#*=}" grep -qx "Content-Type: ${spec#*=}$(printf '\r')" "$work/reply"
+done
+rm -rf "$cs"
+
 # a page over the limit: exit 1, the exact message, no output at all
 big="$work/big"
 mkdir "$big"
@@ -445,7 +474,7 @@ check "--exclude: every file excluded: exit 1" [ "$rc" = 1 ]
 run --exclude 'q*' --report "$bad" -o "$work/weird.c"
 check "--exclude a folder" sh -c "! grep -q x.txt '$work/out' && grep -q ok.txt '$work/out'"
 run --mime txt=text/x-mine --report "$bad" -o "$work/weird.c"
-check "--mime overrides the table, charset added" grep -q "^/ok.txt  *text/x-mine; charset=us-ascii" "$work/out"
+check "--mime overrides the table, charset added" grep -q "^/ok.txt  *text/x-mine; charset=utf-8" "$work/out"
 run --mime 'txt=application/x-mine; foo=bar' --report "$bad" -o "$work/weird.c"
 check "--mime with parameters kept as given" grep -q "^/ok.txt  *application/x-mine; foo=bar " "$work/out"
 run --mime txt "$bad" -o "$work/weird.c"; check "--mime without TYPE: exit 2" [ "$rc" = 2 ]

@@ -172,13 +172,13 @@ START_TEST(test_packet_site_pages)
         const char *type;
         int identity; /* fits without gzip */
     } files[] = {
-        {"README", "text/plain; charset=us-ascii", 1},
-        {"big.txt", "text/plain; charset=us-ascii", 0},
+        {"README", "text/plain; charset=utf-8", 1},
+        {"big.txt", "text/plain; charset=utf-8", 0},
         {"both.html", "text/html; charset=utf-8", 1},
         {"data.json", "application/json", 1},
-        {"index.html", "text/html; charset=us-ascii", 1},
-        {"notes.txt", "text/plain; charset=us-ascii", 1},
-        {"sub/index.html", "text/html; charset=us-ascii", 1},
+        {"index.html", "text/html; charset=utf-8", 1},
+        {"notes.txt", "text/plain; charset=utf-8", 1},
+        {"sub/index.html", "text/html; charset=utf-8", 1},
     };
     size_t i;
 
