@@ -51,11 +51,11 @@ static void cell(FILE *f, const char *s, size_t cols, size_t w)
 }
 
 static void row(FILE *f, size_t w, const char *path, size_t cols,
-                const char *type, const char *size, const struct variant *v,
-                const char *enc, unsigned mss)
+                int tw, const char *type, const char *size,
+                const struct variant *v, const char *enc, unsigned mss)
 {
     cell(f, path, cols, w);
-    fprintf(f, "%-28s %7s  %-8s %7zu %8zu %5zu%%\n", type, size, enc,
+    fprintf(f, "%-*s %7s  %-8s %7zu %8zu %5zu%%\n", tw, type, size, enc,
             v->body_len, v->data_len, percent_of(v->data_len, mss));
 }
 
@@ -71,6 +71,7 @@ void report_site(const struct output *o, FILE *f)
                     o->opt->nports * PORT_SIZE;
     size_t fit = 0;
     size_t w = 4;
+    int tw = 28; /* the type column: types are ASCII */
     size_t i;
 
     /* the path column as wide as the widest path, up to 40 columns:
@@ -84,10 +85,14 @@ void report_site(const struct output *o, FILE *f)
             w = cols > 40 ? 40 : cols;
         }
         free(p);
+        if (s->pages[i].mime && strlen(s->pages[i].mime) > (size_t)tw &&
+            strlen(s->pages[i].mime) <= 80) {
+            tw = (int)strlen(s->pages[i].mime);
+        }
     }
     cell(f, "path", 4, w);
-    fprintf(f, "%-28s %7s  %-8s %7s %8s %6s\n", "type", "file", "encoding",
-            "encoded", "TCP data", "limit");
+    fprintf(f, "%-*s %7s  %-8s %7s %8s %6s\n", tw, "type", "file",
+            "encoding", "encoded", "TCP data", "limit");
     for (i = 0; i < s->npages; i++) {
         const struct page *pg = &s->pages[i];
         size_t cols = 1;
@@ -98,20 +103,21 @@ void report_site(const struct output *o, FILE *f)
         snprintf(size, sizeof size, "%llu", (unsigned long long)pg->size);
         if (!pg->id.present && !pg->gz.present) {
             cell(f, p, cols, w);
-            fprintf(f, "%-28s %7s  does not fit\n",
+            fprintf(f, "%-*s %7s  does not fit\n", tw,
                     pg->mime ? pg->mime : "?", size);
             free(path);
             continue;
         }
         fit++;
         if (pg->id.present) {
-            row(f, w, p, cols, pg->mime, size, &pg->id, "identity", mss);
+            row(f, w, p, cols, tw, pg->mime, size, &pg->id, "identity",
+                mss);
             templates += pg->id.ok.get.len - PAGEC_HDR_LEN;
         }
         if (pg->gz.present) {
             int first = !pg->id.present;
 
-            row(f, w, first ? p : "", first ? cols : 0,
+            row(f, w, first ? p : "", first ? cols : 0, tw,
                 first ? pg->mime : "", first ? size : "", &pg->gz, "gzip",
                 mss);
             templates += pg->gz.ok.get.len - PAGEC_HDR_LEN;

@@ -246,6 +246,16 @@ for n in '/a\nb.txt' '/\x1b[31mred.txt' '/tab\tbed.txt' '/bad\xff.txt' \
     check "--report shows $n" grep -qF "$n  " "$work/out"
 done
 rm -rf "$names"
+run --mime js=text/javascript --report "$src/tests/sites/mixed"
+check "--report: a type longer than 28 characters widens its column" \
+    python3 -c '
+import sys
+lines = open(sys.argv[1], encoding="utf-8").read().split("\n")
+col = lines[0].index("encoding")
+rows = [r for r in lines[1:] if "identity" in r or " gzip " in r]
+sys.exit(0 if rows and any("javascript" in r for r in rows) and
+         all(r.index("identity" if "identity" in r else "gzip") == col for r in rows)
+         else 1)' "$work/out"
 
 # charsets: what an HTML page declares in a <meta> element of its first
 # 1024 bytes, utf-8 for plain ASCII text, libmagic's finding for the rest;
