@@ -58,10 +58,13 @@ struct variant {
     size_t index;              /* in the site's table of variants */
 };
 
-/* One file of the site. */
+/* One file of the site, or a folder's redirect. */
 struct page {
     char *rel;          /* path below the site root, '/'-separated */
     char *src;          /* path to read it from, as given + rel */
+    char *location;     /* a redirect: "/" rel "/" percent-encoded, where
+                           the folder rel (src) with an index.html is;
+                           NULL for a file */
     char *mime;         /* Content-Type, charset included */
     uint64_t size;      /* file bytes */
     struct variant id;  /* identity encoding */
@@ -173,6 +176,12 @@ struct output {
     size_t nvariants;          /* variants of all pages, numbered */
 };
 
+/* compile.c: a page for each folder with an index.html but the root,
+ * served under the folder's path without its trailing slash, whose
+ * reply is a 301 to the path with it; none when o->http_port is 0. A
+ * redirect that does not fit o->mss is left out with a warning. Returns
+ * 0, or -1 after printing an error (out of memory). */
+int site_redirects(struct site *s, const struct options *o);
 /* compile.c: builds every reply of the site. Reports every page that
  * does not fit, with what would make it fit. Returns 0, or 1. */
 int compile_site(struct output *out);

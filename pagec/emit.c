@@ -311,7 +311,12 @@ static int write_c(FILE *f, const struct output *o, const char *h_base,
         char what[128];
 
         snprintf(path, sizeof path, "/%s", pg->rel);
-        if (pg->id.present) {
+        if (pg->location) {
+            snprintf(what, sizeof what, "%zu%% of %u",
+                     percent_of(pg->id.data_len, opt->mss), opt->mss);
+            id_at[i] = blob_packet(&b, what, path, "the folder's redirect",
+                                   &pg->id.ok.get, 1);
+        } else if (pg->id.present) {
             snprintf(what, sizeof what, "identity, %zu%% of %u",
                      percent_of(pg->id.data_len, opt->mss), opt->mss);
             id_at[i] = blob_packet(&b, what, path, pg->mime, &pg->id.ok.get,
@@ -696,6 +701,9 @@ static void write_dep(FILE *f, const struct output *o, const char *out_c)
     make_path(f, out_c);
     fputc(':', f);
     for (i = 0; i < s->npages; i++) {
+        if (s->pages[i].location) {
+            continue; /* a folder's redirect: the folder is below */
+        }
         fputs(" \\\n ", f);
         make_path(f, s->pages[i].src);
     }
@@ -707,6 +715,9 @@ static void write_dep(FILE *f, const struct output *o, const char *out_c)
     /* a rule without prerequisites for each input, as gcc -MP writes:
      * a file deleted from the site does not stop the build */
     for (i = 0; i < s->npages; i++) {
+        if (s->pages[i].location) {
+            continue;
+        }
         fputc('\n', f);
         make_path(f, s->pages[i].src);
         fputs(":\n", f);

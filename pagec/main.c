@@ -305,8 +305,9 @@ static int check_image(const struct output *out, const char *dir)
     return rc;
 }
 
-/* Resolves every --port PATH to a page of the tree t. */
-static int resolve_ports(struct options *o, const struct tree *t)
+/* Resolves every --port PATH to a page of the tree t, a file of s. */
+static int resolve_ports(struct options *o, const struct tree *t,
+                         const struct site *s)
 {
     size_t i;
     int rc = 0;
@@ -326,7 +327,12 @@ static int resolve_ports(struct options *o, const struct tree *t)
         free(slash);
         if (page < 0) {
             pagec_error("--port %u=%s: the site has no such page",
-                        o->ports[i].port, path);
+                        o->ports[i].port, shown(path));
+            rc = -1;
+        } else if (s->pages[page].location) {
+            pagec_error("--port %u=%s: a folder; name the page, such as "
+                        "%s/index.html",
+                        o->ports[i].port, shown(path), shown(path));
             rc = -1;
         } else {
             o->ports[i].page = (size_t)page;
@@ -547,7 +553,8 @@ int main(int argc, char **argv)
         goto done;
     }
 
-    if (site_scan(argv[optind], &o, &site) != 0) {
+    if (site_scan(argv[optind], &o, &site) != 0 ||
+        site_redirects(&site, &o) != 0) {
         rc = EXIT_INPUT;
         goto done;
     }
@@ -560,7 +567,7 @@ int main(int argc, char **argv)
         goto done;
     }
     if (tree_build(&site, &out.tree) != 0 ||
-        resolve_ports(&o, &out.tree) != 0) {
+        resolve_ports(&o, &out.tree, &site) != 0) {
         rc = EXIT_INPUT;
         goto done;
     }

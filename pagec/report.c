@@ -70,6 +70,7 @@ void report_site(const struct output *o, FILE *f)
                     o->nvariants * VARIANT_SIZE +
                     o->opt->nports * PORT_SIZE;
     size_t fit = 0;
+    size_t redirects = 0;
     size_t w = 4;
     int tw = 28; /* the type column: types are ASCII */
     size_t i;
@@ -99,8 +100,18 @@ void report_site(const struct output *o, FILE *f)
         char *path = shown_path(pg->rel, &cols);
         const char *p = path ? path : "?"; /* out of memory */
         char size[24];
+        char to[96];
 
         snprintf(size, sizeof size, "%llu", (unsigned long long)pg->size);
+        if (pg->location) {
+            redirects++;
+            fit++;
+            snprintf(to, sizeof to, "301 to %s", pg->location);
+            row(f, w, p, cols, tw, to, "-", &pg->id, "identity", mss);
+            templates += pg->id.ok.get.len - PAGEC_HDR_LEN;
+            free(path);
+            continue;
+        }
         if (!pg->id.present && !pg->gz.present) {
             cell(f, p, cols, w);
             fprintf(f, "%-*s %7s  does not fit\n", tw,
@@ -126,13 +137,17 @@ void report_site(const struct output *o, FILE *f)
     }
     if (fit == s->npages) {
         tables += o->tree.nnodes * NODE_SIZE + o->tree.nlabels;
+        fprintf(f, "\n%zu pages", s->npages - redirects);
+        if (redirects) {
+            fprintf(f, " and %zu folder redirect%s", redirects,
+                    redirects > 1 ? "s" : "");
+        }
         fprintf(f,
-                "\n%zu pages, limit %u bytes of TCP data; ROM: templates "
-                "%zu bytes, tables %zu bytes (32-bit target), total %zu "
-                "bytes\n",
-                s->npages, mss, templates, tables, templates + tables);
+                ", limit %u bytes of TCP data; ROM: templates %zu bytes, "
+                "tables %zu bytes (32-bit target), total %zu bytes\n",
+                mss, templates, tables, templates + tables);
     } else {
-        fprintf(f, "\n%zu of %zu pages fit in %u bytes of TCP data\n", fit,
-                s->npages, mss);
+        fprintf(f, "\n%zu of %zu pages fit in %u bytes of TCP data\n",
+                fit - redirects, s->npages - redirects, mss);
     }
 }

@@ -286,6 +286,38 @@ for spec in meta.html=text/html\;\ charset=utf-8 \
 done
 rm -rf "$cs"
 
+# a folder asked for without its trailing slash: a 301 to the folder,
+# decoded from the generated C
+reply_len "$site" /sub identity >/dev/null
+check "/sub: a 301" grep -qx "HTTP/1.1 301 $(printf '\r')" "$work/reply"
+check "/sub: Location: /sub/" grep -qx "Location: /sub/$(printf '\r')" "$work/reply"
+check "/sub: no body" [ "$(tail -c 4 "$work/reply" | od -An -c | tr -d ' ')" = '\r\n\r\n' ]
+folders="$work/folders"
+mkdir -p "$folders/a b" "$folders/50%" "$folders/x/y" "$folders/bare" \
+    "$folders/$(printf 'l%.0s' $(seq 1 50))"
+for d in "a b" "50%" "x" "x/y" "$(printf 'l%.0s' $(seq 1 50))"; do
+    echo x >"$folders/$d/index.html"
+done
+echo x >"$folders/bare/page.txt"
+echo x >"$folders/index.html"
+# the paths as the runtime matches them, percent-decoded
+for spec in "/a b=/a%20b/" "/50%=/50%25/" "/x=/x/" "/x/y=/x/y/"; do
+    reply_len "$folders" "${spec%%=*}" identity >/dev/null
+    check "GET ${spec%%=*}: 301 to ${spec#*=}" grep -qx "Location: ${spec#*=}$(printf '\r')" "$work/reply"
+done
+reply_len "$folders" /bare identity >/dev/null 2>&1
+check "a folder without index.html: no redirect" [ ! -s "$work/reply" ]
+reply_len "$folders" /x identity --http-port 0 >/dev/null 2>&1
+check "--http-port 0: no redirect" [ ! -s "$work/reply" ]
+run --port 81=x "$folders" -o "$work/folders.c"
+check "--port 81=x, a folder: exit 1, named" sh -c "[ $rc = 1 ] && grep -q '^pagec: --port 81=x: a folder; name the page, such as x/index.html' '$work/err'"
+run --mss 128 --report "$folders" -o "$work/folders.c"
+check "a redirect over --mss 128: exit 0" [ "$rc" = 0 ]
+check "a redirect over --mss 128: a warning names it" \
+    grep -q "^pagec: $folders/lllll*: warning: no redirect from /lllll* to /lllll*/: its 301 reply would be 137 bytes, over the limit of 128\$" "$work/err"
+check "a redirect over --mss 128: /x still redirected" grep -q "^/x  *301 to /x/ " "$work/out"
+rm -rf "$folders" "$work/folders.c" "$work/folders.h"
+
 # a page over the limit: exit 1, the exact message, no output at all
 big="$work/big"
 mkdir "$big"

@@ -13,6 +13,9 @@
 #     come back with status 200, the same bytes and the right Content-Type;
 #     "/" must be index.html;
 #   - a missing path gets 404 (and the body of SITE_DIR/404.html if any);
+#   - a folder with an index.html, asked for without its trailing slash,
+#     gets 301 with Location: the folder's path with it (curl -I), and
+#     curl -L then gets the index.html;
 #   - ping gets replies, also with a 1000-byte payload;
 #   - a TCP port other than 80 is refused at once (RST, not a timeout);
 #   - one page fetch costs exactly 3 packets from the server (SYN-ACK,
@@ -306,6 +309,33 @@ else
     fail "GET $missing:$why"
     curl_evidence "$missing"
 fi
+
+# --- folders without their trailing slash ----------------------------------
+
+nfolders=0
+while IFS= read -r -d '' idx; do
+    dir=${idx%/index.html}
+    [ "$dir" != "$SITE" ] || continue
+    nfolders=$((nfolders + 1))
+    url=/$(urlencode "${dir#"$SITE"/}")
+    out=$(nsexec curl -sS -I --max-time "$CURL_MAX_TIME" \
+        "http://$SERVER_ADDR$url" 2>&1 | tr -d '\r')
+    if printf '%s\n' "$out" | head -n 1 | grep -q '^HTTP/1.1 301 $' &&
+        printf '%s\n' "$out" | grep -qix "location: $url/"; then
+        pass "curl -I $url: 301, Location: $url/"
+    else
+        fail "curl -I $url: want 301 with Location: $url/"
+        printf '%s\n' "$out" | evidence
+    fi
+    fetch_with "$url" "$WORK/body" -L --compressed
+    if [ "$CURL_RC" -eq 0 ] && [ "$CODE" = 200 ] && cmp -s "$WORK/body" "$idx"; then
+        pass "curl -L $url: the bytes of ${idx#"$SITE"/}"
+    else
+        fail "curl -L $url: status $CODE, curl exit $CURL_RC (want ${idx#"$SITE"/})"
+    fi
+done < <(find "$SITE" -name '.*' -prune -o -type f -name index.html -print0 |
+    LC_ALL=C sort -z)
+echo "# folders with an index.html below the root: $nfolders"
 
 # --- other statuses, percent-decoding, fields ----------------------------
 
