@@ -3,8 +3,8 @@
  * report.c - the fit report: every page, its encodings, how much of the
  * segment each takes, and what the site costs in ROM.
  */
+#include <limits.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "compiler.h"
@@ -20,22 +20,15 @@
 #define SITE_SIZE (48u + 4u * TMPL_SIZE)
 
 /* A path as the report shows it: "/" and the name, made printable
- * (text_escape()); *cols gets the columns it takes. malloc'd, or NULL. */
-static char *shown_path(const char *rel, size_t *cols)
+ * (text_escape()), in a buffer of its own that the next call reuses;
+ * *cols gets the columns it takes. A name is at most PATH_MAX bytes, and
+ * an escape four times the byte it stands for. */
+static const char *shown_path(const char *rel, size_t *cols)
 {
-    size_t n = strlen(rel);
-    char *raw = malloc(n + 2);
-    char *out = malloc(4 * (n + 1) + 1);
+    static char out[4 * (PATH_MAX + 1) + 1];
 
-    if (!raw || !out) {
-        free(raw);
-        free(out);
-        return NULL;
-    }
-    raw[0] = '/';
-    memcpy(raw + 1, rel, n + 1);
-    *cols = text_escape(out, 4 * (n + 1) + 1, raw);
-    free(raw);
+    out[0] = '/';
+    *cols = 1 + text_escape(out + 1, sizeof out - 1, rel);
     return out;
 }
 
@@ -80,12 +73,11 @@ void report_site(const struct output *o, FILE *f)
      * (wide characters, which take two columns, excepted) */
     for (i = 0; i < s->npages; i++) {
         size_t cols;
-        char *p = shown_path(s->pages[i].rel, &cols);
 
-        if (p && cols > w) {
+        shown_path(s->pages[i].rel, &cols);
+        if (cols > w) {
             w = cols > 40 ? 40 : cols;
         }
-        free(p);
         if (s->pages[i].mime && strlen(s->pages[i].mime) > (size_t)tw &&
             strlen(s->pages[i].mime) <= 80) {
             tw = (int)strlen(s->pages[i].mime);
@@ -96,9 +88,8 @@ void report_site(const struct output *o, FILE *f)
             "encoding", "encoded", "TCP data", "limit");
     for (i = 0; i < s->npages; i++) {
         const struct page *pg = &s->pages[i];
-        size_t cols = 1;
-        char *path = shown_path(pg->rel, &cols);
-        const char *p = path ? path : "?"; /* out of memory */
+        size_t cols;
+        const char *p = shown_path(pg->rel, &cols);
         char size[24];
         char to[96];
 
@@ -109,14 +100,12 @@ void report_site(const struct output *o, FILE *f)
             snprintf(to, sizeof to, "301 to %s", pg->location);
             row(f, w, p, cols, tw, to, "-", &pg->id, "identity", mss);
             templates += pg->id.ok.get.len - PAGEC_HDR_LEN;
-            free(path);
             continue;
         }
         if (!pg->id.present && !pg->gz.present) {
             cell(f, p, cols, w);
             fprintf(f, "%-*s %7s  does not fit\n", tw,
                     pg->mime ? pg->mime : "?", size);
-            free(path);
             continue;
         }
         fit++;
@@ -133,7 +122,6 @@ void report_site(const struct output *o, FILE *f)
                 mss);
             templates += pg->gz.ok.get.len - PAGEC_HDR_LEN;
         }
-        free(path);
     }
     if (fit == s->npages) {
         tables += o->tree.nnodes * NODE_SIZE + o->tree.nlabels;
