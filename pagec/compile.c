@@ -425,22 +425,27 @@ static unsigned status_limit(const struct options *o)
     return o->mss < PAGEC_MSS_FLOOR ? o->mss : PAGEC_MSS_FLOOR;
 }
 
-/* Says what would make the error reply fit, over limit by over bytes. */
+/* Says what would make the error reply fit, over limit by over bytes:
+ * a shorter --server value (without one, the error reply fits any limit
+ * from PAGEC_MSS_MIN), or a larger --mss while the limit is below
+ * PAGEC_MSS_FLOOR. */
 static void status_hint(const struct output *out, size_t over,
                         unsigned limit)
 {
     const struct options *o = out->opt;
     size_t server = o->server ? strlen(o->server) : 0;
+    const char *dir = out->site->dirs[0];
 
-    if (over < server) {
+    if (over < server && limit + over <= PAGEC_MSS_FLOOR) {
+        pagec_error("%s: with a --server value of at most %zu characters, "
+                    "or with --mss %zu, it would fit",
+                    dir, server - over, limit + over);
+    } else if (over < server) {
         pagec_error("%s: with a --server value of at most %zu characters "
                     "it would fit",
-                    out->site->dirs[0], server - over);
-    } else if (server && over <= server + strlen("Server: \r\n")) {
-        pagec_error("%s: without --server it would fit", out->site->dirs[0]);
-    } else if (limit < PAGEC_MSS_FLOOR) {
-        pagec_error("%s: it would fit with --mss %zu%s", out->site->dirs[0],
-                    limit + over, server ? " and this --server value" : "");
+                    dir, server - over);
+    } else {
+        pagec_error("%s: without --server it would fit", dir);
     }
 }
 

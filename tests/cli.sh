@@ -27,10 +27,12 @@ not_checked() { # what could not be checked here, and why
     echo "not checked: $1"
 }
 
-# Runs pagec; $rc, $work/err hold the result.
+# Runs pagec; $rc, $work/err hold the result. Every message is also
+# kept in $work/messages, for the check of pagec(1)'s DIAGNOSTICS.
 run() {
     "$pagec" "$@" >"$work/out" 2>"$work/err"
     rc=$?
+    cat "$work/err" >>"$work/messages"
 }
 
 # hinted: every line of $work/err that says something does not fit (a
@@ -151,7 +153,7 @@ run "$site" -o "$work/b/a.c"
 check "deterministic .c" cmp -s "$work/a.c" "$work/b/a.c"
 check "deterministic .h" cmp -s "$work/a.h" "$work/b/a.h"
 check "no absolute paths in the output" sh -c "! grep -q '$site' '$work/a.c' '$work/a.h'"
-check "no temporary files" [ "$(find "$work" -mindepth 1 -maxdepth 1 | wc -l)" = 5 ]  # a.c a.h b err out
+check "no temporary files" [ "$(find "$work" -mindepth 1 -maxdepth 1 ! -name messages | wc -l)" = 5 ]  # a.c a.h b err out
 run --name other_site "$site" -o "$work/b/o.c"
 check "--name sets the identifier" grep -q '^extern const PAGEC_ROM struct pagec_site other_site;' "$work/b/o.h"
 
@@ -414,7 +416,7 @@ s40=$(printf 's%.0s' $(seq 1 40))
 run --mss 128 --server "$s40" --check "$small"
 check "--mss 128, --server of 40: the error reply does not fit" [ "$rc" = 1 ]
 check "--mss 128, --server of 40: the limit is 128" grep -qx "pagec: $small: the error reply has $((nerr + 50)) bytes of TCP data, more than the 128 a client with the smallest MSS can take (over by $((nerr + 50 - 128)))" "$work/err"
-check "--mss 128, --server of 40: a shorter value suggested" grep -qx "pagec: $small: with a --server value of at most $((128 - nerr - 10)) characters it would fit" "$work/err"
+check "--mss 128, --server of 40: a shorter value or a larger --mss suggested" grep -qx "pagec: $small: with a --server value of at most $((128 - nerr - 10)) characters, or with --mss $((nerr + 50)), it would fit" "$work/err"
 check "--mss 128, --server of 40: each line a hint" hinted
 # the least --mss: the error reply and a page of a few bytes fit it, as
 # pagec(1) says (the error reply 99 bytes of TCP data)
@@ -597,6 +599,26 @@ if [ -d "$shared/uip-httpd" ]; then
 else
     not_checked "the uIP site (no $shared/uip-httpd)"
 fi
+
+# pagec(1)'s DIAGNOSTICS: every message it shows, its paths and numbers
+# aside, was printed by a run above
+head -c 70000 /dev/urandom >"$noise/huge.bin"
+run --check "$noise"
+rm "$noise/huge.bin"
+run --mss 150 --check "$big"
+awk '/^\.Sh DIAGNOSTICS/ { on = 1; next } /^\.Sh / { on = 0 }
+    on && /^(\.Dl )?pagec: / { sub(/^\.Dl /, ""); print }' "$src/man/pagec.1" >"$work/diag"
+check "pagec(1) shows messages" [ "$(wc -l <"$work/diag")" -gt 10 ]
+while IFS= read -r line; do
+    case $line in
+    *"what is wrong"* | *"internal error"*) continue ;;
+    esac
+    # the path it names, and the paths inside, any; numbers any
+    re=$(printf '%s\n' "$line" | sed -e 's/^pagec: [^:]*: /pagec: @: /' \
+        -e 's| /[A-Za-z0-9_./-]*| @|g' -e 's/[][\.*^$()+?{}|]/\\&/g' \
+        -e 's/[0-9][0-9]*/[0-9]+/g' -e 's|@|[^ ]*|g')
+    check "pagec(1) shows a message pagec prints: $line" grep -Eq "^$re\$" "$work/messages"
+done <"$work/diag"
 
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ] || exit 1
