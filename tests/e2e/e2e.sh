@@ -534,6 +534,35 @@ if [ -n "$count_url" ]; then
         fail "GET $count_url: $nlog lines matching /$OUT_RE/ in the -v log (want 3)"
         log_lines_after count | head -n 40 | evidence
     fi
+    # -v shows the request line and the status of the reply
+    if log_lines_after count | grep -q "^in .* \"GET $count_url HTTP/1.1\"\$" &&
+        log_lines_after count | grep -q '^out .* HTTP 200$'; then
+        pass "GET $count_url: the -v log shows the request line and HTTP 200"
+    else
+        fail "GET $count_url: no request line or HTTP 200 in the -v log"
+        log_lines_after count | head -n 40 | evidence
+    fi
+fi
+
+# --- fragments in the -v log ----------------------------------------------
+
+# a ping too big for one datagram: the -v log shows its later fragments
+# as fragments, not as ICMP messages of a type read from their data
+log_mark frag
+nsexec timeout 5 ping -n -c 1 -W 1 -s 3000 "$SERVER_ADDR" >/dev/null 2>&1
+sleep 0.2
+if log_lines_after frag |
+    grep -Eq '^in .*: fragment of proto 1, id [0-9]+, offset [1-9][0-9]*, length [0-9]+'; then
+    pass "pagec-tun -v: a later fragment shown as a fragment (offset, length)"
+else
+    fail "pagec-tun -v: no fragment line for a ping of 3000 bytes"
+    log_lines_after frag | head -n 10 | evidence
+fi
+if log_lines_after frag | grep -Eq 'ICMP type ([1-79]|[1-9][0-9]+),'; then
+    fail "pagec-tun -v: a fragment shown as ICMP of another type than echo"
+    log_lines_after frag | head -n 10 | evidence
+else
+    pass "pagec-tun -v: no ICMP line but echo requests and replies"
 fi
 
 # --- benchmark (E2E_BENCH=N) ------------------------------------------------
