@@ -184,7 +184,9 @@ static int output_names(const char *out_c, const char *depfile, int write)
     } else if (depfile && strcmp(depfile, "-") == 0) {
         rc = usage_error("%s", "--depfile: '-': the depfile is written to "
                          "a file, never standard output");
-    } else if (depfile && (!*depfile || depfile[strlen(depfile) - 1] == '/' ||
+    } else if (depfile && !*depfile) {
+        rc = usage_error("%s", "--depfile: an empty name");
+    } else if (depfile && (depfile[strlen(depfile) - 1] == '/' ||
                            is_dir(depfile))) {
         rc = usage_error("--depfile: '%s' names a folder, not a file",
                          shown(depfile));
