@@ -166,6 +166,133 @@ static int build_variant(const struct options *o, const struct page *pg,
     return 0;
 }
 
+/* The Location of the folder rel (len bytes): "/" rel "/", every byte
+ * but those a URI path takes as they are (RFC 3986: unreserved,
+ * sub-delims, ':', '@', '/') percent-encoded. malloc'd, or NULL. */
+static char *folder_location(const char *rel, size_t len)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    char *loc = malloc(3 * len + 3);
+    size_t n = 0;
+    size_t i;
+
+    if (!loc) {
+        return NULL;
+    }
+    loc[n++] = '/';
+    for (i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)rel[i];
+
+        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+            (c >= '0' && c <= '9') || (c && strchr("-._~!$&'()*+,;=:@/", c))) {
+            loc[n++] = (char)c;
+        } else {
+            loc[n++] = '%';
+            loc[n++] = hex[c >> 4];
+            loc[n++] = hex[c & 15];
+        }
+    }
+    loc[n++] = '/';
+    loc[n] = '\0';
+    return loc;
+}
+
+/* The header fields of a folder's 301: the ETag first, as in every
+ * page's reply (PAGEC_ETAG_AT), then where the folder is; no body. */
+static void redirect_fields(struct fields *f, const struct options *o,
+                            const char *etag, const char *location)
+{
+    add(f, "ETag: %s\r\n", etag);
+    add(f, "Location: %s\r\n", location);
+    add(f, "Content-Length: 0\r\n");
+    common_fields(f, o);
+}
+
+static int by_rel(const void *a, const void *b)
+{
+    return strcmp(((const struct page *)a)->rel,
+                  ((const struct page *)b)->rel);
+}
+
+int site_redirects(struct site *s, const struct options *o)
+{
+    size_t n = s->npages;
+    size_t i;
+
+    if (o->http_port == 0) {
+        return 0; /* no page is found by its path */
+    }
+    for (i = 0; i < n; i++) {
+        const char *rel = s->pages[i].rel;
+        const char *src = s->pages[i].src;
+        const char *base = strrchr(rel, '/');
+        struct fields f = {{0}, 0, 0, 0};
+        struct page *v;
+        struct page pg;
+        size_t len;
+
+        if (!base || strcmp(base + 1, "index.html") != 0) {
+            continue;
+        }
+        memset(&pg, 0, sizeof pg);
+        len = (size_t)(base - rel);
+        pg.rel = strndup(rel, len);
+        pg.src = strndup(src, strlen(src) - strlen("/index.html"));
+        pg.location = folder_location(rel, len);
+        if (!pg.rel || !pg.src || !pg.location) {
+            goto oom;
+        }
+        redirect_fields(&f, o, "\"00000000\"", pg.location);
+        if (reply_data_len("301 ", "", 0) + f.want > o->mss) {
+            pagec_error("%s: warning: no redirect from /%s to %s: its 301 "
+                        "reply would be %zu bytes, over the limit of %u",
+                        pg.src, shown(pg.rel), pg.location,
+                        reply_data_len("301 ", "", 0) + f.want, o->mss);
+            free(pg.rel);
+            free(pg.src);
+            free(pg.location);
+            continue;
+        }
+        v = realloc(s->pages, (s->npages + 1) * sizeof *v);
+        if (!v) {
+            goto oom;
+        }
+        s->pages = v;
+        s->pages[s->npages++] = pg;
+        continue;
+oom:
+        free(pg.rel);
+        free(pg.src);
+        free(pg.location);
+        pagec_error("out of memory");
+        return -1;
+    }
+    qsort(s->pages, s->npages, sizeof *s->pages, by_rel);
+    return 0;
+}
+
+/* Builds a folder's 301 reply, as the identity encoding of its page;
+ * site_redirects() made sure it fits. Returns 0, or 1 when out of
+ * memory. */
+static int compile_redirect(const struct options *o, struct page *pg)
+{
+    struct fields f = {{0}, 0, 0, 0};
+    char etag[32];
+
+    make_etag(etag, sizeof etag, (const uint8_t *)pg->location,
+              strlen(pg->location), 0);
+    redirect_fields(&f, o, etag, pg->location);
+    if (f.overflow ||
+        reply_build(&pg->id.ok, "301 ", f.buf, NULL, 0, o->mss) != 0) {
+        pagec_error("out of memory");
+        return 1;
+    }
+    pg->id.present = 1;
+    pg->id.body_len = 0;
+    pg->id.data_len = pg->id.ok.get.len - pg->id.ok.get.hlen;
+    return 0;
+}
+
 /* Reports a reply of n bytes of TCP data over the limit; role, when not
  * empty, says which reply a file makes (" (as the 404 reply)"). */
 static void too_big(const char *what, const char *role, uint64_t n,
@@ -269,6 +396,20 @@ static int compile_page(const struct options *o, struct page *pg,
         build_variant(o, pg, &pg->gz, gz, gz_len, 1, 1) != 0) {
         goto out;
     }
+    if (!id_fits) {
+        /* fine for browsers and curl --compressed, not for every client */
+        char whole[48] = "";
+
+        if (id_len <= PAGEC_MSS_MAX) {
+            snprintf(whole, sizeof whole, "; --mss %zu would keep it whole",
+                     id_len);
+        }
+        pagec_error("%s: warning: kept gzip-compressed only (its reply "
+                    "would be %zu bytes, over the limit of %u): a client "
+                    "that does not accept gzip, such as wget or Python's "
+                    "urllib, gets 406 for it%s",
+                    pg->src, id_len, o->mss, whole);
+    }
     rc = 0;
 out:
     free(gz);
@@ -284,22 +425,27 @@ static unsigned status_limit(const struct options *o)
     return o->mss < PAGEC_MSS_FLOOR ? o->mss : PAGEC_MSS_FLOOR;
 }
 
-/* Says what would make the error reply fit, over limit by over bytes. */
+/* Says what would make the error reply fit, over limit by over bytes:
+ * a shorter --server value (without one, the error reply fits any limit
+ * from PAGEC_MSS_MIN), or a larger --mss while the limit is below
+ * PAGEC_MSS_FLOOR. */
 static void status_hint(const struct output *out, size_t over,
                         unsigned limit)
 {
     const struct options *o = out->opt;
     size_t server = o->server ? strlen(o->server) : 0;
+    const char *dir = out->site->dirs[0];
 
-    if (over < server) {
+    if (over < server && limit + over <= PAGEC_MSS_FLOOR) {
+        pagec_error("%s: with a --server value of at most %zu characters, "
+                    "or with --mss %zu, it would fit",
+                    dir, server - over, limit + over);
+    } else if (over < server) {
         pagec_error("%s: with a --server value of at most %zu characters "
                     "it would fit",
-                    out->site->dirs[0], server - over);
-    } else if (server && over <= server + strlen("Server: \r\n")) {
-        pagec_error("%s: without --server it would fit", out->site->dirs[0]);
-    } else if (limit < PAGEC_MSS_FLOOR) {
-        pagec_error("%s: it would fit with --mss %zu%s", out->site->dirs[0],
-                    limit + over, server ? " and this --server value" : "");
+                    dir, server - over);
+    } else {
+        pagec_error("%s: without --server it would fit", dir);
     }
 }
 
@@ -320,7 +466,7 @@ static int compile_status(struct output *out)
     for (i = 0; i < out->site->npages; i++) {
         const struct page *pg = &out->site->pages[i];
 
-        if (strcmp(pg->rel, "404.html") == 0 &&
+        if (strcmp(pg->rel, "404.html") == 0 && !pg->location &&
             (pg->id.present || pg->gz.present)) {
             out->not_found = (long)i;
         }
@@ -360,6 +506,10 @@ int compile_site(struct output *out)
         size_t request = strlen(pg->rel) + 16;
         int port_mode = 0;
 
+        if (pg->location) {
+            rc |= compile_redirect(o, &out->site->pages[i]);
+            continue;
+        }
         for (k = 0; k < o->nports; k++) {
             port_mode |= o->ports[k].page == i;
         }
@@ -367,6 +517,14 @@ int compile_site(struct output *out)
             pagec_error("%s: name too long: a request for it takes at least "
                         "%zu bytes, more than one segment of %u",
                         pg->src, request, o->mss);
+            if (request <= PAGEC_MSS_MAX) {
+                pagec_error("%s: a name %zu bytes shorter, or --mss %zu, "
+                            "would do",
+                            pg->src, request - o->mss, request);
+            } else {
+                pagec_error("%s: a name %zu bytes shorter would do", pg->src,
+                            request - o->mss);
+            }
             rc = 1;
             continue;
         }

@@ -19,7 +19,9 @@
 
 /* Largest TCP data an IPv4 datagram with 40 bytes of headers can carry. */
 #define PAGEC_MSS_MAX 65495
-/* Smallest limit accepted; even the built-in error replies need more. */
+/* Smallest limit accepted: the error reply takes 99 bytes of TCP data,
+ * a page's reply 88, its Content-Type, the digits of its length and its
+ * bytes; so at 128 a page of a few bytes fits. */
 #define PAGEC_MSS_MIN 128
 #define PAGEC_MSS_DEFAULT 1460
 /* The MSS of a client that sends no MSS option (RFC 9293 section 3.7.1).
@@ -56,10 +58,13 @@ struct variant {
     size_t index;              /* in the site's table of variants */
 };
 
-/* One file of the site. */
+/* One file of the site, or a folder's redirect. */
 struct page {
     char *rel;          /* path below the site root, '/'-separated */
     char *src;          /* path to read it from, as given + rel */
+    char *location;     /* a redirect: "/" rel "/" percent-encoded, where
+                           the folder rel (src) with an index.html is;
+                           NULL for a file */
     char *mime;         /* Content-Type, charset included */
     uint64_t size;      /* file bytes */
     struct variant id;  /* identity encoding */
@@ -101,7 +106,8 @@ int site_scan(const char *dir, const struct options *o, struct site *site);
 void site_free(struct site *site);
 
 /* mime.c: Content-Type of a file: --mime overrides, the extension table,
- * then libmagic; text types get the charset libmagic detects in data.
+ * then libmagic; text types get a charset: the one an HTML file declares
+ * in a <meta> element, utf-8 for plain ASCII, else libmagic's finding.
  * Returns a malloc'd string, or NULL after printing an error (out of
  * memory, or libmagic failed). */
 char *mime_type(const struct options *o, const char *path,
@@ -170,6 +176,12 @@ struct output {
     size_t nvariants;          /* variants of all pages, numbered */
 };
 
+/* compile.c: a page for each folder with an index.html but the root,
+ * served under the folder's path without its trailing slash, whose
+ * reply is a 301 to the path with it; none when o->http_port is 0. A
+ * redirect that does not fit o->mss is left out with a warning. Returns
+ * 0, or -1 after printing an error (out of memory). */
+int site_redirects(struct site *s, const struct options *o);
 /* compile.c: builds every reply of the site. Reports every page that
  * does not fit, with what would make it fit. Returns 0, or 1. */
 int compile_site(struct output *out);
@@ -192,8 +204,8 @@ int emit_site(const struct output *o, const char *out_c,
  * memory. */
 int share_labels(const struct tree *t, size_t *off, uint8_t **labels,
                  size_t *nlabels);
-/* The header's name for out_c: ".c" replaced by ".h", or ".h" added.
- * malloc'd. */
+/* The header's name for out_c: ".c" replaced by ".h" (main.c refuses
+ * an out_c that does not end in ".c"), or ".h" added. malloc'd. */
 char *header_name(const char *out_c);
 
 /* image.c: the compiled site as the runtime reads it, a struct pagec_site
@@ -215,6 +227,17 @@ void image_free(struct image *img);
 
 /* report.c: the fit report, on f. */
 void report_site(const struct output *o, FILE *f);
+
+/* error.c: s made printable, in out (size bytes with the NUL; cut short
+ * at a character when it does not fit): printable ASCII and well-formed
+ * UTF-8 characters as they are; control characters, C1 controls, DEL,
+ * bytes that are not UTF-8 and '\\' as C escapes (\n, \t, \r, \\,
+ * \xHH). Returns the columns it takes on a terminal, counting one for
+ * each character: a wide character (CJK, most emoji) takes two there. */
+size_t text_escape(char *out, size_t size, const char *s);
+/* text_escape() of s into one of four static buffers, for a message: up
+ * to four at once. */
+const char *shown(const char *s);
 
 /* Prints "pagec: " and the formatted message to stderr. */
 void pagec_error(const char *fmt, ...)

@@ -5,6 +5,7 @@
  * renamed into place only when everything was written.
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -280,7 +281,8 @@ static int write_c(FILE *f, const struct output *o, const char *h_base,
     }
     if (nlabels > 0xffff) {
         pagec_error("the paths of the site take %zu bytes, more than the "
-                    "65535 the site format can address", nlabels);
+                    "65535 the site format can address: shorter names or "
+                    "fewer files would fit", nlabels);
         goto out;
     }
 
@@ -309,7 +311,12 @@ static int write_c(FILE *f, const struct output *o, const char *h_base,
         char what[128];
 
         snprintf(path, sizeof path, "/%s", pg->rel);
-        if (pg->id.present) {
+        if (pg->location) {
+            snprintf(what, sizeof what, "%zu%% of %u",
+                     percent_of(pg->id.data_len, opt->mss), opt->mss);
+            id_at[i] = blob_packet(&b, what, path, "the folder's redirect",
+                                   &pg->id.ok.get, 1);
+        } else if (pg->id.present) {
             snprintf(what, sizeof what, "identity, %zu%% of %u",
                      percent_of(pg->id.data_len, opt->mss), opt->mss);
             id_at[i] = blob_packet(&b, what, path, pg->mime, &pg->id.ok.get,
@@ -476,11 +483,90 @@ static void write_h(FILE *f, const struct output *o)
             (unsigned)o->opt->mss + 40u, n);
 }
 
-/* Opens a temporary file beside path; *tmp gets its name. */
-static FILE *open_tmp(const char *path, char **tmp)
+/*
+ * The temporary files being written, so that an interrupted run leaves
+ * none behind: SIGINT, SIGTERM and SIGHUP remove them, then end pagec as
+ * the signal would have (its exit status says so). A name is recorded
+ * with the signals blocked, together with the file's creation, and
+ * forgotten before its string is freed; the handler only calls unlink()
+ * and raise(), which are async-signal-safe.
+ */
+#define NTEMPS 3
+static char *volatile temps[NTEMPS];
+static const int fatal[] = {SIGINT, SIGTERM, SIGHUP};
+static struct sigaction saved[sizeof fatal / sizeof fatal[0]];
+
+static void on_fatal(int sig)
+{
+    size_t i;
+
+    for (i = 0; i < NTEMPS; i++) {
+        char *t = temps[i];
+
+        if (t) {
+            unlink(t);
+        }
+    }
+    /* SA_RESETHAND made the action the default one again */
+    raise(sig);
+}
+
+/* Removes temporary files on the fatal signals that are not ignored. */
+static void catch_fatal(void)
+{
+    struct sigaction sa;
+    size_t i;
+
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_fatal;
+    sa.sa_flags = SA_RESETHAND;
+    sigemptyset(&sa.sa_mask);
+    for (i = 0; i < sizeof fatal / sizeof fatal[0]; i++) {
+        sigaddset(&sa.sa_mask, fatal[i]);
+    }
+    for (i = 0; i < sizeof fatal / sizeof fatal[0]; i++) {
+        if (sigaction(fatal[i], NULL, &saved[i]) == 0 &&
+            saved[i].sa_handler != SIG_IGN) {
+            sigaction(fatal[i], &sa, NULL);
+        }
+    }
+}
+
+static void release_fatal(void)
+{
+    size_t i;
+
+    for (i = 0; i < sizeof fatal / sizeof fatal[0]; i++) {
+        if (saved[i].sa_handler != SIG_IGN) {
+            sigaction(fatal[i], &saved[i], NULL);
+        }
+    }
+}
+
+/* Forgets the temporary file *tmp (renamed or removed) and frees its
+ * name. */
+static void forget(char **tmp)
+{
+    size_t i;
+
+    for (i = 0; *tmp && i < NTEMPS; i++) {
+        if (temps[i] == *tmp) {
+            temps[i] = NULL;
+        }
+    }
+    free(*tmp);
+    *tmp = NULL;
+}
+
+/* Opens a temporary file beside path, recorded in temps[slot]; *tmp gets
+ * its name. */
+static FILE *open_tmp(const char *path, char **tmp, size_t slot)
 {
     size_t n = strlen(path);
+    sigset_t block;
+    sigset_t old;
     int fd;
+    size_t i;
     FILE *f;
 
     *tmp = malloc(n + 8);
@@ -490,7 +576,16 @@ static FILE *open_tmp(const char *path, char **tmp)
     }
     memcpy(*tmp, path, n);
     memcpy(*tmp + n, ".XXXXXX", 8);
+    sigemptyset(&block);
+    for (i = 0; i < sizeof fatal / sizeof fatal[0]; i++) {
+        sigaddset(&block, fatal[i]);
+    }
+    sigprocmask(SIG_BLOCK, &block, &old);
     fd = mkstemp(*tmp);
+    if (fd >= 0) {
+        temps[slot] = *tmp;
+    }
+    sigprocmask(SIG_SETMASK, &old, NULL);
     if (fd >= 0) {
         mode_t mask = umask(0);
 
@@ -508,8 +603,7 @@ static FILE *open_tmp(const char *path, char **tmp)
         pagec_error("%s: %s", path, strerror(errno));
         close(fd);
         unlink(*tmp);
-        free(*tmp);
-        *tmp = NULL;
+        forget(tmp);
     }
     return f;
 }
@@ -611,6 +705,9 @@ static void write_dep(FILE *f, const struct output *o, const char *out_c)
     make_path(f, out_c);
     fputc(':', f);
     for (i = 0; i < s->npages; i++) {
+        if (s->pages[i].location) {
+            continue; /* a folder's redirect: the folder is below */
+        }
         fputs(" \\\n ", f);
         make_path(f, s->pages[i].src);
     }
@@ -622,6 +719,9 @@ static void write_dep(FILE *f, const struct output *o, const char *out_c)
     /* a rule without prerequisites for each input, as gcc -MP writes:
      * a file deleted from the site does not stop the build */
     for (i = 0; i < s->npages; i++) {
+        if (s->pages[i].location) {
+            continue;
+        }
         fputc('\n', f);
         make_path(f, s->pages[i].src);
         fputs(":\n", f);
@@ -650,12 +750,13 @@ int emit_site(const struct output *o, const char *out_c,
 
     /* every file written to its temporary first, none renamed into place
      * before all are */
-    fc = open_tmp(out_c, &tmp_c);
+    catch_fatal();
+    fc = open_tmp(out_c, &tmp_c, 0);
     if (fc) {
-        fh = open_tmp(out_h, &tmp_h);
+        fh = open_tmp(out_h, &tmp_h, 1);
     }
     if (fh && depfile) {
-        fd = open_tmp(depfile, &tmp_d);
+        fd = open_tmp(depfile, &tmp_d, 2);
     }
     if (fc && fh && (fd || !depfile)) {
         rc = write_c(fc, o, h_base, &o->tree);
@@ -685,17 +786,14 @@ int emit_site(const struct output *o, const char *out_c,
         } else {
             rc = install(tmp_h, out_h);
         }
-        free(tmp_h);
-        tmp_h = NULL; /* renamed, or removed by install() */
+        forget(&tmp_h); /* renamed, or removed by install() */
         if (rc == 0 && tmp_d) {
             rc = install(tmp_d, depfile);
-            free(tmp_d);
-            tmp_d = NULL;
+            forget(&tmp_d);
         }
         if (rc == 0) {
             rc = install(tmp_c, out_c);
-            free(tmp_c);
-            tmp_c = NULL;
+            forget(&tmp_c);
         }
     }
     if (tmp_c) {
@@ -707,9 +805,10 @@ int emit_site(const struct output *o, const char *out_c,
     if (tmp_d) {
         unlink(tmp_d);
     }
-    free(tmp_c);
-    free(tmp_h);
-    free(tmp_d);
+    forget(&tmp_c);
+    forget(&tmp_h);
+    forget(&tmp_d);
+    release_fatal();
     free(out_h);
     return rc;
 }

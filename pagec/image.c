@@ -64,7 +64,8 @@ int image_build(const struct output *o, struct image *img)
         free(label_off);
         image_free(img);
         pagec_error("the paths of the site take %zu bytes, more than the "
-                    "65535 the site format can address", nlabels);
+                    "65535 the site format can address: shorter names or "
+                    "fewer files would fit", nlabels);
         return -1;
     }
     for (i = 0; i < s->npages; i++) {

@@ -5,9 +5,12 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <magic.h>
 #include <zlib.h>
@@ -30,7 +33,8 @@ static void usage(FILE *f)
           "declaration of the site in OUT.h.\n"
           "\n"
           "options:\n"
-          "  -o, --output FILE     the C file to write\n"
+          "  -o, --output OUT.c    the C file to write, its name ending in\n"
+          "                        .c; the header goes to OUT.h\n"
           "  --mss N               most TCP data in one reply, and the MSS\n"
           "                        announced (default 1460; 966 for SLIP)\n"
           "  --name ID             C identifier of the site (default site)\n"
@@ -54,10 +58,20 @@ static void usage(FILE *f)
           f);
 }
 
-static int usage_error(const char *fmt, const char *arg)
+static int usage_error(const char *fmt, ...)
+#ifdef __GNUC__
+    __attribute__((format(printf, 1, 2)))
+#endif
+    ;
+
+static int usage_error(const char *fmt, ...)
 {
+    va_list ap;
+
     fputs("pagec: ", stderr);
-    fprintf(stderr, fmt, arg);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
     fputs("\nTry 'pagec --help' for more information.\n", stderr);
     return EXIT_USAGE;
 }
@@ -76,6 +90,116 @@ static int plain_file_name(const char *path)
         }
     }
     return 1;
+}
+
+/* 1 when path names an existing folder. */
+static int is_dir(const char *path)
+{
+    struct stat st;
+
+    return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* The folder of path can take new files: 0, or -1 after printing why
+ * (with path, the file that was to be written there). */
+static int writable_folder(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    char *dir;
+    int rc = 0;
+
+    if (!slash) {
+        dir = strdup(".");
+    } else if (slash == path) {
+        dir = strdup("/");
+    } else {
+        dir = strndup(path, (size_t)(slash - path));
+    }
+    if (!dir) {
+        pagec_error("out of memory");
+        return -1;
+    }
+    if (access(dir, W_OK | X_OK) != 0) {
+        pagec_error("%s: %s", path, strerror(errno));
+        rc = -1;
+    } else if (!is_dir(dir)) {
+        pagec_error("%s: %s", path, strerror(ENOTDIR));
+        rc = -1;
+    }
+    free(dir);
+    return rc;
+}
+
+/* The names of the files to write, checked before anything is read or
+ * written: -o names the C file, which ends in ".c"; the header is the
+ * same name with ".h"; the depfile is a third name; none of them is a
+ * folder or standard output. With write set, their folders must also
+ * take new files. Returns 0, EXIT_USAGE or EXIT_INPUT after printing
+ * why. */
+static int output_names(const char *out_c, const char *depfile, int write)
+{
+    size_t n = strlen(out_c);
+    const char *base = strrchr(out_c, '/');
+    char *out_h;
+    int rc = 0;
+
+    base = base ? base + 1 : out_c;
+    if (!plain_file_name(out_c)) {
+        return usage_error("-o: '%s' cannot be #included by its name",
+                           shown(out_c));
+    }
+    if (strcmp(out_c, "-") == 0) {
+        return usage_error("%s", "-o: '-': pagec writes two files, the C "
+                           "file and its header, never standard output; "
+                           "name the C file, such as -o site.c");
+    }
+    if (n && out_c[n - 1] == '/') {
+        return usage_error("-o: '%s' names a folder; -o names the C file, "
+                           "such as -o %ssite.c",
+                           shown(out_c), shown(out_c));
+    }
+    if (is_dir(out_c)) {
+        return usage_error("-o: '%s' is a folder; -o names the C file, "
+                           "such as -o %s/site.c",
+                           shown(out_c), shown(out_c));
+    }
+    if (n < 2 || strcmp(out_c + n - 2, ".c") != 0) {
+        return usage_error("-o: '%s' does not end in .c: -o names the C "
+                           "file, such as -o site.c, and the header gets "
+                           "the same name with .h",
+                           shown(out_c));
+    }
+    if (strcmp(base, ".c") == 0) {
+        return usage_error("-o: '%s' has no name before .c", shown(out_c));
+    }
+    out_h = header_name(out_c);
+    if (!out_h) {
+        pagec_error("out of memory");
+        return EXIT_INPUT;
+    }
+    if (is_dir(out_h)) {
+        rc = usage_error("-o: '%s' would put its header where the folder "
+                         "'%s' is",
+                         shown(out_c), shown(out_h));
+    } else if (depfile && strcmp(depfile, "-") == 0) {
+        rc = usage_error("%s", "--depfile: '-': the depfile is written to "
+                         "a file, never standard output");
+    } else if (depfile && !*depfile) {
+        rc = usage_error("%s", "--depfile: an empty name");
+    } else if (depfile && (depfile[strlen(depfile) - 1] == '/' ||
+                           is_dir(depfile))) {
+        rc = usage_error("--depfile: '%s' names a folder, not a file",
+                         shown(depfile));
+    } else if (depfile && (strcmp(depfile, out_c) == 0 ||
+                           strcmp(depfile, out_h) == 0)) {
+        rc = usage_error("--depfile: '%s' is the name of an output of -o",
+                         shown(depfile));
+    } else if (write && (writable_folder(out_c) != 0 ||
+                         (depfile && writable_folder(depfile) != 0))) {
+        rc = EXIT_INPUT;
+    }
+    free(out_h);
+    return rc;
 }
 
 /* A C identifier that is no keyword and not in the pagec_/PAGEC_ space
@@ -183,8 +307,9 @@ static int check_image(const struct output *out, const char *dir)
     return rc;
 }
 
-/* Resolves every --port PATH to a page of the tree t. */
-static int resolve_ports(struct options *o, const struct tree *t)
+/* Resolves every --port PATH to a page of the tree t, a file of s. */
+static int resolve_ports(struct options *o, const struct tree *t,
+                         const struct site *s)
 {
     size_t i;
     int rc = 0;
@@ -204,7 +329,12 @@ static int resolve_ports(struct options *o, const struct tree *t)
         free(slash);
         if (page < 0) {
             pagec_error("--port %u=%s: the site has no such page",
-                        o->ports[i].port, path);
+                        o->ports[i].port, shown(path));
+            rc = -1;
+        } else if (s->pages[page].location) {
+            pagec_error("--port %u=%s: a folder; name the page, such as "
+                        "%s/index.html",
+                        o->ports[i].port, shown(path), shown(path));
             rc = -1;
         } else {
             o->ports[i].page = (size_t)page;
@@ -267,9 +397,9 @@ int main(int argc, char **argv)
         case O_MSS:
             v = number(optarg, PAGEC_MSS_MIN, PAGEC_MSS_MAX);
             if (v < 0) {
-                rc = usage_error("--mss: '%s' is not a number from 128 to "
-                                 "65495",
-                                 optarg);
+                rc = usage_error("--mss: '%s' is not a number from %d to %d",
+                                 shown(optarg), PAGEC_MSS_MIN,
+                                 PAGEC_MSS_MAX);
             }
             o.mss = (uint16_t)v;
             break;
@@ -278,7 +408,7 @@ int main(int argc, char **argv)
                 rc = usage_error("--name: '%s' is not a C identifier of its "
                                  "own (no keyword, no leading '_', "
                                  "'pagec_' or 'PAGEC_')",
-                                 optarg);
+                                 shown(optarg));
             }
             o.name = optarg;
             break;
@@ -288,7 +418,7 @@ int main(int argc, char **argv)
         case O_MIME:
             if (!mime_arg(optarg)) {
                 rc = usage_error("--mime: '%s' is not EXT=TYPE/SUBTYPE",
-                                 optarg);
+                                 shown(optarg));
             } else if (push(&o.mimes, &o.nmimes, optarg) != 0) {
                 pagec_error("out of memory");
                 rc = EXIT_INPUT;
@@ -297,9 +427,12 @@ int main(int argc, char **argv)
         case O_CACHE:
         case O_SERVER:
             if (!*optarg || !field_value(optarg)) {
-                rc = usage_error("'%s' cannot be the value of a header "
-                                 "field",
-                                 optarg);
+                rc = usage_error("%s: '%s' cannot be the value of a "
+                                 "header field: it must be printable "
+                                 "ASCII, without line breaks, not empty",
+                                 c == O_CACHE ? "--cache-control"
+                                              : "--server",
+                                 shown(optarg));
             } else if (c == O_CACHE) {
                 o.cache_control = optarg;
             } else {
@@ -311,7 +444,7 @@ int main(int argc, char **argv)
             if (v < 0) {
                 rc = usage_error("--http-port: '%s' is not a port number "
                                  "(0 to 65535)",
-                                 optarg);
+                                 shown(optarg));
             }
             o.http_port = (uint16_t)v;
             break;
@@ -329,7 +462,7 @@ int main(int argc, char **argv)
             if (v < 0) {
                 rc = usage_error("--port: '%s' is not PORT=PATH with a port "
                                  "from 1 to 65535",
-                                 optarg);
+                                 shown(optarg));
                 break;
             }
             np = realloc(o.ports, (o.nports + 1) * sizeof *np);
@@ -368,7 +501,7 @@ int main(int argc, char **argv)
             goto done;
         case ':':
             rc = usage_error("option '%s' needs an argument",
-                             argv[optind - 1]);
+                             shown(argv[optind - 1]));
             break;
         default:
             if (optopt) {
@@ -376,7 +509,8 @@ int main(int argc, char **argv)
 
                 rc = usage_error("unknown option '%s'", opt);
             } else {
-                rc = usage_error("unknown option '%s'", argv[optind - 1]);
+                rc = usage_error("unknown option '%s'",
+                                 shown(argv[optind - 1]));
             }
             break;
         }
@@ -384,13 +518,20 @@ int main(int argc, char **argv)
     for (i = 0; rc == 0 && i < o.nports; i++) {
         for (k = 0; k < i; k++) {
             if (o.ports[k].port == o.ports[i].port) {
-                rc = usage_error("--port %s: port given twice",
-                                 o.ports[i].path);
+                rc = usage_error("--port %u=%s: port %u is given to "
+                                 "--port %u=%s already",
+                                 o.ports[i].port, shown(o.ports[i].path),
+                                 o.ports[i].port, o.ports[k].port,
+                                 shown(o.ports[k].path));
             }
         }
         if (rc == 0 && o.ports[i].port == o.http_port) {
-            rc = usage_error("--port %s: the port of file-name mode",
-                             o.ports[i].path);
+            rc = usage_error("--port %u=%s: port %u is the HTTP port, "
+                             "where pages are found by the path asked for; "
+                             "give the page another port, or move the HTTP "
+                             "port with --http-port PORT (0: none)",
+                             o.ports[i].port, shown(o.ports[i].path),
+                             o.ports[i].port);
         }
     }
     if (rc != 0) {
@@ -402,30 +543,33 @@ int main(int argc, char **argv)
     if (optind == argc) {
         rc = usage_error("%s", "no SITE_DIR given");
     } else if (argc - optind > 1) {
-        rc = usage_error("unexpected argument '%s'", argv[optind + 1]);
+        rc = usage_error("unexpected argument '%s'", shown(argv[optind + 1]));
     } else if (!out_c && !check && !report) {
         rc = usage_error("%s", "no output file given (-o OUT.c)");
-    } else if (out_c && (!*out_c || !plain_file_name(out_c))) {
-        rc = usage_error("-o: '%s' cannot be #included by its name", out_c);
     } else if (depfile && !out_c) {
         rc = usage_error("%s", "--depfile needs -o OUT.c");
+    } else if (out_c) {
+        rc = output_names(out_c, depfile, !check);
     }
     if (rc != 0) {
         goto done;
     }
 
-    if (site_scan(argv[optind], &o, &site) != 0) {
+    if (site_scan(argv[optind], &o, &site) != 0 ||
+        site_redirects(&site, &o) != 0) {
         rc = EXIT_INPUT;
         goto done;
     }
     if (site.npages > PAGEC_PAGES_MAX) {
-        pagec_error("%s: %zu files, the most a site can hold is %d",
+        pagec_error("%s: %zu files, the most a site can hold is %d: "
+                    "leave some out with --exclude, or make two sites "
+                    "(--name)",
                     argv[optind], site.npages, PAGEC_PAGES_MAX);
         rc = EXIT_INPUT;
         goto done;
     }
     if (tree_build(&site, &out.tree) != 0 ||
-        resolve_ports(&o, &out.tree) != 0) {
+        resolve_ports(&o, &out.tree, &site) != 0) {
         rc = EXIT_INPUT;
         goto done;
     }

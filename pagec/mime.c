@@ -96,6 +96,91 @@ static int plain_ascii(const uint8_t *data, size_t len)
     return len > 0;
 }
 
+/* 1 when the n bytes at p are the lower-case word w, ignoring case. */
+static int word_at(const uint8_t *p, size_t n, const char *w)
+{
+    size_t k = strlen(w);
+    size_t i;
+
+    if (n < k) {
+        return 0;
+    }
+    for (i = 0; i < k; i++) {
+        uint8_t c = p[i];
+
+        if ((c >= 'A' && c <= 'Z' ? c + 32 : c) != (uint8_t)w[i]) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* The charset an HTML document declares in a <meta> element of its first
+ * 1024 bytes, where a browser looks for it (the HTML standard's prescan):
+ * <meta charset="..."> or <meta http-equiv="Content-Type"
+ * content="...; charset=...">, comments skipped. Lower-cased into buf;
+ * NULL when there is none. */
+static const char *html_charset(const uint8_t *data, size_t len, char *buf,
+                                size_t size)
+{
+    size_t n = len < 1024 ? len : 1024;
+    size_t i = 0;
+
+    while (i < n) {
+        size_t end;
+        size_t k;
+
+        if (word_at(data + i, n - i, "<!--")) {
+            for (i += 4; i < n && !word_at(data + i, n - i, "-->"); i++) {
+            }
+            i += 3;
+            continue;
+        }
+        if (!word_at(data + i, n - i, "<meta") || i + 5 >= n ||
+            !(data[i + 5] == ' ' || data[i + 5] == '\t' ||
+              data[i + 5] == '\n' || data[i + 5] == '\r' ||
+              data[i + 5] == '/')) {
+            i++;
+            continue;
+        }
+        for (end = i + 5; end < n && data[end] != '>'; end++) {
+        }
+        for (k = i + 5; k < end; k++) {
+            size_t at;
+            size_t m = 0;
+
+            if (!word_at(data + k, end - k, "charset")) {
+                continue;
+            }
+            for (at = k + 7; at < end && (data[at] == ' ' || data[at] == '\t');
+                 at++) {
+            }
+            if (at == end || data[at] != '=') {
+                continue;
+            }
+            for (at++; at < end && (data[at] == ' ' || data[at] == '\t' ||
+                                    data[at] == '"' || data[at] == '\'');
+                 at++) {
+            }
+            while (at < end && m + 1 < size &&
+                   ((data[at] >= 'a' && data[at] <= 'z') ||
+                    (data[at] >= 'A' && data[at] <= 'Z') ||
+                    (data[at] >= '0' && data[at] <= '9') ||
+                    strchr("-_.:+", data[at]))) {
+                uint8_t c = data[at++];
+
+                buf[m++] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+            }
+            if (m) {
+                buf[m] = '\0';
+                return buf;
+            }
+        }
+        i = end;
+    }
+    return NULL;
+}
+
 /* The type without libmagic's guesswork: --mime, then the table. */
 static const char *by_extension(const struct options *o, const char *ext)
 {
@@ -125,6 +210,7 @@ char *mime_type(const struct options *o, const char *path,
     const char *type = NULL;
     const char *charset = NULL;
     char tbuf[256];
+    char declared[64];
     char *r;
     size_t n;
 
@@ -157,11 +243,17 @@ char *mime_type(const struct options *o, const char *path,
     type = tbuf;
     n = strlen(type);
     if (strncmp(type, "text/", 5) == 0) {
-        /* plain ASCII text is what libmagic calls us-ascii; asking it
-         * costs far more than looking */
-        charset = plain_ascii(data, len)
-                      ? "us-ascii"
-                      : ask(MAGIC_MIME_ENCODING, path, data, len);
+        /* what an HTML page declares; plain ASCII text as utf-8, of
+         * which ASCII is a part (looking costs far less than asking
+         * libmagic); libmagic's guess for the rest */
+        if (strcmp(type, "text/html") == 0) {
+            charset = html_charset(data, len, declared, sizeof declared);
+        }
+        if (!charset) {
+            charset = plain_ascii(data, len)
+                          ? "utf-8"
+                          : ask(MAGIC_MIME_ENCODING, path, data, len);
+        }
         if (!charset) {
             return NULL;
         }

@@ -3,6 +3,7 @@
  * report.c - the fit report: every page, its encodings, how much of the
  * segment each takes, and what the site costs in ROM.
  */
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -18,13 +19,37 @@
 #define PORT_SIZE 4u
 #define SITE_SIZE (48u + 4u * TMPL_SIZE)
 
-static void row(FILE *f, int w, const char *path, const char *type,
-                const char *size, const struct variant *v, const char *enc,
-                unsigned mss)
+/* A path as the report shows it: "/" and the name, made printable
+ * (text_escape()), in a buffer of its own that the next call reuses;
+ * *cols gets the columns it takes. A name is at most PATH_MAX bytes, and
+ * an escape four times the byte it stands for. */
+static const char *shown_path(const char *rel, size_t *cols)
 {
-    fprintf(f, "%-*s  %-28s %7s  %-8s %7zu %8zu %5zu%%\n", w, path, type,
-            size, enc, v->body_len, v->data_len,
-            percent_of(v->data_len, mss));
+    static char out[4 * (PATH_MAX + 1) + 1];
+
+    out[0] = '/';
+    *cols = 1 + text_escape(out + 1, sizeof out - 1, rel);
+    return out;
+}
+
+/* s, which takes cols columns, then spaces to make w, and the two that
+ * separate the columns. */
+static void cell(FILE *f, const char *s, size_t cols, size_t w)
+{
+    fputs(s, f);
+    for (; cols < w; cols++) {
+        fputc(' ', f);
+    }
+    fputs("  ", f);
+}
+
+static void row(FILE *f, size_t w, const char *path, size_t cols,
+                int tw, const char *type, const char *size,
+                const struct variant *v, const char *enc, unsigned mss)
+{
+    cell(f, path, cols, w);
+    fprintf(f, "%-*s %7s  %-8s %7zu %8zu %5zu%%\n", tw, type, size, enc,
+            v->body_len, v->data_len, percent_of(v->data_len, mss));
 }
 
 void report_site(const struct output *o, FILE *f)
@@ -38,49 +63,79 @@ void report_site(const struct output *o, FILE *f)
                     o->nvariants * VARIANT_SIZE +
                     o->opt->nports * PORT_SIZE;
     size_t fit = 0;
-    int w = 4;
+    size_t redirects = 0;
+    size_t w = 4;
+    int tw = 28; /* the type column: types are ASCII */
     size_t i;
 
+    /* the path column as wide as the widest path, up to 40 columns:
+     * names are counted in characters, so that UTF-8 names line up
+     * (wide characters, which take two columns, excepted) */
     for (i = 0; i < s->npages; i++) {
-        int n = (int)strlen(s->pages[i].rel) + 1;
+        size_t cols;
 
-        w = n > w ? (n > 40 ? 40 : n) : w;
+        shown_path(s->pages[i].rel, &cols);
+        if (cols > w) {
+            w = cols > 40 ? 40 : cols;
+        }
+        if (s->pages[i].mime && strlen(s->pages[i].mime) > (size_t)tw &&
+            strlen(s->pages[i].mime) <= 80) {
+            tw = (int)strlen(s->pages[i].mime);
+        }
     }
-    fprintf(f, "%-*s  %-28s %7s  %-8s %7s %8s %6s\n", w, "path", "type",
-            "file", "encoding", "encoded", "TCP data", "limit");
+    cell(f, "path", 4, w);
+    fprintf(f, "%-*s %7s  %-8s %7s %8s %6s\n", tw, "type", "file",
+            "encoding", "encoded", "TCP data", "limit");
     for (i = 0; i < s->npages; i++) {
         const struct page *pg = &s->pages[i];
-        char path[4096];
+        size_t cols;
+        const char *p = shown_path(pg->rel, &cols);
         char size[24];
+        char to[96];
 
-        snprintf(path, sizeof path, "/%s", pg->rel);
         snprintf(size, sizeof size, "%llu", (unsigned long long)pg->size);
+        if (pg->location) {
+            redirects++;
+            fit++;
+            snprintf(to, sizeof to, "301 to %s", pg->location);
+            row(f, w, p, cols, tw, to, "-", &pg->id, "identity", mss);
+            templates += pg->id.ok.get.len - PAGEC_HDR_LEN;
+            continue;
+        }
         if (!pg->id.present && !pg->gz.present) {
-            fprintf(f, "%-*s  %-28s %7s  does not fit\n", w, path,
+            cell(f, p, cols, w);
+            fprintf(f, "%-*s %7s  does not fit\n", tw,
                     pg->mime ? pg->mime : "?", size);
             continue;
         }
         fit++;
         if (pg->id.present) {
-            row(f, w, path, pg->mime, size, &pg->id, "identity", mss);
+            row(f, w, p, cols, tw, pg->mime, size, &pg->id, "identity",
+                mss);
             templates += pg->id.ok.get.len - PAGEC_HDR_LEN;
         }
         if (pg->gz.present) {
-            row(f, w, pg->id.present ? "" : path,
-                pg->id.present ? "" : pg->mime, pg->id.present ? "" : size,
-                &pg->gz, "gzip", mss);
+            int first = !pg->id.present;
+
+            row(f, w, first ? p : "", first ? cols : 0, tw,
+                first ? pg->mime : "", first ? size : "", &pg->gz, "gzip",
+                mss);
             templates += pg->gz.ok.get.len - PAGEC_HDR_LEN;
         }
     }
     if (fit == s->npages) {
         tables += o->tree.nnodes * NODE_SIZE + o->tree.nlabels;
+        fprintf(f, "\n%zu pages", s->npages - redirects);
+        if (redirects) {
+            fprintf(f, " and %zu folder redirect%s", redirects,
+                    redirects > 1 ? "s" : "");
+        }
         fprintf(f,
-                "\n%zu pages, limit %u bytes of TCP data; ROM: templates "
-                "%zu bytes, tables %zu bytes (32-bit target), total %zu "
-                "bytes\n",
-                s->npages, mss, templates, tables, templates + tables);
+                ", limit %u bytes of TCP data; ROM: templates %zu bytes, "
+                "tables %zu bytes (32-bit target), total %zu bytes\n",
+                mss, templates, tables, templates + tables);
     } else {
-        fprintf(f, "\n%zu of %zu pages fit in %u bytes of TCP data\n", fit,
-                s->npages, mss);
+        fprintf(f, "\n%zu of %zu pages fit in %u bytes of TCP data\n",
+                fit - redirects, s->npages - redirects, mss);
     }
 }

@@ -240,6 +240,7 @@ void site_free(struct site *site)
 
         free(pg->rel);
         free(pg->src);
+        free(pg->location);
         free(pg->mime);
         reply_free(&pg->id.ok);
         reply_free(&pg->gz.ok);

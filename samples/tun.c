@@ -44,8 +44,9 @@ static void usage(FILE *f)
           "  --dev NAME   TUN device to attach to\n"
           "  --ip ADDR    answer only datagrams to this IPv4 address\n"
           "               (default: answer any destination)\n"
-          "  -v           print one line per datagram in and out, and why a\n"
-          "               datagram got no reply or an RST\n"
+          "  -v           print one line per datagram in and out (with a\n"
+          "               request's request line, a reply's status), and\n"
+          "               why a datagram got no reply or an RST\n"
           "  -h, --help   print this help\n"
           "\n"
           "Set the interface up with ip(8), for example:\n"
@@ -100,6 +101,34 @@ static uint32_t be32(const uint8_t *p)
            (uint32_t)p[2] << 8 | p[3];
 }
 
+/* What a segment's data says, for the end of its line: the request line
+ * of a request ("GET /index.html HTTP/1.1", quoted, at most 100 bytes,
+ * bytes that are not printable as \xHH), the status of a reply ("HTTP
+ * 200"); nothing for other data. */
+static void data_summary(const uint8_t *d, size_t n)
+{
+    size_t i;
+
+    if (n >= 12 && memcmp(d, "HTTP/1.", 7) == 0 && d[8] == ' ') {
+        printf(" HTTP %.3s", (const char *)d + 9);
+        return;
+    }
+    for (i = 0; i < n && i < 16 && d[i] >= 'A' && d[i] <= 'Z'; i++) {
+    }
+    if (i == 0 || i == n || d[i] != ' ') {
+        return; /* no method: not the start of a request */
+    }
+    fputs(" \"", stdout);
+    for (i = 0; i < n && i < 100 && d[i] != '\r' && d[i] != '\n'; i++) {
+        if (d[i] < 0x20 || d[i] >= 0x7f || d[i] == '"' || d[i] == '\\') {
+            printf("\\x%02x", d[i]);
+        } else {
+            putchar(d[i]);
+        }
+    }
+    fputs(i == 100 ? "...\"" : "\"", stdout);
+}
+
 /* One line per datagram, in the manner of tcpdump's summary. */
 static void summary(const char *dir, const uint8_t *p, size_t n)
 {
@@ -107,6 +136,7 @@ static void summary(const char *dir, const uint8_t *p, size_t n)
     char dst[INET_ADDRSTRLEN];
     size_t hl;
     size_t tot;
+    size_t frag;
 
     if (n < 20 || p[0] >> 4 != 4) {
         printf("%-3s %zu bytes, not IPv4\n", dir, n);
@@ -117,12 +147,20 @@ static void summary(const char *dir, const uint8_t *p, size_t n)
     if (tot > n) {
         tot = n;
     }
+    frag = (size_t)(be16(p + 6) & 0x1fff) * 8;
     inet_ntop(AF_INET, p + 12, src, sizeof src);
     inet_ntop(AF_INET, p + 16, dst, sizeof dst);
-    if (p[9] == 6 && hl >= 20 && tot >= hl + 20) {
+    if (frag) {
+        /* a later fragment: no protocol header, only its data */
+        printf("%-3s %s > %s: fragment of proto %u, id %u, offset %zu, "
+               "length %zu%s\n",
+               dir, src, dst, p[9], be16(p + 4), frag,
+               tot > hl ? tot - hl : 0, p[6] & 0x20 ? ", more follow" : "");
+    } else if (p[9] == 6 && hl >= 20 && tot >= hl + 20) {
         const uint8_t *t = p + hl;
         uint8_t f = t[13];
         size_t off = (size_t)(t[12] >> 4) * 4;
+        size_t dlen = off <= tot - hl ? tot - hl - off : 0;
         char flags[8];
         int k = 0;
 
@@ -133,18 +171,23 @@ static void summary(const char *dir, const uint8_t *p, size_t n)
         if (f & 0x10) flags[k++] = '.';
         flags[k] = '\0';
         printf("%-3s %s.%u > %s.%u: Flags [%s], seq %lu, ack %lu, win %u, "
-               "length %zu\n",
+               "length %zu",
                dir, src, be16(t), dst, be16(t + 2), flags,
                (unsigned long)be32(t + 4), (unsigned long)be32(t + 8),
-               be16(t + 14), off <= tot - hl ? tot - hl - off : 0);
+               be16(t + 14), dlen);
+        if (dlen) {
+            data_summary(t + off, dlen);
+        }
+        putchar('\n');
     } else if (p[9] == 1 && hl >= 20 && tot >= hl + 8) {
         const uint8_t *c = p + hl;
 
-        printf("%-3s %s > %s: ICMP type %u, id %u, seq %u, length %zu\n",
-               dir, src, dst, c[0], be16(c + 4), be16(c + 6), tot - hl);
+        printf("%-3s %s > %s: ICMP type %u, id %u, seq %u, length %zu%s\n",
+               dir, src, dst, c[0], be16(c + 4), be16(c + 6), tot - hl,
+               p[6] & 0x20 ? ", first fragment" : "");
     } else {
-        printf("%-3s %s > %s: proto %u, length %zu\n", dir, src, dst, p[9],
-               tot);
+        printf("%-3s %s > %s: proto %u, length %zu%s\n", dir, src, dst, p[9],
+               tot, p[6] & 0x20 ? ", first fragment" : "");
     }
 }
 

@@ -10,7 +10,7 @@
 # made: no make, no way to drop root, no real sites.
 set -u
 pagec=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-site=$2
+site=$(cd "$2" && pwd)
 shared=$3
 src=$(cd "$(dirname "$0")/.." && pwd)
 cc=${CC:-cc}
@@ -27,10 +27,32 @@ not_checked() { # what could not be checked here, and why
     echo "not checked: $1"
 }
 
-# Runs pagec; $rc, $work/err hold the result.
+# Runs pagec; $rc, $work/err hold the result. Every message is also
+# kept in $work/messages, for the check of pagec(1)'s DIAGNOSTICS.
 run() {
     "$pagec" "$@" >"$work/out" 2>"$work/err"
     rc=$?
+    cat "$work/err" >>"$work/messages"
+}
+
+# hinted: every line of $work/err that says something does not fit (a
+# page over the limit, the error reply over it, a name too long) is
+# followed by a line about the same file or folder, with what would make
+# it fit; and there is at least one.
+hinted() {
+    awk '
+        want != "" {
+            if (index($0, want) != 1 || $0 ~ /over\)$|over by [0-9]+\)$|: name too long: /)
+                bad = 1
+            want = ""
+            next
+        }
+        / over\)$|over by [0-9]+\)$|: name too long: / {
+            n++
+            want = $0
+            sub(/: (page is|the error reply has|name too long).*/, ": ", want)
+        }
+        END { exit bad || want != "" || n == 0 }' "$work/err"
 }
 
 # reply_len SITE_DIR PATH identity|gzip [PAGEC_OPTIONS...]: the number of
@@ -82,6 +104,41 @@ check "usage errors write nothing" [ ! -e "$work/x.c" ] && [ ! -e "$work/x.h" ]
 run --help; check "--help: exit 0" [ "$rc" = 0 ]
 check "--help on stdout" grep -q "usage: pagec" "$work/out"
 
+# output names: -o names the C file (ending in .c), its header is the same
+# name with .h; everything else is refused before anything is written. Run
+# in a folder of their own, whose listing must not change.
+names="$work/names"
+mkdir -p "$names/DIR" "$names/taken.h"
+listing() { (cd "$names" && find . -mindepth 1 | LC_ALL=C sort | tr '\n' ' '); }
+before=$(listing)
+in_names() { (cd "$names" && "$pagec" "$@" >"$work/out" 2>"$work/err"); rc=$?; }
+for o in DIR DIR/ DIR/.c x.h x - .c "$names/DIR" "$names/DIR/" taken.c; do
+    in_names "$site" -o "$o"
+    check "-o '$o': exit 2" [ "$rc" = 2 ]
+    check "-o '$o': the message names -o" grep -q "^pagec: -o: '$o'" "$work/err"
+    check "-o '$o': no file written" [ "$(listing)" = "$before" ]
+done
+in_names "$site" -o DIR; check "-o DIR: says it is a folder" grep -q "^pagec: -o: 'DIR' is a folder" "$work/err"
+in_names "$site" -o x.h; check "-o x.h: says it must end in .c" grep -q "^pagec: -o: 'x.h' does not end in .c" "$work/err"
+in_names "$site" -o -; check "-o -: says standard output is not written" grep -q "^pagec: -o: '-': .*never standard output" "$work/err"
+in_names "$site" -o taken.c; check "-o taken.c: says its header would be a folder" grep -q "where the folder 'taken.h' is" "$work/err"
+for d in - DIR DIR/ a.c a.h; do
+    in_names "$site" -o a.c --depfile "$d"
+    check "--depfile '$d': exit 2, named, no file written" \
+        sh -c "[ $rc = 2 ] && grep -q \"^pagec: --depfile: '$d'\" '$work/err' && [ \"\$1\" = \"\$2\" ]" sh "$(listing)" "$before"
+done
+in_names "$site" -o nosuch/a.c
+check "-o in a missing folder: exit 1 with the system's message" \
+    grep -qx "pagec: nosuch/a.c: No such file or directory" "$work/err"
+check "-o in a missing folder: exit 1, no file written" [ "$rc" = 1 ] && [ "$(listing)" = "$before" ]
+in_names "$site" -o a.c --depfile nosuch/a.d
+check "--depfile in a missing folder: exit 1, no file written" [ "$rc" = 1 ] && [ "$(listing)" = "$before" ]
+in_names "$site" -o DIR/a.c --depfile a.d
+check "-o DIR/a.c --depfile a.d: exit 0" [ "$rc" = 0 ]
+check "-o DIR/a.c --depfile a.d: exactly DIR/a.c, DIR/a.h and a.d added" \
+    [ "$(listing)" = "./DIR ./DIR/a.c ./DIR/a.h ./a.d ./taken.h " ]
+rm -rf "$names"
+
 # input errors: exit 1
 run "$work/nonexistent" -o "$work/x.c"; check "missing site: exit 1" [ "$rc" = 1 ]
 check "missing site: message" grep -q "^pagec: $work/nonexistent: No such file or directory" "$work/err"
@@ -96,9 +153,55 @@ run "$site" -o "$work/b/a.c"
 check "deterministic .c" cmp -s "$work/a.c" "$work/b/a.c"
 check "deterministic .h" cmp -s "$work/a.h" "$work/b/a.h"
 check "no absolute paths in the output" sh -c "! grep -q '$site' '$work/a.c' '$work/a.h'"
-check "no temporary files" [ "$(find "$work" -mindepth 1 -maxdepth 1 | wc -l)" = 5 ]  # a.c a.h b err out
+check "no temporary files" [ "$(find "$work" -mindepth 1 -maxdepth 1 ! -name messages | wc -l)" = 5 ]  # a.c a.h b err out
 run --name other_site "$site" -o "$work/b/o.c"
 check "--name sets the identifier" grep -q '^extern const PAGEC_ROM struct pagec_site other_site;' "$work/b/o.h"
+
+# an interrupted run leaves no temporary file: SIGINT, SIGTERM and SIGHUP
+# sent while the C file's temporary exists (a site of thousands of files,
+# whose C takes a while to write) end pagec as the signal does, and its
+# folder holds nothing afterwards. A background job of sh ignores SIGINT:
+# env --default-signal gives it back its default action, when env can.
+many="$work/many"
+mkdir -p "$many/site" "$many/out"
+if head -c 12000000 /dev/urandom |
+    (cd "$many/site" && split -b 6000 -a 4 --additional-suffix=.bin - f) 2>/dev/null; then
+    temp_exists() { set -- "$1".*; [ -e "$1" ]; }
+    for sig in INT TERM HUP; do
+        if env --default-signal="$sig" true 2>/dev/null; then
+            launch="env --default-signal=$sig"
+        elif [ "$sig" = INT ]; then
+            not_checked "SIGINT during the write (no env --default-signal)"
+            continue
+        else
+            launch=""
+        fi
+        # shellcheck disable=SC2086 # a command and its arguments
+        $launch "$pagec" --no-gzip --mss 8000 --mime bin=application/octet-stream \
+            "$many/site" -o "$many/out/many.c" >/dev/null 2>"$work/err" &
+        pid=$!
+        n=0
+        while ! temp_exists "$many/out/many.c" && kill -0 "$pid" 2>/dev/null &&
+            [ "$n" -lt 4000 ]; do
+            sleep 0.005
+            n=$((n + 1))
+        done
+        seen=no
+        temp_exists "$many/out/many.c" && seen=yes
+        kill -"$sig" "$pid" 2>/dev/null
+        wait "$pid" 2>/dev/null
+        rc=$?
+        check "SIG$sig sent while many.c's temporary file exists" [ "$seen" = yes ]
+        check "SIG$sig: pagec ended by the signal (status $rc)" \
+            [ "$rc" -gt 128 ] && [ "$(kill -l "$rc")" = "$sig" ]
+        check "SIG$sig: no file left in the output folder" \
+            [ -z "$(find "$many/out" -mindepth 1)" ]
+        rm -rf "${many:?}/out/"*
+    done
+else
+    not_checked "an interrupted run (split cannot make the site)"
+fi
+rm -rf "$many"
 
 # names of the generated statics do not clash with the site's; the
 # generated C compiles cleanly; a name no client can send is reported
@@ -117,6 +220,106 @@ check "generated C compiles with -Wall -Wextra -Werror" \
 rm -f "$work/pages.o"
 rm -f "$work/pages.c" "$work/pages.h"
 
+# --report: names in UTF-8 line up (a column a character), control
+# characters, bytes that are not UTF-8 and backslashes escaped; counted
+# here in code points by Python
+names="$work/names"
+mkdir "$names"
+for n in "é.txt" "$(printf 'a\nb').txt" "$(printf '\033[31mred').txt" \
+    "$(printf 'tab\tbed').txt" "$(printf 'bad\377').txt" 'back\slash.txt' \
+    "ünïcödé-ñåmé.txt" plain.txt; do
+    echo x >"$names/$n"
+done
+run --report "$names"
+check "--report, odd names: exit 0" [ "$rc" = 0 ]
+check "--report, odd names: one line a page, the type column aligned, no control character" \
+    python3 -c '
+import sys
+lines = open(sys.argv[1], encoding="utf-8").read().split("\n")
+rows = lines[1:9]
+ok = len(lines) == 12 and lines[9] == "" and lines[10].startswith("8 pages")
+col = lines[0].index("type")
+for r in rows:
+    ok = ok and r.index("text/plain") == col and r[col - 2:col] == "  "
+ok = ok and not any(c < " " and c != "\n" or c == "\x7f" for c in "\n".join(lines))
+sys.exit(0 if ok else 1)' "$work/out"
+for n in '/a\nb.txt' '/\x1b[31mred.txt' '/tab\tbed.txt' '/bad\xff.txt' \
+    '/back\\slash.txt' '/é.txt' '/ünïcödé-ñåmé.txt'; do
+    check "--report shows $n" grep -qF "$n  " "$work/out"
+done
+rm -rf "$names"
+run --mime js=text/javascript --report "$src/tests/sites/mixed"
+check "--report: a type longer than 28 characters widens its column" \
+    python3 -c '
+import sys
+lines = open(sys.argv[1], encoding="utf-8").read().split("\n")
+col = lines[0].index("encoding")
+rows = [r for r in lines[1:] if "identity" in r or " gzip " in r]
+sys.exit(0 if rows and any("javascript" in r for r in rows) and
+         all(r.index("identity" if "identity" in r else "gzip") == col for r in rows)
+         else 1)' "$work/out"
+
+# charsets: what an HTML page declares in a <meta> element of its first
+# 1024 bytes, utf-8 for plain ASCII text, libmagic's finding for the rest;
+# read from the Content-Type of the reply in the generated C
+cs="$work/charsets"
+mkdir "$cs"
+printf '<!DOCTYPE html>\n<html><head><meta charset="utf-8"><title>t</title>\n' >"$cs/meta.html"
+printf '<html><head><META HTTP-EQUIV="Content-Type" CONTENT="text/html; charset=ISO-8859-1">\n<p>caf\351</p>\n' >"$cs/latin.html"
+printf "<html><head><meta charset='windows-1252'>\n<p>plain</p>\n" >"$cs/declared.html"
+printf '<html><!-- <meta charset="koi8-r"> -->\n<p>plain</p>\n' >"$cs/comment.html"
+printf '<html>\n<p>plain, no declaration</p>\n' >"$cs/none.html"
+{ head -c 1100 /dev/zero | tr '\0' ' '; printf '<meta charset="koi8-r">\n'; } >"$cs/late.html"
+printf 'plain ASCII\n' >"$cs/ascii.txt"
+printf 'caf\303\251\n' >"$cs/utf8.txt"
+printf 'caf\351 cr\350me br\373l\351e, na\357ve fa\347ade\n' >"$cs/latin1.txt"
+for spec in meta.html=text/html\;\ charset=utf-8 \
+    latin.html=text/html\;\ charset=iso-8859-1 \
+    declared.html=text/html\;\ charset=windows-1252 \
+    comment.html=text/html\;\ charset=utf-8 \
+    none.html=text/html\;\ charset=utf-8 \
+    late.html=text/html\;\ charset=utf-8 \
+    ascii.txt=text/plain\;\ charset=utf-8 \
+    utf8.txt=text/plain\;\ charset=utf-8 \
+    latin1.txt=text/plain\;\ charset=iso-8859-1; do
+    f=${spec%%=*}
+    reply_len "$cs" "/$f" identity --no-gzip >/dev/null
+    check "$f: served as ${spec#*=}" grep -qx "Content-Type: ${spec#*=}$(printf '\r')" "$work/reply"
+done
+rm -rf "$cs"
+
+# a folder asked for without its trailing slash: a 301 to the folder,
+# decoded from the generated C
+reply_len "$site" /sub identity >/dev/null
+check "/sub: a 301" grep -qx "HTTP/1.1 301 $(printf '\r')" "$work/reply"
+check "/sub: Location: /sub/" grep -qx "Location: /sub/$(printf '\r')" "$work/reply"
+check "/sub: no body" [ "$(tail -c 4 "$work/reply" | od -An -c | tr -d ' ')" = '\r\n\r\n' ]
+folders="$work/folders"
+mkdir -p "$folders/a b" "$folders/50%" "$folders/x/y" "$folders/bare" \
+    "$folders/$(printf 'l%.0s' $(seq 1 50))"
+for d in "a b" "50%" "x" "x/y" "$(printf 'l%.0s' $(seq 1 50))"; do
+    echo x >"$folders/$d/index.html"
+done
+echo x >"$folders/bare/page.txt"
+echo x >"$folders/index.html"
+# the paths as the runtime matches them, percent-decoded
+for spec in "/a b=/a%20b/" "/50%=/50%25/" "/x=/x/" "/x/y=/x/y/"; do
+    reply_len "$folders" "${spec%%=*}" identity >/dev/null
+    check "GET ${spec%%=*}: 301 to ${spec#*=}" grep -qx "Location: ${spec#*=}$(printf '\r')" "$work/reply"
+done
+reply_len "$folders" /bare identity >/dev/null 2>&1
+check "a folder without index.html: no redirect" [ ! -s "$work/reply" ]
+reply_len "$folders" /x identity --http-port 0 >/dev/null 2>&1
+check "--http-port 0: no redirect" [ ! -s "$work/reply" ]
+run --port 81=x "$folders" -o "$work/folders.c"
+check "--port 81=x, a folder: exit 1, named" sh -c "[ $rc = 1 ] && grep -q '^pagec: --port 81=x: a folder; name the page, such as x/index.html' '$work/err'"
+run --mss 128 --report "$folders" -o "$work/folders.c"
+check "a redirect over --mss 128: exit 0" [ "$rc" = 0 ]
+check "a redirect over --mss 128: a warning names it" \
+    grep -q "^pagec: $folders/lllll*: warning: no redirect from /lllll* to /lllll*/: its 301 reply would be 137 bytes, over the limit of 128\$" "$work/err"
+check "a redirect over --mss 128: /x still redirected" grep -q "^/x  *301 to /x/ " "$work/out"
+rm -rf "$folders" "$work/folders.c" "$work/folders.h"
+
 # a page over the limit: exit 1, the exact message, no output at all
 big="$work/big"
 mkdir "$big"
@@ -131,6 +334,7 @@ check "oversized page: exit 1" [ "$rc" = 1 ]
 check "oversized page: message" grep -qx "pagec: $big/page.txt: page is $want bytes, limit is 1000 ($((want - 1000)) over)" "$work/err"
 check "oversized page: gzip suggested" grep -q "^pagec: $big/page.txt: gzip-compressed it would be [0-9]* bytes and fit: drop --no-gzip" "$work/err"
 check "oversized page: no output" [ ! -e "$work/big.c" ] && [ ! -e "$work/big.h" ]
+check "oversized page: each line a hint" hinted
 echo "keep" >"$work/keep.c"
 run --no-gzip --mss 1000 "$big" -o "$work/keep.c"
 check "failed run leaves an old output untouched" grep -qx keep "$work/keep.c"
@@ -145,15 +349,28 @@ check "noise.bin's reply where it fits: $want2 bytes, a 200 with the file" reply
 run --mss 1000 "$noise" -o "$work/noise.c"
 check "incompressible page: exit 1" [ "$rc" = 1 ]
 check "incompressible page: a larger --mss suggested" grep -q "it would fit with --mss $want2\$" "$work/err"
+check "incompressible page: each line a hint" hinted
 run --mss 1000 --report "$big" -o "$work/big.c"
 check "fits gzip-compressed: exit 0" [ "$rc" = 0 ]
 check "fits gzip-compressed: gzip only" sh -c "grep -A1 '^/page.txt ' '$work/out' | grep -q ' gzip ' && ! grep '^/page.txt ' '$work/out' | grep -q identity"
+# its identity reply where it fits beside the gzip one (with Vary)
+want3=$(reply_len "$big" /page.txt identity) || want3=0
+check "fits gzip-compressed: a warning names it, the 406 and the --mss that keeps it whole" \
+    grep -qx "pagec: $big/page.txt: warning: kept gzip-compressed only (its reply would be $want3 bytes, over the limit of 1000): a client that does not accept gzip, such as wget or Python's urllib, gets 406 for it; --mss $want3 would keep it whole" "$work/err"
+check "fits gzip-compressed: no other warning" [ "$(wc -l <"$work/err")" = 1 ]
 run --mss 1000 --port 8080=page.txt "$big" -o "$work/big.c"
 check "--port page that fits only gzipped: exit 1" [ "$rc" = 1 ]
+check "--port page that fits only gzipped: each line a hint" hinted
 run --port 8080=nosuch.html "$big" -o "$work/big.c"
 check "--port to a missing page: exit 1" [ "$rc" = 1 ]
 run --port 80=page.txt "$big" -o "$work/big.c"
 check "--port on the HTTP port: exit 2" [ "$rc" = 2 ]
+check "--port on the HTTP port: says port 80 is where pages are found by name, and --http-port" \
+    grep -q "^pagec: --port 80=page.txt: port 80 is the HTTP port, where pages are found by the path asked for; .*--http-port" "$work/err"
+run --http-port 8080 --port 8080=page.txt "$big" -o "$work/big.c"
+check "--port on a moved HTTP port: port 8080 named" grep -q "^pagec: --port 8080=page.txt: port 8080 is the HTTP port" "$work/err"
+run --http-port 8080 --port 80=index.html --check "$big"
+check "--port 80 with the HTTP port moved: exit 0" [ "$rc" = 0 ]
 run --check "$big"
 check "--check without -o: exit 0" [ "$rc" = 0 ]
 check "--check writes nothing" [ ! -s "$work/out" ]
@@ -199,10 +416,31 @@ s40=$(printf 's%.0s' $(seq 1 40))
 run --mss 128 --server "$s40" --check "$small"
 check "--mss 128, --server of 40: the error reply does not fit" [ "$rc" = 1 ]
 check "--mss 128, --server of 40: the limit is 128" grep -qx "pagec: $small: the error reply has $((nerr + 50)) bytes of TCP data, more than the 128 a client with the smallest MSS can take (over by $((nerr + 50 - 128)))" "$work/err"
-check "--mss 128, --server of 40: a shorter value suggested" grep -qx "pagec: $small: with a --server value of at most $((128 - nerr - 10)) characters it would fit" "$work/err"
+check "--mss 128, --server of 40: a shorter value or a larger --mss suggested" grep -qx "pagec: $small: with a --server value of at most $((128 - nerr - 10)) characters, or with --mss $((nerr + 50)), it would fit" "$work/err"
+check "--mss 128, --server of 40: each line a hint" hinted
+# the least --mss: the error reply and a page of a few bytes fit it, as
+# pagec(1) says (the error reply 99 bytes of TCP data)
+check "the error reply: 99 bytes, as pagec(1) says" [ "$nerr" = 99 ]
+least="$work/least"
+mkdir "$least"
+printf 'hi\n' >"$least/t.txt"
+run --mss 128 "$least" -o "$work/least.c"
+check "--mss 128, a 3-byte page: exit 0" [ "$rc" = 0 ]
+$replies "$work/least.c" >"$work/replies"
+check "--mss 128: the page and the error reply, 128 bytes at most" \
+    awk '$2 > 128 { bad = 1 } END { exit bad || NR != 2 }' "$work/replies"
+run --mss 127 "$least" -o "$work/least.c"
+check "--mss 127: exit 2, 128 named as the least" sh -c "[ $rc = 2 ] && grep -q \"^pagec: --mss: '127' is not a number from 128 to\" '$work/err'"
+rm -rf "$least" "$work/least.c" "$work/least.h"
 head -c 1000 /dev/zero | tr '\0' 'x' >"$small/404.html"
 run --no-gzip "$small" -o "$work/small404.c"
 check "a 404.html over 536 bytes is a page: exit 0" [ "$rc" = 0 ]
+head -c 600 /dev/urandom >"$small/404.html"
+run --mss 536 --check "$small"
+check "a 404.html over --mss 536: exit 1" [ "$rc" = 1 ]
+check "a 404.html over --mss 536: named, with a hint" sh -c "grep -q '^pagec: $small/404.html: page is ' '$work/err' && grep -q '^pagec: $small/404.html: it would fit with --mss ' '$work/err'"
+check "a 404.html over --mss 536: each line a hint" hinted
+rm "$small/404.html"
 
 # bad input: every problem named, with its cause
 bad="$work/bad"
@@ -262,6 +500,8 @@ echo x >"$long/$(printf 'f%.0s' $(seq 1 200)).txt"
 run --check --mss 600 "$bad"
 check "very long path: exit 1" [ "$rc" = 1 ]
 check "very long path: named" grep -q "name too long: a request for it takes at least 622 bytes" "$work/err"
+check "very long path: a hint" grep -q ": a name 22 bytes shorter, or --mss 622, would do\$" "$work/err"
+check "very long path: each line a hint" hinted
 rm -rf "$bad/d"*
 weird="$bad/q\"uo'te\\b?ck*/x.txt"
 mkdir -p "$(dirname "$weird")"
@@ -278,11 +518,26 @@ check "--exclude: every file excluded: exit 1" [ "$rc" = 1 ]
 run --exclude 'q*' --report "$bad" -o "$work/weird.c"
 check "--exclude a folder" sh -c "! grep -q x.txt '$work/out' && grep -q ok.txt '$work/out'"
 run --mime txt=text/x-mine --report "$bad" -o "$work/weird.c"
-check "--mime overrides the table, charset added" grep -q "^/ok.txt  *text/x-mine; charset=us-ascii" "$work/out"
+check "--mime overrides the table, charset added" grep -q "^/ok.txt  *text/x-mine; charset=utf-8" "$work/out"
 run --mime 'txt=application/x-mine; foo=bar' --report "$bad" -o "$work/weird.c"
 check "--mime with parameters kept as given" grep -q "^/ok.txt  *application/x-mine; foo=bar " "$work/out"
 run --mime txt "$bad" -o "$work/weird.c"; check "--mime without TYPE: exit 2" [ "$rc" = 2 ]
 run --server "$(printf 'a\nb')" "$bad" -o "$work/weird.c"; check "--server with a line break: exit 2" [ "$rc" = 2 ]
+run --cache-control "$(printf 'a\nb')" "$bad" -o "$work/weird.c"
+check "--cache-control with a line break: exit 2, the option named, the value escaped, on one line" \
+    sh -c "[ $rc = 2 ] && grep -q \"^pagec: --cache-control: 'a\\\\\\\\nb' cannot be\" '$work/err' && [ \$(wc -l <'$work/err') = 2 ]"
+# every option's error names the option
+for bad_opt in "--mss=x" "--name=9" "--mime=x" "--cache-control=" "--server=" \
+    "--http-port=x" "--port=x" "-o=x.h" "--depfile=-"; do
+    opt=${bad_opt%%=*}
+    if [ "$opt" = -o ]; then
+        run "$bad" -o "${bad_opt#*=}"
+    else
+        run "$bad_opt" "$bad" -o "$work/weird.c"
+    fi
+    check "$bad_opt: exit 2, the message names $opt" \
+        sh -c "[ $rc = 2 ] && head -n 1 '$work/err' | grep -q -- '^pagec: $opt[: ]'"
+done
 run --http-port 70000 "$bad" -o "$work/weird.c"; check "--http-port 70000: exit 2" [ "$rc" = 2 ]
 run --port 0=ok.txt "$bad" -o "$work/weird.c"; check "--port 0: exit 2" [ "$rc" = 2 ]
 run --port 81=ok.txt --port 81=ok.txt "$bad" -o "$work/weird.c"; check "--port twice: exit 2" [ "$rc" = 2 ]
@@ -344,6 +599,26 @@ if [ -d "$shared/uip-httpd" ]; then
 else
     not_checked "the uIP site (no $shared/uip-httpd)"
 fi
+
+# pagec(1)'s DIAGNOSTICS: every message it shows, its paths and numbers
+# aside, was printed by a run above
+head -c 70000 /dev/urandom >"$noise/huge.bin"
+run --check "$noise"
+rm "$noise/huge.bin"
+run --mss 150 --check "$big"
+awk '/^\.Sh DIAGNOSTICS/ { on = 1; next } /^\.Sh / { on = 0 }
+    on && /^(\.Dl )?pagec: / { sub(/^\.Dl /, ""); print }' "$src/man/pagec.1" >"$work/diag"
+check "pagec(1) shows messages" [ "$(wc -l <"$work/diag")" -gt 10 ]
+while IFS= read -r line; do
+    case $line in
+    *"what is wrong"* | *"internal error"*) continue ;;
+    esac
+    # the path it names, and the paths inside, any; numbers any
+    re=$(printf '%s\n' "$line" | sed -e 's/^pagec: [^:]*: /pagec: @: /' \
+        -e 's| /[A-Za-z0-9_./-]*| @|g' -e 's/[][\.*^$()+?{}|]/\\&/g' \
+        -e 's/[0-9][0-9]*/[0-9]+/g' -e 's|@|[^ ]*|g')
+    check "pagec(1) shows a message pagec prints: $line" grep -Eq "^$re\$" "$work/messages"
+done <"$work/diag"
 
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ] || exit 1

@@ -14,8 +14,8 @@
 pass=0
 fail=0
 
-ok() { pass=$((pass + 1)); echo "ok: $1"; }
-bad() { fail=$((fail + 1)); echo "FAIL: $1"; }
+ok() { pass=$((pass + 1)); printf 'ok: %s\n' "$1"; }
+bad() { fail=$((fail + 1)); printf 'FAIL: %s\n' "$1"; }
 check() {
     d=$1
     shift

@@ -13,6 +13,9 @@
 #     come back with status 200, the same bytes and the right Content-Type;
 #     "/" must be index.html;
 #   - a missing path gets 404 (and the body of SITE_DIR/404.html if any);
+#   - a folder with an index.html, asked for without its trailing slash,
+#     gets 301 with Location: the folder's path with it (curl -I), and
+#     curl -L then gets the index.html;
 #   - ping gets replies, also with a 1000-byte payload;
 #   - a TCP port other than 80 is refused at once (RST, not a timeout);
 #   - one page fetch costs exactly 3 packets from the server (SYN-ACK,
@@ -307,6 +310,33 @@ else
     curl_evidence "$missing"
 fi
 
+# --- folders without their trailing slash ----------------------------------
+
+nfolders=0
+while IFS= read -r -d '' idx; do
+    dir=${idx%/index.html}
+    [ "$dir" != "$SITE" ] || continue
+    nfolders=$((nfolders + 1))
+    url=/$(urlencode "${dir#"$SITE"/}")
+    out=$(nsexec curl -sS -I --max-time "$CURL_MAX_TIME" \
+        "http://$SERVER_ADDR$url" 2>&1 | tr -d '\r')
+    if printf '%s\n' "$out" | head -n 1 | grep -q '^HTTP/1.1 301 $' &&
+        printf '%s\n' "$out" | grep -qix "location: $url/"; then
+        pass "curl -I $url: 301, Location: $url/"
+    else
+        fail "curl -I $url: want 301 with Location: $url/"
+        printf '%s\n' "$out" | evidence
+    fi
+    fetch_with "$url" "$WORK/body" -L --compressed
+    if [ "$CURL_RC" -eq 0 ] && [ "$CODE" = 200 ] && cmp -s "$WORK/body" "$idx"; then
+        pass "curl -L $url: the bytes of ${idx#"$SITE"/}"
+    else
+        fail "curl -L $url: status $CODE, curl exit $CURL_RC (want ${idx#"$SITE"/})"
+    fi
+done < <(find "$SITE" -name '.*' -prune -o -type f -name index.html -print0 |
+    LC_ALL=C sort -z)
+echo "# folders with an index.html below the root: $nfolders"
+
 # --- other statuses, percent-decoding, fields ----------------------------
 
 # expect_status DESCRIPTION CODE URLPATH CURL-ARGS...: the reply's status.
@@ -508,6 +538,35 @@ if [ -n "$count_url" ]; then
         fail "GET $count_url: $nlog lines matching /$OUT_RE/ in the -v log (want 3)"
         log_lines_after count | head -n 40 | evidence
     fi
+    # -v shows the request line and the status of the reply
+    if log_lines_after count | grep -q "^in .* \"GET $count_url HTTP/1.1\"\$" &&
+        log_lines_after count | grep -q '^out .* HTTP 200$'; then
+        pass "GET $count_url: the -v log shows the request line and HTTP 200"
+    else
+        fail "GET $count_url: no request line or HTTP 200 in the -v log"
+        log_lines_after count | head -n 40 | evidence
+    fi
+fi
+
+# --- fragments in the -v log ----------------------------------------------
+
+# a ping too big for one datagram: the -v log shows its later fragments
+# as fragments, not as ICMP messages of a type read from their data
+log_mark frag
+nsexec timeout 5 ping -n -c 1 -W 1 -s 3000 "$SERVER_ADDR" >/dev/null 2>&1
+sleep 0.2
+if log_lines_after frag |
+    grep -Eq '^in .*: fragment of proto 1, id [0-9]+, offset [1-9][0-9]*, length [0-9]+'; then
+    pass "pagec-tun -v: a later fragment shown as a fragment (offset, length)"
+else
+    fail "pagec-tun -v: no fragment line for a ping of 3000 bytes"
+    log_lines_after frag | head -n 10 | evidence
+fi
+if log_lines_after frag | grep -Eq 'ICMP type ([1-79]|[1-9][0-9]+),'; then
+    fail "pagec-tun -v: a fragment shown as ICMP of another type than echo"
+    log_lines_after frag | head -n 10 | evidence
+else
+    pass "pagec-tun -v: no ICMP line but echo requests and replies"
 fi
 
 # --- benchmark (E2E_BENCH=N) ------------------------------------------------

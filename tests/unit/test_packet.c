@@ -172,18 +172,18 @@ START_TEST(test_packet_site_pages)
         const char *type;
         int identity; /* fits without gzip */
     } files[] = {
-        {"README", "text/plain; charset=us-ascii", 1},
-        {"big.txt", "text/plain; charset=us-ascii", 0},
+        {"README", "text/plain; charset=utf-8", 1},
+        {"big.txt", "text/plain; charset=utf-8", 0},
         {"both.html", "text/html; charset=utf-8", 1},
         {"data.json", "application/json", 1},
-        {"index.html", "text/html; charset=us-ascii", 1},
-        {"notes.txt", "text/plain; charset=us-ascii", 1},
-        {"sub/index.html", "text/html; charset=us-ascii", 1},
+        {"index.html", "text/html; charset=utf-8", 1},
+        {"notes.txt", "text/plain; charset=utf-8", 1},
+        {"sub/index.html", "text/html; charset=utf-8", 1},
     };
     size_t i;
 
     ck_assert_uint_eq(basic_site.format, PAGEC_FORMAT_VERSION);
-    ck_assert_uint_eq(basic_site.npages, 7);
+    ck_assert_uint_eq(basic_site.npages, 8); /* and the redirect of /sub */
     for (i = 0; i < sizeof files / sizeof files[0]; i++) {
         char path[512];
         char url[512];
@@ -236,11 +236,46 @@ START_TEST(test_packet_site_pages)
 }
 END_TEST
 
+/* A folder asked for without its trailing slash: a 301 to the folder,
+ * with no body, an ETag where every page's reply has it, the Server
+ * field of every reply, and no Cache-Control (which goes with 200 and
+ * 304). */
+START_TEST(test_packet_folder_redirect)
+{
+    static const char want[] = "HTTP/1.1 301 \r\nETag: \"";
+    const struct pagec_page *pg = site_page(&basic_site, "/sub");
+    const struct pagec_variant *v;
+    char f[128];
+    char etag[16];
+
+    ck_assert_ptr_nonnull(pg);
+    ck_assert_uint_eq(pg->gzip, PAGEC_NO_PAGE);
+    ck_assert_uint_lt(pg->identity, basic_site.nvariants);
+    v = &basic_site.variants[pg->identity];
+    check_template(&v->get, 0x19, 1460, 20);
+    check_template(&v->head, 0x19, 1460, 20);
+    ck_assert_uint_eq(v->head.len, v->get.len); /* no body */
+    ck_assert_mem_eq(v->get.pkt, want, sizeof want - 1);
+    ck_assert_str_eq(http_field(&v->get, "Location", f, sizeof f), "/sub/");
+    ck_assert_str_eq(http_field(&v->get, "Content-Length", f, sizeof f),
+                     "0");
+    ck_assert_str_eq(http_field(&v->get, "Server", f, sizeof f),
+                     "pagec-test");
+    ck_assert_ptr_null(http_field(&v->get, "Cache-Control", f, sizeof f));
+    ck_assert_ptr_null(http_field(&v->get, "Content-Encoding", f, sizeof f));
+    /* the ETag: the CRC-32 of the Location, bit 0 clear */
+    snprintf(etag, sizeof etag, "\"%08lx\"",
+             (unsigned long)(ref_crc32((const uint8_t *)"/sub/", 5) & ~1ul));
+    ck_assert_str_eq(http_field(&v->get, "ETag", f, sizeof f), etag);
+    ck_assert_mem_eq(v->get.pkt + PAGEC_ETAG_AT, etag, PAGEC_ETAG_LEN);
+}
+END_TEST
+
 /* The matcher: every name a page is served under, and nothing else. */
 START_TEST(test_packet_path_matcher)
 {
     static const char *const none[] = {
-        "", "x", "/sub", "/index.htm", "/index.html5", "/sub/index",
+        "", "x", "/su", "/index.htm", "/index.html5", "/sub/index",
         "//", "/README/", "/notes.txt ", "/bi", "/big.txt/",
     };
     size_t i;
@@ -250,6 +285,10 @@ START_TEST(test_packet_path_matcher)
     ck_assert_ptr_eq(site_page(&basic_site, "/sub/"),
                      site_page(&basic_site, "/sub/index.html"));
     ck_assert_ptr_ne(site_page(&basic_site, "/"),
+                     site_page(&basic_site, "/sub/"));
+    /* a folder without its slash: a page of its own, the redirect */
+    ck_assert_ptr_nonnull(site_page(&basic_site, "/sub"));
+    ck_assert_ptr_ne(site_page(&basic_site, "/sub"),
                      site_page(&basic_site, "/sub/"));
     for (i = 0; i < sizeof none / sizeof none[0]; i++) {
         ck_assert_msg(site_page(&basic_site, none[i]) == NULL, "'%s' matched",
@@ -722,6 +761,7 @@ START_TEST(test_packet_site_image)
     o.ports = &port;
     o.nports = 1;
     ck_assert_int_eq(site_scan(TEST_SITE_BASIC, &o, &site), 0);
+    ck_assert_int_eq(site_redirects(&site, &o), 0);
     ck_assert_int_eq(tree_build(&site, &out.tree), 0);
     page = tree_lookup(&out.tree, port.path);
     ck_assert_int_ge(page, 0);
@@ -795,6 +835,7 @@ Suite *packet_suite(void)
 
     tcase_add_test(tc, test_packet_reply_bytes);
     tcase_add_test(tc, test_packet_site_pages);
+    tcase_add_test(tc, test_packet_folder_redirect);
     tcase_add_test(tc, test_packet_path_matcher);
     tcase_add_test(tc, test_packet_matcher_random);
     tcase_add_test(tc, test_packet_control_templates);

@@ -336,7 +336,15 @@ START_TEST(test_runtime_request_lines)
     ck_assert_ptr_eq(answer("GET /notes.txt HTTP/1.0\r\n"), ok("/notes.txt"));
     ck_assert_ptr_eq(answer("GET /README HTTP/1.0\r\n"), ok("/README"));
     ck_assert_ptr_eq(answer("GET /missing HTTP/1.0\r\n"), ERR(404));
-    ck_assert_ptr_eq(answer("GET /sub HTTP/1.0\r\n"), ERR(404));
+    /* a folder without its slash: its redirect, a 301 */
+    ck_assert_ptr_eq(answer("GET /sub HTTP/1.0\r\n"), ok("/sub"));
+    ck_assert(memcmp(out + 40, "HTTP/1.1 301 \r\n", 15) == 0);
+    ck_assert_ptr_eq(answer("GET /sub?x=1 HTTP/1.1\r\nHost: x\r\n\r\n"),
+                     ok("/sub"));
+    /* its HEAD form: the same bytes, as the 301 has no body */
+    ck_assert_ptr_eq(answer("HEAD /sub HTTP/1.0\r\n"), ok("/sub"));
+    ck_assert_uint_eq(V(page("/sub")->identity)->head.len, ok("/sub")->len);
+    ck_assert_ptr_eq(answer("GET /su HTTP/1.0\r\n"), ERR(404));
     ck_assert_ptr_eq(answer("GET /index.htm HTTP/1.0\r\n"), ERR(404));
     ck_assert_ptr_eq(answer("GET /index.html5 HTTP/1.0\r\n"), ERR(404));
     ck_assert_ptr_eq(answer("GET /../index.html HTTP/1.0\r\n"), ERR(404));
