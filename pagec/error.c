@@ -10,10 +10,24 @@
 
 #include "compiler.h"
 
+/* One write for the whole line where it fits the buffer (standard error
+ * is unbuffered), so that the lines of programs run in parallel by a
+ * build do not cut into each other. */
 void pagec_error(const char *fmt, ...)
 {
+    char line[2048];
     va_list ap;
+    int n;
 
+    va_start(ap, fmt);
+    n = vsnprintf(line + 7, sizeof line - 8, fmt, ap);
+    va_end(ap);
+    if (n >= 0 && (size_t)n < sizeof line - 8) {
+        memcpy(line, "pagec: ", 7);
+        line[7 + n] = '\n';
+        fwrite(line, 1, (size_t)n + 8, stderr);
+        return;
+    }
     fputs("pagec: ", stderr);
     va_start(ap, fmt);
     vfprintf(stderr, fmt, ap);
