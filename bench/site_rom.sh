@@ -33,7 +33,10 @@ command -v "$CC" >/dev/null || { echo "site_rom.sh: $CC not found" >&2; exit 77;
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-"$PAGEC" "$@" "$site" -o "$work/site.c" >/dev/null
+# its warnings (a page kept gzipped only) are the report's business, not
+# this figure's; an error is shown
+"$PAGEC" "$@" "$site" -o "$work/site.c" >/dev/null 2>"$work/pagec.err" ||
+    { cat "$work/pagec.err" >&2; exit 1; }
 "$CC" -mcpu=cortex-m3 -mthumb -Os -I"$ROOT/include" -c "$work/site.c" \
     -o "$work/site.o"
 "$SIZE" -A "$work/site.o" |
