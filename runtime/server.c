@@ -287,3 +287,14 @@ uint16_t pagec_reply_copy(const struct pagec_reply *reply, uint8_t *buf,
     }
     return n;
 }
+
+uint8_t pagec_reply_piece(const struct pagec_reply *reply, uint8_t i,
+                          const uint8_t **p, uint16_t *len)
+{
+    if (i != 0) {
+        return 0;
+    }
+    *p = reply->body;
+    *len = reply->body_len;
+    return reply->body_rom ? 1 : 2;
+}

@@ -75,6 +75,26 @@
 #endif
 
 /*
+ * PAGEC_LIVE==1: fill the live fields of pages (pagec(1), "Live fields")
+ * through the driver's callback, pagec_server.live; 0: they go out as
+ * their placeholders. Optional. Cost: code; PAGEC_LIVE_MAX bytes in
+ * struct pagec_reply, and in struct pagec_stream those of them that the
+ * request reader's state, which it shares, does not cover. Default 1.
+ */
+#ifndef PAGEC_LIVE
+#define PAGEC_LIVE 1
+#endif
+
+/*
+ * PAGEC_LIVE_MAX: the most bytes of live fields one reply may have, all
+ * its fields together; a site with more (its NAME_LIVE_BYTES) fails to
+ * compile. From 1 to 255. Default 32.
+ */
+#ifndef PAGEC_LIVE_MAX
+#define PAGEC_LIVE_MAX 32
+#endif
+
+/*
  * PAGEC_AVR_ASM==1: on AVR, pagec_stream_byte() is the assembly version
  * in runtime/stream.c, which stores the usual header bytes in place and
  * calls the C reader only for the rest; 0: the C version, as on every
@@ -148,6 +168,12 @@
 #endif
 #if PAGEC_FAST_PATHS != 0 && PAGEC_FAST_PATHS != 1
 #error "PAGEC_FAST_PATHS must be 0 or 1"
+#endif
+#if PAGEC_LIVE != 0 && PAGEC_LIVE != 1
+#error "PAGEC_LIVE must be 0 or 1"
+#endif
+#if PAGEC_LIVE_MAX < 1 || PAGEC_LIVE_MAX > 255
+#error "PAGEC_LIVE_MAX must be between 1 and 255"
 #endif
 #if PAGEC_STATS != 0 && PAGEC_STATS != 1
 #error "PAGEC_STATS must be 0 or 1"

@@ -117,6 +117,23 @@ struct pagec_stats {
  * server runs, so it may be const (in flash where const data stays
  * there; on AVR a const object is copied to RAM).
  */
+struct pagec_server;
+
+#if PAGEC_LIVE
+/*
+ * Fills a live field (PAGEC_LIVE): writes the value id (NAME_LIVE_<value>
+ * in the site's generated header) as at most width bytes at dst, and
+ * returns the bytes it wrote; the runtime pads the rest of the field with
+ * spaces, and counts a return above width as width. It must not write
+ * past dst[width - 1]. Called while a reply is made, once for each field
+ * of the reply, in the order of the fields, from the caller of
+ * pagec_server_input() or pagec_stream_end(). pagec/live.h has
+ * formatting helpers.
+ */
+typedef uint8_t (*pagec_live_fn)(const struct pagec_server *srv, uint8_t id,
+                                 uint8_t *dst, uint8_t width);
+#endif
+
 struct pagec_server {
     const PAGEC_ROM struct pagec_site *site; /* the compiled site to serve */
     uint8_t secret[8]; /* key of the ISN function: random per device,
@@ -127,6 +144,10 @@ struct pagec_server {
                           answer datagrams to any destination */
 #if PAGEC_STATS
     struct pagec_stats *stats; /* counted into when not NULL */
+#endif
+#if PAGEC_LIVE
+    pagec_live_fn live; /* fills live fields; NULL: their placeholders go out */
+    void *ctx;          /* the driver's, for live */
 #endif
 };
 
@@ -145,6 +166,16 @@ struct pagec_reply {
     uint16_t hdr_len;
     uint8_t body_rom;
     uint8_t hdr[PAGEC_REPLY_HDR_MAX];
+#if PAGEC_LIVE
+    /* A live page's reply: the nfields fields at fields (in the site;
+     * their offsets count from body - (hdr_len - PAGEC_HDR_LEN), the
+     * template's pkt) go out as the bytes at live, in order, instead of
+     * the body's placeholders. pagec_reply_copy() and pagec_reply_piece()
+     * put them in. */
+    const PAGEC_ROM struct pagec_field *fields;
+    uint8_t nfields;
+    uint8_t live[PAGEC_LIVE_MAX];
+#endif
 };
 
 /*
@@ -192,6 +223,18 @@ static inline int pagec_truncated(const uint8_t *pkt, uint16_t len)
  */
 uint16_t pagec_reply_copy(const struct pagec_reply *reply, uint8_t *buf,
                           uint16_t size);
+
+/*
+ * The body of a reply in pieces, for drivers that send a list of buffers
+ * (writev, DMA descriptors): piece i (from 0) is *len bytes at *p; the
+ * return value is 0 when there is no piece i, else 1 for a piece in the
+ * site's ROM (read with PAGEC_ROM_BYTE, as the body of struct
+ * pagec_reply) and 2 for one in RAM (the echo data, or a live field's
+ * bytes in reply->live). A body has at most 2 * nfields + 1 pieces; one
+ * without live fields is one piece, the body itself.
+ */
+uint8_t pagec_reply_piece(const struct pagec_reply *reply, uint8_t i,
+                          const uint8_t **p, uint16_t *len);
 
 /*
  * The path matcher, a byte at a time: pagec_match_init() starts a match,

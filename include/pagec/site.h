@@ -56,7 +56,7 @@
 
 /* Version of the layout below; generated code fails to compile on a
  * mismatch. */
-#define PAGEC_FORMAT_VERSION 6
+#define PAGEC_FORMAT_VERSION 7
 
 /* Fixed values of every reply. */
 #define PAGEC_IP_HLEN 20   /* IPv4 header without options */
@@ -136,6 +136,35 @@ struct pagec_node {
                              PAGEC_NO_PAGE */
 };
 
+/*
+ * A live field (pagec(1), "Live fields"): width bytes of a page's 200
+ * reply that the driver writes while the reply is made, through the
+ * callback pagec_server.live. The template holds placeholder bytes there
+ * (spaces), and its TCP partial sum counts them as they are stored: the
+ * runtime takes their sum out and adds the bytes it sends instead, so a
+ * runtime built without PAGEC_LIVE sends the placeholders, rightly
+ * summed. A live page's replies carry no ETag (the byte at PAGEC_ETAG_AT
+ * of their TCP data is never '"', so no If-None-Match matches them) and
+ * "Cache-Control: no-store"; a live page has its identity encoding only.
+ */
+struct pagec_field {
+    uint16_t at;   /* offset of its first byte in the template's pkt */
+    uint8_t width; /* bytes: 1 to PAGEC_FIELD_WIDTH_MAX */
+    uint8_t id;    /* the value shown: NAME_LIVE_<value> in the site's
+                      generated header */
+};
+
+#define PAGEC_FIELD_WIDTH_MAX 64
+
+/* The live fields of one variant's 200 reply (its get template): count
+ * fields from first in pagec_site.fields, in the order of their offsets,
+ * none overlapping. The entries are sorted by variant. */
+struct pagec_live {
+    uint16_t variant;
+    uint16_t first;
+    uint16_t count;
+};
+
 /* A page served on a TCP port of its own, whatever the request says: the
  * variant sent (the page's identity encoding). */
 struct pagec_port {
@@ -157,11 +186,16 @@ struct pagec_site {
     const PAGEC_ROM struct pagec_node *nodes;
     const PAGEC_ROM uint8_t *labels;
     const PAGEC_ROM struct pagec_port *ports; /* sorted by port */
+    const PAGEC_ROM struct pagec_live *live;  /* sorted by variant */
+    const PAGEC_ROM struct pagec_field *fields;
     uint16_t nvariants;
     uint16_t npages;
     uint16_t nnodes;
     uint16_t nlabels;
     uint16_t nports;
+    uint16_t nlive;
+    uint16_t nfields;
+    uint16_t live_bytes; /* the most bytes of live fields in one reply */
     uint16_t not_found; /* the page (a 404.html at the root) whose reply,
                            sent as 404, answers a path that names none; or
                            PAGEC_NO_PAGE: the status reply then */
