@@ -136,6 +136,9 @@ static uint16_t echo(const struct pagec_server *srv, const uint8_t *pkt,
     reply->body = m + ICMP_HLEN;
     reply->body_len = (uint16_t)(n - ICMP_HLEN);
     reply->body_rom = 0;
+#if PAGEC_LIVE
+    reply->nfields = 0;
+#endif
     return len;
 }
 #endif
@@ -241,6 +244,9 @@ uint16_t pagec_server_input(const struct pagec_server *srv, uint32_t now,
     seg.win = seg.flags & TH_SYN ? syn_mss(tcp, thl) : get16(tcp + 14);
 
     /* the decision, and the request when the data is one */
+#if PAGEC_LIVE
+    reply->nfields = 0;
+#endif
     if (pagec_tcp_decide(srv, &seg, now, &c, &limit, &fixed) ==
         PAGEC_TCP_REQUEST) {
         status = 0;
@@ -250,6 +256,12 @@ uint16_t pagec_server_input(const struct pagec_server *srv, uint32_t now,
             PAGEC_COUNT(srv, PAGEC_WHY_REQUEST);
         }
         pagec_tcp_request(&c, t, status);
+#if PAGEC_LIVE
+        if (t != NULL) {
+            c.more = pagec_live_fill(srv, t, reply->live, &reply->fields,
+                                     &reply->nfields);
+        }
+#endif
     }
     if (c.tmpl == NULL) {
         return 0;
@@ -261,11 +273,23 @@ uint16_t pagec_server_input(const struct pagec_server *srv, uint32_t now,
     return c.tmpl->len;
 }
 
+#if PAGEC_LIVE
+/* Offset of the body's first byte in the template's pkt. */
+static uint16_t body_at(const struct pagec_reply *reply)
+{
+    return (uint16_t)(reply->hdr_len - PAGEC_HDR_LEN);
+}
+#endif
+
 uint16_t pagec_reply_copy(const struct pagec_reply *reply, uint8_t *buf,
                           uint16_t size)
 {
+    const uint8_t *p;
     uint16_t n = (uint16_t)(reply->hdr_len + reply->body_len);
+    uint16_t len;
     uint16_t i;
+    uint8_t k;
+    uint8_t kind;
 
     if (size < n) {
         return 0;
@@ -274,16 +298,19 @@ uint16_t pagec_reply_copy(const struct pagec_reply *reply, uint8_t *buf,
         buf[i] = reply->hdr[i];
     }
     buf += reply->hdr_len;
-    if (reply->body_rom) {
-        const PAGEC_ROM uint8_t *b = (const PAGEC_ROM uint8_t *)reply->body;
+    for (k = 0; (kind = pagec_reply_piece(reply, k, &p, &len)) != 0; k++) {
+        if (kind == 1) {
+            const PAGEC_ROM uint8_t *b = (const PAGEC_ROM uint8_t *)p;
 
-        for (i = 0; i < reply->body_len; i++) {
-            buf[i] = PAGEC_ROM_BYTE(b + i);
+            for (i = 0; i < len; i++) {
+                buf[i] = PAGEC_ROM_BYTE(b + i);
+            }
+        } else {
+            for (i = 0; i < len; i++) {
+                buf[i] = p[i];
+            }
         }
-    } else {
-        for (i = 0; i < reply->body_len; i++) {
-            buf[i] = reply->body[i];
-        }
+        buf += len;
     }
     return n;
 }
@@ -291,6 +318,33 @@ uint16_t pagec_reply_copy(const struct pagec_reply *reply, uint8_t *buf,
 uint8_t pagec_reply_piece(const struct pagec_reply *reply, uint8_t i,
                           const uint8_t **p, uint16_t *len)
 {
+#if PAGEC_LIVE
+    if (reply->nfields) {
+        const PAGEC_ROM struct pagec_field *f = reply->fields;
+        uint16_t base = body_at(reply);
+        uint16_t from = 0; /* body offset where piece i starts */
+        uint16_t live = 0; /* bytes of live before field i / 2 */
+        uint8_t j;
+
+        if (i > 2 * reply->nfields) {
+            return 0;
+        }
+        for (j = 0; j < i / 2; j++) {
+            from = (uint16_t)(f[j].at - base + f[j].width);
+            live = (uint16_t)(live + f[j].width);
+        }
+        if (i & 1u) {
+            *p = reply->live + live;
+            *len = f[j].width;
+            return 2;
+        }
+        *p = reply->body + from;
+        *len = (uint16_t)((j < reply->nfields ? f[j].at - base
+                                              : reply->body_len) -
+                          from);
+        return 1;
+    }
+#endif
     if (i != 0) {
         return 0;
     }

@@ -474,6 +474,10 @@ uint16_t pagec_stream_end(const struct pagec_server *srv,
     uint16_t limit;
     uint16_t ip_sum;
     uint16_t status;
+#if PAGEC_LIVE
+    const PAGEC_ROM struct pagec_field *field = NULL;
+    uint8_t fields = 0;
+#endif
 
     if (st == ST_REPLY) {
         return s->total; /* ended already */
@@ -511,10 +515,22 @@ uint16_t pagec_stream_end(const struct pagec_server *srv,
                                              &status)
                             : NULL;
         pagec_tcp_request(&c, t, status);
+#if PAGEC_LIVE
+        if (t != NULL) {
+            /* the request's state is read: its RAM takes the fields */
+            c.more = pagec_live_fill(srv, t, s->u.reply.live, &field,
+                                     &fields);
+        }
+#endif
     }
     if (c.tmpl == NULL) {
         return 0;
     }
+#if PAGEC_LIVE
+    s->u.reply.field = field;
+    s->u.reply.fields = fields;
+    s->u.reply.lpos = 0;
+#endif
     s->u.reply.sum = pagec_tcp_finish(&c, s->f, addr_sum, &ip_sum);
     s->u.reply.ip_sum = ip_sum;
     s->u.reply.tmpl = c.tmpl;
@@ -629,6 +645,20 @@ static uint8_t reply_byte(const PAGEC_ROM struct pagec_site *site,
 uint8_t pagec_stream_next(const struct pagec_server *srv,
                           struct pagec_stream *s)
 {
+#if PAGEC_LIVE
+    /* a byte of a live field: from RAM, and on to the next field after
+     * its last */
+    if (s->state == ST_REPLY && s->u.reply.fields &&
+        s->out >= PAGEC_HDR_LEN + s->u.reply.field->at) {
+        const PAGEC_ROM struct pagec_field *f = s->u.reply.field;
+
+        if (++s->out == PAGEC_HDR_LEN + f->at + f->width) {
+            s->u.reply.field = f + 1;
+            s->u.reply.fields--;
+        }
+        return s->u.reply.live[s->u.reply.lpos++];
+    }
+#endif
     if (s->state == ST_REPLY) {
         return s->out < s->total ? reply_byte(srv->site, s, s->out++) : 0;
     }
@@ -656,6 +686,20 @@ uint16_t pagec_stream_run(struct pagec_stream *s,
             return 0;
         }
     }
+#if PAGEC_LIVE
+    if (s->u.reply.fields) {
+        /* up to the next live field, whose bytes come from
+         * pagec_stream_next() */
+        uint16_t at = (uint16_t)(PAGEC_HDR_LEN + s->u.reply.field->at);
+
+        if (k >= at) {
+            return 0;
+        }
+        if (at < end) {
+            end = at;
+        }
+    }
+#endif
     *run = s->u.reply.tmpl->pkt + (k - PAGEC_HDR_LEN);
     s->out = end;
     return (uint16_t)(end - k);

@@ -139,6 +139,7 @@ uint8_t pagec_tcp_decide(const struct pagec_server *srv,
 
     c->tmpl = NULL;
     c->status = 0;
+    c->more = 0;
     if (flags & TH_RST) {
         PAGEC_COUNT(srv, PAGEC_WHY_RST);
         return PAGEC_TCP_DONE;
@@ -252,7 +253,7 @@ uint16_t pagec_tcp_finish(const struct pagec_choice *c, uint8_t *f,
     const PAGEC_ROM struct pagec_tmpl *t = c->tmpl;
     /* the word of data offset and flags, which the template's sum leaves
      * out: the offset in 32-bit words in its top four bits */
-    uint32_t sum = t->tcp_sum + addr_sum + c->flags +
+    uint32_t sum = t->tcp_sum + addr_sum + c->flags + c->more +
                    ((uint32_t)(t->hlen - PAGEC_IP_HLEN) << 10);
 
     if (c->status) {
@@ -273,6 +274,63 @@ uint16_t pagec_tcp_finish(const struct pagec_choice *c, uint8_t *f,
                   (c->ack >> 16) + (c->ack & 0xffffu) + get16(f + F_SPORT) +
                   get16(f + F_DPORT));
 }
+
+#if PAGEC_LIVE
+uint32_t pagec_live_fill(const struct pagec_server *srv,
+                         const PAGEC_ROM struct pagec_tmpl *t, uint8_t *buf,
+                         const PAGEC_ROM struct pagec_field **fields,
+                         uint8_t *n)
+{
+    const PAGEC_ROM struct pagec_site *site = srv->site;
+    const PAGEC_ROM struct pagec_live *l = site->live;
+    const PAGEC_ROM struct pagec_live *end;
+    const PAGEC_ROM struct pagec_field *f;
+    uint32_t put = 0;  /* the sum of the bytes written */
+    uint32_t held = 0; /* ... of the placeholders */
+    uint16_t used = 0;
+    uint16_t k;
+
+    *n = 0;
+    if (srv->live == NULL || site->nlive == 0) {
+        return 0;
+    }
+    end = l + site->nlive;
+    while (l < end && &site->variants[l->variant].get != t) {
+        l++;
+    }
+    if (l == end) {
+        return 0;
+    }
+    f = &site->fields[l->first];
+    *fields = f;
+    for (k = 0; k < l->count; k++, f++) {
+        uint8_t w = f->width;
+        uint8_t got;
+        uint8_t j;
+
+        if (used + w > PAGEC_LIVE_MAX) {
+            break; /* a site the build refused (NAME_LIVE_BYTES) */
+        }
+        got = srv->live(srv, f->id, buf + used, w);
+        for (j = got < w ? got : w; j < w; j++) {
+            buf[used + j] = ' ';
+        }
+        for (j = 0; j < w; j++) {
+            /* a byte at an even offset of the template (and of the TCP
+             * segment, whose header is 20 bytes) is a word's high byte */
+            uint16_t at = (uint16_t)(f->at + j);
+            uint8_t shift = at & 1u ? 0 : 8;
+
+            put += (uint32_t)buf[used + j] << shift;
+            held += (uint32_t)PAGEC_ROM_BYTE(t->pkt + at) << shift;
+        }
+        used = (uint16_t)(used + w);
+    }
+    *n = (uint8_t)k;
+    /* less the placeholders: adding the complement subtracts */
+    return put + (uint16_t)~pagec_chksum_fold(held);
+}
+#endif
 
 const PAGEC_ROM uint8_t pagec_ip_start[12] = {
     0x45, 0, 0, 0, 0, 0, 0x40, 0, PAGEC_IP_TTL, PROTO_TCP};

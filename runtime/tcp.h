@@ -48,6 +48,7 @@ struct pagec_choice {
     uint8_t flags;   /* TCP flags to send */
     uint16_t status; /* 0: the status code as stored, else the one written
                         over the template's three digits */
+    uint32_t more;   /* added to the template's TCP sum: its live fields */
 };
 
 /* What pagec_tcp_decide() found. */
@@ -85,6 +86,21 @@ void pagec_tcp_request(struct pagec_choice *c,
  */
 uint16_t pagec_tcp_finish(const struct pagec_choice *c, uint8_t *f,
                           uint32_t addr_sum, uint16_t *ip_sum);
+
+#if PAGEC_LIVE
+/*
+ * The live fields of template t (pagec/site.h), when it has any and the
+ * driver has a callback: their values written by srv->live into buf, one
+ * after the other, each padded with spaces to its width; *fields gets the
+ * first of them and *n their number (0: none). Returns what the reply's
+ * TCP sum changes by: the bytes written, less the placeholders they
+ * replace.
+ */
+uint32_t pagec_live_fill(const struct pagec_server *srv,
+                         const PAGEC_ROM struct pagec_tmpl *t, uint8_t *buf,
+                         const PAGEC_ROM struct pagec_field **fields,
+                         uint8_t *n);
+#endif
 
 /*
  * The ISN (see pagec/pagec.h): slot (2 bits), MSS class (2), A (14 bits

@@ -106,6 +106,13 @@ struct pagec_stream {
             uint16_t sum;     /* its TCP or ICMP checksum */
             uint8_t code[3];  /* the status digits sent instead of the
                                  template's; code[0] 0: none */
+#if PAGEC_LIVE
+            const PAGEC_ROM struct pagec_field *field; /* the next live
+                                 field not wholly sent */
+            uint8_t fields;   /* live fields from field on */
+            uint8_t lpos;     /* bytes of live sent */
+            uint8_t live[PAGEC_LIVE_MAX]; /* the live fields' bytes */
+#endif
         } reply;                /* while a reply goes out */
     } u;
 };
