@@ -14,6 +14,7 @@ static const struct {
 } suites[] = {
     {"chksum", chksum_suite},
     {"isn", isn_suite},
+    {"live", live_suite},
     {"packet", packet_suite},
     {"runtime", runtime_suite},
     {"slip", slip_suite},
@@ -35,7 +36,7 @@ int main(int argc, char **argv)
             return failed ? 1 : 0;
         }
     }
-    fprintf(stderr, "usage: pagec_unittests SUITE (chksum, isn, packet, "
-                    "runtime, slip, stream)\n");
+    fprintf(stderr, "usage: pagec_unittests SUITE (chksum, isn, live, "
+                    "packet, runtime, slip, stream)\n");
     return 2;
 }
