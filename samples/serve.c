@@ -43,6 +43,7 @@
 #include <libslirp.h>
 
 #include "demo_site.h"
+#include "live.h"
 #include "pagec/pagec.h"
 
 #define DEFAULT_PORT 8080
@@ -766,6 +767,10 @@ int main(int argc, char **argv)
     }
     memset(&server, 0, sizeof server);
     server.site = &demo_site;
+#if PAGEC_LIVE
+    server.live = sample_live;
+    sample_live_start();
+#endif
     memcpy(server.addr, guest_addr, sizeof server.addr);
     /* the ISN key: a fresh secret each start, as on a device */
     if (getrandom(server.secret, sizeof server.secret, 0) !=

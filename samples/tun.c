@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "demo_site.h"
+#include "live.h"
 #include "pagec/pagec.h"
 
 static volatile sig_atomic_t stop;
@@ -234,6 +235,10 @@ int main(int argc, char **argv)
     memset(&srv, 0, sizeof srv);
     srv.site = &demo_site;
     srv.stats = &stats;
+#if PAGEC_LIVE
+    srv.live = sample_live;
+    sample_live_start();
+#endif
     while ((c = getopt_long(argc, argv, "vh", longopts, NULL)) != -1) {
         switch (c) {
         case 'd':
