@@ -221,7 +221,7 @@ pagec serves ${SITE:-the sample site} in network namespace $NS at $SERVER_ADDR.
 
   Open:  http://$LISTEN_ADDR:$LISTEN_PORT/
   Fetch: curl -v http://$LISTEN_ADDR:$LISTEN_PORT/
-  Ping:  sudo ip netns exec $NS ping $SERVER_ADDR
+  Ping:  ip netns exec $NS ping $SERVER_ADDR      (as root)
 
 Packets follow, one line each (pagec-tun -v). Ctrl-C stops the demo.
 
