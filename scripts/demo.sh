@@ -53,10 +53,24 @@ usage() {
     exit 2
 }
 
+help() {
+    cat <<EOF
+usage: $PROG [--port PORT] [BUILD_DIR]
+
+Builds pagec in BUILD_DIR (default: build in the repository) and serves
+the build's demo site (PAGEC_DEMO_SITE; default samples/site) on
+http://127.0.0.1:PORT/ (default 8080) until Ctrl-C. As root: pagec-tun
+on a TUN device in the network namespace pagec-demo; as another user:
+pagec-serve, no root needed. See docs/guide.md, "The demo and the test
+script".
+EOF
+    exit 0
+}
+
 BUILD_ARG=
 while [ $# -gt 0 ]; do
     case $1 in
-        -h | --help) usage ;;
+        -h | --help) help ;;
         --port) [ $# -ge 2 ] || usage; LISTEN_PORT=$2; shift 2 ;;
         --port=*) LISTEN_PORT=${1#--port=}; shift ;;
         -*) usage ;;
@@ -221,7 +235,7 @@ pagec serves ${SITE:-the sample site} in network namespace $NS at $SERVER_ADDR.
 
   Open:  http://$LISTEN_ADDR:$LISTEN_PORT/
   Fetch: curl -v http://$LISTEN_ADDR:$LISTEN_PORT/
-  Ping:  sudo ip netns exec $NS ping $SERVER_ADDR
+  Ping:  ip netns exec $NS ping $SERVER_ADDR      (as root)
 
 Packets follow, one line each (pagec-tun -v). Ctrl-C stops the demo.
 

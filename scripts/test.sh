@@ -31,6 +31,15 @@ die() {
     exit 1
 }
 
+case ${1:-} in
+    -h | --help)
+        echo "usage: $PROG [BUILD_DIR] [CTEST_ARGS...]"
+        echo "Builds pagec in BUILD_DIR (default: build in the repository) and runs"
+        echo "ctest there with CTEST_ARGS (such as -L unit, or -R NAME); see tests/README.md."
+        exit 0
+        ;;
+esac
+
 SCRIPT=$(readlink -f -- "$0") || die "cannot find the script's own path"
 ROOT=$(cd "$(dirname -- "$SCRIPT")/.." && pwd) || die "cannot find the repository"
 BUILD=$ROOT/build

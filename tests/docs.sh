@@ -12,8 +12,12 @@
 # samples/ and nothing else, so that an example whose paths lead outside
 # the repository fails; what it prints must be the block's other lines.
 #
-# Prints one line per example; exit status 0 when all passed, 1 when one
-# failed or none was found, 2 on a usage error.
+# Every Markdown file of the repository's documentation must also close
+# each fenced block it opens (an open one turns the rest of the file into
+# code), and every relative link of it must name a file that exists.
+#
+# Prints one line per example and file; exit status 0 when all passed, 1
+# when one failed or no example was found, 2 on a usage error.
 
 set -u
 PROG=${0##*/}
@@ -68,6 +72,30 @@ for ((i = 1; i <= n; i++)); do
     else
         bad "$doc: pagec $cmd: prints otherwise:"
         diff "$ex.want" "$ex.got" | sed 's/^/    /' | head -n 20
+    fi
+done
+
+# the fences and the relative links of every document
+for doc in README.md docs/*.md tests/README.md samples/README.md; do
+    [ -f "$SRC/$doc" ] || continue
+    open=$(awk '/^ *```/ { n++; if (n % 2) at = NR } END { if (n % 2) print at }' "$SRC/$doc")
+    if [ -z "$open" ]; then
+        ok "$doc: every fenced block is closed"
+    else
+        bad "$doc: the fenced block opened at line $open is not closed"
+    fi
+    dir=$(dirname -- "$SRC/$doc")
+    dead=
+    # [text](target): targets without a scheme, their #fragment cut off
+    while IFS= read -r target; do
+        target=${target%%#*}
+        [ -n "$target" ] || continue
+        [ -e "$dir/$target" ] || dead="$dead $target"
+    done < <(grep -o '](\([^)# ]*\)[^) ]*)' "$SRC/$doc" | sed 's/^](//; s/)$//' | grep -v '^[a-z]*:')
+    if [ -z "$dead" ]; then
+        ok "$doc: every relative link names a file that exists"
+    else
+        bad "$doc: links to missing files:$dead"
     fi
 done
 
