@@ -856,11 +856,13 @@ int emit_site(const struct output *o, const char *out_c,
         rc = -1;
     }
     if (rc == 0) {
-        /* the header first: it depends only on --name, so a new header
-         * beside an old .c (should the second rename fail) still fits */
-        /* the header changes only when the site's name or pagec does: left
-         * as it is when its bytes are the same, so that what includes it
-         * is not compiled again for a change of the pages */
+        /* the header first: it depends only on --name and the names and
+         * widths of live fields, so a new header beside an old .c (should
+         * the second rename fail) still fits unless those changed */
+        /* the header changes only when the site's name, its live fields'
+         * names or widths or pagec do: left as it is when its bytes are
+         * the same, so that what includes it is not compiled again for a
+         * change of the pages */
         if (same_file(tmp_h, out_h)) {
             unlink(tmp_h);
             rc = 0;

@@ -56,29 +56,31 @@ static int digit(uint8_t c)
     return c >= '0' && c <= '9';
 }
 
-/* What stands at p (end: the end of the file) where the marker needs
- * something else, for a message. */
-static const char *found(const uint8_t *p, const uint8_t *end, char *buf,
-                         size_t size)
+/* Why the marker does not parse when p (end: the end of the file) holds
+ * no byte it can have, and what it needs there: in buf. */
+static const char *bad_at(const uint8_t *p, const uint8_t *end,
+                          const char *need, char *buf, size_t size)
 {
     char c[2];
 
     if (p == end) {
-        return "the end of the file";
+        snprintf(buf, size, "the file ends inside it, where %s should be",
+                 need);
+    } else if (*p == '\n' || *p == '\r') {
+        snprintf(buf, size, "the line ends inside it, where %s should be "
+                 "(a marker is on one line)", need);
+    } else {
+        c[0] = (char)*p;
+        c[1] = '\0';
+        snprintf(buf, size, "'%s' where %s should be", shown(c), need);
     }
-    if (*p == '\n' || *p == '\r') {
-        return "the end of the line: a marker is on one line";
-    }
-    c[0] = (char)*p;
-    c[1] = '\0';
-    snprintf(buf, size, "'%s'", shown(c));
     return buf;
 }
 
 /*
  * Parses the marker at p (which starts with LIVE_MARK) into f: name and
  * width; *mlen gets its length. Returns NULL, or why it does not parse
- * (in buf, or a static string).
+ * (in buf).
  */
 static const char *parse(const uint8_t *p, const uint8_t *end,
                          struct live_field *f, size_t *mlen, char *buf,
@@ -86,14 +88,11 @@ static const char *parse(const uint8_t *p, const uint8_t *end,
 {
     const uint8_t *q = p + MARK_LEN;
     const uint8_t *name = q;
-    char what[48];
     unsigned long w = 0;
     size_t n;
 
     if (q == end || !lower(*q)) {
-        snprintf(buf, size, "a name starts with a lower-case letter, not "
-                 "%s", found(q, end, what, sizeof what));
-        return buf;
+        return bad_at(q, end, "the name", buf, size);
     }
     while (q < end && (lower(*q) || digit(*q) || *q == '_')) {
         q++;
@@ -105,11 +104,8 @@ static const char *parse(const uint8_t *p, const uint8_t *end,
         return buf;
     }
     if (q == end || *q != ':') {
-        snprintf(buf, size, "%s after the name '%.*s', where ':' and the "
-                 "width should be (a name is lower-case letters, digits "
-                 "and '_')", found(q, end, what, sizeof what), (int)n,
-                 (const char *)name);
-        return buf;
+        return bad_at(q, end, "':' (a name is lower-case letters, digits "
+                      "and '_')", buf, size);
     }
     memcpy(f->name, name, n);
     f->name[n] = '\0';
@@ -119,10 +115,7 @@ static const char *parse(const uint8_t *p, const uint8_t *end,
     }
     n = (size_t)(q - name);
     if (n == 0) {
-        snprintf(buf, size, "%s where the width should be, a number from "
-                 "1 to %d", found(q, end, what, sizeof what),
-                 PAGEC_FIELD_WIDTH_MAX);
-        return buf;
+        return bad_at(q, end, "the width", buf, size);
     }
     if (w < 1 || w > PAGEC_FIELD_WIDTH_MAX || name[0] == '0' ||
         (q < end && digit(*q))) {
@@ -131,15 +124,10 @@ static const char *parse(const uint8_t *p, const uint8_t *end,
                  q < end && digit(*q) ? "..." : "", PAGEC_FIELD_WIDTH_MAX);
         return buf;
     }
-    if ((size_t)(end - q) < 3 || memcmp(q, "-->", 3) != 0) {
-        const uint8_t *at = q;
-
-        while (at < end && at < q + 3 && *at == "-->"[at - q]) {
-            at++;
+    for (n = 0; n < 3; n++) {
+        if (q + n == end || q[n] != (uint8_t)"-->"[n]) {
+            return bad_at(q + n, end, "'-->'", buf, size);
         }
-        snprintf(buf, size, "%s where '-->' should end the marker",
-                 found(at, end, what, sizeof what));
-        return buf;
     }
     f->width = (unsigned)w;
     *mlen = (size_t)(q + 3 - p);
@@ -274,9 +262,11 @@ int live_scan(struct page *pg, uint8_t **body, size_t *len, unsigned port)
                         "bytes up to this one, more than the %d one reply "
                         "can have",
                         pg->src, v[i].line, v[i].col, k, LIVE_PAGE_MAX);
-            pagec_error("%s: its live fields take %zu bytes in all: %zu "
-                        "fewer would fit",
-                        pg->src, total, total - LIVE_PAGE_MAX);
+            pagec_error("%s:%lu:%lu: the page's live fields take %zu "
+                        "bytes in all: %zu byte%s fewer would fit",
+                        pg->src, v[i].line, v[i].col, total,
+                        total - LIVE_PAGE_MAX,
+                        total - LIVE_PAGE_MAX > 1 ? "s" : "");
             rc = 1;
             break;
         }
