@@ -288,7 +288,7 @@ static int is_live(const PAGEC_ROM struct pagec_site *s, uint16_t v)
     uint16_t hi = s->nlive;
 
     while (lo < hi) {
-        uint16_t mid = (uint16_t)(lo + (uint16_t)(hi - lo) / 2u);
+        uint16_t mid = (uint16_t)(lo + ((unsigned)(hi - lo) >> 1));
         uint16_t at = s->live[mid].variant;
 
         if (at == v) {
