@@ -395,7 +395,7 @@ static int write_c(FILE *f, const struct output *o, const char *h_base,
     fputs("    ;\n\n", f);
 
     fputs("/* Each encoding of each page: its 200 reply and the HEAD form "
-          "(also sent\n * as 304). */\n", f);
+          "(also sent\n * as 304, but for a live page's). */\n", f);
     if (o->nvariants) {
         fputs("static const PAGEC_ROM struct pagec_variant "
               "pagec_variants[] = {\n", f);
@@ -412,8 +412,8 @@ static int write_c(FILE *f, const struct output *o, const char *h_base,
                 }
                 fprintf(f, "    [%zu] = { /* /", v->index);
                 comment_text(f, pg->rel);
-                fprintf(f, ", %s */\n        .get = ",
-                        k ? "gzip" : "identity");
+                fprintf(f, ", %s%s */\n        .get = ",
+                        k ? "gzip" : "identity", pg->nfields ? ", live" : "");
                 tmpl(f, "        ", at, &v->ok.get);
                 fputs(",\n        .head = ", f);
                 tmpl(f, "        ", at, &v->ok.head);
