@@ -93,12 +93,16 @@ static uint8_t *read_file(const char *path, size_t size)
 }
 
 /* The header fields of a page's 200 reply in one encoding: the ETag
- * first, where the runtime finds it (PAGEC_ETAG_AT). */
+ * first, where the runtime finds it (PAGEC_ETAG_AT). A live page's reply
+ * changes with every request: no ETag (Content-Type first, whose 't' is
+ * at PAGEC_ETAG_AT, where no If-None-Match can match it) and no-store. */
 static void ok_fields(struct fields *f, const struct options *o,
                       const struct page *pg, const char *etag, size_t len,
                       int gzip, int vary)
 {
-    add(f, "ETag: %s\r\n", etag);
+    if (!pg->nfields) {
+        add(f, "ETag: %s\r\n", etag);
+    }
     add(f, "Content-Type: %s\r\n", pg->mime);
     add(f, "Content-Length: %zu\r\n", len);
     if (gzip) {
@@ -107,7 +111,9 @@ static void ok_fields(struct fields *f, const struct options *o,
     if (vary) {
         add(f, "%s", VARY_FIELD);
     }
-    if (o->cache_control) {
+    if (pg->nfields) {
+        add(f, "Cache-Control: no-store\r\n");
+    } else if (o->cache_control) {
         add(f, "Cache-Control: %s\r\n", o->cache_control);
     }
     common_fields(f, o);
@@ -164,6 +170,20 @@ static int build_variant(const struct options *o, const struct page *pg,
     v->body_len = len;
     v->data_len = v->ok.get.len - v->ok.get.hlen;
     return 0;
+}
+
+/* Where each live field of a page is in its 200 reply's template: the
+ * TCP options, the HTTP header, then its offset in the body. */
+static void place_fields(struct page *pg)
+{
+    const struct packet *get = &pg->id.ok.get;
+    size_t header = pg->id.data_len - pg->id.body_len;
+    size_t i;
+
+    for (i = 0; i < pg->nfields; i++) {
+        pg->fields[i].at = get->hlen - PAGEC_HDR_LEN + header +
+                           pg->fields[i].off;
+    }
 }
 
 /* The Location of the folder rel (len bytes): "/" rel "/", every byte
@@ -311,7 +331,15 @@ static void explain(const struct options *o, const struct page *pg,
     size_t need = gzr_len && gzr_len < id_len ? gzr_len : id_len;
 
     too_big(pg->src, "", id_len, o->mss);
-    if (port_mode && gzr_len && gzr_len <= o->mss) {
+    if (pg->nfields && id_len <= PAGEC_MSS_MAX) {
+        pagec_error("%s: a live page is sent identity-encoded: it would "
+                    "fit with --mss %zu",
+                    pg->src, id_len);
+    } else if (pg->nfields) {
+        pagec_error("%s: too big for one TCP segment, and a live page is "
+                    "sent identity-encoded",
+                    pg->src);
+    } else if (port_mode && gzr_len && gzr_len <= o->mss) {
         pagec_error("%s: it fits only gzip-compressed (%zu bytes), but a "
                     "--port page is sent identity-encoded",
                     pg->src, gzr_len);
@@ -328,13 +356,15 @@ static void explain(const struct options *o, const struct page *pg,
     }
 }
 
-/* Compiles one page; returns 0, or 1 when it does not fit or cannot be
- * read. */
+/* Compiles one page, served on the port port of its own (0: none); returns
+ * 0, or 1 when it does not fit or cannot be read. */
 static int compile_page(const struct options *o, struct page *pg,
-                        int port_mode)
+                        unsigned port)
 {
+    int port_mode = port != 0;
     uint8_t *body;
     uint8_t *gz = NULL;
+    size_t len;
     size_t gz_len = 0;
     size_t id_len;
     size_t gzr_len = 0;
@@ -356,30 +386,36 @@ static int compile_page(const struct options *o, struct page *pg,
     if (!pg->mime) {
         goto out;
     }
-    if (o->gzip && pg->size > 0 &&
-        gzip_best(body, (size_t)pg->size, &gz, &gz_len) != 0) {
+    /* the body sent: the file with its live fields' markers replaced */
+    len = (size_t)pg->size;
+    if (live_scan(pg, &body, &len, port) != 0) {
+        goto out;
+    }
+    /* a live page is sent identity-encoded only */
+    if (o->gzip && len > 0 && !pg->nfields &&
+        gzip_best(body, len, &gz, &gz_len) != 0) {
         pagec_error("out of memory");
         goto out;
     }
     /* gzip only when it pays: the page fits only gzip-compressed, or its
      * reply is at least GZIP_GAIN_MIN bytes and a quarter shorter */
-    keep_gz = gz && gz_len + strlen(GZIP_FIELD) < pg->size;
-    if (keep_gz && ok_len(o, pg, (size_t)pg->size, 0, 0) <= o->mss) {
-        size_t plain = ok_len(o, pg, (size_t)pg->size, 0, 1);
+    keep_gz = gz && gz_len + strlen(GZIP_FIELD) < len;
+    if (keep_gz && ok_len(o, pg, len, 0, 0) <= o->mss) {
+        size_t plain = ok_len(o, pg, len, 0, 1);
         size_t packed = ok_len(o, pg, gz_len, 1, 1);
 
         keep_gz = packed + GZIP_GAIN_MIN <= plain && packed * 4 <= plain * 3;
     }
     pg->gz_body = keep_gz ? gz_len : 0;
-    id_len = ok_len(o, pg, (size_t)pg->size, 0, keep_gz);
+    id_len = ok_len(o, pg, len, 0, keep_gz);
     id_fits = id_len <= o->mss;
     if (keep_gz) {
         gzr_len = ok_len(o, pg, gz_len, 1, 1);
     }
     gz_fits = keep_gz && gzr_len <= o->mss;
     if (!id_fits && (!gz_fits || port_mode)) {
-        if (!o->gzip && pg->size > 0) { /* for the hint only */
-            if (gzip_best(body, (size_t)pg->size, &gz, &gz_len) != 0) {
+        if (!o->gzip && len > 0 && !pg->nfields) { /* for the hint only */
+            if (gzip_best(body, len, &gz, &gz_len) != 0) {
                 pagec_error("out of memory");
                 goto out;
             }
@@ -388,9 +424,12 @@ static int compile_page(const struct options *o, struct page *pg,
         explain(o, pg, id_len, gzr_len, port_mode);
         goto out;
     }
-    if (id_fits && build_variant(o, pg, &pg->id, body, (size_t)pg->size, 0,
+    if (id_fits && build_variant(o, pg, &pg->id, body, len, 0,
                                  keep_gz) != 0) {
         goto out;
+    }
+    if (id_fits) {
+        place_fields(pg);
     }
     if (gz_fits &&
         build_variant(o, pg, &pg->gz, gz, gz_len, 1, 1) != 0) {
@@ -504,14 +543,16 @@ int compile_site(struct output *out)
         const struct page *pg = &out->site->pages[i];
         /* "GET /" + rel + " HTTP/1.1\r\n": the shortest request for it */
         size_t request = strlen(pg->rel) + 16;
-        int port_mode = 0;
+        unsigned port = 0;
 
         if (pg->location) {
             rc |= compile_redirect(o, &out->site->pages[i]);
             continue;
         }
-        for (k = 0; k < o->nports; k++) {
-            port_mode |= o->ports[k].page == i;
+        for (k = 0; k < o->nports && !port; k++) {
+            if (o->ports[k].page == i) {
+                port = o->ports[k].port;
+            }
         }
         if (request > o->mss) {
             pagec_error("%s: name too long: a request for it takes at least "
@@ -528,8 +569,9 @@ int compile_site(struct output *out)
             rc = 1;
             continue;
         }
-        rc |= compile_page(o, &out->site->pages[i], port_mode);
+        rc |= compile_page(o, &out->site->pages[i], port);
     }
+    rc |= live_number(out);
     rc |= compile_status(out);
     out->nvariants = 0;
     for (i = 0; i < out->site->npages; i++) {
@@ -560,6 +602,8 @@ size_t percent_of(size_t data, unsigned mss)
 
 void output_free(struct output *out)
 {
+    free(out->names);
+    out->names = NULL;
     tree_free(&out->tree);
     packet_free(&out->syn_ack);
     packet_free(&out->ack);

@@ -58,6 +58,26 @@ struct variant {
     size_t index;              /* in the site's table of variants */
 };
 
+/* Live fields (pagec(1), "Live fields"): the marker <!--live:NAME:WIDTH-->
+ * in a text page, replaced by WIDTH spaces. */
+#define LIVE_MARK "<!--live:"
+#define LIVE_NAME_MAX 31     /* characters of a name */
+#define LIVE_NAMES_MAX 256   /* names of a site: an id is one byte */
+#define LIVE_PAGE_MAX 255    /* bytes of the fields of one reply */
+
+/* One field of a live page. */
+struct live_field {
+    char name[LIVE_NAME_MAX + 1];
+    unsigned width;
+    size_t src;                /* where its marker is in the file */
+    size_t mark_len;           /* bytes of the marker */
+    size_t off;                /* in the body, the markers replaced */
+    size_t at;                 /* in the 200 reply's TCP data */
+    unsigned long line;        /* where the marker starts in the file, */
+    unsigned long col;         /* counted from 1, the column in bytes */
+    unsigned id;               /* the name's number in the site */
+};
+
 /* One file of the site, or a folder's redirect. */
 struct page {
     char *rel;          /* path below the site root, '/'-separated */
@@ -70,6 +90,9 @@ struct page {
     struct variant id;  /* identity encoding */
     struct variant gz;  /* gzip encoding */
     size_t gz_body;     /* gzip size found, even when not kept */
+    struct live_field *fields; /* in the order of their offsets */
+    size_t nfields;     /* a page with one or more is live: identity
+                           only, no ETag, Cache-Control: no-store */
 };
 
 struct site {
@@ -174,6 +197,12 @@ struct output {
     struct packet status;      /* the body-less error reply ("400 ") */
     long not_found;            /* the page of a root 404.html, or -1 */
     size_t nvariants;          /* variants of all pages, numbered */
+    char (*names)[LIVE_NAME_MAX + 1]; /* live field names, sorted: a
+                                         name's id is its index */
+    size_t nnames;
+    size_t nlive;              /* live pages */
+    size_t nfields;            /* their fields, all together */
+    size_t live_bytes;         /* the most bytes of fields of one page */
 };
 
 /* compile.c: a page for each folder with an index.html but the root,
@@ -190,6 +219,30 @@ void output_free(struct output *out);
 size_t output_max_data(const struct output *out);
 /* The percentage of the limit mss that data bytes take, rounded up. */
 size_t percent_of(size_t data, unsigned mss);
+
+/* fields.c */
+/* 1 when a page of the Content-Type mime (parameters allowed) is text,
+ * where live fields are looked for: text/..., JSON, JavaScript, XML and
+ * the types with +xml or +json. */
+int live_text_type(const char *mime);
+/* The live fields of a page: every marker in *body (*len bytes) parsed
+ * and replaced by its width of spaces, in a new malloc'd body (*body and
+ * *len replaced, the old one freed), recorded in pg->fields. Only in a
+ * text page; in another one a marker is left as it is, with a warning.
+ * port: the --port that serves the page, or 0 (such a page cannot be
+ * live). Returns 0, or 1 after printing every problem found (a marker
+ * that does not parse, fields of more than LIVE_PAGE_MAX bytes, a live
+ * page on a port) or running out of memory; pg->fields is empty then. */
+int live_scan(struct page *pg, uint8_t **body, size_t *len,
+              unsigned port);
+/* The names of the live fields of every page, numbered in alphabetical
+ * order: out's names, and each field's id; the live tables' sizes.
+ * Returns 0, or 1 after printing every problem found (a name with two
+ * widths, more than LIVE_NAMES_MAX names) or running out of memory. */
+int live_number(struct output *out);
+/* The live fields of a page, as "a, b, c" (each name once, in the order
+ * of their first field), in buf, cut short with "..." to fit size. */
+void live_names_of(const struct page *pg, char *buf, size_t size);
 
 /* emit.c: writes out_c, the header beside it (same name, .h) and, when
  * depfile is not NULL, a Make depfile naming out_c as the target: all
@@ -218,6 +271,8 @@ struct image {
     struct pagec_node *nodes;
     uint8_t *labels;
     struct pagec_port *ports;
+    struct pagec_live *live;
+    struct pagec_field *fields;
 };
 /* Returns 0, or -1 after printing an error (out of memory, or paths that
  * take more label bytes than the format can address). The image points

@@ -244,6 +244,59 @@ static void variant_ref(FILE *f, const char *name, const struct variant *v)
     }
 }
 
+/* The live fields of every live page (pagec(1), "Live fields"): the
+ * fields in the order of the pages, each page's in the order of their
+ * offsets, and a table of the pages in the order of their variants (which
+ * is theirs). None when the site has no live page. */
+static void write_live(FILE *f, const struct output *o)
+{
+    const struct site *s = o->site;
+    size_t first = 0;
+    size_t i;
+    size_t k;
+
+    if (!o->nfields) {
+        return;
+    }
+    fputs("/* The live fields of each live page's 200 reply: where each is "
+          "in its\n * template, how wide, and the id of what it shows "
+          "(NAME_LIVE_<value>\n * in the site's header). */\n"
+          "static const PAGEC_ROM struct pagec_field pagec_fields[] = {\n",
+          f);
+    for (i = 0; i < s->npages; i++) {
+        const struct page *pg = &s->pages[i];
+
+        for (k = 0; k < pg->nfields; k++) {
+            const struct live_field *lf = &pg->fields[k];
+
+            fprintf(f, "    [%zu] = {.at = %zu, .width = %u, .id = %u}, "
+                    "/* /", first + k, lf->at, lf->width, lf->id);
+            comment_text(f, pg->rel);
+            fprintf(f, ": %s */\n", lf->name);
+        }
+        first += pg->nfields;
+    }
+    fputs("};\n\n", f);
+    fputs("/* The live pages, sorted by variant: the fields of each. */\n"
+          "static const PAGEC_ROM struct pagec_live pagec_live[] = {\n", f);
+    first = 0;
+    for (i = 0; i < s->npages; i++) {
+        const struct page *pg = &s->pages[i];
+        char names[200];
+
+        if (!pg->nfields) {
+            continue;
+        }
+        live_names_of(pg, names, sizeof names);
+        fprintf(f, "    {.variant = %zu, .first = %zu, .count = %zu}, /* /",
+                pg->id.index, first, pg->nfields);
+        comment_text(f, pg->rel);
+        fprintf(f, ": %s */\n", names);
+        first += pg->nfields;
+    }
+    fputs("};\n\n", f);
+}
+
 static int write_c(FILE *f, const struct output *o, const char *h_base,
                    const struct tree *t)
 {
@@ -295,6 +348,14 @@ static int write_c(FILE *f, const struct output *o, const char *h_base,
             "#endif\n\n",
             PAGEC_VERSION, zlibVersion(), h_base, PAGEC_FORMAT_VERSION,
             PAGEC_FORMAT_VERSION);
+    if (o->nfields) {
+        fprintf(f,
+                "#if %s_LIVE_BYTES > PAGEC_LIVE_MAX\n"
+                "#error \"site %s: its live fields need %zu bytes a reply; "
+                "define PAGEC_LIVE_MAX to at least %zu\"\n"
+                "#endif\n\n",
+                opt->name, opt->name, o->live_bytes, o->live_bytes);
+    }
 
     fputs("/* Every datagram but its IPv4 and TCP headers without options, "
           "which every\n * reply shares (pagec/site.h): TCP options on a "
@@ -334,7 +395,7 @@ static int write_c(FILE *f, const struct output *o, const char *h_base,
     fputs("    ;\n\n", f);
 
     fputs("/* Each encoding of each page: its 200 reply and the HEAD form "
-          "(also sent\n * as 304). */\n", f);
+          "(also sent\n * as 304, but for a live page's). */\n", f);
     if (o->nvariants) {
         fputs("static const PAGEC_ROM struct pagec_variant "
               "pagec_variants[] = {\n", f);
@@ -351,8 +412,8 @@ static int write_c(FILE *f, const struct output *o, const char *h_base,
                 }
                 fprintf(f, "    [%zu] = { /* /", v->index);
                 comment_text(f, pg->rel);
-                fprintf(f, ", %s */\n        .get = ",
-                        k ? "gzip" : "identity");
+                fprintf(f, ", %s%s */\n        .get = ",
+                        k ? "gzip" : "identity", pg->nfields ? ", live" : "");
                 tmpl(f, "        ", at, &v->ok.get);
                 fputs(",\n        .head = ", f);
                 tmpl(f, "        ", at, &v->ok.head);
@@ -412,6 +473,7 @@ static int write_c(FILE *f, const struct output *o, const char *h_base,
         }
         fputs("};\n\n", f);
     }
+    write_live(f, o);
 
     fprintf(f,
             "const PAGEC_ROM struct pagec_site %s = {\n"
@@ -424,15 +486,22 @@ static int write_c(FILE *f, const struct output *o, const char *h_base,
             "    .nodes = pagec_nodes,\n"
             "    .labels = pagec_labels,\n"
             "    .ports = %s,\n"
+            "    .live = %s,\n"
+            "    .fields = %s,\n"
             "    .nvariants = %zu,\n"
             "    .npages = %zu,\n"
             "    .nnodes = %zu,\n"
             "    .nlabels = %zu,\n"
-            "    .nports = %zu,\n",
+            "    .nports = %zu,\n"
+            "    .nlive = %zu,\n"
+            "    .nfields = %zu,\n"
+            "    .live_bytes = %zu, /* %s_LIVE_BYTES */\n",
             opt->name, opt->http_port, opt->mss, output_max_data(o),
             o->nvariants ? "pagec_variants" : "0",
-            opt->nports ? "pagec_ports" : "0", o->nvariants, s->npages,
-            t->nnodes, nlabels, opt->nports);
+            opt->nports ? "pagec_ports" : "0",
+            o->nlive ? "pagec_live" : "0", o->nfields ? "pagec_fields" : "0",
+            o->nvariants, s->npages, t->nnodes, nlabels, opt->nports,
+            o->nlive, o->nfields, o->live_bytes, opt->name);
     if (o->not_found >= 0) {
         fputs("    .not_found = ", f);
         fprintf(f, "%ld, /* /", o->not_found);
@@ -460,6 +529,7 @@ out:
 static void write_h(FILE *f, const struct output *o)
 {
     const char *n = o->opt->name;
+    size_t i;
 
     /* the guard spells the name as it is: names differing in case get
      * guards of their own */
@@ -473,14 +543,25 @@ static void write_h(FILE *f, const struct output *o)
             "#define %s_MAGIC_VERSION %d\n\n"
             "/* the largest datagram a client sends to this site (its MSS +\n"
             " * 40): a driver's receive buffer holds at least this many bytes */\n"
-            "#define %s_DATAGRAM_MAX %u\n\n"
+            "#define %s_DATAGRAM_MAX %u\n\n",
+            PAGEC_VERSION, zlibVersion(), n, n, n, PAGEC_VERSION, n,
+            zlibVersion(), n, magic_version(), n,
+            (unsigned)o->opt->mss + 40u);
+    fputs("/* live fields (pagec(1), \"Live fields\"): the id of each name, "
+          "in\n * alphabetical order, as the driver's callback is given "
+          "it; the most\n * bytes of live fields in one reply (at most "
+          "PAGEC_LIVE_MAX); the number of\n * names */\n", f);
+    for (i = 0; i < o->nnames; i++) {
+        fprintf(f, "#define %s_LIVE_%s %zu\n", n, o->names[i], i);
+    }
+    fprintf(f,
+            "#define %s_LIVE_BYTES %zu\n"
+            "#define %s_LIVE_COUNT %zu\n\n"
             "#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n"
             "extern const PAGEC_ROM struct pagec_site %s;\n\n"
             "#ifdef __cplusplus\n}\n#endif\n\n"
             "#endif\n",
-            PAGEC_VERSION, zlibVersion(), n, n, n, PAGEC_VERSION, n,
-            zlibVersion(), n, magic_version(), n,
-            (unsigned)o->opt->mss + 40u, n);
+            n, o->live_bytes, n, o->nnames, n);
 }
 
 /*
@@ -775,11 +856,13 @@ int emit_site(const struct output *o, const char *out_c,
         rc = -1;
     }
     if (rc == 0) {
-        /* the header first: it depends only on --name, so a new header
-         * beside an old .c (should the second rename fail) still fits */
-        /* the header changes only when the site's name or pagec does: left
-         * as it is when its bytes are the same, so that what includes it
-         * is not compiled again for a change of the pages */
+        /* the header first: it depends only on --name and the names and
+         * widths of live fields, so a new header beside an old .c (should
+         * the second rename fail) still fits unless those changed */
+        /* the header changes only when the site's name, its live fields'
+         * names or widths or pagec do: left as it is when its bytes are
+         * the same, so that what includes it is not compiled again for a
+         * change of the pages */
         if (same_file(tmp_h, out_h)) {
             unlink(tmp_h);
             rc = 0;

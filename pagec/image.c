@@ -3,8 +3,8 @@
  * image.c - the compiled site as a struct pagec_site in memory, laid out
  * as emit.c's write_c() writes it: the templates point at the bytes of
  * each datagram after the 40 every reply shares, a HEAD form at its GET
- * reply's; variants, pages, nodes and ports numbered and ordered as in
- * the generated C. pagec checks it with pagec_site_check() before it
+ * reply's; variants, pages, nodes, ports and live fields numbered and
+ * ordered as in the generated C. pagec checks it with pagec_site_check() before it
  * writes the site.
  */
 #include <stdlib.h>
@@ -45,6 +45,8 @@ int image_build(const struct output *o, struct image *img)
     struct pagec_site *site = &img->site;
     size_t *label_off = calloc(t->nnodes + 1, sizeof *label_off);
     size_t nlabels = 0;
+    size_t nlive = 0;
+    size_t nfields = 0;
     size_t i;
 
     memset(img, 0, sizeof *img);
@@ -52,8 +54,10 @@ int image_build(const struct output *o, struct image *img)
     img->pages = calloc(s->npages + 1, sizeof *img->pages);
     img->nodes = calloc(t->nnodes + 1, sizeof *img->nodes);
     img->ports = calloc(opt->nports + 1, sizeof *img->ports);
+    img->live = calloc(o->nlive + 1, sizeof *img->live);
+    img->fields = calloc(o->nfields + 1, sizeof *img->fields);
     if (!label_off || !img->variants || !img->pages || !img->nodes ||
-        !img->ports ||
+        !img->ports || !img->live || !img->fields ||
         share_labels(t, label_off, &img->labels, &nlabels) != 0) {
         free(label_off);
         image_free(img);
@@ -98,6 +102,23 @@ int image_build(const struct output *o, struct image *img)
             (uint16_t)s->pages[opt->ports[i].page].id.index;
     }
     qsort(img->ports, opt->nports, sizeof *img->ports, by_port);
+    /* the live pages in the order of their variants, which is theirs */
+    for (i = 0; i < s->npages; i++) {
+        const struct page *pg = &s->pages[i];
+        size_t k;
+
+        if (!pg->nfields) {
+            continue;
+        }
+        img->live[nlive].variant = (uint16_t)pg->id.index;
+        img->live[nlive].first = (uint16_t)nfields;
+        img->live[nlive++].count = (uint16_t)pg->nfields;
+        for (k = 0; k < pg->nfields; k++) {
+            img->fields[nfields].at = (uint16_t)pg->fields[k].at;
+            img->fields[nfields].width = (uint8_t)pg->fields[k].width;
+            img->fields[nfields++].id = (uint8_t)pg->fields[k].id;
+        }
+    }
 
     site->format = PAGEC_FORMAT_VERSION;
     site->http_port = opt->http_port;
@@ -108,11 +129,16 @@ int image_build(const struct output *o, struct image *img)
     site->nodes = img->nodes;
     site->labels = img->labels;
     site->ports = opt->nports ? img->ports : NULL;
+    site->live = nlive ? img->live : NULL;
+    site->fields = nfields ? img->fields : NULL;
     site->nvariants = (uint16_t)o->nvariants;
     site->npages = (uint16_t)s->npages;
     site->nnodes = (uint16_t)t->nnodes;
     site->nlabels = (uint16_t)nlabels;
     site->nports = (uint16_t)opt->nports;
+    site->nlive = (uint16_t)nlive;
+    site->nfields = (uint16_t)nfields;
+    site->live_bytes = (uint16_t)o->live_bytes;
     site->not_found =
         o->not_found >= 0 ? (uint16_t)o->not_found : PAGEC_NO_PAGE;
     tmpl(&site->syn_ack, &o->syn_ack, o->syn_ack.data);
@@ -129,5 +155,7 @@ void image_free(struct image *img)
     free(img->nodes);
     free(img->labels);
     free(img->ports);
+    free(img->live);
+    free(img->fields);
     memset(img, 0, sizeof *img);
 }

@@ -17,7 +17,9 @@
 #define PAGE_SIZE 4u
 #define NODE_SIZE 10u
 #define PORT_SIZE 4u
-#define SITE_SIZE (48u + 4u * TMPL_SIZE)
+#define LIVE_SIZE 6u
+#define FIELD_SIZE 4u
+#define SITE_SIZE (56u + 4u * TMPL_SIZE)
 
 /* A path as the report shows it: "/" and the name, made printable
  * (text_escape()), in a buffer of its own that the next call reuses;
@@ -43,13 +45,22 @@ static void cell(FILE *f, const char *s, size_t cols, size_t w)
     fputs("  ", f);
 }
 
+/* A row of an encoding; a live page's says so and names its fields. */
 static void row(FILE *f, size_t w, const char *path, size_t cols,
                 int tw, const char *type, const char *size,
-                const struct variant *v, const char *enc, unsigned mss)
+                const struct variant *v, const char *enc, unsigned mss,
+                const struct page *live)
 {
+    char names[64];
+
     cell(f, path, cols, w);
-    fprintf(f, "%-*s %7s  %-8s %7zu %8zu %5zu%%\n", tw, type, size, enc,
+    fprintf(f, "%-*s %7s  %-8s %7zu %8zu %5zu%%", tw, type, size, enc,
             v->body_len, v->data_len, percent_of(v->data_len, mss));
+    if (live && live->nfields) {
+        live_names_of(live, names, sizeof names);
+        fprintf(f, "  live: %s", names);
+    }
+    fputc('\n', f);
 }
 
 void report_site(const struct output *o, FILE *f)
@@ -61,7 +72,8 @@ void report_site(const struct output *o, FILE *f)
                        o->status.len - 4u * PAGEC_HDR_LEN;
     size_t tables = SITE_SIZE + s->npages * PAGE_SIZE +
                     o->nvariants * VARIANT_SIZE +
-                    o->opt->nports * PORT_SIZE;
+                    o->opt->nports * PORT_SIZE + o->nlive * LIVE_SIZE +
+                    o->nfields * FIELD_SIZE;
     size_t fit = 0;
     size_t redirects = 0;
     size_t w = 4;
@@ -98,7 +110,7 @@ void report_site(const struct output *o, FILE *f)
             redirects++;
             fit++;
             snprintf(to, sizeof to, "301 to %s", pg->location);
-            row(f, w, p, cols, tw, to, "-", &pg->id, "identity", mss);
+            row(f, w, p, cols, tw, to, "-", &pg->id, "identity", mss, NULL);
             templates += pg->id.ok.get.len - PAGEC_HDR_LEN;
             continue;
         }
@@ -111,7 +123,7 @@ void report_site(const struct output *o, FILE *f)
         fit++;
         if (pg->id.present) {
             row(f, w, p, cols, tw, pg->mime, size, &pg->id, "identity",
-                mss);
+                mss, pg);
             templates += pg->id.ok.get.len - PAGEC_HDR_LEN;
         }
         if (pg->gz.present) {
@@ -119,7 +131,7 @@ void report_site(const struct output *o, FILE *f)
 
             row(f, w, first ? p : "", first ? cols : 0, tw,
                 first ? pg->mime : "", first ? size : "", &pg->gz, "gzip",
-                mss);
+                mss, NULL);
             templates += pg->gz.ok.get.len - PAGEC_HDR_LEN;
         }
     }

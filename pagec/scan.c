@@ -242,6 +242,7 @@ void site_free(struct site *site)
         free(pg->src);
         free(pg->location);
         free(pg->mime);
+        free(pg->fields);
         reply_free(&pg->id.ok);
         reply_free(&pg->gz.ok);
     }

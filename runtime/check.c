@@ -109,9 +109,10 @@ static const char *check_http(const PAGEC_ROM struct pagec_tmpl *t,
 }
 
 /* A page's encoding: its GET reply, and the HEAD form cut from it after
- * the blank line. */
+ * the blank line; its ETag, or for a live variant none (no '"' where the
+ * ETag would start). */
 static const char *check_variant(const PAGEC_ROM struct pagec_variant *v,
-                                 uint16_t mss, uint16_t limit)
+                                 uint16_t mss, uint16_t limit, int live)
 {
     const PAGEC_ROM uint8_t *g;
     const PAGEC_ROM uint8_t *h;
@@ -138,9 +139,16 @@ static const char *check_variant(const PAGEC_ROM struct pagec_variant *v,
             }
         }
     }
-    if (n < PAGEC_ETAG_AT + PAGEC_ETAG_LEN + 4 ||
-        PAGEC_ROM_BYTE(h + PAGEC_ETAG_AT) != '"' ||
-        PAGEC_ROM_BYTE(h + PAGEC_ETAG_AT + PAGEC_ETAG_LEN - 1) != '"') {
+    if (n < PAGEC_ETAG_AT + PAGEC_ETAG_LEN + 4) {
+        return "a page's reply has a header too short for its ETag";
+    }
+    if (live && (PAGEC_ROM_BYTE(h + PAGEC_ETAG_AT) == '"' ||
+                 PAGEC_ROM_BYTE(g + PAGEC_ETAG_AT) == '"')) {
+        return "a live page's reply has an ETag";
+    }
+    if (!live && (PAGEC_ROM_BYTE(h + PAGEC_ETAG_AT) != '"' ||
+                  PAGEC_ROM_BYTE(h + PAGEC_ETAG_AT + PAGEC_ETAG_LEN - 1) !=
+                      '"')) {
         return "a page's reply has no ETag where the format puts it";
     }
     if (PAGEC_ROM_BYTE(h + n - 4) != '\r' || PAGEC_ROM_BYTE(h + n - 3) != '\n' ||
@@ -244,6 +252,104 @@ static const char *check_tree(const PAGEC_ROM struct pagec_site *s)
     return 0;
 }
 
+/* The live table, before any variant's bytes are read: sorted by
+ * variant, each naming a variant of the site and fields of the table. */
+static const char *check_live_table(const PAGEC_ROM struct pagec_site *s)
+{
+    uint16_t i;
+
+    if (s->live_bytes > 255) {
+        return "live_bytes is over 255";
+    }
+    for (i = 0; i < s->nlive; i++) {
+        const PAGEC_ROM struct pagec_live *l = &s->live[i];
+
+        if (i && l->variant <= s->live[i - 1].variant) {
+            return "the live pages are not sorted by variant";
+        }
+        if (l->variant >= s->nvariants) {
+            return "a live page names a variant the site does not have";
+        }
+        if (l->count == 0) {
+            return "a live page has no fields";
+        }
+        if ((uint32_t)l->first + l->count > s->nfields) {
+            return "a live page's fields lie outside the fields";
+        }
+    }
+    return 0;
+}
+
+/* 1 when the variant v is live: a binary search of the live table, which
+ * check_live_table() found sorted. */
+static int is_live(const PAGEC_ROM struct pagec_site *s, uint16_t v)
+{
+    uint16_t lo = 0;
+    uint16_t hi = s->nlive;
+
+    while (lo < hi) {
+        uint16_t mid = (uint16_t)(lo + ((unsigned)(hi - lo) >> 1));
+        uint16_t at = s->live[mid].variant;
+
+        if (at == v) {
+            return 1;
+        }
+        if (at < v) {
+            lo = (uint16_t)(mid + 1u);
+        } else {
+            hi = mid;
+        }
+    }
+    return 0;
+}
+
+/* The fields of each live page, in its 200 reply checked already: in its
+ * body, in order, none overlapping, their widths in range and summing to
+ * at most live_bytes, spaces in the template. */
+static const char *check_live_fields(const PAGEC_ROM struct pagec_site *s)
+{
+    uint16_t i;
+
+    for (i = 0; i < s->nlive; i++) {
+        const PAGEC_ROM struct pagec_live *l = &s->live[i];
+        const PAGEC_ROM struct pagec_variant *v = &s->variants[l->variant];
+        uint16_t body = (uint16_t)(v->head.len - PAGEC_HDR_LEN);
+        uint16_t end = (uint16_t)(v->get.len - PAGEC_HDR_LEN);
+        uint16_t from = body; /* where the next field may start */
+        uint32_t sum = 0;
+        uint16_t k;
+
+        for (k = l->first; k < l->first + l->count; k++) {
+            const PAGEC_ROM struct pagec_field *f = &s->fields[k];
+            uint16_t b;
+
+            if (f->width < 1 || f->width > PAGEC_FIELD_WIDTH_MAX) {
+                return "a live field's width is not from 1 to 64";
+            }
+            if (f->at < from) {
+                return f->at < body ? "a live field lies outside its "
+                                      "page's body"
+                                    : "a page's live fields are out of "
+                                      "order or overlap";
+            }
+            if ((uint32_t)f->at + f->width > end) {
+                return "a live field lies outside its page's body";
+            }
+            for (b = 0; b < f->width; b++) {
+                if (PAGEC_ROM_BYTE(v->get.pkt + f->at + b) != ' ') {
+                    return "a live field's placeholder is not spaces";
+                }
+            }
+            from = (uint16_t)(f->at + f->width);
+            sum += f->width;
+        }
+        if (sum > s->live_bytes) {
+            return "a live page's fields take more than live_bytes";
+        }
+    }
+    return 0;
+}
+
 int pagec_site_check(const PAGEC_ROM struct pagec_site *site,
                      const char **why)
 {
@@ -256,7 +362,8 @@ int pagec_site_check(const PAGEC_ROM struct pagec_site *site,
         goto fail;
     }
     if ((site->nvariants && !site->variants) ||
-        (site->npages && !site->pages) || (site->nports && !site->ports)) {
+        (site->npages && !site->pages) || (site->nports && !site->ports) ||
+        (site->nlive && !site->live) || (site->nfields && !site->fields)) {
         w = "a table of the site has entries but no pointer to them";
         goto fail;
     }
@@ -264,11 +371,15 @@ int pagec_site_check(const PAGEC_ROM struct pagec_site *site,
     if (w) {
         goto fail;
     }
+    w = check_live_table(site);
+    if (w) {
+        goto fail;
+    }
     largest = (uint16_t)(site->status.len - PAGEC_HDR_LEN);
     for (i = 0; i < site->nvariants; i++) {
         const PAGEC_ROM struct pagec_variant *v = &site->variants[i];
 
-        w = check_variant(v, site->mss, site->mss);
+        w = check_variant(v, site->mss, site->mss, is_live(site, i));
         if (w) {
             goto fail;
         }
@@ -278,6 +389,10 @@ int pagec_site_check(const PAGEC_ROM struct pagec_site *site,
     }
     if (site->max_data != largest) {
         w = "max_data is not the TCP data of the largest reply";
+        goto fail;
+    }
+    w = check_live_fields(site);
+    if (w) {
         goto fail;
     }
     for (i = 0; i < site->npages; i++) {
@@ -291,6 +406,14 @@ int pagec_site_check(const PAGEC_ROM struct pagec_site *site,
         if ((id != PAGEC_NO_PAGE && id >= site->nvariants) ||
             (gz != PAGEC_NO_PAGE && gz >= site->nvariants)) {
             w = "a page names a variant the site does not have";
+            goto fail;
+        }
+        if (gz != PAGEC_NO_PAGE && is_live(site, gz)) {
+            w = "a live page is gzip-encoded";
+            goto fail;
+        }
+        if (gz != PAGEC_NO_PAGE && id != PAGEC_NO_PAGE && is_live(site, id)) {
+            w = "a live page has a gzip encoding";
             goto fail;
         }
     }
@@ -311,6 +434,10 @@ int pagec_site_check(const PAGEC_ROM struct pagec_site *site,
         }
         if (p->variant >= site->nvariants) {
             w = "a port names a variant the site does not have";
+            goto fail;
+        }
+        if (is_live(site, p->variant)) {
+            w = "a port serves a live page";
             goto fail;
         }
     }

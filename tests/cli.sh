@@ -600,6 +600,199 @@ else
     not_checked "the uIP site (no $shared/uip-httpd)"
 fi
 
+# live fields: the markers of tests/sites/live, found here with grep, read
+# back from the generated header, and from the replies the generated C
+# holds (reply_bytes.c) at the places tests/tools/fields.py decodes from
+# its tables
+lsite="$src/tests/sites/live"
+run --name live --cache-control max-age=60 --report "$lsite" -o "$work/live.c"
+check "live site: exit 0" [ "$rc" = 0 ]
+cp "$work/out" "$work/live.report"
+# the names in byte order, numbered from 0; the most bytes of one page
+for f in "$lsite"/*; do
+    grep -o '<!--live:[a-z0-9_]*:[0-9]*-->' "$f"
+done | sed 's/<!--live:\([a-z0-9_]*\):.*/\1/' | LC_ALL=C sort -u |
+    awk '{ printf "#define live_LIVE_%s %d\n", $0, NR - 1 } END { printf "#define live_LIVE_COUNT %d\n", NR }' >"$work/want.h"
+most=0
+for f in "$lsite"/*; do
+    n=$(grep -o '<!--live:[a-z0-9_]*:[0-9]*-->' "$f" | sed 's/.*:\([0-9]*\)-->/\1/' | awk '{ s += $1 } END { print s + 0 }')
+    [ "$n" -gt "$most" ] && most=$n
+done
+grep '^#define live_LIVE_[a-z0-9_]* ' "$work/live.h" >"$work/got.h"
+grep '^#define live_LIVE_COUNT ' "$work/live.h" >>"$work/got.h"
+check "live site: the header numbers the names in byte order, and counts them" cmp -s "$work/want.h" "$work/got.h"
+check "live site: the names are clock 0, temp 1, uptime 2" \
+    [ "$(grep -c '^#define live_LIVE_\(clock 0\|temp 1\|uptime 2\|COUNT 3\)$' "$work/live.h")" = 4 ]
+check "live site: LIVE_BYTES is the most bytes of one page's fields ($most)" \
+    grep -qx "#define live_LIVE_BYTES $most" "$work/live.h"
+check "live site: LIVE_BYTES is 24" [ "$most" = 24 ]
+python3 "$src/tests/tools/fields.py" "$work/live.c" >"$work/fields"
+check "live site: five fields in the tables" [ "$(wc -l <"$work/fields")" = 5 ]
+cat >"$work/rebuild.py" <<'EOF'
+# The reply in argv[1] (TCP data) with each field of its page (argv[4] in
+# the list argv[3], names from the header argv[2]) put back as its marker:
+# exit 0 when the fields are runs of spaces, in order, in the body, and
+# the body so rebuilt is the file argv[5].
+import re, sys
+reply = open(sys.argv[1], "rb").read()
+names = {int(v): n for n, v in re.findall(r"#define live_LIVE_([a-z0-9_]+) (\d+)\n", open(sys.argv[2]).read())}
+fields = [[int(x) for x in l.split()[1:]] for l in open(sys.argv[3]) if l.split()[0] == sys.argv[4]]
+last = reply.index(b"\r\n\r\n") + 4
+out = bytearray()
+for at, width, fid in fields:
+    if at < last or reply[at:at + width] != b" " * width:
+        sys.exit(1)
+    out += reply[last:at] + b"<!--live:%s:%d-->" % (names[fid].encode(), width)
+    last = at + width
+out += reply[last:]
+sys.exit(0 if fields and bytes(out) == open(sys.argv[5], "rb").read() else 1)
+EOF
+for f in index.html status.json 404.html; do
+    reply_len "$lsite" "/$f" identity >/dev/null
+    body=$(($(wc -c <"$work/reply") - $(LC_ALL=C awk '{ n += length($0) + 1 } /^\r$/ { print n; exit }' "$work/reply")))
+    check "/$f: each field a run of spaces where its marker was, the rest the file" \
+        python3 "$work/rebuild.py" "$work/reply" "$work/live.h" "$work/fields" "/$f" "$lsite/$f"
+    check "/$f: Content-Length is the body with the fields, $body bytes" \
+        grep -qx "Content-Length: $body$(printf '\r')" "$work/reply"
+    check "/$f: no ETag" sh -c "! grep -q '^ETag:' '$work/reply'"
+    check "/$f: Cache-Control: no-store" grep -qx "Cache-Control: no-store$(printf '\r')" "$work/reply"
+    check "/$f: Cache-Control once" [ "$(grep -c '^Cache-Control:' "$work/reply")" = 1 ]
+    check "/$f: no '\"' at PAGEC_ETAG_AT (21)" [ "$(head -c 22 "$work/reply" | tail -c 1)" != '"' ]
+    check "/$f: no gzip variant" sh -c "! grep -qF '/$f, gzip' '$work/live.c'"
+    check "/$f: --report names its fields" \
+        grep -q "^/$f .* identity .*%  live: $(grep -o '<!--live:[a-z0-9_]*' "$lsite/$f" | sed 's/<!--live://' | awk '!seen[$0]++' | paste -sd, - | sed 's/,/, /g')\$" "$work/live.report"
+done
+reply_len "$lsite" /index.html gzip >/dev/null 2>&1
+check "/index.html: reply_bytes finds no gzip reply" [ ! -s "$work/reply" ]
+reply_len "$lsite" /about.html identity --cache-control max-age=60 >/dev/null
+check "/about.html, no field: the file as it is" reply_is_200 "$lsite/about.html"
+check "/about.html, no field: an ETag at PAGEC_ETAG_AT" [ "$(head -c 22 "$work/reply" | tail -c 1)" = '"' ]
+check "/about.html, no field: --cache-control's value" grep -qx "Cache-Control: max-age=60$(printf '\r')" "$work/reply"
+check "/about.html: not live in --report" sh -c "grep '^/about.html ' '$work/live.report' | grep -qv live:"
+check "/about.html: a gzip variant" grep -q '/about.html, gzip' "$work/live.c"
+# without its markers, index.html would be kept gzip-compressed too
+nolive="$work/nolive"
+mkdir "$nolive"
+sed 's/<!--live:[a-z0-9_]*:[0-9]*-->/x/g' "$lsite/index.html" >"$nolive/index.html"
+run --check --report "$nolive"
+check "index.html without its markers: a gzip variant" grep -q '^  *gzip ' "$work/out"
+rm -rf "$nolive"
+# the generated C: compiles, and stops with an #error under PAGEC_LIVE_MAX
+check "live site: the C compiles with -Wall -Wextra -Werror" \
+    "$cc" -std=c99 -Wall -Wextra -Werror -I"$src/include" -c "$work/live.c" -o "$work/live.o"
+check "live site: the C compiles with PAGEC_LIVE_MAX=$most" \
+    "$cc" -std=c99 -DPAGEC_LIVE_MAX="$most" -I"$src/include" -c "$work/live.c" -o "$work/live.o"
+"$cc" -std=c99 -DPAGEC_LIVE_MAX=$((most - 1)) -I"$src/include" -c "$work/live.c" \
+    -o "$work/live.o" >"$work/cc.err" 2>&1
+check "live site: PAGEC_LIVE_MAX=$((most - 1)) stops the build" [ $? != 0 ]
+check "live site: the #error says what PAGEC_LIVE_MAX needs" \
+    grep -q "site live: its live fields need $most bytes a reply; define PAGEC_LIVE_MAX to at least $most" "$work/cc.err"
+rm -f "$work/live.o" "$work/cc.err" "$work/live.c" "$work/live.h"
+# a marker in a file that is not text is no marker
+lbin="$work/lbin"
+mkdir "$lbin"
+printf '\211PNG\r\n\032\n\000\001<!--live:up:8-->\000\377' >"$lbin/logo.png"
+printf '<p><!--live:up:8--></p>\n' >"$lbin/index.html"
+run --report "$lbin" -o "$work/lbin.c"
+check "a marker in a PNG: exit 0" [ "$rc" = 0 ]
+check "a marker in a PNG: a warning at its line and column" \
+    grep -qx "pagec: $lbin/logo.png:3:3: warning: <!--live:up:8--> is no live field: it is in a file of type image/png, and only text pages have live fields; its bytes are left as they are" "$work/err"
+check "a marker in a PNG: not live in --report" sh -c "grep '^/logo.png ' '$work/out' | grep -qv live:"
+reply_len "$lbin" /logo.png identity >/dev/null
+check "a marker in a PNG: its bytes sent as they are" reply_is_200 "$lbin/logo.png"
+rm -rf "$lbin" "$work/lbin.c" "$work/lbin.h"
+
+# live field errors: exit 1, every message at FILE:LINE:COLUMN of the
+# marker, followed by a hint at the same place, and no file written
+lerr="$work/lerr"
+# live_error TEXT MESSAGE FILE CONTENT [FILE CONTENT...] [-- OPTIONS...]:
+# MESSAGE the first line wanted on stderr after "pagec: $lerr/"
+live_error() {
+    what=$1
+    want=$2
+    shift 2
+    rm -rf "$lerr"
+    mkdir "$lerr"
+    while [ $# -gt 0 ] && [ "$1" != -- ]; do
+        printf "$2" >"$lerr/$1"
+        shift 2
+    done
+    [ $# -gt 0 ] && shift
+    run "$@" "$lerr" -o "$work/lerr.c"
+    check "$what: exit 1" [ "$rc" = 1 ]
+    check "$what: no file written" [ ! -e "$work/lerr.c" ] && [ ! -e "$work/lerr.h" ]
+    check "$what: the message" grep -qxF "pagec: $lerr/$want" "$work/err"
+    at=${want%%: *}
+    check "$what: two lines, both at $at" \
+        [ "$(grep -c "^pagec: $lerr/$at: " "$work/err")" = 2 ] && [ "$(wc -l <"$work/err")" = 2 ]
+}
+live_error "an upper-case name" "a.html:2:5: bad live field marker: 'T' where the name should be" \
+    a.html 'ab\n  xy<!--live:Temp:8-->\n'
+live_error "a '-' in a name" "a.html:1:2: bad live field marker: '-' where ':' (a name is lower-case letters, digits and '_') should be" \
+    a.html 'x<!--live:up-time:8-->\n'
+live_error "a name of 32 characters" "a.txt:1:1: bad live field marker: the name 'uptime_s...' is longer than 31 characters" \
+    a.txt '<!--live:uptime_seconds_since_last_boot12:8-->\n'
+live_error "no width" "a.css:1:4: bad live field marker: '-' where the width should be" \
+    a.css '/* <!--live:up:--> */\n'
+for w in 0 65 064 100; do
+    live_error "width $w" "a.json:1:7: bad live field marker: the width '$w' is not a number from 1 to 64" \
+        a.json "{\"a\": <!--live:up:$w-->}\n"
+done
+live_error "no '-->' before the end of the file" "a.html:1:1: bad live field marker: the file ends inside it, where '-->' should be" \
+    a.html '<!--live:up:8'
+live_error "a marker split across lines" "a.html:1:1: bad live field marker: the line ends inside it, where '-->' should be (a marker is on one line)" \
+    a.html '<!--live:up:8\n-->\n'
+live_error "a marker split after its name" "a.svg:2:1: bad live field marker: the line ends inside it, where ':' (a name is lower-case letters, digits and '_') should be (a marker is on one line)" \
+    a.svg '<svg xmlns="http://www.w3.org/2000/svg">\n<!--live:up\n:8--></svg>\n'
+live_error "'->' for '-->'" "a.js:1:10: bad live field marker: '>' where '-->' should be" \
+    a.js 'var up = <!--live:up:8->;\n'
+live_error "a name with two widths" "b.json:1:7: the live field 'uptime' is 9 bytes wide here, but 10 at $lerr/a.html:1:4" \
+    a.html '<p><!--live:uptime:10--></p>\n' b.json '{"u": <!--live:uptime:9-->}\n'
+# markers NUMBER...: a marker a line for each, of the name nNUMBER, the
+# line breaks as printf escapes
+markers() { for i in "$@"; do printf '<!--live:n%03d:1-->\\n' "$i"; done; }
+live_error "257 names" "c.txt:1:1: the live field 'zone' is the 257th name of the site, more than the 256 a site can have" \
+    a.txt "$(markers $(seq 1 128))" b.txt "$(markers $(seq 129 256))" c.txt '<!--live:zone:1-->\n'
+live_error "a page with 300 bytes of fields" "a.html:4:1: the live fields of the page take 256 bytes up to this one, more than the 255 one reply can have" \
+    a.html '<!--live:a:64-->\n<!--live:b:64-->\n<!--live:c:64-->\n<!--live:d:64-->\n<!--live:e:44-->\n'
+check "a page with 300 bytes of fields: 45 bytes fewer" grep -q "a.html:4:1: the page's live fields take 300 bytes in all: 45 bytes fewer would fit\$" "$work/err"
+live_error "a live page on --port" "s.json:1:7: a live field in a page served on --port 8080: a page on a port of its own cannot be live" \
+    s.json '{"u": <!--live:uptime:10-->}\n' -- --port 8080=/s.json
+# a live page too big for --mss: never gzipped, the --mss it needs named
+rm -rf "$lerr"
+mkdir "$lerr"
+{ printf '<p><!--live:up:8--></p>\n'; head -c 3000 /dev/zero | tr '\0' 'x'; } >"$lerr/big.html"
+run --mss 1460 "$lerr" -o "$work/lerr.c"
+check "a live page over --mss: exit 1, no file written" [ "$rc" = 1 ] && [ ! -e "$work/lerr.c" ]
+need=$(sed -n "s|^pagec: $lerr/big.html: page is \([0-9]*\) bytes, limit is 1460 (.* over)\$|\1|p" "$work/err")
+check "a live page over --mss: the --mss it needs named, not gzip" \
+    grep -qx "pagec: $lerr/big.html: a live page is sent identity-encoded: it would fit with --mss ${need:-0}" "$work/err"
+check "a live page over --mss: each line a hint" hinted
+run --check --mss "${need:-0}" "$lerr"
+check "a live page over --mss: fits at --mss $need" [ "$rc" = 0 ]
+run --check --mss $((${need:-0} - 1)) "$lerr"
+check "a live page over --mss: not at --mss $((${need:-0} - 1))" [ "$rc" = 1 ]
+# what is allowed at the edges: a name of 31 characters, widths 1 and
+# 64, 255 bytes in a page, comments that only look like markers; 256 names
+rm -rf "$lerr"
+mkdir "$lerr"
+printf '<!--live:uptime_seconds_since_last_boot1:1--> <!--live:a:64--><!--live:b:64-->\n<!--live:c:64--><!--live:d:62-->\n<!-- live:x:8 --> <!--live -->\n' >"$lerr/a.html"
+run --report "$lerr" -o "$work/lerr.c"
+check "the edges (31 characters, widths 1 and 64, 255 bytes): exit 0" [ "$rc" = 0 ]
+check "the edges: LIVE_BYTES 255" grep -qx '#define site_LIVE_BYTES 255' "$work/lerr.h"
+check "the edges: a name of 31 characters" grep -qx '#define site_LIVE_uptime_seconds_since_last_boot1 4' "$work/lerr.h"
+rm -rf "$lerr"
+mkdir "$lerr"
+printf '%b' "$(markers $(seq 1 128))" >"$lerr/a.txt"
+printf '%b' "$(markers $(seq 129 256))" >"$lerr/b.txt"
+run "$lerr" -o "$work/lerr.c"
+check "256 names: exit 0" [ "$rc" = 0 ]
+check "256 names: the last one 255" grep -qx '#define site_LIVE_n256 255' "$work/lerr.h"
+check "256 names: counted" grep -qx '#define site_LIVE_COUNT 256' "$work/lerr.h"
+check "256 names: the C compiles" "$cc" -std=c99 -Wall -Wextra -Werror -DPAGEC_LIVE_MAX=128 \
+    -I"$src/include" -c "$work/lerr.c" -o "$work/lerr.o"
+rm -rf "$lerr" "$work/lerr.c" "$work/lerr.h" "$work/lerr.o"
+
 # pagec(1)'s DIAGNOSTICS: every message it shows, its paths and numbers
 # aside, was printed by a run above
 head -c 70000 /dev/urandom >"$noise/huge.bin"
@@ -614,8 +807,10 @@ while IFS= read -r line; do
     *"what is wrong"* | *"internal error"*) continue ;;
     esac
     # the path it names, and the paths inside, any; numbers any
-    re=$(printf '%s\n' "$line" | sed -e 's/^pagec: [^:]*: /pagec: @: /' \
-        -e 's| /[A-Za-z0-9_./-]*| @|g' -e 's/[][\.*^$()+?{}|]/\\&/g' \
+    # (a path may be followed by :LINE:COLUMN)
+    re=$(printf '%s\n' "$line" | sed -e 's/^pagec: [^:]*\(\(:[0-9][0-9]*\)*\): /pagec: @\1: /' \
+        -e 's| /[A-Za-z0-9_./-]*| @|g' -e 's| www/[A-Za-z0-9_./-]*| @|g' \
+        -e 's/[][\.*^$()+?{}|]/\\&/g' \
         -e 's/[0-9][0-9]*/[0-9]+/g' -e 's|@|[^ ]*|g')
     check "pagec(1) shows a message pagec prints: $line" grep -Eq "^$re\$" "$work/messages"
 done <"$work/diag"

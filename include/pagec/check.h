@@ -31,7 +31,8 @@ extern "C" {
  *   whose MSS option gives mss; the SYN-ACK, the ACK and the RST carry no
  *   data; every HTTP reply starts "HTTP/1.1 " and a status code of three
  *   digits at PAGEC_STATUS_AT, a page's reply then its ETag at
- *   PAGEC_ETAG_AT; a HEAD form is no longer than its GET reply and is its
+ *   PAGEC_ETAG_AT (a live page's reply none: no '"' there in its GET and
+ *   HEAD forms); a HEAD form is no longer than its GET reply and is its
  *   first bytes, ending with the blank line;
  * - the TCP data of every HTTP reply is at most mss and max_data, and
  *   max_data is that of the largest; the error reply's, at most 536 or
@@ -40,6 +41,14 @@ extern "C" {
  *   variant of the site;
  * - every page index and variant index within its table, or
  *   PAGEC_NO_PAGE where the format allows it; no page without a variant;
+ * - the live fields: the live table sorted by variant, each entry naming
+ *   an identity variant of the site (no page with a live variant has a
+ *   gzip one, no port serves one) and at least one field, all within
+ *   fields; each field 1 to PAGEC_FIELD_WIDTH_MAX bytes wide, inside the
+ *   body of its variant's GET reply (past the header's blank line), after
+ *   the one before it without overlapping, its placeholder spaces; the
+ *   widths of an entry's fields summing to at most live_bytes, which is
+ *   at most 255;
  * - the radix tree: node 0 the root with an empty label, every other
  *   node's label not empty, every label within labels, the children of
  *   every node within the table and sorted by the first byte of their
@@ -49,8 +58,9 @@ extern "C" {
  *
  * Freestanding like the rest of the runtime: no library call, no heap, no
  * division; the site is read through PAGEC_ROM. Its time is linear in the
- * size of the site (every stored byte is summed once or twice). Cost:
- * about 2 KiB of code and 1.5 KiB of messages, nothing when not called
+ * size of the site (every stored byte is summed once or twice), but for a
+ * binary search of the live table for each variant and page. Cost:
+ * about 2 KiB of code and 2 KiB of messages, nothing when not called
  * (one section per function); on AVR the messages are copied to RAM, so
  * a small AVR part checks its site in a host or test build instead.
  */

@@ -19,10 +19,10 @@ trap 'rm -rf "$work"' EXIT
 # extension, UTF-8 text). Every option that allocates is given.
 plain="$work/plain"
 mkdir -p "$plain/sub"
-printf '<h1>plain</h1>\n' >"$plain/index.html"
+printf '<h1>plain <!--live:up:8--></h1>\n' >"$plain/index.html"
 printf '<p>sub</p>\n' >"$plain/sub/index.html"
 printf 'body { color: red }\n' >"$plain/a.css"
-printf 'not here\n' >"$plain/404.html"
+printf 'not here, up <!--live:up:8--> <!--live:clock:5-->\n' >"$plain/404.html"
 printf 'skipped\n' >"$plain/skip.bak"
 i=0
 while [ $i -lt 120 ]; do

@@ -11,6 +11,7 @@
 #include <zlib.h>
 
 #include "basic_site.h"
+#include "live_site.h"
 #include "tiny_site.h"
 #include "compiler.h"
 #include "helper.h"
@@ -828,6 +829,267 @@ START_TEST(test_packet_site_image)
 }
 END_TEST
 
+/* The variant of the page at path in site, identity or gzip. */
+static uint16_t variant_of(const struct pagec_site *site, const char *path,
+                           int gzip)
+{
+    const struct pagec_page *pg = site_page(site, path);
+
+    ck_assert_ptr_nonnull(pg);
+    return gzip ? pg->gzip : pg->identity;
+}
+
+/* The live site's pages, read back against their files: each marker
+ * (found here with strstr) is the run of spaces its field names, the
+ * body is the file with the markers so replaced, the names numbered in
+ * alphabetical order in the header; no ETag, no gzip encoding. */
+START_TEST(test_packet_live_site)
+{
+    static const struct {
+        const char *path;
+        const char *file;
+        size_t nfields;
+    } want[] = {
+        {"/index.html", "index.html", 3},
+        {"/status.json", "status.json", 1},
+        {"/404.html", "404.html", 1},
+    };
+    const struct pagec_site *s = &live_site;
+    size_t total = 0;
+    size_t i;
+
+    ck_assert_int_eq(pagec_site_check(s, NULL), 0);
+    ck_assert_int_eq(live_site_LIVE_COUNT, 3);
+    ck_assert_int_eq(live_site_LIVE_clock, 0);
+    ck_assert_int_eq(live_site_LIVE_temp, 1);
+    ck_assert_int_eq(live_site_LIVE_uptime, 2);
+    ck_assert_int_eq(live_site_LIVE_BYTES, 10 + 6 + 8);
+    ck_assert_uint_eq(s->live_bytes, live_site_LIVE_BYTES);
+    ck_assert_uint_eq(s->nlive, 3);
+    /* a page without fields keeps its ETag and its gzip encoding */
+    ck_assert_uint_ne(variant_of(s, "/about.html", 1), PAGEC_NO_PAGE);
+    ck_assert_uint_eq(
+        s->variants[variant_of(s, "/about.html", 0)].get.pkt[PAGEC_ETAG_AT],
+        '"');
+    for (i = 0; i < sizeof want / sizeof want[0]; i++) {
+        char path[512];
+        char value[64];
+        uint8_t *file;
+        uint8_t *body = malloc(4096);
+        size_t n;
+        size_t blen = 0;
+        size_t at = 0;
+        uint16_t v = variant_of(s, want[i].path, 0);
+        const struct pagec_tmpl *get = &s->variants[v].get;
+        const struct pagec_tmpl *head = &s->variants[v].head;
+        size_t hdr = (size_t)head->len - 40;
+        const struct pagec_live *l = NULL;
+        size_t k;
+
+        ck_assert_ptr_nonnull(body);
+        snprintf(path, sizeof path, "%s/%s", TEST_SITE_LIVE, want[i].file);
+        file = slurp(path, &n);
+        ck_assert_uint_eq(variant_of(s, want[i].path, 1), PAGEC_NO_PAGE);
+        for (k = 0; k < s->nlive; k++) {
+            if (s->live[k].variant == v) {
+                l = &s->live[k];
+            }
+        }
+        ck_assert_ptr_nonnull(l);
+        ck_assert_uint_eq(l->count, want[i].nfields);
+        /* the body: the file, each marker replaced by its width of spaces */
+        for (k = 0; k < l->count; k++) {
+            const struct pagec_field *f = &s->fields[l->first + k];
+            const char *m = strstr((const char *)file + at, "<!--live:");
+            const char *end;
+            char name[32];
+            unsigned width;
+
+            ck_assert_ptr_nonnull(m);
+            end = strstr(m, "-->");
+            ck_assert_ptr_nonnull(end);
+            ck_assert_int_eq(sscanf(m, "<!--live:%31[a-z0-9_]:%u-->", name,
+                                    &width), 2);
+            memcpy(body + blen, file + at, (size_t)(m - (char *)file) - at);
+            blen += (size_t)(m - (char *)file) - at;
+            ck_assert_uint_eq(f->at, hdr + blen);
+            ck_assert_uint_eq(f->width, width);
+            ck_assert_uint_eq(f->id, strcmp(name, "clock") == 0   ? 0
+                                     : strcmp(name, "temp") == 0 ? 1
+                                                                 : 2);
+            memset(body + blen, ' ', width);
+            blen += width;
+            at = (size_t)(end + 3 - (char *)file);
+            total += width;
+        }
+        ck_assert_ptr_null(strstr((const char *)file + at, "<!--live:"));
+        memcpy(body + blen, file + at, n - at);
+        blen += n - at;
+        ck_assert_uint_eq((size_t)get->len - 40, hdr + blen);
+        ck_assert_mem_eq(get->pkt + hdr, body, blen);
+        snprintf(path, sizeof path, "%zu", blen);
+        ck_assert_str_eq(http_field(get, "Content-Length", value,
+                                    sizeof value),
+                         path);
+        ck_assert_str_eq(http_field(get, "Cache-Control", value,
+                                    sizeof value),
+                         "no-store");
+        ck_assert_ptr_null(http_field(get, "ETag", value, sizeof value));
+        ck_assert_uint_ne(get->pkt[PAGEC_ETAG_AT], '"');
+        free(file);
+        free(body);
+    }
+    ck_assert_uint_eq(total, 10 + 6 + 8 + 10 + 10);
+    ck_assert_uint_eq(s->nfields, 5);
+}
+END_TEST
+
+/* The checker's rules of live fields, each broken in turn on a copy of
+ * the live site. */
+START_TEST(test_packet_live_check)
+{
+    const struct pagec_site *b = &live_site;
+    struct pagec_site s;
+    struct pagec_live live[4];
+    struct pagec_field fields[8];
+    struct pagec_port port;
+    uint16_t idx = variant_of(b, "/index.html", 0);
+    uint16_t k; /* index.html's entry */
+    uint16_t f; /* its first field */
+
+    ck_assert_uint_le(b->nlive, 4);
+    ck_assert_uint_le(b->nfields, 8);
+    for (k = 0; k < b->nlive && b->live[k].variant != idx; k++) {
+    }
+    ck_assert_uint_lt(k, b->nlive);
+    ck_assert_uint_ge(b->live[k].count, 3);
+    f = b->live[k].first;
+
+#define FRESH() \
+    (s = *b, s.live = live, s.fields = fields, \
+     memcpy(live, b->live, b->nlive * sizeof *live), \
+     memcpy(fields, b->fields, b->nfields * sizeof *fields))
+
+    FRESH();
+    ck_assert_int_eq(pagec_site_check(&s, NULL), 0);
+    FRESH();
+    s.live = NULL;
+    expect_fault(&s, "no pointer");
+    FRESH();
+    s.fields = NULL;
+    expect_fault(&s, "no pointer");
+    /* the table */
+    FRESH();
+    live[0] = b->live[1];
+    live[1] = b->live[0];
+    expect_fault(&s, "not sorted by variant");
+    FRESH();
+    live[1].variant = live[0].variant;
+    expect_fault(&s, "not sorted by variant");
+    FRESH();
+    live[b->nlive - 1].variant = b->nvariants;
+    expect_fault(&s, "names a variant");
+    FRESH();
+    live[k].count = 0;
+    expect_fault(&s, "no fields");
+    FRESH();
+    live[k].first = (uint16_t)(b->nfields - live[k].count + 1);
+    expect_fault(&s, "outside the fields");
+    FRESH();
+    s.live_bytes = 256;
+    expect_fault(&s, "255");
+    FRESH();
+    s.live_bytes--;
+    expect_fault(&s, "live_bytes");
+    /* a variant marked live has an ETag; one not marked has none */
+    FRESH();
+    live[k].variant = variant_of(b, "/about.html", 0);
+    ck_assert_uint_lt(live[k].variant, idx); /* still sorted */
+    ck_assert(k == 0 || live[k - 1].variant < live[k].variant);
+    expect_fault(&s, "has an ETag");
+    FRESH();
+    memmove(&live[k], &live[k + 1], (b->nlive - k - 1) * sizeof *live);
+    s.nlive--;
+    expect_fault(&s, "no ETag");
+    /* a port never serves a live page */
+    FRESH();
+    port.port = 8080;
+    port.variant = idx;
+    s.ports = &port;
+    s.nports = 1;
+    expect_fault(&s, "port serves a live page");
+    /* the fields */
+    FRESH();
+    fields[f].width = 0;
+    expect_fault(&s, "width");
+    FRESH();
+    fields[f].width = PAGEC_FIELD_WIDTH_MAX + 1;
+    expect_fault(&s, "width");
+    FRESH(); /* in the header */
+    fields[f].at = (uint16_t)(b->variants[idx].head.len - 40 - 1);
+    expect_fault(&s, "outside its page's body");
+    FRESH(); /* past the end */
+    fields[f + 2].at = (uint16_t)(b->variants[idx].get.len - 40 -
+                                  fields[f + 2].width + 1);
+    expect_fault(&s, "outside its page's body");
+    FRESH();
+    fields[f + 1].at = (uint16_t)(fields[f].at + fields[f].width - 1);
+    expect_fault(&s, "overlap");
+    FRESH();
+    fields[f] = b->fields[f + 1];
+    fields[f + 1] = b->fields[f];
+    expect_fault(&s, "out of order");
+    FRESH(); /* the first byte of the body, '<', is no placeholder */
+    fields[f].at = (uint16_t)(b->variants[idx].head.len - 40);
+    fields[f].width = 1;
+    expect_fault(&s, "not spaces");
+    FRESH(); /* a narrower field inside the spaces is fine */
+    fields[f].width = 1;
+    ck_assert_int_eq(pagec_site_check(&s, NULL), 0);
+#undef FRESH
+}
+END_TEST
+
+/* pagec's image of the live site, compiled here, has the live tables
+ * pagec wrote. */
+START_TEST(test_packet_live_image)
+{
+    const struct pagec_site *b = &live_site;
+    struct options o;
+    struct site site;
+    struct output out;
+    struct image img;
+    const char *why = NULL;
+
+    memset(&o, 0, sizeof o);
+    memset(&out, 0, sizeof out);
+    o.name = "live_site";
+    o.mss = 1460;
+    o.http_port = 80;
+    o.gzip = 1;
+    ck_assert_int_eq(site_scan(TEST_SITE_LIVE, &o, &site), 0);
+    ck_assert_int_eq(site_redirects(&site, &o), 0);
+    ck_assert_int_eq(tree_build(&site, &out.tree), 0);
+    out.opt = &o;
+    out.site = &site;
+    ck_assert_int_eq(compile_site(&out), 0);
+    ck_assert_int_eq(image_build(&out, &img), 0);
+    ck_assert_int_eq(pagec_site_check(&img.site, &why), 0);
+    ck_assert_uint_eq(img.site.nlive, b->nlive);
+    ck_assert_uint_eq(img.site.nfields, b->nfields);
+    ck_assert_uint_eq(img.site.live_bytes, b->live_bytes);
+    ck_assert_mem_eq(img.site.live, b->live, b->nlive * sizeof *b->live);
+    ck_assert_mem_eq(img.site.fields, b->fields,
+                     b->nfields * sizeof *b->fields);
+    ck_assert_uint_eq(out.nnames, live_site_LIVE_COUNT);
+    ck_assert_str_eq(out.names[live_site_LIVE_uptime], "uptime");
+    image_free(&img);
+    output_free(&out);
+    site_free(&site);
+    mime_close();
+}
+END_TEST
+
 Suite *packet_suite(void)
 {
     Suite *s = suite_create("packet");
@@ -842,6 +1104,9 @@ Suite *packet_suite(void)
     tcase_add_test(tc, test_packet_build_odd_lengths);
     tcase_add_test(tc, test_packet_site_check);
     tcase_add_test(tc, test_packet_site_image);
+    tcase_add_test(tc, test_packet_live_site);
+    tcase_add_test(tc, test_packet_live_check);
+    tcase_add_test(tc, test_packet_live_image);
     suite_add_tcase(s, tc);
     return s;
 }
