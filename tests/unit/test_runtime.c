@@ -10,6 +10,7 @@
 
 #include "basic_site.h"
 #include "tiny_site.h"
+#include "live_site.h"
 #include "helper.h"
 #include "pagec/pagec.h"
 #include "pagec/stream.h"
@@ -58,8 +59,19 @@ static void same_from_stream(size_t n, uint16_t len)
         }
     }
     slen = pagec_stream_end(&srv, &st, now);
+    /* as a driver sends: the template's runs whole, the rest a byte at a
+     * time */
     while (pagec_stream_pending(&st) && m < sizeof sout) {
-        sout[m++] = pagec_stream_next(&srv, &st);
+        const uint8_t *run;
+        uint16_t k = pagec_stream_run(&st, &run);
+
+        if (k == 0) {
+            sout[m++] = pagec_stream_next(&srv, &st);
+            continue;
+        }
+        ck_assert_uint_le(m + k, sizeof sout);
+        memcpy(sout + m, run, k);
+        m += k;
     }
     ck_assert_uint_eq(slen, len);
     if (len) {
@@ -73,9 +85,23 @@ static size_t serve(size_t n)
     uint16_t len = pagec_server_input(&srv, now, in, (uint16_t)n, &reply);
 
     if (len) {
+        static uint8_t copy[2048];
+        const uint8_t *p;
+        uint16_t plen;
+        size_t at = reply.hdr_len;
+        uint8_t i;
+
         ck_assert_uint_eq(len, reply.hdr_len + reply.body_len);
         memcpy(out, reply.hdr, reply.hdr_len);
-        memcpy(out + reply.hdr_len, reply.body, reply.body_len);
+        /* the body from its pieces (one but for a live page's reply) */
+        for (i = 0; pagec_reply_piece(&reply, i, &p, &plen); i++) {
+            ck_assert_uint_le(at + plen, len);
+            memcpy(out + at, p, plen);
+            at += plen;
+        }
+        ck_assert_uint_eq(at, len);
+        ck_assert_uint_eq(pagec_reply_copy(&reply, copy, sizeof copy), len);
+        ck_assert_mem_eq(copy, out, len);
         ck_assert_uint_eq(rd16(out + 2), len);
         ck_assert_msg(ref_ip_ok(out), "bad IP checksum in the reply");
         ck_assert_msg(ref_l4_ok(out), "bad TCP/ICMP checksum in the reply");
@@ -892,6 +918,154 @@ START_TEST(test_runtime_truncated)
 }
 END_TEST
 
+/* Live fields: the driver's callback, deterministic for a given tick so
+ * that the streaming API (which serve() runs too) gets the same bytes.
+ * live_mode 0: the value, shorter than the field (padded by the runtime);
+ * 1: the field filled with 'x' and a count above the width returned. */
+static unsigned live_tick;
+static unsigned live_mode;
+static unsigned live_calls;
+
+static uint8_t test_live(const struct pagec_server *s, uint8_t id,
+                         uint8_t *dst, uint8_t width)
+{
+    char v[32];
+    int n;
+
+    ck_assert_ptr_eq(s, &srv);
+    live_calls++;
+    if (live_mode == 1) {
+        memset(dst, 'x', width);
+        return 255;
+    }
+    n = snprintf(v, sizeof v, "%u:%u", (unsigned)id, live_tick);
+    if (n > width) {
+        n = width;
+    }
+    memcpy(dst, v, (size_t)n);
+    return (uint8_t)n;
+}
+
+/* What the client must get of the live site's page at path: the file
+ * with each <!--live:NAME:WIDTH--> replaced by NAME's value padded with
+ * spaces to WIDTH (made here from the file, not from the site). */
+static char *live_expected(const char *file, size_t *n)
+{
+    char path[512];
+    size_t flen;
+    uint8_t *src;
+    char *dst;
+    size_t i = 0;
+    size_t m = 0;
+
+    snprintf(path, sizeof path, "%s/%s", TEST_SITE_LIVE, file);
+    src = slurp(path, &flen);
+    dst = malloc(flen + 1);
+    ck_assert_ptr_nonnull(dst);
+    while (i < flen) {
+        char name[40];
+        unsigned width;
+        int used = 0;
+
+        if (flen - i > 9 && memcmp(src + i, "<!--live:", 9) == 0 &&
+            sscanf((const char *)src + i, "<!--live:%39[a-z0-9_]:%u-->%n",
+                   name, &width, &used) == 2 && used > 0) {
+            char v[80];
+            int id = strcmp(name, "clock") == 0    ? live_site_LIVE_clock
+                     : strcmp(name, "temp") == 0   ? live_site_LIVE_temp
+                     : strcmp(name, "uptime") == 0 ? live_site_LIVE_uptime
+                                                   : -1;
+            int k;
+
+            ck_assert_int_ge(id, 0);
+            if (live_mode == 1) {
+                memset(v, 'x', width);
+                k = (int)width;
+            } else if (srv.live == NULL) {
+                k = 0;
+            } else {
+                k = snprintf(v, sizeof v, "%d:%u", id, live_tick);
+                if (k > (int)width) {
+                    k = (int)width;
+                }
+            }
+            memcpy(dst + m, v, (size_t)k);
+            memset(dst + m + k, ' ', width - (size_t)k);
+            m += width;
+            i += (size_t)used;
+        } else {
+            dst[m++] = (char)src[i++];
+        }
+    }
+    free(src);
+    *n = m;
+    return dst;
+}
+
+/* A GET of a live page on the live site: the body is the file with its
+ * fields filled (or their placeholders without a callback), the
+ * checksums right (serve() sums the reply itself), the same bytes from
+ * the streaming API; a HEAD and another page call nothing. */
+START_TEST(test_runtime_live)
+{
+    static const char *files[] = {"index.html", "status.json"};
+    unsigned mode;
+    size_t f;
+
+    srv.site = &live_site;
+    for (mode = 0; mode < 3; mode++) {
+        srv.live = mode == 2 ? NULL : test_live;
+        live_mode = mode;
+        for (f = 0; f < sizeof files / sizeof files[0]; f++) {
+            char req[128];
+            const uint8_t *body;
+            size_t blen;
+            size_t elen;
+            char *want;
+            uint32_t isn = handshake(5000);
+            size_t n;
+
+            live_tick = 7 + (unsigned)f;
+            live_calls = 0;
+            snprintf(req, sizeof req, "GET /%s HTTP/1.1\r\nHost: a\r\n\r\n",
+                     files[f]);
+            n = serve(tcp(80, 0x18, 5001, isn + 1, req));
+            ck_assert_uint_gt(n, 40);
+            ck_assert_int_eq(memcmp(out + 40, "HTTP/1.1 200 ", 13), 0);
+            ck_assert_ptr_null(strstr((const char *)out + 40, "ETag"));
+            body = http_body(n, &blen);
+            want = live_expected(files[f], &elen);
+            ck_assert_uint_eq(blen, elen);
+            ck_assert_mem_eq(body, want, elen);
+            free(want);
+            /* twice: the buffered API, then the streaming one */
+            ck_assert_uint_eq(live_calls, mode == 2 ? 0 : 2 * (f ? 1 : 3));
+        }
+    }
+    /* a HEAD of a live page, and a page without fields: no call */
+    srv.live = test_live;
+    live_mode = 0;
+    live_calls = 0;
+    {
+        uint32_t isn = handshake(6000);
+
+        ck_assert_uint_gt(serve(tcp(80, 0x18, 6001, isn + 1,
+                                    "HEAD / HTTP/1.1\r\nHost: a\r\n\r\n")),
+                          40);
+        ck_assert_uint_gt(serve(tcp(80, 0x18, 6001, isn + 1,
+                                    "GET /about.html HTTP/1.1\r\nHost: a\r\n\r\n")),
+                          40);
+        ck_assert_uint_eq(live_calls, 0);
+        /* If-None-Match with any tag: a live page is never 304 */
+        ck_assert_uint_gt(serve(tcp(80, 0x18, 6001, isn + 1,
+                                    "GET / HTTP/1.1\r\nHost: a\r\n"
+                                    "If-None-Match: *, \"tent-Ty\"\r\n\r\n")),
+                          40);
+        ck_assert_int_eq(memcmp(out + 40, "HTTP/1.1 200 ", 13), 0);
+    }
+}
+END_TEST
+
 /* A site made for an MSS below 536 takes clients down to its own MSS:
  * one announcing 296 is served (its reply within 296 bytes), 295 is
  * refused. */
@@ -1474,6 +1648,7 @@ Suite *runtime_suite(void)
     tcase_add_test(tc, test_runtime_small_mss_site);
     tcase_add_test(tc, test_runtime_ihl_below_5);
     tcase_add_test(tc, test_runtime_truncated);
+    tcase_add_test(tc, test_runtime_live);
     tcase_add_test(tc, test_runtime_fin_before_request);
     tcase_add_test(tc, test_runtime_isn_reuse);
     suite_add_tcase(s, tc);
