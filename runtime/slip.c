@@ -93,16 +93,24 @@ void pagec_slip_send(const uint8_t *data, uint16_t n, pagec_slip_put put,
 void pagec_slip_send_reply(const struct pagec_reply *reply,
                            pagec_slip_put put, void *ctx)
 {
+    const uint8_t *p;
+    uint16_t len;
     uint16_t i;
+    uint8_t k;
+    uint8_t kind;
 
     put(PAGEC_SLIP_END, ctx);
     for (i = 0; i < reply->hdr_len; i++) {
         pagec_slip_put_escaped(reply->hdr[i], put, ctx);
     }
-    for (i = 0; i < reply->body_len; i++) {
-        pagec_slip_put_escaped(reply->body_rom ? PAGEC_ROM_BYTE((const PAGEC_ROM uint8_t *)reply->body + i)
-                                    : reply->body[i],
-                    put, ctx);
+    /* the body in pieces: ROM, and a live page's fields in RAM */
+    for (k = 0; (kind = pagec_reply_piece(reply, k, &p, &len)) != 0; k++) {
+        for (i = 0; i < len; i++) {
+            pagec_slip_put_escaped(
+                kind == 1 ? PAGEC_ROM_BYTE((const PAGEC_ROM uint8_t *)p + i)
+                          : p[i],
+                put, ctx);
+        }
     }
     put(PAGEC_SLIP_END, ctx);
 }

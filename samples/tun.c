@@ -308,17 +308,25 @@ int main(int argc, char **argv)
             why(&before, &stats);
         }
         if (len) {
-            struct iovec iov[2] = {
-                {reply.hdr, reply.hdr_len},
-                {(void *)reply.body, reply.body_len},
-            };
+            /* the header, then the body's pieces: one, or the ROM around a
+             * live page's fields and the fields themselves */
+            struct iovec iov[2 + 2 * PAGEC_LIVE_MAX];
+            const uint8_t *p;
+            uint16_t plen;
+            int k = 0;
 
+            iov[k].iov_base = reply.hdr;
+            iov[k++].iov_len = reply.hdr_len;
+            while (pagec_reply_piece(&reply, (uint8_t)(k - 1), &p, &plen)) {
+                iov[k].iov_base = (void *)p;
+                iov[k++].iov_len = plen;
+            }
             if (verbose) {
                 static uint8_t out[65535];
 
                 summary("out", out, pagec_reply_copy(&reply, out, sizeof out));
             }
-            if (writev(fd, iov, 2) != (ssize_t)len) {
+            if (writev(fd, iov, k) != (ssize_t)len) {
                 fprintf(stderr, "pagec-tun: write %s: %s\n", dev,
                         strerror(errno));
             }

@@ -487,12 +487,19 @@ static void serve(struct link *l, const uint8_t *p, size_t n)
         explain_rst(l, now, p, n, out, m);
     }
     {
-        struct iovec iov[2] = {
-            {reply.hdr, reply.hdr_len},
-            {(void *)reply.body, reply.body_len},
-        };
+        /* the header and the body's pieces, as a two-buffer driver sends */
+        struct iovec iov[2 + 2 * PAGEC_LIVE_MAX];
+        const uint8_t *piece;
+        uint16_t plen;
+        int k = 0;
 
-        impair(l, DIR_OUT, iov, 2, out, m);
+        iov[k].iov_base = reply.hdr;
+        iov[k++].iov_len = reply.hdr_len;
+        while (pagec_reply_piece(&reply, (uint8_t)(k - 1), &piece, &plen)) {
+            iov[k].iov_base = (void *)piece;
+            iov[k++].iov_len = plen;
+        }
+        impair(l, DIR_OUT, iov, k, out, m);
     }
 }
 

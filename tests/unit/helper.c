@@ -153,6 +153,7 @@ uint8_t *slurp(const char *path, size_t *n)
     ck_assert_ptr_nonnull(b);
     ck_assert_uint_eq(fread(b, 1, (size_t)len, f), (size_t)len);
     fclose(f);
+    b[len] = 0; /* a string too, for the tests that scan it */
     *n = (size_t)len;
     return b;
 }

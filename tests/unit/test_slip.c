@@ -183,6 +183,7 @@ START_TEST(test_slip_send_reply)
     uint8_t enc[2 * sizeof all + 2];
     size_t i;
 
+    memset(&r, 0, sizeof r); /* no live fields */
     for (i = 0; i < 40; i++) {
         r.hdr[i] = (uint8_t)(0xd0 + i % 16);
     }
