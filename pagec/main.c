@@ -120,10 +120,10 @@ static int writable_folder(const char *path)
         return -1;
     }
     if (access(dir, W_OK | X_OK) != 0) {
-        pagec_error("%s: %s", path, strerror(errno));
+        pagec_error("%s: its folder %s: %s", path, dir, strerror(errno));
         rc = -1;
     } else if (!is_dir(dir)) {
-        pagec_error("%s: %s", path, strerror(ENOTDIR));
+        pagec_error("%s: its folder %s: %s", path, dir, strerror(ENOTDIR));
         rc = -1;
     }
     free(dir);

@@ -128,8 +128,8 @@ for d in - DIR DIR/ a.c a.h; do
         sh -c "[ $rc = 2 ] && grep -q \"^pagec: --depfile: '$d'\" '$work/err' && [ \"\$1\" = \"\$2\" ]" sh "$(listing)" "$before"
 done
 in_names "$site" -o nosuch/a.c
-check "-o in a missing folder: exit 1 with the system's message" \
-    grep -qx "pagec: nosuch/a.c: No such file or directory" "$work/err"
+check "-o in a missing folder: exit 1, the folder named with the system's message" \
+    grep -qx "pagec: nosuch/a.c: its folder nosuch: No such file or directory" "$work/err"
 check "-o in a missing folder: exit 1, no file written" [ "$rc" = 1 ] && [ "$(listing)" = "$before" ]
 in_names "$site" -o a.c --depfile nosuch/a.d
 check "--depfile in a missing folder: exit 1, no file written" [ "$rc" = 1 ] && [ "$(listing)" = "$before" ]
