@@ -789,8 +789,9 @@ static void allow_page(struct expect *e, const struct request *q, uint16_t p,
             continue;
         }
         /* 304 when If-None-Match names this ETag (quotes included, at
-         * its fixed offset: site.h), or "*"; else the page's reply */
-        if (status == 200 &&
+         * its fixed offset: site.h), or "*", for a page that has one (a
+         * live page has none); else the page's reply */
+        if (status == 200 && var->get.pkt[PAGEC_ETAG_AT] == '"' &&
             inm_names(q->fields, q->nfields, var->get.pkt + PAGEC_ETAG_AT,
                       PAGEC_ETAG_LEN)) {
             allow(e, &var->head, 304);

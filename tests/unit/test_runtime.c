@@ -63,15 +63,15 @@ static void same_from_stream(size_t n, uint16_t len)
      * time */
     while (pagec_stream_pending(&st) && m < sizeof sout) {
         const uint8_t *run;
-        uint16_t k = pagec_stream_run(&st, &run);
+        uint16_t r = pagec_stream_run(&st, &run);
 
-        if (k == 0) {
+        if (r == 0) {
             sout[m++] = pagec_stream_next(&srv, &st);
             continue;
         }
-        ck_assert_uint_le(m + k, sizeof sout);
-        memcpy(sout + m, run, k);
-        m += k;
+        ck_assert_uint_le(m + r, sizeof sout);
+        memcpy(sout + m, run, r);
+        m += r;
     }
     ck_assert_uint_eq(slen, len);
     if (len) {
@@ -1056,7 +1056,12 @@ START_TEST(test_runtime_live)
                                     "GET /about.html HTTP/1.1\r\nHost: a\r\n\r\n")),
                           40);
         ck_assert_uint_eq(live_calls, 0);
-        /* If-None-Match with any tag: a live page is never 304 */
+        /* If-None-Match with any tag, or "*": a live page is never 304 */
+        ck_assert_uint_gt(serve(tcp(80, 0x18, 6001, isn + 1,
+                                    "GET / HTTP/1.1\r\nHost: a\r\n"
+                                    "If-None-Match: *\r\n\r\n")),
+                          40);
+        ck_assert_int_eq(memcmp(out + 40, "HTTP/1.1 200 ", 13), 0);
         ck_assert_uint_gt(serve(tcp(80, 0x18, 6001, isn + 1,
                                     "GET / HTTP/1.1\r\nHost: a\r\n"
                                     "If-None-Match: *, \"tent-Ty\"\r\n\r\n")),
