@@ -79,7 +79,8 @@
  * (discard) and RFC 867 (daytime) on TCP and UDP ports 7, 9 and 13, as
  * pagec(3) says under "What is answered" (a port of the site's keeps its
  * page); 0: those TCP ports are closed (RST) and UDP is dropped.
- * Optional. Cost: 0.6 to 1.1 KiB of code (scripts/report.sh); the
+ * Optional. Cost: 1.1 to 2 KiB of code in the buffered API, 1.5 to 2.8
+ * KiB in the streaming one (scripts/report.sh); the
  * daytime text's RAM: struct pagec_reply's header grows to 40 +
  * PAGEC_DAYTIME_MAX bytes when that is more than 52, and struct
  * pagec_stream holds the text where the request reader's state is.
