@@ -730,7 +730,7 @@ static uint8_t head_byte(const struct pagec_stream *s, uint16_t k,
         if (k < PAGEC_IP_HLEN + 2) {
             return 0; /* ICMP type and code */
         }
-        v = k < PAGEC_IP_HLEN + 4 && s->proto == PROTO_UDP
+        v = k < UDP_AT + 6 && s->proto == PROTO_UDP
                 ? (uint16_t)(len - PAGEC_IP_HLEN) /* UDP length */
                 : s->u.reply.sum;
     } else if (k == IP_LEN || k == IP_LEN + 1) {
