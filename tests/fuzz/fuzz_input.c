@@ -1741,7 +1741,7 @@ static void check_stream(const struct expect *e, const struct pagec_server *srv,
     size_t i;
     uint16_t end = 0;
 
-    live_begin(srv, s.u.reply.live, sizeof s.u.reply.live);
+    live_begin(srv, s.u.reply.ram, sizeof s.u.reply.ram);
     pagec_stream_begin(&s);
     for (i = 0; i <= len; i++) {
         if (i < len) {
