@@ -41,6 +41,8 @@
 #                     match); the fields' values, "NAME VALUE" lines, go
 #                     to VALUES; on failure SAME_WHY says why
 #   live_value VALUES NAME  the value of the field NAME in VALUES
+#   live_summary VALUES  the fields of VALUES on one line: "uptime 12,
+#                     requests 3", a field of spaces as "(spaces)"
 #   check_live URLPATH FILE GAP T0 EXACT  the live fields as they change:
 #                     two fetches of URLPATH (the caller's fetch URLPATH
 #                     BODYFILE, which sets CURL_RC and CODE) GAP seconds
@@ -270,6 +272,10 @@ live_value() {
     awk -v n="$2" '$1 == n { sub(/^[^ ]* /, ""); print; exit }' "$1"
 }
 
+live_summary() {
+    awk '{ v = $0; sub(/^[^ ]* ?/, "", v); printf "%s%s %s", sep, $1, v == "" ? "(spaces)" : v; sep = ", " }' "$1"
+}
+
 check_live() {
     local url=$1 file=$2 gap=$3 t0=$4 exact=$5 i why="" t1 t2 t3 u1 u2 r1 r2 max
     LOADAVG_BEFORE=
@@ -294,7 +300,7 @@ check_live() {
     done
     t3=$(date +%s%N)
     LOADAVG_AFTER=$(cut -d ' ' -f 1 /proc/loadavg 2>/dev/null)
-    pass "GET $url twice, $gap s apart: 200, ${file##*/} with its fields ($(tr '\n' ',' <"$WORK/live2" | sed 's/,$//; s/,/, /g')); the client's TCP/IP stack took every segment, checksums checked"
+    pass "GET $url twice, $gap s apart: 200, ${file##*/} with its fields ($(live_summary "$WORK/live2")); the client's TCP/IP stack took every segment, checksums checked"
     r1=$(live_value "$WORK/live1" requests)
     r2=$(live_value "$WORK/live2" requests)
     if ! [[ $r1 =~ ^[0-9]+$ && $r2 =~ ^[0-9]+$ ]]; then
