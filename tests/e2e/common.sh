@@ -276,6 +276,7 @@ live_summary() {
     awk '{ v = $0; sub(/^[^ ]* ?/, "", v); printf "%s%s %s", sep, $1, v == "" ? "(spaces)" : v; sep = ", " }' "$1"
 }
 
+# shellcheck disable=SC2034 # LOADAVG_BEFORE and LOADAVG_AFTER: the caller's
 check_live() {
     local url=$1 file=$2 gap=$3 t0=$4 exact=$5 i why="" t1 t2 t3 u1 u2 r1 r2 max
     LOADAVG_BEFORE=

@@ -49,6 +49,11 @@
 #   SLIP_LIVE_INPUT=REGEX  then the field input must match REGEX (grep -E)
 #   SLIP_LIVE_INPUT_RANGE="LO HI"  and the number it starts with must be
 #                 from LO to HI
+#   SLIP_LIVE_INIT=COMMAND  run (sh -c) before those two fetches: puts the
+#                 device's input in the state SLIP_LIVE_INPUT describes
+#   SLIP_LIVE_PRESS=COMMAND  run after them: changes the device's input;
+#                 then a fetch of / must show it as SLIP_LIVE_PRESSED, a
+#                 regular expression (grep -E)
 #   With these, PAGEC_SLIPDEV may be any program that takes the terminal
 #   as its one argument: a script that execs an emulator running a
 #   firmware, for instance.
@@ -180,6 +185,9 @@ if [ "${SLIP_LIVE:-0}" = 1 ]; then
     if ! grep -qs -- '<!--live:uptime:' "$SITE/index.html" ||
         ! grep -q -- '<!--live:requests:' "$SITE/index.html"; then
         fail "SLIP_LIVE=1, but $SITE/index.html has no live fields uptime and requests"
+    elif [ -n "${SLIP_LIVE_INIT:-}" ] && ! sh -c "$SLIP_LIVE_INIT" >"$WORK/init.log" 2>&1; then
+        fail "SLIP_LIVE_INIT failed: $SLIP_LIVE_INIT"
+        evidence <"$WORK/init.log"
     elif check_live / "$SITE/index.html" "${SLIP_LIVE_GAP:-1.5}" "$T0" 0 &&
         [ -n "${SLIP_LIVE_INPUT:-}" ]; then
         input=$(live_value "$WORK/live2" input)
@@ -190,7 +198,26 @@ if [ "${SLIP_LIVE:-0}" = 1 ]; then
         elif [ -n "${lo:-}" ] && { [ -z "$n" ] || [ "$n" -lt "$lo" ] || [ "$n" -gt "$hi" ]; }; then
             fail "live field input: '$input', want a number from $lo to $hi"
         else
-            pass "live field input: '$input'${lo:+, from $lo to $hi}"
+            pass "live field input: '$input'${lo:+, from $lo to $hi}${SLIP_LIVE_INIT:+, after $SLIP_LIVE_INIT}"
+        fi
+        if [ -n "${SLIP_LIVE_PRESS:-}" ]; then
+            if ! sh -c "$SLIP_LIVE_PRESS" >"$WORK/press.log" 2>&1; then
+                fail "SLIP_LIVE_PRESS failed: $SLIP_LIVE_PRESS"
+                evidence <"$WORK/press.log"
+            else
+                fetch / "$WORK/body"
+                if [ "$CURL_RC" -ne 0 ] || [ "$CODE" != 200 ] ||
+                    ! same_page "$WORK/body" "$SITE/index.html" "$WORK/values"; then
+                    fail "GET / after $SLIP_LIVE_PRESS: status $CODE, curl exit $CURL_RC, or not index.html with its fields ($SAME_WHY)"
+                else
+                    input=$(live_value "$WORK/values" input)
+                    if printf '%s\n' "$input" | grep -Eq -- "${SLIP_LIVE_PRESSED:-.}"; then
+                        pass "live field input after $SLIP_LIVE_PRESS: '$input'"
+                    else
+                        fail "live field input after $SLIP_LIVE_PRESS: '$input', want /${SLIP_LIVE_PRESSED:-.}/"
+                    fi
+                fi
+            fi
         fi
     fi
 elif live_file "$SITE/index.html"; then
