@@ -1115,7 +1115,10 @@ pagec_http_end(const PAGEC_ROM struct pagec_site *site,
             } else {
                 v = &site->variants[vi];
                 t = h->method == HEAD ? &v->head : &v->get;
-                if (!*status && (h->seen & (gz ? A_INM_GZ : A_INM_ID))) {
+                /* a live page's reply has no ETag (pagec/site.h): no
+                 * If-None-Match, "*" included, makes it a 304 */
+                if (!*status && (h->seen & (gz ? A_INM_GZ : A_INM_ID)) &&
+                    PAGEC_ROM_BYTE(v->get.pkt + PAGEC_ETAG_AT) == '"') {
                     *status = 304;
                     t = &v->head;
                 }

@@ -54,7 +54,7 @@ static void emit_header(const PAGEC_ROM struct pagec_site *site,
 {
     const PAGEC_ROM uint8_t *PAGEC_RESTRICT pkt = c->tmpl->pkt;
     uint8_t *PAGEC_RESTRICT h = reply->hdr;
-    uint16_t len = c->tmpl->len;
+    uint16_t len = (uint16_t)(c->tmpl->len + c->extra);
     uint16_t win = c->flags & TH_RST ? 0 : site->mss;
     uint16_t k;
 
@@ -85,9 +85,104 @@ static void emit_header(const PAGEC_ROM struct pagec_site *site,
     /* a pointer into the site, cast from ROM: read it back through
      * PAGEC_ROM_BYTE (see struct pagec_reply) */
     reply->body = (const uint8_t *)(pkt + (hl - PAGEC_HDR_LEN));
-    reply->body_len = (uint16_t)(len - hl);
+    reply->body_len = (uint16_t)(c->tmpl->len - hl);
     reply->body_rom = 1;
 }
+
+/* The 20-byte IPv4 header of a reply of len bytes of protocol proto to
+ * the datagram pkt, at h. */
+static void ip_header(uint8_t *h, const uint8_t *pkt, uint16_t len,
+                      uint8_t proto)
+{
+    uint16_t sum;
+    uint8_t k;
+
+    for (k = 0; k < PAGEC_IP_HLEN; k++) {
+        h[k] = 0;
+    }
+    h[0] = 0x45;
+    h[IP_LEN] = (uint8_t)(len >> 8);
+    h[IP_LEN + 1] = (uint8_t)len;
+    h[6] = 0x40; /* DF */
+    h[8] = PAGEC_IP_TTL;
+    h[9] = proto;
+    for (k = 0; k < 4; k++) {
+        h[IP_SRC + k] = pkt[IP_DST + k];
+        h[IP_DST + k] = pkt[IP_SRC + k];
+    }
+    sum = echo_ip_sum(len, pagec_chksum_add(0, pkt + IP_SRC, 8), proto);
+    h[IP_SUM] = (uint8_t)(sum >> 8);
+    h[IP_SUM + 1] = (uint8_t)sum;
+}
+
+#if PAGEC_SERVICES
+/*
+ * A UDP datagram of n bytes at u, in a datagram from pkt whose addresses
+ * sum to addr_sum. The echo's checksum is the request's: its words are
+ * the request's, the ports and the addresses swapped (the same sum), so
+ * it is right as the request's was, and 0 (none) when that was 0.
+ */
+static uint16_t udp(const struct pagec_server *srv, uint32_t now,
+                    const uint8_t *pkt, const uint8_t *u, uint16_t n,
+                    struct pagec_reply *reply)
+{
+    uint8_t *h = reply->hdr;
+    uint32_t addr_sum = pagec_chksum_add(0, pkt + IP_SRC, 8);
+    uint16_t len;
+    uint8_t k;
+
+    if (n < UDP_HLEN || get16(u + 4) != n) {
+        PAGEC_COUNT(srv, PAGEC_WHY_HEADER);
+        return 0;
+    }
+    if ((u[6] | u[7]) &&
+        pagec_chksum_check(addr_sum + PROTO_UDP + n, u, n) != 0xffffu) {
+        PAGEC_COUNT(srv, PAGEC_WHY_CHECKSUM);
+        return 0;
+    }
+    k = pagec_udp_decide(srv, get16(u), get16(u + 2));
+    if (k == 0) {
+        return 0;
+    }
+    h[UDP_AT] = u[2];
+    h[UDP_AT + 1] = u[3];
+    h[UDP_AT + 2] = u[0];
+    h[UDP_AT + 3] = u[1];
+    reply->hdr_len = PAGEC_IP_HLEN + UDP_HLEN;
+    reply->body_rom = 0;
+#if PAGEC_LIVE
+    reply->nfields = 0;
+#endif
+    if (k == PORT_ECHO) {
+        h[UDP_AT + 6] = u[6];
+        h[UDP_AT + 7] = u[7];
+        reply->body = u + UDP_HLEN;
+        reply->body_len = (uint16_t)(n - UDP_HLEN);
+    } else {
+        /* the daytime text, in hdr after the header */
+        k = pagec_daytime(srv, now, h + PAGEC_IP_HLEN + UDP_HLEN);
+        n = (uint16_t)(UDP_HLEN + k);
+        reply->hdr_len = (uint16_t)(PAGEC_IP_HLEN + n);
+        reply->body = h + reply->hdr_len;
+        reply->body_len = 0;
+        h[UDP_AT + 6] = 0;
+        h[UDP_AT + 7] = 0;
+    }
+    len = (uint16_t)(PAGEC_IP_HLEN + n);
+    h[UDP_AT + 4] = (uint8_t)(n >> 8);
+    h[UDP_AT + 5] = (uint8_t)n;
+    ip_header(h, pkt, len, PROTO_UDP);
+    if (k != PORT_ECHO) {
+        uint16_t c =
+            finish(pagec_chksum_add(addr_sum + PROTO_UDP + n, h + UDP_AT, n));
+
+        c = c ? c : 0xffffu; /* 0 would say "no checksum" */
+        h[UDP_AT + 6] = (uint8_t)(c >> 8);
+        h[UDP_AT + 7] = (uint8_t)c;
+    }
+    return len;
+}
+#endif
 
 #if PAGEC_ICMP_ECHO
 /* An ICMP message of n bytes at m, in a datagram from pkt. */
@@ -108,22 +203,7 @@ static uint16_t echo(const struct pagec_server *srv, const uint8_t *pkt,
         PAGEC_COUNT(srv, PAGEC_WHY_CHECKSUM);
         return 0;
     }
-    for (k = 0; k < PAGEC_IP_HLEN; k++) {
-        h[k] = 0;
-    }
-    h[0] = 0x45;
-    h[IP_LEN] = (uint8_t)(len >> 8);
-    h[IP_LEN + 1] = (uint8_t)len;
-    h[6] = 0x40; /* DF */
-    h[8] = PAGEC_IP_TTL;
-    h[9] = PROTO_ICMP;
-    for (k = 0; k < 4; k++) {
-        h[IP_SRC + k] = pkt[IP_DST + k];
-        h[IP_DST + k] = pkt[IP_SRC + k];
-    }
-    sum = echo_ip_sum(len, pagec_chksum_add(0, pkt + IP_SRC, 8));
-    h[IP_SUM] = (uint8_t)(sum >> 8);
-    h[IP_SUM + 1] = (uint8_t)sum;
+    ip_header(h, pkt, len, PROTO_ICMP);
     sum = echo_sum(get16(m + 2));
     h[PAGEC_IP_HLEN] = 0;
     h[PAGEC_IP_HLEN + 1] = 0;
@@ -177,6 +257,7 @@ uint16_t pagec_server_input(const struct pagec_server *srv, uint32_t now,
     uint16_t status;
     uint8_t ihl;
     uint8_t thl;
+    uint8_t k;
 
     /* IPv4 */
     if (len < PAGEC_IP_HLEN) {
@@ -214,6 +295,11 @@ uint16_t pagec_server_input(const struct pagec_server *srv, uint32_t now,
         return echo(srv, pkt, tcp, n, reply);
     }
 #endif
+#if PAGEC_SERVICES
+    if (pkt[9] == PROTO_UDP) {
+        return udp(srv, now, pkt, tcp, n, reply);
+    }
+#endif
     if (pkt[9] != PROTO_TCP) {
         PAGEC_COUNT(srv, PAGEC_WHY_PROTOCOL);
         return 0;
@@ -247,8 +333,20 @@ uint16_t pagec_server_input(const struct pagec_server *srv, uint32_t now,
 #if PAGEC_LIVE
     reply->nfields = 0;
 #endif
-    if (pagec_tcp_decide(srv, &seg, now, &c, &limit, &fixed) ==
-        PAGEC_TCP_REQUEST) {
+    k = pagec_tcp_decide(srv, &seg, now, &c, &limit, &fixed);
+#if PAGEC_SERVICES
+    if (k == PAGEC_TCP_ECHO) {
+        /* the data goes back from where it lies */
+        pagec_tcp_data(&c, site, pagec_chksum_add(0, tcp + thl, seg.dlen),
+                       seg.dlen);
+    } else if (k == PAGEC_TCP_DAYTIME) {
+        /* the text, in hdr after the header */
+        k = pagec_daytime(srv, now, reply->hdr + PAGEC_HDR_LEN);
+        pagec_tcp_data(&c, site,
+                       pagec_chksum_add(0, reply->hdr + PAGEC_HDR_LEN, k), k);
+    }
+#endif
+    if (k == PAGEC_TCP_REQUEST) {
         status = 0;
         t = fixed ? pagec_http_fit(site, fixed, limit, &status)
                   : request(site, tcp + thl, seg.dlen, limit, &status);
@@ -270,7 +368,19 @@ uint16_t pagec_server_input(const struct pagec_server *srv, uint32_t now,
     emit_header(srv->site, reply, &c, ip_sum, tcp_sum,
                 c.status ? PAGEC_HDR_LEN + PAGEC_STATUS_AT + 3
                          : c.tmpl->hlen);
-    return c.tmpl->len;
+#if PAGEC_SERVICES
+    if (c.extra) {
+        if (k == PAGEC_TCP_ECHO) {
+            reply->body = tcp + thl;
+            reply->body_len = c.extra;
+            reply->body_rom = 0;
+        } else {
+            reply->hdr_len = (uint16_t)(PAGEC_HDR_LEN + c.extra);
+            reply->body = reply->hdr + reply->hdr_len;
+        }
+    }
+#endif
+    return (uint16_t)(c.tmpl->len + c.extra);
 }
 
 #if PAGEC_LIVE

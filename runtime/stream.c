@@ -62,7 +62,8 @@ static void ip_end(struct pagec_stream *s)
 {
     if (pagec_chksum_fold(s->sum) != 0xffffu || s->total < s->ihl ||
         (s->proto != PROTO_TCP &&
-         (s->proto != PROTO_ICMP || !PAGEC_ICMP_ECHO))) {
+         (s->proto != PROTO_ICMP || !PAGEC_ICMP_ECHO) &&
+         (s->proto != PROTO_UDP || !PAGEC_SERVICES))) {
         s->state = ST_DROP;
     }
     s->sum = 0;
@@ -143,8 +144,7 @@ static void icmp_byte(struct pagec_stream *s, uint16_t t, uint8_t c)
         return;
     }
     if (t != 3) {
-        s->latch = c; /* the checksum's first byte, then the echo data */
-        return;
+        return; /* s->latch keeps it: the checksum's first byte */
     }
     if (s->total - s->ihl < ICMP_HLEN) {
         s->state = ST_DROP; /* shorter than an echo request's header */
@@ -152,7 +152,7 @@ static void icmp_byte(struct pagec_stream *s, uint16_t t, uint8_t c)
     }
     s->u.reply.ip_sum =
         echo_ip_sum((uint16_t)(s->total - s->ihl + PAGEC_IP_HLEN),
-                    pagec_chksum_add(0, s->f, 8));
+                    pagec_chksum_add(0, s->f, 8), PROTO_ICMP);
     s->u.reply.sum = echo_sum((uint16_t)(s->latch << 8 | c));
     s->state = ST_ECHO;
 }
@@ -201,17 +201,101 @@ static void option_byte(struct pagec_stream *s, uint16_t t, uint8_t c)
     }
 }
 
+/* Where the first 12 bytes of a TCP header (and the first 4 of a UDP
+ * header) go: ports and numbers where the reply wants them. */
+static const PAGEC_ROM uint8_t hdr_at[12] = {
+    F_DPORT, F_DPORT + 1, F_SPORT, F_SPORT + 1,
+    F_ACK, F_ACK + 1, F_ACK + 2, F_ACK + 3,
+    F_SEQ, F_SEQ + 1, F_SEQ + 2, F_SEQ + 3};
+
+#if PAGEC_SERVICES
+/* A byte of a UDP header, at offset t (below 8): the echo service's
+ * reply starts after its last. */
+static void udp_byte(const struct pagec_server *srv, struct pagec_stream *s,
+                     uint8_t t, uint8_t c)
+{
+    if (t < 4) {
+        s->f[PAGEC_ROM_BYTE(hdr_at + t)] = c;
+        s->opt[0] = 0; /* no service chosen */
+        return;
+    }
+    s->win = (uint16_t)(s->win << 8 | c);
+    if (t == 5 && s->win != s->total - s->ihl) {
+        s->state = ST_DROP; /* its length is not the datagram's */
+    }
+    if (t != 7 || s->state == ST_DROP) {
+        return;
+    }
+    /* the checksum is in s->win */
+    s->opt[0] = pagec_udp_decide(srv, get16(s->f + F_DPORT),
+                                 get16(s->f + F_SPORT));
+    if (s->opt[0] == 0) {
+        s->state = ST_DROP;
+    } else if (s->opt[0] == PORT_ECHO) {
+        s->u.reply.ip_sum =
+            echo_ip_sum((uint16_t)(s->total - s->ihl + PAGEC_IP_HLEN),
+                        pagec_chksum_add(0, s->f, 8), PROTO_UDP);
+        s->u.reply.sum = s->win; /* the request's: the same words */
+        s->state = ST_ECHO;
+    }
+}
+
+/* A TCP segment with data to the echo service: the echo's header is
+ * made before the data comes, from the segment's header alone (the echo
+ * goes at the sequence number the segment acknowledges, and acknowledges
+ * the data). The data's sum is the complement of the rest of the
+ * segment's (the header's, in s->sum, and the pseudo-header's) when its
+ * checksum is right. pagec_stream_end() checks the checksum and makes
+ * the decision, which needs the clock, and holds the last byte back
+ * until then: a reply it does not confirm ends one byte short, and the
+ * receiver drops it. */
+static void tcp_echo(const struct pagec_server *srv, struct pagec_stream *s)
+{
+    struct pagec_choice c;
+    uint32_t addr_sum = pagec_chksum_add(0, s->f, 8);
+    uint16_t n = (uint16_t)(s->total - s->ihl);
+    uint8_t fin = s->tflags & TH_FIN;
+
+    if ((s->tflags & (TH_ACK | TH_RST)) != TH_ACK ||
+        pagec_tcp_service(srv->site, PORT_ECHO) != PORT_ECHO) {
+        return;
+    }
+    c.seq = get32(s->f + F_SEQ);
+    c.ack = get32(s->f + F_ACK) + (n - s->thl) + fin;
+    c.flags = (uint8_t)(TH_ACK | TH_PSH | fin);
+    c.status = 0;
+    pagec_tcp_data(&c, srv->site,
+                   (uint16_t)~pagec_chksum_fold(s->sum + addr_sum +
+                                                PROTO_TCP + n),
+                   (uint16_t)(n - s->thl));
+    s->u.reply.sum = pagec_tcp_finish(&c, s->f, addr_sum, &s->u.reply.ip_sum);
+    s->u.reply.tmpl = c.tmpl;
+    s->tflags = c.flags;
+    s->opt[1] = 1; /* the last byte held back */
+    s->state = ST_ECHO;
+}
+#endif
+
 /* The TCP header ends: what follows is a request to the web server when
- * it comes to our port and is no SYN. */
+ * it comes to our port and is no SYN; data to the echo service is
+ * echoed as it comes. */
 static void tcp_end(const struct pagec_server *srv, struct pagec_stream *s)
 {
     const PAGEC_ROM struct pagec_site *site = srv->site;
 
-    if (s->state == ST_RECV && get16(s->f + F_SPORT) == site->http_port &&
-        site->http_port != 0 && !(s->tflags & TH_SYN)) {
+    if (s->state != ST_RECV || (s->tflags & TH_SYN)) {
+        return;
+    }
+    if (get16(s->f + F_SPORT) == site->http_port && site->http_port != 0) {
         pagec_http_begin(&s->u.http);
         s->state = ST_HTTP;
     }
+#if PAGEC_SERVICES
+    else if (get16(s->f + F_SPORT) == PORT_ECHO &&
+             s->total - s->ihl > s->thl) {
+        tcp_echo(srv, s);
+    }
+#endif
 }
 
 /* A byte of a TCP header, at offset t (below 60). */
@@ -220,12 +304,7 @@ static void tcp_byte(const struct pagec_server *srv, struct pagec_stream *s,
 {
     if (t < 12) {
         /* ports and numbers go where the reply wants them */
-        static const PAGEC_ROM uint8_t at[12] = {
-            F_DPORT, F_DPORT + 1, F_SPORT, F_SPORT + 1,
-            F_ACK, F_ACK + 1, F_ACK + 2, F_ACK + 3,
-            F_SEQ, F_SEQ + 1, F_SEQ + 2, F_SEQ + 3};
-
-        s->f[PAGEC_ROM_BYTE(at + t)] = c;
+        s->f[PAGEC_ROM_BYTE(hdr_at + t)] = c;
         return;
     }
     switch (t) {
@@ -281,11 +360,18 @@ static PAGEC_NOINLINE void header_byte(const struct pagec_server *srv,
         if (t < s->thl || t < PAGEC_TCP_HLEN) {
             tcp_byte(srv, s, (uint8_t)t, c);
         }
+#if PAGEC_SERVICES
+    } else if (s->proto == PROTO_UDP) {
+        if (t < UDP_HLEN) {
+            udp_byte(srv, s, (uint8_t)t, c);
+        }
+#endif
 #if PAGEC_ICMP_ECHO
     } else {
         icmp_byte(s, t, c);
 #endif
     }
+    s->latch = c; /* an echo's next byte */
 }
 
 #if PAGEC_AVR_ASM && defined(__AVR__) && defined(__FLASH)
@@ -474,6 +560,7 @@ uint16_t pagec_stream_end(const struct pagec_server *srv,
     uint16_t limit;
     uint16_t ip_sum;
     uint16_t status;
+    uint8_t k;
 #if PAGEC_LIVE
     const PAGEC_ROM struct pagec_field *field = NULL;
     uint8_t fields = 0;
@@ -495,11 +582,39 @@ uint16_t pagec_stream_end(const struct pagec_server *srv,
         return (uint16_t)(PAGEC_IP_HLEN + n);
     }
 #endif
+    /* the pseudo-header's addresses, kept for the reply's sums */
+    addr_sum = pagec_chksum_add(0, s->f, 8);
+#if PAGEC_SERVICES
+    if (s->proto == PROTO_UDP) {
+        if (s->pos - s->ihl < UDP_HLEN ||
+            (s->win != 0 && pagec_chksum_fold(s->sum + PROTO_UDP + n +
+                                              addr_sum) != 0xffffu)) {
+            return 0; /* short, or a wrong checksum */
+        }
+        if (st == ST_ECHO) {
+            s->state = ST_ECHO;
+            return (uint16_t)(PAGEC_IP_HLEN + n);
+        }
+        /* daytime: the text, summed with the header */
+        k = pagec_daytime(srv, now, s->u.reply.ram);
+        s->total = (uint16_t)(PAGEC_IP_HLEN + UDP_HLEN + k);
+        s->u.reply.ip_sum = echo_ip_sum(s->total, addr_sum, PROTO_UDP);
+        n = (uint16_t)(UDP_HLEN + k);
+        ip_sum = finish(pagec_chksum_add(
+            addr_sum + PROTO_UDP + n + n + get16(s->f + F_SPORT) +
+                get16(s->f + F_DPORT),
+            s->u.reply.ram, k));
+        s->u.reply.sum = ip_sum ? ip_sum : 0xffffu;
+#if PAGEC_LIVE
+        s->u.reply.fields = 0;
+#endif
+        s->state = ST_REPLY;
+        return s->total;
+    }
+#endif
     if (n < PAGEC_TCP_HLEN || s->thl > n) {
         return 0;
     }
-    /* the pseudo-header's addresses, kept for the reply's sums */
-    addr_sum = pagec_chksum_add(0, s->f, 8);
     if (pagec_chksum_fold(s->sum + PROTO_TCP + n + addr_sum) != 0xffffu) {
         return 0;
     }
@@ -507,8 +622,32 @@ uint16_t pagec_stream_end(const struct pagec_server *srv,
     seg.dlen = (uint16_t)(n - s->thl);
     seg.win = s->win;
     seg.flags = s->tflags;
-    if (pagec_tcp_decide(srv, &seg, now, &c, &limit, &fixed) ==
-        PAGEC_TCP_REQUEST) {
+#if PAGEC_SERVICES
+    if (st == ST_ECHO) {
+        /* a TCP echo, sent but for its last byte: the segment's sequence
+         * number back where the decision reads it, and the decision */
+        uint32_t ours = get32(s->f + F_ACK);
+
+        put32(s->f + F_ACK, ours - seg.dlen - (seg.flags & TH_FIN));
+        k = pagec_tcp_decide(srv, &seg, now, &c, &limit, &fixed);
+        put32(s->f + F_ACK, ours);
+        if (k != PAGEC_TCP_ECHO) {
+            return 0; /* the reply ends short */
+        }
+        s->opt[1] = 0; /* the last byte may go */
+        s->state = ST_ECHO;
+        return (uint16_t)(n - s->thl + PAGEC_HDR_LEN);
+    }
+#endif
+    k = pagec_tcp_decide(srv, &seg, now, &c, &limit, &fixed);
+#if PAGEC_SERVICES
+    if (k == PAGEC_TCP_DAYTIME) {
+        k = pagec_daytime(srv, now, s->u.reply.ram);
+        pagec_tcp_data(&c, srv->site, pagec_chksum_add(0, s->u.reply.ram, k),
+                       k);
+    }
+#endif
+    if (k == PAGEC_TCP_REQUEST) {
         status = 0;
         t = fixed ? pagec_http_fit(srv->site, fixed, limit, &status)
             : st == ST_HTTP ? pagec_http_end(srv->site, &s->u.http, limit,
@@ -518,7 +657,7 @@ uint16_t pagec_stream_end(const struct pagec_server *srv,
 #if PAGEC_LIVE
         if (t != NULL) {
             /* the request's state is read: its RAM takes the fields */
-            c.more = pagec_live_fill(srv, t, s->u.reply.live, &field,
+            c.more = pagec_live_fill(srv, t, s->u.reply.ram, &field,
                                      &fields);
         }
 #endif
@@ -539,7 +678,8 @@ uint16_t pagec_stream_end(const struct pagec_server *srv,
         pagec_status_digits(c.status, s->u.reply.code);
     }
     s->tflags = c.flags;
-    s->total = c.tmpl->len; /* a HEAD reply is shorter than its pkt */
+    /* a HEAD reply is shorter than its pkt; a daytime reply longer */
+    s->total = (uint16_t)(c.tmpl->len + c.extra);
     s->state = ST_REPLY;
     return s->total;
 }
@@ -554,37 +694,51 @@ uint16_t pagec_stream_pending(const struct pagec_stream *s)
     }
     if (s->state == ST_ECHO) {
         /* the header, then one byte for each byte received */
+#if PAGEC_SERVICES
+        if (s->proto == PROTO_TCP) {
+            /* but the last, until pagec_stream_end() */
+            uint16_t k = (uint16_t)(s->pos - s->ihl - s->thl);
+
+            if (s->opt[1] && s->pos == s->total) {
+                k--;
+            }
+            return (uint16_t)(k + PAGEC_HDR_LEN - s->out);
+        }
+#endif
         return (uint16_t)(s->pos - s->ihl + PAGEC_IP_HLEN - s->out);
     }
     return 0;
 }
 
-#if PAGEC_ICMP_ECHO
-/* The echo reply's header bytes that are the same in every reply: IPv4
- * without options, DF, identification 0 (atomic, RFC 6864), type and code
- * 0; the other bytes are patched. */
-static const PAGEC_ROM uint8_t echo_hdr[ECHO_HDR] = {
-    0x45, 0, 0, 0, 0, 0, 0x40, 0, PAGEC_IP_TTL, PROTO_ICMP};
+#if PAGEC_ICMP_ECHO || PAGEC_SERVICES
+/* The first bytes of an ICMP or UDP reply's header that are the same in
+ * every reply: IPv4 without options, DF, identification 0 (atomic, RFC
+ * 6864); the other bytes are patched. */
+static const PAGEC_ROM uint8_t echo_hdr[IP_SRC] = {
+    0x45, 0, 0, 0, 0, 0, 0x40, 0, PAGEC_IP_TTL};
 
-/* Byte k of an echo reply. */
-static uint8_t echo_byte(const struct pagec_stream *s, uint16_t k)
+/* Byte k (below 28) of an ICMP or UDP reply's header of len bytes. */
+static uint8_t head_byte(const struct pagec_stream *s, uint16_t k,
+                         uint16_t len)
 {
     uint16_t v;
 
-    if (k >= ECHO_HDR) {
-        return s->latch;
-    }
     if (k >= IP_SRC) {
-        if (k < IP_DST + 4) {
-            return s->f[k - IP_SRC];
+        if (k < PAGEC_IP_HLEN || (s->proto == PROTO_UDP && k < UDP_AT + 4)) {
+            return s->f[k - IP_SRC]; /* addresses, and UDP's ports */
         }
-        v = s->u.reply.sum; /* ICMP type and code are 0 */
-        return k < PAGEC_IP_HLEN + 2 ? 0 : (uint8_t)(k & 1u ? v : v >> 8);
-    }
-    if (k == IP_LEN || k == IP_LEN + 1) {
-        v = (uint16_t)(s->total - s->ihl + PAGEC_IP_HLEN);
+        if (k < PAGEC_IP_HLEN + 2) {
+            return 0; /* ICMP type and code */
+        }
+        v = k < UDP_AT + 6 && s->proto == PROTO_UDP
+                ? (uint16_t)(len - PAGEC_IP_HLEN) /* UDP length */
+                : s->u.reply.sum;
+    } else if (k == IP_LEN || k == IP_LEN + 1) {
+        v = len;
     } else if (k == IP_SUM || k == IP_SUM + 1) {
         v = s->u.reply.ip_sum;
+    } else if (k == 9) {
+        return s->proto;
     } else {
         return PAGEC_ROM_BYTE(echo_hdr + k);
     }
@@ -603,11 +757,23 @@ typedef char pagec_reply_f_named[IP_SRC + sizeof(((struct pagec_stream *)0)->f) 
  * data offset, the flags and the window written, then the template's with
  * the status code written. */
 static uint8_t reply_byte(const PAGEC_ROM struct pagec_site *site,
-                          const struct pagec_stream *s, uint16_t k)
+                          const struct pagec_stream *s, uint16_t k,
+                          uint16_t len)
 {
     uint16_t v;
     uint8_t j;
 
+#if PAGEC_SERVICES
+    if (s->proto == PROTO_UDP) {
+        /* daytime's: the header, then the text */
+        return k < PAGEC_IP_HLEN + UDP_HLEN
+                   ? head_byte(s, k, len)
+                   : s->u.reply.ram[k - PAGEC_IP_HLEN - UDP_HLEN];
+    }
+    if (k >= s->u.reply.tmpl->len) {
+        return s->u.reply.ram[k - s->u.reply.tmpl->len]; /* daytime's */
+    }
+#endif
     if (k >= PAGEC_HDR_LEN) {
         k = (uint16_t)(k - PAGEC_HDR_LEN);
         if (s->u.reply.code[0] && (uint16_t)(k - PAGEC_STATUS_AT) < 3u) {
@@ -620,7 +786,7 @@ static uint8_t reply_byte(const PAGEC_ROM struct pagec_site *site,
         /* IPv4 up to its addresses: the length, the checksum, else the
          * same in every reply */
         if ((uint8_t)(j - IP_LEN) < 2) {
-            v = s->total;
+            v = len;
         } else if ((uint8_t)(j - IP_SUM) < 2) {
             v = s->u.reply.ip_sum;
         } else {
@@ -656,15 +822,34 @@ uint8_t pagec_stream_next(const struct pagec_server *srv,
             s->u.reply.field = f + 1;
             s->u.reply.fields--;
         }
-        return s->u.reply.live[s->u.reply.lpos++];
+        return s->u.reply.ram[s->u.reply.lpos++];
     }
 #endif
     if (s->state == ST_REPLY) {
-        return s->out < s->total ? reply_byte(srv->site, s, s->out++) : 0;
+        return s->out < s->total
+                   ? reply_byte(srv->site, s, s->out++, s->total)
+                   : 0;
     }
-#if PAGEC_ICMP_ECHO
+#if PAGEC_ICMP_ECHO || PAGEC_SERVICES
     if (s->state == ST_ECHO && pagec_stream_pending(s)) {
-        return echo_byte(s, s->out++);
+        /* the header, then the byte received last */
+        uint16_t k = s->out++;
+        uint16_t len = (uint16_t)(s->total - s->ihl + PAGEC_IP_HLEN);
+        uint8_t h = PAGEC_IP_HLEN + ICMP_HLEN - 4;
+
+#if PAGEC_SERVICES
+        if (s->proto == PROTO_TCP) {
+            len = (uint16_t)(len - s->thl + PAGEC_TCP_HLEN);
+            if (k < PAGEC_HDR_LEN) {
+                return reply_byte(srv->site, s, k, len);
+            }
+            return s->latch;
+        }
+        if (s->proto == PROTO_UDP) {
+            h = PAGEC_IP_HLEN + UDP_HLEN;
+        }
+#endif
+        return k < h ? head_byte(s, k, len) : s->latch;
     }
 #endif
     return 0; /* nothing to pull: a driver's mistake, made harmless */
@@ -676,9 +861,18 @@ uint16_t pagec_stream_run(struct pagec_stream *s,
     uint16_t k = s->out;
     uint16_t end = s->total;
 
-    if (s->state != ST_REPLY || k < PAGEC_HDR_LEN || k >= end) {
+    if (s->state != ST_REPLY || k < PAGEC_HDR_LEN || k >= end ||
+        s->proto != PROTO_TCP) {
         return 0;
     }
+#if PAGEC_SERVICES
+    if (end > s->u.reply.tmpl->len) {
+        end = s->u.reply.tmpl->len; /* a daytime text follows, in RAM */
+        if (k >= end) {
+            return 0;
+        }
+    }
+#endif
     if (s->u.reply.code[0]) {
         if (k < PAGEC_HDR_LEN + PAGEC_STATUS_AT) {
             end = PAGEC_HDR_LEN + PAGEC_STATUS_AT;

@@ -15,14 +15,6 @@
  * clock wraps at 2^32 without a slot that never existed. */
 #define SLOT_MASK (0xffffffffu >> PAGEC_ISN_SLOT_LOG2)
 
-static void put32(uint8_t *p, uint32_t v)
-{
-    p[0] = (uint8_t)(v >> 24);
-    p[1] = (uint8_t)(v >> 16);
-    p[2] = (uint8_t)(v >> 8);
-    p[3] = (uint8_t)v;
-}
-
 /* The page served on TCP port port, or NULL. */
 static const PAGEC_ROM struct pagec_tmpl *
 port_page(const PAGEC_ROM struct pagec_site *site, uint16_t port)
@@ -106,6 +98,20 @@ static uint8_t reset(struct pagec_choice *c,
     return PAGEC_TCP_DONE;
 }
 
+#if PAGEC_SERVICES
+uint8_t pagec_tcp_service(const PAGEC_ROM struct pagec_site *site,
+                          uint16_t port)
+{
+    if ((port == site->http_port && port != 0) ||
+        port_page(site, port) != NULL) {
+        return 0;
+    }
+    return port == PORT_ECHO || port == PORT_DISCARD || port == PORT_DAYTIME
+               ? (uint8_t)port
+               : 0;
+}
+#endif
+
 static uint8_t send(struct pagec_choice *c,
                     const PAGEC_ROM struct pagec_tmpl *t, uint32_t seq,
                     uint32_t ack, uint8_t flags)
@@ -116,6 +122,14 @@ static uint8_t send(struct pagec_choice *c,
     c->flags = flags;
     return PAGEC_TCP_DONE;
 }
+
+#if PAGEC_SERVICES
+static uint8_t PAGEC_NOINLINE tcp_service(const struct pagec_server *srv,
+                                          const struct pagec_seg *seg,
+                                          struct pagec_choice *c, uint8_t svc,
+                                          uint32_t h, uint32_t base,
+                                          uint32_t y);
+#endif
 
 uint8_t pagec_tcp_decide(const struct pagec_server *srv,
                          const struct pagec_seg *seg, uint32_t now,
@@ -128,7 +142,8 @@ uint8_t pagec_tcp_decide(const struct pagec_server *srv,
     uint32_t ack = get32(seg->f + F_SEQ);
     uint16_t port = get16(seg->f + F_SPORT);
     uint32_t slot = now >> PAGEC_ISN_SLOT_LOG2;
-    uint32_t reach = (uint32_t)site->max_data + 1u + PAGEC_ISN_B_MASK;
+    uint32_t span = (uint32_t)site->max_data + 1u; /* the most of ours */
+    uint32_t reach;
     uint32_t base;
     uint32_t off;
     uint32_t isn;
@@ -136,10 +151,12 @@ uint8_t pagec_tcp_decide(const struct pagec_server *srv,
     uint16_t hi;
     uint8_t cls;
     uint8_t i;
+    uint8_t svc = 0; /* the service's port, or 0 */
 
     c->tmpl = NULL;
     c->status = 0;
     c->more = 0;
+    c->extra = 0;
     if (flags & TH_RST) {
         PAGEC_COUNT(srv, PAGEC_WHY_RST);
         return PAGEC_TCP_DONE;
@@ -147,11 +164,18 @@ uint8_t pagec_tcp_decide(const struct pagec_server *srv,
     *fixed = NULL; /* file-name mode: the request chooses */
     if (port != site->http_port || port == 0) {
         *fixed = port_page(site, port); /* port mode, as phpstack */
+#if PAGEC_SERVICES
         if (*fixed == NULL) {
+            svc = pagec_tcp_service(site, port);
+            span = svc == PORT_ECHO ? PAGEC_ECHO_SPAN : PAGEC_DAYTIME_MAX + 1u;
+        }
+#endif
+        if (*fixed == NULL && svc == 0) {
             PAGEC_COUNT(srv, PAGEC_WHY_PORT);
             return reset(c, site, seg);
         }
     }
+    reach = span + PAGEC_ISN_B_MASK;
     if (flags & TH_SYN) {
         if (flags & (TH_ACK | TH_FIN)) {
             /* SYN-ACK to a listener gets an RST; SYN+FIN is nonsense */
@@ -169,9 +193,14 @@ uint8_t pagec_tcp_decide(const struct pagec_server *srv,
         cls = mss_class(site, seg->win);
         h = isn_hash(srv, seg->f, slot, cls);
         base = pagec_isn_top(slot, cls, h);
-        return send(c, &site->syn_ack,
-                    base | pagec_isn_b(h, (uint16_t)((seq + 1u) >> 16)),
-                    seq + 1u, TH_SYN | TH_ACK);
+        /* B: of the client's ISN bits 16-31; on a service's port, none,
+         * or for echo its low bits added (see pagec/pagec.h) */
+        off = pagec_isn_b(h, svc ? 0 : (uint16_t)((seq + 1u) >> 16));
+        if (svc == PORT_ECHO) {
+            off = (off + seq + 1u) & PAGEC_ISN_B_MASK;
+        }
+        return send(c, &site->syn_ack, base | off, seq + 1u,
+                    TH_SYN | TH_ACK);
     }
     if (!(flags & TH_ACK)) {
         PAGEC_COUNT(srv, PAGEC_WHY_FLAGS);
@@ -196,9 +225,19 @@ uint8_t pagec_tcp_decide(const struct pagec_server *srv,
         if (i) {
             /* acknowledges nothing we could have sent */
             PAGEC_COUNT(srv, PAGEC_WHY_ACK);
+            if (svc == PORT_ECHO && seg->dlen > 0) {
+                /* no RST: the streaming API has sent most of an echo
+                 * before it can tell (see pagec/stream.h) */
+                return PAGEC_TCP_DONE;
+            }
             return reset(c, site, seg);
         }
     }
+#if PAGEC_SERVICES
+    if (svc) {
+        return tcp_service(srv, seg, c, svc, h, base, off);
+    }
+#endif
     /* B from the client's sequence number: bits 16-31 of its first data
      * byte's, which the data and FIN it sent since may have carried */
     hi = (uint16_t)(seq >> 16);
@@ -239,6 +278,138 @@ uint8_t pagec_tcp_decide(const struct pagec_server *srv,
                 TH_ACK);
 }
 
+#if PAGEC_SERVICES
+/*
+ * A segment with an ACK to service svc, whose ACK less 1 is base + y:
+ * y is B plus the bytes of ours acknowledged, found within reach. h is
+ * the hash of its slot and class.
+ */
+static uint8_t PAGEC_NOINLINE tcp_service(const struct pagec_server *srv,
+                                          const struct pagec_seg *seg,
+                                          struct pagec_choice *c, uint8_t svc,
+                                          uint32_t h, uint32_t base,
+                                          uint32_t y)
+{
+    const PAGEC_ROM struct pagec_site *site = srv->site;
+    uint8_t flags = seg->flags;
+    uint32_t seq = get32(seg->f + F_ACK); /* the segment's */
+    uint32_t ack = get32(seg->f + F_SEQ);
+    uint32_t end = seq + seg->dlen + (flags & TH_FIN);
+    uint32_t b = pagec_isn_b(h, 0);
+    uint16_t limit;
+
+    if (svc == PORT_ECHO) {
+        /* B was the hash's plus the client's ISN + 1: a segment that
+         * starts where the echo of the client's earlier bytes ends has
+         * ack - seq = B + 1 - (client ISN + 1) = b + 1, modulo 2^14 */
+        limit = class_limit(site, PAGEC_TOP2(base, 4));
+        if (seg->win < limit) {
+            limit = seg->win;
+        }
+        if (((ack - seq - 1u - b) & PAGEC_ISN_B_MASK) != 0 ||
+            seg->dlen > limit) {
+            PAGEC_COUNT(srv, PAGEC_WHY_ORDER);
+            return PAGEC_TCP_DONE; /* the client sends it again */
+        }
+        if (seg->dlen > 0) {
+            c->seq = ack;
+            c->ack = end;
+            c->flags = (uint8_t)(TH_ACK | TH_PSH | (flags & TH_FIN));
+            return PAGEC_TCP_ECHO;
+        }
+        y = 0; /* a FIN gets ours; a pure ACK nothing */
+    } else {
+        y -= b; /* the bytes of ours acknowledged */
+        if (y > (uint32_t)PAGEC_DAYTIME_MAX + 1u) {
+            PAGEC_COUNT(srv, PAGEC_WHY_ACK);
+            return reset(c, site, seg);
+        }
+        if (y == 0 && svc == PORT_DAYTIME) {
+            /* the connection is open: the text, and our FIN */
+            c->seq = ack;
+            c->ack = end;
+            c->flags = TH_FIN | TH_PSH | TH_ACK;
+            return PAGEC_TCP_DAYTIME;
+        }
+    }
+    if (seg->dlen == 0 && !(flags & TH_FIN)) {
+        PAGEC_COUNT(srv, PAGEC_WHY_PURE_ACK);
+        return PAGEC_TCP_DONE;
+    }
+    /* data to discard, or a FIN: acknowledged, and a FIN before ours
+     * gets ours */
+    return send(c, &site->ack, ack, end,
+                (uint8_t)(TH_ACK | (y == 0 ? flags & TH_FIN : 0)));
+}
+
+void pagec_tcp_data(struct pagec_choice *c,
+                    const PAGEC_ROM struct pagec_site *site, uint32_t sum,
+                    uint16_t n)
+{
+    c->tmpl = &site->ack;
+    c->extra = n;
+    c->more = sum + n; /* the data, and the pseudo-header's length */
+}
+
+uint8_t pagec_daytime(const struct pagec_server *srv, uint32_t now,
+                      uint8_t *dst)
+{
+    /* the powers of ten a 32-bit number has, for digits by subtraction */
+    static const PAGEC_ROM uint32_t ten[9] = {
+        1000000000u, 100000000u, 10000000u, 1000000u, 100000u,
+        10000u,      1000u,      100u,      10u};
+    static const PAGEC_ROM uint8_t up[7] = {'u', 'p', 't', 'i', 'm', 'e', ' '};
+    uint8_t n = 0;
+    uint8_t k;
+
+    if (srv->daytime != NULL) {
+        n = srv->daytime(srv, dst, PAGEC_DAYTIME_MAX);
+        return n < PAGEC_DAYTIME_MAX ? n : PAGEC_DAYTIME_MAX;
+    }
+    for (k = 0; k < sizeof up; k++) {
+        dst[n++] = PAGEC_ROM_BYTE(up + k);
+    }
+    for (k = 0; k < 9; k++) {
+        uint32_t p = ten[k];
+        uint8_t d = '0';
+
+        while (now >= p) {
+            now -= p;
+            d++;
+        }
+        if (d != '0' || n > sizeof up) {
+            dst[n++] = d;
+        }
+    }
+    dst[n++] = (uint8_t)('0' + now);
+    dst[n++] = ' ';
+    dst[n++] = 's';
+    dst[n++] = '\r';
+    dst[n++] = '\n';
+    return n;
+}
+
+uint8_t pagec_udp_decide(const struct pagec_server *srv, uint16_t sport,
+                         uint16_t dport)
+{
+    (void)srv;
+    if (dport != PORT_ECHO && dport != PORT_DISCARD &&
+        dport != PORT_DAYTIME) {
+        PAGEC_COUNT(srv, PAGEC_WHY_UDP_PORT);
+        return 0;
+    }
+    if (sport < 1024) {
+        PAGEC_COUNT(srv, PAGEC_WHY_LOW_PORT);
+        return 0;
+    }
+    if (dport == PORT_DISCARD) {
+        PAGEC_COUNT(srv, PAGEC_WHY_DISCARD);
+        return 0;
+    }
+    return (uint8_t)dport;
+}
+#endif
+
 void pagec_tcp_request(struct pagec_choice *c,
                        const PAGEC_ROM struct pagec_tmpl *t, uint16_t status)
 {
@@ -269,7 +440,7 @@ uint16_t pagec_tcp_finish(const struct pagec_choice *c, uint8_t *f,
     }
     put32(f + F_SEQ, c->seq);
     put32(f + F_ACK, c->ack);
-    *ip_sum = finish(t->ip_sum + addr_sum);
+    *ip_sum = finish(t->ip_sum + addr_sum + c->extra);
     return finish(sum + (uint32_t)(c->seq >> 16) + (c->seq & 0xffffu) +
                   (c->ack >> 16) + (c->ack & 0xffffu) + get16(f + F_SPORT) +
                   get16(f + F_DPORT));

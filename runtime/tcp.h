@@ -12,6 +12,7 @@
 #ifndef PAGEC_RUNTIME_TCP_H
 #define PAGEC_RUNTIME_TCP_H
 
+#include "pagec/chksum.h"
 #include "pagec/pagec.h"
 
 /* seg->f: the reply's bytes 12-31, filled from the received segment */
@@ -30,6 +31,12 @@
 
 #define PROTO_ICMP 1
 #define PROTO_TCP 6
+#define PROTO_UDP 17
+
+/* The small services' ports (PAGEC_SERVICES), on TCP and UDP */
+#define PORT_ECHO 7
+#define PORT_DISCARD 9
+#define PORT_DAYTIME 13
 
 /* What the decision needs of a segment whose checksum was found right. */
 struct pagec_seg {
@@ -48,16 +55,23 @@ struct pagec_choice {
     uint8_t flags;   /* TCP flags to send */
     uint16_t status; /* 0: the status code as stored, else the one written
                         over the template's three digits */
-    uint32_t more;   /* added to the template's TCP sum: its live fields */
+    uint32_t more;   /* added to the template's TCP sum: its live fields,
+                        or the data after it and its length */
+    uint16_t extra;  /* bytes of TCP data from RAM after the template's
+                        (an echo's, a daytime text) */
 };
 
 /* What pagec_tcp_decide() found. */
 enum {
     PAGEC_TCP_DONE,   /* c holds the reply, or none */
-    PAGEC_TCP_REQUEST /* the segment's data is a request at the start of
+    PAGEC_TCP_REQUEST, /* the segment's data is a request at the start of
                          the connection: choose its template (at most
                          *limit bytes of TCP data) and call
                          pagec_tcp_request() */
+    PAGEC_TCP_ECHO,    /* c's numbers and flags are set: the segment's
+                          data goes back (pagec_tcp_data()) */
+    PAGEC_TCP_DAYTIME  /* ... the daytime text goes (pagec_daytime(),
+                          pagec_tcp_data()) */
 };
 
 /*
@@ -86,6 +100,35 @@ void pagec_tcp_request(struct pagec_choice *c,
  */
 uint16_t pagec_tcp_finish(const struct pagec_choice *c, uint8_t *f,
                           uint32_t addr_sum, uint16_t *ip_sum);
+
+#if PAGEC_SERVICES
+/*
+ * Completes a PAGEC_TCP_ECHO or PAGEC_TCP_DAYTIME decision: n bytes of
+ * TCP data after the header, whose partial sum (at an even offset) is
+ * sum.
+ */
+void pagec_tcp_data(struct pagec_choice *c,
+                    const PAGEC_ROM struct pagec_site *site, uint32_t sum,
+                    uint16_t n);
+
+/* The service on TCP port port when the site does not use the port (its
+ * HTTP port, a page's port): PORT_ECHO, PORT_DISCARD, PORT_DAYTIME; else
+ * 0. */
+uint8_t pagec_tcp_service(const PAGEC_ROM struct pagec_site *site,
+                          uint16_t port);
+
+/* The daytime text into dst (PAGEC_DAYTIME_MAX bytes); returns its
+ * length. */
+uint8_t pagec_daytime(const struct pagec_server *srv, uint32_t now,
+                      uint8_t *dst);
+
+/*
+ * A UDP datagram from port sport to port dport: PORT_ECHO or
+ * PORT_DAYTIME when it gets a reply, else 0 (counted).
+ */
+uint8_t pagec_udp_decide(const struct pagec_server *srv, uint16_t sport,
+                         uint16_t dport);
+#endif
 
 #if PAGEC_LIVE
 /*

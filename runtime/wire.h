@@ -30,6 +30,9 @@
 #define TCP_WIN_AT (PAGEC_IP_HLEN + 14)
 #define TCP_SUM_AT (PAGEC_IP_HLEN + 16)
 
+#define UDP_AT PAGEC_IP_HLEN /* the UDP header in a reply */
+#define UDP_HLEN 8
+
 #define ICMP_ECHO 8
 #define ICMP_HLEN 8
 #define ECHO_HDR 24 /* reply bytes known before the echo data: IPv4 and
@@ -79,6 +82,14 @@ static inline uint32_t get32(const uint8_t *p)
            (uint32_t)p[2] << 8 | p[3];
 }
 
+static inline void put32(uint8_t *p, uint32_t v)
+{
+    p[0] = (uint8_t)(v >> 24);
+    p[1] = (uint8_t)(v >> 16);
+    p[2] = (uint8_t)(v >> 8);
+    p[3] = (uint8_t)v;
+}
+
 /* Checksum field value for a partial sum: inverted and folded. */
 static inline uint16_t finish(uint32_t sum)
 {
@@ -92,12 +103,13 @@ static inline int bad_address(uint8_t first)
     return first == 0 || first == 127 || first >= 224;
 }
 
-/* The IPv4 header checksum of an echo reply of len bytes, from the sum of
- * its two addresses: no options, DF, identification 0 (atomic, RFC
- * 6864). */
-static inline uint16_t echo_ip_sum(uint16_t len, uint32_t addr_sum)
+/* The IPv4 header checksum of an echo reply (ICMP, UDP) of len bytes of
+ * protocol proto, from the sum of its two addresses: no options, DF,
+ * identification 0 (atomic, RFC 6864). */
+static inline uint16_t echo_ip_sum(uint16_t len, uint32_t addr_sum,
+                                   uint8_t proto)
 {
-    return finish(0x4500u + len + 0x4000u + (PAGEC_IP_TTL << 8 | 1u) +
+    return finish(0x4500u + len + 0x4000u + (PAGEC_IP_TTL << 8 | proto) +
                   addr_sum);
 }
 

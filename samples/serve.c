@@ -303,7 +303,14 @@ static void log_exchange(const uint8_t *pkt, uint16_t n, const uint8_t *out,
         unsigned ohl = 20 + (out[32] >> 4) * 4u;
         char status[LOG_FIELD_MAX * 4 + 8];
 
+        size_t sl;
+
         log_field(status, sizeof status, out + ohl, (uint16_t)(len - ohl));
+        /* the status line has an empty reason phrase: its last space */
+        sl = strlen(status);
+        while (sl > 0 && status[sl - 1] == ' ') {
+            status[--sl] = 0;
+        }
         snprintf(answer, sizeof answer, "%s, %u bytes", status,
                  (unsigned)(len - ohl));
     }
@@ -767,6 +774,17 @@ int main(int argc, char **argv)
     }
     memset(&server, 0, sizeof server);
     server.site = &demo_site;
+    {
+        /* the device refuses a SYN below min(536, the site's MSS) */
+        unsigned floor = demo_site.mss < 536 ? demo_site.mss : 536;
+
+        if (link_mss < floor) {
+            fprintf(stderr, "pagec-serve: warning: an MSS of %u is below the "
+                            "%u the device takes: it refuses every "
+                            "connection with an RST, as it would on such a "
+                            "link\n", link_mss, floor);
+        }
+    }
 #if PAGEC_LIVE
     server.live = sample_live;
     sample_live_start();

@@ -214,6 +214,31 @@ static void why(const struct pagec_stats *before,
     }
 }
 
+#if PAGEC_SERVICES
+/* The daytime service's text: the local time, as classic daytime servers
+ * give it (RFC 867 leaves the format free). */
+static uint8_t tun_daytime(const struct pagec_server *srv, uint8_t *dst,
+                           uint8_t size)
+{
+    char text[64];
+    time_t t = time(NULL);
+    struct tm tm;
+    size_t n;
+
+    (void)srv;
+    if (localtime_r(&t, &tm) == NULL ||
+        (n = strftime(text, sizeof text, "%a %b %d %H:%M:%S %Y\r\n", &tm)) ==
+            0) {
+        return 0;
+    }
+    if (n > size) {
+        n = size;
+    }
+    memcpy(dst, text, n);
+    return (uint8_t)n;
+}
+#endif
+
 int main(int argc, char **argv)
 {
     static const struct option longopts[] = {
@@ -238,6 +263,9 @@ int main(int argc, char **argv)
 #if PAGEC_LIVE
     srv.live = sample_live;
     sample_live_start();
+#endif
+#if PAGEC_SERVICES
+    srv.daytime = tun_daytime;
 #endif
     while ((c = getopt_long(argc, argv, "vh", longopts, NULL)) != -1) {
         switch (c) {

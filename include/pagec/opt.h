@@ -75,6 +75,32 @@
 #endif
 
 /*
+ * PAGEC_SERVICES==1: the small services of RFC 862 (echo), RFC 863
+ * (discard) and RFC 867 (daytime) on TCP and UDP ports 7, 9 and 13, as
+ * pagec(3) says under "What is answered" (a port of the site's keeps its
+ * page); 0: those TCP ports are closed (RST) and UDP is dropped.
+ * Optional. Cost: 1.1 to 2 KiB of code in the buffered API, 1.5 to 2.8
+ * KiB in the streaming one (scripts/report.sh); the
+ * daytime text's RAM: struct pagec_reply's header grows to 40 +
+ * PAGEC_DAYTIME_MAX bytes when that is more than 52, and struct
+ * pagec_stream holds the text where the request reader's state is.
+ * Default 1.
+ */
+#ifndef PAGEC_SERVICES
+#define PAGEC_SERVICES 1
+#endif
+
+/*
+ * PAGEC_DAYTIME_MAX: the most bytes of a daytime reply's text (the
+ * driver's callback, pagec_server.daytime, gets this size; a longer text
+ * is cut). From 24 (the text made without a callback, "uptime
+ * 4294967295 s\r\n", fits) to 255. Default 32.
+ */
+#ifndef PAGEC_DAYTIME_MAX
+#define PAGEC_DAYTIME_MAX 32
+#endif
+
+/*
  * PAGEC_LIVE==1: fill the live fields of pages (pagec(1), "Live fields")
  * through the driver's callback, pagec_server.live; 0: they go out as
  * their placeholders. Optional. Cost: code; PAGEC_LIVE_MAX bytes in
@@ -177,6 +203,12 @@
 #endif
 #if PAGEC_STATS != 0 && PAGEC_STATS != 1
 #error "PAGEC_STATS must be 0 or 1"
+#endif
+#if PAGEC_SERVICES != 0 && PAGEC_SERVICES != 1
+#error "PAGEC_SERVICES must be 0 or 1"
+#endif
+#if PAGEC_DAYTIME_MAX < 24 || PAGEC_DAYTIME_MAX > 255
+#error "PAGEC_DAYTIME_MAX must be between 24 and 255"
 #endif
 #if PAGEC_PORTS != 0 && PAGEC_PORTS != 1
 #error "PAGEC_PORTS must be 0 or 1"

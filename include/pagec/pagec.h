@@ -35,6 +35,22 @@
  * - TCP segment to any other port: an RST, as RFC 9293 section 3.10.7.1
  *   says for a closed port. A segment with an ACK that acknowledges
  *   nothing we sent gets an RST as for an unacceptable ACK in LISTEN.
+ * - The small services (PAGEC_SERVICES), on ports the site does not use:
+ *   on TCP, a SYN to port 7 (echo, RFC 862), 9 (discard, RFC 863) or 13
+ *   (daytime, RFC 867) gets a SYN-ACK as above. Daytime: the ACK that
+ *   completes the handshake gets the daytime text and our FIN. Discard:
+ *   data is acknowledged, a FIN gets our FIN. Echo: a segment's data
+ *   comes back in one segment that acknowledges it, a FIN gets our FIN;
+ *   a segment that does not start where the echo of the client's
+ *   earlier data ended (it was sent before that echo arrived), or whose
+ *   echo would be larger than the client's MSS or window, is not
+ *   answered: the client sends it again. On UDP, stateless: a datagram
+ *   to port 7 comes back with its data, to port 9 gets nothing, to port
+ *   13 gets the daytime text; one from a source port below 1024 (another
+ *   service, which could answer back) or to any other UDP port is
+ *   dropped, with no ICMP error. The daytime text comes from the
+ *   driver's callback, pagec_server.daytime, or is "uptime N s\r\n"
+ *   with N the driver's clock.
  * - TCP SYN whose MSS option is below 536 (or below the site's MSS, when
  *   the site was compiled for less): an RST.
  * Never answered: RST segments, segments with a wrong IPv4 or TCP checksum,
@@ -44,6 +60,9 @@
  * (a first byte of 0, 127 or 224 and above), a source equal to the
  * destination, datagrams for another address when the server has one set,
  * SYN+FIN to an open port, and segments with neither SYN nor ACK.
+ *
+ * Never answered either: a UDP datagram whose length field is not its
+ * length, or whose checksum is wrong (a checksum of 0, none, is taken).
  *
  * Sequence numbers: our initial sequence number (ISN) carries, in its
  * top two bits, the time slot it was made in (the driver's clock divided
@@ -57,6 +76,19 @@
  * reply of the site, else it gets an RST. What this does and does not
  * guarantee (guessing, reuse of a four-tuple, replay) is in pagec(3),
  * SECURITY CONSIDERATIONS.
+ *
+ * The services' ISNs (PAGEC_SERVICES) differ in B alone. On ports 9 and
+ * 13, B is the hash's 14 bits, with nothing of the client's ISN: a
+ * discard client may send any amount. On port 7, B is the hash's 14 bits
+ * plus the client's ISN + 1, modulo 2^14. The echo's bytes mirror the
+ * client's one for one, so the distance from the client's sequence
+ * numbers to ours is fixed modulo 2^14 by the hash alone: a segment is
+ * echoed when its ACK less its sequence number is ISN + 1 - (client ISN
+ * + 1) modulo 2^14, which is when it starts where the echo of what the
+ * client sent before ends (the client cannot have 16 KiB in flight with
+ * our window, the site's MSS, below 8 KiB), and the echo goes out at the
+ * sequence number the segment acknowledges. An echo connection carries
+ * up to 1 MiB (PAGEC_ECHO_SPAN); an ACK beyond it gets an RST.
  *
  * The client's MSS: the class in the ISN (536 when the SYN has no MSS
  * option, 966, 1220, or at least the site's MSS) and the window of the
@@ -78,8 +110,18 @@ extern "C" {
 
 /* Bytes of a reply header: IPv4 (20) + TCP (20) + MSS option (4), or, for
  * a reply whose status code the runtime writes, up to the end of the code
- * (52). An echo reply needs 28 (IPv4 + ICMP header). */
+ * (52). An echo reply needs 28 (IPv4 + ICMP or UDP header); a daytime
+ * reply (PAGEC_SERVICES) has its text there too, after the header: 40 +
+ * PAGEC_DAYTIME_MAX on TCP. */
+#if PAGEC_SERVICES && PAGEC_DAYTIME_MAX > 12
+#define PAGEC_REPLY_HDR_MAX (40 + PAGEC_DAYTIME_MAX)
+#else
 #define PAGEC_REPLY_HDR_MAX 52
+#endif
+
+/* The most bytes of our sequence space an echo connection uses
+ * (PAGEC_SERVICES): 1 MiB. */
+#define PAGEC_ECHO_SPAN 0x100000u
 
 #if PAGEC_STATS
 /*
@@ -92,15 +134,19 @@ extern "C" {
     X(TRUNCATED, "longer than the bytes received: the driver's buffer is too small") \
     X(FRAGMENT, "a fragment")                                                \
     X(ADDRESS, "a martian, spoofed or foreign address")                      \
-    X(CHECKSUM, "a wrong IPv4, TCP or ICMP checksum")                        \
-    X(PROTOCOL, "neither TCP nor an ICMP echo request")                      \
+    X(CHECKSUM, "a wrong IPv4, TCP, UDP or ICMP checksum")                   \
+    X(PROTOCOL, "neither TCP, UDP nor an ICMP echo request")                 \
     X(RST, "an RST: never answered")                                         \
     X(FLAGS, "neither SYN nor ACK, SYN+FIN, or a SYN-ACK (an RST goes back)") \
     X(PORT, "a closed port (an RST goes back)")                              \
     X(MSS, "a SYN's MSS below the floor (an RST goes back)")                 \
     X(ACK, "an ACK of nothing we sent, or from too long ago (an RST goes back)") \
     X(PURE_ACK, "a pure ACK: it needs no answer")                            \
-    X(REQUEST, "no complete request line, or a reply not even the 503 fits")
+    X(REQUEST, "no complete request line, or a reply not even the 503 fits") \
+    X(UDP_PORT, "UDP to a port with no service (no ICMP error goes back)")   \
+    X(LOW_PORT, "UDP from a port below 1024: a service's, which could answer back") \
+    X(DISCARD, "UDP to the discard service: never answered")                 \
+    X(ORDER, "TCP echo data sent before the echo of earlier data came, or too big for the client")
 
 #define PAGEC_WHY_ENUM(name, text) PAGEC_WHY_##name,
 enum pagec_why { PAGEC_WHY_LIST(PAGEC_WHY_ENUM) PAGEC_WHY_COUNT };
@@ -149,6 +195,15 @@ struct pagec_server {
     pagec_live_fn live; /* fills live fields; NULL: their placeholders go out */
     void *ctx;          /* the driver's, for live */
 #endif
+#if PAGEC_SERVICES
+    /* The daytime service's text (RFC 867: any text, ending in CRLF):
+     * writes at most size bytes at dst and returns their number (more
+     * counts as size). Called from the caller of pagec_server_input() or
+     * pagec_stream_end() while a daytime reply is made. NULL: "uptime N
+     * s\r\n", N the driver's clock in seconds. */
+    uint8_t (*daytime)(const struct pagec_server *srv, uint8_t *dst,
+                       uint8_t size);
+#endif
 };
 
 /*
@@ -158,7 +213,8 @@ struct pagec_server {
  * in program memory: read it as PAGEC_ROM_BYTE((const PAGEC_ROM uint8_t *)
  * body + i), as pagec_reply_copy() does; when it is 0,
  * body points into the received datagram (the data of an echo reply),
- * which must stay unchanged until the reply is sent.
+ * which must stay unchanged until the reply is sent. A daytime reply's
+ * text is in hdr, after its header (body_len 0).
  */
 struct pagec_reply {
     const uint8_t *body;

@@ -19,13 +19,20 @@
  * the template's bytes read from ROM, the peer's fields substituted on
  * the fly.
  *
- * ICMP echo requests are answered cut-through: the data of an echo
+ * ICMP echo requests, and the echo service's UDP datagrams and TCP
+ * segments (PAGEC_SERVICES), are answered cut-through: the data of an echo
  * request cannot be kept in a few bytes, so the reply starts while the
  * request still arrives. As soon as the request's IPv4 header and the
  * first 4 bytes of its ICMP header are in, the reply's 24 header bytes
  * are ready (its ICMP checksum derived from the request's by RFC 1624);
- * after that each received byte makes one reply byte ready. An echo
- * request with a wrong ICMP checksum thus gets a reply with a wrong one,
+ * after that each received byte makes one reply byte ready. A UDP echo's
+ * 28 header bytes are ready after the request's UDP header: its checksum
+ * is the request's, whose words it has with the ports and the addresses
+ * swapped. A TCP echo's 40 are ready after the request's TCP header: the
+ * sum of the data still to come is the complement of the sum of the rest
+ * of the segment, when its checksum is right, so the reply's checksum is
+ * the sum of its header less that of the request's header. An echo
+ * request with a wrong checksum thus gets a reply with a wrong one,
  * which the receiver drops; a request cut short gets a reply cut short,
  * which the receiver drops too (its IPv4 length does not add up). Any
  * echo size works, without a buffer.
@@ -79,6 +86,14 @@ struct pagec_http {
     uint8_t etag[2];    /* bytes of the identity and gzip ETags matched */
 };
 
+/* Bytes of a reply's data kept in struct pagec_stream: live fields,
+ * daytime text. */
+#if PAGEC_LIVE && (!PAGEC_SERVICES || PAGEC_LIVE_MAX >= PAGEC_DAYTIME_MAX)
+#define PAGEC_STREAM_RAM PAGEC_LIVE_MAX
+#else
+#define PAGEC_STREAM_RAM PAGEC_DAYTIME_MAX
+#endif
+
 /*
  * The state of one datagram being received or one reply being sent; the
  * driver keeps one, and nothing else. The fields are the runtime's.
@@ -87,10 +102,11 @@ struct pagec_stream {
     uint32_t sum;      /* one's-complement sum of the bytes so far */
     uint16_t pos;      /* bytes received of the datagram */
     uint16_t total;    /* its IPv4 total length; then the reply's */
-    uint16_t win;      /* the client's window; its MSS in a SYN */
+    uint16_t win;      /* the client's window; its MSS in a SYN; a UDP
+                          datagram's length, then its checksum */
     uint16_t out;      /* bytes of the reply pulled */
     uint8_t ihl;       /* IPv4 header bytes */
-    uint8_t proto;     /* 1 ICMP, 6 TCP */
+    uint8_t proto;     /* 1 ICMP, 6 TCP, 17 UDP */
     uint8_t thl;       /* TCP header bytes */
     uint8_t tflags;    /* TCP flags received; then sent */
     uint8_t state;     /* dropped, receiving, echoing, replying */
@@ -111,7 +127,10 @@ struct pagec_stream {
                                  field not wholly sent */
             uint8_t fields;   /* live fields from field on */
             uint8_t lpos;     /* bytes of live sent */
-            uint8_t live[PAGEC_LIVE_MAX]; /* the live fields' bytes */
+#endif
+#if PAGEC_LIVE || PAGEC_SERVICES
+            uint8_t ram[PAGEC_STREAM_RAM]; /* the live fields' bytes, or
+                                 a daytime text (after the template) */
 #endif
         } reply;                /* while a reply goes out */
     } u;

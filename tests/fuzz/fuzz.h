@@ -19,7 +19,9 @@
  *               FUZZ_CTL_L4SUM  the TCP or ICMP checksum is recomputed
  *                               (when the header lengths allow it)
  *               the repairs are made in that order, before the call
- *   bytes 5-    the datagram, copied to a heap buffer of exactly its size
+ *   byte 5      live control bits (FUZZ_LIVE_*, below)
+ *   bytes 6-7   the live seed, big-endian (below)
+ *   bytes 8-    the datagram, copied to a heap buffer of exactly its size
  *
  * fuzz_http (FUZZ_HTTP=1): the data of a segment that has the right ACK.
  *
@@ -30,10 +32,26 @@
  *               FUZZ_HTTP_FIN: the segment carries a FIN;
  *               FUZZ_HTTP_IPOPT: the datagram has 8 bytes of IP options
  *   bytes 5-6   the TCP window, big-endian
- *   bytes 7-    the TCP data: the HTTP request
+ *   byte 7      live control bits (FUZZ_LIVE_*)
+ *   bytes 8-9   the live seed, big-endian
+ *   bytes 10-   the TCP data: the HTTP request
  *
  * The segment goes from FUZZ_CLIENT:FUZZ_CLIENT_PORT to FUZZ_SERVER, with
  * seq FUZZ_CLIENT_SEQ and ACK|PSH, ack ISN + 1; srv.addr is FUZZ_SERVER.
+ *
+ * The live control bits, in both:
+ *   FUZZ_LIVE_SITE   the server serves the site with live fields (lsite:
+ *                    tests/sites/live and a page of fields at the edges)
+ *                    instead of tests/sites/basic (site)
+ *   FUZZ_LIVE_NULL   srv.live is NULL: the placeholders go out
+ *   FUZZ_LIVE_RUNS   the streaming API's reply is pulled in runs
+ *                    (pagec_stream_run(), else pagec_stream_next()), not
+ *                    a byte at a time
+ *   FUZZ_LIVE_SHORT  the live callback writes the value's bytes alone,
+ *                    not the whole field (junk after the value)
+ * The live callback's value for the k-th field of a reply (its return,
+ * from 0 to 255, and its bytes) is a function of the seed, k, the
+ * field's id and width alone, so every API gets the same values.
  */
 #ifndef PAGEC_FUZZ_H
 #define PAGEC_FUZZ_H
@@ -45,7 +63,8 @@
 #define FUZZ_CLIENT_PORT 40000u
 #define FUZZ_CLIENT_SEQ 0x5eed0001u
 
-#define FUZZ_INPUT_HDR 5 /* bytes before the datagram in fuzz_input */
+#define FUZZ_INPUT_HDR 8 /* bytes before the datagram in fuzz_input */
+#define FUZZ_INPUT_LIVE 5 /* where its live control byte and seed are */
 #define FUZZ_CTL_ADDR 0x01u
 #define FUZZ_CTL_ACK 0x02u
 #define FUZZ_CTL_IPSUM 0x04u
@@ -53,11 +72,17 @@
 #define FUZZ_CTL_AGE(c) (((c) >> 4) & 3u)
 #define FUZZ_CTL_CLASS(c) (((c) >> 6) & 3u)
 
-#define FUZZ_HTTP_HDR 7 /* bytes before the TCP data in fuzz_http */
+#define FUZZ_HTTP_HDR 10 /* bytes before the TCP data in fuzz_http */
+#define FUZZ_HTTP_LIVE 7 /* where its live control byte and seed are */
 #define FUZZ_HTTP_PORT(c) ((c) & 3u)
 #define FUZZ_HTTP_AGE(c) (((c) >> 2) & 3u)
 #define FUZZ_HTTP_CLASS(c) (((c) >> 4) & 3u)
 #define FUZZ_HTTP_FIN 0x40u
 #define FUZZ_HTTP_IPOPT 0x80u
+
+#define FUZZ_LIVE_SITE 0x01u
+#define FUZZ_LIVE_NULL 0x02u
+#define FUZZ_LIVE_RUNS 0x04u
+#define FUZZ_LIVE_SHORT 0x08u
 
 #endif /* PAGEC_FUZZ_H */

@@ -3,8 +3,9 @@
  * fuzz_input.c - libFuzzer targets for pagec_server_input(), with every
  * reply checked by code of this file alone.
  *
- * Built twice by run.sh, with a site that pagec compiled (site.h declares
- * `site`):
+ * Built twice by run.sh, with two sites that pagec compiled: site.h
+ * declares `site` (tests/sites/basic), lsite.h `lsite`, a site with live
+ * fields; the input's FUZZ_LIVE_SITE bit chooses the one served (fuzz.h):
  *   -DFUZZ_HTTP=0  fuzz_input: the input is a datagram (see fuzz.h), so
  *                  every layer is attacked: IPv4, ICMP, TCP and options;
  *   -DFUZZ_HTTP=1  fuzz_http: the input is the data of a segment built
@@ -33,9 +34,28 @@
  *   data than the client's MSS class and window allow; an echo reply
  *   carries the request's identifier, sequence number and data, taken
  *   from the received datagram;
- * - pagec_reply_copy() gives the same bytes; the received datagram is
- *   not modified; a second call gives the same reply whatever the reply
- *   buffer held before.
+ * - live fields (pagec(3), "Live fields"): the driver's callback here
+ *   records its calls and what it wrote, values driven by the input
+ *   (returns of 0 to 255, above the width too, any bytes, NUL and 0xff
+ *   included), or srv.live is NULL. A live page's 200 (or 404) reply
+ *   calls it once for each field, in order, with the field's id and
+ *   width, its dst[0 .. width) within the reply's live bytes; its body
+ *   is the template's with each field the value written, padded with
+ *   spaces (the placeholders when srv.live is NULL), and its checksums,
+ *   recomputed here over those bytes, right. Any other reply (HEAD, 304,
+ *   an error, a page without fields) and any datagram not answered
+ *   call nothing, nor does anything outside pagec_server_input() and
+ *   pagec_stream_end();
+ * - the body from pagec_reply_piece() (at most 2 * fields + 1 pieces,
+ *   each within the template, the live bytes or the echo's data) is the
+ *   bytes of pagec_reply_copy(); the received datagram is not modified;
+ *   a second call gives the same reply, and the same calls, whatever the
+ *   reply buffer held before;
+ * - the streaming API, fed a byte at a time and pulled as a driver pulls
+ *   (a byte at a time, or in runs of pagec_stream_run()), pulls the same
+ *   bytes, none before a TCP segment's end, after the same calls of the
+ *   live callback; a second pagec_stream_end() returns the same and
+ *   calls nothing.
  * What the model leaves open, so that it stays simpler than the code it
  * checks: with Accept-Encoding in the request, which encoding (or 406) is
  * chosen. An encoding goes out as 304 exactly when If-None-Match names
@@ -43,7 +63,8 @@
  *
  * A failed check prints what was expected and what came, then aborts, so
  * libFuzzer saves the input. PAGEC_FUZZ_VERBOSE=1 in the environment
- * prints one line per input (what the model wanted and what came).
+ * prints a few lines per input (what the model wanted, the live calls,
+ * what came).
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -55,10 +76,15 @@
 #include "pagec/check.h"
 #include "pagec/pagec.h"
 #include "pagec/stream.h"
+#include "lsite.h"
 #include "site.h"
 
 #ifndef FUZZ_HTTP
 #define FUZZ_HTTP 0
+#endif
+
+#if !PAGEC_LIVE
+#error "the fuzz targets check live fields: build with PAGEC_LIVE 1"
 #endif
 
 
@@ -142,11 +168,11 @@ struct entry {
     int page;    /* K_OK, K_304: the page; else -1 */
     int gzip;    /* K_OK, K_304: the gzip encoding */
     int head;    /* the HEAD template (header fields alone) */
+    int live;    /* the get template of a live variant: its index in the
+                    site's live table; else -1 */
 };
 
 #define MAX_ENTRIES 512
-static struct entry entries[MAX_ENTRIES];
-static size_t nentries;
 
 struct path {
     uint8_t *bytes;
@@ -155,8 +181,22 @@ struct path {
 };
 
 #define MAX_PATHS 256
-static struct path paths[MAX_PATHS];
-static size_t npaths;
+
+/* What this file knows of one site: its replies and its paths. */
+struct catalogue {
+    const PAGEC_ROM struct pagec_site *site;
+    struct entry entries[MAX_ENTRIES];
+    size_t nentries;
+    struct path paths[MAX_PATHS];
+    size_t npaths;
+};
+
+/* The two sites fuzzed: tests/sites/basic (site) and a site with live
+ * fields (lsite), chosen per input by FUZZ_LIVE_SITE; cs and cat are
+ * the one of the current input. */
+static struct catalogue cats[2];
+static struct catalogue *cat;
+static const PAGEC_ROM struct pagec_site *cs;
 
 static void die(const char *what)
 {
@@ -165,17 +205,17 @@ static void die(const char *what)
 }
 
 static void add_entry(const struct pagec_tmpl *t, enum kind kind, int status,
-                      int patched, int page, int gzip, int head)
+                      int patched, int page, int gzip, int head, int live)
 {
     struct entry *e;
 
     if (t->len == 0) {
         return; /* an encoding the page does not have */
     }
-    if (nentries == MAX_ENTRIES) {
+    if (cat->nentries == MAX_ENTRIES) {
         die("site too large for the catalogue of templates");
     }
-    e = &entries[nentries++];
+    e = &cat->entries[cat->nentries++];
     e->t = t;
     e->kind = kind;
     e->status = status;
@@ -183,99 +223,131 @@ static void add_entry(const struct pagec_tmpl *t, enum kind kind, int status,
     e->page = page;
     e->gzip = gzip;
     e->head = head;
+    e->live = head ? -1 : live;
 }
 
 /* The variant of page p in encoding gzip, or NULL when it has none. */
 static const struct pagec_variant *variant(uint16_t p, int gzip)
 {
-    uint16_t v = gzip ? site.pages[p].gzip : site.pages[p].identity;
+    uint16_t v = gzip ? cs->pages[p].gzip : cs->pages[p].identity;
 
     if (v == PAGEC_NO_PAGE) {
         return NULL;
     }
-    if (v >= site.nvariants) {
+    if (v >= cs->nvariants) {
         die("a variant index out of range");
     }
-    return &site.variants[v];
+    return &cs->variants[v];
+}
+
+/* The index in the site's live table of variant v, or -1: a variant
+ * without live fields. */
+static int live_of(uint16_t v)
+{
+    uint16_t i;
+
+    for (i = 0; i < cs->nlive; i++) {
+        if (cs->live[i].variant == v) {
+            return i;
+        }
+    }
+    return -1;
 }
 
 /* Walks the radix tree from node, prefix (len bytes) read so far. */
 static void walk(size_t node, uint8_t *prefix, size_t len, size_t depth)
 {
-    const struct pagec_node *n = &site.nodes[node];
+    const struct pagec_node *n = &cs->nodes[node];
     size_t i;
 
-    if (depth > site.nnodes || len + n->label_len > 4096) {
+    if (depth > cs->nnodes || len + n->label_len > 4096) {
         die("the site's radix tree is not a tree");
     }
-    memcpy(prefix + len, site.labels + n->label, n->label_len);
+    memcpy(prefix + len, cs->labels + n->label, n->label_len);
     len += n->label_len;
     if (n->page != PAGEC_NO_PAGE) {
-        if (npaths == MAX_PATHS || n->page >= site.npages) {
+        if (cat->npaths == MAX_PATHS || n->page >= cs->npages) {
             die("too many paths, or a page out of range");
         }
-        paths[npaths].bytes = malloc(len ? len : 1);
-        if (paths[npaths].bytes == NULL) {
+        cat->paths[cat->npaths].bytes = malloc(len ? len : 1);
+        if (cat->paths[cat->npaths].bytes == NULL) {
             die("out of memory");
         }
-        memcpy(paths[npaths].bytes, prefix, len);
-        paths[npaths].len = len;
-        paths[npaths].page = n->page;
-        npaths++;
+        memcpy(cat->paths[cat->npaths].bytes, prefix, len);
+        cat->paths[cat->npaths].len = len;
+        cat->paths[cat->npaths].page = n->page;
+        cat->npaths++;
     }
     for (i = 0; i < n->nchild; i++) {
-        if ((size_t)n->first_child + i >= site.nnodes) {
+        if ((size_t)n->first_child + i >= cs->nnodes) {
             die("a child out of the radix tree");
         }
         walk(n->first_child + i, prefix, len, depth + 1);
     }
 }
 
-int LLVMFuzzerInitialize(int *argc, char ***argv)
+/* Fills catalogue c for site s (the current site from then on). */
+static void catalogue_init(struct catalogue *c,
+                           const PAGEC_ROM struct pagec_site *s)
 {
     static uint8_t prefix[4096 + 65536];
     static const int codes[] = {400, 404, 405, 406, 501, 503, 505};
-    const char *env = getenv("PAGEC_FUZZ_VERBOSE");
     const char *why = NULL;
     uint16_t p;
     size_t i;
     int gz;
 
-    (void)argc;
-    (void)argv;
-    verbose = env != NULL && *env != '\0' && *env != '0';
-    if (site.format != PAGEC_FORMAT_VERSION) {
+    cat = c;
+    cs = s;
+    c->site = s;
+    if (cs->format != PAGEC_FORMAT_VERSION) {
         die("site of another format");
     }
     /* the oracle below trusts the site: it must be sound first */
-    if (pagec_site_check(&site, &why) != 0) {
+    if (pagec_site_check(cs, &why) != 0) {
         die(why);
     }
-    add_entry(&site.syn_ack, K_SYNACK, 0, 0, -1, 0, 0);
-    add_entry(&site.ack, K_ACK, 0, 0, -1, 0, 0);
-    add_entry(&site.rst, K_RST, 0, 0, -1, 0, 0);
+    add_entry(&cs->syn_ack, K_SYNACK, 0, 0, -1, 0, 0, -1);
+    add_entry(&cs->ack, K_ACK, 0, 0, -1, 0, 0, -1);
+    add_entry(&cs->rst, K_RST, 0, 0, -1, 0, 0, -1);
     for (i = 0; i < sizeof codes / sizeof codes[0]; i++) {
-        add_entry(&site.status, K_STATUS, codes[i], 1, -1, 0, 0);
+        add_entry(&cs->status, K_STATUS, codes[i], 1, -1, 0, 0, -1);
     }
-    for (p = 0; p < site.npages; p++) {
+    for (p = 0; p < cs->npages; p++) {
         for (gz = 0; gz < 2; gz++) {
             const struct pagec_variant *v = variant(p, gz);
+            int live;
 
             if (v == NULL) {
                 continue;
             }
-            add_entry(&v->get, K_OK, 200, 0, p, gz, 0);
-            add_entry(&v->head, K_OK, 200, 0, p, gz, 1);
-            add_entry(&v->head, K_304, 304, 1, p, gz, 1);
-            if (p == site.not_found) {
-                add_entry(&v->get, K_OK, 404, 1, p, gz, 0);
-                add_entry(&v->head, K_OK, 404, 1, p, gz, 1);
+            live = live_of((uint16_t)(v - cs->variants));
+            add_entry(&v->get, K_OK, 200, 0, p, gz, 0, live);
+            add_entry(&v->head, K_OK, 200, 0, p, gz, 1, -1);
+            add_entry(&v->head, K_304, 304, 1, p, gz, 1, -1);
+            if (p == cs->not_found) {
+                add_entry(&v->get, K_OK, 404, 1, p, gz, 0, live);
+                add_entry(&v->head, K_OK, 404, 1, p, gz, 1, -1);
             }
         }
     }
-    if (site.nnodes > 0) {
+    if (cs->nnodes > 0) {
         walk(0, prefix, 0, 0);
     }
+}
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+    const char *env = getenv("PAGEC_FUZZ_VERBOSE");
+
+    (void)argc;
+    (void)argv;
+    verbose = env != NULL && *env != '\0' && *env != '0';
+    catalogue_init(&cats[1], &lsite);
+    if (lsite.nlive == 0) {
+        die("the live site has no live page");
+    }
+    catalogue_init(&cats[0], &site);
     return 0;
 }
 
@@ -311,8 +383,8 @@ static int find_entry(const struct pagec_tmpl *t, int status)
 {
     size_t i;
 
-    for (i = 0; i < nentries; i++) {
-        if (entries[i].t == t && entries[i].status == status) {
+    for (i = 0; i < cat->nentries; i++) {
+        if (cat->entries[i].t == t && cat->entries[i].status == status) {
             return (int)i;
         }
     }
@@ -332,8 +404,8 @@ static void allow(struct expect *e, const struct pagec_tmpl *t, int status)
 {
     if (tcp_data(t) <= e->limit) {
         e->allowed[find_entry(t, status)] = 1;
-    } else if (tcp_data(&site.status) <= e->limit) {
-        e->allowed[find_entry(&site.status, 503)] = 1;
+    } else if (tcp_data(&cs->status) <= e->limit) {
+        e->allowed[find_entry(&cs->status, 503)] = 1;
     } else {
         e->none_ok = 1;
     }
@@ -684,10 +756,11 @@ static void read_request(const uint8_t *d, size_t n, struct request *q)
         return;
     }
     q->status = 404;
-    for (i = 0; i < npaths; i++) {
-        if (paths[i].len == plen && memcmp(paths[i].bytes, path, plen) == 0) {
+    for (i = 0; i < cat->npaths; i++) {
+        if (cat->paths[i].len == plen &&
+            memcmp(cat->paths[i].bytes, path, plen) == 0) {
             q->status = 200;
-            q->page = paths[i].page;
+            q->page = cat->paths[i].page;
         }
     }
 }
@@ -716,8 +789,9 @@ static void allow_page(struct expect *e, const struct request *q, uint16_t p,
             continue;
         }
         /* 304 when If-None-Match names this ETag (quotes included, at
-         * its fixed offset: site.h), or "*"; else the page's reply */
-        if (status == 200 &&
+         * its fixed offset: site.h), or "*", for a page that has one (a
+         * live page has none); else the page's reply */
+        if (status == 200 && var->get.pkt[PAGEC_ETAG_AT] == '"' &&
             inm_names(q->fields, q->nfields, var->get.pkt + PAGEC_ETAG_AT,
                       PAGEC_ETAG_LEN)) {
             allow(e, &var->head, 304);
@@ -726,7 +800,7 @@ static void allow_page(struct expect *e, const struct request *q, uint16_t p,
         }
     }
     if (ae) {
-        allow(e, &site.status, status == 200 ? 406 : status);
+        allow(e, &cs->status, status == 200 ? 406 : status);
     }
 }
 
@@ -744,30 +818,30 @@ static void expect_http(struct expect *e, const uint8_t *d, size_t n)
     switch (q.status) {
     case 400:
         e->why = "bad request";
-        allow(e, &site.status, 400);
+        allow(e, &cs->status, 400);
         return;
     case 404:
         e->why = "no such page";
-        if (site.not_found != PAGEC_NO_PAGE) {
-            if (site.not_found >= site.npages) {
+        if (cs->not_found != PAGEC_NO_PAGE) {
+            if (cs->not_found >= cs->npages) {
                 die("the 404 page out of range");
             }
-            allow_page(e, &q, site.not_found, 404);
+            allow_page(e, &q, cs->not_found, 404);
         } else {
-            allow(e, &site.status, 404);
+            allow(e, &cs->status, 404);
         }
         return;
     case 405:
         e->why = "method not allowed";
-        allow(e, &site.status, 405);
+        allow(e, &cs->status, 405);
         return;
     case 501:
         e->why = "unknown method";
-        allow(e, &site.status, 501);
+        allow(e, &cs->status, 501);
         return;
     case 505:
         e->why = "HTTP version";
-        allow(e, &site.status, 505);
+        allow(e, &cs->status, 505);
         return;
     default:
         break;
@@ -804,7 +878,7 @@ static uint32_t option_mss(const uint8_t *tcp, size_t hlen)
  * TCP data a class takes. */
 static unsigned class_of(uint32_t mss)
 {
-    if (mss >= site.mss) {
+    if (mss >= cs->mss) {
         return 3;
     }
     return mss >= 1220 ? 2 : mss >= 966 ? 1 : 0;
@@ -814,11 +888,11 @@ static uint32_t class_data(unsigned c)
 {
     static const uint32_t data[4] = {536, 966, 1220, 65535};
 
-    if (c == 0 && site.mss < 536) {
-        return site.mss; /* the floor follows a site made for less */
+    if (c == 0 && cs->mss < 536) {
+        return cs->mss; /* the floor follows a site made for less */
     }
 
-    return data[c] < site.mss ? data[c] : site.mss;
+    return data[c] < cs->mss ? data[c] : cs->mss;
 }
 
 static int martian(const uint8_t *a)
@@ -830,12 +904,12 @@ static int page_port(uint32_t port)
 {
     uint16_t i;
 
-    for (i = 0; i < site.nports; i++) {
-        if (site.ports[i].port == port) {
-            if (site.ports[i].variant >= site.nvariants) {
+    for (i = 0; i < cs->nports; i++) {
+        if (cs->ports[i].port == port) {
+            if (cs->ports[i].variant >= cs->nvariants) {
                 die("a port's variant out of range");
             }
-            return site.ports[i].variant;
+            return cs->ports[i].variant;
         }
     }
     return -1;
@@ -885,7 +959,7 @@ static void expect_tcp(struct expect *e, const struct pagec_server *srv,
     ack = be32(tcp + 8);
     seglen = (uint32_t)dlen + (flags & TH_SYN ? 1u : 0u) +
              (flags & TH_FIN ? 1u : 0u);
-    if (!(site.http_port != 0 && port == site.http_port)) {
+    if (!(cs->http_port != 0 && port == cs->http_port)) {
         fixed = page_port(port);
         if (fixed < 0) {
             /* RFC 9293 section 3.10.7.1, a closed port */
@@ -908,7 +982,7 @@ static void expect_tcp(struct expect *e, const struct pagec_server *srv,
             e->why = "SYN+FIN";
             return;
         }
-        if (option_mss(tcp, hlen) < (site.mss < 536 ? site.mss : 536)) {
+        if (option_mss(tcp, hlen) < (cs->mss < 536 ? cs->mss : 536)) {
             /* pagec.h: a client whose MSS is below 536 (or the site's
              * MSS, when smaller) is refused */
             e->why = "SYN with an MSS below the floor";
@@ -938,14 +1012,14 @@ static void expect_tcp(struct expect *e, const struct pagec_server *srv,
      * (the clock wraps at 2^32). */
     for (a = 0; a < 8; a++) {
         for (c = 0; c < 4; c++) {
-            uint32_t back = a & 4 ? (uint32_t)site.mss + 2u : 1u;
+            uint32_t back = a & 4 ? (uint32_t)cs->mss + 2u : 1u;
             uint32_t s = (uint32_t)(((uint64_t)slot + (1ull << 32) - (a & 3)) %
                                     (1ull << (32 - PAGEC_ISN_SLOT_LOG2)));
             uint32_t i = pagec_isn(srv->secret, ip + 12, ip + 16,
                                    (uint16_t)be16(tcp), (uint16_t)port, s,
                                    (uint8_t)c, seq - back);
 
-            if (ack - (i + 1) <= (uint32_t)site.max_data + 1) {
+            if (ack - (i + 1) <= (uint32_t)cs->max_data + 1) {
                 if (found && i != isn) {
                     e->why = "two ISNs fit";
                     e->want = W_ANY;
@@ -974,7 +1048,7 @@ static void expect_tcp(struct expect *e, const struct pagec_server *srv,
         }
         if (fixed >= 0) {
             e->why = "page port";
-            allow(e, &site.variants[fixed].get, 200);
+            allow(e, &cs->variants[fixed].get, 200);
         } else {
             expect_http(e, tcp + hlen, dlen);
         }
@@ -1063,6 +1137,35 @@ static void expect_reply(struct expect *e, const struct pagec_server *srv,
 static const uint8_t *cur_pkt; /* for the messages */
 static size_t cur_len;
 static uint32_t cur_now;
+static const struct expect *cur_e;
+
+/* One call of the live callback: its arguments, what it returned, and
+ * the bytes it wrote at dst (all width of them, the value's first, unless
+ * FUZZ_LIVE_SHORT: the value's alone). */
+struct live_call {
+    uint8_t id;
+    uint8_t width;
+    uint8_t ret;
+    uintptr_t dst;
+    uint8_t val[PAGEC_FIELD_WIDTH_MAX];
+};
+
+#define MAX_CALLS 64
+
+/* The calls of one run of an API: the callback's ctx. */
+struct live_log {
+    const struct pagec_server *srv; /* the server it must be given */
+    unsigned seed;  /* the input's live seed */
+    unsigned mode;  /* its live control bits */
+    int open;       /* within pagec_server_input() or pagec_stream_end() */
+    uintptr_t lo;   /* where dst may point: [lo, hi), the live bytes of */
+    uintptr_t hi;   /* the reply (or stream) being made */
+    size_t n;
+    struct live_call call[MAX_CALLS];
+};
+
+static struct live_log live_log; /* the current run's */
+static int live_set;             /* srv.live is set for this input */
 
 static void dump(const char *name, const uint8_t *p, size_t n)
 {
@@ -1078,6 +1181,8 @@ static void dump(const char *name, const uint8_t *p, size_t n)
 static void fail(const struct expect *e, const uint8_t *out, size_t n,
                  const char *what)
 {
+    size_t i;
+
     fprintf(stderr, "fuzz: CHECK FAILED: %s\n", what);
     fprintf(stderr, "now %lu; the model wanted %s (%s)", (unsigned long)cur_now,
             want_names[e->want], e->why);
@@ -1086,14 +1191,14 @@ static void fail(const struct expect *e, const uint8_t *out, size_t n,
                 (unsigned long)e->ack);
     }
     if (e->want == W_DATA) {
-        size_t i;
-
         fprintf(stderr, ", limit %u, allowed:", (unsigned)e->limit);
-        for (i = 0; i < nentries; i++) {
+        for (i = 0; i < cat->nentries; i++) {
+            const struct entry *x = &cat->entries[i];
+
             if (e->allowed[i]) {
-                fprintf(stderr, " #%zu(%d%s page %d%s)", i,
-                        entries[i].status, entries[i].head ? " head" : "",
-                        entries[i].page, entries[i].gzip ? " gzip" : "");
+                fprintf(stderr, " #%zu(%d%s page %d%s)", i, x->status,
+                        x->head ? " head" : "", x->page,
+                        x->gzip ? " gzip" : "");
             }
         }
         fprintf(stderr, "%s", e->none_ok ? " or none" : "");
@@ -1103,7 +1208,287 @@ static void fail(const struct expect *e, const uint8_t *out, size_t n,
     if (out != NULL) {
         dump("reply", out, n);
     }
+    fprintf(stderr, "site %s, live callback %s, seed 0x%04x, mode 0x%02x\n",
+            cs == &lsite ? "lsite" : "site", live_set ? "set" : "NULL",
+            live_log.seed, live_log.mode);
+    for (i = 0; i < live_log.n; i++) {
+        const struct live_call *c = &live_log.call[i];
+        char name[64];
+
+        snprintf(name, sizeof name,
+                 "live call %zu: id %u, width %u, returned %u", i, c->id,
+                 c->width, c->ret);
+        dump(name, c->val, c->width);
+    }
     abort();
+}
+
+/* ---- live fields: the driver's callback ---- */
+
+/* A 32-bit mix: each input bit moves about half the output bits. */
+static uint32_t mix(uint32_t x)
+{
+    x ^= x >> 15;
+    x *= 0x9e3779b1u;
+    x ^= x >> 13;
+    x *= 0xa3b195cdu;
+    x ^= x >> 16;
+    return x;
+}
+
+/* The value of the k-th live field of a reply, of id and width, for the
+ * live seed: its width bytes into v (the value's first, then junk) and
+ * the return, 0 to 255: 0, width, 255, above width, or below it. A
+ * function of its arguments alone, so every API gets the same. */
+static uint8_t live_value(unsigned seed, size_t k, uint8_t id, uint8_t width,
+                          uint8_t *v)
+{
+    uint32_t h = mix(mix(seed ^ (uint32_t)k << 16) ^ (uint32_t)id << 8 ^ width);
+    uint32_t ret;
+    uint8_t j;
+
+    switch (h & 7u) {
+    case 0:
+        ret = 0;
+        break;
+    case 1:
+        ret = width;
+        break;
+    case 2:
+        ret = 255;
+        break;
+    case 3:
+        ret = width + 1u + (h >> 8) % 8u;
+        break;
+    default:
+        ret = (h >> 8) % (width + 1u);
+    }
+    for (j = 0; j < width; j++) {
+        uint32_t g = mix(h + j + 1u);
+
+        /* NUL and 0xff bytes often, spaces and text, anything */
+        v[j] = (g & 3u) == 0   ? 0x00
+               : (g & 3u) == 1 ? 0xff
+               : (g & 3u) == 2 ? (uint8_t)(' ' + (g >> 8) % 95u)
+                               : (uint8_t)(g >> 8);
+    }
+    return (uint8_t)(ret > 255 ? 255 : ret);
+}
+
+static uint8_t fuzz_live(const struct pagec_server *srv, uint8_t id,
+                         uint8_t *dst, uint8_t width)
+{
+    struct live_log *g = srv->ctx;
+    struct live_call *c;
+    uintptr_t at = (uintptr_t)dst;
+    uint8_t w;
+
+    if (g != &live_log || srv != g->srv) {
+        fail(cur_e, NULL, 0, "the live callback given another server");
+    }
+    if (!g->open) {
+        fail(cur_e, NULL, 0, "the live callback called outside "
+                             "pagec_server_input() and pagec_stream_end()");
+    }
+    if (g->n == MAX_CALLS) {
+        fail(cur_e, NULL, 0, "the live callback called without end");
+    }
+    if (width == 0 || width > PAGEC_FIELD_WIDTH_MAX) {
+        fail(cur_e, NULL, 0, "the live callback given a width out of 1 to 64");
+    }
+    /* it must write no byte past dst[width - 1]: the range given lies
+     * within the reply's live bytes, after the previous field's */
+    if (at < g->lo || at > g->hi || g->hi - at < width ||
+        (g->n > 0 && at - g->call[g->n - 1].dst < g->call[g->n - 1].width)) {
+        fail(cur_e, NULL, 0, "the live callback's dst[0 .. width) lies "
+                             "outside the reply's live bytes, or over "
+                             "the previous field's");
+    }
+    c = &g->call[g->n];
+    c->id = id;
+    c->width = width;
+    c->dst = at;
+    c->ret = live_value(g->seed, g->n, id, width, c->val);
+    g->n++;
+    w = g->mode & FUZZ_LIVE_SHORT && c->ret < width ? c->ret : width;
+    memcpy(dst, c->val, w);
+    return c->ret;
+}
+
+/* Starts a run of an API on srv: no calls yet, dst within the size
+ * bytes at lo. */
+static void live_begin(const struct pagec_server *srv, const uint8_t *lo,
+                       size_t size)
+{
+    live_log.srv = srv;
+    live_log.open = 0;
+    live_log.lo = (uintptr_t)lo;
+    live_log.hi = (uintptr_t)lo + size;
+    live_log.n = 0;
+}
+
+/* 1 when the two logs hold the same calls, values and all. */
+static int same_calls(const struct live_log *a, const struct live_log *b)
+{
+    size_t i;
+
+    if (a->n != b->n) {
+        return 0;
+    }
+    for (i = 0; i < a->n; i++) {
+        const struct live_call *x = &a->call[i];
+        const struct live_call *y = &b->call[i];
+
+        if (x->id != y->id || x->width != y->width || x->ret != y->ret ||
+            memcmp(x->val, y->val, x->width) != 0) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* Byte j of the field a call filled: the value it returned, its return
+ * taken as width when above, then spaces. */
+static uint8_t live_byte(const struct live_call *c, size_t j)
+{
+    return j < c->ret && j < c->width ? c->val[j] : (uint8_t)' ';
+}
+
+/* The fields of template entry x that the callback fills, or NULL (a
+ * reply without live fields, or srv.live NULL); *count of them. */
+static const PAGEC_ROM struct pagec_field *entry_fields(size_t x, size_t *count)
+{
+    const PAGEC_ROM struct pagec_live *l;
+
+    *count = 0;
+    if (!live_set || cat->entries[x].live < 0) {
+        return NULL;
+    }
+    l = &cs->live[cat->entries[x].live];
+    *count = l->count;
+    return &cs->fields[l->first];
+}
+
+/* 1 when byte i of entry x's reply (from the IPv4 header on) is in a
+ * live field the callback fills. */
+static int in_field(size_t x, size_t i)
+{
+    size_t count;
+    const PAGEC_ROM struct pagec_field *f = entry_fields(x, &count);
+    size_t k;
+
+    for (k = 0; k < count; k++) {
+        if (i >= 40u + f[k].at && i < 40u + f[k].at + f[k].width) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/*
+ * The live fields of reply out (n bytes), template entry x, whose body
+ * came in npieces pieces, against g, the calls made while it was made:
+ * one call for each field of a live page's 200 or 404 reply, in the
+ * order of the fields, with the field's id and width, the field's bytes
+ * what the call wrote padded with spaces, and the body in at most 2 *
+ * fields + 1 pieces; no call for any other reply (HEAD, 304, an error,
+ * a page without fields), nor with srv.live NULL (is_entry() found the
+ * placeholders then).
+ */
+static void check_live(const struct expect *e, const uint8_t *out, size_t n,
+                       size_t x, unsigned npieces, const struct live_log *g)
+{
+    size_t count;
+    const PAGEC_ROM struct pagec_field *f = entry_fields(x, &count);
+    size_t k;
+    size_t j;
+
+    if (g->n != count) {
+        fail(e, out, n, count ? "the live callback not called once for each "
+                                "field of a live page's reply"
+                              : "the live callback called for a reply "
+                                "without live fields");
+    }
+    if (npieces > 2 * count + 1) {
+        fail(e, out, n, "more than 2 * fields + 1 pieces of a body");
+    }
+    for (k = 0; k < count; k++) {
+        const struct live_call *c = &g->call[k];
+
+        if (c->id != f[k].id || c->width != f[k].width) {
+            fail(e, out, n, "the live callback called with another field's "
+                            "id or width, or out of order");
+        }
+        for (j = 0; j < c->width; j++) {
+            if (out[40u + f[k].at + j] != live_byte(c, j)) {
+                fail(e, out, n, "a live field's bytes are not the value "
+                                "written, padded with spaces");
+            }
+        }
+    }
+}
+
+/* The body of reply r from pagec_reply_piece(), into body: each piece in
+ * the template's body (ROM), or in the reply's live bytes or the echo's
+ * data (RAM), the pieces' lengths adding up to the body's, none after
+ * the last; a body in one piece is the body itself. Returns the number
+ * of pieces. */
+static unsigned pieces(const struct expect *e, const struct pagec_reply *r,
+                       uint8_t *body)
+{
+    uintptr_t b = (uintptr_t)r->body;
+    uintptr_t l = (uintptr_t)r->live;
+    size_t n = 0;
+    unsigned i;
+    const uint8_t *p0 = NULL;
+    uint16_t len0 = 0;
+
+    for (i = 0; i < 256; i++) {
+        const uint8_t *p = NULL;
+        uint16_t len = 0;
+        uint8_t kind = pagec_reply_piece(r, (uint8_t)i, &p, &len);
+        uintptr_t at = (uintptr_t)p;
+        int in_body = at >= b && at <= b + r->body_len &&
+                      b + r->body_len - at >= len;
+        int in_live = at >= l && at <= l + sizeof r->live &&
+                      l + sizeof r->live - at >= len;
+
+        if (kind == 0) {
+            break;
+        }
+        if (i == 0) {
+            p0 = p;
+            len0 = len;
+        }
+        if (kind == 1 ? !(r->body_rom && in_body)
+            : kind == 2 ? !(r->body_rom ? in_live : in_body)
+                        : 1) {
+            fail(e, NULL, 0, "a piece of a body outside the template, the "
+                             "live bytes or the echo's data, or of an "
+                             "unknown kind");
+        }
+        if (len > r->body_len - n) {
+            fail(e, NULL, 0, "the pieces of a body longer than the body");
+        }
+        memcpy(body + n, p, len);
+        n += len;
+    }
+    if (i == 256 || n != r->body_len) {
+        fail(e, NULL, 0, "the pieces of a body do not add up to the body");
+    }
+    {
+        const uint8_t *p;
+        uint16_t len;
+
+        if (pagec_reply_piece(r, (uint8_t)(i + 1), &p, &len) != 0 ||
+            pagec_reply_piece(r, 255, &p, &len) != 0) {
+            fail(e, NULL, 0, "a piece after the last");
+        }
+    }
+    if (i == 1 && (p0 != r->body || len0 != r->body_len)) {
+        fail(e, NULL, 0, "a body in one piece is not the body");
+    }
+    return i;
 }
 
 /* 1 when reply datagram r (n bytes) is template entry x, byte for byte
@@ -1111,10 +1496,10 @@ static void fail(const struct expect *e, const uint8_t *out, size_t n,
  * shares, as pagec/site.h describes it, then the template's bytes. */
 static int is_entry(const uint8_t *r, size_t n, size_t hdr_len, size_t x)
 {
-    const struct pagec_tmpl *t = entries[x].t;
-    enum kind kind = entries[x].kind;
+    const struct pagec_tmpl *t = cat->entries[x].t;
+    enum kind kind = cat->entries[x].kind;
     uint8_t hdr[40] = {0x45, 0, 0, 0, 0, 0, 0x40, 0, 64, 6};
-    uint16_t win = kind == K_RST ? 0 : site.mss;
+    uint16_t win = kind == K_RST ? 0 : cs->mss;
     size_t i;
 
     char code[4];
@@ -1122,7 +1507,7 @@ static int is_entry(const uint8_t *r, size_t n, size_t hdr_len, size_t x)
     /* a reply whose status code is written goes out with its header up
      * to the code's end apart from the body (pagec.h) */
     if (t->len != n || n < 40 ||
-        hdr_len != (entries[x].patched ? 40u + PAGEC_STATUS_AT + 3u
+        hdr_len != (cat->entries[x].patched ? 40u + PAGEC_STATUS_AT + 3u
                                        : t->hlen)) {
         return 0;
     }
@@ -1133,11 +1518,11 @@ static int is_entry(const uint8_t *r, size_t n, size_t hdr_len, size_t x)
                                          : TH_FIN | TH_PSH | TH_ACK);
     hdr[34] = (uint8_t)(win >> 8);
     hdr[35] = (uint8_t)win;
-    snprintf(code, sizeof code, "%03d", entries[x].status % 1000);
+    snprintf(code, sizeof code, "%03d", cat->entries[x].status % 1000);
     for (i = 0; i < n; i++) {
         uint8_t want = i < 40 ? hdr[i] : t->pkt[i - 40];
 
-        if (entries[x].patched && i >= 40 + PAGEC_STATUS_AT &&
+        if (cat->entries[x].patched && i >= 40 + PAGEC_STATUS_AT &&
             i < 40 + PAGEC_STATUS_AT + 3u) {
             want = (uint8_t)code[i - 40 - PAGEC_STATUS_AT];
         }
@@ -1145,19 +1530,22 @@ static int is_entry(const uint8_t *r, size_t n, size_t hdr_len, size_t x)
         if ((i >= 2 && i < 4) || (i >= 10 && i < 32) || (i >= 36 && i < 38)) {
             continue; /* length, checksums, addresses, ports, seq, ack */
         }
-        if (i == 33 && entries[x].kind == K_RST) {
+        if (i == 33 && cat->entries[x].kind == K_RST) {
             want &= (uint8_t)~TH_ACK; /* checked against the model */
             if ((r[i] & (uint8_t)~TH_ACK) != want) {
                 return 0;
             }
             continue;
         }
-        if (i == 33 && entries[x].kind == K_ACK) {
+        if (i == 33 && cat->entries[x].kind == K_ACK) {
             /* an ACK may carry our FIN: checked against the model */
             if ((r[i] & (uint8_t)~TH_FIN) != want) {
                 return 0;
             }
             continue;
+        }
+        if (i >= 40 && in_field(x, i)) {
+            continue; /* a live field: check_live() */
         }
         if (r[i] != want) {
             return 0;
@@ -1167,15 +1555,21 @@ static int is_entry(const uint8_t *r, size_t n, size_t hdr_len, size_t x)
 }
 
 static void check_reply(const struct expect *e, const uint8_t *ip,
-                        const struct pagec_reply *r, uint16_t ret)
+                        const struct pagec_reply *r, uint16_t ret,
+                        const struct live_log *g)
 {
     static uint8_t out[65536 + 64];
     static uint8_t copy[65536 + 64];
     size_t ihl = (size_t)(ip[0] & 15) * 4;
     size_t x;
     int match = -1;
+    unsigned npieces;
 
     if (ret == 0) {
+        if (g->n != 0) {
+            fail(e, NULL, 0, "the live callback called for a datagram not "
+                             "answered");
+        }
         if (e->want == W_NONE || e->want == W_ANY ||
             (e->want == W_DATA && e->none_ok)) {
             return;
@@ -1189,8 +1583,10 @@ static void check_reply(const struct expect *e, const uint8_t *ip,
         (uint32_t)r->hdr_len + r->body_len != ret) {
         fail(e, NULL, 0, "reply lengths do not add up");
     }
+    /* the body as a driver that sends pieces gets it; a live field's
+     * bytes checked below against what the callback wrote */
     memcpy(out, r->hdr, r->hdr_len);
-    memcpy(out + r->hdr_len, r->body, r->body_len);
+    npieces = pieces(e, r, out + r->hdr_len);
     if (pagec_reply_copy(r, copy, ret) != ret || memcmp(copy, out, ret) != 0 ||
         pagec_reply_copy(r, copy, (uint16_t)(ret - 1)) != 0) {
         fail(e, out, ret, "pagec_reply_copy() differs");
@@ -1215,6 +1611,9 @@ static void check_reply(const struct expect *e, const uint8_t *ip,
 
         if (e->want != W_ECHO && e->want != W_ANY) {
             fail(e, out, ret, "an echo reply");
+        }
+        if (g->n != 0) {
+            fail(e, out, ret, "the live callback called for an echo reply");
         }
         if (ret != 20 + n || r->hdr_len != 28 || r->body_rom != 0 ||
             r->body != icmp + 8 || out[20] != 0 || out[21] != 0 ||
@@ -1254,14 +1653,14 @@ static void check_reply(const struct expect *e, const uint8_t *ip,
         if (r->body_rom != 1) {
             fail(e, out, ret, "a TCP reply's body not from the site");
         }
-        for (x = 0; x < nentries && match < 0; x++) {
+        for (x = 0; x < cat->nentries && match < 0; x++) {
             if (is_entry(out, ret, r->hdr_len, x) &&
                 (e->want != W_DATA || e->allowed[x])) {
                 match = (int)x;
             }
         }
         if (match < 0) {
-            for (x = 0; x < nentries && match < 0; x++) {
+            for (x = 0; x < cat->nentries && match < 0; x++) {
                 if (is_entry(out, ret, r->hdr_len, x)) {
                     match = (int)x;
                 }
@@ -1272,9 +1671,12 @@ static void check_reply(const struct expect *e, const uint8_t *ip,
         }
         if (verbose) {
             fprintf(stderr, "  reply #%d: %d%s page %d%s\n", match,
-                    entries[match].status, entries[match].head ? " head" : "",
-                    entries[match].page, entries[match].gzip ? " gzip" : "");
+                    cat->entries[match].status,
+                    cat->entries[match].head ? " head" : "",
+                    cat->entries[match].page,
+                    cat->entries[match].gzip ? " gzip" : "");
         }
+        check_live(e, out, ret, (size_t)match, npieces, g);
         if (e->want == W_ANY) {
             return;
         }
@@ -1283,20 +1685,21 @@ static void check_reply(const struct expect *e, const uint8_t *ip,
         }
         switch (e->want) {
         case W_SYNACK:
-            if (entries[match].kind != K_SYNACK || flags != (TH_SYN | TH_ACK) ||
+            if (cat->entries[match].kind != K_SYNACK ||
+                flags != (TH_SYN | TH_ACK) ||
                 hl != 24 || o[20] != 2 || o[21] != 4 ||
-                be16(o + 22) != site.mss) {
+                be16(o + 22) != cs->mss) {
                 fail(e, out, ret, "SYN-ACK with the site's MSS");
             }
             break;
         case W_RST:
-            if (entries[match].kind != K_RST ||
+            if (cat->entries[match].kind != K_RST ||
                 flags != (e->rst_ack ? TH_RST | TH_ACK : TH_RST)) {
                 fail(e, out, ret, "RST, its ACK flag");
             }
             break;
         case W_ACK:
-            if (entries[match].kind != K_ACK ||
+            if (cat->entries[match].kind != K_ACK ||
                 flags != (e->ack_fin ? TH_FIN | TH_ACK : TH_ACK)) {
                 fail(e, out, ret, "plain ACK, its FIN flag");
             }
@@ -1327,30 +1730,51 @@ static void check_reply(const struct expect *e, const uint8_t *ip,
  */
 static void check_stream(const struct expect *e, const struct pagec_server *srv,
                          uint32_t now, const uint8_t *pkt, size_t len,
-                         const struct pagec_reply *r, uint16_t ret)
+                         const struct pagec_reply *r, uint16_t ret,
+                         const struct live_log *g)
 {
     static uint8_t out[0x10000 + 64];
     static uint8_t flat[0x10000 + 64];
     struct pagec_stream s;
+    int runs = (live_log.mode & FUZZ_LIVE_RUNS) != 0;
     size_t n = 0;
     size_t i;
-    uint16_t end;
+    uint16_t end = 0;
 
+    live_begin(srv, s.u.reply.live, sizeof s.u.reply.live);
     pagec_stream_begin(&s);
     for (i = 0; i <= len; i++) {
         if (i < len) {
             pagec_stream_byte(srv, &s, pkt[i]);
         } else {
+            live_log.open = 1;
             end = pagec_stream_end(srv, &s, now);
+            live_log.open = 0;
             if (end != ret) {
                 fail(e, out, n, "the streaming API's reply length differs");
             }
         }
+        /* as a driver pulls: what is pending, a run of the site's
+         * bytes at a time (FUZZ_LIVE_RUNS) or a byte at a time */
         while (pagec_stream_pending(&s) > 0) {
-            if (n == sizeof out) {
+            const PAGEC_ROM uint8_t *p = NULL;
+            uint16_t pending = pagec_stream_pending(&s);
+            uint16_t k = runs ? pagec_stream_run(&s, &p) : 0;
+
+            if (k > pending || (k > 0 && pagec_stream_pending(&s) !=
+                                             pending - k)) {
+                fail(e, out, n, "pagec_stream_run() takes more than is "
+                                "pending, or does not count it pulled");
+            }
+            if (n + (k ? k : 1u) > sizeof out) {
                 fail(e, out, n, "the streaming API pulls without end");
             }
-            out[n++] = pagec_stream_next(srv, &s);
+            if (k > 0) {
+                memcpy(out + n, p, k);
+                n += k;
+            } else {
+                out[n++] = pagec_stream_next(srv, &s);
+            }
         }
         if (i < len && n > 0 && (len < 10 || pkt[9] != 1)) {
             fail(e, out, n, "a reply before the end of a TCP segment");
@@ -1358,6 +1782,17 @@ static void check_stream(const struct expect *e, const struct pagec_server *srv,
     }
     if ((n > 0) != (pagec_stream_started(&s) != 0)) {
         fail(e, out, n, "pagec_stream_started() is wrong");
+    }
+    /* a second end returns the same, and calls nothing */
+    live_log.open = 1;
+    if (pagec_stream_end(srv, &s, now) != end ||
+        pagec_stream_pending(&s) != 0) {
+        fail(e, out, n, "a second pagec_stream_end() differs");
+    }
+    live_log.open = 0;
+    if (!same_calls(&live_log, g)) {
+        fail(e, out, n, "the streaming API calls the live callback otherwise "
+                        "than the buffered one");
     }
     if (ret == 0) {
         if (n > 0 && (len < 10 || pkt[9] != 1)) {
@@ -1377,6 +1812,9 @@ static void run(const struct pagec_server *srv, uint32_t now, const uint8_t *pkt
                 size_t len)
 {
     static struct expect e;
+    static struct live_log first;
+    static uint8_t flat1[0x10000 + 64];
+    static uint8_t flat2[0x10000 + 64];
     struct pagec_reply r1;
     struct pagec_reply r2;
     uint8_t *keep = malloc(len ? len : 1);
@@ -1390,6 +1828,7 @@ static void run(const struct pagec_server *srv, uint32_t now, const uint8_t *pkt
     cur_pkt = pkt;
     cur_len = len;
     cur_now = now;
+    cur_e = &e;
     expect_reply(&e, srv, now, pkt, len);
     if (verbose) {
         fprintf(stderr, "fuzz: %zu bytes: want %s (%s)\n", len,
@@ -1397,8 +1836,15 @@ static void run(const struct pagec_server *srv, uint32_t now, const uint8_t *pkt
     }
     memset(&r1, 0x00, sizeof r1);
     memset(&r2, 0xa5, sizeof r2);
+    live_begin(srv, r1.live, sizeof r1.live);
+    live_log.open = 1;
     ret = pagec_server_input(srv, now, pkt, (uint16_t)len, &r1);
+    live_log.open = 0;
+    first = live_log;
+    live_begin(srv, r2.live, sizeof r2.live);
+    live_log.open = 1;
     again = pagec_server_input(srv, now, pkt, (uint16_t)len, &r2);
+    live_log.open = 0;
     if (memcmp(keep, pkt, len) != 0) {
         fail(&e, NULL, 0, "the received datagram was modified");
     }
@@ -1408,14 +1854,37 @@ static void run(const struct pagec_server *srv, uint32_t now, const uint8_t *pkt
          (r1.hdr_len != r2.hdr_len || r1.body_len != r2.body_len ||
           r1.body != r2.body || r1.body_rom != r2.body_rom ||
           memcmp(r1.hdr, r2.hdr, r1.hdr_len < sizeof r1.hdr ? r1.hdr_len
-                                                          : sizeof r1.hdr)))) {
+                                                          : sizeof r1.hdr) ||
+          pagec_reply_copy(&r1, flat1, 0xffff) != ret ||
+          pagec_reply_copy(&r2, flat2, 0xffff) != ret ||
+          memcmp(flat1, flat2, ret) != 0)) ||
+        !same_calls(&first, &live_log)) {
         fail(&e, NULL, 0, "two calls, two different replies");
     }
-    check_reply(&e, pkt, &r1, ret);
-    check_stream(&e, srv, now, pkt, len, &r1, ret);
+    if (verbose) {
+        fprintf(stderr, "  live callback %s: %zu calls\n",
+                live_set ? "set" : "NULL", first.n);
+    }
+    live_log = first; /* for the messages */
+    check_reply(&e, pkt, &r1, ret, &first);
+    check_stream(&e, srv, now, pkt, len, &r1, ret, &first);
 }
 
 /* ---- the two targets ---- */
+
+/* The site and the live callback of srv, from the live control byte and
+ * seed at p (fuzz.h). */
+static void live_setup(struct pagec_server *srv, const uint8_t *p)
+{
+    cat = &cats[p[0] & FUZZ_LIVE_SITE ? 1 : 0];
+    cs = cat->site;
+    srv->site = cs;
+    srv->live = p[0] & FUZZ_LIVE_NULL ? NULL : fuzz_live;
+    srv->ctx = &live_log;
+    live_set = srv->live != NULL;
+    live_log.mode = p[0];
+    live_log.seed = (unsigned)be16(p + 1);
+}
 
 /* The checksums of datagram ip (len bytes) made right, where its lengths
  * allow: the IPv4 header's when ipsum, the TCP or ICMP one's when l4sum. */
@@ -1471,7 +1940,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     memcpy(pkt, data + FUZZ_INPUT_HDR, len);
     memset(&srv, 0, sizeof srv);
-    srv.site = &site;
+    live_setup(&srv, data + FUZZ_INPUT_LIVE);
     memcpy(srv.secret, fuzz_secret, sizeof srv.secret);
     if (ctl & FUZZ_CTL_ADDR) {
         memcpy(srv.addr, fuzz_server, 4);
@@ -1517,10 +1986,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (len > 0xffff) {
         return -1;
     }
-    dport = FUZZ_HTTP_PORT(ctl) == 3 && site.nports > 0 ? site.ports[0].port
-                                                        : site.http_port;
     memset(&srv, 0, sizeof srv);
-    srv.site = &site;
+    live_setup(&srv, data + FUZZ_HTTP_LIVE);
+    dport = FUZZ_HTTP_PORT(ctl) == 3 && cs->nports > 0 ? cs->ports[0].port
+                                                       : cs->http_port;
     memcpy(srv.secret, fuzz_secret, sizeof srv.secret);
     memcpy(srv.addr, fuzz_server, 4);
     isn = pagec_isn(srv.secret, fuzz_client, fuzz_server,

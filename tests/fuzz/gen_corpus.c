@@ -7,8 +7,10 @@
  *
  * usage: gen_corpus INPUT_DIR HTTP_DIR DICT_FILE
  *
- * Linked with the site the targets serve, for its paths and ETags, and
- * with the runtime, for pagec_isn() (the ACK of a request is ISN + 1).
+ * Linked with the sites the targets serve, the plain one for its paths
+ * and ETags, and with the runtime, for pagec_isn() (the ACK of a request
+ * is ISN + 1). Most seeds are for the plain site (site); those of
+ * live_seeds() reach the live site's pages (lsite).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -17,6 +19,7 @@
 
 #include "fuzz.h"
 #include "pagec/pagec.h"
+#include "lsite.h"
 #include "site.h"
 
 #define NOW 1000000u /* the clock of most seeds */
@@ -27,6 +30,9 @@ static const uint8_t server[4] = FUZZ_SERVER;
 static const char *input_dir;
 static const char *http_dir;
 static unsigned nseeds;
+/* the live control byte and seed of the seeds written (fuzz.h) */
+static unsigned live_ctl;
+static unsigned live_seed;
 
 static void put16(uint8_t *p, uint32_t v)
 {
@@ -69,7 +75,8 @@ static void write_file(const char *dir, const char *name, const uint8_t *a,
     nseeds++;
 }
 
-/* A fuzz_input seed: now, control byte, datagram. */
+/* A fuzz_input seed: now, control byte, live control byte and seed,
+ * datagram. */
 static void seed(const char *name, uint32_t now, unsigned ctl,
                  const uint8_t *pkt, size_t n)
 {
@@ -77,10 +84,13 @@ static void seed(const char *name, uint32_t now, unsigned ctl,
 
     put32(hdr, now);
     hdr[4] = (uint8_t)ctl;
+    hdr[FUZZ_INPUT_LIVE] = (uint8_t)live_ctl;
+    put16(hdr + FUZZ_INPUT_LIVE + 1, live_seed);
     write_file(input_dir, name, hdr, sizeof hdr, pkt, n);
 }
 
-/* A fuzz_http seed: now, control byte, window, request. */
+/* A fuzz_http seed: now, control byte, window, live control byte and
+ * seed, request. */
 static void http_seed(const char *name, uint32_t now, unsigned ctl,
                       uint16_t window, const char *req, size_t n)
 {
@@ -89,6 +99,8 @@ static void http_seed(const char *name, uint32_t now, unsigned ctl,
     put32(hdr, now);
     hdr[4] = (uint8_t)ctl;
     put16(hdr + 5, window);
+    hdr[FUZZ_HTTP_LIVE] = (uint8_t)live_ctl;
+    put16(hdr + FUZZ_HTTP_LIVE + 1, live_seed);
     write_file(http_dir, name, hdr, sizeof hdr, (const uint8_t *)req, n);
 }
 
@@ -326,6 +338,12 @@ static void write_dict(const char *path)
         if (site.nodes[k].label_len) {
             dict_entry(f, site.labels + site.nodes[k].label,
                        site.nodes[k].label_len);
+        }
+    }
+    for (k = 0; k < lsite.nnodes; k++) {
+        if (lsite.nodes[k].label_len) {
+            dict_entry(f, lsite.labels + lsite.nodes[k].label,
+                       lsite.nodes[k].label_len);
         }
     }
     if (fclose(f) != 0) {
@@ -700,6 +718,73 @@ static void http_seeds(void)
     }
 }
 
+/* Requests for the live site: its live pages (a 200 with three fields,
+ * with one, with fields at the body's edges; the 404 page with one),
+ * the same as HEAD, as 304 for "*", too big for the window (503), and its
+ * page without fields, each as a datagram with the right ACK and as a
+ * fuzz_http seed, with the callback set and not, values of many seeds,
+ * the reply pulled in runs and a byte at a time. */
+static void live_seeds(void)
+{
+    static const struct req live_requests[] = {
+        S("GET / HTTP/1.1\r\nHost: 192.0.2.2\r\n\r\n"),
+        S("GET /status.json HTTP/1.0\r\n\r\n"),
+        S("GET /edge.txt HTTP/1.1\r\nHost: x\r\n\r\n"),
+        S("GET /no-such-page HTTP/1.1\r\nHost: x\r\n\r\n"),
+        S("HEAD /index.html HTTP/1.1\r\nHost: x\r\n\r\n"),
+        S("HEAD /nothing HTTP/1.0\r\n\r\n"),
+        S("GET / HTTP/1.1\r\nHost: x\r\nIf-None-Match: *\r\n\r\n"),
+        S("GET / HTTP/1.1\r\nHost: x\r\nAccept-Encoding: gzip\r\n\r\n"),
+        S("GET /about.html HTTP/1.1\r\nHost: x\r\n"
+          "Accept-Encoding: gzip\r\n\r\n"),
+    };
+    /* the callback set, pulled in runs, the whole field written; then
+     * each other way */
+    static const unsigned modes[4] = {
+        FUZZ_LIVE_SITE | FUZZ_LIVE_RUNS,
+        FUZZ_LIVE_SITE | FUZZ_LIVE_SHORT,
+        FUZZ_LIVE_SITE | FUZZ_LIVE_NULL | FUZZ_LIVE_RUNS,
+        FUZZ_LIVE_SITE,
+    };
+    uint16_t http = lsite.http_port;
+    uint16_t pport = lsite.nports ? lsite.ports[0].port : 8081;
+    uint8_t b[4096];
+    char name[64];
+    struct tcp s;
+    size_t i;
+    unsigned m;
+
+    for (i = 0; i < sizeof live_requests / sizeof live_requests[0]; i++) {
+        for (m = 0; m < 4; m++) {
+            live_ctl = modes[m];
+            live_seed = (unsigned)(0x1234u + 0x9e37u * (i * 4 + m)) & 0xffffu;
+            reset(&s, http);
+            s.flags = 0x18;
+            s.ack = isn(http, NOW, 0, 3) + 1;
+            s.data = live_requests[i].s;
+            s.dlen = live_requests[i].n;
+            snprintf(name, sizeof name, "live-%02zu-%u", i, m);
+            seed(name, NOW, 0, b, build(b, &s));
+            snprintf(name, sizeof name, "http-live-%02zu-%u", i, m);
+            http_seed(name, NOW, 3u << 4, 64240, live_requests[i].s,
+                      live_requests[i].n);
+        }
+    }
+    live_ctl = FUZZ_LIVE_SITE | FUZZ_LIVE_RUNS;
+    live_seed = 0xff00;
+    http_seed("http-live-503", NOW, 3u << 4, 200, live_requests[0].s,
+              live_requests[0].n);
+    http_seed("http-live-page-port", NOW, 3u | 3u << 4, 64240, "x", 1);
+    reset(&s, pport);
+    s.flags = 0x18;
+    s.ack = isn(pport, NOW, 0, 3) + 1;
+    s.data = "x";
+    s.dlen = 1;
+    seed("live-page-port", NOW, 0, b, build(b, &s));
+    live_ctl = 0;
+    live_seed = 0;
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 4) {
@@ -710,6 +795,7 @@ int main(int argc, char **argv)
     http_dir = argv[2];
     datagrams();
     http_seeds();
+    live_seeds();
     write_dict(argv[3]);
     printf("gen_corpus: %u seeds\n", nseeds);
     return 0;

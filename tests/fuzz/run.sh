@@ -2,9 +2,11 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # Fuzzing the runtime with libFuzzer: builds fuzz_input (raw datagrams)
 # and fuzz_http (HTTP requests in segments with the right ACK) from
-# fuzz_input.c, the runtime's sources and tests/sites/basic compiled by
-# pagec, with AddressSanitizer and UndefinedBehaviorSanitizer; writes the
-# seed corpora (gen_corpus.c); runs each target for SECONDS (default 45).
+# fuzz_input.c, the runtime's sources and two sites compiled by pagec
+# (tests/sites/basic, and tests/sites/live with a page of fields at the
+# edges of its body: live fields), with AddressSanitizer and
+# UndefinedBehaviorSanitizer; writes the seed corpora (gen_corpus.c); runs
+# each target for SECONDS (default 45).
 #
 # usage: run.sh PAGEC SOURCE_DIR [SECONDS]
 #
@@ -73,17 +75,24 @@ fail() {
     exit 1
 }
 
-# the site: the unit tests' site, with a page port
+# the sites: the unit tests' site, with a page port; the live site, with
+# a page port and a page whose body starts and ends with a field, two of
+# them side by side, PAGEC_LIVE_MAX (32) bytes of fields in all
 mkdir "$work/site" || exit 1
 "$pagec" --name site --port 8080=/notes.txt "$src/tests/sites/basic" \
     -o "$work/site/site.c" || fail "pagec failed on tests/sites/basic"
+cp -R "$src/tests/sites/live" "$work/live" || exit 1
+printf '<!--live:a:1--><!--live:b:2-->|<!--live:wide:29-->' \
+    >"$work/live/edge.txt" || exit 1
+"$pagec" --name lsite --port 8081=/about.html "$work/live" \
+    -o "$work/site/lsite.c" || fail "pagec failed on the live site"
 
 # the runtime and the site, instrumented once for both targets
 flags="-std=c99 -g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all"
 warn="-Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes"
 inc="-I$src/include -I$work/site"
 mkdir "$work/obj" || exit 1
-for f in "$src"/runtime/*.c "$work/site/site.c"; do
+for f in "$src"/runtime/*.c "$work/site/site.c" "$work/site/lsite.c"; do
     o=$work/obj/$(basename "$f" .c).o
     # shellcheck disable=SC2086 # the flags are words
     "$cc" $flags $warn $inc -c "$f" -o "$o" || fail "cannot compile $f"
@@ -107,7 +116,7 @@ printf '\001\022\333\300\300\300\001\002\300' >"$work/seeds_slip/noise"
 head -c 300 /dev/zero | tr '\0' 'x' | sed 's/^/\001/' >"$work/seeds_slip/long"
 # shellcheck disable=SC2086
 "$cc" -std=c99 -O1 $warn $inc "$here/gen_corpus.c" "$src"/runtime/*.c \
-    "$work/site/site.c" -o "$work/gen/gen_corpus" ||
+    "$work/site/site.c" "$work/site/lsite.c" -o "$work/gen/gen_corpus" ||
     fail "cannot build gen_corpus"
 "$work/gen/gen_corpus" "$work/seeds_input" "$work/seeds_http" \
     "$work/fuzz.dict" || fail "gen_corpus failed"

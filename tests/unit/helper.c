@@ -39,9 +39,12 @@ int ref_l4_ok(const uint8_t *pkt)
     size_t n = rd16(pkt + 2) - hl;
     uint64_t pseudo = 0;
 
-    if (pkt[9] == 6) {
+    if (pkt[9] == 6 || pkt[9] == 17) {
         pseudo = (uint64_t)rd16(pkt + 12) + rd16(pkt + 14) +
-                 rd16(pkt + 16) + rd16(pkt + 18) + 6 + n;
+                 rd16(pkt + 16) + rd16(pkt + 18) + pkt[9] + n;
+    }
+    if (pkt[9] == 17 && rd16(pkt + hl + 6) == 0) {
+        return 1; /* UDP without a checksum (RFC 768) */
     }
     return ref_fold(pkt + hl, n, pseudo) == 0xffff;
 }
@@ -73,17 +76,20 @@ void seal(uint8_t *pkt)
     size_t hl = (size_t)(pkt[0] & 15) * 4;
     size_t n = rd16(pkt + 2) - hl;
     uint8_t *l4 = pkt + hl;
-    uint8_t *sum = pkt[9] == 6 ? l4 + 16 : l4 + 2;
+    uint8_t *sum = pkt[9] == 6 ? l4 + 16 : pkt[9] == 17 ? l4 + 6 : l4 + 2;
     uint64_t pseudo = 0;
 
     wr16(pkt + 10, 0);
     wr16(pkt + 10, (uint16_t)~ref_fold(pkt, hl, 0));
-    if (pkt[9] == 6) {
+    if (pkt[9] == 6 || pkt[9] == 17) {
         pseudo = (uint64_t)rd16(pkt + 12) + rd16(pkt + 14) +
-                 rd16(pkt + 16) + rd16(pkt + 18) + 6 + n;
+                 rd16(pkt + 16) + rd16(pkt + 18) + pkt[9] + n;
     }
     wr16(sum, 0);
     wr16(sum, (uint16_t)~ref_fold(l4, n, pseudo));
+    if (pkt[9] == 17 && rd16(sum) == 0) {
+        wr16(sum, 0xffff); /* 0 would say "no checksum" */
+    }
 }
 
 static void ip_header(uint8_t *b, const uint8_t src[4], const uint8_t dst[4],
@@ -135,6 +141,21 @@ size_t build_echo(uint8_t *buf, const uint8_t src[4], const uint8_t dst[4],
     wr16(c + 4, id);
     wr16(c + 6, seq);
     memcpy(c + 8, data, n);
+    seal(buf);
+    return 28 + n;
+}
+
+size_t build_udp(uint8_t *buf, const uint8_t src[4], const uint8_t dst[4],
+                 uint16_t sport, uint16_t dport, const void *data, size_t n)
+{
+    uint8_t *u = buf + 20;
+
+    ip_header(buf, src, dst, 17, 28 + n);
+    wr16(u, sport);
+    wr16(u + 2, dport);
+    wr16(u + 4, (uint16_t)(8 + n));
+    wr16(u + 6, 0);
+    memcpy(u + 8, data, n);
     seal(buf);
     return 28 + n;
 }

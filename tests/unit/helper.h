@@ -26,8 +26,8 @@ Suite *stream_suite(void);
 uint16_t ref_fold(const uint8_t *p, size_t n, uint64_t extra);
 /* 1 when the IPv4 header checksum of pkt is correct. */
 int ref_ip_ok(const uint8_t *pkt);
-/* 1 when the TCP (proto 6) or ICMP (proto 1) checksum of the datagram
- * pkt is correct. */
+/* 1 when the TCP (proto 6), UDP (17; or none, 0) or ICMP (proto 1)
+ * checksum of the datagram pkt is correct. */
 int ref_l4_ok(const uint8_t *pkt);
 
 uint16_t rd16(const uint8_t *p);
@@ -35,7 +35,7 @@ uint32_t rd32(const uint8_t *p);
 void wr16(uint8_t *p, uint16_t v);
 void wr32(uint8_t *p, uint32_t v);
 
-/* Fills in the IPv4 header checksum and the TCP or ICMP checksum. */
+/* Fills in the IPv4 header checksum and the TCP, UDP or ICMP checksum. */
 void seal(uint8_t *pkt);
 
 struct seg {
@@ -56,6 +56,11 @@ size_t build_tcp(uint8_t *buf, const struct seg *s);
 /* Builds an ICMP echo request with n bytes of data; returns its length. */
 size_t build_echo(uint8_t *buf, const uint8_t src[4], const uint8_t dst[4],
                   uint16_t id, uint16_t seq, const uint8_t *data, size_t n);
+
+/* Builds a UDP datagram with n bytes of data, checksums correct; returns
+ * its length. */
+size_t build_udp(uint8_t *buf, const uint8_t src[4], const uint8_t dst[4],
+                 uint16_t sport, uint16_t dport, const void *data, size_t n);
 
 /* The page a site serves at path, or NULL. */
 const struct pagec_page *site_page(const struct pagec_site *site,

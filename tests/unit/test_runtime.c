@@ -63,15 +63,15 @@ static void same_from_stream(size_t n, uint16_t len)
      * time */
     while (pagec_stream_pending(&st) && m < sizeof sout) {
         const uint8_t *run;
-        uint16_t k = pagec_stream_run(&st, &run);
+        uint16_t r = pagec_stream_run(&st, &run);
 
-        if (k == 0) {
+        if (r == 0) {
             sout[m++] = pagec_stream_next(&srv, &st);
             continue;
         }
-        ck_assert_uint_le(m + k, sizeof sout);
-        memcpy(sout + m, run, k);
-        m += k;
+        ck_assert_uint_le(m + r, sizeof sout);
+        memcpy(sout + m, run, r);
+        m += r;
     }
     ck_assert_uint_eq(slen, len);
     if (len) {
@@ -104,7 +104,7 @@ static size_t serve(size_t n)
         ck_assert_mem_eq(copy, out, len);
         ck_assert_uint_eq(rd16(out + 2), len);
         ck_assert_msg(ref_ip_ok(out), "bad IP checksum in the reply");
-        ck_assert_msg(ref_l4_ok(out), "bad TCP/ICMP checksum in the reply");
+        ck_assert_msg(ref_l4_ok(out), "bad TCP/UDP/ICMP checksum in the reply");
         ck_assert_mem_eq(out + 12, server, 4);
         ck_assert_mem_eq(out + 16, client, 4);
         ck_assert_uint_eq(out[0], 0x45);
@@ -1056,7 +1056,12 @@ START_TEST(test_runtime_live)
                                     "GET /about.html HTTP/1.1\r\nHost: a\r\n\r\n")),
                           40);
         ck_assert_uint_eq(live_calls, 0);
-        /* If-None-Match with any tag: a live page is never 304 */
+        /* If-None-Match with any tag, or "*": a live page is never 304 */
+        ck_assert_uint_gt(serve(tcp(80, 0x18, 6001, isn + 1,
+                                    "GET / HTTP/1.1\r\nHost: a\r\n"
+                                    "If-None-Match: *\r\n\r\n")),
+                          40);
+        ck_assert_int_eq(memcmp(out + 40, "HTTP/1.1 200 ", 13), 0);
         ck_assert_uint_gt(serve(tcp(80, 0x18, 6001, isn + 1,
                                     "GET / HTTP/1.1\r\nHost: a\r\n"
                                     "If-None-Match: *, \"tent-Ty\"\r\n\r\n")),
@@ -1612,6 +1617,192 @@ START_TEST(test_runtime_checksum_every_port)
 }
 END_TEST
 
+
+/* The small services: UDP. Each reply through both APIs (serve()), its
+ * checksums checked by the test's own sums. */
+static size_t udp(uint16_t sport, uint16_t dport, const char *data)
+{
+    return build_udp(in, client, server, sport, dport, data, strlen(data));
+}
+
+static uint8_t clock_text(const struct pagec_server *s, uint8_t *dst,
+                          uint8_t size)
+{
+    (void)s;
+    ck_assert_uint_ge(size, 24);
+    memcpy(dst, "Tue Jan  2 03:04:05 2024\r\n", 26 < size ? 26 : size);
+    return 26;
+}
+
+START_TEST(test_runtime_udp_services)
+{
+    size_t n;
+
+    /* echo: the data back, the ports swapped */
+    ck_assert_uint_eq(serve(udp(40000, 7, "hello, echo")), 28 + 11);
+    ck_assert_uint_eq(out[9], 17);
+    ck_assert_uint_eq(rd16(out + 20), 7);
+    ck_assert_uint_eq(rd16(out + 22), 40000);
+    ck_assert_uint_eq(rd16(out + 24), 8 + 11);
+    ck_assert_uint_ne(rd16(out + 26), 0);
+    ck_assert_mem_eq(out + 28, "hello, echo", 11);
+    /* an empty one */
+    ck_assert_uint_eq(serve(udp(40000, 7, "")), 28);
+    /* no checksum (0): taken, and none back */
+    n = udp(40001, 7, "abc");
+    wr16(in + 26, 0);
+    ck_assert_uint_eq(serve(n), 31);
+    ck_assert_uint_eq(rd16(out + 26), 0);
+    ck_assert_mem_eq(out + 28, "abc", 3);
+    /* a wrong checksum: dropped */
+    n = udp(40000, 7, "abc");
+    in[29] ^= 1;
+    ck_assert_uint_eq(serve(n), 0);
+    /* a length field that is not the datagram's */
+    n = udp(40000, 7, "abc");
+    wr16(in + 24, 10);
+    seal(in);
+    ck_assert_uint_eq(serve(n), 0);
+    /* discard, another port, a source port below 1024: nothing */
+    ck_assert_uint_eq(serve(udp(40000, 9, "x")), 0);
+    ck_assert_uint_eq(serve(udp(40000, 8, "x")), 0);
+    ck_assert_uint_eq(serve(udp(40000, 53, "x")), 0);
+    ck_assert_uint_eq(serve(udp(1023, 7, "x")), 0);
+    ck_assert_uint_eq(serve(udp(19, 7, "x")), 0);
+    ck_assert_uint_eq(serve(udp(1024, 7, "x")), 29);
+    /* daytime without a callback: the clock */
+    now = 1234567;
+    ck_assert_uint_eq(serve(udp(40000, 13, "")), 28 + 18);
+    ck_assert_mem_eq(out + 28, "uptime 1234567 s\r\n", 18);
+    now = 7;
+    ck_assert_uint_eq(serve(udp(40000, 13, "any")), 28 + 12);
+    ck_assert_mem_eq(out + 28, "uptime 7 s\r\n", 12);
+    /* with one: its text */
+    srv.daytime = clock_text;
+    ck_assert_uint_eq(serve(udp(40000, 13, "")), 28 + 26);
+    ck_assert_mem_eq(out + 28, "Tue Jan  2 03:04:05 2024\r\n", 26);
+    ck_assert_uint_eq(rd16(out + 24), 8 + 26);
+}
+END_TEST
+
+/* The SYN-ACK's ISN on a service's port: as pagec_isn() with nothing of
+ * the client's ISN in B (bits 16-31 of its ISN + 1 taken as 0), plus
+ * for echo the client's ISN + 1, modulo 2^14. */
+static uint32_t service_isn(uint16_t port, uint32_t cseq)
+{
+    uint32_t p = pagec_isn(srv.secret, client, server, 40000, port,
+                           now >> 6, 3, 0xffffffffu);
+
+    if (port == 7) {
+        p = (p & ~0x3fffu) | ((p + cseq + 1) & 0x3fffu);
+    }
+    return p;
+}
+
+static uint32_t open_to(uint16_t port, uint32_t cseq)
+{
+    ck_assert_uint_eq(serve(tcp(port, 0x02, cseq, 0, NULL)), 44);
+    check_tcp(port, 40000, 0x12, service_isn(port, cseq), cseq + 1);
+    return rd32(out + 24);
+}
+
+START_TEST(test_runtime_tcp_daytime)
+{
+    uint32_t isn = open_to(13, 70000);
+
+    /* the ACK that opens the connection: the text and our FIN */
+    ck_assert_uint_eq(serve(tcp(13, 0x10, 70001, isn + 1, NULL)), 40 + 18);
+    check_tcp(13, 40000, 0x19, isn + 1, 70001);
+    ck_assert_mem_eq(out + 40, "uptime 1000000 s\r\n", 18);
+    srv.daytime = clock_text;
+    ck_assert_uint_eq(serve(tcp(13, 0x10, 70001, isn + 1, NULL)), 40 + 26);
+    ck_assert_mem_eq(out + 40, "Tue Jan  2 03:04:05 2024\r\n", 26);
+    /* its ACK needs nothing; the client's FIN an ACK */
+    ck_assert_uint_eq(serve(tcp(13, 0x10, 70001, isn + 28, NULL)), 0);
+    ck_assert_uint_eq(serve(tcp(13, 0x11, 70001, isn + 28, NULL)), 40);
+    check_tcp(13, 40000, 0x10, isn + 28, 70002);
+    /* an ACK of more than the text and a FIN: an RST */
+    ck_assert_uint_eq(serve(tcp(13, 0x10, 70001, isn + 40, NULL)), 40);
+    check_tcp(13, 40000, 0x04, isn + 40, 0);
+    ck_assert_uint_eq(serve(tcp(13, 0x10, 70001, isn + 0x10000, NULL)), 40);
+    ck_assert_uint_eq(out[33], 0x04);
+}
+END_TEST
+
+START_TEST(test_runtime_tcp_discard)
+{
+    uint32_t isn = open_to(9, 0x1fff0);
+    uint32_t c = 0x1fff1;
+
+    ck_assert_uint_eq(serve(tcp(9, 0x10, c, isn + 1, NULL)), 0);
+    ck_assert_uint_eq(serve(tcp(9, 0x18, c, isn + 1, "some data")), 40);
+    check_tcp(9, 40000, 0x10, isn + 1, c + 9);
+    /* past 64 KiB of the client's: still its connection */
+    ck_assert_uint_eq(serve(tcp(9, 0x18, c + 0x30000, isn + 1, "x")), 40);
+    check_tcp(9, 40000, 0x10, isn + 1, c + 0x30001);
+    /* its FIN: ours */
+    ck_assert_uint_eq(serve(tcp(9, 0x11, c + 9, isn + 1, NULL)), 40);
+    check_tcp(9, 40000, 0x11, isn + 1, c + 10);
+    ck_assert_uint_eq(serve(tcp(9, 0x11, c + 9, isn + 2, NULL)), 40);
+    check_tcp(9, 40000, 0x10, isn + 2, c + 10);
+    /* an ACK of nothing we sent */
+    ck_assert_uint_eq(serve(tcp(9, 0x18, c, isn + 100, "x")), 40);
+    check_tcp(9, 40000, 0x04, isn + 100, 0);
+}
+END_TEST
+
+START_TEST(test_runtime_tcp_echo)
+{
+    uint32_t c = 0x2345fff0;
+    uint32_t isn = open_to(7, c - 1);
+
+    ck_assert_uint_eq(serve(tcp(7, 0x10, c, isn + 1, NULL)), 0);
+    /* the first line, back at our ISN + 1, acknowledged */
+    ck_assert_uint_eq(serve(tcp(7, 0x18, c, isn + 1, "one\n")), 44);
+    check_tcp(7, 40000, 0x18, isn + 1, c + 4);
+    ck_assert_mem_eq(out + 40, "one\n", 4);
+    /* the second, sent before that echo came: not in order, no answer */
+    ck_assert_uint_eq(serve(tcp(7, 0x18, c + 4, isn + 1, "two\n")), 0);
+    /* sent again after it came: echoed after the first */
+    ck_assert_uint_eq(serve(tcp(7, 0x18, c + 4, isn + 5, "two\n")), 44);
+    check_tcp(7, 40000, 0x18, isn + 5, c + 8);
+    ck_assert_mem_eq(out + 40, "two\n", 4);
+    /* across a 64 KiB boundary of the client's numbers */
+    ck_assert_uint_eq(serve(tcp(7, 0x18, c + 0x20, isn + 0x21, "three")), 45);
+    check_tcp(7, 40000, 0x18, isn + 0x21, c + 0x25);
+    /* data with a FIN: the echo with ours */
+    ck_assert_uint_eq(serve(tcp(7, 0x19, c + 8, isn + 9, "end")), 43);
+    check_tcp(7, 40000, 0x19, isn + 9, c + 12);
+    /* a FIN alone: ours */
+    ck_assert_uint_eq(serve(tcp(7, 0x11, c + 8, isn + 9, NULL)), 40);
+    check_tcp(7, 40000, 0x11, isn + 9, c + 9);
+    /* a pure ACK: nothing */
+    ck_assert_uint_eq(serve(tcp(7, 0x10, c + 9, isn + 10, NULL)), 0);
+    /* an ACK of nothing we sent: an RST, but not for data (see
+     * pagec/pagec.h) */
+    ck_assert_uint_eq(serve(tcp(7, 0x11, c, isn + 0x2000000, NULL)), 40);
+    ck_assert_uint_eq(out[33], 0x04);
+    ck_assert_uint_eq(serve(tcp(7, 0x18, c, isn + 0x2000000, "x")), 0);
+    /* more than the client's window: not echoed */
+    {
+        struct seg s = seg_to(7, 0x18, c + 12, isn + 13, "0123456789");
+
+        s.window = 4;
+        ck_assert_uint_eq(serve(build_tcp(in, &s)), 0);
+    }
+}
+END_TEST
+
+START_TEST(test_runtime_services_off_ports)
+{
+    /* a port next to a service's is closed */
+    ck_assert_uint_eq(serve(tcp(8, 0x02, 10, 0, NULL)), 40);
+    ck_assert_uint_eq(out[33], 0x14);
+    ck_assert_uint_eq(serve(tcp(14, 0x02, 10, 0, NULL)), 40);
+    ck_assert_uint_eq(out[33], 0x14);
+}
+END_TEST
+
 Suite *runtime_suite(void)
 {
     Suite *s = suite_create("runtime");
@@ -1651,6 +1842,11 @@ Suite *runtime_suite(void)
     tcase_add_test(tc, test_runtime_live);
     tcase_add_test(tc, test_runtime_fin_before_request);
     tcase_add_test(tc, test_runtime_isn_reuse);
+    tcase_add_test(tc, test_runtime_udp_services);
+    tcase_add_test(tc, test_runtime_tcp_daytime);
+    tcase_add_test(tc, test_runtime_tcp_discard);
+    tcase_add_test(tc, test_runtime_tcp_echo);
+    tcase_add_test(tc, test_runtime_services_off_ports);
     suite_add_tcase(s, tc);
     return s;
 }
