@@ -387,7 +387,9 @@ static void rx_special(uint8_t c)
     }
     pagec_stream_byte(&srv, s, c);
     /* Only an ICMP echo request (IPv4 protocol 1, in byte 9 of its
-     * header) has reply bytes while it arrives: they go out first. */
+     * header) has reply bytes while it arrives: they go out first. (The
+     * runtime is built without the small services, whose TCP and UDP
+     * echoes would have them too: CMakeLists.txt.) */
     if (rx_state == RX_HEAD) {
         if (rx_count == 9) {
             rx_icmp = c == 1;
