@@ -30,16 +30,24 @@
  * pagec-avrsim (tests/emulated) watches these pins to count cycles.
  *
  * RAM: the receive ring (uart.h, 32 bytes), two streams (struct
- * pagec_stream, 63 bytes each), the server's settings (14 bytes), a few
- * bytes of the driver's and the stack (about 172 bytes at its deepest:
- * the end of a datagram, read while a reply goes out, under an
- * interrupt); 366 bytes in all. The
- * free RAM is painted with a pattern at start-up, so that the stack's high
+ * pagec_stream, 77 bytes each with PAGEC_LIVE_MAX 24), the server's
+ * settings (18 bytes), a few bytes of the driver's and the stack (about
+ * 180 bytes at its deepest: the end of a SYN, its ISN computed, read
+ * while a reply goes out, under an interrupt); some 410 bytes in all
+ * (bench/run, section ram). The free RAM is painted with a pattern at start-up, so that the stack's high
  * water mark can be read later (with a debugger on a board, or by the
  * emulator): the lowest byte that lost the pattern.
  *
  * The clock the runtime's ISNs need counts seconds from start-up, by the
  * compare interrupt of Timer1.
+ *
+ * Live fields (the status page's uptime, requests and input): the
+ * callback live() writes the seconds of that clock, a count of the
+ * replies it filled, and the voltage on ADC0 (PC0, Arduino pin A0) in
+ * millivolts, which the ADC converts over and over (free running) so
+ * that a reply reads the last conversion without waiting for one. The
+ * live bytes of a reply are kept in its stream until they go out
+ * (PAGEC_LIVE_MAX, set to the site's in CMakeLists.txt).
  */
 #include <avr/eeprom.h>
 #include <avr/interrupt.h>
@@ -49,6 +57,7 @@
 
 #include "build_secret.h"
 #include "demo_site.h"
+#include "pagec/live.h"
 #include "pagec/slip.h"
 #include "pagec/stream.h"
 #include "uart.h"
@@ -75,6 +84,16 @@
 #error "F_CPU too high for Timer1 at clock / 256"
 #endif
 
+/* The ADC's reference, AVcc, in millivolts: the board's supply (5 V on
+ * an Arduino Uno), which the input field scales its readings by. */
+#ifndef AVR_VREF_MV
+#define AVR_VREF_MV 5000u
+#endif
+
+/* The ADC's clock: F_CPU / 128, 125 kHz at 16 MHz (at most 200 kHz for
+ * its full resolution); a conversion takes 13 of its cycles. */
+#define ADC_PRESCALE_BITS (_BV(ADPS2) | _BV(ADPS1) | _BV(ADPS0))
+
 /* Seconds from start-up; the timer interrupt (assembly) counts them. */
 volatile uint32_t clock_seconds;
 
@@ -89,8 +108,8 @@ static struct pagec_server srv;
  * The streams from tx_s on, queued of them, hold replies in the order
  * their datagrams came; the one after them, rx_s, receives. When all of
  * them are taken, a datagram that begins is dropped whole (rx_special()).
- * Each stream more costs 63 bytes of RAM and keeps a datagram more of a
- * burst; two fit the ATmega328P's budget of this sample (368 bytes).
+ * Each stream more costs sizeof(struct pagec_stream) bytes of RAM (77)
+ * and keeps a datagram more of a burst.
  */
 #ifndef AVR_STREAMS
 #define AVR_STREAMS 2
@@ -187,6 +206,58 @@ static uint32_t seconds(void)
         s = clock_seconds;
     }
     return s;
+}
+
+/* Replies whose requests field live() filled: the live page's 200
+ * replies made (a request sent again by its client counts again). */
+static uint32_t requests;
+
+/* The voltage on ADC0 in millivolts and " mV", right-aligned in the
+ * field; the number alone when the field is too narrow for the unit.
+ * The ADC converts all the time (main()): ADCW holds the last
+ * conversion, 0 to 1023 for 0 V to AVR_VREF_MV. */
+static uint8_t live_input(uint8_t *dst, uint8_t width)
+{
+    uint16_t mv = (uint16_t)(((uint32_t)ADCW * AVR_VREF_MV) >> 10);
+
+    if (width < 7) {
+        return pagec_fmt_u32(dst, width, mv, 0);
+    }
+    width = pagec_fmt_u32(dst, (uint8_t)(width - 3), mv, 0);
+    dst[width] = ' ';
+    dst[width + 1] = 'm';
+    dst[width + 2] = 'V';
+    return (uint8_t)(width + 3);
+}
+
+/* The live fields of the sample site (demo_site.h names them): uptime in
+ * seconds, the requests count, the input in millivolts. Another site's
+ * fields get spaces. Called from pagec_stream_end(). */
+static uint8_t live(const struct pagec_server *s, uint8_t id, uint8_t *dst,
+                    uint8_t width)
+{
+    (void)s;
+#ifdef demo_site_LIVE_uptime
+    if (id == demo_site_LIVE_uptime) {
+        return pagec_fmt_u32(dst, width, seconds(), 0);
+    }
+#endif
+#ifdef demo_site_LIVE_requests
+    if (id == demo_site_LIVE_requests) {
+        return pagec_fmt_u32(dst, width, ++requests, 0);
+    }
+#endif
+#ifdef demo_site_LIVE_input
+    if (id == demo_site_LIVE_input) {
+        return live_input(dst, width);
+    }
+#endif
+    (void)id;
+    (void)dst;
+    (void)width;
+    (void)live_input;
+    (void)requests;
+    return 0;
 }
 
 /*
@@ -316,7 +387,9 @@ static void rx_special(uint8_t c)
     }
     pagec_stream_byte(&srv, s, c);
     /* Only an ICMP echo request (IPv4 protocol 1, in byte 9 of its
-     * header) has reply bytes while it arrives: they go out first. */
+     * header) has reply bytes while it arrives: they go out first. (The
+     * runtime is built without the small services, whose TCP and UDP
+     * echoes would have them too: CMakeLists.txt.) */
     if (rx_state == RX_HEAD) {
         if (rx_count == 9) {
             rx_icmp = c == 1;
@@ -448,6 +521,7 @@ int main(void)
 {
     DDRB |= _BV(PB5) | _BV(PB0);
     srv.site = &demo_site;
+    srv.live = live;
     load_secret();
 
     uart_init();
@@ -457,6 +531,12 @@ int main(void)
     TCCR1B = _BV(WGM12) | TIMER1_PRESCALE_BITS;
     OCR1A = TIMER1_TOP;
     TIMSK1 = _BV(OCIE1A);
+    /* ADC0 against AVcc, converted again and again (free running: ADCSRB
+     * 0), PC0's digital input buffer off */
+    ADMUX = _BV(REFS0);
+    ADCSRB = 0;
+    DIDR0 = _BV(ADC0D);
+    ADCSRA = _BV(ADEN) | _BV(ADSC) | _BV(ADATE) | ADC_PRESCALE_BITS;
     set_sleep_mode(SLEEP_MODE_IDLE); /* the UART and Timer1 wake it */
     sei();
 

@@ -13,10 +13,13 @@
  * Bytes of the receive ring, a power of two so that the indices wrap with
  * a mask. The main loop reads the line while a reply goes out (main.c), so
  * the ring only bridges the longest stretch the main loop spends on one
- * thing: the end of a datagram (some 5,000 cycles, 4 byte times at 115200
- * baud), or a burst that finds every stream of main.c taken. A byte that
- * finds the ring full is dropped, and the frame it belonged to then fails
- * its checksum; TCP resends it. Cost: the ring in RAM.
+ * thing: the end of a datagram (up to some 9,300 cycles, 7 byte times at
+ * 115200 baud, for a request whose reply has live fields to fill), a
+ * burst that finds every stream of main.c taken, or an echo reply, which
+ * goes out as its request comes and trails it by some 20 bytes that wait
+ * here (a ping of 56 bytes filled 27). A byte that finds the ring full is
+ * dropped, and the frame it belonged to then fails its checksum; TCP
+ * resends it. Cost: the ring in RAM.
  */
 #ifndef UART_RX_RING
 #define UART_RX_RING 32

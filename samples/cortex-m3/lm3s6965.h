@@ -38,11 +38,20 @@
 #define SYSCTL_RCGC2 REG32(0x400fe108u) /* clock gates: GPIO ports */
 #define SYSCTL_RCGC2_GPIOA (1u << 0)
 #define SYSCTL_RCGC2_GPIOD (1u << 3)
+#define SYSCTL_RCGC2_GPIOE (1u << 4)
+#define SYSCTL_RCGC2_GPIOF (1u << 5)
 
-/* GPIO ports: the UART pins are an alternate function */
+/* GPIO ports: the UART pins are an alternate function; the board's
+ * navigation buttons are inputs of ports E and F */
 #define GPIOA_BASE 0x40004000u
 #define GPIOD_BASE 0x40007000u
+#define GPIOE_BASE 0x40024000u
+#define GPIOF_BASE 0x40025000u
+/* the pins of mask, read at once: the data register at an address whose
+ * bits 9:2 are the mask */
+#define GPIO_DATA(base, mask) REG32((base) + ((uint32_t)(mask) << 2))
 #define GPIO_AFSEL(base) REG32((base) + 0x420u)
+#define GPIO_PUR(base) REG32((base) + 0x510u)  /* pull-ups */
 #define GPIO_DEN(base) REG32((base) + 0x51cu)
 
 /* UARTs: a PL011 each */

@@ -11,7 +11,11 @@
 # namespace on http://192.0.2.2/, twice, each with a fresh profile:
 #
 #   1. --dump-dom: the DOM must have index.html's <title> and the
-#      <img src="logo.gif">;
+#      <img src="logo.gif">; when index.html has live fields
+#      (<!--live:NAME:WIDTH-->, pagec(1)), the DOM must have each line of
+#      index.html that holds them, each marker replaced by WIDTH bytes
+#      (tests/tools/live.py find), and every field must show a number, as
+#      pagec-tun fills them (samples/live.c);
 #   2. --screenshot --window-size=800,600: the PNG must be 800x600 and
 #      show a page, not a blank: png_check.py decodes it (zlib, no other
 #      library) and the image must have at least MIN_COLOURS colours, at
@@ -170,6 +174,19 @@ if grep -Eq '<img [^>]*src="logo\.gif"' "$dom"; then
 else
     fail "DOM has no <img src=\"logo.gif\">"
     head -n 20 "$dom" | evidence
+fi
+
+# the live fields, as the browser parsed them: numbers in their cells
+if live_file "$SITE/index.html"; then
+    if ! python3 "$HERE/../tools/live.py" find "$SITE/index.html" "$dom" \
+        >"$WORK/dom.fields" 2>"$WORK/dom.why"; then
+        fail "DOM lacks a line of index.html with live fields: $(sed 's/^live.py: [^:]*: //' "$WORK/dom.why")"
+    elif awk '{ v = $0; sub(/^[^ ]* ?/, "", v) }
+        v !~ /^-?[0-9]+(\.[0-9]+)?$/ { bad = 1 } END { exit !bad }' "$WORK/dom.fields"; then
+        fail "DOM: a live field is not a number: $(live_summary "$WORK/dom.fields")"
+    else
+        pass "DOM shows numbers in the live fields: $(live_summary "$WORK/dom.fields")"
+    fi
 fi
 
 # --- 2. the screenshot ---------------------------------------------------

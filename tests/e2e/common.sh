@@ -31,6 +31,37 @@
 #   each_site_file COMMAND...  runs COMMAND... URLPATH FILE for every
 #                     regular file of SITE; sets NFILES
 #   check_shutdown    the server must still run and exit 0 on SIGTERM
+#   need_live         skip "needs python3" when a file of SITE holds a live
+#                     field (<!--live:NAME:WIDTH-->, pagec(1)): the pages
+#                     are then compared by tests/tools/live.py
+#   live_file FILE    true when FILE holds a live field (a marker)
+#   same_page BODY FILE [VALUES]  BODY is what the server sends for FILE:
+#                     its bytes, or for a page with live fields the file
+#                     with each marker replaced by WIDTH bytes (live.py
+#                     match); the fields' values, "NAME VALUE" lines, go
+#                     to VALUES; on failure SAME_WHY says why
+#   live_value VALUES NAME  the value of the field NAME in VALUES
+#   live_summary VALUES  the fields of VALUES on one line: "uptime 12,
+#                     requests 3", a field of spaces as "(spaces)"
+#   check_live URLPATH FILE GAP T0 EXACT  the live fields as they change:
+#                     two fetches of URLPATH (the caller's fetch URLPATH
+#                     BODYFILE, which sets CURL_RC and CODE) GAP seconds
+#                     apart (at least 1.1), each the page FILE; its
+#                     requests field counts up (by exactly 1 when EXACT is
+#                     1: nothing else fetched a live page meanwhile), its
+#                     uptime field advances by at least a second and by no
+#                     more than the seconds that passed, and is at most
+#                     the seconds since T0 (the server's start, date +%s;
+#                     empty: not checked). The values go to WORK/live1 and
+#                     WORK/live2; LOADAVG_BEFORE and LOADAVG_AFTER are the
+#                     first field of /proc/loadavg before and after the
+#                     second fetch (empty without it). Returns 1 when a
+#                     fetch failed or was not the page, else 0
+#   near_load VALUE BEFORE AFTER  VALUE is within 0.01 of BEFORE or AFTER,
+#                     /proc/loadavg's readings around a fetch: the kernel
+#                     keeps the load average in 1/2048ths, which
+#                     getloadavg() (through sysinfo()) and /proc/loadavg
+#                     round to hundredths in ways that may differ by one
 #   ns_create NAME TUN_PREFIX  a network namespace of our own,
 #                     pagec-NAME-PID, with IPv6 off (unless NS_IPV6=1);
 #                     sets NS, TUN (TUN_PREFIX PID) and NS_CREATED, or
@@ -70,6 +101,7 @@
 #                TUN device (ns_start_server)
 
 MAX_FILES=5000    # bound on the number of site files fetched
+LIVE_TOOL=$(cd "$(dirname -- "${BASH_SOURCE[0]}")/../tools" && pwd)/live.py
 SERVER_PID=
 SERVER_RC=
 PASSED=0
@@ -210,6 +242,103 @@ check_shutdown() {
         fail "$SERVER_NAME died during the test, exit status $?"
         SERVER_PID=
     fi
+}
+
+need_live() {
+    if grep -rlqs -- '<!--live:' "$SITE"; then
+        need python3 "(to compare pages with live fields)"
+    fi
+}
+
+live_file() {
+    grep -qs -- '<!--live:' "$1"
+}
+
+same_page() {
+    local body=$1 file=$2 values=${3:-/dev/null}
+    SAME_WHY=
+    if ! live_file "$file"; then
+        : >"$values"
+        cmp -s "$body" "$file" && return 0
+        SAME_WHY="$(wc -c <"$body") bytes, want the $(wc -c <"$file") of ${file##*/}"
+        return 1
+    fi
+    python3 "$LIVE_TOOL" match "$file" "$body" >"$values" 2>"$body.why" && return 0
+    SAME_WHY=$(sed 's/^live.py: [^:]*: //' "$body.why")
+    return 1
+}
+
+live_value() {
+    awk -v n="$2" '$1 == n { sub(/^[^ ]* /, ""); print; exit }' "$1"
+}
+
+live_summary() {
+    awk '{ v = $0; sub(/^[^ ]* ?/, "", v); printf "%s%s %s", sep, $1, v == "" ? "(spaces)" : v; sep = ", " }' "$1"
+}
+
+# shellcheck disable=SC2034 # LOADAVG_BEFORE and LOADAVG_AFTER: the caller's
+check_live() {
+    local url=$1 file=$2 gap=$3 t0=$4 exact=$5 i why="" t1 t2 t3 u1 u2 r1 r2 max
+    LOADAVG_BEFORE=
+    LOADAVG_AFTER=
+    for i in 1 2; do
+        if [ "$i" = 2 ]; then
+            sleep "$gap"
+            LOADAVG_BEFORE=$(cut -d ' ' -f 1 /proc/loadavg 2>/dev/null)
+            t2=$(date +%s%N)
+        else
+            t1=$(date +%s%N)
+        fi
+        fetch "$url" "$WORK/live$i.body"
+        if [ "$CURL_RC" -ne 0 ] || [ "$CODE" != 200 ]; then
+            fail "live fields, fetch $i of $url: status ${CODE:-none}, curl exit $CURL_RC"
+            return 1
+        fi
+        if ! same_page "$WORK/live$i.body" "$file" "$WORK/live$i"; then
+            fail "live fields, fetch $i of $url: not ${file##*/} with its fields: $SAME_WHY"
+            return 1
+        fi
+    done
+    t3=$(date +%s%N)
+    LOADAVG_AFTER=$(cut -d ' ' -f 1 /proc/loadavg 2>/dev/null)
+    pass "GET $url twice, $gap s apart: 200, ${file##*/} with its fields ($(live_summary "$WORK/live2")); the client's TCP/IP stack took every segment, checksums checked"
+    r1=$(live_value "$WORK/live1" requests)
+    r2=$(live_value "$WORK/live2" requests)
+    if ! [[ $r1 =~ ^[0-9]+$ && $r2 =~ ^[0-9]+$ ]]; then
+        fail "live field requests: '$r1' then '$r2', want numbers"
+    elif [ "$exact" = 1 ] && [ "$r2" -ne $((r1 + 1)) ]; then
+        fail "live field requests: $r1 then $r2, want $((r1 + 1)) (one live page fetched between)"
+    elif [ "$r1" -lt 1 ] || [ "$r2" -le "$r1" ]; then
+        fail "live field requests: $r1 then $r2, want at least 1 and counting up"
+    else
+        pass "live field requests counts up: $r1, then $r2"
+    fi
+    u1=$(live_value "$WORK/live1" uptime)
+    u2=$(live_value "$WORK/live2" uptime)
+    # the most seconds the uptime may have advanced: the time from the
+    # start of the first fetch to the end of the second, whole seconds
+    # rounded up, and one for the tick between
+    max=$(((t3 - t1 + 999999999) / 1000000000 + 1))
+    if ! [[ $u1 =~ ^[0-9]+$ && $u2 =~ ^[0-9]+$ ]]; then
+        why="'$u1' then '$u2', want numbers"
+    elif [ $((u2 - u1)) -lt 1 ]; then
+        why="$u1 then $u2 s: did not advance in the $(((t2 - t1) / 1000000)) ms between the fetches' starts"
+    elif [ $((u2 - u1)) -gt "$max" ]; then
+        why="$u1 then $u2 s: advanced more than the $max s the fetches took"
+    elif [ -n "$t0" ] && [ "$u2" -gt $(($(date +%s) - t0 + 1)) ]; then
+        why="$u2 s, more than the $(($(date +%s) - t0)) s since the server started"
+    fi
+    if [ -z "$why" ]; then
+        pass "live field uptime advances with the clock: $u1 s, then $u2 s ($(((t2 - t1) / 1000000)) ms later)"
+    else
+        fail "live field uptime: $why"
+    fi
+    return 0
+}
+
+near_load() {
+    awk -v v="$1" -v a="$2" -v b="$3" 'function d(x) { x = v - x; return x < 0 ? -x : x }
+        BEGIN { exit !(d(a) < 0.0101 || d(b) < 0.0101) }'
 }
 
 ns_create() {

@@ -11,7 +11,14 @@
 #
 #   - every regular file of SITE_DIR (dotfiles skipped) is fetched and must
 #     come back with status 200, the same bytes and the right Content-Type;
-#     "/" must be index.html;
+#     "/" must be index.html; a page with live fields (<!--live:NAME:WIDTH-->,
+#     pagec(1)) must be its file with each marker replaced by WIDTH bytes
+#     (tests/tools/live.py);
+#   - a live page's reply has no ETag and says "Cache-Control: no-store";
+#     when index.html has the fields uptime and requests (samples/site),
+#     two fetches of / 1.1 s apart show the requests count up by one and
+#     the uptime advance, and its field input is the load average
+#     /proc/loadavg shows, to 0.01 (samples/live.c);
 #   - a missing path gets 404 (and the body of SITE_DIR/404.html if any);
 #   - a folder with an index.html, asked for without its trailing slash,
 #     gets 301 with Location: the folder's path with it (curl -I), and
@@ -29,7 +36,8 @@
 # Prints one line per check and at the end "N passed, M failed". Exit
 # status: 0 all checks passed, 1 a check failed, 2 usage error, 77 a
 # prerequisite is missing (root, /dev/net/tun, network namespaces, curl,
-# ping): ctest reports the test as skipped (SKIP_RETURN_CODE 77).
+# ping, python3 for a site with live fields): ctest reports the test as
+# skipped (SKIP_RETURN_CODE 77).
 #
 # Environment:
 #   E2E_KEEP=1        keep the work directory (server log, bodies) and
@@ -68,6 +76,7 @@ need ip "(iproute2)"
 need curl
 need ping "(iputils-ping)"
 need cmp "(diffutils)"
+need_live
 
 # --- set-up and clean-up ---------------------------------------------------
 
@@ -88,6 +97,7 @@ trap_cleanup
 # counts below. The -v log is line-buffered so lines and our markers stay
 # in order.
 ns_create e2e pe2e
+T0=$(date +%s)
 ns_start_server --stdbuf "$BIN" --dev "$TUN" -v
 pass "pagec-tun runs on $TUN in namespace $NS"
 
@@ -164,9 +174,8 @@ check_page() {
         why="curl exit $CURL_RC: $(head -n 1 "$WORK/curl.err")"
     else
         [ "$CODE" = 200 ] || why+=" status $CODE (want 200);"
-        if ! cmp -s "$WORK/body" "$file"; then
-            why+=" body differs from ${file#"$SITE"/}"
-            why+=" ($(wc -c <"$WORK/body") bytes, want $(wc -c <"$file"));"
+        if ! same_page "$WORK/body" "$file" "$WORK/values"; then
+            why+=" body differs from ${file#"$SITE"/} ($SAME_WHY);"
         fi
         want=$(mime_for "$file")
         got=$(base_type "$CTYPE")
@@ -177,7 +186,9 @@ check_page() {
             why+=" no Content-Type;"
         fi
     fi
-    if [ -z "$why" ]; then
+    if [ -z "$why" ] && [ -s "$WORK/values" ]; then
+        pass "GET $url: 200, $CTYPE, $(wc -c <"$WORK/body") bytes: the file with its $(wc -l <"$WORK/values") live fields filled"
+    elif [ -z "$why" ]; then
         pass "GET $url: 200, $CTYPE, $(wc -c <"$file") bytes identical"
     else
         fail "GET $url:$why"
@@ -207,19 +218,22 @@ check_codings() {
         fetch_with "$url" "$WORK/raw"
         enc=$(header Content-Encoding)
         [ "$CODE" = 200 ] && [ "$enc" = gzip ] &&
-            gzip -dc <"$WORK/raw" | cmp -s - "$file" ||
+            gzip -dc <"$WORK/raw" >"$WORK/raw.gunzip" &&
+            same_page "$WORK/raw.gunzip" "$file" ||
             why+=" gzip-only page without Accept-Encoding: status $CODE, coding '$enc';"
         [ -z "$why" ] && pass "GET $url: 406 to identity only, gzip to a request without Accept-Encoding"
     elif [ "$CURL_RC" -eq 0 ] && [ "$CODE" = 200 ]; then
         [ -z "$(header Content-Encoding)" ] || why+=" identity asked, got $(header Content-Encoding);"
-        cmp -s "$WORK/raw" "$file" || why+=" identity body differs;"
+        same_page "$WORK/raw" "$file" || why+=" identity body differs ($SAME_WHY);"
         fetch_with "$url" "$WORK/raw" -H 'Accept-Encoding: gzip'
         enc=$(header Content-Encoding)
         if [ "$enc" = gzip ]; then
-            gzip -dc <"$WORK/raw" | cmp -s - "$file" || why+=" gzip body does not gunzip to the file;"
+            { gzip -dc <"$WORK/raw" >"$WORK/raw.gunzip" &&
+                same_page "$WORK/raw.gunzip" "$file"; } ||
+                why+=" gzip body does not gunzip to the file;"
             [ "$(header Vary)" = Accept-Encoding ] || why+=" no Vary: Accept-Encoding;"
         else
-            cmp -s "$WORK/raw" "$file" || why+=" body differs when gzip is accepted;"
+            same_page "$WORK/raw" "$file" || why+=" body differs when gzip is accepted ($SAME_WHY);"
         fi
         [ -z "$why" ] && pass "GET $url: identity as asked; with gzip accepted: ${enc:-identity}"
     else
@@ -261,8 +275,10 @@ if [ -n "${count_url:=}" ] || [ -f "$SITE/index.html" ]; then
         fail "HEAD $url: $hsize bytes, Content-Length '$len'"
         evidence <"$WORK/head"
     fi
-    # If-None-Match: 304 and no body, for each encoding's own ETag
+    # If-None-Match: 304 and no body, for each encoding's own ETag; a live
+    # page has none, and its reply must not be kept by a cache
     for coding in identity gzip; do
+        live_file "$SITE/index.html" && break
         fetch_with "$url" "$WORK/body" -H "Accept-Encoding: $coding"
         etag=$(header ETag)
         fetch_with "$url" "$WORK/body" -H "Accept-Encoding: $coding" \
@@ -282,6 +298,15 @@ if [ -n "${count_url:=}" ] || [ -f "$SITE/index.html" ]; then
     else
         fail "GET $url with a stale If-None-Match: status $CODE"
     fi
+    if live_file "$SITE/index.html"; then
+        fetch_with "$url" "$WORK/body"
+        if [ "$CODE" = 200 ] && [ -z "$(header ETag)" ] &&
+            [ "$(header Cache-Control)" = no-store ]; then
+            pass "GET $url, a live page: no ETag, Cache-Control: no-store"
+        else
+            fail "GET $url, a live page: status $CODE, ETag '$(header ETag)', Cache-Control '$(header Cache-Control)' (want none and no-store)"
+        fi
+    fi
 fi
 
 # --- 404 -------------------------------------------------------------------
@@ -294,8 +319,8 @@ if [ "$CURL_RC" -ne 0 ]; then
 else
     [ "$CODE" = 404 ] || why+=" status $CODE (want 404);"
     if [ -f "$SITE/404.html" ]; then
-        cmp -s "$WORK/body" "$SITE/404.html" ||
-            why+=" body is not 404.html;"
+        same_page "$WORK/body" "$SITE/404.html" ||
+            why+=" body is not 404.html ($SAME_WHY);"
         want=text/html
     else
         want=text/plain
@@ -328,7 +353,7 @@ while IFS= read -r -d '' idx; do
         printf '%s\n' "$out" | evidence
     fi
     fetch_with "$url" "$WORK/body" -L --compressed
-    if [ "$CURL_RC" -eq 0 ] && [ "$CODE" = 200 ] && cmp -s "$WORK/body" "$idx"; then
+    if [ "$CURL_RC" -eq 0 ] && [ "$CODE" = 200 ] && same_page "$WORK/body" "$idx"; then
         pass "curl -L $url: the bytes of ${idx#"$SITE"/}"
     else
         fail "curl -L $url: status $CODE, curl exit $CURL_RC (want ${idx#"$SITE"/})"
@@ -366,21 +391,53 @@ expect_status "GET /../ outside the site" 404 /../etc/passwd --path-as-is
 if [ -f "$SITE/index.html" ]; then
     expect_status "GET /%69ndex.html?query (percent-decoded, query dropped)" \
         200 "/%69ndex.html?x=1&y=2" --compressed
-    cmp -s "$WORK/body" "$SITE/index.html" &&
+    same_page "$WORK/body" "$SITE/index.html" &&
         pass "GET /%69ndex.html: the bytes of index.html" ||
-        fail "GET /%69ndex.html: body differs"
+        fail "GET /%69ndex.html: body differs ($SAME_WHY)"
 fi
-# E2E_FIELDS="Name: value|...": fields every page reply must carry
-if [ -n "${E2E_FIELDS:-}" ] && [ -f "$SITE/index.html" ]; then
-    fetch /index.html "$WORK/body"
+# E2E_FIELDS="Name: value|...": fields every page reply must carry, on
+# index.html or, when it has live fields (whose replies say
+# "Cache-Control: no-store"), the site's first file without any
+fields_url=
+if [ -f "$SITE/index.html" ] && ! live_file "$SITE/index.html"; then
+    fields_url=/index.html
+else
+    while IFS= read -r -d '' f; do
+        live_file "$f" && continue
+        fields_url=/$(urlencode "${f#"$SITE"/}")
+        break
+    done < <(find "$SITE" -mindepth 1 -name '.*' -prune -o -type f -print0 |
+        LC_ALL=C sort -z)
+fi
+if [ -n "${E2E_FIELDS:-}" ] && [ -n "$fields_url" ]; then
+    fetch "$fields_url" "$WORK/body"
     IFS='|' read -r -a fields <<<"$E2E_FIELDS"
     for field in "${fields[@]}"; do
         if [ "$(header "${field%%: *}")" = "${field#*: }" ]; then
-            pass "GET /index.html carries $field"
+            pass "GET $fields_url carries $field"
         else
-            fail "GET /index.html: ${field%%: *} is '$(header "${field%%: *}")', want '${field#*: }'"
+            fail "GET $fields_url: ${field%%: *} is '$(header "${field%%: *}")', want '${field#*: }'"
         fi
     done
+fi
+
+# --- live fields ----------------------------------------------------------
+
+# The sample site's status page: pagec-tun fills uptime (seconds since it
+# started), requests (the live pages it sent) and input (the load average
+# of the last minute, as getloadavg() gives it, in hundredths).
+if grep -qs -- '<!--live:uptime:' "$SITE/index.html" &&
+    grep -q -- '<!--live:requests:' "$SITE/index.html"; then
+    if check_live / "$SITE/index.html" 1.1 "$T0" 1 &&
+        grep -q -- '<!--live:input:' "$SITE/index.html"; then
+        load=$(live_value "$WORK/live2" input)
+        if [[ $load =~ ^[0-9]+\.[0-9][0-9]$ ]] && [ -n "$LOADAVG_BEFORE" ] &&
+            near_load "$load" "$LOADAVG_BEFORE" "$LOADAVG_AFTER"; then
+            pass "live field input: $load, the load average of /proc/loadavg ($LOADAVG_BEFORE, then $LOADAVG_AFTER)"
+        else
+            fail "live field input: '$load', /proc/loadavg said $LOADAVG_BEFORE before and $LOADAVG_AFTER after"
+        fi
+    fi
 fi
 
 # --- ping ------------------------------------------------------------------
@@ -412,13 +469,13 @@ for spec in ${E2E_PORTS:-}; do
     path=${spec#*=}
     path=${path#/}
     fetch_with ":$port/whatever?is=asked" "$WORK/body"
-    if [ "$CODE" = 200 ] && cmp -s "$WORK/body" "$SITE/$path"; then
+    if [ "$CODE" = 200 ] && same_page "$WORK/body" "$SITE/$path"; then
         pass "port $port: /$path, whatever the request"
     else
         fail "port $port: status $CODE, curl exit $CURL_RC (want /$path)"
     fi
     fetch_with ":$port/" "$WORK/body" -X POST -d 'x=1'
-    if [ "$CODE" = 200 ] && cmp -s "$WORK/body" "$SITE/$path"; then
+    if [ "$CODE" = 200 ] && same_page "$WORK/body" "$SITE/$path"; then
         pass "port $port: /$path to a POST too, its data unread"
     else
         fail "port $port: POST got status $CODE"
@@ -430,7 +487,16 @@ done
 if [ -f "$SITE/index.html" ]; then
     out=$(nsexec curl -sS -I --max-time "$CURL_MAX_TIME" \
         "http://$SERVER_ADDR/index.html" 2>&1 | tr -d '\r')
-    if printf '%s\n' "$out" | grep -q '^HTTP/1.1 200 $' &&
+    if live_file "$SITE/index.html"; then
+        if printf '%s\n' "$out" | grep -q '^HTTP/1.1 200 $' &&
+            ! printf '%s\n' "$out" | grep -qi '^etag:' &&
+            printf '%s\n' "$out" | grep -qix 'cache-control: no-store'; then
+            pass "curl -I /index.html, a live page: 200 without an ETag, Cache-Control: no-store"
+        else
+            fail "curl -I /index.html, a live page"
+            printf '%s\n' "$out" | evidence
+        fi
+    elif printf '%s\n' "$out" | grep -q '^HTTP/1.1 200 $' &&
         printf '%s\n' "$out" | grep -qi '^etag: "'; then
         pass "curl -I /index.html: 200 with an ETag"
     else

@@ -11,11 +11,17 @@
 #   - every regular file of SITE_DIR (dotfiles and dot-directories
 #     skipped) comes back with status 200 and the same bytes, asked for
 #     plainly and with --compressed (a page the site holds only gzipped
-#     comes gzipped either way and is unzipped); "/" is index.html;
+#     comes gzipped either way and is unzipped); "/" is index.html; a page
+#     with live fields (<!--live:NAME:WIDTH-->, pagec(1)) is its file with
+#     each marker replaced by WIDTH bytes (tests/tools/live.py);
 #   - a missing path gets 404 (and the body of SITE_DIR/404.html if any);
 #   - HEAD /index.html (curl -I) gets 200 with the GET's Content-Length and
 #     nothing after the headers, or 501 while the runtime has no HEAD: both
 #     pass, and the line says which;
+#   - when index.html has the fields uptime and requests (samples/site),
+#     two fetches of / 1.1 s apart show the requests count up by one and
+#     the uptime advance, and its field input is the load average
+#     /proc/loadavg shows, to 0.01 (samples/live.c);
 #   - the server exits with status 0 on SIGTERM.
 #
 # Needs no root; all traffic goes to 127.0.0.1 (curl is told to ignore
@@ -23,7 +29,8 @@
 #
 # Prints one line per check and at the end "N passed, M failed". Exit
 # status: 0 all checks passed, 1 a check failed, 2 usage error, 77 curl or
-# cmp is missing (ctest reports the test as skipped, SKIP_RETURN_CODE 77).
+# cmp is missing, or python3 for a site with live fields (ctest reports
+# the test as skipped, SKIP_RETURN_CODE 77).
 #
 # Environment:
 #   SERVE_KEEP=1   keep the work directory (server log, bodies) and print
@@ -46,6 +53,7 @@ check_args PAGEC_SERVE_BINARY "$@"
 
 need curl
 need cmp "(diffutils)"
+need_live
 
 # --- set-up and clean-up ---------------------------------------------------
 
@@ -89,6 +97,7 @@ start_server() {
     return 2
 }
 
+T0=$(date +%s)
 base_port=$((18000 + $$ % 1000))
 rc=1
 for ((try = 0; try < PORT_TRIES; try++)); do
@@ -158,12 +167,13 @@ check_page() {
                 why+=" gzip body does not unzip: $(head -n 1 "$WORK/gzip.err");"
             fi
         fi
-        if ! cmp -s "$body" "$file"; then
-            why+=" body differs from ${file#"$SITE"/}"
-            why+=" ($(wc -c <"$body") bytes, want $(wc -c <"$file"));"
+        if ! same_page "$body" "$file" "$WORK/values"; then
+            why+=" body differs from ${file#"$SITE"/} ($SAME_WHY);"
         fi
     fi
-    if [ -z "$why" ]; then
+    if [ -z "$why" ] && [ -s "$WORK/values" ]; then
+        pass "$how $url: 200, $(wc -c <"$body") bytes: the file with its $(wc -l <"$WORK/values") live fields filled$note"
+    elif [ -z "$why" ]; then
         pass "$how $url: 200, $(wc -c <"$file") bytes identical$note"
     else
         fail "$how $url:$why"
@@ -196,8 +206,8 @@ if [ "$CURL_RC" -ne 0 ]; then
     why=" curl exit $CURL_RC: $(head -n 1 "$WORK/curl.err")"
 else
     [ "$CODE" = 404 ] || why+=" status $CODE (want 404);"
-    if [ -f "$SITE/404.html" ] && ! cmp -s "$WORK/body" "$SITE/404.html"; then
-        why+=" body is not 404.html;"
+    if [ -f "$SITE/404.html" ] && ! same_page "$WORK/body" "$SITE/404.html"; then
+        why+=" body is not 404.html ($SAME_WHY);"
     fi
 fi
 if [ -z "$why" ]; then
@@ -266,6 +276,25 @@ if [ -f "$SITE/index.html" ]; then
             pass "HEAD /index.html: 200, Content-Length $head_len, no body"
         else
             fail "HEAD /index.html:$why"
+        fi
+    fi
+fi
+
+# --- live fields ----------------------------------------------------------
+
+# The sample site's status page: pagec-serve fills uptime (seconds since it
+# started), requests (the live pages it sent) and input (the load average
+# of the last minute, as getloadavg() gives it, in hundredths).
+if grep -qs -- '<!--live:uptime:' "$SITE/index.html" &&
+    grep -q -- '<!--live:requests:' "$SITE/index.html"; then
+    if check_live / "$SITE/index.html" 1.1 "$T0" 1 &&
+        grep -q -- '<!--live:input:' "$SITE/index.html"; then
+        load=$(live_value "$WORK/live2" input)
+        if [[ $load =~ ^[0-9]+\.[0-9][0-9]$ ]] && [ -n "$LOADAVG_BEFORE" ] &&
+            near_load "$load" "$LOADAVG_BEFORE" "$LOADAVG_AFTER"; then
+            pass "live field input: $load, the load average of /proc/loadavg ($LOADAVG_BEFORE, then $LOADAVG_AFTER)"
+        else
+            fail "live field input: '$load', /proc/loadavg said $LOADAVG_BEFORE before and $LOADAVG_AFTER after"
         fi
     fi
 fi

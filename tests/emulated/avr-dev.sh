@@ -19,6 +19,8 @@
 #   AVR_SIM       pagec-avrsim (required)
 #   AVR_FIRMWARE  the firmware, pagec-avr.elf (required)
 #   AVR_STATS     a file for the measurements, key=value lines (optional)
+#   AVR_ADC0_MV   the voltage on the part's ADC0 pin, millivolts (optional,
+#                 default 0): the firmware's input field shows it
 
 if [ $# -ne 1 ]; then
     echo "usage: ${0##*/} TTY" >&2
@@ -28,7 +30,8 @@ if [ ! -x "${AVR_SIM:-}" ] || [ ! -f "${AVR_FIRMWARE:-}" ]; then
     echo "${0##*/}: AVR_SIM and AVR_FIRMWARE must name pagec-avrsim and the firmware" >&2
     exit 2
 fi
-if [ -n "${AVR_STATS:-}" ]; then
-    exec "$AVR_SIM" --stats "$AVR_STATS" "$AVR_FIRMWARE" "$1"
-fi
-exec "$AVR_SIM" "$AVR_FIRMWARE" "$1"
+tty=$1
+set --
+[ -n "${AVR_STATS:-}" ] && set -- "$@" --stats "$AVR_STATS"
+[ -n "${AVR_ADC0_MV:-}" ] && set -- "$@" --adc0 "$AVR_ADC0_MV"
+exec "$AVR_SIM" "$@" "$AVR_FIRMWARE" "$tty"

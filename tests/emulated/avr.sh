@@ -11,10 +11,16 @@
 #      with avr-gcc, its site compiled by the host's PAGEC.
 #   2. Runs tests/slip/slip.sh with the firmware in PAGEC_AVRSIM as the
 #      device (through avr-dev.sh): every file of samples/site fetched
-#      with curl --compressed and compared, 404, ping, a refused port,
-#      exit status 0 on SIGTERM.
+#      with curl --compressed and compared (the status page with its live
+#      fields), 404, ping, a refused port, exit status 0 on SIGTERM; and
+#      the live fields of the status page (SLIP_LIVE): two fetches of /
+#      1.5 s apart show its requests count up and its uptime, the
+#      firmware's Timer1 seconds, advance with the wall clock; its input
+#      shows the ADC0 pin, which pagec-avrsim holds at ADC0_MV millivolts,
+#      to within 2 steps of the ADC (10 mV).
 #   3. In a network namespace of its own, fetches /index.html
-#      AVR_FETCHES times in a row (default 20), each compared, and reports
+#      AVR_FETCHES times in a row (default 20), each compared, its
+#      requests field counting up and its uptime never going back, and reports
 #      the fetches per second, the runtime's cycles per fetch (the cycles
 #      the firmware's PB5 was high), the bytes on the line per fetch and
 #      the rate the line alone would allow, then pagec-avrsim's own report:
@@ -47,6 +53,8 @@ set -u
 PROG=${0##*/}
 HERE=$(cd "$(dirname -- "$0")" && pwd)
 SERVER_NAME=pagec-slip
+ADC0_MV=1234           # the voltage pagec-avrsim puts on ADC0
+ADC0_TOLERANCE=10      # millivolts: two steps of the 10-bit ADC at 5 V
 CLIENT_ADDR=192.0.2.1
 SERVER_ADDR=192.0.2.2
 SLIP_MTU=1006          # RFC 1055's MTU; MSS 966
@@ -98,6 +106,7 @@ echo '#include <avr/io.h>' | avr-gcc -mmcu=$MCU -E -o /dev/null - 2>/dev/null ||
 need ip "(iproute2)"
 need curl
 need cmp "(diffutils)"
+need python3 "(to compare the status page, which has live fields)"
 
 # --- set-up and clean-up ---------------------------------------------------
 
@@ -157,13 +166,15 @@ else
     tail -n 30 "$WORK/build.log" | evidence
     finish
 fi
-export AVR_SIM=$AVRSIM AVR_FIRMWARE=$FIRMWARE
+export AVR_SIM=$AVRSIM AVR_FIRMWARE=$FIRMWARE AVR_ADC0_MV=$ADC0_MV
 
 # --- 2. tests/slip/slip.sh through the emulated part -----------------------
 
 echo "# tests/slip/slip.sh with $MCU in pagec-avrsim as the device:"
 AVR_STATS=$WORK/slip.stats SLIP_DEV_NAME=pagec-avrsim \
     SLIP_DEV_READY='^pagec-avrsim: serving' SLIP_DEV_WAIT=$DEV_WAIT \
+    SLIP_LIVE=1 SLIP_LIVE_INPUT='^[0-9]+ mV$' \
+    SLIP_LIVE_INPUT_RANGE="$((ADC0_MV - ADC0_TOLERANCE)) $((ADC0_MV + ADC0_TOLERANCE))" \
     "$SRC/tests/slip/slip.sh" "$SLIP_BIN" "$HERE/avr-dev.sh" "$SITE" 2>&1 |
     sed 's/^/    /'
 rc=${PIPESTATUS[0]}
@@ -198,23 +209,31 @@ if ! grep -q '^pagec-avrsim: serving' "$DEV_LOG"; then
     finish
 fi
 
-# fetch: GET /index.html, gzip accepted and decoded; 0 when it came back
-# whole. Appends curl's time_total to $WORK/times.
+# fetch [N]: GET /index.html, gzip accepted and decoded, into
+# $WORK/body.N (default $WORK/body); 0 when it came with status 200.
+# Appends curl's time_total to $WORK/times.
 fetch() {
     local code
     code=$(nsexec curl -sS --compressed --connect-timeout 5 \
-        --max-time "$CURL_MAX_TIME" -o "$WORK/body" \
+        --max-time "$CURL_MAX_TIME" -o "$WORK/body${1:+.$1}" \
         -w '%{http_code} %{time_total}' \
         "http://$SERVER_ADDR/index.html" 2>"$WORK/curl.err") || return 1
     echo "${code#* }" >>"$WORK/times"
-    [ "${code%% *}" = 200 ] && cmp -s "$WORK/body" "$SITE/index.html"
+    [ "${code%% *}" = 200 ]
+}
+
+# compare [N]: the body of fetch N is index.html with its live fields
+# filled; appends the fields requests and uptime to $WORK/live.
+compare() {
+    same_page "$WORK/body${1:+.$1}" "$SITE/index.html" "$WORK/values" || return 1
+    echo "$(live_value "$WORK/values" requests) $(live_value "$WORK/values" uptime)" >>"$WORK/live"
 }
 
 : >"$WORK/times"
-if fetch; then
+if fetch && compare; then
     pass "warm-up fetch of /index.html"
 else
-    fail "warm-up fetch of /index.html: $(head -n 1 "$WORK/curl.err")"
+    fail "warm-up fetch of /index.html: $(head -n 1 "$WORK/curl.err")${SAME_WHY:-}"
 fi
 : >"$WORK/times"
 if ! snapshot "$WORK/before"; then
@@ -224,17 +243,31 @@ fi
 bad=0
 t0=$(date +%s%N)
 for ((n = 0; n < FETCHES; n++)); do
-    fetch || bad=$((bad + 1))
+    fetch "$n" || : >"$WORK/body.$n"
 done
 t1=$(date +%s%N)
 if ! snapshot "$WORK/after"; then
     fail "pagec-avrsim wrote no statistics on SIGUSR1"
     finish
 fi
+# compared afterwards, so that the time and the cycles are the fetches'
+: >"$WORK/live"
+for ((n = 0; n < FETCHES; n++)); do
+    compare "$n" || bad=$((bad + 1))
+done
 if [ "$bad" -eq 0 ]; then
-    pass "$FETCHES fetches of /index.html in a row, all byte-exact"
+    pass "$FETCHES fetches of /index.html in a row, all the file with its live fields"
 else
     fail "$bad of $FETCHES fetches of /index.html failed or differed"
+fi
+# one reply per fetch, each filled as it was made: requests counts up,
+# uptime never goes back
+if awk '$1 !~ /^[0-9]+$/ || $2 !~ /^[0-9]+$/ || (NR > 1 && ($1 <= r || $2 < u)) { exit 1 }
+    { r = $1; u = $2 } END { exit NR == 0 }' "$WORK/live"; then
+    pass "the fetches' live fields: requests $(head -n 1 "$WORK/live" | cut -d ' ' -f 1) to $(tail -n 1 "$WORK/live" | cut -d ' ' -f 1), uptime $(head -n 1 "$WORK/live" | cut -d ' ' -f 2) to $(tail -n 1 "$WORK/live" | cut -d ' ' -f 2) s"
+else
+    fail "the fetches' live fields: requests not counting up, or uptime going back (requests uptime):"
+    evidence <"$WORK/live"
 fi
 
 # The numbers, from the two snapshots: the part's time is its cycles.

@@ -4,7 +4,8 @@
  * to a serial line (or the pseudo-terminal pagec-slip --pty made), at the
  * speed of the real part, and measures it.
  *
- * Usage: pagec-avrsim [--mcu NAME] [--freq HZ] [--stats FILE] FIRMWARE.elf TTY
+ * Usage: pagec-avrsim [--mcu NAME] [--freq HZ] [--adc0 MV] [--stats FILE]
+ *                     FIRMWARE.elf TTY
  *
  * The part (default atmega328p at 16 MHz) runs the ELF image. Bytes the
  * firmware writes to UDR0 go to TTY; bytes read from TTY go into the
@@ -33,6 +34,11 @@
  * include the interrupt handlers that run meanwhile (the UART's receive
  * interrupt, a few dozen cycles per byte received).
  *
+ * The analog side: the supply (VCC, AVCC and AREF) is 5 V, as on an
+ * Arduino Uno, and ADC0 (PC0) is held at MV millivolts (--adc0, default
+ * 0), so that a conversion of ADC0 against AVCC reads MV * 1023 / 5000
+ * (simavr's scale).
+ *
  * Prints "pagec-avrsim: serving TTY" once the firmware has enabled its
  * receiver, and the measurements on exit. With --stats FILE, writes them
  * as key=value lines to FILE on exit and on SIGUSR1 (a snapshot). Exits 0
@@ -54,6 +60,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <avr_adc.h>
 #include <avr_ioport.h>
 #include <avr_uart.h>
 #include <sim_avr.h>
@@ -83,6 +90,8 @@
 #define FRAME_HDR 40
 /* The firmware must enable its receiver within this much of its time. */
 #define BOOT_SECONDS 2
+/* The part's supply, VCC = AVCC = AREF, in millivolts. */
+#define SUPPLY_MV 5000
 
 enum kind { K_SYN, K_DATA, K_ACK, K_FIN, K_RST, K_ICMP, K_OTHER, K_COUNT };
 static const char *const kind_names[K_COUNT] = {
@@ -737,8 +746,8 @@ static avr_uart_t *find_uart(avr_t *avr, char name)
 
 static void usage(void)
 {
-    fputs("usage: " PROG " [--mcu NAME] [--freq HZ] [--stats FILE] "
-          "FIRMWARE.elf TTY\n",
+    fputs("usage: " PROG " [--mcu NAME] [--freq HZ] [--adc0 MV] "
+          "[--stats FILE] FIRMWARE.elf TTY\n",
           stderr);
 }
 
@@ -750,6 +759,7 @@ int main(int argc, char **argv)
     const char *mcu = "atmega328p";
     const char *elf;
     unsigned long freq = 16000000;
+    unsigned long adc0_mv = 0;
     struct sigaction sa;
     uint32_t no_flags = 0;
     avr_t *avr;
@@ -768,6 +778,16 @@ int main(int argc, char **argv)
             if (errno || *end || freq < 1000 || freq > 100000000) {
                 fprintf(stderr, PROG ": --freq %s: want 1000 to 100000000 Hz\n",
                         argv[i]);
+                return 2;
+            }
+        } else if (strcmp(argv[i], "--adc0") == 0 && i + 1 < argc) {
+            char *end;
+
+            errno = 0;
+            adc0_mv = strtoul(argv[++i], &end, 10);
+            if (errno || *end || !*argv[i] || adc0_mv > SUPPLY_MV) {
+                fprintf(stderr, PROG ": --adc0 %s: want 0 to %d mV\n",
+                        argv[i], SUPPLY_MV);
                 return 2;
             }
         } else if (strcmp(argv[i], "--stats") == 0 && i + 1 < argc) {
@@ -800,6 +820,9 @@ int main(int argc, char **argv)
     avr_load_firmware(avr, &s->fw);
     avr->frequency = (uint32_t)freq;
     avr->sleep = no_sleep;
+    avr->vcc = avr->avcc = avr->aref = SUPPLY_MV;
+    avr_raise_irq(avr_io_getirq(avr, AVR_IOCTL_ADC_GETIRQ, ADC_IRQ_ADC0),
+                  (uint32_t)adc0_mv);
     s->avr = avr;
     s->sp_min = avr->ramend;
 

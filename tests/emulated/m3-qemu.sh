@@ -20,6 +20,8 @@
 # Environment:
 #   M3_FIRMWARE  the firmware, pagec-m3.elf (required)
 #   QEMU         the emulator (default: qemu-system-arm)
+#   M3_MONITOR   a path for a Unix socket of QEMU's monitor (optional),
+#                through which m3-keys.py presses the board's buttons
 
 if [ $# -ne 1 ]; then
     echo "usage: ${0##*/} TTY" >&2
@@ -30,11 +32,17 @@ if [ ! -f "${M3_FIRMWARE:-}" ]; then
     exit 2
 fi
 
-# -nodefaults: no monitor, no default serial port on standard I/O; the
-# two UARTs are the two -serial options, in order. QEMU warns on stderr
-# that the board's Ethernet controller has no peer and that a timer of
-# the board has period zero: both are true of any image, and harmless.
-exec "${QEMU:-qemu-system-arm}" -M lm3s6965evb -nodefaults -display none \
+# -nodefaults: no monitor (but M3_MONITOR's), no default serial port on
+# standard I/O; the two UARTs are the two -serial options, in order. QEMU
+# warns on stderr that the board's Ethernet controller has no peer and
+# that a timer of the board has period zero: both are true of any image,
+# and harmless.
+if [ -n "${M3_MONITOR:-}" ]; then
+    set -- "$1" -monitor "unix:$M3_MONITOR,server=on,wait=off"
+fi
+tty=$1
+shift
+exec "${QEMU:-qemu-system-arm}" -M lm3s6965evb -nodefaults -display none "$@" \
     -no-reboot -kernel "$M3_FIRMWARE" \
-    -chardev serial,id=slip,path="$1" -serial chardev:slip \
+    -chardev serial,id=slip,path="$tty" -serial chardev:slip \
     -chardev stdio,id=console,signal=on -serial chardev:console

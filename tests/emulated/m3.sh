@@ -18,12 +18,21 @@
 # Cross-builds the firmware (cmake with cmake/toolchains/arm-none-eabi.cmake
 # and -DPAGEC_EXECUTABLE=PAGEC), then runs tests/slip/slip.sh with
 # m3-qemu.sh as the device: every file of the site through curl, byte for
-# byte, a 404, ping, a closed port, and QEMU's clean exit on SIGTERM, all
-# in a network namespace of the test's own.
+# byte (a page with live fields with its fields filled), a 404, ping, a
+# closed port, and QEMU's clean exit on SIGTERM, all in a network
+# namespace of the test's own. When the site's index.html has the live
+# fields uptime and requests (samples/site), slip.sh also checks them
+# (SLIP_LIVE): two fetches 1.5 s apart show requests count up and uptime,
+# the firmware's SysTick seconds, advance with the wall clock; and with
+# an input field, the board's buttons: 0 once m3-keys.py has pressed and
+# let go each of them through QEMU's monitor, 16 while it holds select
+# (QEMU's board reads every button as pressed until its key was let go
+# once).
 #
 # Exit status: 0 all checks passed, 1 a check failed or the firmware does
 # not build, 2 usage error, 77 a prerequisite is missing (qemu-system-arm,
-# arm-none-eabi-gcc, root, /dev/net/tun, ...: "SKIP: why" on stdout).
+# arm-none-eabi-gcc, root, /dev/net/tun, python3 for a site with live
+# fields, ...: "SKIP: why" on stdout).
 #
 # Environment:
 #   CMAKE   the cmake to build with (default: cmake on PATH)
@@ -109,4 +118,27 @@ fi
 # m3-qemu.sh sends to the log slip.sh keeps of the device.
 export M3_FIRMWARE=$elf QEMU
 export SLIP_DEV_NAME=pagec-m3 SLIP_DEV_READY='^pagec-m3: serving' SLIP_DEV_WAIT=100
+if grep -qs -- '<!--live:uptime:' "$SITE/index.html" &&
+    grep -q -- '<!--live:requests:' "$SITE/index.html"; then
+    command -v python3 >/dev/null 2>&1 || skip "needs python3 (pages with live fields)"
+    export SLIP_LIVE=1
+    if grep -q -- '<!--live:input:' "$SITE/index.html"; then
+        # the board's buttons through QEMU's monitor, a socket in a
+        # folder of this run's own (removed at exit)
+        mon=$(mktemp -d "${TMPDIR:-/tmp}/pagec-m3.XXXXXX") || exit 1
+        trap 'rm -rf -- "$mon"' EXIT
+        export M3_MONITOR=$mon/monitor M3_KEYS=$HERE/m3-keys.py
+        # shellcheck disable=SC2016 # expanded by slip.sh's sh -c
+        export SLIP_LIVE_INIT='python3 "$M3_KEYS" "$M3_MONITOR" up down left right ctrl'
+        export SLIP_LIVE_INPUT='^0$'
+        # shellcheck disable=SC2016
+        export SLIP_LIVE_PRESS='python3 "$M3_KEYS" "$M3_MONITOR" ctrl:3000'
+        export SLIP_LIVE_PRESSED='^16$'
+    fi
+fi
+if [ -n "${M3_MONITOR:-}" ]; then
+    # not exec: the trap removes the monitor's folder afterwards
+    "$HERE/../slip/slip.sh" "$PAGEC_SLIP" "$HERE/m3-qemu.sh" "$SITE"
+    exit
+fi
 exec "$HERE/../slip/slip.sh" "$PAGEC_SLIP" "$HERE/m3-qemu.sh" "$SITE"

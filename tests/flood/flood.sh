@@ -31,7 +31,9 @@
 #   - records VmRSS and VmHWM again.
 #
 # Checks: every fetch (during the flood, and one after it) returns 200 and
-# the bytes of index.html; every flood SYN that reached the server got a
+# the bytes of index.html (with live fields, <!--live:NAME:WIDTH--> of
+# pagec(1): the file with each marker replaced by WIDTH bytes,
+# tests/tools/live.py); every flood SYN that reached the server got a
 # SYN-ACK (counted by iptables rules in the namespace when iptables works
 # there: SYNs out, SYN-ACKs in, RSTs out, for the flood's ports; packets
 # the devices dropped are allowed for); VmRSS and VmHWM after are at most
@@ -43,9 +45,10 @@
 # failed with their times, RSS before and after and the flood's duration,
 # then "N passed, M failed". Exit status: 0 all checks passed, 1 a check
 # failed, 2 usage error, 77 a prerequisite is missing (root, /dev/net/tun,
-# network namespaces, hping3, curl) or the other checks passed but the
-# SYN-ACKs could not be counted (no iptables); in CI (CI=true or
-# PAGEC_CI=1) each of these is a failure instead (tests/skip.sh).
+# network namespaces, hping3, curl, python3 for a site with live fields)
+# or the other checks passed but the SYN-ACKs could not be counted (no
+# iptables); in CI (CI=true or PAGEC_CI=1) each of these is a failure
+# instead (tests/skip.sh).
 #
 # Environment:
 #   FLOOD_COUNT=N     SYNs to send (default 100000, at most 1000000)
@@ -97,6 +100,7 @@ need hping3
 need curl
 need cmp "(diffutils)"
 need timeout "(coreutils)"
+need_live
 
 # --- set-up and clean-up ---------------------------------------------------
 
@@ -191,9 +195,14 @@ fetch() {
     TIME=${out#* }
 }
 
-# fetch_ok: the last fetch gave 200 and the bytes of index.html.
+# what a fetch must give, in messages
+PAGE_WHAT="the bytes of index.html"
+live_file "$PAGE" && PAGE_WHAT="index.html with its live fields"
+
+# fetch_ok: the last fetch gave 200 and the bytes of index.html, its
+# live fields filled.
 fetch_ok() {
-    [ "$CURL_RC" -eq 0 ] && [ "$CODE" = 200 ] && cmp -s "$WORK/body" "$PAGE"
+    [ "$CURL_RC" -eq 0 ] && [ "$CODE" = 200 ] && same_page "$WORK/body" "$PAGE"
 }
 
 fetch_why() {
@@ -208,7 +217,7 @@ for ((i = 0; i < 3; i++)); do
     fetch_ok && warm=$((warm + 1))
 done
 if [ "$warm" -eq 3 ]; then
-    pass "3 fetches of / before the flood: 200, the bytes of index.html"
+    pass "3 fetches of / before the flood: 200, $PAGE_WHAT"
 else
     fail "fetches before the flood: $warm of 3 right; last: $(fetch_why)"
 fi
@@ -341,7 +350,7 @@ else
 fi
 
 if [ "$fetches" -gt 0 ] && [ "$bad" -eq 0 ]; then
-    pass "$ok fetches during the flood, all 200 with the bytes of index.html"
+    pass "$ok fetches during the flood, all 200 with $PAGE_WHAT"
 else
     fail "fetches during the flood: $ok ok, $bad failed"
     head -n 20 "$WORK/failures" | evidence
@@ -350,7 +359,7 @@ echo "info - fetches: $ok ok, $bad failed (at most $MAX_FETCHES, until the flood
 
 fetch
 if fetch_ok; then
-    pass "a fetch after the flood: 200, the bytes of index.html"
+    pass "a fetch after the flood: 200, $PAGE_WHAT"
 else
     fail "a fetch after the flood: $(fetch_why)"
 fi

@@ -16,7 +16,9 @@
 # route, and tcp_rto_max_ms 3000 where the kernel has it; see below), so
 # that bad luck alone does not run a fetch past 30 s.
 #
-# Passes when every fetch completes with the very bytes of its file, and
+# Passes when every fetch completes with the very bytes of its file (a
+# page with live fields, <!--live:NAME:WIDTH--> of pagec(1): the file
+# with each marker replaced by WIDTH bytes, tests/tools/live.py), and
 # when pagec-impair reports that the runtime sent no RST from port 80 (no
 # valid exchange ever receives an RST, whatever the link did to it).
 #
@@ -32,7 +34,8 @@
 # (fetches, time per fetch, impairments) and "N passed, M failed", each
 # fetch counting as one check. Exit status: 0 all passed, 1 a check
 # failed, 2 usage error, 77 a prerequisite is missing (root,
-# /dev/net/tun, network namespaces, curl, wget, bash 5.1).
+# /dev/net/tun, network namespaces, curl, wget, bash 5.1, python3 for a
+# site with live fields).
 #
 # Environment:
 #   LOSS_FETCHES=N    fetches in all (default 500, at most 10000)
@@ -88,6 +91,7 @@ need curl
 need wget
 need cmp "(diffutils)"
 need timeout "(coreutils)"
+need_live
 # wait -n -p, to keep PARALLEL fetches running
 if [ "${BASH_VERSINFO[0]}" -lt 5 ] ||
     { [ "${BASH_VERSINFO[0]}" -eq 5 ] && [ "${BASH_VERSINFO[1]}" -lt 1 ]; }; then
@@ -214,11 +218,11 @@ fetch_one() {
         why+=", status '${status:-none}': $(grep -v '^ ' "$err" | head -n 1)"
     elif [ "${status:-}" != 200 ]; then
         why="status '${status:-none}'"
-    elif ! cmp -s "$body" "${FILES[f]}"; then
-        why="body differs ($(wc -c <"$body") bytes, want $(wc -c <"${FILES[f]}"))"
+    elif ! same_page "$body" "${FILES[f]}"; then
+        why="body differs ($SAME_WHY)"
     fi
     if [ -z "$why" ]; then
-        rm -f -- "$body" "$err"
+        rm -f -- "$body" "$body.why" "$err"
         echo "$tool $f $(((t1 - t0) / 1000000)) ok $detail" >"$WORK/r/$i"
     else
         echo "$tool $f $(((t1 - t0) / 1000000)) fail $detail $why" >"$WORK/r/$i"

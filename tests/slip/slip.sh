@@ -15,7 +15,10 @@
 #   - every regular file of SITE_DIR (dotfiles skipped) is fetched with
 #     curl --compressed (a page may be stored gzip-encoded only at that
 #     MSS) and must come back with status 200 and the same bytes; "/" must
-#     be index.html;
+#     be index.html; a page with live fields (<!--live:NAME:WIDTH-->,
+#     pagec(1)) must be its file with each marker replaced by WIDTH bytes
+#     (tests/tools/live.py): spaces, unless SLIP_LIVE says the device
+#     fills them;
 #   - a missing path gets 404;
 #   - ping gets replies;
 #   - a TCP port other than 80 is refused (RST, not a timeout);
@@ -29,7 +32,7 @@
 # Prints one line per check and at the end "N passed, M failed". Exit
 # status: 0 all checks passed, 1 a check failed, 2 usage error, 77 a
 # prerequisite is missing (root, /dev/net/tun, network namespaces, curl,
-# ping).
+# ping, python3 for a site with live fields).
 #
 # Environment:
 #   SLIP_KEEP=1   keep the work directory (logs, bodies) and print its path
@@ -37,6 +40,20 @@
 #   SLIP_DEV_READY  a grep pattern for the line the device prints once it
 #                 serves (default ^pagec-slipdev: serving)
 #   SLIP_DEV_WAIT   tenths of a second to wait for that line (default 50)
+#   SLIP_LIVE=1     the device fills the live fields uptime (seconds since
+#                 it started) and requests (a count of the replies it
+#                 filled) of index.html: two fetches of / SLIP_LIVE_GAP
+#                 seconds apart (default 1.5) must show requests count up
+#                 and uptime advance with the wall clock (check_live of
+#                 tests/e2e/common.sh)
+#   SLIP_LIVE_INPUT=REGEX  then the field input must match REGEX (grep -E)
+#   SLIP_LIVE_INPUT_RANGE="LO HI"  and the number it starts with must be
+#                 from LO to HI
+#   SLIP_LIVE_INIT=COMMAND  run (sh -c) before those two fetches: puts the
+#                 device's input in the state SLIP_LIVE_INPUT describes
+#   SLIP_LIVE_PRESS=COMMAND  run after them: changes the device's input;
+#                 then a fetch of / must show it as SLIP_LIVE_PRESSED, a
+#                 regular expression (grep -E)
 #   With these, PAGEC_SLIPDEV may be any program that takes the terminal
 #   as its one argument: a script that execs an emulator running a
 #   firmware, for instance.
@@ -79,6 +96,7 @@ need ip "(iproute2)"
 need curl
 need ping "(iputils-ping)"
 need cmp "(diffutils)"
+need_live
 
 # --- set-up and clean-up ---------------------------------------------------
 
@@ -102,6 +120,7 @@ ns_create slip pslip
 slip_bridge_start "$BIN" "$SLIP_MTU" -v
 pass "pagec-slip runs on $TUN (MTU $SLIP_MTU) and $PTY in namespace $NS"
 
+T0=$(date +%s)
 ip netns exec "$NS" "$DEV_BIN" "$PTY" >"$DEV_LOG" 2>&1 &
 DEV_PID=$!
 for ((i = 0; i < DEV_WAIT; i++)); do
@@ -140,10 +159,12 @@ check_page() {
         why=" curl exit $CURL_RC: $(head -n 1 "$WORK/curl.err")"
     else
         [ "$CODE" = 200 ] || why+=" status $CODE (want 200);"
-        cmp -s "$WORK/body" "$file" ||
-            why+=" body differs ($(wc -c <"$WORK/body") bytes, want $(wc -c <"$file"));"
+        same_page "$WORK/body" "$file" "$WORK/values" ||
+            why+=" body differs ($SAME_WHY);"
     fi
-    if [ -z "$why" ]; then
+    if [ -z "$why" ] && [ -s "$WORK/values" ]; then
+        pass "GET $url: 200, $(wc -c <"$WORK/body") bytes: the file with its $(wc -l <"$WORK/values") live fields ($(live_summary "$WORK/values"))"
+    elif [ -z "$why" ]; then
         pass "GET $url: 200, $(wc -c <"$file") bytes identical"
     else
         fail "GET $url:$why"
@@ -156,6 +177,60 @@ each_site_file check_page
 [ "$NFILES" -gt 0 ] || fail "site $SITE has no files to fetch"
 if [ -f "$SITE/index.html" ]; then
     check_page / "$SITE/index.html"
+fi
+
+# --- live fields ----------------------------------------------------------
+
+if [ "${SLIP_LIVE:-0}" = 1 ]; then
+    if ! grep -qs -- '<!--live:uptime:' "$SITE/index.html" ||
+        ! grep -q -- '<!--live:requests:' "$SITE/index.html"; then
+        fail "SLIP_LIVE=1, but $SITE/index.html has no live fields uptime and requests"
+    elif [ -n "${SLIP_LIVE_INIT:-}" ] && ! sh -c "$SLIP_LIVE_INIT" >"$WORK/init.log" 2>&1; then
+        fail "SLIP_LIVE_INIT failed: $SLIP_LIVE_INIT"
+        evidence <"$WORK/init.log"
+    elif check_live / "$SITE/index.html" "${SLIP_LIVE_GAP:-1.5}" "$T0" 0 &&
+        [ -n "${SLIP_LIVE_INPUT:-}" ]; then
+        input=$(live_value "$WORK/live2" input)
+        read -r lo hi <<<"${SLIP_LIVE_INPUT_RANGE:-}"
+        n=$(printf '%s\n' "$input" | sed -n 's/^\([0-9][0-9]*\).*/\1/p')
+        if ! printf '%s\n' "$input" | grep -Eq -- "$SLIP_LIVE_INPUT"; then
+            fail "live field input: '$input', want /$SLIP_LIVE_INPUT/"
+        elif [ -n "${lo:-}" ] && { [ -z "$n" ] || [ "$n" -lt "$lo" ] || [ "$n" -gt "$hi" ]; }; then
+            fail "live field input: '$input', want a number from $lo to $hi"
+        else
+            pass "live field input: '$input'${lo:+, from $lo to $hi}${SLIP_LIVE_INIT:+, after $SLIP_LIVE_INIT}"
+        fi
+        if [ -n "${SLIP_LIVE_PRESS:-}" ]; then
+            if ! sh -c "$SLIP_LIVE_PRESS" >"$WORK/press.log" 2>&1; then
+                fail "SLIP_LIVE_PRESS failed: $SLIP_LIVE_PRESS"
+                evidence <"$WORK/press.log"
+            else
+                fetch / "$WORK/body"
+                if [ "$CURL_RC" -ne 0 ] || [ "$CODE" != 200 ] ||
+                    ! same_page "$WORK/body" "$SITE/index.html" "$WORK/values"; then
+                    fail "GET / after $SLIP_LIVE_PRESS: status $CODE, curl exit $CURL_RC, or not index.html with its fields ($SAME_WHY)"
+                else
+                    input=$(live_value "$WORK/values" input)
+                    if printf '%s\n' "$input" | grep -Eq -- "${SLIP_LIVE_PRESSED:-.}"; then
+                        pass "live field input after $SLIP_LIVE_PRESS: '$input'"
+                    else
+                        fail "live field input after $SLIP_LIVE_PRESS: '$input', want /${SLIP_LIVE_PRESSED:-.}/"
+                    fi
+                fi
+            fi
+        fi
+    fi
+elif live_file "$SITE/index.html"; then
+    # a device without a live callback sends the fields' placeholders
+    fetch / "$WORK/body"
+    if [ "$CURL_RC" -ne 0 ] || [ "$CODE" != 200 ] ||
+        ! same_page "$WORK/body" "$SITE/index.html" "$WORK/values"; then
+        fail "GET /: status $CODE, curl exit $CURL_RC, or not index.html with its fields ($SAME_WHY)"
+    elif awk 'NF > 1 { bad = 1 } END { exit !bad }' "$WORK/values"; then
+        fail "GET /: $DEV_NAME fills no live field, but they are not spaces: $(live_summary "$WORK/values")"
+    else
+        pass "GET /: $DEV_NAME fills no live field: its $(wc -l <"$WORK/values") fields are spaces"
+    fi
 fi
 
 # --- 404 -------------------------------------------------------------------
