@@ -456,8 +456,15 @@ uint32_t pagec_live_fill(const struct pagec_server *srv,
     const PAGEC_ROM struct pagec_live *l = site->live;
     const PAGEC_ROM struct pagec_live *end;
     const PAGEC_ROM struct pagec_field *f;
-    uint32_t put = 0;  /* the sum of the bytes written */
-    uint32_t held = 0; /* ... of the placeholders */
+    /* the sums of the bytes written and of the placeholders they replace,
+     * the high bytes of words (even offsets of the template, and of the
+     * TCP segment, whose header is 20 bytes) apart from the low ones: 16
+     * bits hold 255 bytes of 255, and no byte is shifted on its own (a
+     * loop on an 8-bit core) */
+    uint16_t put_hi = 0;
+    uint16_t put_lo = 0;
+    uint16_t held_hi = 0;
+    uint16_t held_lo = 0;
     uint16_t used = 0;
     uint16_t k;
 
@@ -486,20 +493,28 @@ uint32_t pagec_live_fill(const struct pagec_server *srv,
         for (j = got < w ? got : w; j < w; j++) {
             buf[used + j] = ' ';
         }
-        for (j = 0; j < w; j++) {
-            /* a byte at an even offset of the template (and of the TCP
-             * segment, whose header is 20 bytes) is a word's high byte */
-            uint16_t at = (uint16_t)(f->at + j);
-            uint8_t shift = at & 1u ? 0 : 8;
+        {
+            const PAGEC_ROM uint8_t *p = t->pkt + f->at;
+            const uint8_t *b = buf + used;
+            uint8_t odd = (uint8_t)(f->at & 1u);
 
-            put += (uint32_t)buf[used + j] << shift;
-            held += (uint32_t)PAGEC_ROM_BYTE(t->pkt + at) << shift;
+            for (j = 0; j < w; j++) {
+                if (odd) {
+                    put_lo = (uint16_t)(put_lo + b[j]);
+                    held_lo = (uint16_t)(held_lo + PAGEC_ROM_BYTE(p + j));
+                } else {
+                    put_hi = (uint16_t)(put_hi + b[j]);
+                    held_hi = (uint16_t)(held_hi + PAGEC_ROM_BYTE(p + j));
+                }
+                odd ^= 1u;
+            }
         }
         used = (uint16_t)(used + w);
     }
     *n = (uint8_t)k;
     /* less the placeholders: adding the complement subtracts */
-    return put + (uint16_t)~pagec_chksum_fold(held);
+    return ((uint32_t)put_hi << 8) + put_lo +
+           (uint16_t)~pagec_chksum_fold(((uint32_t)held_hi << 8) + held_lo);
 }
 #endif
 
