@@ -13,7 +13,9 @@
  * checksums, parses the TCP header and options and the HTTP request, and
  * matches the request path against the site's path tree, all as the bytes
  * come; it keeps only the fields a reply needs (struct pagec_stream: 63
- * bytes on AVR, 64 on 32-bit parts). When the datagram ends,
+ * bytes on AVR and 64 on 32-bit parts with PAGEC_LIVE 0; 85 and 92 with
+ * the default PAGEC_LIVE_MAX of 32, the field bytes of a reply beyond
+ * what the request's reader leaves free). When the datagram ends,
  * pagec_stream_end() checks the TCP checksum and chooses the reply; the
  * driver then pulls the reply a byte at a time with pagec_stream_next():
  * the template's bytes read from ROM, the peer's fields substituted on
