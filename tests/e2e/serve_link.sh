@@ -76,31 +76,6 @@ cleanup() {
 }
 trap_cleanup
 
-# start_server PORT ARGS...: runs the server on PORT with ARGS and waits
-# until it listens (its start line is in the log). Returns 0 when it
-# listens, 1 when the port is busy, 2 on any other failure (with WHY set).
-WHY=
-start_server() {
-    local i port=$1
-    shift
-    : >"$LOG"
-    "$BIN" --port "$port" --bind "$HOST" -v "$@" >>"$LOG" 2>&1 &
-    SERVER_PID=$!
-    for ((i = 0; i < START_WAIT; i++)); do
-        grep -q '^pagec-serve: serving .* at http://' "$LOG" && return 0
-        if ! kill -0 "$SERVER_PID" 2>/dev/null; then
-            wait "$SERVER_PID"
-            WHY="it exited with status $? on port $port: $(head -n 1 "$LOG")"
-            SERVER_PID=
-            grep -q 'Address already in use' "$LOG" && return 1
-            return 2
-        fi
-        sleep 0.1
-    done
-    WHY="it did not print its start line within $((START_WAIT / 10)) s"
-    return 2
-}
-
 # serve ARGS...: start_server on a free port; sets PORT and BASE. Returns
 # 1 (after a FAIL line) when the server did not start.
 serve() {
