@@ -160,8 +160,8 @@ static uint16_t udp(const struct pagec_server *srv, uint32_t now,
         reply->body_len = (uint16_t)(n - UDP_HLEN);
     } else {
         /* the daytime text, in hdr after the header */
-        k = pagec_daytime(srv, now, h + PAGEC_IP_HLEN + UDP_HLEN);
-        n = (uint16_t)(UDP_HLEN + k);
+        n = (uint16_t)(UDP_HLEN +
+                       pagec_daytime(srv, now, h + PAGEC_IP_HLEN + UDP_HLEN));
         reply->hdr_len = (uint16_t)(PAGEC_IP_HLEN + n);
         reply->body = h + reply->hdr_len;
         reply->body_len = 0;

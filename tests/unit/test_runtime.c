@@ -1634,6 +1634,16 @@ static uint8_t clock_text(const struct pagec_server *s, uint8_t *dst,
     return 26;
 }
 
+/* A daytime text of 7 bytes, the echo port's number. */
+static uint8_t seven_text(const struct pagec_server *s, uint8_t *dst,
+                          uint8_t size)
+{
+    (void)s;
+    (void)size;
+    memcpy(dst, "12:00\r\n", 7);
+    return 7;
+}
+
 START_TEST(test_runtime_udp_services)
 {
     size_t n;
@@ -1682,6 +1692,11 @@ START_TEST(test_runtime_udp_services)
     ck_assert_uint_eq(serve(udp(40000, 13, "")), 28 + 26);
     ck_assert_mem_eq(out + 28, "Tue Jan  2 03:04:05 2024\r\n", 26);
     ck_assert_uint_eq(rd16(out + 24), 8 + 26);
+    /* a text as long as the echo port's number still gets its checksum */
+    srv.daytime = seven_text;
+    ck_assert_uint_eq(serve(udp(40000, 13, "")), 28 + 7);
+    ck_assert_uint_ne(rd16(out + 26), 0);
+    ck_assert_mem_eq(out + 28, "12:00\r\n", 7);
 }
 END_TEST
 
