@@ -23,6 +23,17 @@
  *   or an HTTP reply from a set of templates (the request line and the
  *   header fields are read here again: method, absolute-form, %XX,
  *   HTTP/0.9, bad field lines, the page by its path);
+ * - the small services (PAGEC_SERVICES): UDP echo (the data back, the
+ *   request's checksum, 0 when it had none) and daytime (the text, a
+ *   checksum that is not 0), nothing for discard, a source port below
+ *   1024 or another port; on TCP ports 7, 9 and 13 the SYN-ACK with the
+ *   service's ISN, daytime's text and FIN on the handshake's ACK, the
+ *   echo of data that starts where the echo of earlier data ended and
+ *   fits the client, discard's ACKs, a FIN's FIN, the RSTs; each reply's
+ *   data and checksums computed here. The daytime text is the driver's
+ *   callback's (values driven by the input, returns of 0 to 255), called
+ *   once for a daytime reply and never otherwise, or, srv.daytime NULL,
+ *   "uptime N s\r\n";
  * - a reply is a well-formed IPv4 datagram: version 4 without options,
  *   total length = the reply's length, not a fragment, TTL 64, the header
  *   checksum right; TCP or ICMP checksum right (pseudo-header included),
@@ -53,8 +64,9 @@
  *   reply buffer held before;
  * - the streaming API, fed a byte at a time and pulled as a driver pulls
  *   (a byte at a time, or in runs of pagec_stream_run()), pulls the same
- *   bytes, none before a TCP segment's end, after the same calls of the
- *   live callback; a second pagec_stream_end() returns the same and
+ *   bytes, none before a TCP segment's end (an echo's aside: those are
+ *   cut-through, and one found bad at its end may have pulled bytes),
+ *   after the same calls of the live and daytime callbacks; a second pagec_stream_end() returns the same and
  *   calls nothing.
  * What the model leaves open, so that it stays simpler than the code it
  * checks: with Accept-Encoding in the request, which encoding (or 406) is
@@ -2159,6 +2171,34 @@ static int cut_through(const uint8_t *pkt, size_t len)
            (pkt[9] == 17 || (pkt[9] == 6 && tcp_service_port(SVC_ECHO)));
 }
 
+/* 1 when a receiver drops the n bytes at out, an echo reply that its
+ * request's end did not confirm: shorter than its IPv4 header and
+ * length say, or with a wrong ICMP, TCP or UDP checksum (or UDP length). */
+static int dropped(const uint8_t *out, size_t n)
+{
+    const uint8_t *o = out + 20;
+    size_t m = n - 20;
+
+    if (n < 28 || n < be16(out + 2)) {
+        return 1;
+    }
+    if (n > be16(out + 2)) {
+        return 0; /* longer than it says: not an echo cut short */
+    }
+    switch (out[9]) {
+    case 1:
+        return ocsum(o, m, 0) != 0xffff;
+    case 6:
+        return m < 20 || ocsum(o, m, pseudo(out, m)) != 0xffff;
+    case 17:
+        return be16(o + 4) != m ||
+               ((o[6] || o[7]) && ocsum(o, m, pseudo(out, m) - 6u + 17u) !=
+                                      0xffff);
+    default:
+        return 0;
+    }
+}
+
 /*
  * The same datagram through the streaming API, a byte at a time, every
  * pending reply byte pulled at once as a driver must: the bytes pulled
@@ -2246,6 +2286,10 @@ static void check_stream(const struct expect *e, const struct pagec_server *srv,
     if (ret == 0) {
         if (n > 0 && !cut_through(pkt, len)) {
             fail(e, out, n, "bytes pulled of a reply that is not sent");
+        }
+        if (n > 0 && !dropped(out, n)) {
+            fail(e, out, n, "an echo reply not confirmed at its end that "
+                            "a receiver would take");
         }
         return;
     }
