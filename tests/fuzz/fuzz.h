@@ -12,12 +12,15 @@
  *                               any destination is answered)
  *               FUZZ_CTL_ACK    a TCP segment's ACK number becomes
  *                               ISN + 1 + (its ACK & 0x7ff), the ISN of
- *                               its four-tuple in the slot
+ *                               its four-tuple (a service's, on ports
+ *                               7, 9 and 13) in the slot
  *                               (now >> PAGEC_ISN_SLOT_LOG2) - age and MSS
  *                               class FUZZ_CTL_CLASS
  *               FUZZ_CTL_IPSUM  the IPv4 header checksum is recomputed
- *               FUZZ_CTL_L4SUM  the TCP or ICMP checksum is recomputed
- *                               (when the header lengths allow it)
+ *               FUZZ_CTL_L4SUM  the TCP, ICMP or UDP checksum is
+ *                               recomputed (when the header lengths
+ *                               allow it; a UDP checksum of 0, none,
+ *                               stays 0)
  *               the repairs are made in that order, before the call
  *   byte 5      live control bits (FUZZ_LIVE_*, below)
  *   bytes 6-7   the live seed, big-endian (below)
@@ -49,6 +52,9 @@
  *                    a byte at a time
  *   FUZZ_LIVE_SHORT  the live callback writes the value's bytes alone,
  *                    not the whole field (junk after the value)
+ *   FUZZ_LIVE_DAYNULL srv.daytime is NULL: the daytime service sends
+ *                    its built-in text (else the callback's, a function
+ *                    of the live seed alone)
  * The live callback's value for the k-th field of a reply (its return,
  * from 0 to 255, and its bytes) is a function of the seed, k, the
  * field's id and width alone, so every API gets the same values.
@@ -84,5 +90,6 @@
 #define FUZZ_LIVE_NULL 0x02u
 #define FUZZ_LIVE_RUNS 0x04u
 #define FUZZ_LIVE_SHORT 0x08u
+#define FUZZ_LIVE_DAYNULL 0x10u
 
 #endif /* PAGEC_FUZZ_H */

@@ -23,6 +23,17 @@
  *   or an HTTP reply from a set of templates (the request line and the
  *   header fields are read here again: method, absolute-form, %XX,
  *   HTTP/0.9, bad field lines, the page by its path);
+ * - the small services (PAGEC_SERVICES): UDP echo (the data back, the
+ *   request's checksum, 0 when it had none) and daytime (the text, a
+ *   checksum that is not 0), nothing for discard, a source port below
+ *   1024 or another port; on TCP ports 7, 9 and 13 the SYN-ACK with the
+ *   service's ISN, daytime's text and FIN on the handshake's ACK, the
+ *   echo of data that starts where the echo of earlier data ended and
+ *   fits the client, discard's ACKs, a FIN's FIN, the RSTs; each reply's
+ *   data and checksums computed here. The daytime text is the driver's
+ *   callback's (values driven by the input, returns of 0 to 255), called
+ *   once for a daytime reply and never otherwise, or, srv.daytime NULL,
+ *   "uptime N s\r\n";
  * - a reply is a well-formed IPv4 datagram: version 4 without options,
  *   total length = the reply's length, not a fragment, TTL 64, the header
  *   checksum right; TCP or ICMP checksum right (pseudo-header included),
@@ -53,8 +64,9 @@
  *   reply buffer held before;
  * - the streaming API, fed a byte at a time and pulled as a driver pulls
  *   (a byte at a time, or in runs of pagec_stream_run()), pulls the same
- *   bytes, none before a TCP segment's end, after the same calls of the
- *   live callback; a second pagec_stream_end() returns the same and
+ *   bytes, none before a TCP segment's end (an echo's aside: those are
+ *   cut-through, and one found bad at its end may have pulled bytes),
+ *   after the same calls of the live and daytime callbacks; a second pagec_stream_end() returns the same and
  *   calls nothing.
  * What the model leaves open, so that it stays simpler than the code it
  * checks: with Accept-Encoding in the request, which encoding (or 406) is
@@ -360,12 +372,15 @@ enum want {
     W_SYNACK, /* SYN-ACK */
     W_RST,    /* RST, with ACK when rst_ack */
     W_ACK,    /* a plain ACK, with FIN when ack_fin */
-    W_DATA    /* a reply from allowed[], or none when none_ok */
+    W_DATA,   /* a reply from allowed[], or none when none_ok */
+    W_SVC,    /* a service's TCP data: the echo, or the daytime text */
+    W_UDP     /* a service's UDP reply: the echo, or the daytime text */
 };
 
 static const char *const want_names[] = {"no reply", "anything", "echo",
                                          "SYN-ACK", "RST", "ACK",
-                                         "HTTP reply"};
+                                         "HTTP reply", "service data",
+                                         "UDP reply"};
 
 struct expect {
     enum want want;
@@ -376,6 +391,13 @@ struct expect {
     uint16_t limit;         /* W_DATA: most TCP data the client takes */
     unsigned char allowed[MAX_ENTRIES]; /* W_DATA: replies allowed */
     int none_ok;            /* W_DATA: no reply allowed too */
+    uint32_t flags;         /* W_SVC: the TCP flags */
+    const uint8_t *data;    /* W_SVC, W_UDP: the data the reply carries */
+    size_t dlen;
+    int echo;               /* W_SVC, W_UDP: an echo (data from the
+                               datagram), else the daytime text */
+    int nosum;              /* W_UDP: the UDP checksum is 0 (none) */
+    uint8_t text[PAGEC_DAYTIME_MAX + 1]; /* the daytime text expected */
     const char *why;        /* the model's reason, for the messages */
 };
 
@@ -915,6 +937,198 @@ static int page_port(uint32_t port)
     return -1;
 }
 
+/* ---- the small services (PAGEC_SERVICES; pagec.h) ---- */
+
+#define SVC_ECHO 7u
+#define SVC_DISCARD 9u
+#define SVC_DAYTIME 13u
+#define B_MASK 0x3fffu /* B, the ISN's low 14 bits (pagec.h) */
+
+static size_t day_text(uint32_t now, uint8_t *t);
+
+/* 1 when a TCP segment to port is for a service: 7, 9 or 13, a port the
+ * site does not use. */
+static int tcp_service_port(uint32_t port)
+{
+    return PAGEC_SERVICES &&
+           (port == SVC_ECHO || port == SVC_DISCARD || port == SVC_DAYTIME) &&
+           !(cs->http_port != 0 && port == cs->http_port) &&
+           page_port(port) < 0;
+}
+
+/* The ISN of a service's connection (pagec.h): B the hash's 14 bits
+ * alone, which is pagec_isn() for a client ISN + 1 of 0 (bits 16-31
+ * zero), plus on port 7 the client's ISN + 1, modulo 2^14. */
+static uint32_t service_isn(const struct pagec_server *srv, const uint8_t *ip,
+                            const uint8_t *tcp, uint32_t port, uint32_t slot,
+                            unsigned cls, uint32_t client_isn)
+{
+    uint32_t i = pagec_isn(srv->secret, ip + 12, ip + 16, (uint16_t)be16(tcp),
+                           (uint16_t)port, slot, (uint8_t)cls, 0xffffffffu);
+
+    if (port == SVC_ECHO) {
+        i = (i & ~B_MASK) | ((i + client_isn + 1u) & B_MASK);
+    }
+    return i;
+}
+
+/* A segment with ACK to service port (not a SYN, not an RST): dlen bytes
+ * of data at d. */
+static void expect_service(struct expect *e, const struct pagec_server *srv,
+                           uint32_t now, const uint8_t *ip, const uint8_t *tcp,
+                           const uint8_t *d, size_t dlen, uint32_t port)
+{
+    uint32_t flags = tcp[13];
+    uint32_t seq = be32(tcp + 4);
+    uint32_t ack = be32(tcp + 8);
+    uint32_t end = seq + (uint32_t)dlen + (flags & TH_FIN ? 1u : 0u);
+    uint32_t slot = now >> PAGEC_ISN_SLOT_LOG2;
+    /* the most of our sequence space the connection uses, B's 14 bits
+     * beyond it */
+    uint32_t reach = (port == SVC_ECHO ? PAGEC_ECHO_SPAN
+                                       : PAGEC_DAYTIME_MAX + 1u) +
+                     B_MASK;
+    uint32_t off = 0;
+    uint32_t b = 0;
+    uint32_t y;
+    unsigned cls = 0;
+    int found = 0;
+    unsigned a;
+    unsigned c;
+
+    /* of the ISNs of the last 4 slots and 4 classes, the one whose top
+     * 18 bits the ACK less 1 lies within reach of, the nearest */
+    for (a = 0; a < 4; a++) {
+        for (c = 0; c < 4; c++) {
+            uint32_t s = (uint32_t)(((uint64_t)slot + (1ull << 32) - a) %
+                                    (1ull << (32 - PAGEC_ISN_SLOT_LOG2)));
+            /* B of the hash alone: a client ISN + 1 of 0 */
+            uint32_t i = pagec_isn(srv->secret, ip + 12, ip + 16,
+                                   (uint16_t)be16(tcp), (uint16_t)port, s,
+                                   (uint8_t)c, 0xffffffffu);
+            uint32_t o = ack - 1u - (i & ~B_MASK);
+
+            if (o <= reach && (!found || o < off)) {
+                found = 1;
+                off = o;
+                b = i & B_MASK;
+                cls = c;
+            }
+        }
+    }
+    if (!found) {
+        if (port == SVC_ECHO && dlen > 0) {
+            /* the streaming API echoes before it can tell: no RST */
+            e->why = "echo: ACK of nothing sent";
+            return;
+        }
+        e->why = "service: ACK of nothing sent";
+        e->want = W_RST;
+        e->seq = ack;
+        return;
+    }
+    if (port == SVC_ECHO) {
+        uint32_t limit = class_data(cls);
+
+        if (be16(tcp + 14) < limit) {
+            limit = be16(tcp + 14);
+        }
+        if (((ack - seq - 1u - b) & B_MASK) != 0) {
+            e->why = "echo: not where the echo of the earlier data ended";
+            return;
+        }
+        if (dlen > limit) {
+            e->why = "echo: larger than the client takes";
+            return;
+        }
+        if (dlen > 0) {
+            e->why = "echo";
+            e->want = W_SVC;
+            e->echo = 1;
+            e->data = d;
+            e->dlen = dlen;
+            e->seq = ack;
+            e->ack = end;
+            e->flags = TH_ACK | TH_PSH | (flags & TH_FIN);
+            return;
+        }
+        y = 0;
+    } else {
+        y = off - b; /* the bytes of ours acknowledged */
+        if (y > PAGEC_DAYTIME_MAX + 1u) {
+            e->why = "service: ACK beyond what was sent";
+            e->want = W_RST;
+            e->seq = ack;
+            return;
+        }
+        if (y == 0 && port == SVC_DAYTIME) {
+            e->why = "daytime";
+            e->want = W_SVC;
+            e->dlen = day_text(now, e->text);
+            e->data = e->text;
+            e->seq = ack;
+            e->ack = end;
+            e->flags = TH_FIN | TH_PSH | TH_ACK;
+            return;
+        }
+    }
+    if (dlen == 0 && !(flags & TH_FIN)) {
+        e->why = "service: pure ACK";
+        return;
+    }
+    e->why = port == SVC_ECHO ? "echo: FIN" : "service: data or FIN";
+    e->want = W_ACK;
+    e->seq = ack;
+    e->ack = end;
+    e->ack_fin = y == 0 && (flags & TH_FIN);
+}
+
+/* A UDP datagram of n bytes at u in datagram ip. */
+static void expect_udp(struct expect *e, uint32_t now, const uint8_t *ip,
+                       const uint8_t *u, size_t n)
+{
+    uint32_t dport;
+
+    e->why = "UDP without the services";
+    if (!PAGEC_SERVICES) {
+        return;
+    }
+    if (n < 8 || be16(u + 4) != n) {
+        e->why = "UDP length";
+        return;
+    }
+    if ((u[6] || u[7]) &&
+        ocsum(u, n, pseudo(ip, n) - 6u + 17u) != 0xffff) {
+        e->why = "UDP checksum";
+        return;
+    }
+    dport = be16(u + 2);
+    if (dport != SVC_ECHO && dport != SVC_DISCARD && dport != SVC_DAYTIME) {
+        e->why = "UDP to a port with no service";
+        return;
+    }
+    if (be16(u) < 1024) {
+        e->why = "UDP from a port below 1024";
+        return;
+    }
+    if (dport == SVC_DISCARD) {
+        e->why = "UDP discard";
+        return;
+    }
+    e->want = W_UDP;
+    if (dport == SVC_ECHO) {
+        e->why = "UDP echo";
+        e->echo = 1;
+        e->data = u + 8;
+        e->dlen = n - 8;
+        e->nosum = !u[6] && !u[7];
+    } else {
+        e->why = "UDP daytime";
+        e->dlen = day_text(now, e->text);
+        e->data = e->text;
+    }
+}
+
 static void expect_tcp(struct expect *e, const struct pagec_server *srv,
                        uint32_t now, const uint8_t *ip, const uint8_t *tcp,
                        size_t n)
@@ -932,6 +1146,7 @@ static void expect_tcp(struct expect *e, const struct pagec_server *srv,
     unsigned cls = 0;
     int found = 0;
     int fixed = -1;
+    int svc = 0;
     unsigned a;
     unsigned c;
 
@@ -961,7 +1176,8 @@ static void expect_tcp(struct expect *e, const struct pagec_server *srv,
              (flags & TH_FIN ? 1u : 0u);
     if (!(cs->http_port != 0 && port == cs->http_port)) {
         fixed = page_port(port);
-        if (fixed < 0) {
+        svc = tcp_service_port(port);
+        if (fixed < 0 && !svc) {
             /* RFC 9293 section 3.10.7.1, a closed port */
             e->why = "closed port";
             e->want = W_RST;
@@ -992,16 +1208,23 @@ static void expect_tcp(struct expect *e, const struct pagec_server *srv,
             e->ack = seq + seglen;
             return;
         }
-        e->why = "SYN";
+        e->why = svc ? "SYN to a service" : "SYN";
         e->want = W_SYNACK;
-        e->seq = pagec_isn(srv->secret, ip + 12, ip + 16, (uint16_t)be16(tcp),
-                           (uint16_t)port, slot,
-                           (uint8_t)class_of(option_mss(tcp, hlen)), seq);
+        e->seq = svc ? service_isn(srv, ip, tcp, port, slot,
+                                   class_of(option_mss(tcp, hlen)), seq)
+                     : pagec_isn(srv->secret, ip + 12, ip + 16,
+                                 (uint16_t)be16(tcp), (uint16_t)port, slot,
+                                 (uint8_t)class_of(option_mss(tcp, hlen)),
+                                 seq);
         e->ack = seq + 1;
         return;
     }
     if (!(flags & TH_ACK)) {
         e->why = "no ACK";
+        return;
+    }
+    if (svc) {
+        expect_service(e, srv, now, ip, tcp, tcp + hlen, dlen, port);
         return;
     }
     /* every ISN of the last 4 slots, 4 classes and the client ISNs this
@@ -1127,6 +1350,8 @@ static void expect_reply(struct expect *e, const struct pagec_server *srv,
         expect_tcp(e, srv, now, ip, ip + ihl, total - ihl);
     } else if (ip[9] == 1) {
         expect_icmp(e, ip + ihl, total - ihl);
+    } else if (ip[9] == 17) {
+        expect_udp(e, now, ip, ip + ihl, total - ihl);
     } else {
         e->why = "another protocol";
     }
@@ -1313,6 +1538,135 @@ static uint8_t fuzz_live(const struct pagec_server *srv, uint8_t id,
     w = g->mode & FUZZ_LIVE_SHORT && c->ret < width ? c->ret : width;
     memcpy(dst, c->val, w);
     return c->ret;
+}
+
+/* ---- the daytime service's text: the driver's callback ---- */
+
+/* The calls of the daytime callback in one run of an API. */
+struct day_log {
+    const struct pagec_server *srv; /* the server it must be given */
+    int open;      /* within pagec_server_input() or pagec_stream_end() */
+    uintptr_t lo;  /* where dst[0 .. size) may lie: [lo, hi) */
+    uintptr_t hi;
+    size_t n;      /* calls */
+};
+
+static struct day_log day_log;
+static int day_set;      /* srv.daytime is set for this input */
+static unsigned day_seed; /* the input's live seed drives it too */
+
+/* The daytime callback's text for seed: its bytes into v (all
+ * PAGEC_DAYTIME_MAX of them) and its return, 0 to 255: 0, the size,
+ * 255, above the size, or below it. */
+static uint8_t day_value(unsigned seed, uint8_t *v)
+{
+    uint32_t h = mix(mix(seed ^ 0xda7e0000u));
+    uint32_t ret;
+    unsigned j;
+
+    switch (h & 7u) {
+    case 0:
+        ret = 0;
+        break;
+    case 1:
+        ret = PAGEC_DAYTIME_MAX;
+        break;
+    case 2:
+        ret = 255;
+        break;
+    case 3:
+        ret = PAGEC_DAYTIME_MAX + 1u + (h >> 8) % 8u;
+        break;
+    default:
+        ret = (h >> 8) % (PAGEC_DAYTIME_MAX + 1u);
+    }
+    for (j = 0; j < PAGEC_DAYTIME_MAX; j++) {
+        uint32_t g = mix(h + j + 1u);
+
+        v[j] = (g & 3u) == 0   ? 0x00
+               : (g & 3u) == 1 ? 0xff
+               : (g & 3u) == 2 ? (uint8_t)(' ' + (g >> 8) % 95u)
+                               : (uint8_t)(g >> 8);
+    }
+    return (uint8_t)(ret > 255 ? 255 : ret);
+}
+
+/* The daytime text a reply at clock now carries, into t; its length:
+ * the callback's bytes, as many as it returned up to the size, or
+ * without a callback "uptime N s\r\n" (pagec.h). */
+static size_t day_text(uint32_t now, uint8_t *t)
+{
+    uint8_t v[PAGEC_DAYTIME_MAX];
+    uint8_t ret;
+    char s[32];
+    int k;
+
+    if (day_set) {
+        ret = day_value(day_seed, v);
+        k = ret < PAGEC_DAYTIME_MAX ? ret : PAGEC_DAYTIME_MAX;
+        memcpy(t, v, (size_t)k);
+        return (size_t)k;
+    }
+    k = snprintf(s, sizeof s, "uptime %lu s\r\n", (unsigned long)now);
+    if (k < 0 || (size_t)k > PAGEC_DAYTIME_MAX) {
+        die("the built-in daytime text is longer than PAGEC_DAYTIME_MAX");
+    }
+    memcpy(t, s, (size_t)k);
+    return (size_t)k;
+}
+
+#if PAGEC_SERVICES
+/* The driver's daytime callback: writes as many bytes as it returns, up
+ * to size (more returned count as size). */
+static uint8_t fuzz_daytime(const struct pagec_server *srv, uint8_t *dst,
+                            uint8_t size)
+{
+    uint8_t v[PAGEC_DAYTIME_MAX];
+    uintptr_t at = (uintptr_t)dst;
+    uint8_t ret;
+
+    if (srv != day_log.srv) {
+        fail(cur_e, NULL, 0, "the daytime callback given another server");
+    }
+    if (!day_log.open) {
+        fail(cur_e, NULL, 0, "the daytime callback called outside "
+                             "pagec_server_input() and pagec_stream_end()");
+    }
+    if (size != PAGEC_DAYTIME_MAX) {
+        fail(cur_e, NULL, 0, "the daytime callback given a size other "
+                             "than PAGEC_DAYTIME_MAX");
+    }
+    if (at < day_log.lo || at > day_log.hi || day_log.hi - at < size) {
+        fail(cur_e, NULL, 0, "the daytime callback's dst[0 .. size) lies "
+                             "outside the reply");
+    }
+    if (++day_log.n > 1) {
+        fail(cur_e, NULL, 0, "the daytime callback called twice for one "
+                             "datagram");
+    }
+    ret = day_value(day_seed, v);
+    memcpy(dst, v, ret < size ? ret : size);
+    return ret;
+}
+#endif
+
+/* Starts a run of an API on srv: no daytime calls yet, dst within the
+ * size bytes at lo. */
+static void day_begin(const struct pagec_server *srv, const void *lo,
+                      size_t size)
+{
+    day_log.srv = srv;
+    day_log.open = 0;
+    day_log.lo = (uintptr_t)lo;
+    day_log.hi = (uintptr_t)lo + size;
+    day_log.n = 0;
+}
+
+/* The daytime callback's calls for a datagram the model answers as e:
+ * one for a daytime reply with the callback set, else none. */
+static size_t day_calls(const struct expect *e)
+{
+    return day_set && (e->want == W_SVC || e->want == W_UDP) && !e->echo;
 }
 
 /* Starts a run of an API on srv: no calls yet, dst within the size
@@ -1565,6 +1919,10 @@ static void check_reply(const struct expect *e, const uint8_t *ip,
     int match = -1;
     unsigned npieces;
 
+    if (day_log.n != (ret != 0 ? day_calls(e) : 0)) {
+        fail(e, NULL, 0, "the daytime callback not called once for a "
+                         "daytime reply, or called for another");
+    }
     if (ret == 0) {
         if (g->n != 0) {
             fail(e, NULL, 0, "the live callback called for a datagram not "
@@ -1605,6 +1963,47 @@ static void check_reply(const struct expect *e, const uint8_t *ip,
         fail(e, out, ret, "addresses not swapped");
     }
 
+    if (out[9] == 17) {
+        const uint8_t *u = ip + ihl;
+        const uint8_t *o = out + 20;
+        size_t n = ret - 20u;
+
+        if (e->want != W_UDP) {
+            fail(e, out, ret, "a UDP reply");
+        }
+        if (g->n != 0) {
+            fail(e, out, ret, "the live callback called for a UDP reply");
+        }
+        if (out[1] != 0 || be16(out + 4) != 0 || be16(out + 6) != 0x4000) {
+            fail(e, out, ret, "IPv4 header: TOS, identification or DF");
+        }
+        if (n != 8 + e->dlen || be16(o + 4) != n ||
+            memcmp(o, u + 2, 2) != 0 || memcmp(o + 2, u, 2) != 0 ||
+            memcmp(o + 8, e->data, e->dlen) != 0) {
+            fail(e, out, ret, e->echo ? "UDP echo: ports, length or data"
+                                      : "UDP daytime: ports, length or text");
+        }
+        if (e->echo ? r->hdr_len != 28 || r->body_rom != 0 || r->body != u + 8
+                    : r->hdr_len != ret || r->body_len != 0) {
+            fail(e, out, ret, "UDP reply: the header's length, or the data "
+                              "not where pagec.h says");
+        }
+        if (e->nosum ? o[6] != 0 || o[7] != 0
+                     : (o[6] == 0 && o[7] == 0) ||
+                           ocsum(o, n, pseudo(out, n) - 6u + 17u) != 0xffff) {
+            fail(e, out, ret, "UDP checksum (0 exactly when the request's "
+                              "is 0)");
+        }
+        if (verbose) {
+            fprintf(stderr, "  reply: UDP %s, %zu bytes\n",
+                    e->echo ? "echo" : "daytime", e->dlen);
+        }
+        return;
+    }
+    if (e->want == W_UDP) {
+        fail(e, out, ret, "not a UDP reply");
+    }
+
     if (out[9] == 1) {
         const uint8_t *icmp = ip + ihl;
         size_t n = be16(ip + 2) - ihl;
@@ -1637,6 +2036,41 @@ static void check_reply(const struct expect *e, const uint8_t *ip,
         size_t n = ret - 20u;
         size_t hl = (size_t)(o[12] >> 4) * 4;
         uint32_t flags = o[13];
+
+        if (e->want == W_SVC) {
+            /* the site's ACK template's header, with the data after it:
+             * the echo's from the datagram, or the daytime text */
+            if (g->n != 0) {
+                fail(e, out, ret, "the live callback called for a service");
+            }
+            if (out[1] != 0 || be16(out + 4) != 0 ||
+                be16(out + 6) != 0x4000 || hl != 20 ||
+                n != 20 + e->dlen || flags != e->flags ||
+                be16(o + 14) != cs->mss || be16(o + 18) != 0 ||
+                memcmp(o, tcp + 2, 2) != 0 || memcmp(o + 2, tcp, 2) != 0 ||
+                be32(o + 4) != e->seq || be32(o + 8) != e->ack) {
+                fail(e, out, ret, "service reply: header, flags, ports, "
+                                  "window, length, seq or ack");
+            }
+            if (memcmp(o + 20, e->data, e->dlen) != 0) {
+                fail(e, out, ret, e->echo ? "echo: the data" :
+                                            "daytime: the text");
+            }
+            if (e->echo ? r->hdr_len != 40 || r->body_rom != 0 ||
+                              r->body != tcp + (tcp[12] >> 4) * 4
+                        : r->hdr_len != ret || r->body_len != 0) {
+                fail(e, out, ret, "service reply: the header's length, or "
+                                  "the data not where pagec.h says");
+            }
+            if (ocsum(o, n, pseudo(out, n)) != 0xffff) {
+                fail(e, out, ret, "TCP checksum");
+            }
+            if (verbose) {
+                fprintf(stderr, "  reply: TCP %s, %zu bytes\n",
+                        e->echo ? "echo" : "daytime", e->dlen);
+            }
+            return;
+        }
 
         /* hdr_len: the headers, or up to a written status code's end */
         if (n < 20 || hl < 20 || hl > n ||
@@ -1719,6 +2153,52 @@ static void check_reply(const struct expect *e, const uint8_t *ip,
     }
 }
 
+/* 1 when the streaming API may answer datagram pkt (len bytes)
+ * cut-through, before its end: an ICMP echo request, or a UDP datagram
+ * or TCP segment to the echo service (stream.h). */
+static int cut_through(const uint8_t *pkt, size_t len)
+{
+    size_t ihl;
+
+    if (len < 10) {
+        return 0;
+    }
+    if (pkt[9] == 1) {
+        return 1;
+    }
+    ihl = (size_t)(pkt[0] & 15) * 4;
+    return PAGEC_SERVICES && len >= ihl + 4 && be16(pkt + ihl + 2) == SVC_ECHO &&
+           (pkt[9] == 17 || (pkt[9] == 6 && tcp_service_port(SVC_ECHO)));
+}
+
+/* 1 when a receiver drops the n bytes at out, an echo reply that its
+ * request's end did not confirm: shorter than its IPv4 header and
+ * length say, or with a wrong ICMP, TCP or UDP checksum (or UDP length). */
+static int dropped(const uint8_t *out, size_t n)
+{
+    const uint8_t *o = out + 20;
+    size_t m = n - 20;
+
+    if (n < 28 || n < be16(out + 2)) {
+        return 1;
+    }
+    if (n > be16(out + 2)) {
+        return 0; /* longer than it says: not an echo cut short */
+    }
+    switch (out[9]) {
+    case 1:
+        return ocsum(o, m, 0) != 0xffff;
+    case 6:
+        return m < 20 || ocsum(o, m, pseudo(out, m)) != 0xffff;
+    case 17:
+        return be16(o + 4) != m ||
+               ((o[6] || o[7]) && ocsum(o, m, pseudo(out, m) - 6u + 17u) !=
+                                      0xffff);
+    default:
+        return 0;
+    }
+}
+
 /*
  * The same datagram through the streaming API, a byte at a time, every
  * pending reply byte pulled at once as a driver must: the bytes pulled
@@ -1742,14 +2222,17 @@ static void check_stream(const struct expect *e, const struct pagec_server *srv,
     uint16_t end = 0;
 
     live_begin(srv, s.u.reply.ram, sizeof s.u.reply.ram);
+    day_begin(srv, &s, sizeof s);
     pagec_stream_begin(&s);
     for (i = 0; i <= len; i++) {
         if (i < len) {
             pagec_stream_byte(srv, &s, pkt[i]);
         } else {
             live_log.open = 1;
+            day_log.open = 1;
             end = pagec_stream_end(srv, &s, now);
             live_log.open = 0;
+            day_log.open = 0;
             if (end != ret) {
                 fail(e, out, n, "the streaming API's reply length differs");
             }
@@ -1776,7 +2259,7 @@ static void check_stream(const struct expect *e, const struct pagec_server *srv,
                 out[n++] = pagec_stream_next(srv, &s);
             }
         }
-        if (i < len && n > 0 && (len < 10 || pkt[9] != 1)) {
+        if (i < len && n > 0 && !cut_through(pkt, len)) {
             fail(e, out, n, "a reply before the end of a TCP segment");
         }
     }
@@ -1785,18 +2268,28 @@ static void check_stream(const struct expect *e, const struct pagec_server *srv,
     }
     /* a second end returns the same, and calls nothing */
     live_log.open = 1;
+    day_log.open = 1;
     if (pagec_stream_end(srv, &s, now) != end ||
         pagec_stream_pending(&s) != 0) {
         fail(e, out, n, "a second pagec_stream_end() differs");
     }
     live_log.open = 0;
+    day_log.open = 0;
+    if (day_log.n != (ret != 0 ? day_calls(e) : 0)) {
+        fail(e, out, n, "the streaming API calls the daytime callback "
+                        "otherwise than the buffered one");
+    }
     if (!same_calls(&live_log, g)) {
         fail(e, out, n, "the streaming API calls the live callback otherwise "
                         "than the buffered one");
     }
     if (ret == 0) {
-        if (n > 0 && (len < 10 || pkt[9] != 1)) {
+        if (n > 0 && !cut_through(pkt, len)) {
             fail(e, out, n, "bytes pulled of a reply that is not sent");
+        }
+        if (n > 0 && !dropped(out, n)) {
+            fail(e, out, n, "an echo reply not confirmed at its end that "
+                            "a receiver would take");
         }
         return;
     }
@@ -1820,6 +2313,7 @@ static void run(const struct pagec_server *srv, uint32_t now, const uint8_t *pkt
     uint8_t *keep = malloc(len ? len : 1);
     uint16_t ret;
     uint16_t again;
+    size_t day_first;
 
     if (keep == NULL) {
         die("out of memory");
@@ -1837,28 +2331,38 @@ static void run(const struct pagec_server *srv, uint32_t now, const uint8_t *pkt
     memset(&r1, 0x00, sizeof r1);
     memset(&r2, 0xa5, sizeof r2);
     live_begin(srv, r1.live, sizeof r1.live);
+    day_begin(srv, r1.hdr, sizeof r1.hdr);
     live_log.open = 1;
+    day_log.open = 1;
     ret = pagec_server_input(srv, now, pkt, (uint16_t)len, &r1);
     live_log.open = 0;
+    day_log.open = 0;
     first = live_log;
+    day_first = day_log.n;
     live_begin(srv, r2.live, sizeof r2.live);
+    day_begin(srv, r2.hdr, sizeof r2.hdr);
     live_log.open = 1;
+    day_log.open = 1;
     again = pagec_server_input(srv, now, pkt, (uint16_t)len, &r2);
     live_log.open = 0;
+    day_log.open = 0;
     if (memcmp(keep, pkt, len) != 0) {
         fail(&e, NULL, 0, "the received datagram was modified");
     }
     free(keep);
+    /* the same reply; a daytime reply's empty body points after its own
+     * header, so the pointer is compared only for a body */
     if (again != ret ||
         (ret != 0 &&
          (r1.hdr_len != r2.hdr_len || r1.body_len != r2.body_len ||
-          r1.body != r2.body || r1.body_rom != r2.body_rom ||
+          (r1.body_len != 0 && r1.body != r2.body) ||
+          r1.body_rom != r2.body_rom ||
           memcmp(r1.hdr, r2.hdr, r1.hdr_len < sizeof r1.hdr ? r1.hdr_len
                                                           : sizeof r1.hdr) ||
           pagec_reply_copy(&r1, flat1, 0xffff) != ret ||
           pagec_reply_copy(&r2, flat2, 0xffff) != ret ||
           memcmp(flat1, flat2, ret) != 0)) ||
-        !same_calls(&first, &live_log)) {
+        !same_calls(&first, &live_log) || day_first != day_log.n) {
         fail(&e, NULL, 0, "two calls, two different replies");
     }
     if (verbose) {
@@ -1884,6 +2388,11 @@ static void live_setup(struct pagec_server *srv, const uint8_t *p)
     live_set = srv->live != NULL;
     live_log.mode = p[0];
     live_log.seed = (unsigned)be16(p + 1);
+#if PAGEC_SERVICES
+    srv->daytime = p[0] & FUZZ_LIVE_DAYNULL ? NULL : fuzz_daytime;
+    day_set = srv->daytime != NULL;
+#endif
+    day_seed = (unsigned)be16(p + 1);
 }
 
 /* The checksums of datagram ip (len bytes) made right, where its lengths
@@ -1911,6 +2420,13 @@ static void seal(uint8_t *ip, size_t len, int ipsum, int l4sum)
         } else if (ip[9] == 1 && n >= 4) {
             set16(l4 + 2, 0);
             set16(l4 + 2, ~ocsum(l4, n, 0) & 0xffffu);
+        } else if (ip[9] == 17 && n >= 8 && (l4[6] || l4[7])) {
+            /* a checksum of 0 (none) stays none */
+            uint32_t c;
+
+            set16(l4 + 6, 0);
+            c = ~ocsum(l4, n, pseudo(ip, n) - 6u + 17u) & 0xffffu;
+            set16(l4 + 6, c ? c : 0xffffu);
         }
     }
     if (ipsum) {
@@ -1948,10 +2464,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if ((ctl & FUZZ_CTL_ACK) && len >= 20 && pkt[9] == 6 &&
         (size_t)(pkt[0] & 15) * 4 + 20 <= len) {
         uint8_t *tcp = pkt + (pkt[0] & 15) * 4;
-        uint32_t isn = pagec_isn(srv.secret, pkt + 12, pkt + 16,
-                                 (uint16_t)be16(tcp), (uint16_t)be16(tcp + 2),
-                                 (now >> PAGEC_ISN_SLOT_LOG2) - FUZZ_CTL_AGE(ctl),
-                                 (uint8_t)FUZZ_CTL_CLASS(ctl), be32(tcp + 4) - 1u);
+        uint32_t slot = (now >> PAGEC_ISN_SLOT_LOG2) - FUZZ_CTL_AGE(ctl);
+        uint32_t isn =
+            tcp_service_port(be16(tcp + 2))
+                ? service_isn(&srv, pkt, tcp, be16(tcp + 2), slot,
+                              FUZZ_CTL_CLASS(ctl), be32(tcp + 4) - 1u)
+                : pagec_isn(srv.secret, pkt + 12, pkt + 16,
+                            (uint16_t)be16(tcp), (uint16_t)be16(tcp + 2), slot,
+                            (uint8_t)FUZZ_CTL_CLASS(ctl), be32(tcp + 4) - 1u);
 
         set32(tcp + 8, isn + 1 + (be32(tcp + 8) & 0x7ffu));
     }

@@ -785,6 +785,173 @@ static void live_seeds(void)
     live_seed = 0;
 }
 
+/* The ISN of a connection to service port dport (pagec.h): B of the
+ * hash alone (pagec_isn() for a client ISN + 1 of 0), plus on port 7 the
+ * client's ISN + 1 (999 + 1: the segments' seq is 1000), modulo 2^14. */
+static uint32_t service_isn(uint16_t dport, uint32_t now, unsigned age,
+                            unsigned cls)
+{
+    uint32_t i = pagec_isn(secret, client, server, (uint16_t)FUZZ_CLIENT_PORT,
+                           dport, (now >> PAGEC_ISN_SLOT_LOG2) - age,
+                           (uint8_t)cls, 0xffffffffu);
+
+    if (dport == 7) {
+        i = (i & ~0x3fffu) | ((i + 1000u) & 0x3fffu);
+    }
+    return i;
+}
+
+/* A UDP datagram from sport to dport with n bytes of data d, into b; its
+ * checksum set unless nosum. Returns its length. */
+static size_t build_udp(uint8_t *b, uint16_t sport, uint16_t dport,
+                        const char *d, size_t n, int nosum)
+{
+    size_t total = 28 + n;
+    uint8_t *u = b + 20;
+
+    memset(b, 0, total);
+    b[0] = 0x45;
+    put16(b + 2, (uint32_t)total);
+    put16(b + 4, 0x4343);
+    b[8] = 64;
+    b[9] = 17;
+    memcpy(b + 12, client, 4);
+    memcpy(b + 16, server, 4);
+    put16(u, sport);
+    put16(u + 2, dport);
+    put16(u + 4, (uint32_t)(8 + n));
+    memcpy(u + 8, d, n);
+    if (!nosum) {
+        uint32_t ps = (uint32_t)(client[0] << 8 | client[1]) +
+                      (client[2] << 8 | client[3]) +
+                      (server[0] << 8 | server[1]) +
+                      (server[2] << 8 | server[3]) + 17u + (uint32_t)(8 + n);
+        uint16_t c = cksum(u, 8 + n, ps);
+
+        put16(u + 6, c ? c : 0xffffu);
+    }
+    put16(b + 10, cksum(b, 20, 0));
+    return total;
+}
+
+/* The small services (PAGEC_SERVICES): UDP and TCP echo, discard and
+ * daytime, with the daytime callback set or not (FUZZ_LIVE_DAYNULL). */
+static void service_seeds(void)
+{
+    static const uint8_t mss1460[4] = {2, 4, 0x05, 0xb4};
+    const unsigned fix = FUZZ_CTL_IPSUM | FUZZ_CTL_L4SUM;
+    static const uint16_t ports[3] = {7, 9, 13};
+    uint8_t b[4096];
+    char name[64];
+    struct tcp s;
+    unsigned k;
+    unsigned d;
+
+    for (d = 0; d < 2; d++) {
+        /* the callback's text, then the built-in one */
+        live_ctl = d ? FUZZ_LIVE_DAYNULL : FUZZ_LIVE_RUNS;
+        live_seed = d ? 0 : 0x2a17;
+        snprintf(name, sizeof name, "udp-daytime-%u", d);
+        seed(name, NOW, 0, b, build_udp(b, 40000, 13, "", 0, 0));
+        snprintf(name, sizeof name, "udp-daytime-nosum-%u", d);
+        seed(name, NOW, 0, b, build_udp(b, 40000, 13, "?", 1, 1));
+        snprintf(name, sizeof name, "daytime-syn-%u", d);
+        reset(&s, 13);
+        s.flags = 0x02;
+        s.opt = mss1460;
+        s.optlen = 4;
+        seed(name, NOW, fix, b, build(b, &s));
+        s.opt = NULL;
+        s.optlen = 0;
+        s.flags = 0x10;
+        s.ack = service_isn(13, NOW, 0, 3) + 1;
+        snprintf(name, sizeof name, "daytime-ack-%u", d);
+        seed(name, NOW, 0, b, build(b, &s));
+        s.ack = 0;
+        snprintf(name, sizeof name, "daytime-ack-ctl-%u", d);
+        seed(name, NOW + 300, fix | FUZZ_CTL_ACK | 1u << 4 | 2u << 6, b,
+             build(b, &s));
+    }
+    live_ctl = 0;
+    live_seed = 0x5150;
+
+    /* UDP */
+    seed("udp-echo", NOW, 0, b, build_udp(b, 40000, 7, "hello, echo", 11, 0));
+    seed("udp-echo-nosum", NOW, 0, b,
+         build_udp(b, 40000, 7, "hello, echo", 11, 1));
+    seed("udp-echo-empty", NOW, 0, b, build_udp(b, 40000, 7, "", 0, 0));
+    seed("udp-echo-odd", NOW, 0, b, build_udp(b, 1024, 7, "odd", 3, 0));
+    seed("udp-discard", NOW, 0, b, build_udp(b, 40000, 9, "gone", 4, 0));
+    seed("udp-low-port", NOW, 0, b, build_udp(b, 53, 7, "loop", 4, 0));
+    seed("udp-closed", NOW, 0, b, build_udp(b, 40000, 19, "chargen", 7, 0));
+    build_udp(b, 40000, 7, "bad", 3, 0);
+    b[27] ^= 1;
+    seed("udp-bad-sum", NOW, 0, b, 31);
+    seed("udp-bad-sum-ctl", NOW, FUZZ_CTL_L4SUM, b, 31);
+    put16(b + 24, 12);
+    seed("udp-bad-len", NOW, fix, b, 31);
+
+    /* TCP: SYNs to each service, closed when none */
+    for (k = 0; k < 3; k++) {
+        reset(&s, ports[k]);
+        s.flags = 0x02;
+        snprintf(name, sizeof name, "svc-syn-%u", ports[k]);
+        seed(name, NOW, fix, b, build(b, &s));
+    }
+    /* echo: data in order, with a FIN, a FIN alone, out of order, more
+     * than the window, an ACK of nothing sent */
+    reset(&s, 7);
+    s.flags = 0x18;
+    s.ack = service_isn(7, NOW, 0, 3) + 1;
+    s.data = "echo me";
+    s.dlen = 7;
+    seed("echo-data", NOW, 0, b, build(b, &s));
+    s.flags = 0x19;
+    seed("echo-data-fin", NOW, 0, b, build(b, &s));
+    s.window = 4;
+    seed("echo-too-big", NOW, 0, b, build(b, &s));
+    s.window = 0;
+    s.flags = 0x11;
+    s.dlen = 0;
+    seed("echo-fin", NOW, 0, b, build(b, &s));
+    s.flags = 0x18;
+    s.dlen = 7;
+    s.ack += 3;
+    seed("echo-out-of-order", NOW, 0, b, build(b, &s));
+    s.ack = 0;
+    seed("echo-ctl", NOW, fix | FUZZ_CTL_ACK | 3u << 6, b, build(b, &s));
+    s.ack = service_isn(7, NOW, 0, 3) + 1 + PAGEC_ECHO_SPAN + 0x8000u;
+    seed("echo-ack-beyond", NOW, 0, b, build(b, &s));
+    s.dlen = 0;
+    s.flags = 0x10;
+    seed("echo-ack-beyond-empty", NOW, 0, b, build(b, &s));
+    /* discard: data, a FIN, an ACK beyond what was sent */
+    reset(&s, 9);
+    s.flags = 0x18;
+    s.ack = service_isn(9, NOW, 1, 0) + 1;
+    s.data = "to nowhere";
+    s.dlen = 10;
+    seed("discard-data", NOW, 0, b, build(b, &s));
+    s.flags = 0x11;
+    s.dlen = 0;
+    seed("discard-fin", NOW, 0, b, build(b, &s));
+    s.flags = 0x10;
+    s.ack += 40;
+    seed("discard-ack-beyond", NOW, 0, b, build(b, &s));
+    /* daytime: a FIN after the text, data */
+    reset(&s, 13);
+    s.flags = 0x11;
+    s.ack = service_isn(13, NOW, 0, 3) + 1 + 20;
+    seed("daytime-fin", NOW, 0, b, build(b, &s));
+    s.flags = 0x18;
+    s.ack -= 20;
+    s.data = "time?";
+    s.dlen = 5;
+    seed("daytime-data", NOW, 0, b, build(b, &s));
+    live_ctl = 0;
+    live_seed = 0;
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 4) {
@@ -796,6 +963,7 @@ int main(int argc, char **argv)
     datagrams();
     http_seeds();
     live_seeds();
+    service_seeds();
     write_dict(argv[3]);
     printf("gen_corpus: %u seeds\n", nseeds);
     return 0;

@@ -88,9 +88,7 @@ printf '<!--live:a:1--><!--live:b:2-->|<!--live:wide:29-->' \
     -o "$work/site/lsite.c" || fail "pagec failed on the live site"
 
 # the runtime and the site, instrumented once for both targets
-# the small services (PAGEC_SERVICES) are not in the model yet: built
-# without them, their ports are closed ones, as the model expects
-flags="-std=c99 -g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -DPAGEC_SERVICES=0"
+flags="-std=c99 -g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all"
 warn="-Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes"
 inc="-I$src/include -I$work/site"
 mkdir "$work/obj" || exit 1
