@@ -90,27 +90,24 @@ static void emit_header(const PAGEC_ROM struct pagec_site *site,
 }
 
 /* The 20-byte IPv4 header of a reply of len bytes of protocol proto to
- * the datagram pkt, at h. */
-static void ip_header(uint8_t *h, const uint8_t *pkt, uint16_t len,
-                      uint8_t proto)
+ * the datagram pkt, whose addresses sum to addr_sum, at h: the bytes
+ * every reply starts with (pagec_ip_start), the protocol, the length,
+ * the addresses swapped and the checksum. */
+static void ip_header(uint8_t *h, const uint8_t *pkt, uint32_t addr_sum,
+                      uint16_t len, uint8_t proto)
 {
     uint16_t sum;
     uint8_t k;
 
-    for (k = 0; k < PAGEC_IP_HLEN; k++) {
-        h[k] = 0;
+    for (k = 0; k < IP_SRC; k++) {
+        h[k] = PAGEC_ROM_BYTE(pagec_ip_start + k);
     }
-    h[0] = 0x45;
+    h[9] = proto;
     h[IP_LEN] = (uint8_t)(len >> 8);
     h[IP_LEN + 1] = (uint8_t)len;
-    h[6] = 0x40; /* DF */
-    h[8] = PAGEC_IP_TTL;
-    h[9] = proto;
-    for (k = 0; k < 4; k++) {
-        h[IP_SRC + k] = pkt[IP_DST + k];
-        h[IP_DST + k] = pkt[IP_SRC + k];
-    }
-    sum = echo_ip_sum(len, pagec_chksum_add(0, pkt + IP_SRC, 8), proto);
+    copy4(h + IP_SRC, pkt + IP_DST);
+    copy4(h + IP_DST, pkt + IP_SRC);
+    sum = echo_ip_sum(len, addr_sum, proto);
     h[IP_SUM] = (uint8_t)(sum >> 8);
     h[IP_SUM + 1] = (uint8_t)sum;
 }
@@ -123,11 +120,10 @@ static void ip_header(uint8_t *h, const uint8_t *pkt, uint16_t len,
  * it is right as the request's was, and 0 (none) when that was 0.
  */
 static uint16_t udp(const struct pagec_server *srv, uint32_t now,
-                    const uint8_t *pkt, const uint8_t *u, uint16_t n,
-                    struct pagec_reply *reply)
+                    const uint8_t *pkt, uint32_t addr_sum, const uint8_t *u,
+                    uint16_t n, struct pagec_reply *reply)
 {
     uint8_t *h = reply->hdr;
-    uint32_t addr_sum = pagec_chksum_add(0, pkt + IP_SRC, 8);
     uint16_t len;
     uint8_t k;
 
@@ -150,9 +146,6 @@ static uint16_t udp(const struct pagec_server *srv, uint32_t now,
     h[UDP_AT + 3] = u[1];
     reply->hdr_len = PAGEC_IP_HLEN + UDP_HLEN;
     reply->body_rom = 0;
-#if PAGEC_LIVE
-    reply->nfields = 0;
-#endif
     if (k == PORT_ECHO) {
         h[UDP_AT + 6] = u[6];
         h[UDP_AT + 7] = u[7];
@@ -171,7 +164,7 @@ static uint16_t udp(const struct pagec_server *srv, uint32_t now,
     len = (uint16_t)(PAGEC_IP_HLEN + n);
     h[UDP_AT + 4] = (uint8_t)(n >> 8);
     h[UDP_AT + 5] = (uint8_t)n;
-    ip_header(h, pkt, len, PROTO_UDP);
+    ip_header(h, pkt, addr_sum, len, PROTO_UDP);
     if (k != PORT_ECHO) {
         uint16_t c =
             finish(pagec_chksum_add(addr_sum + PROTO_UDP + n, h + UDP_AT, n));
@@ -185,9 +178,11 @@ static uint16_t udp(const struct pagec_server *srv, uint32_t now,
 #endif
 
 #if PAGEC_ICMP_ECHO
-/* An ICMP message of n bytes at m, in a datagram from pkt. */
+/* An ICMP message of n bytes at m, in a datagram from pkt whose
+ * addresses sum to addr_sum. */
 static uint16_t echo(const struct pagec_server *srv, const uint8_t *pkt,
-                     const uint8_t *m, uint16_t n, struct pagec_reply *reply)
+                     uint32_t addr_sum, const uint8_t *m, uint16_t n,
+                     struct pagec_reply *reply)
 {
     uint8_t *h = reply->hdr;
     uint16_t len = (uint16_t)(PAGEC_IP_HLEN + n);
@@ -203,7 +198,7 @@ static uint16_t echo(const struct pagec_server *srv, const uint8_t *pkt,
         PAGEC_COUNT(srv, PAGEC_WHY_CHECKSUM);
         return 0;
     }
-    ip_header(h, pkt, len, PROTO_ICMP);
+    ip_header(h, pkt, addr_sum, len, PROTO_ICMP);
     sum = echo_sum(get16(m + 2));
     h[PAGEC_IP_HLEN] = 0;
     h[PAGEC_IP_HLEN + 1] = 0;
@@ -216,9 +211,6 @@ static uint16_t echo(const struct pagec_server *srv, const uint8_t *pkt,
     reply->body = m + ICMP_HLEN;
     reply->body_len = (uint16_t)(n - ICMP_HLEN);
     reply->body_rom = 0;
-#if PAGEC_LIVE
-    reply->nfields = 0;
-#endif
     return len;
 }
 #endif
@@ -290,14 +282,19 @@ uint16_t pagec_server_input(const struct pagec_server *srv, uint32_t now,
     }
     n = (uint16_t)(total - ihl);
     tcp = pkt + ihl;
+    /* the pseudo-header's addresses, for every reply's sums */
+    addr_sum = pagec_chksum_add(0, pkt + IP_SRC, 8);
+#if PAGEC_LIVE
+    reply->nfields = 0; /* a live page's reply sets its fields */
+#endif
 #if PAGEC_ICMP_ECHO
     if (pkt[9] == PROTO_ICMP) {
-        return echo(srv, pkt, tcp, n, reply);
+        return echo(srv, pkt, addr_sum, tcp, n, reply);
     }
 #endif
 #if PAGEC_SERVICES
     if (pkt[9] == PROTO_UDP) {
-        return udp(srv, now, pkt, tcp, n, reply);
+        return udp(srv, now, pkt, addr_sum, tcp, n, reply);
     }
 #endif
     if (pkt[9] != PROTO_TCP) {
@@ -311,7 +308,6 @@ uint16_t pagec_server_input(const struct pagec_server *srv, uint32_t now,
         PAGEC_COUNT(srv, PAGEC_WHY_HEADER);
         return 0;
     }
-    addr_sum = pagec_chksum_add(0, pkt + IP_SRC, 8);
     if (pagec_chksum_check(addr_sum + PROTO_TCP + n, tcp, n) != 0xffffu) {
         PAGEC_COUNT(srv, PAGEC_WHY_CHECKSUM);
         return 0;
@@ -330,9 +326,6 @@ uint16_t pagec_server_input(const struct pagec_server *srv, uint32_t now,
     seg.win = seg.flags & TH_SYN ? syn_mss(tcp, thl) : get16(tcp + 14);
 
     /* the decision, and the request when the data is one */
-#if PAGEC_LIVE
-    reply->nfields = 0;
-#endif
     k = pagec_tcp_decide(srv, &seg, now, &c, &limit, &fixed);
 #if PAGEC_SERVICES
     if (k == PAGEC_TCP_ECHO) {
