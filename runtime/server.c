@@ -90,23 +90,26 @@ static void emit_header(const PAGEC_ROM struct pagec_site *site,
 }
 
 /* The 20-byte IPv4 header of a reply of len bytes of protocol proto to
- * the datagram pkt, whose addresses sum to addr_sum, at h: the bytes
- * every reply starts with (pagec_ip_start), the protocol, the length,
- * the addresses swapped and the checksum. */
+ * the datagram pkt, whose addresses sum to addr_sum, at h. */
 static void ip_header(uint8_t *h, const uint8_t *pkt, uint32_t addr_sum,
                       uint16_t len, uint8_t proto)
 {
     uint16_t sum;
     uint8_t k;
 
-    for (k = 0; k < IP_SRC; k++) {
-        h[k] = PAGEC_ROM_BYTE(pagec_ip_start + k);
+    for (k = 0; k < PAGEC_IP_HLEN; k++) {
+        h[k] = 0;
     }
-    h[9] = proto;
+    h[0] = 0x45;
     h[IP_LEN] = (uint8_t)(len >> 8);
     h[IP_LEN + 1] = (uint8_t)len;
-    copy4(h + IP_SRC, pkt + IP_DST);
-    copy4(h + IP_DST, pkt + IP_SRC);
+    h[6] = 0x40; /* DF */
+    h[8] = PAGEC_IP_TTL;
+    h[9] = proto;
+    for (k = 0; k < 4; k++) {
+        h[IP_SRC + k] = pkt[IP_DST + k];
+        h[IP_DST + k] = pkt[IP_SRC + k];
+    }
     sum = echo_ip_sum(len, addr_sum, proto);
     h[IP_SUM] = (uint8_t)(sum >> 8);
     h[IP_SUM + 1] = (uint8_t)sum;
@@ -120,10 +123,11 @@ static void ip_header(uint8_t *h, const uint8_t *pkt, uint32_t addr_sum,
  * it is right as the request's was, and 0 (none) when that was 0.
  */
 static uint16_t udp(const struct pagec_server *srv, uint32_t now,
-                    const uint8_t *pkt, uint32_t addr_sum, const uint8_t *u,
-                    uint16_t n, struct pagec_reply *reply)
+                    const uint8_t *pkt, const uint8_t *u, uint16_t n,
+                    struct pagec_reply *reply)
 {
     uint8_t *h = reply->hdr;
+    uint32_t addr_sum = pagec_chksum_add(0, pkt + IP_SRC, 8);
     uint16_t len;
     uint8_t k;
 
@@ -178,11 +182,9 @@ static uint16_t udp(const struct pagec_server *srv, uint32_t now,
 #endif
 
 #if PAGEC_ICMP_ECHO
-/* An ICMP message of n bytes at m, in a datagram from pkt whose
- * addresses sum to addr_sum. */
+/* An ICMP message of n bytes at m, in a datagram from pkt. */
 static uint16_t echo(const struct pagec_server *srv, const uint8_t *pkt,
-                     uint32_t addr_sum, const uint8_t *m, uint16_t n,
-                     struct pagec_reply *reply)
+                     const uint8_t *m, uint16_t n, struct pagec_reply *reply)
 {
     uint8_t *h = reply->hdr;
     uint16_t len = (uint16_t)(PAGEC_IP_HLEN + n);
@@ -198,7 +200,7 @@ static uint16_t echo(const struct pagec_server *srv, const uint8_t *pkt,
         PAGEC_COUNT(srv, PAGEC_WHY_CHECKSUM);
         return 0;
     }
-    ip_header(h, pkt, addr_sum, len, PROTO_ICMP);
+    ip_header(h, pkt, pagec_chksum_add(0, pkt + IP_SRC, 8), len, PROTO_ICMP);
     sum = echo_sum(get16(m + 2));
     h[PAGEC_IP_HLEN] = 0;
     h[PAGEC_IP_HLEN + 1] = 0;
@@ -282,19 +284,17 @@ uint16_t pagec_server_input(const struct pagec_server *srv, uint32_t now,
     }
     n = (uint16_t)(total - ihl);
     tcp = pkt + ihl;
-    /* the pseudo-header's addresses, for every reply's sums */
-    addr_sum = pagec_chksum_add(0, pkt + IP_SRC, 8);
 #if PAGEC_LIVE
     reply->nfields = 0; /* a live page's reply sets its fields */
 #endif
 #if PAGEC_ICMP_ECHO
     if (pkt[9] == PROTO_ICMP) {
-        return echo(srv, pkt, addr_sum, tcp, n, reply);
+        return echo(srv, pkt, tcp, n, reply);
     }
 #endif
 #if PAGEC_SERVICES
     if (pkt[9] == PROTO_UDP) {
-        return udp(srv, now, pkt, addr_sum, tcp, n, reply);
+        return udp(srv, now, pkt, tcp, n, reply);
     }
 #endif
     if (pkt[9] != PROTO_TCP) {
@@ -308,6 +308,7 @@ uint16_t pagec_server_input(const struct pagec_server *srv, uint32_t now,
         PAGEC_COUNT(srv, PAGEC_WHY_HEADER);
         return 0;
     }
+    addr_sum = pagec_chksum_add(0, pkt + IP_SRC, 8);
     if (pagec_chksum_check(addr_sum + PROTO_TCP + n, tcp, n) != 0xffffu) {
         PAGEC_COUNT(srv, PAGEC_WHY_CHECKSUM);
         return 0;
