@@ -121,6 +121,19 @@
 #endif
 
 /*
+ * PAGEC_ACTIONS==1: run the site's actions (pagec(1), "Actions") through
+ * the driver's callback, pagec_server.action, refusing with 403 those
+ * that Origin or Sec-Fetch-Site says come from another site; 0: an
+ * action's target is served as its path alone (GET) or gets 405 (POST).
+ * Needs PAGEC_HTTP_FIELDS. Optional. Cost: code, and 12 bytes of the
+ * request reader's state (Content-Length, the body read, two hashes of
+ * Host and Origin). Default 1 when PAGEC_HTTP_FIELDS is.
+ */
+#ifndef PAGEC_ACTIONS
+#define PAGEC_ACTIONS PAGEC_HTTP_FIELDS
+#endif
+
+/*
  * PAGEC_AVR_ASM==1: on AVR, pagec_stream_byte() is the assembly version
  * in runtime/stream.c, which stores the usual header bytes in place and
  * calls the C reader only for the rest; 0: the C version, as on every
@@ -200,6 +213,12 @@
 #endif
 #if PAGEC_LIVE_MAX < 1 || PAGEC_LIVE_MAX > 255
 #error "PAGEC_LIVE_MAX must be between 1 and 255"
+#endif
+#if PAGEC_ACTIONS != 0 && PAGEC_ACTIONS != 1
+#error "PAGEC_ACTIONS must be 0 or 1"
+#endif
+#if PAGEC_ACTIONS && !PAGEC_HTTP_FIELDS
+#error "PAGEC_ACTIONS needs PAGEC_HTTP_FIELDS (Origin and Sec-Fetch-Site are read)"
 #endif
 #if PAGEC_STATS != 0 && PAGEC_STATS != 1
 #error "PAGEC_STATS must be 0 or 1"

@@ -27,6 +27,17 @@
  *   FIN in one segment. A request line that is not complete (no line end
  *   yet) is not answered; the client retransmits. Header fields are read
  *   only from the same segment.
+ * - An action (PAGEC_ACTIONS; pagec(1), "Actions"): a GET of PATH?QUERY,
+ *   or a POST to PATH whose urlencoded body is QUERY, for an action the
+ *   site declares: the driver's callback pagec_server.action runs, then
+ *   the action's page is the reply (200, identity or gzip as for a GET).
+ *   Refused with 403, the callback not called, when Sec-Fetch-Site is
+ *   present and neither "same-origin" nor "none", or when Origin is
+ *   present and is not "http://" and the Host field (compared by a 32-bit
+ *   hash). A POST needs Content-Length (else 411) and its whole body in
+ *   the request's segment (else 413); a POST that names no action gets
+ *   405. HEAD never runs an action. The same request arriving twice (a
+ *   retransmission) runs the action twice.
  * - TCP segment with data to a page port: that page, the data unread.
  * - TCP FIN after our reply: a plain ACK, so the client closes cleanly.
  *   A FIN before our reply (a connection the client did not use, or
@@ -180,6 +191,19 @@ typedef uint8_t (*pagec_live_fn)(const struct pagec_server *srv, uint8_t id,
                                  uint8_t *dst, uint8_t width);
 #endif
 
+#if PAGEC_ACTIONS
+/*
+ * Runs an action (PAGEC_ACTIONS): id is NAME_ACTION_<name> in the site's
+ * generated header, arg the argument the site gives it. Called from the
+ * caller of pagec_server_input() or pagec_stream_end(), once a request
+ * for it is accepted and before its page's live fields are filled, so the
+ * page shows what the action did. It may run more than once for one click
+ * (a retransmitted request): an action sets a state, never toggles one.
+ */
+typedef void (*pagec_action_fn)(const struct pagec_server *srv, uint8_t id,
+                                uint16_t arg);
+#endif
+
 struct pagec_server {
     const PAGEC_ROM struct pagec_site *site; /* the compiled site to serve */
     uint8_t secret[8]; /* key of the ISN function: random per device,
@@ -193,7 +217,13 @@ struct pagec_server {
 #endif
 #if PAGEC_LIVE
     pagec_live_fn live; /* fills live fields; NULL: their placeholders go out */
-    void *ctx;          /* the driver's, for live */
+#endif
+#if PAGEC_ACTIONS
+    pagec_action_fn action; /* runs actions; NULL: they serve their page
+                               and do nothing else */
+#endif
+#if PAGEC_LIVE || PAGEC_ACTIONS
+    void *ctx;          /* the driver's, for live and action */
 #endif
 #if PAGEC_SERVICES
     /* The daytime service's text (RFC 867: any text, ending in CRLF):

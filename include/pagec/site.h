@@ -56,7 +56,7 @@
 
 /* Version of the layout below; generated code fails to compile on a
  * mismatch. */
-#define PAGEC_FORMAT_VERSION 7
+#define PAGEC_FORMAT_VERSION 8
 
 /* Fixed values of every reply. */
 #define PAGEC_IP_HLEN 20   /* IPv4 header without options */
@@ -133,7 +133,9 @@ struct pagec_node {
     uint16_t first_child;
     uint16_t nchild;
     uint16_t page;        /* page served at the end of the label, or
-                             PAGEC_NO_PAGE */
+                             PAGEC_NO_PAGE; npages + k for action k of
+                             pagec_site.actions, whose label ends in its
+                             query */
 };
 
 /*
@@ -165,6 +167,19 @@ struct pagec_live {
     uint16_t count;
 };
 
+/*
+ * An action (pagec(1), "Actions"): the request target PATH?QUERY of a GET,
+ * or a POST to PATH whose body is QUERY, makes the runtime call the
+ * driver's callback pagec_server.action with id and arg, then answer with
+ * page's 200 reply. Its key in the path tree is the bytes PATH (as a page's
+ * path, percent-decoded), '?' and QUERY (as sent: not decoded).
+ */
+struct pagec_action {
+    uint16_t page; /* the page served after the action */
+    uint16_t arg;  /* the argument passed to the callback */
+    uint8_t id;    /* NAME_ACTION_<name> in the site's generated header */
+};
+
 /* A page served on a TCP port of its own, whatever the request says: the
  * variant sent (the page's identity encoding). */
 struct pagec_port {
@@ -188,6 +203,7 @@ struct pagec_site {
     const PAGEC_ROM struct pagec_port *ports; /* sorted by port */
     const PAGEC_ROM struct pagec_live *live;  /* sorted by variant */
     const PAGEC_ROM struct pagec_field *fields;
+    const PAGEC_ROM struct pagec_action *actions;
     uint16_t nvariants;
     uint16_t npages;
     uint16_t nnodes;
@@ -196,6 +212,7 @@ struct pagec_site {
     uint16_t nlive;
     uint16_t nfields;
     uint16_t live_bytes; /* the most bytes of live fields in one reply */
+    uint16_t nactions;
     uint16_t not_found; /* the page (a 404.html at the root) whose reply,
                            sent as 404, answers a path that names none; or
                            PAGEC_NO_PAGE: the status reply then */
