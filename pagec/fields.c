@@ -243,7 +243,7 @@ static const char *parse_action(const uint8_t *p, const uint8_t *end,
     }
     t = ++q; /* the target, up to "-->" */
     if (q == end || *q != '/') {
-        return bad_at(q, end, "the target, starting with '/'", buf, size);
+        return bad_at(q, end, "the target (starting with '/')", buf, size);
     }
     while (q < end && *q != '\n' && *q != '\r' &&
            !(end - q >= 3 && memcmp(q, "-->", 3) == 0)) {
@@ -371,8 +371,9 @@ static int actions_placed(const struct options *o, const struct page *pg,
                         "request for it takes at least %zu bytes, more "
                         "than one segment of %u",
                         pg->src, a->line, a->col, request, o->mss);
-            pagec_error("%s:%lu:%lu: a target %zu bytes shorter would do",
-                        pg->src, a->line, a->col, request - o->mss);
+            pagec_error("%s:%lu:%lu: a target %zu byte%s shorter would do",
+                        pg->src, a->line, a->col, request - o->mss,
+                        request - o->mss > 1 ? "s" : "");
             rc = 1;
         }
     }
