@@ -801,6 +801,7 @@ mkdir -p "$asite/sys"
     printf '<form method="post" action="/led">\n'
     printf 'x<!--action:led:1:/led?set=1--><!--action:led:0:/led?set=0-->y\n'
     printf '<button name="set" value="1">on</button>\n'
+    printf '<!-- action:x:1:/x?y=1 --> <!--action --> <!--actions:x-->\n' # no markers
     for i in $(seq 1 20); do printf '<p>The LED is on, or it is off.</p>\n'; done
     printf '</form>\n'
 } >"$asite/index.html"
@@ -859,11 +860,11 @@ rm -rf "$asite"
 # a marker in a file that is not text is no marker
 abin="$work/abin"
 mkdir "$abin"
-printf '\211PNG\r\n\032\n\000\001<!--action:up:8:/up?x=1-->\000\377' >"$abin/logo.png"
+printf '\211PNG\r\n\032\n\000\001<!--action:led:1:/led?set=1-->\000\377' >"$abin/logo.png"
 run --report "$abin" -o "$work/abin.c"
 check "an action marker in a PNG: exit 0" [ "$rc" = 0 ]
 check "an action marker in a PNG: a warning at its line and column" \
-    grep -qx "pagec: $abin/logo.png:3:3: warning: <!--action:up:8:/up?x=1--> is no action: it is in a file of type image/png, and only text pages have actions; its bytes are left as they are" "$work/err"
+    grep -qx "pagec: $abin/logo.png:3:3: warning: <!--action:led:1:/led?set=1--> is no action: it is in a file of type image/png, and only text pages have actions; its bytes are left as they are" "$work/err"
 check "an action marker in a PNG: no action" grep -qx '#define site_ACTION_COUNT 0' "$work/abin.h"
 reply_len "$abin" /logo.png identity >/dev/null
 check "an action marker in a PNG: its bytes sent as they are" reply_is_200 "$abin/logo.png"
