@@ -728,11 +728,9 @@ static void action_field_byte(struct pagec_http *h, uint8_t c)
         return;
     }
     if (h->state == S_HASH) {
-        if (h->word) {
-            h->origin = (h->origin ^ lower(c)) * FNV_PRIME;
-        } else {
-            h->host = (h->host ^ lower(c)) * FNV_PRIME;
-        }
+        uint32_t *v = h->word ? &h->origin : &h->host;
+
+        *v = (*v ^ lower(c)) * FNV_PRIME;
         return;
     }
     if (h->state == S_SFS) {

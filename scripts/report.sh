@@ -106,6 +106,11 @@ while read -r name; do
             END { exit !found }' "$ROOT/include/pagec/opt.h"; then
         value="chosen by target in opt.h"
     fi
+    # a default that is another option's value: that value
+    if [[ $value =~ ^PAGEC_[A-Z0-9_]+$ ]]; then
+        value=$(printf '#include "pagec/opt.h"\nvalue=%s\n' "$name" |
+            cc -E -P -I"$ROOT/include" - | sed -n 's/^value=//p')
+    fi
     # chosen by the optimisation level: 0 with the -Os every build here uses
     [ "$name" = PAGEC_FAST_PATHS ] && value=0
     case $value in
