@@ -22,7 +22,7 @@
 #      AVR_FETCHES times in a row (default 20), each compared, its
 #      requests field counting up and its uptime never going back, and reports
 #      the fetches per second, the runtime's cycles per fetch (the cycles
-#      the firmware's PB5 was high), the bytes on the line per fetch and
+#      the firmware's PB2 was high), the bytes on the line per fetch and
 #      the rate the line alone would allow, then pagec-avrsim's own report:
 #      flash, RAM, stack high-water mark, cycles per datagram by kind.
 #
@@ -287,7 +287,7 @@ BEGIN {
     printf "#    the part kept pace: %.3f s of its cycles in %.3f s between the snapshots (at most %.1f ms behind the wall clock since it started)\n", dev, sim_ns / 1e9, lag_ns / 1e6
     printf "#    per fetch: %.1f datagrams in, %.0f bytes in and %.0f out on the line (SLIP), %.1f ms of line time at %d cycles a byte\n", frames / n, bin / n, bout / n, line * 1000, bc
     printf "#    the line alone allows %.2f fetches per second one after another (%.2f with both directions busy)\n", 1 / line, 1 / ((bin > bout ? bin : bout) / n * bc / freq)
-    printf "#    runtime (PB5 high): %.0f cycles per fetch, %.2f ms at %d MHz; %.2f %% of the part'\''s time\n", busy / n, busy / n / freq * 1000, freq / 1e6, 100 * busy / cycles
+    printf "#    runtime (PB2 high): %.0f cycles per fetch, %.2f ms at %d MHz; %.2f %% of the part'\''s time\n", busy / n, busy / n / freq * 1000, freq / 1e6, 100 * busy / cycles
 }'
 sort -n "$WORK/times" | awk '{ t[NR] = $1 } END {
     if (NR) printf "#    curl time_total: median %.1f ms, min %.1f ms, max %.1f ms\n", 1000 * t[int((NR + 1) / 2)], 1000 * t[1], 1000 * t[NR] }'
