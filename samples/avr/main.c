@@ -293,8 +293,8 @@ static uint8_t live(const struct pagec_server *s, uint8_t id, uint8_t *dst,
 static void action(const struct pagec_server *s, uint8_t id, uint16_t arg)
 {
     (void)s;
-#ifdef demo_site_ACTION_LED
-    if (id == demo_site_ACTION_LED) {
+#ifdef demo_site_ACTION_led
+    if (id == demo_site_ACTION_led) {
         if (arg) {
             PORTB |= LED_BIT;
         } else {

@@ -144,8 +144,8 @@ static uint8_t live(const struct pagec_server *srv, uint8_t id, uint8_t *dst,
 static void action(const struct pagec_server *srv, uint8_t id, uint16_t arg)
 {
     (void)srv;
-#ifdef demo_site_ACTION_LED
-    if (id == demo_site_ACTION_LED) {
+#ifdef demo_site_ACTION_led
+    if (id == demo_site_ACTION_led) {
         GPIO_DATA(GPIOF_BASE, LED_F) = arg ? LED_F : 0;
     }
 #endif
