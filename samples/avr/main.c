@@ -228,6 +228,7 @@ static uint32_t seconds(void)
     return s;
 }
 
+#if PAGEC_LIVE
 /* Replies whose requests field live() filled: the live page's 200
  * replies made (a request sent again by its client counts again). */
 static uint32_t requests;
@@ -251,12 +252,22 @@ static uint8_t live_input(uint8_t *dst, uint8_t width)
 }
 
 /* The live fields of the sample site (demo_site.h names them): uptime in
- * seconds, the requests count, the input in millivolts. Another site's
- * fields get spaces. Called from pagec_stream_end(). */
+ * seconds, the requests count, the input in millivolts, the LED. Another
+ * site's fields get spaces. Called from pagec_stream_end(). Built with
+ * AVR_LIVE_NOTHING, it writes nothing, so that every field goes out as
+ * spaces the runtime pads it with: what live fields cost the runtime,
+ * without the formatting (bench/run, section live). */
 static uint8_t live(const struct pagec_server *s, uint8_t id, uint8_t *dst,
                     uint8_t width)
 {
     (void)s;
+#ifdef AVR_LIVE_NOTHING
+    (void)id;
+    (void)dst;
+    (void)width;
+    (void)live_input;
+    return 0;
+#endif
 #ifdef demo_site_LIVE_uptime
     if (id == demo_site_LIVE_uptime) {
         return pagec_fmt_u32(dst, width, seconds(), 0);
@@ -284,6 +295,7 @@ static uint8_t live(const struct pagec_server *s, uint8_t id, uint8_t *dst,
     (void)requests;
     return 0;
 }
+#endif
 
 #if PAGEC_ACTIONS
 /* The actions of the sample site (demo_site.h names them): led sets the
@@ -577,7 +589,9 @@ int main(void)
 {
     DDRB |= LED_BIT | _BV(PB2) | _BV(PB0);
     srv.site = &demo_site;
+#if PAGEC_LIVE
     srv.live = live;
+#endif
 #if PAGEC_ACTIONS
     srv.action = action;
 #endif
