@@ -35,7 +35,7 @@
  * pagec_stream, 80 bytes each with PAGEC_LIVE_MAX 27), the server's
  * settings (22 bytes), a few bytes of the driver's and the stack (about
  * 180 bytes at its deepest: the end of a SYN, its ISN computed, read
- * while a reply goes out, under an interrupt); some 450 bytes in all
+ * while a reply goes out, under an interrupt); some 460 bytes in all
  * (bench/run, section ram). The free RAM is painted with a pattern at
  * start-up, so that the stack's high water mark can be read later (with
  * a debugger on a board, or by the emulator): the lowest byte that lost
