@@ -483,7 +483,7 @@ if [ -s "$STATS" ]; then
             sum += v[k[i] "_cycles"]
         }
         busy = v["busy_cycles"] / n
-        printf "  runtime cycles per fetch (PB5 high: SLIP decoding, every byte in, the end of each datagram,\n"
+        printf "  runtime cycles per fetch (PB2 high: SLIP decoding, every byte in, the end of each datagram,\n"
         printf "  every byte out; the UART interrupts that fall inside): %.0f = %.2f ms at %.0f MHz\n", busy, busy / f * 1000, f / 1e6
         printf "  so the CPU alone could serve %.0f fetches per second\n", f / busy
         li = v["bytes_in"] / n; lo = v["bytes_out"] / n
