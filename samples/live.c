@@ -14,6 +14,14 @@
 
 static struct timespec start;
 static uint32_t requests;
+static uint8_t led; /* the demo LED: a variable, Linux has none to light */
+
+/* the action that sets it, by the name the site gives it */
+#if defined(demo_site_ACTION_led)
+#define SAMPLE_ACTION_LED demo_site_ACTION_led
+#elif defined(demo_site_ACTION_LED)
+#define SAMPLE_ACTION_LED demo_site_ACTION_LED
+#endif
 
 void sample_live_start(void)
 {
@@ -41,6 +49,11 @@ uint8_t sample_live(const struct pagec_server *srv, uint8_t id, uint8_t *dst,
         return pagec_fmt_u32(dst, width, ++requests, 0);
     }
 #endif
+#ifdef demo_site_LIVE_led
+    if (id == demo_site_LIVE_led) {
+        return pagec_fmt_text(dst, width, led ? "on" : "off", 0);
+    }
+#endif
 #ifdef demo_site_LIVE_input
     if (id == demo_site_LIVE_input) {
         if (getloadavg(&load, 1) != 1) {
@@ -54,5 +67,20 @@ uint8_t sample_live(const struct pagec_server *srv, uint8_t id, uint8_t *dst,
     (void)dst;
     (void)width;
     (void)requests;
+    (void)led;
     return 0;
 }
+
+#if PAGEC_ACTIONS
+void sample_action(const struct pagec_server *srv, uint8_t id, uint16_t arg)
+{
+    (void)srv;
+    (void)arg;
+#ifdef SAMPLE_ACTION_LED
+    if (id == SAMPLE_ACTION_LED) {
+        led = arg != 0; /* sets, never toggles: a request may come twice */
+    }
+#endif
+    (void)id;
+}
+#endif
