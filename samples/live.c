@@ -16,13 +16,6 @@ static struct timespec start;
 static uint32_t requests;
 static uint8_t led; /* the demo LED: a variable, Linux has none to light */
 
-/* the action that sets it, by the name the site gives it */
-#if defined(demo_site_ACTION_led)
-#define SAMPLE_ACTION_LED demo_site_ACTION_led
-#elif defined(demo_site_ACTION_LED)
-#define SAMPLE_ACTION_LED demo_site_ACTION_LED
-#endif
-
 void sample_live_start(void)
 {
     clock_gettime(CLOCK_MONOTONIC, &start);
@@ -76,8 +69,8 @@ void sample_action(const struct pagec_server *srv, uint8_t id, uint16_t arg)
 {
     (void)srv;
     (void)arg;
-#ifdef SAMPLE_ACTION_LED
-    if (id == SAMPLE_ACTION_LED) {
+#ifdef demo_site_ACTION_led
+    if (id == demo_site_ACTION_led) {
         led = arg != 0; /* sets, never toggles: a request may come twice */
     }
 #endif
