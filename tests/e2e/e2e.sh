@@ -26,8 +26,9 @@
 #     after each; the same action twice leaves it set; a request Origin or
 #     Sec-Fetch-Site says comes from another site gets 403 and changes
 #     nothing; a POST naming no action gets 405, one without
-#     Content-Length 411, one whose body comes in a later segment 413; a
-#     HEAD changes nothing; wget too, when installed;
+#     Content-Length 411, one whose body comes in a later segment 413 (as
+#     wget's does); a HEAD changes nothing; wget's GETs too, when wget is
+#     installed;
 #   - a missing path gets 404 (and the body of SITE_DIR/404.html if any);
 #   - a folder with an index.html, asked for without its trailing slash,
 #     gets 301 with Location: the folder's path with it (curl -I), and
@@ -536,41 +537,55 @@ if grep -q -- '<!--live:led:' "$SITE/index.html" 2>/dev/null &&
         fail "HEAD /led?set=1 (${out:-no reply}): GET / shows the LED '$NOW' (want off)"
     fi
     # a POST whose body comes in a segment of its own, after the header:
-    # 413, and the action does not run
+    # 413, and the action does not run (env printf: the one of coreutils,
+    # which writes once at its exit; bash's own writes line by line)
+    echo "# e2e-mark led413" >>"$LOG"
     # shellcheck disable=SC2016 # expanded by the inner bash
     nsexec timeout 5 bash -c 'exec 3<>"/dev/tcp/$0/80" || exit 1
-        printf "POST /led HTTP/1.1\r\nHost: %s\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 5\r\n\r\n" "$0" >&3
+        env printf "POST /led HTTP/1.1\r\nHost: %s\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 5\r\n\r\n" "$0" >&3
         sleep 0.3
-        printf "set=1" >&3
+        env printf "set=1" >&3
         cat <&3' "$SERVER_ADDR" >"$WORK/led.raw" 2>/dev/null
     status=$(head -n 1 "$WORK/led.raw" | tr -d '\r')
     led_now
-    if [[ $status == "HTTP/1.1 413 "* ]] && [ "$NOW" = off ]; then
-        pass "POST /led, set=1 in a segment after the header's: $status, GET / shows the LED still off"
+    # the header went whole in the first segment: its length in the -v log
+    hlen=$(env printf "POST /led HTTP/1.1\r\nHost: %s\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 5\r\n\r\n" "$SERVER_ADDR" | wc -c)
+    seg=$(awk -v m="# e2e-mark led413" '$0 == m { on = 1; next }
+        on && /"POST \/led HTTP\/1\.1"$/ { sub(/,$/, "", $(NF - 3)); print $(NF - 3); exit }' "$LOG")
+    if [[ $status == "HTTP/1.1 413 "* ]] && [ "$NOW" = off ] && [ "$seg" = "$hlen" ]; then
+        pass "POST /led, its $hlen bytes of header in one segment, set=1 in the next: $status, GET / shows the LED still off"
     else
-        fail "POST /led, set=1 in a segment after the header's: '$status' (want 413), then the LED '$NOW' (want off)"
+        fail "POST /led, set=1 in a segment after the header's ($hlen bytes; the -v log says '$seg'): '$status' (want 413), then the LED '$NOW' (want off)"
         head -n 12 "$WORK/led.raw" | evidence
     fi
     if command -v wget >/dev/null 2>&1; then
-        # wget_action DESCRIPTION LED URLPATH WGET-ARGS...: wget gets
-        # index.html with the led field LED, and GET / after it shows LED
+        # wget_action DESCRIPTION CODE LED URLPATH WGET-ARGS...: wget gets
+        # status CODE (for 200: index.html with the led field LED), and
+        # GET / after it shows LED
         wget_action() {
-            local what=$1 led=$2 url=$3 rc=0
-            shift 3
-            nsexec wget -q -T 5 -t 1 -O "$WORK/led.wget" "$@" \
+            local what=$1 want=$2 led=$3 url=$4 rc=0 code
+            shift 4
+            nsexec wget -S -q -T 5 -t 1 -O "$WORK/led.wget" "$@" \
                 "http://$SERVER_ADDR$url" 2>"$WORK/wget.err" || rc=$?
+            code=$(awk '$1 ~ /^HTTP\// { print $2; exit }' "$WORK/wget.err")
             LED=
             [ "$rc" -eq 0 ] && led_page "$WORK/led.wget"
             led_now
-            if [ "$LED" = "$led" ] && [ "$NOW" = "$led" ]; then
-                pass "wget $what: the page shows the LED $led, and GET / after it"
+            if [ "$code" = "$want" ] && [ "$NOW" = "$led" ] &&
+                { [ "$want" != 200 ] || [ "$LED" = "$led" ]; }; then
+                pass "wget $what: $want, then GET / shows the LED $led"
             else
-                fail "wget $what: exit $rc, the page shows '$LED', GET / '$NOW' (want $led)"
+                fail "wget $what: exit $rc, status '$code' (want $want), the page shows '$LED', GET / '$NOW' (want $led)"
                 evidence <"$WORK/wget.err"
             fi
         }
-        wget_action "--post-data=set=1 /led" on /led --post-data=set=1
-        wget_action "/led?set=0" off "/led?set=0"
+        wget_action "/led?set=1" 200 on "/led?set=1"
+        wget_action "/led?set=0" 200 off "/led?set=0"
+        # wget writes a POST's header and its body apart: the body comes
+        # in a segment of its own, which a stateless server never sees
+        # with the header (pagec(3)): 413, and the LED stays as it was
+        wget_action "--post-data=set=1 /led (the body in a segment of its own)" \
+            413 off /led --post-data=set=1
     else
         echo "# wget not found: the actions not fetched with wget"
     fi
