@@ -1126,6 +1126,11 @@ static uint8_t fast_method(const PAGEC_ROM struct pagec_site *site,
     h->aux = 0;
     h->tail = 0;
     h->flags |= F_SLASH;
+#if PAGEC_ACTIONS
+    if (site->nactions) {
+        h->act |= X_SITE; /* as method_end() */
+    }
+#endif
     h->state = S_PATH;
     pagec_match_byte(site, &h->match, '/');
     return (uint8_t)(k + 2);

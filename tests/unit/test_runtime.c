@@ -967,6 +967,14 @@ static char *live_expected(const char *file, size_t *n)
         unsigned width;
         int used = 0;
 
+        if (flen - i > 11 && memcmp(src + i, "<!--action:", 11) == 0) {
+            /* an action's marker: not in the page */
+            const char *e = strstr((const char *)src + i, "-->");
+
+            ck_assert_ptr_nonnull(e);
+            i = (size_t)(e + 3 - (const char *)src);
+            continue;
+        }
         if (flen - i > 9 && memcmp(src + i, "<!--live:", 9) == 0 &&
             sscanf((const char *)src + i, "<!--live:%39[a-z0-9_]:%u-->%n",
                    name, &width, &used) == 2 && used > 0) {
@@ -1818,6 +1826,195 @@ START_TEST(test_runtime_services_off_ports)
 }
 END_TEST
 
+/* Actions (PAGEC_ACTIONS) on the live site: what each request runs, in
+ * which order with the live fields, and the reply it gets, through both
+ * APIs (serve() runs the buffered API, then the streaming one, and sums
+ * each reply itself). */
+static char act_log[256];
+
+static void act_note(const char *s)
+{
+    size_t n = strlen(act_log);
+
+    ck_assert_uint_lt(n + strlen(s), sizeof act_log);
+    memcpy(act_log + n, s, strlen(s) + 1);
+}
+
+static void test_action(const struct pagec_server *s, uint8_t id,
+                        uint16_t arg)
+{
+    char e[32];
+
+    ck_assert_ptr_eq(s, &srv);
+    snprintf(e, sizeof e, "A%u:%u ", id, arg);
+    act_note(e);
+}
+
+static uint8_t act_live(const struct pagec_server *s, uint8_t id,
+                        uint8_t *dst, uint8_t width)
+{
+    (void)s;
+    (void)id;
+    (void)dst;
+    (void)width;
+    act_note("L ");
+    return 0;
+}
+
+/* The status code of the reply to req on the live site, and in act_log
+ * what it ran: "" when nothing. */
+static int act_status(const char *req)
+{
+    uint32_t isn = handshake(9000);
+    size_t n;
+
+    act_log[0] = '\0';
+    n = serve(tcp(80, 0x18, 9001, isn + 1, req));
+    ck_assert_msg(n > 40 + 13, "no reply to '%s'", req);
+    ck_assert_int_eq(memcmp(out + 40, "HTTP/1.1 ", 9), 0);
+    return (out[49] - '0') * 100 + (out[50] - '0') * 10 + (out[51] - '0');
+}
+
+#define LED(arg) "A0:" #arg " L L L A0:" #arg " L L L "
+
+START_TEST(test_runtime_actions)
+{
+    static const char post_form[] =
+        "POST /led HTTP/1.1\r\nHost: 192.0.2.2\r\n"
+        "Content-Type: application/x-www-form-urlencoded\r\n"
+        "Content-Length: 5\r\n\r\nset=0";
+    char req[512];
+    size_t blen;
+    size_t elen;
+    const uint8_t *body;
+    char *want;
+
+    srv.site = &live_site;
+    srv.live = act_live;
+    srv.action = test_action;
+    ck_assert_int_eq(live_site_ACTION_led, 0);
+    ck_assert_int_eq(live_site_ACTION_ping, 2);
+
+    /* a GET: the action, then the page's three fields, in each API */
+    ck_assert_int_eq(act_status("GET /led?set=1 HTTP/1.1\r\nHost: a\r\n\r\n"),
+                     200);
+    ck_assert_str_eq(act_log, LED(1));
+    /* the page, its fields as the callback left them: blank */
+    body = http_body(serve(tcp(80, 0x18, 9001, handshake(9000) + 1,
+                               "GET /led?set=0 HTTP/1.0\r\n\r\n")),
+                     &blen);
+    srv.live = NULL;
+    want = live_expected("index.html", &elen);
+    srv.live = act_live;
+    ck_assert_uint_eq(blen, elen);
+    ck_assert_mem_eq(body, want, elen);
+    free(want);
+
+    /* an HTML form's POST, its body the query */
+    ck_assert_int_eq(act_status(post_form), 200);
+    ck_assert_str_eq(act_log, LED(0));
+    /* the query in the target, no body */
+    ck_assert_int_eq(act_status("POST /led?set=1 HTTP/1.0\r\n\r\n"), 200);
+    ck_assert_str_eq(act_log, LED(1));
+    /* a raw query of bytes the path would decode; the largest argument */
+    ck_assert_int_eq(act_status("GET /cfg?m=a%20b&x=? HTTP/1.0\r\n\r\n"), 200);
+    ck_assert_str_eq(act_log, "A1:65535 L L L A1:65535 L L L ");
+    /* an action whose page is static: its 200, never 304 */
+    ck_assert_int_eq(act_status("GET /ping?now HTTP/1.1\r\nHost: a\r\n"
+                                "If-None-Match: *\r\n\r\n"),
+                     200);
+    ck_assert_str_eq(act_log, "A2:7 A2:7 ");
+
+    /* from the same site: allowed */
+    ck_assert_int_eq(act_status("GET /led?set=1 HTTP/1.1\r\nHost: Dev.Local:8080\r\n"
+                                "Origin:  http://dev.local:8080 \r\n"
+                                "Sec-Fetch-Site: Same-Origin\r\n\r\n"),
+                     200);
+    ck_assert_str_eq(act_log, LED(1));
+    ck_assert_int_eq(act_status("GET /led?set=1 HTTP/1.1\r\nHost: a\r\n"
+                                "Sec-Fetch-Site: none\r\n\r\n"),
+                     200);
+    ck_assert_str_eq(act_log, LED(1));
+    /* from elsewhere: 403 and nothing run */
+    {
+        static const char *const refused[] = {
+            "Origin: http://evil.example\r\n",
+            "Origin: null\r\n",
+            "Origin: https://a\r\n",
+            "Origin: http://a:80\r\n",
+            "Origin: http://ab\r\n",
+            "Origin: http://\r\n",
+            "Sec-Fetch-Site: cross-site\r\n",
+            "Sec-Fetch-Site: same-site\r\n",
+            "Sec-Fetch-Site: same-origin-not\r\n",
+            "Sec-Fetch-Site: nonE2\r\n",
+            "Sec-Fetch-Site:\r\n",
+            "Origin: http://a\r\nSec-Fetch-Site: cross-site\r\n",
+        };
+        size_t k;
+
+        for (k = 0; k < sizeof refused / sizeof refused[0]; k++) {
+            snprintf(req, sizeof req, "GET /led?set=0 HTTP/1.1\r\nHost: a\r\n%s\r\n",
+                     refused[k]);
+            ck_assert_msg(act_status(req) == 403, "%s", refused[k]);
+            ck_assert_str_eq(act_log, "");
+            snprintf(req, sizeof req, "POST /led HTTP/1.1\r\n%sHost: a\r\n"
+                     "Content-Length: 5\r\n\r\nset=1", refused[k]);
+            ck_assert_msg(act_status(req) == 403, "POST %s", refused[k]);
+            ck_assert_str_eq(act_log, "");
+        }
+    }
+    /* an Origin with the Host it names, in either order */
+    ck_assert_int_eq(act_status("POST /led HTTP/1.1\r\nOrigin: http://a\r\n"
+                                "Content-Length: 5\r\nHost: a\r\n\r\nset=1"),
+                     200);
+    ck_assert_str_eq(act_log, LED(1));
+
+    /* POSTs that run nothing */
+    ck_assert_int_eq(act_status("POST /led HTTP/1.0\r\n\r\n"), 411);
+    ck_assert_int_eq(act_status("POST /led HTTP/1.0\r\nContent-Length: 6\r\n\r\nset=1"),
+                     413);
+    ck_assert_int_eq(act_status("POST /led HTTP/1.0\r\nContent-Length: 99999999\r\n\r\nset=1"),
+                     413);
+    ck_assert_int_eq(act_status("POST /led HTTP/1.0\r\nContent-Length: 5\r\n"), 413);
+    ck_assert_int_eq(act_status("POST /led HTTP/1.0\r\nContent-Length: 5\r\n\r\nset=2"),
+                     405);
+    ck_assert_int_eq(act_status("POST /led HTTP/1.0\r\nContent-Length: 4\r\n\r\nset=1"),
+                     405);
+    ck_assert_int_eq(act_status("POST / HTTP/1.0\r\nContent-Length: 5\r\n\r\nset=1"),
+                     405);
+    ck_assert_int_eq(act_status("POST /about.html HTTP/1.0\r\n\r\n"), 405);
+    ck_assert_int_eq(act_status("POST /led HTTP/1.0\r\nContent-Length: 5x\r\n\r\nset=1"),
+                     400);
+    ck_assert_str_eq(act_log, "");
+    /* the body ends where Content-Length says: what follows is not read */
+    ck_assert_int_eq(act_status("POST /led HTTP/1.0\r\nContent-Length: 5\r\n\r\nset=1garbage"),
+                     200);
+    ck_assert_str_eq(act_log, LED(1));
+
+    /* GETs and HEADs that run nothing */
+    ck_assert_int_eq(act_status("GET /led?set=1 HTTP/1.1\r\nHost: a\r\n"), 431);
+    ck_assert_int_eq(act_status("GET /led%3Fset=1 HTTP/1.0\r\n\r\n"), 404);
+    ck_assert_int_eq(act_status("HEAD /led?set=1 HTTP/1.0\r\n\r\n"), 404);
+    ck_assert_int_eq(act_status("GET /led?set=2 HTTP/1.0\r\n\r\n"), 404);
+    ck_assert_int_eq(act_status("GET /led?set=1x HTTP/1.0\r\n\r\n"), 404);
+    ck_assert_int_eq(act_status("GET /led HTTP/1.0\r\n\r\n"), 404);
+    ck_assert_int_eq(act_status("GET /cfg?m=a b HTTP/1.0\r\n\r\n"), 400);
+    ck_assert_str_eq(act_log, "");
+    /* a query on a page: the page, as before */
+    ck_assert_int_eq(act_status("GET /about.html?set=1 HTTP/1.0\r\n\r\n"), 200);
+    ck_assert_str_eq(act_log, "");
+    ck_assert_int_eq(act_status("GET /index.html?led HTTP/1.0\r\n\r\n"), 200);
+    ck_assert_str_eq(act_log, "L L L L L L ");
+
+    /* no callback: the action's page, nothing else */
+    srv.action = NULL;
+    ck_assert_int_eq(act_status("GET /led?set=1 HTTP/1.0\r\n\r\n"), 200);
+    ck_assert_str_eq(act_log, "L L L L L L ");
+    srv.live = NULL;
+}
+END_TEST
+
 Suite *runtime_suite(void)
 {
     Suite *s = suite_create("runtime");
@@ -1861,6 +2058,7 @@ Suite *runtime_suite(void)
     tcase_add_test(tc, test_runtime_ihl_below_5);
     tcase_add_test(tc, test_runtime_truncated);
     tcase_add_test(tc, test_runtime_live);
+    tcase_add_test(tc, test_runtime_actions);
     tcase_add_test(tc, test_runtime_fin_before_request);
     tcase_add_test(tc, test_runtime_isn_reuse);
     tcase_add_test(tc, test_runtime_udp_services);
