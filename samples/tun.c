@@ -264,6 +264,9 @@ int main(int argc, char **argv)
     srv.live = sample_live;
     sample_live_start();
 #endif
+#if PAGEC_ACTIONS
+    srv.action = sample_action;
+#endif
 #if PAGEC_SERVICES
     srv.daytime = tun_daytime;
 #endif
