@@ -456,16 +456,16 @@ uint32_t pagec_live_fill(const struct pagec_server *srv,
     const PAGEC_ROM struct pagec_live *l = site->live;
     const PAGEC_ROM struct pagec_live *end;
     const PAGEC_ROM struct pagec_field *f;
-    /* the sums of the bytes written and of the placeholders they replace,
-     * the high bytes of words (even offsets of the template, and of the
-     * TCP segment, whose header is 20 bytes) apart from the low ones: 16
-     * bits hold 255 bytes of 255, and no byte is shifted on its own (a
-     * loop on an 8-bit core) */
+    /* the sums of the bytes written, the high bytes of words (even
+     * offsets of the template, and of the TCP segment, whose header is 20
+     * bytes) apart from the low ones: 16 bits hold 255 bytes of 255, and
+     * no byte is shifted on its own (a loop on an 8-bit core); and how
+     * many placeholders they replace at even offsets, all spaces
+     * (pagec/site.h), so their sum needs none of their bytes read */
     uint16_t put_hi = 0;
     uint16_t put_lo = 0;
-    uint16_t held_hi = 0;
-    uint16_t held_lo = 0;
     uint16_t used = 0;
+    uint16_t evens = 0;
     uint16_t k;
 
     *n = 0;
@@ -484,37 +484,37 @@ uint32_t pagec_live_fill(const struct pagec_server *srv,
     for (k = 0; k < l->count; k++, f++) {
         uint8_t w = f->width;
         uint8_t got;
-        uint8_t j;
+        uint8_t *b = buf + used;
+        uint8_t *e = b + w;
 
         if (used + w > PAGEC_LIVE_MAX) {
             break; /* a site the build refused (NAME_LIVE_BYTES) */
         }
-        got = srv->live(srv, f->id, buf + used, w);
-        for (j = got < w ? got : w; j < w; j++) {
-            buf[used + j] = ' ';
-        }
-        {
-            const PAGEC_ROM uint8_t *p = t->pkt + f->at;
-            const uint8_t *b = buf + used;
-            uint8_t odd = (uint8_t)(f->at & 1u);
-
-            for (j = 0; j < w; j++) {
-                if (odd) {
-                    put_lo = (uint16_t)(put_lo + b[j]);
-                    held_lo = (uint16_t)(held_lo + PAGEC_ROM_BYTE(p + j));
-                } else {
-                    put_hi = (uint16_t)(put_hi + b[j]);
-                    held_hi = (uint16_t)(held_hi + PAGEC_ROM_BYTE(p + j));
-                }
-                odd ^= 1u;
-            }
+        got = srv->live(srv, f->id, b, w);
+        for (got = got < w ? got : w; got < w; got++) {
+            b[got] = ' ';
         }
         used = (uint16_t)(used + w);
+        evens = (uint16_t)(evens + ((w + 1u - (f->at & 1u)) >> 1));
+        if (f->at & 1u) {
+            put_lo = (uint16_t)(put_lo + *b++);
+        }
+        /* the rest a word at a time */
+        while (b + 1 < e) {
+            put_hi = (uint16_t)(put_hi + b[0]);
+            put_lo = (uint16_t)(put_lo + b[1]);
+            b += 2;
+        }
+        if (b < e) {
+            put_hi = (uint16_t)(put_hi + *b);
+        }
     }
     *n = (uint8_t)k;
-    /* less the placeholders: adding the complement subtracts */
+    /* less the placeholders, ' ' (0x20) each: adding the complement
+     * subtracts */
     return ((uint32_t)put_hi << 8) + put_lo +
-           (uint16_t)~pagec_chksum_fold(((uint32_t)held_hi << 8) + held_lo);
+           (uint16_t)~pagec_chksum_fold(((uint32_t)evens << 13) +
+                                        (uint32_t)(used - evens) * 0x20u);
 }
 #endif
 
