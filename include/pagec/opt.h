@@ -103,12 +103,11 @@
  * only that is defined, it sets this; after this header both are the
  * same.
  */
-#ifndef PAGEC_SERVICE_MAX
-#ifdef PAGEC_DAYTIME_MAX
+#if !defined(PAGEC_SERVICE_MAX) && defined(PAGEC_DAYTIME_MAX)
 #define PAGEC_SERVICE_MAX PAGEC_DAYTIME_MAX
-#else
-#define PAGEC_SERVICE_MAX 32
 #endif
+#ifndef PAGEC_SERVICE_MAX
+#define PAGEC_SERVICE_MAX 32
 #endif
 #ifndef PAGEC_DAYTIME_MAX
 #define PAGEC_DAYTIME_MAX PAGEC_SERVICE_MAX
