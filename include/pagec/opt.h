@@ -81,7 +81,7 @@
  * or a reply to one line, made by a callback), as pagec(3) says under
  * "What is answered" (a port of the site's keeps its page); 0: those TCP
  * ports are closed (RST) and UDP is dropped.
- * Optional. Cost: 1.1 to 2 KiB of code in the buffered API, 1.5 to 2.8
+ * Optional. Cost: 1.2 to 2.2 KiB of code in the buffered API, 1.7 to 3.1
  * KiB in the streaming one (scripts/report.sh); the
  * services' RAM: struct pagec_reply's header grows to 40 +
  * PAGEC_SERVICE_MAX bytes when that is more than 52, and struct

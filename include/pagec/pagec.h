@@ -102,8 +102,8 @@
  * SECURITY CONSIDERATIONS.
  *
  * The services' ISNs (PAGEC_SERVICES) differ in B alone. On ports 9 and
- * 13, B is the hash's 14 bits, with nothing of the client's ISN: a
- * discard client may send any amount. On port 7, B is the hash's 14 bits
+ * 13 and the driver's services' ports, B is the hash's 14 bits, with
+ * nothing of the client's ISN: a discard client may send any amount. On port 7, B is the hash's 14 bits
  * plus the client's ISN + 1, modulo 2^14. The echo's bytes mirror the
  * client's one for one, so the distance from the client's sequence
  * numbers to ours is fixed modulo 2^14 by the hash alone: a segment is
