@@ -95,12 +95,13 @@ struct pagec_http {
 #endif
 };
 
-/* Bytes of a reply's data kept in struct pagec_stream: live fields,
- * daytime text. */
-#if PAGEC_LIVE && (!PAGEC_SERVICES || PAGEC_LIVE_MAX >= PAGEC_DAYTIME_MAX)
+/* Bytes of a reply's data kept in struct pagec_stream: live fields, a
+ * service's text (the daytime text, or a driver's service's reply and
+ * the line it is made from). */
+#if PAGEC_LIVE && (!PAGEC_SERVICES || PAGEC_LIVE_MAX >= PAGEC_SERVICE_MAX)
 #define PAGEC_STREAM_RAM PAGEC_LIVE_MAX
 #else
-#define PAGEC_STREAM_RAM PAGEC_DAYTIME_MAX
+#define PAGEC_STREAM_RAM PAGEC_SERVICE_MAX
 #endif
 
 /*
@@ -139,7 +140,8 @@ struct pagec_stream {
 #endif
 #if PAGEC_LIVE || PAGEC_SERVICES
             uint8_t ram[PAGEC_STREAM_RAM]; /* the live fields' bytes, or
-                                 a daytime text (after the template) */
+                                 a service's text (after the template),
+                                 or the line it is made from */
 #endif
         } reply;                /* while a reply goes out */
     } u;

@@ -2012,6 +2012,216 @@ START_TEST(test_runtime_actions)
     ck_assert_int_eq(act_status("GET /led?set=1 HTTP/1.0\r\n\r\n"), 200);
     ck_assert_str_eq(act_log, "L L L L L L ");
     srv.live = NULL;
+
+/* The driver's own services: a reverse-a-line and a fortune, made by the
+ * test's callback, checked against the test's own reversal. */
+static uint16_t svc_port; /* the port the callback last got */
+static uint8_t svc_len;   /* ... and the bytes it got */
+static unsigned svc_calls;
+
+static const struct pagec_service own[] = {
+    {7007, PAGEC_SERVICE_TCP | PAGEC_SERVICE_UDP | PAGEC_SERVICE_LINE},
+    {7008, PAGEC_SERVICE_TCP | PAGEC_SERVICE_UDP},
+    {7009, PAGEC_SERVICE_UDP | PAGEC_SERVICE_LINE},
+    {7010, PAGEC_SERVICE_TCP},
+    {7011, PAGEC_SERVICE_UDP | PAGEC_SERVICE_LINE},
+    {13, PAGEC_SERVICE_TCP | PAGEC_SERVICE_UDP},
+};
+
+static uint8_t own_fn(const struct pagec_server *s, uint16_t port,
+                      uint8_t *buf, uint8_t len, uint8_t size)
+{
+    uint8_t e = 0;
+    uint8_t i;
+
+    (void)s;
+    svc_port = port;
+    svc_len = len;
+    svc_calls++;
+    ck_assert_uint_eq(size, PAGEC_SERVICE_MAX);
+    ck_assert_uint_le(len, size);
+    if (port == 7008 || port == 7010) {
+        ck_assert_uint_eq(len, 0);
+        memcpy(buf, "a fortune\r\n", 11);
+        return 11;
+    }
+    if (port == 7011) {
+        /* more than it may: the whole buffer, and a return above it */
+        memset(buf, 'z', size);
+        return 255;
+    }
+    /* the line before its end reversed, its end kept */
+    while (e < len && buf[e] != '\r' && buf[e] != '\n') {
+        e++;
+    }
+    for (i = 0; i < e / 2; i++) {
+        uint8_t t = buf[i];
+
+        buf[i] = buf[e - 1 - i];
+        buf[e - 1 - i] = t;
+    }
+    return len;
+}
+
+/* The reverse of the first n bytes of str, into dst */
+static void reversed(char *dst, const char *str, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        dst[i] = str[n - 1 - i];
+    }
+}
+
+START_TEST(test_runtime_own_services_udp)
+{
+    static const char longer[] =
+        "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
+    char want[64];
+
+    srv.services = own;
+    srv.nservices = sizeof own / sizeof own[0];
+    srv.service = own_fn;
+    ck_assert_uint_gt(sizeof longer - 1, PAGEC_SERVICE_MAX);
+    /* a line reversed, the ports swapped, the checksum the test's */
+    ck_assert_uint_eq(serve(udp(40000, 7007, "hello, world\n")), 28 + 13);
+    ck_assert_uint_eq(out[9], 17);
+    ck_assert_uint_eq(rd16(out + 20), 7007);
+    ck_assert_uint_eq(rd16(out + 22), 40000);
+    ck_assert_uint_eq(rd16(out + 24), 8 + 13);
+    ck_assert_uint_ne(rd16(out + 26), 0);
+    ck_assert_mem_eq(out + 28, "dlrow ,olleh\n", 13);
+    ck_assert_uint_eq(svc_port, 7007);
+    ck_assert_uint_eq(svc_len, 13);
+    /* UDP-only port, CRLF */
+    ck_assert_uint_eq(serve(udp(40000, 7009, "abc\r\n")), 28 + 5);
+    ck_assert_mem_eq(out + 28, "cba\r\n", 5);
+    /* a line longer than PAGEC_SERVICE_MAX: its first bytes, reversed */
+    ck_assert_uint_eq(serve(udp(40000, 7007, longer)),
+                      28 + PAGEC_SERVICE_MAX);
+    ck_assert_uint_eq(svc_len, PAGEC_SERVICE_MAX);
+    reversed(want, longer, PAGEC_SERVICE_MAX);
+    ck_assert_mem_eq(out + 28, want, PAGEC_SERVICE_MAX);
+    /* an empty line, one byte, two; an empty datagram */
+    ck_assert_uint_eq(serve(udp(40000, 7007, "\n")), 28 + 1);
+    ck_assert_uint_eq(out[28], '\n');
+    ck_assert_uint_eq(serve(udp(40000, 7007, "x")), 28 + 1);
+    ck_assert_uint_eq(out[28], 'x');
+    ck_assert_uint_eq(serve(udp(40000, 7007, "xy")), 28 + 2);
+    ck_assert_mem_eq(out + 28, "yx", 2);
+    ck_assert_uint_eq(serve(udp(40000, 7007, "")), 28);
+    ck_assert_uint_eq(svc_len, 0);
+    /* reply on connect: the data not given to the callback */
+    ck_assert_uint_eq(serve(udp(40000, 7008, "anything")), 28 + 11);
+    ck_assert_mem_eq(out + 28, "a fortune\r\n", 11);
+    /* a callback returning more than size: size bytes */
+    ck_assert_uint_eq(serve(udp(40000, 7011, "x")), 28 + PAGEC_SERVICE_MAX);
+    memset(want, 'z', PAGEC_SERVICE_MAX);
+    ck_assert_mem_eq(out + 28, want, PAGEC_SERVICE_MAX);
+    /* from a port below 1024: dropped, the callback not called */
+    svc_calls = 0;
+    ck_assert_uint_eq(serve(udp(1023, 7007, "x\n")), 0);
+    ck_assert_uint_eq(serve(udp(53, 7008, "x\n")), 0);
+    ck_assert_uint_eq(svc_calls, 0);
+    ck_assert_uint_eq(serve(udp(1024, 7007, "x\n")), 28 + 2);
+    /* a TCP-only port, another port: dropped */
+    ck_assert_uint_eq(serve(udp(40000, 7010, "x\n")), 0);
+    ck_assert_uint_eq(serve(udp(40000, 7012, "x\n")), 0);
+    /* 13 stays daytime's */
+    now = 7;
+    ck_assert_uint_eq(serve(udp(40000, 13, "")), 28 + 12);
+    ck_assert_mem_eq(out + 28, "uptime 7 s\r\n", 12);
+    /* without the table: nothing */
+    srv.nservices = 0;
+    ck_assert_uint_eq(serve(udp(40000, 7007, "x\n")), 0);
+}
+END_TEST
+
+START_TEST(test_runtime_own_services_tcp)
+{
+    static const char longer[] =
+        "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
+    char want[64];
+    uint32_t c = 0x1fff1;
+    uint32_t isn;
+
+    srv.services = own;
+    srv.nservices = sizeof own / sizeof own[0];
+    srv.service = own_fn;
+    /* reply to one line: the handshake's ACK gets nothing */
+    isn = open_to(7007, c - 1);
+    svc_calls = 0;
+    ck_assert_uint_eq(serve(tcp(7007, 0x10, c, isn + 1, NULL)), 0);
+    ck_assert_uint_eq(svc_calls, 0);
+    /* the line: the reply, acknowledging it, and our FIN */
+    ck_assert_uint_eq(serve(tcp(7007, 0x18, c, isn + 1, "hello\n")), 46);
+    check_tcp(7007, 40000, 0x19, isn + 1, c + 6);
+    ck_assert_mem_eq(out + 40, "olleh\n", 6);
+    ck_assert_uint_eq(svc_port, 7007);
+    /* its ACK needs nothing; the client's FIN an ACK */
+    ck_assert_uint_eq(serve(tcp(7007, 0x10, c + 6, isn + 8, NULL)), 0);
+    ck_assert_uint_eq(serve(tcp(7007, 0x11, c + 6, isn + 8, NULL)), 40);
+    check_tcp(7007, 40000, 0x10, isn + 8, c + 7);
+    /* more data after the reply: acknowledged, not read */
+    svc_calls = 0;
+    ck_assert_uint_eq(serve(tcp(7007, 0x18, c + 6, isn + 8, "more\n")), 40);
+    check_tcp(7007, 40000, 0x10, isn + 8, c + 11);
+    ck_assert_uint_eq(svc_calls, 0);
+    /* the line with the client's FIN: both acknowledged */
+    ck_assert_uint_eq(serve(tcp(7007, 0x19, c, isn + 1, "ab\r\n")), 44);
+    check_tcp(7007, 40000, 0x19, isn + 1, c + 5);
+    ck_assert_mem_eq(out + 40, "ba\r\n", 4);
+    /* an empty line: one byte back; two bytes */
+    ck_assert_uint_eq(serve(tcp(7007, 0x18, c, isn + 1, "\n")), 41);
+    check_tcp(7007, 40000, 0x19, isn + 1, c + 1);
+    ck_assert_uint_eq(out[40], '\n');
+    ck_assert_uint_eq(serve(tcp(7007, 0x18, c, isn + 1, "\r\n")), 42);
+    ck_assert_mem_eq(out + 40, "\r\n", 2);
+    /* a line longer than PAGEC_SERVICE_MAX: cut, all of it acknowledged */
+    ck_assert_uint_eq(serve(tcp(7007, 0x18, c, isn + 1, longer)),
+                      40 + PAGEC_SERVICE_MAX);
+    check_tcp(7007, 40000, 0x19, isn + 1, c + sizeof longer - 1);
+    ck_assert_uint_eq(svc_len, PAGEC_SERVICE_MAX);
+    reversed(want, longer, PAGEC_SERVICE_MAX);
+    ck_assert_mem_eq(out + 40, want, PAGEC_SERVICE_MAX);
+    /* a FIN before any line: ours */
+    ck_assert_uint_eq(serve(tcp(7007, 0x11, c, isn + 1, NULL)), 40);
+    check_tcp(7007, 40000, 0x11, isn + 1, c + 1);
+    /* an ACK of more than the longest reply and a FIN: an RST */
+    ck_assert_uint_eq(
+        serve(tcp(7007, 0x18, c, isn + PAGEC_SERVICE_MAX + 3, "x\n")), 40);
+    check_tcp(7007, 40000, 0x04, isn + PAGEC_SERVICE_MAX + 3, 0);
+    /* an ACK from another slot's ISN: an RST, the callback not called */
+    svc_calls = 0;
+    ck_assert_uint_eq(serve(tcp(7007, 0x18, c, isn + 0x4000000, "x\n")), 40);
+    ck_assert_uint_eq(out[33], 0x04);
+    ck_assert_uint_eq(svc_calls, 0);
+
+    /* reply on connect: the handshake's ACK gets it, as daytime */
+    isn = open_to(7008, c - 1);
+    ck_assert_uint_eq(serve(tcp(7008, 0x10, c, isn + 1, NULL)), 40 + 11);
+    check_tcp(7008, 40000, 0x19, isn + 1, c);
+    ck_assert_mem_eq(out + 40, "a fortune\r\n", 11);
+    ck_assert_uint_eq(svc_len, 0);
+    ck_assert_uint_eq(serve(tcp(7008, 0x11, c, isn + 13, NULL)), 40);
+    check_tcp(7008, 40000, 0x10, isn + 13, c + 1);
+    isn = open_to(7010, c - 1);
+    ck_assert_uint_eq(serve(tcp(7010, 0x10, c, isn + 1, NULL)), 40 + 11);
+    /* a UDP-only port is closed on TCP: an RST */
+    ck_assert_uint_eq(serve(tcp(7009, 0x02, 10, 0, NULL)), 40);
+    ck_assert_uint_eq(out[33], 0x14);
+    ck_assert_uint_eq(serve(tcp(7012, 0x02, 10, 0, NULL)), 40);
+    ck_assert_uint_eq(out[33], 0x14);
+    /* the site's port keeps its pages */
+    {
+        static const struct pagec_service web[] = {{80, PAGEC_SERVICE_TCP}};
+
+        srv.services = web;
+        srv.nservices = 1;
+        isn = handshake(1000);
+        ck_assert_uint_eq(isn, isn_of(40000, 80));
+        ck_assert_uint_eq(serve(tcp(80, 0x10, 1001, isn + 1, NULL)), 0);
+    }
 }
 END_TEST
 
@@ -2066,6 +2276,8 @@ Suite *runtime_suite(void)
     tcase_add_test(tc, test_runtime_tcp_discard);
     tcase_add_test(tc, test_runtime_tcp_echo);
     tcase_add_test(tc, test_runtime_services_off_ports);
+    tcase_add_test(tc, test_runtime_own_services_udp);
+    tcase_add_test(tc, test_runtime_own_services_tcp);
     suite_add_tcase(s, tc);
     suite_add_tcase(s, slow);
     return s;
