@@ -883,6 +883,47 @@ uint8_t pagec_stream_next(const struct pagec_server *srv,
     return 0; /* nothing to pull: a driver's mistake, made harmless */
 }
 
+#if PAGEC_LIVE || PAGEC_SERVICES
+uint16_t pagec_stream_ram(struct pagec_stream *s, const uint8_t **run)
+{
+    uint16_t k = s->out;
+    uint16_t n;
+
+    if (s->state != ST_REPLY || k >= s->total) {
+        return 0;
+    }
+#if PAGEC_LIVE
+    if (s->u.reply.fields) {
+        /* the rest of the live field the reply is in, if it is in one */
+        const PAGEC_ROM struct pagec_field *f = s->u.reply.field;
+        uint16_t end = (uint16_t)(PAGEC_HDR_LEN + f->at + f->width);
+
+        if (k < PAGEC_HDR_LEN + f->at) {
+            return 0;
+        }
+        n = (uint16_t)(end - k);
+        *run = s->u.reply.ram + s->u.reply.lpos;
+        s->u.reply.lpos = (uint8_t)(s->u.reply.lpos + n);
+        s->u.reply.field = f + 1;
+        s->u.reply.fields--;
+        s->out = end;
+        return n;
+    }
+#endif
+#if PAGEC_SERVICES
+    /* a service's text, after its UDP header or its TCP template */
+    n = s->proto == PROTO_UDP ? PAGEC_IP_HLEN + UDP_HLEN
+                              : s->u.reply.tmpl->len;
+    if (k >= n) {
+        *run = s->u.reply.ram + (k - n);
+        s->out = s->total;
+        return (uint16_t)(s->total - k);
+    }
+#endif
+    return 0;
+}
+#endif
+
 uint16_t pagec_stream_run(struct pagec_stream *s,
                           const PAGEC_ROM uint8_t **run)
 {

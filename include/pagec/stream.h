@@ -191,6 +191,26 @@ uint8_t pagec_stream_next(const struct pagec_server *srv,
 uint16_t pagec_stream_run(struct pagec_stream *s,
                           const PAGEC_ROM uint8_t **run);
 
+#if PAGEC_LIVE || PAGEC_SERVICES
+/*
+ * A run of the reply's bytes in RAM: the rest of a live field, or a
+ * service's text. Sets *run to the first of them and returns their
+ * number, which count as pulled; 0 when the next byte is not one of them.
+ * A driver that sends runs asks for both, and pulls a byte only when
+ * neither has one; a live field then costs a call, not a call a byte:
+ *
+ *     while (pagec_stream_pending(&s)) {
+ *         if ((n = pagec_stream_run(&s, &p)) != 0)
+ *             while (n--) send(PAGEC_ROM_BYTE(p++));
+ *         else if ((n = pagec_stream_ram(&s, &q)) != 0)
+ *             while (n--) send(*q++);
+ *         else
+ *             send(pagec_stream_next(&srv, &s));
+ *     }
+ */
+uint16_t pagec_stream_ram(struct pagec_stream *s, const uint8_t **run);
+#endif
+
 /* 1 when a byte of a reply to this datagram has been pulled: the driver
  * has a frame to end. */
 uint8_t pagec_stream_started(const struct pagec_stream *s);

@@ -560,8 +560,17 @@ static void send(void)
             uint16_t k = pagec_stream_run(s, &p);
 
             if (k == 0) {
-                put_escaped(pagec_stream_next(&srv, s));
-                n--;
+                const uint8_t *q;
+
+                /* a live field's bytes, or a service's text, from RAM */
+                k = pagec_stream_ram(s, &q);
+                n = (uint16_t)(n - (k ? k : 1));
+                if (k == 0) {
+                    put_escaped(pagec_stream_next(&srv, s));
+                }
+                while (k--) {
+                    put_escaped(*q++);
+                }
                 continue;
             }
             n = (uint16_t)(n - k);
