@@ -386,9 +386,10 @@ static int compile_page(const struct options *o, struct page *pg,
     if (!pg->mime) {
         goto out;
     }
-    /* the body sent: the file with its live fields' markers replaced */
+    /* the body sent: the file with its live fields' markers replaced and
+     * its actions' taken out */
     len = (size_t)pg->size;
-    if (live_scan(pg, &body, &len, port) != 0) {
+    if (marker_scan(o, pg, &body, &len, port) != 0) {
         goto out;
     }
     /* a live page is sent identity-encoded only */
@@ -572,6 +573,16 @@ int compile_site(struct output *out)
         rc |= compile_page(o, &out->site->pages[i], port);
     }
     rc |= live_number(out);
+    if (action_number(out) != 0) {
+        rc = 1;
+    } else if (out->nactions) {
+        /* the paths again, with the actions' targets */
+        tree_free(&out->tree);
+        if (tree_build(out->site, out->actions, out->nactions,
+                       &out->tree) != 0) {
+            rc = 1;
+        }
+    }
     rc |= compile_status(out);
     out->nvariants = 0;
     for (i = 0; i < out->site->npages; i++) {
@@ -604,6 +615,11 @@ void output_free(struct output *out)
 {
     free(out->names);
     out->names = NULL;
+    free(out->actions);
+    out->actions = NULL;
+    out->nactions = 0;
+    free(out->action_names);
+    out->action_names = NULL;
     tree_free(&out->tree);
     packet_free(&out->syn_ack);
     packet_free(&out->ack);

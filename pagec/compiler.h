@@ -78,6 +78,22 @@ struct live_field {
     unsigned id;               /* the name's number in the site */
 };
 
+/* Actions (pagec(1), "Actions"): the marker <!--action:NAME:ARG:TARGET-->
+ * in a text page, taken out of it. */
+#define ACTION_MARK "<!--action:"
+#define ACTION_NAMES_MAX 256 /* names of a site: an id is one byte */
+
+/* One action a page declares: that page is served after it runs. */
+struct action {
+    char name[LIVE_NAME_MAX + 1]; /* as a live field's */
+    unsigned arg;              /* 0 to 65535 */
+    char *target;              /* PATH?QUERY, its key in the path tree:
+                                  malloc'd */
+    unsigned long line;        /* where the marker starts in the file, */
+    unsigned long col;         /* as for a live field */
+    unsigned id;               /* the name's number in the site */
+};
+
 /* One file of the site, or a folder's redirect. */
 struct page {
     char *rel;          /* path below the site root, '/'-separated */
@@ -93,6 +109,8 @@ struct page {
     struct live_field *fields; /* in the order of their offsets */
     size_t nfields;     /* a page with one or more is live: identity
                            only, no ETag, Cache-Control: no-store */
+    struct action *actions; /* in the order of their markers */
+    size_t nactions;
 };
 
 struct site {
@@ -167,8 +185,17 @@ int gzip_best(const uint8_t *data, size_t len, uint8_t **out,
 #define TCP_PSH 0x08
 #define TCP_ACK 0x10
 
+/* An action of the site: in the table pagec_actions, sorted by target,
+ * action k being the tree's page npages + k. */
+struct site_action {
+    struct action *a;
+    size_t page;        /* the page that declares it, served after it */
+};
+
 /* tree.c: the radix tree of every path a page is served under: "/" + rel,
- * and "/dir/" ("/" at the root) for each dir/index.html. */
+ * and "/dir/" ("/" at the root) for each dir/index.html; and the target
+ * PATH?QUERY of each of the n actions of acts, whose page is npages + its
+ * index. */
 struct tree_node {
     uint32_t label;     /* offset in labels */
     uint16_t label_len;
@@ -183,9 +210,10 @@ struct tree {
     size_t nlabels;
 };
 /* Returns 0, or -1 after printing an error. */
-int tree_build(const struct site *s, struct tree *t);
+int tree_build(const struct site *s, const struct site_action *acts,
+               size_t n, struct tree *t);
 void tree_free(struct tree *t);
-/* The page served at path, or -1: for --port. */
+/* The page served at path (or npages + k for action k), or -1. */
 long tree_lookup(const struct tree *t, const char *path);
 
 /* A compiled site, ready to emit. */
@@ -203,6 +231,11 @@ struct output {
     size_t nlive;              /* live pages */
     size_t nfields;            /* their fields, all together */
     size_t live_bytes;         /* the most bytes of fields of one page */
+    struct site_action *actions; /* the site's actions, sorted by target */
+    size_t nactions;
+    char (*action_names)[LIVE_NAME_MAX + 1]; /* sorted: a name's id is
+                                                its index */
+    size_t naction_names;
 };
 
 /* compile.c: a page for each folder with an index.html but the root,
@@ -225,16 +258,27 @@ size_t percent_of(size_t data, unsigned mss);
  * where live fields are looked for: text/..., JSON, JavaScript, XML and
  * the types with +xml or +json. */
 int live_text_type(const char *mime);
-/* The live fields of a page: every marker in *body (*len bytes) parsed
- * and replaced by its width of spaces, in a new malloc'd body (*body and
- * *len replaced, the old one freed), recorded in pg->fields. Only in a
+/* The live fields and actions of a page: every marker in *body (*len
+ * bytes) parsed, a live field's replaced by its width of spaces and an
+ * action's taken out, in a new malloc'd body (*body and *len replaced,
+ * the old one freed), recorded in pg->fields and pg->actions. Only in a
  * text page; in another one a marker is left as it is, with a warning.
  * port: the --port that serves the page, or 0 (such a page cannot be
- * live). Returns 0, or 1 after printing every problem found (a marker
- * that does not parse, fields of more than LIVE_PAGE_MAX bytes, a live
- * page on a port) or running out of memory; pg->fields is empty then. */
-int live_scan(struct page *pg, uint8_t **body, size_t *len,
-              unsigned port);
+ * live nor hold actions); o: the options (an action needs the HTTP port
+ * and a request for it that fits --mss). Returns 0, or 1 after printing
+ * every problem found (a marker that does not parse, fields of more than
+ * LIVE_PAGE_MAX bytes, a live page or one with actions on a port) or
+ * running out of memory; pg->fields and pg->actions are empty then. */
+int marker_scan(const struct options *o, struct page *pg, uint8_t **body,
+                size_t *len, unsigned port);
+/* The actions of every page: the site's table of them, sorted by target,
+ * and the names numbered in alphabetical order (each action's id).
+ * Returns 0, or 1 after printing every problem found (a target declared
+ * twice or that is a page's path, more than ACTION_NAMES_MAX names or
+ * more actions than the format can hold) or running out of memory. */
+int action_number(struct output *out);
+/* Frees a page's actions. */
+void actions_free(struct page *pg);
 /* The names of the live fields of every page, numbered in alphabetical
  * order: out's names, and each field's id; the live tables' sizes.
  * Returns 0, or 1 after printing every problem found (a name with two
@@ -273,6 +317,7 @@ struct image {
     struct pagec_port *ports;
     struct pagec_live *live;
     struct pagec_field *fields;
+    struct pagec_action *actions;
 };
 /* Returns 0, or -1 after printing an error (out of memory, or paths that
  * take more label bytes than the format can address). The image points

@@ -297,6 +297,36 @@ static void write_live(FILE *f, const struct output *o)
     fputs("};\n\n", f);
 }
 
+/* The actions (pagec(1), "Actions"), in the order of their targets: the
+ * path tree's page npages + k names action k. None when the site has
+ * none. */
+static void write_actions(FILE *f, const struct output *o)
+{
+    const struct site *s = o->site;
+    size_t i;
+
+    if (!o->nactions) {
+        return;
+    }
+    fprintf(f, "/* The actions, sorted by target: the path tree's page "
+            "%zu + k is action k.\n * Each runs the driver's callback with "
+            "its id (NAME_ACTION_<name> in the\n * site's header) and "
+            "argument, then its page is the reply. */\n"
+            "static const PAGEC_ROM struct pagec_action pagec_actions[] = "
+            "{\n", s->npages);
+    for (i = 0; i < o->nactions; i++) {
+        const struct site_action *sa = &o->actions[i];
+
+        fprintf(f, "    [%zu] = {.page = %zu, .arg = %u, .id = %u}, /* ", i,
+                sa->page, sa->a->arg, sa->a->id);
+        comment_text(f, sa->a->target);
+        fprintf(f, ": %s %u, then /", sa->a->name, sa->a->arg);
+        comment_text(f, s->pages[sa->page].rel);
+        fputs(" */\n", f);
+    }
+    fputs("};\n\n", f);
+}
+
 static int write_c(FILE *f, const struct output *o, const char *h_base,
                    const struct tree *t)
 {
@@ -452,6 +482,11 @@ static int write_c(FILE *f, const struct output *o, const char *h_base,
                 i, label_off[i], n->label_len, n->first_child, n->nchild);
         if (n->page == 0xffff) {
             fputs("PAGEC_NO_PAGE},\n", f);
+        } else if (n->page >= s->npages) {
+            fprintf(f, "%u}, /* action %u: ", n->page,
+                    (unsigned)(n->page - s->npages));
+            comment_text(f, o->actions[n->page - s->npages].a->target);
+            fputs(" */\n", f);
         } else {
             fprintf(f, "%u}, /* ", n->page);
             comment_text(f, s->pages[n->page].rel);
@@ -474,6 +509,7 @@ static int write_c(FILE *f, const struct output *o, const char *h_base,
         fputs("};\n\n", f);
     }
     write_live(f, o);
+    write_actions(f, o);
 
     fprintf(f,
             "const PAGEC_ROM struct pagec_site %s = {\n"
@@ -488,6 +524,7 @@ static int write_c(FILE *f, const struct output *o, const char *h_base,
             "    .ports = %s,\n"
             "    .live = %s,\n"
             "    .fields = %s,\n"
+            "    .actions = %s,\n"
             "    .nvariants = %zu,\n"
             "    .npages = %zu,\n"
             "    .nnodes = %zu,\n"
@@ -495,13 +532,15 @@ static int write_c(FILE *f, const struct output *o, const char *h_base,
             "    .nports = %zu,\n"
             "    .nlive = %zu,\n"
             "    .nfields = %zu,\n"
-            "    .live_bytes = %zu, /* %s_LIVE_BYTES */\n",
+            "    .live_bytes = %zu, /* %s_LIVE_BYTES */\n"
+            "    .nactions = %zu,\n",
             opt->name, opt->http_port, opt->mss, output_max_data(o),
             o->nvariants ? "pagec_variants" : "0",
             opt->nports ? "pagec_ports" : "0",
             o->nlive ? "pagec_live" : "0", o->nfields ? "pagec_fields" : "0",
+            o->nactions ? "pagec_actions" : "0",
             o->nvariants, s->npages, t->nnodes, nlabels, opt->nports,
-            o->nlive, o->nfields, o->live_bytes, opt->name);
+            o->nlive, o->nfields, o->live_bytes, opt->name, o->nactions);
     if (o->not_found >= 0) {
         fputs("    .not_found = ", f);
         fprintf(f, "%ld, /* /", o->not_found);
@@ -556,12 +595,21 @@ static void write_h(FILE *f, const struct output *o)
     }
     fprintf(f,
             "#define %s_LIVE_BYTES %zu\n"
-            "#define %s_LIVE_COUNT %zu\n\n"
+            "#define %s_LIVE_COUNT %zu\n\n",
+            n, o->live_bytes, n, o->nnames);
+    fputs("/* actions (pagec(1), \"Actions\"): the id of each name, in "
+          "alphabetical\n * order, as the driver's callback is given it; "
+          "the number of names */\n", f);
+    for (i = 0; i < o->naction_names; i++) {
+        fprintf(f, "#define %s_ACTION_%s %zu\n", n, o->action_names[i], i);
+    }
+    fprintf(f,
+            "#define %s_ACTION_COUNT %zu\n\n"
             "#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n"
             "extern const PAGEC_ROM struct pagec_site %s;\n\n"
             "#ifdef __cplusplus\n}\n#endif\n\n"
             "#endif\n",
-            n, o->live_bytes, n, o->nnames, n);
+            n, o->naction_names, n);
 }
 
 /*
@@ -856,11 +904,13 @@ int emit_site(const struct output *o, const char *out_c,
         rc = -1;
     }
     if (rc == 0) {
-        /* the header first: it depends only on --name and the names and
-         * widths of live fields, so a new header beside an old .c (should
-         * the second rename fail) still fits unless those changed */
+        /* the header first: it depends only on --name, the names and
+         * widths of live fields and the names of actions, so a new header
+         * beside an old .c (should the second rename fail) still fits
+         * unless those changed */
         /* the header changes only when the site's name, its live fields'
-         * names or widths or pagec do: left as it is when its bytes are
+         * names or widths, its actions' names or pagec do: left as it is
+         * when its bytes are
          * the same, so that what includes it is not compiled again for a
          * change of the pages */
         if (same_file(tmp_h, out_h)) {

@@ -3,9 +3,9 @@
  * image.c - the compiled site as a struct pagec_site in memory, laid out
  * as emit.c's write_c() writes it: the templates point at the bytes of
  * each datagram after the 40 every reply shares, a HEAD form at its GET
- * reply's; variants, pages, nodes, ports and live fields numbered and
- * ordered as in the generated C. pagec checks it with pagec_site_check() before it
- * writes the site.
+ * reply's; variants, pages, nodes, ports, live fields and actions numbered
+ * and ordered as in the generated C. pagec checks it with
+ * pagec_site_check() before it writes the site.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -56,8 +56,9 @@ int image_build(const struct output *o, struct image *img)
     img->ports = calloc(opt->nports + 1, sizeof *img->ports);
     img->live = calloc(o->nlive + 1, sizeof *img->live);
     img->fields = calloc(o->nfields + 1, sizeof *img->fields);
+    img->actions = calloc(o->nactions + 1, sizeof *img->actions);
     if (!label_off || !img->variants || !img->pages || !img->nodes ||
-        !img->ports || !img->live || !img->fields ||
+        !img->ports || !img->live || !img->fields || !img->actions ||
         share_labels(t, label_off, &img->labels, &nlabels) != 0) {
         free(label_off);
         image_free(img);
@@ -119,6 +120,11 @@ int image_build(const struct output *o, struct image *img)
             img->fields[nfields++].id = (uint8_t)pg->fields[k].id;
         }
     }
+    for (i = 0; i < o->nactions; i++) {
+        img->actions[i].page = (uint16_t)o->actions[i].page;
+        img->actions[i].arg = (uint16_t)o->actions[i].a->arg;
+        img->actions[i].id = (uint8_t)o->actions[i].a->id;
+    }
 
     site->format = PAGEC_FORMAT_VERSION;
     site->http_port = opt->http_port;
@@ -131,6 +137,7 @@ int image_build(const struct output *o, struct image *img)
     site->ports = opt->nports ? img->ports : NULL;
     site->live = nlive ? img->live : NULL;
     site->fields = nfields ? img->fields : NULL;
+    site->actions = o->nactions ? img->actions : NULL;
     site->nvariants = (uint16_t)o->nvariants;
     site->npages = (uint16_t)s->npages;
     site->nnodes = (uint16_t)t->nnodes;
@@ -139,6 +146,7 @@ int image_build(const struct output *o, struct image *img)
     site->nlive = (uint16_t)nlive;
     site->nfields = (uint16_t)nfields;
     site->live_bytes = (uint16_t)o->live_bytes;
+    site->nactions = (uint16_t)o->nactions;
     site->not_found =
         o->not_found >= 0 ? (uint16_t)o->not_found : PAGEC_NO_PAGE;
     tmpl(&site->syn_ack, &o->syn_ack, o->syn_ack.data);
@@ -157,5 +165,6 @@ void image_free(struct image *img)
     free(img->ports);
     free(img->live);
     free(img->fields);
+    free(img->actions);
     memset(img, 0, sizeof *img);
 }

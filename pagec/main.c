@@ -568,7 +568,7 @@ int main(int argc, char **argv)
         rc = EXIT_INPUT;
         goto done;
     }
-    if (tree_build(&site, &out.tree) != 0 ||
+    if (tree_build(&site, NULL, 0, &out.tree) != 0 ||
         resolve_ports(&o, &out.tree, &site) != 0) {
         rc = EXIT_INPUT;
         goto done;

@@ -19,6 +19,7 @@
 #define PORT_SIZE 4u
 #define LIVE_SIZE 6u
 #define FIELD_SIZE 4u
+#define ACTION_SIZE 6u
 #define SITE_SIZE (56u + 4u * TMPL_SIZE)
 
 /* A path as the report shows it: "/" and the name, made printable
@@ -45,7 +46,37 @@ static void cell(FILE *f, const char *s, size_t cols, size_t w)
     fputs("  ", f);
 }
 
-/* A row of an encoding; a live page's says so and names its fields. */
+/* The names of the actions of pg, as "a, b" (each once, in the order of
+ * their markers), in buf, cut short with "..." to fit size. */
+static void action_names_of(const struct page *pg, char *buf, size_t size)
+{
+    size_t at = 0;
+    size_t i;
+    size_t k;
+
+    buf[0] = '\0';
+    for (i = 0; i < pg->nactions; i++) {
+        const char *name = pg->actions[i].name;
+        size_t n = strlen(name);
+        size_t sep = at ? 2 : 0;
+
+        for (k = 0; k < i && strcmp(pg->actions[k].name, name) != 0; k++) {
+        }
+        if (k < i) {
+            continue;
+        }
+        if (at + sep + n + 6 > size) { /* room for ", ..." and the NUL */
+            memcpy(buf + at, at ? ", ..." : "...", at ? 6 : 4);
+            return;
+        }
+        memcpy(buf + at, ", ", sep);
+        memcpy(buf + at + sep, name, n + 1);
+        at += sep + n;
+    }
+}
+
+/* A row of an encoding; a live page's says so and names its fields, a
+ * page with actions names them. */
 static void row(FILE *f, size_t w, const char *path, size_t cols,
                 int tw, const char *type, const char *size,
                 const struct variant *v, const char *enc, unsigned mss,
@@ -60,6 +91,10 @@ static void row(FILE *f, size_t w, const char *path, size_t cols,
         live_names_of(live, names, sizeof names);
         fprintf(f, "  live: %s", names);
     }
+    if (live && live->nactions) {
+        action_names_of(live, names, sizeof names);
+        fprintf(f, "  actions: %s", names);
+    }
     fputc('\n', f);
 }
 
@@ -73,7 +108,7 @@ void report_site(const struct output *o, FILE *f)
     size_t tables = SITE_SIZE + s->npages * PAGE_SIZE +
                     o->nvariants * VARIANT_SIZE +
                     o->opt->nports * PORT_SIZE + o->nlive * LIVE_SIZE +
-                    o->nfields * FIELD_SIZE;
+                    o->nfields * FIELD_SIZE + o->nactions * ACTION_SIZE;
     size_t fit = 0;
     size_t redirects = 0;
     size_t w = 4;
@@ -131,7 +166,7 @@ void report_site(const struct output *o, FILE *f)
 
             row(f, w, first ? p : "", first ? cols : 0, tw,
                 first ? pg->mime : "", first ? size : "", &pg->gz, "gzip",
-                mss, NULL);
+                mss, first ? pg : NULL);
             templates += pg->gz.ok.get.len - PAGEC_HDR_LEN;
         }
     }
@@ -141,6 +176,10 @@ void report_site(const struct output *o, FILE *f)
         if (redirects) {
             fprintf(f, " and %zu folder redirect%s", redirects,
                     redirects > 1 ? "s" : "");
+        }
+        if (o->nactions) {
+            fprintf(f, ", %zu action%s", o->nactions,
+                    o->nactions > 1 ? "s" : "");
         }
         fprintf(f,
                 ", limit %u bytes of TCP data; ROM: templates %zu bytes, "

@@ -243,6 +243,7 @@ void site_free(struct site *site)
         free(pg->location);
         free(pg->mime);
         free(pg->fields);
+        actions_free(pg);
         reply_free(&pg->id.ok);
         reply_free(&pg->gz.ok);
     }

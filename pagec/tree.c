@@ -3,7 +3,8 @@
  * tree.c - the radix tree the runtime matches request paths against, a
  * byte at a time (struct pagec_node in pagec/site.h). Nodes are laid out
  * breadth first, so that the children of a node are consecutive and can
- * be searched by their first byte.
+ * be searched by their first byte. An action's target PATH?QUERY is a path
+ * as any other, whose page is npages + its index.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -21,10 +22,13 @@ static int by_path(const void *a, const void *b)
     return strcmp(((const struct path *)a)->s, ((const struct path *)b)->s);
 }
 
-/* Every path a page is served under, sorted; NULL when out of memory. */
-static struct path *paths_of(const struct site *s, size_t *n)
+/* Every path a page is served under and the target of each of the na
+ * actions of acts, sorted; NULL when out of memory. */
+static struct path *paths_of(const struct site *s,
+                             const struct site_action *acts, size_t na,
+                             size_t *n)
 {
-    struct path *v = calloc(s->npages * 2 + 1, sizeof *v);
+    struct path *v = calloc(s->npages * 2 + na + 1, sizeof *v);
     size_t i;
     size_t k = 0;
 
@@ -59,6 +63,14 @@ static struct path *paths_of(const struct site *s, size_t *n)
             v[k++].page = i;
         }
     }
+    for (i = 0; i < na; i++) {
+        v[k].s = strdup(acts[i].a->target);
+        if (!v[k].s) {
+            goto fail;
+        }
+        v[k].len = strlen(v[k].s);
+        v[k++].page = s->npages + i;
+    }
     qsort(v, k, sizeof *v, by_path);
     *n = k;
     return v;
@@ -86,10 +98,22 @@ struct span {
     size_t depth;   /* bytes of them the node and its ancestors consume */
 };
 
-int tree_build(const struct site *s, struct tree *t)
+/* Where the path p is declared: its file, or the file of its action. */
+static const char *source_of(const struct site *s,
+                             const struct site_action *acts,
+                             const struct path *p)
+{
+    if (p->page < s->npages) {
+        return s->pages[p->page].src;
+    }
+    return s->pages[acts[p->page - s->npages].page].src;
+}
+
+int tree_build(const struct site *s, const struct site_action *acts,
+               size_t na, struct tree *t)
 {
     size_t np = 0;
-    struct path *p = paths_of(s, &np);
+    struct path *p = paths_of(s, acts, na, &np);
     struct span *span = NULL;
     size_t cap = 2 * np + 2;
     size_t k;
@@ -103,8 +127,8 @@ int tree_build(const struct site *s, struct tree *t)
     for (k = 1; k < np; k++) {
         if (strcmp(p[k - 1].s, p[k].s) == 0) {
             pagec_error("%s and %s are both served as %s",
-                        s->pages[p[k - 1].page].src, s->pages[p[k].page].src,
-                        p[k].s);
+                        source_of(s, acts, &p[k - 1]),
+                        source_of(s, acts, &p[k]), p[k].s);
             goto out;
         }
     }

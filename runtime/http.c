@@ -20,6 +20,13 @@
  * a second one is a 400 once its colon arrives; none in an HTTP/1.1
  * request is a 400 at the blank line only, since a header cut by the end
  * of the segment may have it in the part not received.
+ *
+ * Actions (PAGEC_ACTIONS): the query of a GET or POST, or the body of a
+ * POST that has none, goes on into the matcher after a '?', as sent; the
+ * path tree holds each action's key PATH?QUERY (pagec/site.h). Read for
+ * them: Content-Length, Sec-Fetch-Site, and 32-bit FNV-1a hashes of
+ * "http://" and Host and of Origin, so the two can be compared without
+ * either kept.
  */
 #include <stddef.h>
 
@@ -28,7 +35,7 @@
 #include "wire.h"
 
 /* Methods: h->method. */
-enum { GET, HEAD, KNOWN, UNKNOWN, JUNK };
+enum { GET, HEAD, POST, KNOWN, UNKNOWN, JUNK };
 
 /* Reader states: h->state. */
 enum {
@@ -52,7 +59,11 @@ enum {
     S_AE_QEQ,    /* after ";q" */
     S_AE_QVAL,   /* a qvalue; aux: bytes */
     S_INM,       /* If-None-Match; aux: where in an element (I_...) */
-    S_DONE       /* the blank line, or a reply known: nothing more read */
+    S_DONE,      /* the blank line, or a reply known: nothing more read */
+    S_BODY,      /* a POST's body, into the matcher */
+    S_CLEN,      /* Content-Length; aux: digits */
+    S_SFS,       /* Sec-Fetch-Site; aux: bytes, word: candidate values */
+    S_HASH       /* Host or Origin, hashed */
 };
 
 /* http.h names two of them */
@@ -79,6 +90,25 @@ typedef char pagec_http_states_named[S_VALUE == PAGEC_HTTP_S_VALUE &&
 #define A_MAJOR 0x10u   /* the version's major digit is not 1: 505 */
 #define A_MINOR 0x20u   /* its minor digit is not 0: HTTP/1.1 or later */
 #define A_HOST 0x40u    /* a Host field */
+
+#if PAGEC_ACTIONS
+/* h->act */
+#define X_QUERY 0x01u  /* a query or a POST's body goes into the matcher */
+#define X_ACTION 0x02u /* the query names an action: page is npages + k */
+#define X_CROSS 0x04u  /* Sec-Fetch-Site names another site */
+#define X_ORIGIN 0x08u /* an Origin field */
+#define X_END 0x10u    /* the blank line that ends the header */
+#define X_KEYS 0x20u   /* a POST's path is that of an action */
+#define X_BODY 0x40u   /* the query is the POST's body */
+#define X_SITE 0x80u   /* the site has actions: the fields are read */
+
+#define FNV_PRIME 16777619u
+#define FNV_BASIS 2166136261u
+#define FNV_HTTP 0x2136b54bu /* FNV-1a of "http://" */
+#define IS_ACTION(h) ((h)->act & X_ACTION)
+#else
+#define IS_ACTION(h) 0
+#endif
 
 /* If-None-Match: where in an element of its list, h->aux in S_INM */
 enum {
@@ -112,6 +142,13 @@ static const PAGEC_ROM char w_inm[] = "if-none-match ";
 static const PAGEC_ROM char w_host[] = "host ";
 /* the codings of Accept-Encoding read, at offsets 0, 5, 12 and 21 */
 static const PAGEC_ROM char w_codings[] = "gzip x-gzip identity * ";
+#endif
+#if PAGEC_ACTIONS
+static const PAGEC_ROM char w_clen[] = "content-length ";
+static const PAGEC_ROM char w_sfs[] = "sec-fetch-site ";
+static const PAGEC_ROM char w_origin[] = "origin ";
+static const PAGEC_ROM char w_same[] = "same-origin ";
+static const PAGEC_ROM char w_none[] = "none ";
 #endif
 
 #define ROM_CHAR(p) ((uint8_t)PAGEC_ROM_BYTE(p))
@@ -228,7 +265,8 @@ static void method_byte(struct pagec_http *h, uint8_t c)
 }
 
 /* The method ends at its space. */
-static void method_end(struct pagec_http *h)
+static void method_end(const PAGEC_ROM struct pagec_site *site,
+                       struct pagec_http *h)
 {
     if (h->word == 0) {
         h->method = JUNK;
@@ -236,10 +274,24 @@ static void method_end(struct pagec_http *h)
                ROM_CHAR(methods + h->aux + h->word) != ' ') {
         h->method = UNKNOWN; /* methods are case-sensitive */
     } else {
-        h->method = h->aux == 0 ? GET : h->aux == 4 ? HEAD : KNOWN;
+        h->method = h->aux == 0   ? GET
+                    : h->aux == 4 ? HEAD
+#if PAGEC_ACTIONS
+                    /* "POST " in methods[]; a site without actions
+                     * answers it as the other methods */
+                    : h->aux == 9 && site->nactions ? POST
+#endif
+                                  : KNOWN;
     }
     h->aux = 0;
-    h->state = h->method <= HEAD ? S_TARGET : S_REST;
+    h->state = h->method <= POST ? S_TARGET : S_REST;
+#if PAGEC_ACTIONS
+    if (site->nactions) {
+        h->act |= X_SITE;
+    }
+#else
+    (void)site;
+#endif
 }
 
 /* The request target and what follows it: a byte c that is not a line
@@ -320,6 +372,15 @@ static void target_byte(const PAGEC_ROM struct pagec_site *site,
         break;
     }
     /* query or the rest of a bad target, up to the space */
+#if PAGEC_ACTIONS
+    if (h->state == S_PATH && c == '?' && h->method != HEAD &&
+        site->nactions) {
+        /* the path's page, kept in case the query names no action; the
+         * query goes on into the matcher, its '?' first */
+        h->page = pagec_match_end(site, &h->match);
+        h->act |= X_QUERY;
+    }
+#endif
     h->state = S_QUERY;
     if (c == ' ') {
         h->state = S_VERSION;
@@ -327,6 +388,10 @@ static void target_byte(const PAGEC_ROM struct pagec_site *site,
     } else if (ctl(c) || c == '#') {
         /* RFC 3986: no CTL, no SP; RFC 9112 section 3.2: no fragment */
         h->flags |= F_BAD;
+#if PAGEC_ACTIONS
+    } else if (h->act & X_QUERY) {
+        pagec_match_byte(site, &h->match, c);
+#endif
     }
 }
 
@@ -336,7 +401,13 @@ static void field_line_start(struct pagec_http *h)
 {
     h->state = S_NAME;
     h->aux = 0;
-    h->word = 7; /* Accept-Encoding, If-None-Match, Host */
+    /* Accept-Encoding, If-None-Match, Host, and for a site with actions
+     * Content-Length, Sec-Fetch-Site, Origin */
+#if PAGEC_ACTIONS
+    h->word = h->act & X_SITE ? 0x3f : 0x07;
+#else
+    h->word = 0x07;
+#endif
     h->flags &= (uint8_t)~(F_OWS | F_QBAD | F_STAR | F_OTHER);
 }
 
@@ -389,7 +460,23 @@ static void request_line_end(const PAGEC_ROM struct pagec_site *site,
         h->flags |= F_BAD; /* a space in the target */
     }
     if (!(h->flags & F_BAD)) {
-        h->page = pagec_match_end(site, &h->match);
+        uint16_t m = pagec_match_end(site, &h->match);
+
+#if PAGEC_ACTIONS
+        if (h->act & X_QUERY) {
+            if (m != PAGEC_NO_PAGE && m >= site->npages) {
+                h->act |= X_ACTION; /* the query names an action */
+            } else {
+                m = h->page; /* the path's page */
+            }
+        }
+        /* a path alone names a page, never an action (whose key is
+         * matched by a percent-decoded '?' too) */
+        h->page = m < site->npages || (h->act & X_ACTION) ? m
+                                                           : PAGEC_NO_PAGE;
+#else
+        h->page = m < site->npages ? m : PAGEC_NO_PAGE;
+#endif
 #if PAGEC_HTTP_FIELDS
         field_line_start(h);
 #endif
@@ -564,6 +651,11 @@ static PAGEC_NOINLINE void name_byte(struct pagec_http *h, uint8_t c)
         h->word = word_step(h->word, 1, w_ae, h->aux, c);
         h->word = word_step(h->word, 2, w_inm, h->aux, c);
         h->word = word_step(h->word, 4, w_host, h->aux, c);
+#if PAGEC_ACTIONS
+        h->word = word_step(h->word, 8, w_clen, h->aux, c);
+        h->word = word_step(h->word, 16, w_sfs, h->aux, c);
+        h->word = word_step(h->word, 32, w_origin, h->aux, c);
+#endif
     }
     h->flags = (uint8_t)(ows(c) ? h->flags | F_OWS : h->flags & ~F_OWS);
     if (h->aux < 0xff) {
@@ -597,17 +689,87 @@ static void name_end(struct pagec_http *h)
         h->word = C_NONE; /* seen once an element is complete */
         h->state = S_AE_SKIP;
     } else if (word_done(h->word, 2, w_inm, h->aux) &&
-               h->page != PAGEC_NO_PAGE) {
+               h->page != PAGEC_NO_PAGE && !IS_ACTION(h)) {
         h->aux = I_NEXT;
         h->state = S_INM;
     } else {
+        h->state = S_VALUE;
         if (word_done(h->word, 4, w_host, h->aux)) {
             /* RFC 9112 section 3.2: one Host field, or 400 */
             h->seen |= h->seen & A_HOST ? A_FIELD_BAD : A_HOST;
+#if PAGEC_ACTIONS
+            h->host = FNV_HTTP;
+            h->word = 0; /* S_HASH: Host */
+            h->state = h->act & X_SITE ? S_HASH : S_VALUE;
+        } else if (word_done(h->word, 32, w_origin, h->aux)) {
+            h->origin = FNV_BASIS;
+            h->act |= X_ORIGIN;
+            h->word = 1; /* S_HASH: Origin */
+            h->state = S_HASH;
+        } else if (word_done(h->word, 16, w_sfs, h->aux)) {
+            h->aux = 0;
+            h->word = 3; /* same-origin, none */
+            h->state = S_SFS;
+        } else if (word_done(h->word, 8, w_clen, h->aux)) {
+            h->aux = 0;
+            h->clen = 0;
+            h->state = S_CLEN;
+#endif
         }
-        h->state = S_VALUE;
     }
 }
+
+#if PAGEC_ACTIONS
+/* A byte of the value of a field read for actions (S_CLEN, S_SFS,
+ * S_HASH); OWS is not part of any. */
+static void action_field_byte(struct pagec_http *h, uint8_t c)
+{
+    if (ows(c)) {
+        return;
+    }
+    if (h->state == S_HASH) {
+        if (h->word) {
+            h->origin = (h->origin ^ lower(c)) * FNV_PRIME;
+        } else {
+            h->host = (h->host ^ lower(c)) * FNV_PRIME;
+        }
+        return;
+    }
+    if (h->state == S_SFS) {
+        h->word = word_step(h->word, 1, w_same, h->aux, c);
+        h->word = word_step(h->word, 2, w_none, h->aux, c);
+    } else if (c >= '0' && c <= '9') {
+        /* Content-Length, saturated below 0xffff ("none") */
+        uint32_t n = (uint32_t)h->clen * 10 + (uint8_t)(c - '0');
+
+        h->clen = (uint16_t)(n < 0xfffeu ? n : 0xfffeu);
+    } else {
+        h->seen |= A_FIELD_BAD; /* RFC 9110 section 8.6: 1*DIGIT */
+        h->state = S_VALUE;
+    }
+    if (h->aux < 0xff) {
+        h->aux++;
+    }
+}
+
+/* The header ends: a POST without a query in its target matches its
+ * body instead, when Content-Length says it has one. */
+static void header_end(const PAGEC_ROM struct pagec_site *site,
+                       struct pagec_http *h)
+{
+    h->act |= X_END;
+    if (h->method == POST && !(h->act & X_QUERY)) {
+        h->act |= X_QUERY | X_BODY;
+        pagec_match_byte(site, &h->match, '?');
+        if (h->match.pos != 0xffffu) {
+            h->act |= X_KEYS; /* an action's key starts "PATH?" */
+        }
+        if (h->clen != 0 && h->clen != 0xffffu) {
+            h->state = S_BODY;
+        }
+    }
+}
+#endif
 
 static void field_byte(const PAGEC_ROM struct pagec_site *site,
                        struct pagec_http *h, uint8_t c)
@@ -682,13 +844,21 @@ static void field_byte(const PAGEC_ROM struct pagec_site *site,
         }
         inm_list_byte(site, h, c);
         return;
+#if PAGEC_ACTIONS
+    case S_CLEN:
+    case S_SFS:
+    case S_HASH:
+        action_field_byte(h, c);
+        return;
+#endif
     default:
         return; /* S_VALUE: a field nobody reads */
     }
 }
 
 /* A field line ends. */
-static void field_line_end(struct pagec_http *h)
+static void field_line_end(const PAGEC_ROM struct pagec_site *site,
+                           struct pagec_http *h)
 {
     switch (h->state) {
     case S_NAME:
@@ -698,9 +868,27 @@ static void field_line_end(struct pagec_http *h)
                 h->seen |= A_FIELD_BAD;
             }
             h->state = S_DONE;
+#if PAGEC_ACTIONS
+            header_end(site, h);
+#else
+            (void)site;
+#endif
             return;
         }
         break; /* a line without a colon: not read */
+#if PAGEC_ACTIONS
+    case S_CLEN:
+        if (h->aux == 0) {
+            h->seen |= A_FIELD_BAD; /* empty */
+        }
+        break;
+    case S_SFS:
+        if (!word_done(h->word, 1, w_same, h->aux) &&
+            !word_done(h->word, 2, w_none, h->aux)) {
+            h->act |= X_CROSS; /* same-site, cross-site, or unknown */
+        }
+        break;
+#endif
     case S_AE_TOKEN:
         ae_token_end(h);
         ae_commit(h);
@@ -740,7 +928,7 @@ static void line_byte(const PAGEC_ROM struct pagec_site *site,
     if (h->flags & F_LINE) {
 #if PAGEC_HTTP_FIELDS
         if (c == '\n') {
-            field_line_end(h);
+            field_line_end(site, h);
         } else {
             field_byte(site, h, c);
         }
@@ -771,7 +959,7 @@ static void line_byte(const PAGEC_ROM struct pagec_site *site,
     } else if (tchar(c)) {
         method_byte(h, c);
     } else if (c == ' ') {
-        method_end(h);
+        method_end(site, h);
     } else {
         h->method = JUNK;
         h->flags |= F_LINE;
@@ -814,6 +1002,16 @@ void pagec_http_byte(const PAGEC_ROM struct pagec_site *site,
     if (pagec_http_skips(h, c)) {
         return; /* the end, or a field value nobody reads */
     }
+#if PAGEC_ACTIONS
+    if (h->state == S_BODY) {
+        /* a POST's body, as sent: the action's query */
+        pagec_match_byte(site, &h->match, c);
+        if (++h->body == h->clen) {
+            h->state = S_DONE;
+        }
+        return;
+    }
+#endif
     /* each case a tail call: no frame here for the usual byte */
     if (h->flags & F_CR) {
         after_cr(site, h, c);
@@ -1018,7 +1216,7 @@ void pagec_http_feed(const PAGEC_ROM struct pagec_site *site,
                     c = '\n';
                 }
                 if (c == '\n') {
-                    field_line_end(h);
+                    field_line_end(site, h);
                     d++;
                     continue;
                 }
@@ -1034,7 +1232,13 @@ void pagec_http_feed(const PAGEC_ROM struct pagec_site *site,
                     h->word = (uint8_t)(
                         (is_word(d, len, w_ae, sizeof w_ae) ? 1 : 0) |
                         (is_word(d, len, w_inm, sizeof w_inm) ? 2 : 0) |
-                        (is_word(d, len, w_host, sizeof w_host) ? 4 : 0));
+                        (is_word(d, len, w_host, sizeof w_host) ? 4 : 0)
+#if PAGEC_ACTIONS
+                        | (is_word(d, len, w_clen, sizeof w_clen) ? 8 : 0) |
+                        (is_word(d, len, w_sfs, sizeof w_sfs) ? 16 : 0) |
+                        (is_word(d, len, w_origin, sizeof w_origin) ? 32 : 0)
+#endif
+                        );
                     h->aux = (uint8_t)(len < 0xff ? len : 0xff);
                     h->flags = (uint8_t)(ows(p[-1]) ? h->flags | F_OWS
                                                    : h->flags & ~F_OWS);
@@ -1079,6 +1283,61 @@ void pagec_http_feed(const PAGEC_ROM struct pagec_site *site,
 }
 #endif /* PAGEC_FAST_PATHS */
 
+#if PAGEC_ACTIONS
+/* The action a GET or POST request names, or NULL with *status set: 405
+ * for a POST that names none; for a POST to an action's path whose body
+ * is the query, 411 without Content-Length, 413 when the body is not all
+ * in the segment; 431 when the header is not (what it did not bring could
+ * refuse the action); 403 when it comes from another site. */
+static const PAGEC_ROM struct pagec_action *
+action_of(const PAGEC_ROM struct pagec_site *site, const struct pagec_http *h,
+          uint16_t *status)
+{
+    uint16_t m = h->page;
+
+    if (h->act & X_BODY) {
+        m = pagec_match_end(site, &h->match);
+    }
+    if ((h->act & (X_BODY | X_KEYS)) == (X_BODY | X_KEYS) &&
+        h->clen == 0xffffu) {
+        *status = 411;
+    } else if ((h->act & (X_BODY | X_KEYS)) == (X_BODY | X_KEYS) &&
+               h->body != h->clen) {
+        *status = 413;
+    } else if (h->method == POST && !(h->act & X_END) &&
+               !(h->act & X_ACTION)) {
+        *status = 413; /* its body cannot be in the segment */
+    } else if (m == PAGEC_NO_PAGE || m < site->npages) {
+        *status = 405; /* a POST of no action */
+    } else if (!(h->act & X_END)) {
+        *status = 431;
+    } else if ((h->act & X_CROSS) ||
+               ((h->act & X_ORIGIN) && h->origin != h->host)) {
+        *status = 403;
+    } else {
+        return &site->actions[m - site->npages];
+    }
+    return NULL;
+}
+
+void pagec_http_act(const struct pagec_server *srv, const struct pagec_http *h,
+                    uint16_t status)
+{
+    uint16_t ignored = 0;
+    const PAGEC_ROM struct pagec_action *a;
+
+    /* status 0 for a POST or an action: action_of() gave one */
+    if (status != 0 || srv->action == NULL ||
+        (h->method != POST && !IS_ACTION(h))) {
+        return;
+    }
+    a = action_of(srv->site, h, &ignored);
+    if (a != NULL) {
+        srv->action(srv, a->id, a->arg);
+    }
+}
+#endif
+
 const PAGEC_ROM struct pagec_tmpl *
 pagec_http_end(const PAGEC_ROM struct pagec_site *site,
                const struct pagec_http *h, uint16_t limit, uint16_t *status)
@@ -1101,6 +1360,21 @@ pagec_http_end(const PAGEC_ROM struct pagec_site *site,
         *status = 501;
     } else if ((h->flags & F_BAD) || (h->seen & A_FIELD_BAD)) {
         *status = 400;
+#if PAGEC_ACTIONS
+    } else if (h->method == POST || IS_ACTION(h)) {
+        const PAGEC_ROM struct pagec_action *a = action_of(site, h, status);
+
+        if (a != NULL) {
+            /* the action's page, as a GET of it would have it, but never
+             * as 304 */
+            vi = encoding(site, h, &site->pages[a->page], limit, &gz);
+            if (vi == PAGEC_NO_PAGE) {
+                *status = 406;
+            } else {
+                t = &site->variants[vi].get;
+            }
+        }
+#endif
     } else {
         if (page == PAGEC_NO_PAGE) {
             *status = 404;
@@ -1145,4 +1419,9 @@ void pagec_http_begin(struct pagec_http *h)
     h->tail = 0;
     h->etag[0] = 0;
     h->etag[1] = 0;
+#if PAGEC_ACTIONS
+    h->act = 0;
+    h->clen = 0xffffu;
+    h->body = 0;
+#endif
 }

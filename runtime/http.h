@@ -6,6 +6,7 @@
 #ifndef PAGEC_RUNTIME_HTTP_H
 #define PAGEC_RUNTIME_HTTP_H
 
+#include "pagec/pagec.h"
 #include "pagec/stream.h"
 
 /* Starts reading a request: the first byte of a segment's data comes
@@ -41,12 +42,21 @@ void pagec_http_feed(const PAGEC_ROM struct pagec_site *site,
  * NULL when the request line was not complete in the segment, or was no
  * request line. *status is 0 when the template goes out as it is, else
  * the status code to write over its three digits at PAGEC_STATUS_AT
- * (304, 400, 404, 405, 406, 501, 503 or 505); the TCP sum changes with
+ * (304, 400, 403, 404, 405, 406, 411, 413, 431, 501, 503 or 505); the
+ * TCP sum changes with
  * them.
  */
 const PAGEC_ROM struct pagec_tmpl *
 pagec_http_end(const PAGEC_ROM struct pagec_site *site,
                const struct pagec_http *h, uint16_t limit, uint16_t *status);
+
+#if PAGEC_ACTIONS
+/* Runs the action the request names (srv->action) when pagec_http_end()
+ * answered it with its page (a template, status 0), before the page's
+ * live fields are filled. */
+void pagec_http_act(const struct pagec_server *srv, const struct pagec_http *h,
+                    uint16_t status);
+#endif
 
 /* t when its TCP data fits limit, else the error reply as 503 (*status
  * set) when that does, else NULL. *status is left alone when t fits. */

@@ -222,14 +222,21 @@ static uint16_t echo(const struct pagec_server *srv, const uint8_t *pkt,
 /* The request in the n bytes of data at d, read by the same reader as
  * the streaming API's. */
 static const PAGEC_ROM struct pagec_tmpl *
-request(const PAGEC_ROM struct pagec_site *site, const uint8_t *d,
-        uint16_t n, uint16_t limit, uint16_t *status)
+request(const struct pagec_server *srv, const uint8_t *d, uint16_t n,
+        uint16_t limit, uint16_t *status)
 {
     struct pagec_http h;
+    const PAGEC_ROM struct pagec_tmpl *t;
 
     pagec_http_begin(&h);
-    pagec_http_feed(site, &h, d, n);
-    return pagec_http_end(site, &h, limit, status);
+    pagec_http_feed(srv->site, &h, d, n);
+    t = pagec_http_end(srv->site, &h, limit, status);
+#if PAGEC_ACTIONS
+    if (t != NULL) {
+        pagec_http_act(srv, &h, *status);
+    }
+#endif
+    return t;
 }
 
 uint16_t pagec_server_input(const struct pagec_server *srv, uint32_t now,
@@ -346,7 +353,7 @@ uint16_t pagec_server_input(const struct pagec_server *srv, uint32_t now,
     if (k == PAGEC_TCP_REQUEST) {
         status = 0;
         t = fixed ? pagec_http_fit(site, fixed, limit, &status)
-                  : request(site, tcp + thl, seg.dlen, limit, &status);
+                  : request(srv, tcp + thl, seg.dlen, limit, &status);
         if (t == NULL) {
             PAGEC_COUNT(srv, PAGEC_WHY_REQUEST);
         }

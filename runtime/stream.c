@@ -676,6 +676,11 @@ uint16_t pagec_stream_end(const struct pagec_server *srv,
             : st == ST_HTTP ? pagec_http_end(srv->site, &s->u.http, limit,
                                              &status)
                             : NULL;
+#if PAGEC_ACTIONS
+        if (t != NULL && st == ST_HTTP && !fixed) {
+            pagec_http_act(srv, &s->u.http, status);
+        }
+#endif
         pagec_tcp_request(&c, t, status);
 #if PAGEC_LIVE
         if (t != NULL) {

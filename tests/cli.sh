@@ -793,6 +793,145 @@ check "256 names: the C compiles" "$cc" -std=c99 -Wall -Wextra -Werror -DPAGEC_L
     -I"$src/include" -c "$work/lerr.c" -o "$work/lerr.o"
 rm -rf "$lerr" "$work/lerr.c" "$work/lerr.h" "$work/lerr.o"
 
+# actions: a site whose markers say what each target runs; the compiled
+# tables read back through the runtime's own matcher (action_lookup.c)
+asite="$work/asite"
+mkdir -p "$asite/sys"
+{
+    printf '<form method="post" action="/led">\n'
+    printf 'x<!--action:led:1:/led?set=1--><!--action:led:0:/led?set=0-->y\n'
+    printf '<button name="set" value="1">on</button>\n'
+    printf '<!-- action:x:1:/x?y=1 --> <!--action --> <!--actions:x-->\n' # no markers
+    for i in $(seq 1 20); do printf '<p>The LED is on, or it is off.</p>\n'; done
+    printf '</form>\n'
+} >"$asite/index.html"
+printf 'done <!--action:reboot:65535:/sys/reboot?now=1&x=%%2F-->\n' >"$asite/sys/done.txt"
+printf '{"fan": <!--action:fan:0:/fan?speed=0-->1}\n' >"$asite/fan.json"
+run --name act --report "$asite" -o "$work/act.c"
+check "actions: exit 0" [ "$rc" = 0 ]
+cp "$work/out" "$work/act.report"
+# the names in byte order, numbered from 0, as the markers give them
+for f in index.html sys/done.txt fan.json; do
+    grep -o '<!--action:[a-z0-9_]*:' "$asite/$f"
+done | sed 's/<!--action:\([a-z0-9_]*\):/\1/' | LC_ALL=C sort -u |
+    awk '{ printf "#define act_ACTION_%s %d\n", $0, NR - 1 } END { printf "#define act_ACTION_COUNT %d\n", NR }' >"$work/want.h"
+grep '^#define act_ACTION_' "$work/act.h" >"$work/got.h"
+check "actions: the header numbers the names in byte order, and counts them" cmp -s "$work/want.h" "$work/got.h"
+check "actions: the names are fan 0, led 1, reboot 2" \
+    [ "$(grep -c '^#define act_ACTION_\(fan 0\|led 1\|reboot 2\|COUNT 3\)$' "$work/act.h")" = 4 ]
+check "actions: a site without actions has ACTION_COUNT 0" \
+    sh -c "'$pagec' '$site' -o '$work/noact.c' 2>/dev/null && grep -qx '#define site_ACTION_COUNT 0' '$work/noact.h'"
+rm -f "$work/noact.c" "$work/noact.h"
+check "actions: the C compiles with -Wall -Wextra -Werror" \
+    "$cc" -std=c99 -Wall -Wextra -Werror -I"$src/include" -c "$work/act.c" -o "$work/act.o"
+rm -f "$work/act.o"
+lookup_ok=0
+"$pagec" --name checked_site "$asite" -o "$work/checked.c" 2>/dev/null &&
+    "$cc" -std=c99 -I"$src/include" -o "$work/action_lookup" \
+        "$src/tests/action_lookup.c" "$work/checked.c" "$src/runtime/match.c" &&
+    lookup_ok=1
+check "actions: action_lookup.c builds with the site" [ "$lookup_ok" = 1 ]
+if [ "$lookup_ok" = 1 ]; then
+    # the pages each action serves, as the matcher finds them by path
+    pi=$("$work/action_lookup" /index.html | sed -n 's/^page //p')
+    pd=$("$work/action_lookup" /sys/done.txt | sed -n 's/^page //p')
+    pf=$("$work/action_lookup" /fan.json | sed -n 's/^page //p')
+    check "actions: the pages are found by path" [ -n "$pi" ] && [ -n "$pd" ] && [ -n "$pf" ]
+    "$work/action_lookup" /led?set=1 /led?set=0 '/sys/reboot?now=1&x=%2F' \
+        /fan?speed=0 /led /led? /led?set=2 /led?set=1x '/fan?speed=0&y' \
+        '/sys/reboot?now=1&x=/' /LED?set=1 >"$work/lookup"
+    printf '%s\n' "action 1 1 $pi" "action 1 0 $pi" "action 2 65535 $pd" \
+        "action 0 0 $pf" none none none none none none none "actions 4" >"$work/want"
+    check "actions: each target runs its name and argument, then its page; nothing else is an action" \
+        cmp -s "$work/want" "$work/lookup"
+fi
+rm -f "$work/checked.c" "$work/checked.h" "$work/action_lookup" "$work/lookup" "$work/want"
+# the markers are taken out, the page otherwise as it was: ETag, gzip
+sed 's/<!--action:[^>]*-->//g' "$asite/index.html" >"$work/index.want"
+reply_len "$asite" /index.html identity >/dev/null
+check "actions: the reply's body is the page without its markers" reply_is_200 "$work/index.want"
+check "actions: a page with actions keeps its ETag" grep -q '^ETag: "[0-9a-f]\{8\}"' "$work/reply"
+check "actions: and its gzip encoding" grep -qF '/index.html, gzip' "$work/act.c"
+check "actions: --report names them" \
+    grep -q '^/index.html .* identity .*%  actions: led$' "$work/act.report"
+check "actions: --report counts them" grep -q '^3 pages, 4 actions, ' "$work/act.report"
+rm -f "$work/index.want" "$work/act.c" "$work/act.h" "$work/act.report"
+rm -rf "$asite"
+# a marker in a file that is not text is no marker
+abin="$work/abin"
+mkdir "$abin"
+printf '\211PNG\r\n\032\n\000\001<!--action:led:1:/led?set=1-->\000\377' >"$abin/logo.png"
+run --report "$abin" -o "$work/abin.c"
+check "an action marker in a PNG: exit 0" [ "$rc" = 0 ]
+check "an action marker in a PNG: a warning at its line and column" \
+    grep -qx "pagec: $abin/logo.png:3:3: warning: <!--action:led:1:/led?set=1--> is no action: it is in a file of type image/png, and only text pages have actions; its bytes are left as they are" "$work/err"
+check "an action marker in a PNG: no action" grep -qx '#define site_ACTION_COUNT 0' "$work/abin.h"
+reply_len "$abin" /logo.png identity >/dev/null
+check "an action marker in a PNG: its bytes sent as they are" reply_is_200 "$abin/logo.png"
+rm -rf "$abin" "$work/abin.c" "$work/abin.h"
+
+# action errors, as live field errors (live_error)
+live_error "an action's upper-case name" "a.html:1:4: bad action marker: 'L' where the name should be" \
+    a.html '<p><!--action:Led:1:/led?set=1--></p>\n'
+live_error "an action without argument" "a.html:1:1: bad action marker: ':' where the argument should be" \
+    a.html '<!--action:led::/led?set=1-->\n'
+for v in 65536 01 123456789; do
+    shown=$v
+    [ ${#v} -gt 8 ] && shown=$(printf '%.8s...' "$v")
+    live_error "argument $v" "a.html:2:1: bad action marker: the argument '$shown' is not a number from 0 to 65535" \
+        a.html "\n<!--action:led:$v:/led?set=1-->\n"
+done
+live_error "no ':' after the argument" "a.html:1:1: bad action marker: '/' where ':' after the argument should be" \
+    a.html '<!--action:led:1/led?set=1-->\n'
+live_error "a target without '/'" "a.html:1:1: bad action marker: 'l' where the target (starting with '/') should be" \
+    a.html '<!--action:led:1:led?set=1-->\n'
+live_error "a target without '?'" "a.html:1:1: bad action marker: the target '/led' has no '?': it is PATH?QUERY" \
+    a.html '<!--action:led:1:/led-->\n'
+live_error "an empty query" "a.html:1:1: bad action marker: the target '/led?' has an empty query" \
+    a.html '<!--action:led:1:/led?-->\n'
+live_error "a space in a target" "a.html:1:1: bad action marker: ' ' in the target, which is printable ASCII without spaces or '#'" \
+    a.html '<!--action:led:1:/led?set=1 -->\n'
+live_error "a '#' in a target" "a.html:1:1: bad action marker: '#' in the target, which is printable ASCII without spaces or '#'" \
+    a.html '<!--action:led:1:/led?set=1#on-->\n'
+live_error "a tab in a target" "a.html:1:1: bad action marker: '\\t' in the target, which is printable ASCII without spaces or '#'" \
+    a.html '<!--action:led:1:/led?set=\t1-->\n'
+live_error "a UTF-8 byte in a target" "a.html:1:1: bad action marker: '\\xc3' in the target, which is printable ASCII without spaces or '#'" \
+    a.html '<!--action:led:1:/l\303\251d?set=1-->\n'
+live_error "a '%' in a target's path" "a.html:1:1: bad action marker: '%' in the target's path, which is written percent-decoded, as a file's name is" \
+    a.html '<!--action:led:1:/l%%65d?set=1-->\n'
+live_error "a '%' in a query without two hex digits" "a.html:1:1: bad action marker: '%' in the target's query without two hex digits after it" \
+    a.html '<!--action:led:1:/led?set=%%4-->\n'
+live_error "an action marker split across lines" "a.html:1:1: bad action marker: the line ends inside it, where '-->' should be (a marker is on one line)" \
+    a.html '<!--action:led:1:/led?set=1\n-->\n'
+live_error "an action marker at the end of the file" "a.html:1:1: bad action marker: the file ends inside it, where '-->' should be" \
+    a.html '<!--action:led:1:/led?set=1'
+live_error "a target declared twice" "b.txt:2:3: the action target /led?set=1 is declared twice: it is also at $lerr/a.html:1:1" \
+    a.html '<!--action:led:1:/led?set=1-->\n' b.txt 'x\nx <!--action:on:0:/led?set=1-->\n'
+live_error "a target that is a page's path" "a.html:1:1: the action target /led?set=1 is the path of $lerr/led?set=1" \
+    a.html '<!--action:led:1:/led?set=1-->\n' 'led?set=1' 'x\n'
+live_error "an action in a page on --port" "a.html:1:1: an action in a page served on --port 8080: a page on a port of its own cannot hold actions" \
+    a.html '<!--action:led:1:/led?set=1-->\n' -- --port 8080=/a.html
+live_error "an action without an HTTP port" "a.html:1:1: an action in a site without an HTTP port (--http-port 0): nothing would run it" \
+    a.html '<!--action:led:1:/led?set=1-->\n' b.html 'b\n' -- --http-port 0 --port 8080=/b.html
+long=$(head -c 1450 /dev/zero | tr '\0' a)
+live_error "a target too long for --mss" "a.txt:1:1: the action's target is too long: a request for it takes at least 1470 bytes, more than one segment of 1460" \
+    a.txt "<!--action:led:1:/$long?x=1-->\n"
+check "a target too long for --mss: 10 bytes shorter" grep -q "a.txt:1:1: a target 10 bytes shorter would do\$" "$work/err"
+# amarkers NUMBER...: an action marker a line for each, of the name
+# nNUMBER, the line breaks as printf escapes
+amarkers() { for i in "$@"; do printf '<!--action:n%03d:0:/a%03d?x=1-->\\n' "$i" "$i"; done; }
+live_error "257 action names" "c.txt:1:1: the action 'zone' is the 257th name of the site's actions, more than the 256 a site can have" \
+    a.txt "$(amarkers $(seq 1 128))" b.txt "$(amarkers $(seq 129 256))" c.txt '<!--action:zone:0:/z?x=1-->\n'
+rm -rf "$lerr"
+mkdir "$lerr"
+printf '%b' "$(amarkers $(seq 1 128))" >"$lerr/a.txt"
+printf '%b' "$(amarkers $(seq 129 256))" >"$lerr/b.txt"
+run "$lerr" -o "$work/lerr.c"
+check "256 action names: exit 0" [ "$rc" = 0 ]
+check "256 action names: the last one 255" grep -qx '#define site_ACTION_n256 255' "$work/lerr.h"
+check "256 action names: counted" grep -qx '#define site_ACTION_COUNT 256' "$work/lerr.h"
+rm -rf "$lerr" "$work/lerr.c" "$work/lerr.h"
+
 # pagec(1)'s DIAGNOSTICS: every message it shows, its paths and numbers
 # aside, was printed by a run above
 head -c 70000 /dev/urandom >"$noise/huge.bin"

@@ -86,6 +86,13 @@ struct pagec_http {
     uint8_t word;       /* per state: candidate words, a coding */
     uint8_t tail;       /* bytes of " HTTP/d.d" the line ends with */
     uint8_t etag[2];    /* bytes of the identity and gzip ETags matched */
+#if PAGEC_ACTIONS
+    uint8_t act;        /* what the request says of an action */
+    uint16_t clen;      /* Content-Length; 0xffff: none, or too big */
+    uint16_t body;      /* bytes of the body read */
+    uint32_t host;      /* hash of "http://" and the Host field */
+    uint32_t origin;    /* hash of the Origin field */
+#endif
 };
 
 /* Bytes of a reply's data kept in struct pagec_stream: live fields, a

@@ -372,7 +372,7 @@ START_TEST(test_packet_matcher_random)
         }
         site.pages = pages;
         site.npages = n;
-        ck_assert_int_eq(tree_build(&site, &t), 0);
+        ck_assert_int_eq(tree_build(&site, NULL, 0, &t), 0);
         nodes = calloc(t.nnodes, sizeof *nodes);
         ck_assert_ptr_nonnull(nodes);
         for (i = 0; i < t.nnodes; i++) {
@@ -763,7 +763,7 @@ START_TEST(test_packet_site_image)
     o.nports = 1;
     ck_assert_int_eq(site_scan(TEST_SITE_BASIC, &o, &site), 0);
     ck_assert_int_eq(site_redirects(&site, &o), 0);
-    ck_assert_int_eq(tree_build(&site, &out.tree), 0);
+    ck_assert_int_eq(tree_build(&site, NULL, 0, &out.tree), 0);
     page = tree_lookup(&out.tree, port.path);
     ck_assert_int_ge(page, 0);
     port.page = (size_t)page;
@@ -1069,7 +1069,7 @@ START_TEST(test_packet_live_image)
     o.gzip = 1;
     ck_assert_int_eq(site_scan(TEST_SITE_LIVE, &o, &site), 0);
     ck_assert_int_eq(site_redirects(&site, &o), 0);
-    ck_assert_int_eq(tree_build(&site, &out.tree), 0);
+    ck_assert_int_eq(tree_build(&site, NULL, 0, &out.tree), 0);
     out.opt = &o;
     out.site = &site;
     ck_assert_int_eq(compile_site(&out), 0);
