@@ -2115,6 +2115,21 @@ START_TEST(test_runtime_own_services_udp)
     ck_assert_uint_eq(svc_len, PAGEC_SERVICE_MAX);
     reversed(want, longer, PAGEC_SERVICE_MAX);
     ck_assert_mem_eq(out + 28, want, PAGEC_SERVICE_MAX);
+    /* at the bound: PAGEC_SERVICE_MAX bytes whole, one more cut */
+    {
+        char line[PAGEC_SERVICE_MAX + 2];
+
+        memcpy(line, longer, PAGEC_SERVICE_MAX + 1);
+        line[PAGEC_SERVICE_MAX + 1] = 0;
+        ck_assert_uint_eq(serve(udp(40000, 7007, line)),
+                          28 + PAGEC_SERVICE_MAX);
+        ck_assert_uint_eq(svc_len, PAGEC_SERVICE_MAX);
+        ck_assert_mem_eq(out + 28, want, PAGEC_SERVICE_MAX);
+        line[PAGEC_SERVICE_MAX] = 0;
+        ck_assert_uint_eq(serve(udp(40000, 7007, line)),
+                          28 + PAGEC_SERVICE_MAX);
+        ck_assert_mem_eq(out + 28, want, PAGEC_SERVICE_MAX);
+    }
     /* an empty line, one byte, two; an empty datagram */
     ck_assert_uint_eq(serve(udp(40000, 7007, "\n")), 28 + 1);
     ck_assert_uint_eq(out[28], '\n');
@@ -2197,6 +2212,17 @@ START_TEST(test_runtime_own_services_tcp)
     ck_assert_uint_eq(svc_len, PAGEC_SERVICE_MAX);
     reversed(want, longer, PAGEC_SERVICE_MAX);
     ck_assert_mem_eq(out + 40, want, PAGEC_SERVICE_MAX);
+    {
+        char line[PAGEC_SERVICE_MAX + 2];
+
+        memcpy(line, longer, PAGEC_SERVICE_MAX + 1);
+        line[PAGEC_SERVICE_MAX + 1] = 0;
+        ck_assert_uint_eq(serve(tcp(7007, 0x18, c, isn + 1, line)),
+                          40 + PAGEC_SERVICE_MAX);
+        check_tcp(7007, 40000, 0x19, isn + 1, c + PAGEC_SERVICE_MAX + 1);
+        ck_assert_uint_eq(svc_len, PAGEC_SERVICE_MAX);
+        ck_assert_mem_eq(out + 40, want, PAGEC_SERVICE_MAX);
+    }
     /* a FIN before any line: ours */
     ck_assert_uint_eq(serve(tcp(7007, 0x11, c, isn + 1, NULL)), 40);
     check_tcp(7007, 40000, 0x11, isn + 1, c + 1);
