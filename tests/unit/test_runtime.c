@@ -45,6 +45,7 @@ static void setup(void)
  * cut-through then ends short, which the receiver drops). */
 static void same_from_stream(size_t n, uint16_t len)
 {
+    static int ram_runs;
     static struct pagec_stream st;
     static uint8_t sout[2048];
     size_t m = 0;
@@ -59,6 +60,7 @@ static void same_from_stream(size_t n, uint16_t len)
         }
     }
     slen = pagec_stream_end(&srv, &st, now);
+    ram_runs = !ram_runs;
     /* as a driver sends: the template's runs whole, the rest a byte at a
      * time */
     while (pagec_stream_pending(&st) && m < sizeof sout) {
@@ -68,9 +70,9 @@ static void same_from_stream(size_t n, uint16_t len)
         if (r == 0) {
             const uint8_t *ram;
 
-            /* a live field or a service's text in RAM: every other time
-             * through pagec_stream_ram(), else a byte at a time */
-            r = (m & 1) ? pagec_stream_ram(&st, &ram) : 0;
+            /* a live field or a service's text in RAM: every other
+             * reply through pagec_stream_ram(), else a byte at a time */
+            r = ram_runs ? pagec_stream_ram(&st, &ram) : 0;
             if (r == 0) {
                 sout[m++] = pagec_stream_next(&srv, &st);
                 continue;
