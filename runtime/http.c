@@ -373,8 +373,8 @@ static void target_byte(const PAGEC_ROM struct pagec_site *site,
     }
     /* query or the rest of a bad target, up to the space */
 #if PAGEC_ACTIONS
-    if (h->state == S_PATH && c == '?' && h->method != HEAD &&
-        site->nactions) {
+    if ((h->state == S_PATH || h->state == S_AUTHORITY) && c == '?' &&
+        h->method != HEAD && site->nactions) {
         /* the path's page, kept in case the query names no action; the
          * query goes on into the matcher, its '?' first */
         h->page = pagec_match_end(site, &h->match);
@@ -1235,13 +1235,19 @@ void pagec_http_feed(const PAGEC_ROM struct pagec_site *site,
                     h->word = (uint8_t)(
                         (is_word(d, len, w_ae, sizeof w_ae) ? 1 : 0) |
                         (is_word(d, len, w_inm, sizeof w_inm) ? 2 : 0) |
-                        (is_word(d, len, w_host, sizeof w_host) ? 4 : 0)
+                        (is_word(d, len, w_host, sizeof w_host) ? 4 : 0));
 #if PAGEC_ACTIONS
-                        | (is_word(d, len, w_clen, sizeof w_clen) ? 8 : 0) |
-                        (is_word(d, len, w_sfs, sizeof w_sfs) ? 16 : 0) |
-                        (is_word(d, len, w_origin, sizeof w_origin) ? 32 : 0)
+                    if (h->act & X_SITE) {
+                        /* the fields a site without actions does not
+                         * read */
+                        h->word = (uint8_t)(
+                            h->word |
+                            (is_word(d, len, w_clen, sizeof w_clen) ? 8 : 0) |
+                            (is_word(d, len, w_sfs, sizeof w_sfs) ? 16 : 0) |
+                            (is_word(d, len, w_origin, sizeof w_origin) ? 32
+                                                                        : 0));
+                    }
 #endif
-                        );
                     h->aux = (uint8_t)(len < 0xff ? len : 0xff);
                     h->flags = (uint8_t)(ows(p[-1]) ? h->flags | F_OWS
                                                    : h->flags & ~F_OWS);
@@ -1315,7 +1321,9 @@ action_of(const PAGEC_ROM struct pagec_site *site, const struct pagec_http *h,
     } else if (!(h->act & X_END)) {
         *status = 431;
     } else if ((h->act & X_CROSS) ||
-               ((h->act & X_ORIGIN) && h->origin != h->host)) {
+               ((h->act & X_ORIGIN) &&
+                (!(h->seen & A_HOST) || h->origin != h->host))) {
+        /* an Origin with no Host to compare it with refuses too */
         *status = 403;
     } else {
         return &site->actions[m - site->npages];

@@ -752,6 +752,15 @@ START_TEST(test_runtime_host)
                      bad);
     /* other methods get 405 or 501 from the request line alone */
     ck_assert_ptr_eq(answer("POST / HTTP/1.1\r\n\r\n"), ERR(405));
+    /* a site without actions reads none of their fields, in either
+     * reader: a Content-Length that is no number changes nothing */
+    ck_assert_ptr_eq(answer("GET /index.html HTTP/1.1\r\nHost: a\r\n"
+                            "Content-Length: -1\r\nOrigin: x\r\n"
+                            "Sec-Fetch-Site: cross-site\r\n\r\n"),
+                     index);
+    ck_assert_ptr_eq(answer("POST /index.html HTTP/1.1\r\nHost: a\r\n"
+                            "Content-Length: 1\r\n\r\nx"),
+                     ERR(405));
 }
 END_TEST
 
@@ -2004,6 +2013,26 @@ START_TEST(test_runtime_actions)
     ck_assert_int_eq(act_status("POST /led HTTP/1.0\r\nContent-Length: 5\r\n\r\nset=1garbage"),
                      200);
     ck_assert_str_eq(act_log, LED(1));
+
+    /* Content-Length: 0 has no body, whatever follows; one above 65535 is
+     * not cut to 16 bits; an empty one is no number */
+    ck_assert_int_eq(act_status("POST /led HTTP/1.0\r\nContent-Length: 0\r\n\r\nset=1"),
+                     405);
+    ck_assert_int_eq(act_status("POST /led HTTP/1.0\r\nContent-Length: 65541\r\n\r\nset=1"),
+                     413);
+    ck_assert_int_eq(act_status("POST /led HTTP/1.0\r\nContent-Length: \r\n\r\nset=1"),
+                     400);
+    /* an Origin and no Host to compare it with */
+    ck_assert_int_eq(act_status("POST /led HTTP/1.0\r\nOrigin: http://\r\n"
+                                "Content-Length: 5\r\n\r\nset=1"),
+                     403);
+    ck_assert_str_eq(act_log, "");
+    /* an absolute-form target; If-None-Match does not make an action's
+     * page a 304, and is not read against a page it is not */
+    ck_assert_int_eq(act_status("GET http://a/led?set=0 HTTP/1.1\r\nHost: a\r\n"
+                                "If-None-Match: \"x\", *\r\n\r\n"),
+                     200);
+    ck_assert_str_eq(act_log, LED(0));
 
     /* GETs and HEADs that run nothing */
     ck_assert_int_eq(act_status("GET /led?set=1 HTTP/1.1\r\nHost: a\r\n"), 431);
