@@ -875,6 +875,10 @@ static void action_seeds(void)
           "set=1xxxx"),
         S("POST /led HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\n"
           "set=1"),
+        S("POST /led HTTP/1.1\r\nHost: x\r\nContent-Length: 65541\r\n\r\n"
+          "set=1"),
+        S("POST /led HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n"
+          "set=1"),
         S("POST /led HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n"),
         S("POST /led HTTP/1.1\r\nHost: x\r\nContent-Length: 5x\r\n\r\n"
           "set=1"),
