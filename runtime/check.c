@@ -226,8 +226,9 @@ static const char *check_tree(const PAGEC_ROM struct pagec_site *s)
         if ((uint32_t)n->first_child + n->nchild > s->nnodes) {
             return "a node's children lie outside the tree";
         }
-        if (n->page != PAGEC_NO_PAGE && n->page >= s->npages) {
-            return "a node names a page the site does not have";
+        if (n->page != PAGEC_NO_PAGE &&
+            n->page >= (uint32_t)s->npages + s->nactions) {
+            return "a node names a page or action the site does not have";
         }
     }
     for (i = 0; i < s->nnodes; i++) {
@@ -363,7 +364,8 @@ int pagec_site_check(const PAGEC_ROM struct pagec_site *site,
     }
     if ((site->nvariants && !site->variants) ||
         (site->npages && !site->pages) || (site->nports && !site->ports) ||
-        (site->nlive && !site->live) || (site->nfields && !site->fields)) {
+        (site->nlive && !site->live) || (site->nfields && !site->fields) ||
+        (site->nactions && !site->actions)) {
         w = "a table of the site has entries but no pointer to them";
         goto fail;
     }
@@ -438,6 +440,16 @@ int pagec_site_check(const PAGEC_ROM struct pagec_site *site,
         }
         if (is_live(site, p->variant)) {
             w = "a port serves a live page";
+            goto fail;
+        }
+    }
+    if ((uint32_t)site->npages + site->nactions >= PAGEC_NO_PAGE) {
+        w = "the pages and actions are too many for the tree to name";
+        goto fail;
+    }
+    for (i = 0; i < site->nactions; i++) {
+        if (site->actions[i].page >= site->npages) {
+            w = "an action names a page the site does not have";
             goto fail;
         }
     }

@@ -728,11 +728,9 @@ static void action_field_byte(struct pagec_http *h, uint8_t c)
         return;
     }
     if (h->state == S_HASH) {
-        if (h->word) {
-            h->origin = (h->origin ^ lower(c)) * FNV_PRIME;
-        } else {
-            h->host = (h->host ^ lower(c)) * FNV_PRIME;
-        }
+        uint32_t *v = h->word ? &h->origin : &h->host;
+
+        *v = (*v ^ lower(c)) * FNV_PRIME;
         return;
     }
     if (h->state == S_SFS) {
@@ -1126,6 +1124,11 @@ static uint8_t fast_method(const PAGEC_ROM struct pagec_site *site,
     h->aux = 0;
     h->tail = 0;
     h->flags |= F_SLASH;
+#if PAGEC_ACTIONS
+    if (site->nactions) {
+        h->act |= X_SITE; /* as method_end() */
+    }
+#endif
     h->state = S_PATH;
     pagec_match_byte(site, &h->match, '/');
     return (uint8_t)(k + 2);

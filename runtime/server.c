@@ -150,15 +150,17 @@ static uint16_t udp(const struct pagec_server *srv, uint32_t now,
     h[UDP_AT + 3] = u[1];
     reply->hdr_len = PAGEC_IP_HLEN + UDP_HLEN;
     reply->body_rom = 0;
-    if (k == PORT_ECHO) {
+    if (k == SVC_ECHO) {
         h[UDP_AT + 6] = u[6];
         h[UDP_AT + 7] = u[7];
         reply->body = u + UDP_HLEN;
         reply->body_len = (uint16_t)(n - UDP_HLEN);
     } else {
-        /* the daytime text, in hdr after the header */
+        /* the service's text, in hdr after the header */
         n = (uint16_t)(UDP_HLEN +
-                       pagec_daytime(srv, now, h + PAGEC_IP_HLEN + UDP_HLEN));
+                       pagec_service_text(srv, now, k, get16(u + 2),
+                                          u + UDP_HLEN, n - UDP_HLEN,
+                                          h + PAGEC_IP_HLEN + UDP_HLEN));
         reply->hdr_len = (uint16_t)(PAGEC_IP_HLEN + n);
         reply->body = h + reply->hdr_len;
         reply->body_len = 0;
@@ -169,7 +171,7 @@ static uint16_t udp(const struct pagec_server *srv, uint32_t now,
     h[UDP_AT + 4] = (uint8_t)(n >> 8);
     h[UDP_AT + 5] = (uint8_t)n;
     ip_header(h, pkt, addr_sum, len, PROTO_UDP);
-    if (k != PORT_ECHO) {
+    if (k != SVC_ECHO) {
         uint16_t c =
             finish(pagec_chksum_add(addr_sum + PROTO_UDP + n, h + UDP_AT, n));
 
@@ -340,11 +342,12 @@ uint16_t pagec_server_input(const struct pagec_server *srv, uint32_t now,
         /* the data goes back from where it lies */
         pagec_tcp_data(&c, site, pagec_chksum_add(0, tcp + thl, seg.dlen),
                        seg.dlen);
-    } else if (k == PAGEC_TCP_DAYTIME) {
-        /* the text, in hdr after the header */
-        k = pagec_daytime(srv, now, reply->hdr + PAGEC_HDR_LEN);
+    } else if (k >= SVC_DAYTIME) {
+        /* the service's text, in hdr after the header */
+        n = pagec_service_text(srv, now, k, get16(f + F_SPORT), tcp + thl,
+                               seg.dlen, reply->hdr + PAGEC_HDR_LEN);
         pagec_tcp_data(&c, site,
-                       pagec_chksum_add(0, reply->hdr + PAGEC_HDR_LEN, k), k);
+                       pagec_chksum_add(0, reply->hdr + PAGEC_HDR_LEN, n), n);
     }
 #endif
     if (k == PAGEC_TCP_REQUEST) {

@@ -13,8 +13,9 @@
 #include "tcp.h"
 #include "wire.h"
 
-/* s->state: those below ST_ECHO have no reply bytes to pull */
-enum { ST_DROP, ST_RECV, ST_HTTP, ST_ECHO, ST_REPLY };
+/* s->state: those below ST_ECHO have no reply bytes to pull; ST_LINE:
+ * a line for a service arrives (PAGEC_SERVICES) */
+enum { ST_DROP, ST_RECV, ST_HTTP, ST_LINE, ST_ECHO, ST_REPLY };
 
 /* s->opt[0]: the TCP option parser (for a SYN's MSS) */
 enum { O_KIND, O_DONE, O_LEN_MSS, O_LEN, O_MSS, O_SKIP };
@@ -210,7 +211,7 @@ static const PAGEC_ROM uint8_t hdr_at[12] = {
 
 #if PAGEC_SERVICES
 /* A byte of a UDP header, at offset t (below 8): the echo service's
- * reply starts after its last. */
+ * reply starts after its last; a line service's data is kept. */
 static void udp_byte(const struct pagec_server *srv, struct pagec_stream *s,
                      uint8_t t, uint8_t c)
 {
@@ -231,12 +232,14 @@ static void udp_byte(const struct pagec_server *srv, struct pagec_stream *s,
                                  get16(s->f + F_SPORT));
     if (s->opt[0] == 0) {
         s->state = ST_DROP;
-    } else if (s->opt[0] == PORT_ECHO) {
+    } else if (s->opt[0] == SVC_ECHO) {
         s->u.reply.ip_sum =
             echo_ip_sum((uint16_t)(s->total - s->ihl + PAGEC_IP_HLEN),
                         pagec_chksum_add(0, s->f, 8), PROTO_UDP);
         s->u.reply.sum = s->win; /* the request's: the same words */
         s->state = ST_ECHO;
+    } else if (s->opt[0] == SVC_LINE) {
+        s->state = ST_LINE;
     }
 }
 
@@ -256,8 +259,7 @@ static void tcp_echo(const struct pagec_server *srv, struct pagec_stream *s)
     uint16_t n = (uint16_t)(s->total - s->ihl);
     uint8_t fin = s->tflags & TH_FIN;
 
-    if ((s->tflags & (TH_ACK | TH_RST)) != TH_ACK ||
-        pagec_tcp_service(srv->site, PORT_ECHO) != PORT_ECHO) {
+    if ((s->tflags & (TH_ACK | TH_RST)) != TH_ACK) {
         return;
     }
     c.seq = get32(s->f + F_SEQ);
@@ -278,7 +280,7 @@ static void tcp_echo(const struct pagec_server *srv, struct pagec_stream *s)
 
 /* The TCP header ends: what follows is a request to the web server when
  * it comes to our port and is no SYN; data to the echo service is
- * echoed as it comes. */
+ * echoed as it comes; a line service's data is kept. */
 static void tcp_end(const struct pagec_server *srv, struct pagec_stream *s)
 {
     const PAGEC_ROM struct pagec_site *site = srv->site;
@@ -291,9 +293,14 @@ static void tcp_end(const struct pagec_server *srv, struct pagec_stream *s)
         s->state = ST_HTTP;
     }
 #if PAGEC_SERVICES
-    else if (get16(s->f + F_SPORT) == PORT_ECHO &&
-             s->total - s->ihl > s->thl) {
-        tcp_echo(srv, s);
+    else {
+        uint8_t k = pagec_tcp_service(srv, get16(s->f + F_SPORT));
+
+        if (k == SVC_ECHO && s->total - s->ihl > s->thl) {
+            tcp_echo(srv, s);
+        } else if (k == SVC_LINE) {
+            s->state = ST_LINE;
+        }
     }
 #endif
 }
@@ -351,6 +358,18 @@ static PAGEC_NOINLINE void header_byte(const struct pagec_server *srv,
 {
     uint16_t t;
 
+#if PAGEC_SERVICES
+    if (s->state == ST_LINE) {
+        /* a line for a service, after its TCP or UDP header: its first
+         * PAGEC_SERVICE_MAX bytes kept where the reply's text goes */
+        t = (uint16_t)(i - s->ihl -
+                       (s->proto == PROTO_TCP ? s->thl : UDP_HLEN));
+        if (t < PAGEC_SERVICE_MAX) {
+            s->u.reply.ram[t] = c;
+        }
+        return;
+    }
+#endif
     if (i < s->ihl) {
         ip_byte(srv, s, (uint8_t)i, c);
         return;
@@ -595,8 +614,10 @@ uint16_t pagec_stream_end(const struct pagec_server *srv,
             s->state = ST_ECHO;
             return (uint16_t)(PAGEC_IP_HLEN + n);
         }
-        /* daytime: the text, summed with the header */
-        k = pagec_daytime(srv, now, s->u.reply.ram);
+        /* a service's text, summed with the header (a line's data is
+         * in its place already) */
+        k = pagec_service_text(srv, now, s->opt[0], get16(s->f + F_SPORT),
+                               s->u.reply.ram, n - UDP_HLEN, s->u.reply.ram);
         s->total = (uint16_t)(PAGEC_IP_HLEN + UDP_HLEN + k);
         s->u.reply.ip_sum = echo_ip_sum(s->total, addr_sum, PROTO_UDP);
         n = (uint16_t)(UDP_HLEN + k);
@@ -641,10 +662,12 @@ uint16_t pagec_stream_end(const struct pagec_server *srv,
 #endif
     k = pagec_tcp_decide(srv, &seg, now, &c, &limit, &fixed);
 #if PAGEC_SERVICES
-    if (k == PAGEC_TCP_DAYTIME) {
-        k = pagec_daytime(srv, now, s->u.reply.ram);
-        pagec_tcp_data(&c, srv->site, pagec_chksum_add(0, s->u.reply.ram, k),
-                       k);
+    if (k >= SVC_DAYTIME) {
+        /* a service's text (a line's data is in its place already) */
+        n = pagec_service_text(srv, now, k, get16(s->f + F_SPORT),
+                               s->u.reply.ram, seg.dlen, s->u.reply.ram);
+        pagec_tcp_data(&c, srv->site, pagec_chksum_add(0, s->u.reply.ram, n),
+                       n);
     }
 #endif
     if (k == PAGEC_TCP_REQUEST) {
@@ -859,6 +882,47 @@ uint8_t pagec_stream_next(const struct pagec_server *srv,
 #endif
     return 0; /* nothing to pull: a driver's mistake, made harmless */
 }
+
+#if PAGEC_LIVE || PAGEC_SERVICES
+uint16_t pagec_stream_ram(struct pagec_stream *s, const uint8_t **run)
+{
+    uint16_t k = s->out;
+    uint16_t n;
+
+    if (s->state != ST_REPLY || k >= s->total) {
+        return 0;
+    }
+#if PAGEC_LIVE
+    if (s->u.reply.fields) {
+        /* the rest of the live field the reply is in, if it is in one */
+        const PAGEC_ROM struct pagec_field *f = s->u.reply.field;
+        uint16_t end = (uint16_t)(PAGEC_HDR_LEN + f->at + f->width);
+
+        if (k < PAGEC_HDR_LEN + f->at) {
+            return 0;
+        }
+        n = (uint16_t)(end - k);
+        *run = s->u.reply.ram + s->u.reply.lpos;
+        s->u.reply.lpos = (uint8_t)(s->u.reply.lpos + n);
+        s->u.reply.field = f + 1;
+        s->u.reply.fields--;
+        s->out = end;
+        return n;
+    }
+#endif
+#if PAGEC_SERVICES
+    /* a service's text, after its UDP header or its TCP template */
+    n = s->proto == PROTO_UDP ? PAGEC_IP_HLEN + UDP_HLEN
+                              : s->u.reply.tmpl->len;
+    if (k >= n) {
+        *run = s->u.reply.ram + (k - n);
+        s->out = s->total;
+        return (uint16_t)(s->total - k);
+    }
+#endif
+    return 0;
+}
+#endif
 
 uint16_t pagec_stream_run(struct pagec_stream *s,
                           const PAGEC_ROM uint8_t **run)

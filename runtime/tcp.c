@@ -99,16 +99,41 @@ static uint8_t reset(struct pagec_choice *c,
 }
 
 #if PAGEC_SERVICES
-uint8_t pagec_tcp_service(const PAGEC_ROM struct pagec_site *site,
-                          uint16_t port)
+/* The service on port port of protocol p (PAGEC_SERVICE_TCP or
+ * PAGEC_SERVICE_UDP), the site's ports aside: 7, 9 and 13, then the
+ * driver's table. */
+static uint8_t service_kind(const struct pagec_server *srv, uint16_t port,
+                            uint8_t p)
 {
+    const PAGEC_ROM struct pagec_service *v = srv->services;
+    uint8_t i;
+
+    if (port == PORT_ECHO) {
+        return SVC_ECHO;
+    }
+    if (port == PORT_DISCARD) {
+        return SVC_DISCARD;
+    }
+    if (port == PORT_DAYTIME) {
+        return SVC_DAYTIME;
+    }
+    for (i = 0; i < srv->nservices; i++, v++) {
+        if (v->port == port && (v->mode & p)) {
+            return v->mode & PAGEC_SERVICE_LINE ? SVC_LINE : SVC_CONNECT;
+        }
+    }
+    return SVC_NONE;
+}
+
+uint8_t pagec_tcp_service(const struct pagec_server *srv, uint16_t port)
+{
+    const PAGEC_ROM struct pagec_site *site = srv->site;
+
     if ((port == site->http_port && port != 0) ||
         port_page(site, port) != NULL) {
-        return 0;
+        return SVC_NONE;
     }
-    return port == PORT_ECHO || port == PORT_DISCARD || port == PORT_DAYTIME
-               ? (uint8_t)port
-               : 0;
+    return service_kind(srv, port, PAGEC_SERVICE_TCP);
 }
 #endif
 
@@ -151,7 +176,7 @@ uint8_t pagec_tcp_decide(const struct pagec_server *srv,
     uint16_t hi;
     uint8_t cls;
     uint8_t i;
-    uint8_t svc = 0; /* the service's port, or 0 */
+    uint8_t svc = SVC_NONE; /* the port's service */
 
     c->tmpl = NULL;
     c->status = 0;
@@ -166,8 +191,8 @@ uint8_t pagec_tcp_decide(const struct pagec_server *srv,
         *fixed = port_page(site, port); /* port mode, as phpstack */
 #if PAGEC_SERVICES
         if (*fixed == NULL) {
-            svc = pagec_tcp_service(site, port);
-            span = svc == PORT_ECHO ? PAGEC_ECHO_SPAN : PAGEC_DAYTIME_MAX + 1u;
+            svc = service_kind(srv, port, PAGEC_SERVICE_TCP);
+            span = svc == SVC_ECHO ? PAGEC_ECHO_SPAN : PAGEC_SERVICE_MAX + 1u;
         }
 #endif
         if (*fixed == NULL && svc == 0) {
@@ -196,7 +221,7 @@ uint8_t pagec_tcp_decide(const struct pagec_server *srv,
         /* B: of the client's ISN bits 16-31; on a service's port, none,
          * or for echo its low bits added (see pagec/pagec.h) */
         off = pagec_isn_b(h, svc ? 0 : (uint16_t)((seq + 1u) >> 16));
-        if (svc == PORT_ECHO) {
+        if (svc == SVC_ECHO) {
             off = (off + seq + 1u) & PAGEC_ISN_B_MASK;
         }
         return send(c, &site->syn_ack, base | off, seq + 1u,
@@ -225,7 +250,7 @@ uint8_t pagec_tcp_decide(const struct pagec_server *srv,
         if (i) {
             /* acknowledges nothing we could have sent */
             PAGEC_COUNT(srv, PAGEC_WHY_ACK);
-            if (svc == PORT_ECHO && seg->dlen > 0) {
+            if (svc == SVC_ECHO && seg->dlen > 0) {
                 /* no RST: the streaming API has sent most of an echo
                  * before it can tell (see pagec/stream.h) */
                 return PAGEC_TCP_DONE;
@@ -298,7 +323,7 @@ static uint8_t PAGEC_NOINLINE tcp_service(const struct pagec_server *srv,
     uint32_t b = pagec_isn_b(h, 0);
     uint16_t limit;
 
-    if (svc == PORT_ECHO) {
+    if (svc == SVC_ECHO) {
         /* B was the hash's plus the client's ISN + 1: a segment that
          * starts where the echo of the client's earlier bytes ends has
          * ack - seq = B + 1 - (client ISN + 1) = b + 1, modulo 2^14 */
@@ -320,16 +345,18 @@ static uint8_t PAGEC_NOINLINE tcp_service(const struct pagec_server *srv,
         y = 0; /* a FIN gets ours; a pure ACK nothing */
     } else {
         y -= b; /* the bytes of ours acknowledged */
-        if (y > (uint32_t)PAGEC_DAYTIME_MAX + 1u) {
+        if (y > (uint32_t)PAGEC_SERVICE_MAX + 1u) {
             PAGEC_COUNT(srv, PAGEC_WHY_ACK);
             return reset(c, site, seg);
         }
-        if (y == 0 && svc == PORT_DAYTIME) {
-            /* the connection is open: the text, and our FIN */
+        if (y == 0 && svc >= SVC_DAYTIME &&
+            (svc != SVC_LINE || seg->dlen > 0)) {
+            /* the connection is open (a line service: its line came):
+             * the text, which acknowledges the data, and our FIN */
             c->seq = ack;
             c->ack = end;
             c->flags = TH_FIN | TH_PSH | TH_ACK;
-            return PAGEC_TCP_DAYTIME;
+            return svc;
         }
     }
     if (seg->dlen == 0 && !(flags & TH_FIN)) {
@@ -351,8 +378,8 @@ void pagec_tcp_data(struct pagec_choice *c,
     c->more = sum + n; /* the data, and the pseudo-header's length */
 }
 
-uint8_t pagec_daytime(const struct pagec_server *srv, uint32_t now,
-                      uint8_t *dst)
+/* "uptime N s\r\n", N the clock in seconds, into dst; its length */
+static uint8_t uptime(uint32_t now, uint8_t *dst)
 {
     /* the powers of ten a 32-bit number has, for digits by subtraction */
     static const PAGEC_ROM uint32_t ten[9] = {
@@ -362,10 +389,6 @@ uint8_t pagec_daytime(const struct pagec_server *srv, uint32_t now,
     uint8_t n = 0;
     uint8_t k;
 
-    if (srv->daytime != NULL) {
-        n = srv->daytime(srv, dst, PAGEC_DAYTIME_MAX);
-        return n < PAGEC_DAYTIME_MAX ? n : PAGEC_DAYTIME_MAX;
-    }
     for (k = 0; k < sizeof up; k++) {
         dst[n++] = PAGEC_ROM_BYTE(up + k);
     }
@@ -389,12 +412,39 @@ uint8_t pagec_daytime(const struct pagec_server *srv, uint32_t now,
     return n;
 }
 
+uint8_t pagec_service_text(const struct pagec_server *srv, uint32_t now,
+                           uint8_t kind, uint16_t port, const uint8_t *d,
+                           uint16_t n, uint8_t *buf)
+{
+    uint8_t k;
+
+    if (kind == SVC_DAYTIME) {
+        if (srv->daytime == NULL) {
+            return uptime(now, buf);
+        }
+        k = srv->daytime(srv, buf, PAGEC_SERVICE_MAX);
+    } else {
+        /* the line, cut to what buf holds; none for a reply on connect */
+        if (kind != SVC_LINE) {
+            n = 0;
+        }
+        if (n > PAGEC_SERVICE_MAX) {
+            n = PAGEC_SERVICE_MAX;
+        }
+        for (k = 0; k < n; k++) {
+            buf[k] = d[k];
+        }
+        k = srv->service(srv, port, buf, (uint8_t)n, PAGEC_SERVICE_MAX);
+    }
+    return k < PAGEC_SERVICE_MAX ? k : PAGEC_SERVICE_MAX;
+}
+
 uint8_t pagec_udp_decide(const struct pagec_server *srv, uint16_t sport,
                          uint16_t dport)
 {
-    (void)srv;
-    if (dport != PORT_ECHO && dport != PORT_DISCARD &&
-        dport != PORT_DAYTIME) {
+    uint8_t k = service_kind(srv, dport, PAGEC_SERVICE_UDP);
+
+    if (k == SVC_NONE) {
         PAGEC_COUNT(srv, PAGEC_WHY_UDP_PORT);
         return 0;
     }
@@ -402,11 +452,11 @@ uint8_t pagec_udp_decide(const struct pagec_server *srv, uint16_t sport,
         PAGEC_COUNT(srv, PAGEC_WHY_LOW_PORT);
         return 0;
     }
-    if (dport == PORT_DISCARD) {
+    if (k == SVC_DISCARD) {
         PAGEC_COUNT(srv, PAGEC_WHY_DISCARD);
         return 0;
     }
-    return (uint8_t)dport;
+    return k;
 }
 #endif
 
@@ -456,16 +506,16 @@ uint32_t pagec_live_fill(const struct pagec_server *srv,
     const PAGEC_ROM struct pagec_live *l = site->live;
     const PAGEC_ROM struct pagec_live *end;
     const PAGEC_ROM struct pagec_field *f;
-    /* the sums of the bytes written and of the placeholders they replace,
-     * the high bytes of words (even offsets of the template, and of the
-     * TCP segment, whose header is 20 bytes) apart from the low ones: 16
-     * bits hold 255 bytes of 255, and no byte is shifted on its own (a
-     * loop on an 8-bit core) */
+    /* the sums of the bytes written, the high bytes of words (even
+     * offsets of the template, and of the TCP segment, whose header is 20
+     * bytes) apart from the low ones: 16 bits hold 255 bytes of 255, and
+     * no byte is shifted on its own (a loop on an 8-bit core); and how
+     * many placeholders they replace at even offsets, all spaces
+     * (pagec/site.h), so their sum needs none of their bytes read */
     uint16_t put_hi = 0;
     uint16_t put_lo = 0;
-    uint16_t held_hi = 0;
-    uint16_t held_lo = 0;
     uint16_t used = 0;
+    uint16_t evens = 0;
     uint16_t k;
 
     *n = 0;
@@ -484,37 +534,37 @@ uint32_t pagec_live_fill(const struct pagec_server *srv,
     for (k = 0; k < l->count; k++, f++) {
         uint8_t w = f->width;
         uint8_t got;
-        uint8_t j;
+        uint8_t *b = buf + used;
+        uint8_t *e = b + w;
 
         if (used + w > PAGEC_LIVE_MAX) {
             break; /* a site the build refused (NAME_LIVE_BYTES) */
         }
-        got = srv->live(srv, f->id, buf + used, w);
-        for (j = got < w ? got : w; j < w; j++) {
-            buf[used + j] = ' ';
-        }
-        {
-            const PAGEC_ROM uint8_t *p = t->pkt + f->at;
-            const uint8_t *b = buf + used;
-            uint8_t odd = (uint8_t)(f->at & 1u);
-
-            for (j = 0; j < w; j++) {
-                if (odd) {
-                    put_lo = (uint16_t)(put_lo + b[j]);
-                    held_lo = (uint16_t)(held_lo + PAGEC_ROM_BYTE(p + j));
-                } else {
-                    put_hi = (uint16_t)(put_hi + b[j]);
-                    held_hi = (uint16_t)(held_hi + PAGEC_ROM_BYTE(p + j));
-                }
-                odd ^= 1u;
-            }
+        got = srv->live(srv, f->id, b, w);
+        for (got = got < w ? got : w; got < w; got++) {
+            b[got] = ' ';
         }
         used = (uint16_t)(used + w);
+        evens = (uint16_t)(evens + ((w + 1u - (f->at & 1u)) >> 1));
+        if (f->at & 1u) {
+            put_lo = (uint16_t)(put_lo + *b++);
+        }
+        /* the rest a word at a time */
+        while (b + 1 < e) {
+            put_hi = (uint16_t)(put_hi + b[0]);
+            put_lo = (uint16_t)(put_lo + b[1]);
+            b += 2;
+        }
+        if (b < e) {
+            put_hi = (uint16_t)(put_hi + *b);
+        }
     }
     *n = (uint8_t)k;
-    /* less the placeholders: adding the complement subtracts */
+    /* less the placeholders, ' ' (0x20) each: adding the complement
+     * subtracts */
     return ((uint32_t)put_hi << 8) + put_lo +
-           (uint16_t)~pagec_chksum_fold(((uint32_t)held_hi << 8) + held_lo);
+           (uint16_t)~pagec_chksum_fold(((uint32_t)evens << 13) +
+                                        (uint32_t)(used - evens) * 0x20u);
 }
 #endif
 

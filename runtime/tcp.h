@@ -68,10 +68,22 @@ enum {
                          the connection: choose its template (at most
                          *limit bytes of TCP data) and call
                          pagec_tcp_request() */
-    PAGEC_TCP_ECHO,    /* c's numbers and flags are set: the segment's
-                          data goes back (pagec_tcp_data()) */
-    PAGEC_TCP_DAYTIME  /* ... the daytime text goes (pagec_daytime(),
+    PAGEC_TCP_ECHO     /* c's numbers and flags are set: the segment's
+                          data goes back (pagec_tcp_data()); or
+                          SVC_DAYTIME, SVC_CONNECT, SVC_LINE: ... a
+                          service's text goes (pagec_service_text(),
                           pagec_tcp_data()) */
+};
+
+/* What a port has (PAGEC_SERVICES): a service, by its kind; those from
+ * SVC_DAYTIME on send a text made in RAM */
+enum {
+    SVC_NONE,
+    SVC_ECHO = PAGEC_TCP_ECHO,
+    SVC_DISCARD,
+    SVC_DAYTIME,
+    SVC_CONNECT, /* a driver's, with a reply on connect */
+    SVC_LINE     /* a driver's, with a reply to one line */
 };
 
 /*
@@ -112,19 +124,23 @@ void pagec_tcp_data(struct pagec_choice *c,
                     uint16_t n);
 
 /* The service on TCP port port when the site does not use the port (its
- * HTTP port, a page's port): PORT_ECHO, PORT_DISCARD, PORT_DAYTIME; else
- * 0. */
-uint8_t pagec_tcp_service(const PAGEC_ROM struct pagec_site *site,
-                          uint16_t port);
-
-/* The daytime text into dst (PAGEC_DAYTIME_MAX bytes); returns its
- * length. */
-uint8_t pagec_daytime(const struct pagec_server *srv, uint32_t now,
-                      uint8_t *dst);
+ * HTTP port, a page's port): SVC_ECHO, SVC_DISCARD, SVC_DAYTIME,
+ * SVC_CONNECT, SVC_LINE; else SVC_NONE. */
+uint8_t pagec_tcp_service(const struct pagec_server *srv, uint16_t port);
 
 /*
- * A UDP datagram from port sport to port dport: PORT_ECHO or
- * PORT_DAYTIME when it gets a reply, else 0 (counted).
+ * The text of a reply of service kind (SVC_DAYTIME, SVC_CONNECT,
+ * SVC_LINE) on port port into buf (PAGEC_SERVICE_MAX bytes): for
+ * SVC_LINE, the n bytes received at d (which may be buf) are copied
+ * there first, cut at PAGEC_SERVICE_MAX. Returns its length.
+ */
+uint8_t pagec_service_text(const struct pagec_server *srv, uint32_t now,
+                           uint8_t kind, uint16_t port, const uint8_t *d,
+                           uint16_t n, uint8_t *buf);
+
+/*
+ * A UDP datagram from port sport to port dport: SVC_ECHO, SVC_DAYTIME,
+ * SVC_CONNECT or SVC_LINE when it gets a reply, else SVC_NONE (counted).
  */
 uint8_t pagec_udp_decide(const struct pagec_server *srv, uint16_t sport,
                          uint16_t dport);

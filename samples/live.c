@@ -14,6 +14,7 @@
 
 static struct timespec start;
 static uint32_t requests;
+static uint8_t led; /* the demo LED: a variable, Linux has none to light */
 
 void sample_live_start(void)
 {
@@ -41,6 +42,11 @@ uint8_t sample_live(const struct pagec_server *srv, uint8_t id, uint8_t *dst,
         return pagec_fmt_u32(dst, width, ++requests, 0);
     }
 #endif
+#ifdef demo_site_LIVE_led
+    if (id == demo_site_LIVE_led) {
+        return pagec_fmt_text(dst, width, led ? "on" : "off", 0);
+    }
+#endif
 #ifdef demo_site_LIVE_input
     if (id == demo_site_LIVE_input) {
         if (getloadavg(&load, 1) != 1) {
@@ -54,5 +60,20 @@ uint8_t sample_live(const struct pagec_server *srv, uint8_t id, uint8_t *dst,
     (void)dst;
     (void)width;
     (void)requests;
+    (void)led;
     return 0;
 }
+
+#if PAGEC_ACTIONS
+void sample_action(const struct pagec_server *srv, uint8_t id, uint16_t arg)
+{
+    (void)srv;
+    (void)arg;
+#ifdef demo_site_ACTION_led
+    if (id == demo_site_ACTION_led) {
+        led = arg != 0; /* sets, never toggles: a request may come twice */
+    }
+#endif
+    (void)id;
+}
+#endif

@@ -14,10 +14,19 @@ void sample_live_start(void);
 /*
  * The callback of struct pagec_server: uptime (seconds since
  * sample_live_start()), requests (the pages with live fields sent so
- * far), input (the load average of the last minute). A site without
- * those fields gets spaces.
+ * far), input (the load average of the last minute), led (the demo
+ * LED, "on" or "off"). A site without those fields gets spaces.
  */
 uint8_t sample_live(const struct pagec_server *srv, uint8_t id, uint8_t *dst,
                     uint8_t width);
+
+#if PAGEC_ACTIONS
+/*
+ * The action callback of struct pagec_server: the action led sets the
+ * demo LED (a variable) to on when its argument is not 0, else to off;
+ * the live field led shows it, "on" or "off". Other actions do nothing.
+ */
+void sample_action(const struct pagec_server *srv, uint8_t id, uint16_t arg);
+#endif
 
 #endif

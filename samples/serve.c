@@ -789,6 +789,9 @@ int main(int argc, char **argv)
     server.live = sample_live;
     sample_live_start();
 #endif
+#if PAGEC_ACTIONS
+    server.action = sample_action;
+#endif
     memcpy(server.addr, guest_addr, sizeof server.addr);
     /* the ISN key: a fresh secret each start, as on a device */
     if (getrandom(server.secret, sizeof server.secret, 0) !=

@@ -57,7 +57,15 @@ static void usage(FILE *f)
           "  pagec-tun --dev pagec0 &\n"
           "  curl http://198.51.100.2/\n"
           "The kernel then sends datagrams for 198.51.100.2 into the device,\n"
-          "and pagec-tun answers them as 198.51.100.2.\n",
+          "and pagec-tun answers them as 198.51.100.2.\n"
+#if PAGEC_SERVICES
+          "\n"
+          "Besides the site: ping, echo (TCP and UDP port 7), discard (9),\n"
+          "daytime (13, the local time), and port 7007, TCP and UDP, which\n"
+          "answers a line with the line reversed (a long one cut), e.g.\n"
+          "  echo hello | nc -q1 198.51.100.2 7007\n"
+#endif
+          ,
           f);
 }
 
@@ -237,6 +245,36 @@ static uint8_t tun_daytime(const struct pagec_server *srv, uint8_t *dst,
     memcpy(dst, text, n);
     return (uint8_t)n;
 }
+
+/* A service of the driver's own: port 7007, TCP and UDP, answers a line
+ * with the line reversed, its line end (CR, LF) kept. A line longer than
+ * PAGEC_SERVICE_MAX comes in cut, without its end, and goes back so. */
+#define TUN_REVERSE_PORT 7007
+static const struct pagec_service tun_services[] = {
+    {TUN_REVERSE_PORT,
+     PAGEC_SERVICE_TCP | PAGEC_SERVICE_UDP | PAGEC_SERVICE_LINE},
+};
+
+static uint8_t tun_service(const struct pagec_server *srv, uint16_t port,
+                           uint8_t *buf, uint8_t len, uint8_t size)
+{
+    uint8_t e = 0;
+    uint8_t i;
+
+    (void)srv;
+    (void)port; /* one service: 7007 */
+    (void)size; /* the reply is no longer than the line */
+    while (e < len && buf[e] != '\r' && buf[e] != '\n') {
+        e++;
+    }
+    for (i = 0; i < e / 2; i++) {
+        uint8_t t = buf[i];
+
+        buf[i] = buf[e - 1 - i];
+        buf[e - 1 - i] = t;
+    }
+    return len;
+}
 #endif
 
 int main(int argc, char **argv)
@@ -264,8 +302,14 @@ int main(int argc, char **argv)
     srv.live = sample_live;
     sample_live_start();
 #endif
+#if PAGEC_ACTIONS
+    srv.action = sample_action;
+#endif
 #if PAGEC_SERVICES
     srv.daytime = tun_daytime;
+    srv.services = tun_services;
+    srv.nservices = sizeof tun_services / sizeof tun_services[0];
+    srv.service = tun_service;
 #endif
     while ((c = getopt_long(argc, argv, "vh", longopts, NULL)) != -1) {
         switch (c) {

@@ -106,6 +106,11 @@ while read -r name; do
             END { exit !found }' "$ROOT/include/pagec/opt.h"; then
         value="chosen by target in opt.h"
     fi
+    # a default that is another option's value: that value
+    if [[ $value =~ ^PAGEC_[A-Z0-9_]+$ ]]; then
+        value=$(printf '#include "pagec/opt.h"\nvalue=%s\n' "$name" |
+            cc -E -P -I"$ROOT/include" - | sed -n 's/^value=//p')
+    fi
     # chosen by the optimisation level: 0 with the -Os every build here uses
     [ "$name" = PAGEC_FAST_PATHS ] && value=0
     case $value in
@@ -478,7 +483,7 @@ if [ -s "$STATS" ]; then
             sum += v[k[i] "_cycles"]
         }
         busy = v["busy_cycles"] / n
-        printf "  runtime cycles per fetch (PB5 high: SLIP decoding, every byte in, the end of each datagram,\n"
+        printf "  runtime cycles per fetch (PB2 high: SLIP decoding, every byte in, the end of each datagram,\n"
         printf "  every byte out; the UART interrupts that fall inside): %.0f = %.2f ms at %.0f MHz\n", busy, busy / f * 1000, f / 1e6
         printf "  so the CPU alone could serve %.0f fetches per second\n", f / busy
         li = v["bytes_in"] / n; lo = v["bytes_out"] / n

@@ -76,14 +76,17 @@
 
 /*
  * PAGEC_SERVICES==1: the small services of RFC 862 (echo), RFC 863
- * (discard) and RFC 867 (daytime) on TCP and UDP ports 7, 9 and 13, as
- * pagec(3) says under "What is answered" (a port of the site's keeps its
- * page); 0: those TCP ports are closed (RST) and UDP is dropped.
- * Optional. Cost: 1.1 to 2 KiB of code in the buffered API, 1.5 to 2.8
+ * (discard) and RFC 867 (daytime) on TCP and UDP ports 7, 9 and 13, and
+ * the driver's own services (pagec_server.services: a reply on connect,
+ * or a reply to one line, made by a callback), as pagec(3) says under
+ * "What is answered" (a port of the site's keeps its page); 0: those TCP
+ * ports are closed (RST) and UDP is dropped.
+ * Optional. Cost: 1.2 to 2.2 KiB of code in the buffered API, 1.7 to 3.1
  * KiB in the streaming one (scripts/report.sh); the
- * daytime text's RAM: struct pagec_reply's header grows to 40 +
- * PAGEC_DAYTIME_MAX bytes when that is more than 52, and struct
- * pagec_stream holds the text where the request reader's state is.
+ * services' RAM: struct pagec_reply's header grows to 40 +
+ * PAGEC_SERVICE_MAX bytes when that is more than 52, and struct
+ * pagec_stream holds a reply's text (and a line received) where the
+ * request reader's state is.
  * Default 1.
  */
 #ifndef PAGEC_SERVICES
@@ -91,13 +94,23 @@
 #endif
 
 /*
- * PAGEC_DAYTIME_MAX: the most bytes of a daytime reply's text (the
- * driver's callback, pagec_server.daytime, gets this size; a longer text
- * is cut). From 24 (the text made without a callback, "uptime
- * 4294967295 s\r\n", fits) to 255. Default 32.
+ * PAGEC_SERVICE_MAX: the most bytes of a service's reply text, the
+ * daytime text or a driver's service's reply (its callback gets this
+ * size; a longer text is cut), and of a line a service keeps (a longer
+ * line is cut to its first PAGEC_SERVICE_MAX bytes). From 24 (the
+ * daytime text made without a callback, "uptime 4294967295 s\r\n",
+ * fits) to 255. Default 32. PAGEC_DAYTIME_MAX is its former name: when
+ * only that is defined, it sets this; after this header both are the
+ * same.
  */
+#if !defined(PAGEC_SERVICE_MAX) && defined(PAGEC_DAYTIME_MAX)
+#define PAGEC_SERVICE_MAX PAGEC_DAYTIME_MAX
+#endif
+#ifndef PAGEC_SERVICE_MAX
+#define PAGEC_SERVICE_MAX 32
+#endif
 #ifndef PAGEC_DAYTIME_MAX
-#define PAGEC_DAYTIME_MAX 32
+#define PAGEC_DAYTIME_MAX PAGEC_SERVICE_MAX
 #endif
 
 /*
@@ -125,9 +138,10 @@
  * the driver's callback, pagec_server.action, refusing with 403 those
  * that Origin or Sec-Fetch-Site says come from another site; 0: an
  * action's target is served as its path alone (GET) or gets 405 (POST).
- * Needs PAGEC_HTTP_FIELDS. Optional. Cost: code, and 12 bytes of the
- * request reader's state (Content-Length, the body read, two hashes of
- * Host and Origin). Default 1 when PAGEC_HTTP_FIELDS is.
+ * Needs PAGEC_HTTP_FIELDS. Optional. Cost: 1.1 to 1.7 KiB of code
+ * (scripts/report.sh), and 12 bytes of the request reader's state
+ * (Content-Length, the body read, two hashes of Host and Origin).
+ * Default 1 when PAGEC_HTTP_FIELDS is.
  */
 #ifndef PAGEC_ACTIONS
 #define PAGEC_ACTIONS PAGEC_HTTP_FIELDS
@@ -226,8 +240,11 @@
 #if PAGEC_SERVICES != 0 && PAGEC_SERVICES != 1
 #error "PAGEC_SERVICES must be 0 or 1"
 #endif
-#if PAGEC_DAYTIME_MAX < 24 || PAGEC_DAYTIME_MAX > 255
-#error "PAGEC_DAYTIME_MAX must be between 24 and 255"
+#if PAGEC_SERVICE_MAX < 24 || PAGEC_SERVICE_MAX > 255
+#error "PAGEC_SERVICE_MAX must be between 24 and 255"
+#endif
+#if PAGEC_DAYTIME_MAX != PAGEC_SERVICE_MAX
+#error "PAGEC_DAYTIME_MAX is PAGEC_SERVICE_MAX's former name: set one of them"
 #endif
 #if PAGEC_PORTS != 0 && PAGEC_PORTS != 1
 #error "PAGEC_PORTS must be 0 or 1"

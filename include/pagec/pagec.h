@@ -62,6 +62,19 @@
  *   dropped, with no ICMP error. The daytime text comes from the
  *   driver's callback, pagec_server.daytime, or is "uptime N s\r\n"
  *   with N the driver's clock.
+ * - The driver's own services (PAGEC_SERVICES; struct pagec_service):
+ *   a TCP or UDP port of pagec_server.services (other than 7, 9, 13 and
+ *   the site's) whose reply, at most PAGEC_SERVICE_MAX bytes, the
+ *   callback pagec_server.service makes. On TCP, the port is opened as
+ *   daytime's (SYN-ACK, the same ISN and ACK checks). "Reply on
+ *   connect": the ACK that completes the handshake gets the reply and
+ *   our FIN, as daytime. "Reply to one line" (PAGEC_SERVICE_LINE): the
+ *   first segment with data gets the reply made from that data, which
+ *   it acknowledges, and our FIN; a pure ACK gets nothing; data after
+ *   the reply (a second segment of a line too) is acknowledged and not
+ *   read. On UDP, any datagram from a port of 1024 or above gets the
+ *   reply, made from its data for a line service. The callback gets at
+ *   most PAGEC_SERVICE_MAX bytes of the data: a longer line is cut.
  * - TCP SYN whose MSS option is below 536 (or below the site's MSS, when
  *   the site was compiled for less): an RST.
  * Never answered: RST segments, segments with a wrong IPv4 or TCP checksum,
@@ -89,8 +102,8 @@
  * SECURITY CONSIDERATIONS.
  *
  * The services' ISNs (PAGEC_SERVICES) differ in B alone. On ports 9 and
- * 13, B is the hash's 14 bits, with nothing of the client's ISN: a
- * discard client may send any amount. On port 7, B is the hash's 14 bits
+ * 13 and the driver's services' ports, B is the hash's 14 bits, with
+ * nothing of the client's ISN: a discard client may send any amount. On port 7, B is the hash's 14 bits
  * plus the client's ISN + 1, modulo 2^14. The echo's bytes mirror the
  * client's one for one, so the distance from the client's sequence
  * numbers to ours is fixed modulo 2^14 by the hash alone: a segment is
@@ -122,10 +135,10 @@ extern "C" {
 /* Bytes of a reply header: IPv4 (20) + TCP (20) + MSS option (4), or, for
  * a reply whose status code the runtime writes, up to the end of the code
  * (52). An echo reply needs 28 (IPv4 + ICMP or UDP header); a daytime
- * reply (PAGEC_SERVICES) has its text there too, after the header: 40 +
- * PAGEC_DAYTIME_MAX on TCP. */
-#if PAGEC_SERVICES && PAGEC_DAYTIME_MAX > 12
-#define PAGEC_REPLY_HDR_MAX (40 + PAGEC_DAYTIME_MAX)
+ * reply or a driver's service's (PAGEC_SERVICES) has its text there too,
+ * after the header: 40 + PAGEC_SERVICE_MAX on TCP. */
+#if PAGEC_SERVICES && PAGEC_SERVICE_MAX > 12
+#define PAGEC_REPLY_HDR_MAX (40 + PAGEC_SERVICE_MAX)
 #else
 #define PAGEC_REPLY_HDR_MAX 52
 #endif
@@ -204,6 +217,38 @@ typedef void (*pagec_action_fn)(const struct pagec_server *srv, uint8_t id,
                                 uint16_t arg);
 #endif
 
+#if PAGEC_SERVICES
+/*
+ * A service of the driver's own (PAGEC_SERVICES): the TCP port, UDP port
+ * or both numbered port answer with a reply the callback
+ * pagec_server.service makes (see "What it answers" above). The table
+ * may be in ROM (PAGEC_ROM), as the site.
+ */
+struct pagec_service {
+    uint16_t port; /* not 0; 7, 9 and 13 are echo's, discard's, daytime's */
+    uint8_t mode;  /* PAGEC_SERVICE_TCP, PAGEC_SERVICE_UDP or both, and
+                      PAGEC_SERVICE_LINE for a reply to one line (else
+                      the reply goes on connect) */
+};
+
+#define PAGEC_SERVICE_TCP 1u
+#define PAGEC_SERVICE_UDP 2u
+#define PAGEC_SERVICE_LINE 4u
+
+/*
+ * Makes a service's reply in place: buf holds len bytes received (a line
+ * service's data, cut at size = PAGEC_SERVICE_MAX; 0 bytes for a reply on
+ * connect); the callback writes the reply's bytes over them, at most size
+ * of them, and returns their number (more counts as size). port is the
+ * service's. Called from the caller of pagec_server_input() or
+ * pagec_stream_end(), once for each reply, and again for a request that
+ * arrives again.
+ */
+typedef uint8_t (*pagec_service_fn)(const struct pagec_server *srv,
+                                    uint16_t port, uint8_t *buf, uint8_t len,
+                                    uint8_t size);
+#endif
+
 struct pagec_server {
     const PAGEC_ROM struct pagec_site *site; /* the compiled site to serve */
     uint8_t secret[8]; /* key of the ISN function: random per device,
@@ -233,6 +278,11 @@ struct pagec_server {
      * s\r\n", N the driver's clock in seconds. */
     uint8_t (*daytime)(const struct pagec_server *srv, uint8_t *dst,
                        uint8_t size);
+    /* The driver's services: nservices of them at services, whose replies
+     * service makes; it must be set when nservices is not 0. */
+    const PAGEC_ROM struct pagec_service *services;
+    pagec_service_fn service;
+    uint8_t nservices;
 #endif
 };
 
@@ -244,7 +294,8 @@ struct pagec_server {
  * body + i), as pagec_reply_copy() does; when it is 0,
  * body points into the received datagram (the data of an echo reply),
  * which must stay unchanged until the reply is sent. A daytime reply's
- * text is in hdr, after its header (body_len 0).
+ * text, and a driver's service's reply, is in hdr, after its header
+ * (body_len 0).
  */
 struct pagec_reply {
     const uint8_t *body;

@@ -95,12 +95,13 @@ struct pagec_http {
 #endif
 };
 
-/* Bytes of a reply's data kept in struct pagec_stream: live fields,
- * daytime text. */
-#if PAGEC_LIVE && (!PAGEC_SERVICES || PAGEC_LIVE_MAX >= PAGEC_DAYTIME_MAX)
+/* Bytes of a reply's data kept in struct pagec_stream: live fields, a
+ * service's text (the daytime text, or a driver's service's reply and
+ * the line it is made from). */
+#if PAGEC_LIVE && (!PAGEC_SERVICES || PAGEC_LIVE_MAX >= PAGEC_SERVICE_MAX)
 #define PAGEC_STREAM_RAM PAGEC_LIVE_MAX
 #else
-#define PAGEC_STREAM_RAM PAGEC_DAYTIME_MAX
+#define PAGEC_STREAM_RAM PAGEC_SERVICE_MAX
 #endif
 
 /*
@@ -139,7 +140,8 @@ struct pagec_stream {
 #endif
 #if PAGEC_LIVE || PAGEC_SERVICES
             uint8_t ram[PAGEC_STREAM_RAM]; /* the live fields' bytes, or
-                                 a daytime text (after the template) */
+                                 a service's text (after the template),
+                                 or the line it is made from */
 #endif
         } reply;                /* while a reply goes out */
     } u;
@@ -188,6 +190,26 @@ uint8_t pagec_stream_next(const struct pagec_server *srv,
  */
 uint16_t pagec_stream_run(struct pagec_stream *s,
                           const PAGEC_ROM uint8_t **run);
+
+#if PAGEC_LIVE || PAGEC_SERVICES
+/*
+ * A run of the reply's bytes in RAM: the rest of a live field, or a
+ * service's text. Sets *run to the first of them and returns their
+ * number, which count as pulled; 0 when the next byte is not one of them.
+ * A driver that sends runs asks for both, and pulls a byte only when
+ * neither has one; a live field then costs a call, not a call a byte:
+ *
+ *     while (pagec_stream_pending(&s)) {
+ *         if ((n = pagec_stream_run(&s, &p)) != 0)
+ *             while (n--) send(PAGEC_ROM_BYTE(p++));
+ *         else if ((n = pagec_stream_ram(&s, &q)) != 0)
+ *             while (n--) send(*q++);
+ *         else
+ *             send(pagec_stream_next(&srv, &s));
+ *     }
+ */
+uint16_t pagec_stream_ram(struct pagec_stream *s, const uint8_t **run);
+#endif
 
 /* 1 when a byte of a reply to this datagram has been pulled: the driver
  * has a frame to end. */

@@ -13,12 +13,14 @@
  * Hardware:
  *   RXD/TXD (PD0/PD1, Arduino pins 0/1)  the SLIP line, 115200 8N1, to
  *       pagec-slip on the host (through the board's USB serial chip)
- *   PB5 (Arduino pin 13, the LED)  high while the runtime works: around
- *       every call into it and the driver's own work for each byte (SLIP
+ *   PB5 (Arduino pin 13, the LED)  the LED of the status page: the
+ *       page's buttons (the site's actions) set it on and off, and its
+ *       led field shows the pin's state, read back from PORTB.
+ *   PB2 (Arduino pin 10)  high while the runtime works: around every
+ *       call into it and the driver's own work for each byte (SLIP
  *       decoding, each received byte, the end of a datagram, each reply
  *       byte pulled and escaped), low while the firmware waits for the
- *       line. The cycles it is high are the runtime's cost; the
- *       LED glows faintly at each request.
+ *       line. The cycles it is high are the runtime's cost.
  *   PB0 (Arduino pin 8)  high from the first byte of a SLIP frame to the
  *       last byte of its reply (or its end, when it gets none): one pulse
  *       per datagram. A datagram that arrives while a reply goes out
@@ -29,23 +31,33 @@
  *       receive ring (uart.c).
  * pagec-avrsim (tests/emulated) watches these pins to count cycles.
  *
- * RAM: the receive ring (uart.h, 32 bytes), two streams (struct
- * pagec_stream, 77 bytes each with PAGEC_LIVE_MAX 24), the server's
- * settings (18 bytes), a few bytes of the driver's and the stack (about
+ * RAM: the receive ring (uart.h, 64 bytes), two streams (struct
+ * pagec_stream, 80 bytes each with PAGEC_LIVE_MAX 27), the server's
+ * settings (22 bytes), a few bytes of the driver's and the stack (about
  * 180 bytes at its deepest: the end of a SYN, its ISN computed, read
- * while a reply goes out, under an interrupt); some 410 bytes in all
- * (bench/run, section ram). The free RAM is painted with a pattern at start-up, so that the stack's high
- * water mark can be read later (with a debugger on a board, or by the
- * emulator): the lowest byte that lost the pattern.
+ * while a reply goes out, under an interrupt); some 460 bytes in all
+ * (bench/run, section ram). The free RAM is painted with a pattern at
+ * start-up, so that the stack's high water mark can be read later (with
+ * a debugger on a board, or by the emulator): the lowest byte that lost
+ * the pattern.
+ *
+ * The small services (echo, discard and daytime on TCP and UDP) are on.
+ * An echo request, ICMP or to the echo service, is answered as it
+ * arrives: its reply's bytes go out before the next byte is read
+ * (rx_hold), which the driver checks for after each byte of a datagram
+ * that may be one (rx_echo: ICMP, or TCP or UDP to port 7, known from
+ * its first bytes).
  *
  * The clock the runtime's ISNs need counts seconds from start-up, by the
  * compare interrupt of Timer1.
  *
- * Live fields (the status page's uptime, requests and input): the
+ * Live fields (the status page's uptime, requests, input and led): the
  * callback live() writes the seconds of that clock, a count of the
- * replies it filled, and the voltage on ADC0 (PC0, Arduino pin A0) in
+ * replies it filled, the voltage on ADC0 (PC0, Arduino pin A0) in
  * millivolts, which the ADC converts over and over (free running) so
- * that a reply reads the last conversion without waiting for one. The
+ * that a reply reads the last conversion without waiting for one, and
+ * "on" or "off" for the LED, read back from PORTB. The page's buttons
+ * are the site's actions: the callback action() sets the LED. The
  * live bytes of a reply are kept in its stream until they go out
  * (PAGEC_LIVE_MAX, set to the site's in CMakeLists.txt).
  */
@@ -62,8 +74,9 @@
 #include "pagec/stream.h"
 #include "uart.h"
 
-#define BUSY_ON() (PORTB |= _BV(PB5))
-#define BUSY_OFF() (PORTB &= (uint8_t)~_BV(PB5))
+#define BUSY_ON() (PORTB |= _BV(PB2))
+#define BUSY_OFF() (PORTB &= (uint8_t)~_BV(PB2))
+#define LED_BIT _BV(PB5)
 #define FRAME_ON() (PORTB |= _BV(PB0))
 #define FRAME_OFF() (PORTB &= (uint8_t)~_BV(PB0))
 
@@ -108,7 +121,7 @@ static struct pagec_server srv;
  * The streams from tx_s on, queued of them, hold replies in the order
  * their datagrams came; the one after them, rx_s, receives. When all of
  * them are taken, a datagram that begins is dropped whole (rx_special()).
- * Each stream more costs sizeof(struct pagec_stream) bytes of RAM (77)
+ * Each stream more costs sizeof(struct pagec_stream) bytes of RAM (80)
  * and keeps a datagram more of a burst.
  */
 #ifndef AVR_STREAMS
@@ -133,13 +146,20 @@ static uint8_t rx_hold;
 static uint8_t slip_esc;
 
 /* The frame being decoded: none begun yet (an empty frame, line noise
- * flushed by an END, is ignored), its first 10 bytes, the rest, or one
- * being dropped; its bytes so far, up to 10, and whether it is ICMP;
- * rx_slow: its next byte takes rx_special() whatever it is. */
+ * flushed by an END, is ignored), its head, the rest, or one being
+ * dropped. Its head is the bytes that tell whether it may be an echo
+ * request, whose reply goes out as it comes in: up to the IPv4 protocol
+ * (byte 9) for ICMP and every protocol but TCP and UDP, up to the
+ * destination port (the IPv4 header's length + 4) for TCP and UDP, whose
+ * echo service is on port 7. rx_count: its bytes so far, while in its
+ * head; rx_head: the head's length; rx_echo: it may be an echo request
+ * (ICMP, or TCP or UDP to port 7); rx_slow: its next byte takes
+ * rx_special() whatever it is. */
 enum { RX_IDLE, RX_HEAD, RX_BODY, RX_SHED };
 static uint8_t rx_state;
 static uint8_t rx_count;
-static uint8_t rx_icmp;
+static uint8_t rx_head;
+static uint8_t rx_echo;
 static uint8_t rx_slow = 1;
 
 /* Datagrams dropped whole because every stream held a reply (for a
@@ -208,6 +228,7 @@ static uint32_t seconds(void)
     return s;
 }
 
+#if PAGEC_LIVE
 /* Replies whose requests field live() filled: the live page's 200
  * replies made (a request sent again by its client counts again). */
 static uint32_t requests;
@@ -231,12 +252,22 @@ static uint8_t live_input(uint8_t *dst, uint8_t width)
 }
 
 /* The live fields of the sample site (demo_site.h names them): uptime in
- * seconds, the requests count, the input in millivolts. Another site's
- * fields get spaces. Called from pagec_stream_end(). */
+ * seconds, the requests count, the input in millivolts, the LED. Another
+ * site's fields get spaces. Called from pagec_stream_end(). Built with
+ * AVR_LIVE_NOTHING, it writes nothing, so that every field goes out as
+ * spaces the runtime pads it with: what live fields cost the runtime,
+ * without the formatting (bench/run, section live). */
 static uint8_t live(const struct pagec_server *s, uint8_t id, uint8_t *dst,
                     uint8_t width)
 {
     (void)s;
+#ifdef AVR_LIVE_NOTHING
+    (void)id;
+    (void)dst;
+    (void)width;
+    (void)live_input;
+    return 0;
+#endif
 #ifdef demo_site_LIVE_uptime
     if (id == demo_site_LIVE_uptime) {
         return pagec_fmt_u32(dst, width, seconds(), 0);
@@ -252,6 +283,11 @@ static uint8_t live(const struct pagec_server *s, uint8_t id, uint8_t *dst,
         return live_input(dst, width);
     }
 #endif
+#ifdef demo_site_LIVE_led
+    if (id == demo_site_LIVE_led) {
+        return pagec_fmt_onoff(dst, width, PORTB & LED_BIT, 0);
+    }
+#endif
     (void)id;
     (void)dst;
     (void)width;
@@ -259,6 +295,29 @@ static uint8_t live(const struct pagec_server *s, uint8_t id, uint8_t *dst,
     (void)requests;
     return 0;
 }
+#endif
+
+#if PAGEC_ACTIONS
+/* The actions of the sample site (demo_site.h names them): led sets the
+ * LED (PB5) on for arg 1, off for arg 0; the page served after it reads
+ * the pin back. Another site's actions do nothing. Called from
+ * pagec_stream_end(), before the page's live fields are filled. */
+static void action(const struct pagec_server *s, uint8_t id, uint16_t arg)
+{
+    (void)s;
+#ifdef demo_site_ACTION_led
+    if (id == demo_site_ACTION_led) {
+        if (arg) {
+            PORTB |= LED_BIT;
+        } else {
+            PORTB &= (uint8_t)~LED_BIT;
+        }
+    }
+#endif
+    (void)id;
+    (void)arg;
+}
+#endif
 
 /*
  * The ISN secret: a real device keeps its own in EEPROM, written once when
@@ -337,8 +396,8 @@ static void rx_end(uint8_t broken)
 }
 
 /* A line byte that is not a plain data byte of a frame being read: END,
- * ESC, the byte after an ESC, the first bytes of a frame, the bytes of an
- * ICMP frame or of one being dropped. */
+ * ESC, the byte after an ESC, the head of a frame, the bytes of one that
+ * may be an echo request or of one being dropped. */
 static void rx_special(uint8_t c)
 {
     struct pagec_stream *s = rx_s;
@@ -377,7 +436,7 @@ static void rx_special(uint8_t c)
         }
         rx_state = RX_HEAD;
         rx_count = 0;
-        rx_icmp = 0;
+        rx_echo = 0;
         if (!queued) {
             FRAME_ON();
         }
@@ -386,22 +445,31 @@ static void rx_special(uint8_t c)
         return;
     }
     pagec_stream_byte(&srv, s, c);
-    /* Only an ICMP echo request (IPv4 protocol 1, in byte 9 of its
-     * header) has reply bytes while it arrives: they go out first. (The
-     * runtime is built without the small services, whose TCP and UDP
-     * echoes would have them too: CMakeLists.txt.) */
+    /* Only an echo request (ICMP, and the echo service's TCP and UDP) has
+     * reply bytes while it arrives: they go out first. */
     if (rx_state == RX_HEAD) {
-        if (rx_count == 9) {
-            rx_icmp = c == 1;
+        uint8_t n = rx_count++;
+
+        if (n == 0) {
+            rx_head = (uint8_t)((c & 15) * 4 + 4);
+        } else if (n == 9) {
+            rx_echo = c == 1;
+            if (c != 6 && c != 17) {
+                rx_head = 10; /* no port to read */
+            }
+        } else if (n == rx_head - 2) {
+            rx_echo = c == 0; /* the port's high byte */
+        } else if (n == rx_head - 1) {
+            rx_echo = rx_echo && c == 7;
         }
-        if (++rx_count == 10) {
+        if (rx_count == rx_head) {
             rx_state = RX_BODY;
         }
     }
-    if (rx_icmp) {
+    if (rx_echo) {
         rx_hold = pagec_stream_pending(s) != 0;
     }
-    rx_slow = slip_esc || rx_state != RX_BODY || rx_icmp;
+    rx_slow = slip_esc || rx_state != RX_BODY || rx_echo;
 }
 
 /* One byte from the line (only when !rx_hold). */
@@ -492,8 +560,17 @@ static void send(void)
             uint16_t k = pagec_stream_run(s, &p);
 
             if (k == 0) {
-                put_escaped(pagec_stream_next(&srv, s));
-                n--;
+                const uint8_t *q;
+
+                /* a live field's bytes, or a service's text, from RAM */
+                k = pagec_stream_ram(s, &q);
+                n = (uint16_t)(n - (k ? k : 1));
+                if (k == 0) {
+                    put_escaped(pagec_stream_next(&srv, s));
+                }
+                while (k--) {
+                    put_escaped(*q++);
+                }
                 continue;
             }
             n = (uint16_t)(n - k);
@@ -519,9 +596,14 @@ static void send(void)
 
 int main(void)
 {
-    DDRB |= _BV(PB5) | _BV(PB0);
+    DDRB |= LED_BIT | _BV(PB2) | _BV(PB0);
     srv.site = &demo_site;
+#if PAGEC_LIVE
     srv.live = live;
+#endif
+#if PAGEC_ACTIONS
+    srv.action = action;
+#endif
     load_secret();
 
     uart_init();

@@ -16,13 +16,17 @@
  * thing: the end of a datagram (up to some 9,300 cycles, 7 byte times at
  * 115200 baud, for a request whose reply has live fields to fill), a
  * burst that finds every stream of main.c taken, or an echo reply, which
- * goes out as its request comes and trails it by some 20 bytes that wait
- * here (a ping of 56 bytes filled 27). A byte that finds the ring full is
+ * goes out as its request comes and trails it by its header and the
+ * frame's END, whose bytes the request's wait here: 25 for a ping (a
+ * ping of 56 bytes filled 27), 29 for a UDP echo, 41 for a TCP echo (the
+ * echo service's, PAGEC_SERVICES), and one more for each of them SLIP
+ * escapes; 64 holds a TCP echo's. A byte that finds the ring full is
  * dropped, and the frame it belonged to then fails its checksum; TCP
- * resends it. Cost: the ring in RAM.
+ * resends it. Cost: the ring in RAM (32 bytes are enough without the
+ * small services).
  */
 #ifndef UART_RX_RING
-#define UART_RX_RING 32
+#define UART_RX_RING 64
 #endif
 
 /* UBRR0 for 115200 baud at 16 MHz with U2X0 (double speed): 16 gives

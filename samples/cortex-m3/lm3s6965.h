@@ -42,7 +42,8 @@
 #define SYSCTL_RCGC2_GPIOF (1u << 5)
 
 /* GPIO ports: the UART pins are an alternate function; the board's
- * navigation buttons are inputs of ports E and F */
+ * navigation buttons are inputs of ports E and F, its status LED an
+ * output of port F (PF0) */
 #define GPIOA_BASE 0x40004000u
 #define GPIOD_BASE 0x40007000u
 #define GPIOE_BASE 0x40024000u
@@ -50,6 +51,7 @@
 /* the pins of mask, read at once: the data register at an address whose
  * bits 9:2 are the mask */
 #define GPIO_DATA(base, mask) REG32((base) + ((uint32_t)(mask) << 2))
+#define GPIO_DIR(base) REG32((base) + 0x400u)  /* 1: output */
 #define GPIO_AFSEL(base) REG32((base) + 0x420u)
 #define GPIO_PUR(base) REG32((base) + 0x510u)  /* pull-ups */
 #define GPIO_DEN(base) REG32((base) + 0x51cu)

@@ -21,6 +21,12 @@
  * pressed, 0 when none is. In QEMU's lm3s6965evb the buttons are keys
  * (the arrow keys and the left Ctrl key), pressed through a display or
  * the monitor's sendkey command.
+ *
+ * The LED (the status page's led field and its buttons, the site's
+ * actions): the board's status LED on PF0, an output that the action
+ * callback action() sets on or off, and that live() reads back from the
+ * port's data register. QEMU's board shows no LED, but its port keeps the
+ * level, which the emulated test reads through QEMU's monitor.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -76,6 +82,17 @@ static void buttons_init(void)
     GPIO_DEN(GPIOF_BASE) |= BUTTON_F;
 }
 
+/* The status LED (PF0), an output, off at start-up. */
+#define LED_F 0x01u
+
+static void led_init(void)
+{
+    /* port F's clock is on: buttons_init() ran */
+    GPIO_DATA(GPIOF_BASE, LED_F) = 0;
+    GPIO_DIR(GPIOF_BASE) |= LED_F;
+    GPIO_DEN(GPIOF_BASE) |= LED_F;
+}
+
 /* The buttons pressed: bit 0 up, 1 down, 2 left, 3 right, 4 select. */
 static uint32_t buttons(void)
 {
@@ -105,6 +122,12 @@ static uint8_t live(const struct pagec_server *srv, uint8_t id, uint8_t *dst,
         return pagec_fmt_u32(dst, width, buttons(), 0);
     }
 #endif
+#ifdef demo_site_LIVE_led
+    if (id == demo_site_LIVE_led) {
+        return pagec_fmt_onoff(dst, width, GPIO_DATA(GPIOF_BASE, LED_F) != 0,
+                               0);
+    }
+#endif
     (void)id;
     (void)dst;
     (void)width;
@@ -112,6 +135,24 @@ static uint8_t live(const struct pagec_server *srv, uint8_t id, uint8_t *dst,
     (void)buttons;
     return 0;
 }
+
+#if PAGEC_ACTIONS
+/* The actions of the sample site (demo_site.h names them): led sets the
+ * status LED (PF0) on for arg 1, off for arg 0; the page served after it
+ * reads the pin back. Another site's actions do nothing. Called from
+ * pagec_server_input(), before the page's live fields are filled. */
+static void action(const struct pagec_server *srv, uint8_t id, uint16_t arg)
+{
+    (void)srv;
+#ifdef demo_site_ACTION_led
+    if (id == demo_site_ACTION_led) {
+        GPIO_DATA(GPIOF_BASE, LED_F) = arg ? LED_F : 0;
+    }
+#endif
+    (void)id;
+    (void)arg;
+}
+#endif
 
 /*
  * The server: its settings never change, so it lives in flash.
@@ -133,6 +174,9 @@ static const struct pagec_server server = {
     .secret = M3_SECRET,
     .addr = {0, 0, 0, 0},
     .live = live,
+#if PAGEC_ACTIONS
+    .action = action,
+#endif
 };
 
 /*
@@ -199,6 +243,7 @@ int main(void)
     systick_init();
     console_init();
     buttons_init();
+    led_init();
     pagec_slip_init(&slip, frame, sizeof frame);
     uart_init();
     console_puts("pagec-m3: serving ");

@@ -14,8 +14,9 @@
 #      <img src="logo.gif">; when index.html has live fields
 #      (<!--live:NAME:WIDTH-->, pagec(1)), the DOM must have each line of
 #      index.html that holds them, each marker replaced by WIDTH bytes
-#      (tests/tools/live.py find), and every field must show a number, as
-#      pagec-tun fills them (samples/live.c);
+#      (tests/tools/live.py find), and every field must show a number
+#      (the field led: on or off), as pagec-tun fills them
+#      (samples/live.c);
 #   2. --screenshot --window-size=800,600: the PNG must be 800x600 and
 #      show a page, not a blank: png_check.py decodes it (zlib, no other
 #      library) and the image must have at least MIN_COLOURS colours, at
@@ -182,10 +183,12 @@ if live_file "$SITE/index.html"; then
         >"$WORK/dom.fields" 2>"$WORK/dom.why"; then
         fail "DOM lacks a line of index.html with live fields: $(sed 's/^live.py: [^:]*: //' "$WORK/dom.why")"
     elif awk '{ v = $0; sub(/^[^ ]* ?/, "", v) }
-        v !~ /^-?[0-9]+(\.[0-9]+)?$/ { bad = 1 } END { exit !bad }' "$WORK/dom.fields"; then
-        fail "DOM: a live field is not a number: $(live_summary "$WORK/dom.fields")"
+        $1 == "led" && v !~ /^(on|off)$/ { bad = 1 }
+        $1 != "led" && v !~ /^-?[0-9]+(\.[0-9]+)?$/ { bad = 1 }
+        END { exit !bad }' "$WORK/dom.fields"; then
+        fail "DOM: a live field is not a number (led: not on or off): $(live_summary "$WORK/dom.fields")"
     else
-        pass "DOM shows numbers in the live fields: $(live_summary "$WORK/dom.fields")"
+        pass "DOM shows numbers in the live fields, on or off in led: $(live_summary "$WORK/dom.fields")"
     fi
 fi
 

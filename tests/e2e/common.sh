@@ -32,12 +32,15 @@
 #                     regular file of SITE; sets NFILES
 #   check_shutdown    the server must still run and exit 0 on SIGTERM
 #   need_live         skip "needs python3" when a file of SITE holds a live
-#                     field (<!--live:NAME:WIDTH-->, pagec(1)): the pages
-#                     are then compared by tests/tools/live.py
+#                     field (<!--live:NAME:WIDTH-->, pagec(1)) or an action
+#                     (<!--action:NAME:ARG:TARGET-->): the pages are then
+#                     compared by tests/tools/live.py
 #   live_file FILE    true when FILE holds a live field (a marker)
+#   marked_file FILE  true when FILE holds a live field or an action
 #   same_page BODY FILE [VALUES]  BODY is what the server sends for FILE:
-#                     its bytes, or for a page with live fields the file
-#                     with each marker replaced by WIDTH bytes (live.py
+#                     its bytes, or for a page with live fields or actions
+#                     the file with each live field's marker replaced by
+#                     WIDTH bytes and each action's taken out (live.py
 #                     match); the fields' values, "NAME VALUE" lines, go
 #                     to VALUES; on failure SAME_WHY says why
 #   live_value VALUES NAME  the value of the field NAME in VALUES
@@ -245,7 +248,7 @@ check_shutdown() {
 }
 
 need_live() {
-    if grep -rlqs -- '<!--live:' "$SITE"; then
+    if grep -rlqs -e '<!--live:' -e '<!--action:' "$SITE"; then
         need python3 "(to compare pages with live fields)"
     fi
 }
@@ -254,10 +257,14 @@ live_file() {
     grep -qs -- '<!--live:' "$1"
 }
 
+marked_file() {
+    grep -qs -e '<!--live:' -e '<!--action:' "$1"
+}
+
 same_page() {
     local body=$1 file=$2 values=${3:-/dev/null}
     SAME_WHY=
-    if ! live_file "$file"; then
+    if ! marked_file "$file"; then
         : >"$values"
         cmp -s "$body" "$file" && return 0
         SAME_WHY="$(wc -c <"$body") bytes, want the $(wc -c <"$file") of ${file##*/}"

@@ -19,6 +19,16 @@
 #     two fetches of / 1.1 s apart show the requests count up by one and
 #     the uptime advance, and its field input is the load average
 #     /proc/loadavg shows, to 0.01 (samples/live.c);
+#   - when index.html has the live field led and the actions
+#     led:1:/led?set=1 and led:0:/led?set=0 (samples/site): GET of an
+#     action's target and a form POST of its query set the LED
+#     (samples/live.c) and reply with the page showing it, as does a GET /
+#     after each; the same action twice leaves it set; a request Origin or
+#     Sec-Fetch-Site says comes from another site gets 403 and changes
+#     nothing; a POST naming no action gets 405, one without
+#     Content-Length 411, one whose body comes in a later segment 413 (as
+#     wget's does); a HEAD changes nothing; wget's GETs too, when wget is
+#     installed;
 #   - a missing path gets 404 (and the body of SITE_DIR/404.html if any);
 #   - a folder with an index.html, asked for without its trailing slash,
 #     gets 301 with Location: the folder's path with it (curl -I), and
@@ -437,6 +447,147 @@ if grep -qs -- '<!--live:uptime:' "$SITE/index.html" &&
         else
             fail "live field input: '$load', /proc/loadavg said $LOADAVG_BEFORE before and $LOADAVG_AFTER after"
         fi
+    fi
+fi
+
+# --- actions --------------------------------------------------------------
+
+# The sample site's LED (samples/live.c): the actions led:1:/led?set=1 and
+# led:0:/led?set=0 set a variable, the live field led of index.html shows
+# it. Each request is followed by a plain GET / whose led field must show
+# the state the request left (on, off), whatever its own reply said.
+if grep -q -- '<!--live:led:' "$SITE/index.html" 2>/dev/null &&
+    grep -q -- '<!--action:led:1:/led?set=1-->' "$SITE/index.html" &&
+    grep -q -- '<!--action:led:0:/led?set=0-->' "$SITE/index.html"; then
+    # led_page BODY: the led field of BODY when it is index.html, else
+    # empty
+    led_page() {
+        LED=
+        same_page "$1" "$SITE/index.html" "$WORK/led.values" &&
+            LED=$(live_value "$WORK/led.values" led)
+    }
+    # led_now: the LED as a plain GET / shows it, in NOW
+    led_now() {
+        fetch / "$WORK/led.now"
+        NOW=
+        [ "$CURL_RC" -eq 0 ] && [ "$CODE" = 200 ] && led_page "$WORK/led.now" &&
+            NOW=$LED
+    }
+    # check_action DESCRIPTION CODE LED URLPATH CURL-ARGS...: the request
+    # gets status CODE (for 200: index.html with the led field LED), and a
+    # GET / after it shows LED
+    check_action() {
+        local what=$1 want=$2 led=$3 url=$4 why=""
+        shift 4
+        fetch_with "$url" "$WORK/led.body" --compressed "$@"
+        if [ "$CURL_RC" -ne 0 ]; then
+            why=" curl exit $CURL_RC: $(head -n 1 "$WORK/curl.err");"
+        elif [ "$CODE" != "$want" ]; then
+            why=" status $CODE (want $want);"
+        elif [ "$want" = 200 ] && ! led_page "$WORK/led.body"; then
+            why=" not index.html with its fields ($SAME_WHY);"
+        elif [ "$want" = 200 ] && [ "$LED" != "$led" ]; then
+            why=" the page shows the LED '$LED' (want $led);"
+        fi
+        led_now
+        [ "$NOW" = "$led" ] || why+=" then GET / shows the LED '$NOW' (want $led);"
+        if [ -z "$why" ]; then
+            pass "$what: $want, then GET / shows the LED $led"
+        else
+            fail "$what:$why"
+            tr -d '\r' <"$WORK/headers" | evidence
+        fi
+    }
+    led_now
+    if [ "$NOW" = off ]; then
+        pass "GET /: the LED off at start"
+    else
+        fail "GET /: the LED '$NOW' at start (want off)"
+    fi
+    check_action "GET /led?set=1" 200 on "/led?set=1"
+    check_action "GET /led?set=1 again" 200 on "/led?set=1"
+    check_action "POST /led set=0 (a form, urlencoded)" 200 off /led -d set=0
+    check_action "POST /led set=1, Origin: http://evil.example" 403 off \
+        /led -d set=1 -H 'Origin: http://evil.example'
+    check_action "GET /led?set=1, Sec-Fetch-Site: cross-site" 403 off \
+        "/led?set=1" -H 'Sec-Fetch-Site: cross-site'
+    check_action "POST /led set=1, Sec-Fetch-Site: same-site" 403 off \
+        /led -d set=1 -H 'Sec-Fetch-Site: same-site'
+    check_action "POST /led set=1, Origin: http://$SERVER_ADDR:8080 (another port)" \
+        403 off /led -d set=1 -H "Origin: http://$SERVER_ADDR:8080"
+    # what a browser sends for the page's own form
+    check_action "POST /led set=1, Origin: http://$SERVER_ADDR, Sec-Fetch-Site: same-origin" \
+        200 on /led -d set=1 -H "Origin: http://$SERVER_ADDR" \
+        -H 'Sec-Fetch-Site: same-origin'
+    check_action "GET /led?set=0, Sec-Fetch-Site: none (typed in)" 200 off \
+        "/led?set=0" -H 'Sec-Fetch-Site: none'
+    check_action "GET /led?set=1, Origin: http://evil.example" 403 off \
+        "/led?set=1" -H 'Origin: http://evil.example'
+    check_action "POST /led with an empty body (names no action)" 405 off \
+        /led -d ''
+    check_action "POST /led set=2 (names no action)" 405 off /led -d set=2
+    check_action "POST /led without Content-Length" 411 off /led -X POST
+    # HEAD never runs an action: whatever its status, the LED stays off
+    out=$(nsexec curl -sS -I --max-time "$CURL_MAX_TIME" \
+        "http://$SERVER_ADDR/led?set=1" 2>&1 | tr -d '\r' | head -n 1)
+    led_now
+    if [ "$NOW" = off ]; then
+        pass "HEAD /led?set=1 (${out:-no reply}): GET / shows the LED still off"
+    else
+        fail "HEAD /led?set=1 (${out:-no reply}): GET / shows the LED '$NOW' (want off)"
+    fi
+    # a POST whose body comes in a segment of its own, after the header:
+    # 413, and the action does not run (env printf: the one of coreutils,
+    # which writes once at its exit; bash's own writes line by line)
+    echo "# e2e-mark led413" >>"$LOG"
+    # shellcheck disable=SC2016 # expanded by the inner bash
+    nsexec timeout 5 bash -c 'exec 3<>"/dev/tcp/$0/80" || exit 1
+        env printf "POST /led HTTP/1.1\r\nHost: %s\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 5\r\n\r\n" "$0" >&3
+        sleep 0.3
+        env printf "set=1" >&3
+        cat <&3' "$SERVER_ADDR" >"$WORK/led.raw" 2>/dev/null
+    status=$(head -n 1 "$WORK/led.raw" | tr -d '\r')
+    led_now
+    # the header went whole in the first segment: its length in the -v log
+    hlen=$(env printf "POST /led HTTP/1.1\r\nHost: %s\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 5\r\n\r\n" "$SERVER_ADDR" | wc -c)
+    seg=$(awk -v m="# e2e-mark led413" '$0 == m { on = 1; next }
+        on && /"POST \/led HTTP\/1\.1"$/ { sub(/,$/, "", $(NF - 3)); print $(NF - 3); exit }' "$LOG")
+    if [[ $status == "HTTP/1.1 413 "* ]] && [ "$NOW" = off ] && [ "$seg" = "$hlen" ]; then
+        pass "POST /led, its $hlen bytes of header in one segment, set=1 in the next: $status, GET / shows the LED still off"
+    else
+        fail "POST /led, set=1 in a segment after the header's ($hlen bytes; the -v log says '$seg'): '$status' (want 413), then the LED '$NOW' (want off)"
+        head -n 12 "$WORK/led.raw" | evidence
+    fi
+    if command -v wget >/dev/null 2>&1; then
+        # wget_action DESCRIPTION CODE LED URLPATH WGET-ARGS...: wget gets
+        # status CODE (for 200: index.html with the led field LED), and
+        # GET / after it shows LED
+        wget_action() {
+            local what=$1 want=$2 led=$3 url=$4 rc=0 code
+            shift 4
+            nsexec wget -S -q -T 5 -t 1 -O "$WORK/led.wget" "$@" \
+                "http://$SERVER_ADDR$url" 2>"$WORK/wget.err" || rc=$?
+            code=$(awk '$1 ~ /^HTTP\// { print $2; exit }' "$WORK/wget.err")
+            LED=
+            [ "$rc" -eq 0 ] && led_page "$WORK/led.wget"
+            led_now
+            if [ "$code" = "$want" ] && [ "$NOW" = "$led" ] &&
+                { [ "$want" != 200 ] || [ "$LED" = "$led" ]; }; then
+                pass "wget $what: $want, then GET / shows the LED $led"
+            else
+                fail "wget $what: exit $rc, status '$code' (want $want), the page shows '$LED', GET / '$NOW' (want $led)"
+                evidence <"$WORK/wget.err"
+            fi
+        }
+        wget_action "/led?set=1" 200 on "/led?set=1"
+        wget_action "/led?set=0" 200 off "/led?set=0"
+        # wget writes a POST's header and its body apart: the body comes
+        # in a segment of its own, which a stateless server never sees
+        # with the header (pagec(3)): 413, and the LED stays as it was
+        wget_action "--post-data=set=1 /led (the body in a segment of its own)" \
+            413 off /led --post-data=set=1
+    else
+        echo "# wget not found: the actions not fetched with wget"
     fi
 fi
 

@@ -22,6 +22,12 @@
 #     two fetches of / 1.1 s apart show the requests count up by one and
 #     the uptime advance, and its field input is the load average
 #     /proc/loadavg shows, to 0.01 (samples/live.c);
+#   - when index.html has the live field led and the actions
+#     led:1:/led?set=1 and led:0:/led?set=0 (samples/site): a form POST
+#     and a GET of an action set the LED (samples/live.c), as the page
+#     they get and a GET / after each show; a POST with another site's
+#     Origin and a GET with Sec-Fetch-Site: cross-site get 403 and change
+#     nothing; a POST naming no action gets 405;
 #   - the server exits with status 0 on SIGTERM.
 #
 # Needs no root; all traffic goes to 127.0.0.1 (curl is told to ignore
@@ -273,6 +279,56 @@ if grep -qs -- '<!--live:uptime:' "$SITE/index.html" &&
             fail "live field input: '$load', /proc/loadavg said $LOADAVG_BEFORE before and $LOADAVG_AFTER after"
         fi
     fi
+fi
+
+# --- actions ----------------------------------------------------------------
+
+# The sample site's LED (samples/live.c), set by its actions
+# led:1:/led?set=1 and led:0:/led?set=0 through pagec-serve: the page each
+# request gets and a GET / after it show the LED's state.
+if grep -q -- '<!--live:led:' "$SITE/index.html" 2>/dev/null &&
+    grep -q -- '<!--action:led:1:/led?set=1-->' "$SITE/index.html" &&
+    grep -q -- '<!--action:led:0:/led?set=0-->' "$SITE/index.html"; then
+    # led_page BODY: the led field of BODY when it is index.html, in LED
+    led_page() {
+        LED=
+        same_page "$1" "$SITE/index.html" "$WORK/led.values" &&
+            LED=$(live_value "$WORK/led.values" led)
+    }
+    # check_action DESCRIPTION CODE LED URLPATH CURL-ARGS...: the request
+    # gets status CODE (for 200: index.html showing the LED LED), and a
+    # GET / after it shows LED
+    check_action() {
+        local what=$1 want=$2 led=$3 url=$4 why="" now=
+        shift 4
+        fetch "$url" "$WORK/led.body" --compressed "$@"
+        if [ "$CURL_RC" -ne 0 ]; then
+            why=" curl exit $CURL_RC: $(head -n 1 "$WORK/curl.err");"
+        elif [ "$CODE" != "$want" ]; then
+            why=" status $CODE (want $want);"
+        elif [ "$want" = 200 ] && ! led_page "$WORK/led.body"; then
+            why=" not index.html with its fields ($SAME_WHY);"
+        elif [ "$want" = 200 ] && [ "$LED" != "$led" ]; then
+            why=" the page shows the LED '$LED' (want $led);"
+        fi
+        fetch / "$WORK/led.now" --compressed
+        [ "$CODE" = 200 ] && led_page "$WORK/led.now" && now=$LED
+        [ "$now" = "$led" ] || why+=" then GET / shows the LED '$now' (want $led);"
+        if [ -z "$why" ]; then
+            pass "$what: $want, then GET / shows the LED $led"
+        else
+            fail "$what:$why"
+        fi
+    }
+    check_action "POST /led set=1 (the form's button on)" 200 on /led -d set=1
+    check_action "POST /led set=0, Origin: $BASE, Sec-Fetch-Site: same-origin" \
+        200 off /led -d set=0 -H "Origin: $BASE" -H 'Sec-Fetch-Site: same-origin'
+    check_action "POST /led set=1, Origin: http://evil.example" 403 off \
+        /led -d set=1 -H 'Origin: http://evil.example'
+    check_action "GET /led?set=1, Sec-Fetch-Site: cross-site" 403 off \
+        "/led?set=1" -H 'Sec-Fetch-Site: cross-site'
+    check_action "GET /led?set=1" 200 on "/led?set=1"
+    check_action "POST /led set=2 (names no action)" 405 on /led -d set=2
 fi
 
 # --- shutdown --------------------------------------------------------------

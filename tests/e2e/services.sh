@@ -3,7 +3,8 @@
 #
 # tests/e2e/services.sh - the small services of pagec-tun (PAGEC_SERVICES)
 # from the kernel's TCP and UDP in a network namespace: daytime, echo and
-# discard (RFC 867, 862, 863), fetched with socat.
+# discard (RFC 867, 862, 863), and pagec-tun's own service on port 7007
+# (a line back reversed; struct pagec_service), fetched with socat.
 #
 # Usage: tests/e2e/services.sh PAGEC_TUN_BINARY SITE_DIR
 #
@@ -120,6 +121,46 @@ if head -c 20000 /dev/zero | nsexec timeout 20 socat -T 3 - "TCP:$SERVER_ADDR:9"
 else
     fail "discard over TCP: 20000 bytes taken, nothing back"
     evidence <"$WORK/socat.err"
+fi
+
+# pagec-tun's own service, port 7007: a line back reversed (its line end
+# kept), on TCP and on UDP; what is reversed is checked with rev(1)
+need rev "(util-linux)"
+reverse() { # PROTO LINE OPTIONS: the reply to LINE and a newline
+    printf '%s\n' "$2" | nsexec timeout 10 socat -T 3 - "$1:$SERVER_ADDR:7007$3" 2>"$WORK/socat.err"
+}
+line='hello, pagec: a line to turn'
+want=$(printf '%s\n' "$line" | rev)
+out=$(reverse TCP "$line")
+if [ "$out" = "$want" ] && [ "$want" = 'nrut ot enil a :cegap ,olleh' ]; then
+    pass "own service over TCP: the line reversed"
+else
+    fail "own service over TCP: the line reversed"
+    { printf '%s\n' "$out" | od -c | head -n 5; cat "$WORK/socat.err"; } | evidence
+fi
+out=$(reverse UDP "$line" ",sourceport=40070")
+if [ "$out" = "$want" ]; then
+    pass "own service over UDP: the line reversed"
+else
+    fail "own service over UDP: the line reversed"
+    { printf '%s\n' "$out" | od -c | head -n 5; cat "$WORK/socat.err"; } | evidence
+fi
+# a line longer than PAGEC_SERVICE_MAX (32 by default): its first 32
+# bytes reversed, without a line end
+long=0123456789abcdefghijklmnopqrstuvwxyzABCDEF
+want=$(printf '%s\n' "${long:0:32}" | rev)
+out=$(reverse TCP "$long")
+if [ "$out" = "$want" ]; then
+    pass "own service over TCP: a line of ${#long} bytes, its first 32 reversed"
+else
+    fail "own service over TCP: a line of ${#long} bytes, its first 32 reversed"
+    { printf '%s\n' "$out" | od -c | head -n 5; cat "$WORK/socat.err"; } | evidence
+fi
+out=$(reverse UDP "x" ",sourceport=1000")
+if [ -z "$out" ]; then
+    pass "own service over UDP: nothing for a source port below 1024"
+else
+    fail "own service over UDP: an answer to a source port below 1024"
 fi
 
 check_shutdown

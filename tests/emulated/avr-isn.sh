@@ -12,7 +12,7 @@
 # ATmega328P (avr-gcc -Os, as a firmware would), runs it in PAGEC_AVRSIM on
 # a pseudo-terminal of its own (no traffic: the UART stays silent), and
 # reads pagec-avrsim's counters: every vector right (64 pulses on PB0, none
-# on PB1), and the PB5 cycles of 100 ISN calls. Prints the cycles per ISN
+# on PB1), and the PB2 cycles of 100 ISN calls. Prints the cycles per ISN
 # and the ISNs per second at 16 MHz.
 #
 # Exit status: 0 passed, 1 failed, 2 usage error, 77 no avr-gcc, avr-libc

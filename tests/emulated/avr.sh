@@ -22,9 +22,18 @@
 #      AVR_FETCHES times in a row (default 20), each compared, its
 #      requests field counting up and its uptime never going back, and reports
 #      the fetches per second, the runtime's cycles per fetch (the cycles
-#      the firmware's PB5 was high), the bytes on the line per fetch and
+#      the firmware's PB2 was high), the bytes on the line per fetch and
 #      the rate the line alone would allow, then pagec-avrsim's own report:
 #      flash, RAM, stack high-water mark, cycles per datagram by kind.
+#   4. In the same namespace, the LED (tests/emulated/led.sh): the site's
+#      actions, GET /led?set=1 and a POST /led with the body set=1 and
+#      their set=0, switch PB5, whose level pagec-avrsim reads from the
+#      emulated port (and counts its changes: one per switch), and the
+#      status page's led field shows it; one from another site gets 403.
+#   5. The small services over the line, with socat: daytime over TCP and
+#      UDP ("uptime N s", N the firmware's seconds), echo over TCP (two
+#      lines, then a block of binary bytes, SLIP's END and ESC among them,
+#      over several segments) and UDP, discard over TCP.
 #
 # The emulation is paced to the wall clock, so the times are those of a
 # real part on a real 115200-baud line (simavr's UART delivers a byte per
@@ -66,6 +75,8 @@ MCU=atmega328p
 
 # shellcheck source=tests/e2e/common.sh
 . "$HERE/../e2e/common.sh" || exit 1
+# shellcheck source=tests/emulated/led.sh
+. "$HERE/led.sh" || exit 1
 
 if [ $# -ne 6 ]; then
     echo "usage: $PROG CMAKE PAGEC PAGEC_SLIP PAGEC_AVRSIM SOURCE_DIR BUILD_DIR" >&2
@@ -107,6 +118,7 @@ need ip "(iproute2)"
 need curl
 need cmp "(diffutils)"
 need python3 "(to compare the status page, which has live fields)"
+need socat "(the small services)"
 
 # --- set-up and clean-up ---------------------------------------------------
 
@@ -287,7 +299,7 @@ BEGIN {
     printf "#    the part kept pace: %.3f s of its cycles in %.3f s between the snapshots (at most %.1f ms behind the wall clock since it started)\n", dev, sim_ns / 1e9, lag_ns / 1e6
     printf "#    per fetch: %.1f datagrams in, %.0f bytes in and %.0f out on the line (SLIP), %.1f ms of line time at %d cycles a byte\n", frames / n, bin / n, bout / n, line * 1000, bc
     printf "#    the line alone allows %.2f fetches per second one after another (%.2f with both directions busy)\n", 1 / line, 1 / ((bin > bout ? bin : bout) / n * bc / freq)
-    printf "#    runtime (PB5 high): %.0f cycles per fetch, %.2f ms at %d MHz; %.2f %% of the part'\''s time\n", busy / n, busy / n / freq * 1000, freq / 1e6, 100 * busy / cycles
+    printf "#    runtime (PB2 high): %.0f cycles per fetch, %.2f ms at %d MHz; %.2f %% of the part'\''s time\n", busy / n, busy / n / freq * 1000, freq / 1e6, 100 * busy / cycles
 }'
 sort -n "$WORK/times" | awk '{ t[NR] = $1 } END {
     if (NR) printf "#    curl time_total: median %.1f ms, min %.1f ms, max %.1f ms\n", 1000 * t[int((NR + 1) / 2)], 1000 * t[1], 1000 * t[NR] }'
@@ -299,13 +311,104 @@ sort -n "$WORK/times" | awk '{ t[NR] = $1 } END {
     echo "failed=$bad"
     echo "fetch_wall_ns=$((t1 - t0))"
     awk -F= 'NR == FNR { before[$1] = $2; next }
-        $1 ~ /^(mcu|freq|flash|data|bss|ram|stack_sp|stack_paint|ram_free|byte_cycles|lag_max_ns)$/ || $1 ~ /_max$/ { print; next }
+        $1 ~ /^(mcu|freq|flash|data|bss|ram|stack_sp|stack_paint|ram_free|byte_cycles|lag_max_ns|led)$/ || $1 ~ /_max$/ { print; next }
         { printf "%s=%.0f\n", $1, $2 - before[$1] }' "$WORK/before" "$WORK/after"
     if [ -s "$WORK/slip.stats" ]; then
         echo "slip_stack_sp=$(sval stack_sp "$WORK/slip.stats")"
         echo "slip_stack_paint=$(sval stack_paint "$WORK/slip.stats")"
     fi
 } >"$SUMMARY.tmp" && mv "$SUMMARY.tmp" "$SUMMARY" && note "figures written to $SUMMARY"
+
+# --- 4. the LED -------------------------------------------------------------
+
+# avr_led: the level of PB5 as the emulated port drives it, from a
+# snapshot of pagec-avrsim's statistics
+# shellcheck disable=SC2317 # called through check_led
+avr_led() {
+    snapshot "$WORK/pin" && sval led "$WORK/pin"
+}
+
+echo "# the LED (PB5), switched by the site's actions:"
+snapshot "$WORK/led.before"
+check_led avr_led
+snapshot "$WORK/led.after"
+changes=$(($(sval led_changes "$WORK/led.after") - $(sval led_changes "$WORK/led.before")))
+if [ "$changes" = 4 ]; then
+    pass "PB5 changed 4 times: on, off, on, off"
+else
+    fail "PB5 changed $changes times (want 4: on, off, on, off)"
+fi
+
+# --- 5. the small services ---------------------------------------------------
+
+echo "# the small services:"
+freq=$(sval freq "$WORK/led.after")
+# daytime PROTO OUTPUT: "uptime N s" and CRLF, N the firmware's seconds
+# (Timer1's): no more than the part's time since it started, which
+# pagec-avrsim counts from the firmware's start-up
+daytime_ok() {
+    local n
+    printf '%s' "$2" | grep -Eq $'^uptime [0-9]+ s\r$' || return 1
+    n=${2#uptime }
+    n=${n%% *}
+    snapshot "$WORK/daytime" || return 1
+    [ "$n" -le $(($(sval cycles "$WORK/daytime") / freq + 1)) ]
+}
+out=$(nsexec timeout 10 socat -T 3 -u "TCP:$SERVER_ADDR:13" - </dev/null 2>"$WORK/socat.err")
+if daytime_ok TCP "$out"; then
+    pass "daytime over TCP: ${out%$'\r'}"
+else
+    fail "daytime over TCP: 'uptime N s' and CRLF, N the firmware's seconds"
+    { printf '%s' "$out" | od -c | head -n 5; cat "$WORK/socat.err"; } | evidence
+fi
+out=$(printf 'x\n' | nsexec timeout 10 socat -T 2 - "UDP:$SERVER_ADDR:13,sourceport=40013" 2>"$WORK/socat.err")
+if daytime_ok UDP "$out"; then
+    pass "daytime over UDP: ${out%$'\r'}"
+else
+    fail "daytime over UDP: 'uptime N s' and CRLF, N the firmware's seconds"
+    { printf '%s' "$out" | od -c | head -n 5; cat "$WORK/socat.err"; } | evidence
+fi
+out=$( { printf 'first line\n'; sleep 0.5; printf 'second line\n'; sleep 0.8; } |
+    nsexec timeout 10 socat -T 3 - "TCP:$SERVER_ADDR:7" 2>"$WORK/socat.err")
+if [ "$out" = $'first line\nsecond line' ]; then
+    pass "echo over TCP: two lines back in order"
+else
+    fail "echo over TCP: two lines back in order"
+    { printf '%s\n' "$out"; cat "$WORK/socat.err"; } | evidence
+fi
+# 3000 bytes: every byte value, SLIP's END (0xc0) and ESC (0xdb) among
+# them, in several segments of the MSS
+python3 -c 'import sys; sys.stdout.buffer.write(bytes(range(256)) * 11 + bytes([0xc0, 0xdb]) * 92)' >"$WORK/block"
+nsexec timeout 60 socat -t 30 -T 30 - "TCP:$SERVER_ADDR:7" <"$WORK/block" >"$WORK/block.echo" 2>"$WORK/socat.err"
+if cmp -s "$WORK/block" "$WORK/block.echo"; then
+    pass "echo over TCP: $(wc -c <"$WORK/block") binary bytes back whole"
+else
+    fail "echo over TCP: $(wc -c <"$WORK/block") binary bytes back whole (got $(wc -c <"$WORK/block.echo"))"
+    evidence <"$WORK/socat.err"
+fi
+head -c 500 "$WORK/block" >"$WORK/dgram"
+nsexec timeout 10 socat -T 2 - "UDP:$SERVER_ADDR:7,sourceport=40007" <"$WORK/dgram" >"$WORK/dgram.echo" 2>"$WORK/socat.err"
+if cmp -s "$WORK/dgram" "$WORK/dgram.echo"; then
+    pass "echo over UDP: a datagram of 500 binary bytes back"
+else
+    fail "echo over UDP: a datagram of 500 binary bytes back (got $(wc -c <"$WORK/dgram.echo"))"
+    evidence <"$WORK/socat.err"
+fi
+if head -c 3000 /dev/zero | nsexec timeout 20 socat -T 3 - "TCP:$SERVER_ADDR:9" >"$WORK/discard.out" 2>"$WORK/socat.err" &&
+    [ ! -s "$WORK/discard.out" ]; then
+    pass "discard over TCP: 3000 bytes taken, nothing back"
+else
+    fail "discard over TCP: 3000 bytes taken, nothing back"
+    evidence <"$WORK/socat.err"
+fi
+snapshot "$WORK/services"
+if [ "$(sval dropped "$WORK/services")" = "$(sval dropped "$WORK/led.after")" ]; then
+    note "no received byte dropped by the firmware during the services"
+else
+    note "received bytes dropped by the firmware during the services:" \
+        "$(($(sval dropped "$WORK/services") - $(sval dropped "$WORK/led.after")))" \
+        "(TCP sent their segments again)"
+fi
 
 # --- shutdown --------------------------------------------------------------
 

@@ -16,21 +16,24 @@
  * are its own time.
  *
  * Measured, from the pins of samples/avr/main.c:
- *   PB5 high   the firmware is inside the pagec runtime: cycles and calls;
+ *   PB2 high   the firmware is inside the pagec runtime: cycles and calls;
  *   PB0 high   one SLIP frame, from its first byte to the end of its
- *              reply: the PB5 cycles of each frame, by the kind of datagram
+ *              reply: the PB2 cycles of each frame, by the kind of datagram
  *              (decoded here from the bytes fed in: SYN, request data, bare
  *              ACK, FIN, ICMP), split at the frame's first reply byte on
  *              the line: "in" is reading the datagram, ending it and
  *              pulling the first reply byte, "out" pulling the rest; and
- *              the longest PB5 pulse of each frame, which is mostly the
+ *              the longest PB2 pulse of each frame, which is mostly the
  *              end of the datagram (pagec_stream_end);
- *   PB1 pulse  a received byte the firmware dropped (its ring was full).
+ *   PB1 pulse  a received byte the firmware dropped (its ring was full);
+ *   PB5        the LED the firmware's actions set: its level as the port
+ *              drives it (PORTB and DDRB, read from the emulated port) and
+ *              the times the pin changed.
  * Also: receive overruns (a byte that arrived while the UART's two-byte
  * buffer was full, which real hardware would lose; simavr keeps it), the
  * stack's high-water mark both as the lowest stack pointer seen and as the
  * lowest byte of the RAM the firmware painted with 0xc5 at start-up that
- * lost its paint, and the image's flash, .data and .bss. PB5's cycles
+ * lost its paint, and the image's flash, .data and .bss. PB2's cycles
  * include the interrupt handlers that run meanwhile (the UART's receive
  * interrupt, a few dozen cycles per byte received).
  *
@@ -69,9 +72,10 @@
 #define PROG "pagec-avrsim"
 
 /* The firmware's measurement pins (samples/avr/main.c, uart.c). */
-#define BUSY_PIN 5  /* PB5 */
+#define BUSY_PIN 2  /* PB2 */
 #define FRAME_PIN 0 /* PB0 */
 #define DROP_PIN 1  /* PB1 */
+#define LED_PIN 5   /* PB5 */
 #define STACK_PAINT 0xc5
 
 /* Bytes read from the line that wait to go into the UART; when full, the
@@ -99,12 +103,12 @@ static const char *const kind_names[K_COUNT] = {
 
 struct kind_stats {
     uint64_t count;
-    uint64_t cycles;     /* PB5 cycles of the frames */
+    uint64_t cycles;     /* PB2 cycles of the frames */
     uint64_t max;
     uint64_t cycles_out; /* ... from the first reply byte on */
     uint64_t bytes_in;   /* bytes of the datagrams */
     uint64_t bytes_out;  /* bytes on the line of their replies */
-    uint64_t longest;    /* sum of each frame's longest PB5 pulse */
+    uint64_t longest;    /* sum of each frame's longest PB2 pulse */
 };
 
 /* A datagram decoded from the line, waiting for its PB0 pulse. */
@@ -153,14 +157,16 @@ struct sim {
     uint64_t busy_calls;
     int frame;
     uint64_t frame_busy_start;
-    uint64_t frame_busy_out; /* PB5 cycles at its first reply byte */
+    uint64_t frame_busy_out; /* PB2 cycles at its first reply byte */
     uint64_t frame_bytes_out;
-    uint64_t frame_longest; /* its longest PB5 pulse: mostly the end of
+    uint64_t frame_longest; /* its longest PB2 pulse: mostly the end of
                                the datagram (pagec_stream_end) */
     uint64_t frames;
     uint64_t frames_unnamed;
     struct kind_stats per_kind[K_COUNT];
     uint64_t dropped;
+    int led;              /* the LED pin's last level */
+    uint64_t led_changes; /* ... and its changes */
 
     /* stack */
     uint16_t sp_min;
@@ -541,6 +547,32 @@ static void pin_drop(struct avr_irq_t *irq, uint32_t value, void *param)
     }
 }
 
+static void pin_led(struct avr_irq_t *irq, uint32_t value, void *param)
+{
+    struct sim *s = param;
+
+    (void)irq;
+    if ((value != 0) != s->led) {
+        s->led = value != 0;
+        s->led_changes++;
+    }
+}
+
+/* The LED pin's level as port B drives it now: 1 high, 0 low, -1 not an
+ * output. */
+static int led_level(const struct sim *s)
+{
+    avr_ioport_state_t st;
+
+    if (avr_ioctl(s->avr, AVR_IOCTL_IOPORT_GETSTATE('B'), &st) != 0) {
+        return -1;
+    }
+    if (!((st.ddr >> LED_PIN) & 1)) {
+        return -1;
+    }
+    return (int)((st.port >> LED_PIN) & 1);
+}
+
 /* --- measurements ------------------------------------------------------- */
 
 struct stack_use {
@@ -589,6 +621,8 @@ static void write_stats(const struct sim *s, FILE *f)
     fprintf(f, "bytes_out=%" PRIu64 "\n", s->bytes_out);
     fprintf(f, "overruns=%" PRIu64 "\n", s->overruns);
     fprintf(f, "dropped=%" PRIu64 "\n", s->dropped);
+    fprintf(f, "led=%d\n", led_level(s));
+    fprintf(f, "led_changes=%" PRIu64 "\n", s->led_changes);
     fprintf(f, "busy_cycles=%" PRIu64 "\n", busy_now(s));
     fprintf(f, "busy_calls=%" PRIu64 "\n", s->busy_calls);
     fprintf(f, "frames=%" PRIu64 "\n", s->frames);
@@ -656,7 +690,7 @@ static void print_report(const struct sim *s)
                 " bytes dropped by the firmware\n",
            s->bytes_in, s->bytes_out, (uint64_t)s->byte_cycles, s->overruns,
            s->dropped);
-    printf(PROG ": runtime (PB5): %" PRIu64 " cycles in %" PRIu64
+    printf(PROG ": runtime (PB2): %" PRIu64 " cycles in %" PRIu64
                 " calls, %.2f %% of the time\n",
            busy, s->busy_calls, cycles ? 100.0 * (double)busy / (double)cycles : 0.0);
     printf(PROG ": %" PRIu64 " datagrams (PB0)%s\n", s->frames,
@@ -849,6 +883,8 @@ int main(int argc, char **argv)
         s);
     avr_irq_register_notify(
         avr_io_getirq(avr, AVR_IOCTL_IOPORT_GETIRQ('B'), DROP_PIN), pin_drop, s);
+    avr_irq_register_notify(
+        avr_io_getirq(avr, AVR_IOCTL_IOPORT_GETIRQ('B'), LED_PIN), pin_led, s);
     avr_cycle_timer_register(avr, avr->frequency / SLICE_PER_S, tick, s);
 
     memset(&sa, 0, sizeof sa);

@@ -9,7 +9,7 @@
  *   PB0 (frame)  one pulse for every vector computed right: the 64 of
  *                HalfSipHash-2-4, then 8 ISNs
  *   PB1 (drop)   one pulse for every vector computed wrong
- *   PB5 (busy)   high around each of ISN_CALLS calls of pagec_isn()
+ *   PB2 (busy)   high around each of ISN_CALLS calls of pagec_isn()
  * Then the UART's receiver is enabled, which pagec-avrsim takes for
  * "serving": the counts are final.
  */
@@ -37,7 +37,7 @@ int main(void)
     uint8_t msg[64];
     uint8_t i;
 
-    DDRB |= _BV(PB0) | _BV(PB1) | _BV(PB5);
+    DDRB |= _BV(PB0) | _BV(PB1) | _BV(PB2);
     for (i = 0; i < 64; i++) {
         msg[i] = i;
     }
@@ -67,10 +67,10 @@ int main(void)
         PORTB &= (uint8_t)~pin;
     }
     for (i = 0; i < ISN_CALLS; i++) {
-        PORTB |= _BV(PB5);
+        PORTB |= _BV(PB2);
         sink = pagec_isn(key, client, server, (uint16_t)(40000u + i), 80,
                          1234, 3, 0x12345678u);
-        PORTB &= (uint8_t)~_BV(PB5);
+        PORTB &= (uint8_t)~_BV(PB2);
     }
     UBRR0 = 16;
     UCSR0A = _BV(U2X0);

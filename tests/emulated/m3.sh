@@ -27,7 +27,11 @@
 # an input field, the board's buttons: 0 once m3-keys.py has pressed and
 # let go each of them through QEMU's monitor, 16 while it holds select
 # (QEMU's board reads every button as pressed until its key was let go
-# once).
+# once). Then, when the site has the led actions (samples/site), the
+# firmware again in a namespace of its own: the actions switch the board's
+# status LED, PF0, whose level m3-peek.py reads from the port's data
+# register through QEMU's monitor, and the status page's led field shows
+# it (tests/emulated/led.sh).
 #
 # Exit status: 0 all checks passed, 1 a check failed or the firmware does
 # not build, 2 usage error, 77 a prerequisite is missing (qemu-system-arm,
@@ -136,9 +140,84 @@ if grep -qs -- '<!--live:uptime:' "$SITE/index.html" &&
         export SLIP_LIVE_PRESSED='^16$'
     fi
 fi
-if [ -n "${M3_MONITOR:-}" ]; then
-    # not exec: the trap removes the monitor's folder afterwards
-    "$HERE/../slip/slip.sh" "$PAGEC_SLIP" "$HERE/m3-qemu.sh" "$SITE"
-    exit
+# tests/slip/slip.sh with the firmware as the device; its lines indented
+"$HERE/../slip/slip.sh" "$PAGEC_SLIP" "$HERE/m3-qemu.sh" "$SITE" 2>&1 | sed 's/^/    /'
+slip_rc=${PIPESTATUS[0]}
+[ -n "${mon:-}" ] && rm -rf -- "$mon"
+trap - EXIT
+[ "$slip_rc" = 77 ] && exit 77
+
+# --- the LED ----------------------------------------------------------------
+
+# The site's actions switch the board's status LED, PF0, whose level the
+# test reads from port F's data register through QEMU's monitor
+# (m3-peek.py), in a namespace of its own (tests/emulated/led.sh).
+SERVER_NAME=pagec-slip
+CLIENT_ADDR=192.0.2.1
+SERVER_ADDR=192.0.2.2
+SLIP_MTU=1006
+CURL_MAX_TIME=10
+STOP_WAIT=30
+# shellcheck source=tests/e2e/common.sh
+. "$HERE/../e2e/common.sh" || exit 1
+# shellcheck source=tests/emulated/led.sh
+. "$HERE/led.sh" || exit 1
+if [ "$slip_rc" = 0 ]; then
+    pass "tests/slip/slip.sh: all passed"
+else
+    fail "tests/slip/slip.sh: exit status $slip_rc"
 fi
-exec "$HERE/../slip/slip.sh" "$PAGEC_SLIP" "$HERE/m3-qemu.sh" "$SITE"
+if ! grep -qs -- '<!--action:led:' "$SITE/index.html"; then
+    note() { echo "#    $*"; }
+    note "the site has no led actions: the LED is not checked"
+    finish
+fi
+need curl
+need python3 "(the monitor, and pages with live fields)"
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/pagec-m3.XXXXXX") || exit 1
+LOG=$WORK/pagec-slip.log
+LOG_HEADING="last lines of the pagec-slip log ($LOG):"
+LOG_TAIL=40
+DEV_LOG=$WORK/pagec-m3.log
+DEV_NAME=pagec-m3
+DEV_PID=
+# shellcheck disable=SC2317 # called through the EXIT trap
+cleanup() {
+    trap - EXIT INT TERM
+    stop_dev
+    ns_teardown
+    remove_work "${SLIP_KEEP:-0}"
+}
+trap_cleanup
+ns_create m3 pm3
+slip_bridge_start "$PAGEC_SLIP" "$SLIP_MTU"
+ip netns exec "$NS" env M3_MONITOR="$WORK/monitor" "$HERE/m3-qemu.sh" "$PTY" >"$DEV_LOG" 2>&1 &
+DEV_PID=$!
+for ((i = 0; i < 100; i++)); do
+    grep -qs '^pagec-m3: serving' "$DEV_LOG" && break
+    kill -0 "$DEV_PID" 2>/dev/null || break
+    sleep 0.1
+done
+if ! grep -qs '^pagec-m3: serving' "$DEV_LOG"; then
+    fail "pagec-m3 did not start on $PTY"
+    evidence <"$DEV_LOG"
+    finish
+fi
+
+# m3_led: PF0's level, bit 0 of port F's data register (GPIO_DATA at the
+# address whose bits 9:2 are the mask)
+# shellcheck disable=SC2317 # called through check_led
+m3_led() {
+    python3 "$HERE/m3-peek.py" "$WORK/monitor" 0x40025004 1
+}
+echo "# the status LED (PF0), switched by the site's actions:"
+check_led m3_led
+
+stop_dev
+if [ "$DEV_RC" -eq 0 ]; then
+    pass "QEMU exits with status 0 on SIGTERM"
+else
+    fail "QEMU exit status $DEV_RC on SIGTERM (want 0)"
+fi
+check_shutdown
+finish

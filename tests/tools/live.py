@@ -5,7 +5,11 @@ fields, read from the file itself as pagec(1) describes them: a marker
 <!--live:NAME:WIDTH--> (NAME a lower-case letter and up to 30 lower-case
 letters, digits or '_'; WIDTH 1 to 64, no leading zero) on one line of a
 text page becomes WIDTH bytes that the device writes while it sends the
-page. In a file that is not a text page a marker is no marker.
+page. An action's marker <!--action:NAME:ARG:TARGET--> (ARG 0 to 65535,
+no leading zero; TARGET a '/', printable ASCII without spaces or '#', a
+'?' and a query that is not empty) on one line of a text page is taken
+out of it: no byte of it is sent. In a file that is not a text page a
+marker is no marker.
 
 usage: live.py match FILE BODY
        live.py find FILE DOCUMENT
@@ -15,9 +19,10 @@ bytes); a file without markers, or one of a type that is no text page
 (gif, png, ...), must come back byte for byte. A file of a type pagec
 decides by its content (an unknown extension) may come back either way.
 
-find: every line of FILE that holds a marker must be in DOCUMENT, its
-markers replaced by WIDTH bytes other than '<' and a line end: a page as
-a browser's DOM shows it, where the rest of the document may differ.
+find: every line of FILE that holds a live field's marker must be in
+DOCUMENT, its markers replaced by WIDTH bytes other than '<' and a line
+end (and its actions' taken out): a page as a browser's DOM shows it,
+where the rest of the document may differ.
 
 Both print one line per field, in the order of the file: NAME, a space,
 and the field's bytes without the spaces around them (Latin-1). Exit
@@ -31,6 +36,9 @@ import re
 import sys
 
 MARKER = re.compile(rb"<!--live:([a-z][a-z0-9_]{0,30}):([1-9][0-9]?)-->")
+ACTION = re.compile(rb"<!--action:[a-z][a-z0-9_]{0,30}:(0|[1-9][0-9]{0,4}):"
+                    rb"/[\x21-\x22\x24-\x3e\x40-\x7e]*\?"
+                    rb"[\x21-\x22\x24-\x7e]+?-->")
 WIDTH_MAX = 64
 
 # pagec's built-in table of extensions: the text pages and the others;
@@ -42,22 +50,34 @@ BINARY = {"gif", "ico", "jpeg", "jpg", "pdf", "png", "wasm", "webp", "woff",
 
 
 def fields(data):
-    """The markers of data: a list of (start, end, name, width)."""
+    """The markers of data, in its order: a list of (start, end, name,
+    width), where an action's name is None and its width 0 (it is taken
+    out)."""
     out = []
     for m in MARKER.finditer(data):
         width = int(m.group(2))
         if width <= WIDTH_MAX:
             out.append((m.start(), m.end(), m.group(1).decode(), width))
-    return out
+    for m in ACTION.finditer(data):
+        if int(m.group(1)) <= 0xffff and b"\n" not in m.group(0) and \
+                not any(f[0] < m.end() and m.start() < f[1] for f in out):
+            out.append((m.start(), m.end(), None, 0))
+    return sorted(out)
+
+
+def live(data):
+    """The live fields of data: fields(data) without the actions."""
+    return [f for f in fields(data) if f[2] is not None]
 
 
 def body_re(data, field=b"."):
     """A regular expression of the bytes data becomes: its markers as
     groups of WIDTH bytes of the class field, the rest as it is."""
     parts, pos = [], 0
-    for start, end, _, width in fields(data):
+    for start, end, name, width in fields(data):
         parts.append(re.escape(data[pos:start]))
-        parts.append(b"(" + field + b"{%d})" % width)
+        if name is not None:
+            parts.append(b"(" + field + b"{%d})" % width)
         pos = end
     parts.append(re.escape(data[pos:]))
     return re.compile(b"".join(parts), re.S)
@@ -76,7 +96,7 @@ def kind(name):
 def values(data, m):
     """(name, value) of each field, from a match m of body_re(data)."""
     return [(f[2], m.group(i + 1).strip(b" "))
-            for i, f in enumerate(fields(data))]
+            for i, f in enumerate(live(data))]
 
 
 def first_difference(a, b):
@@ -107,13 +127,14 @@ def match(data, body, name="x.html"):
     # literal text that body starts with, marker by marker
     pos, at = 0, 0
     for start, end, fname, width in fields(data) + [(len(data), len(data),
-                                                      None, 0)]:
+                                                      "", 0)]:
         lit = data[pos:start]
         if body[at:at + len(lit)] != lit:
             d = at + first_difference(body[at:at + len(lit)], lit)
+            where = "the end" if fname == "" else "an action's marker" \
+                if fname is None else "the field " + fname
             return False, [], "%d bytes, want %d; differs at byte %d, " \
-                "before the field %s" % (len(body), want, d, fname or
-                                         "(end)")
+                "before %s" % (len(body), want, d, where)
         at += len(lit) + width
         pos = end
     return False, [], "%d bytes, want %d" % (len(body), want)
@@ -144,7 +165,7 @@ def main(argv):
         show(vals)
         return 0
     for line in data.splitlines(True):
-        if not fields(line):
+        if not live(line):
             continue
         m = body_re(line.rstrip(b"\r\n"), rb"[^<\r\n]").search(other)
         if not m:

@@ -66,7 +66,18 @@ static void same_from_stream(size_t n, uint16_t len)
         uint16_t r = pagec_stream_run(&st, &run);
 
         if (r == 0) {
-            sout[m++] = pagec_stream_next(&srv, &st);
+            const uint8_t *ram;
+
+            /* a live field or a service's text in RAM: every other time
+             * through pagec_stream_ram(), else a byte at a time */
+            r = (m & 1) ? pagec_stream_ram(&st, &ram) : 0;
+            if (r == 0) {
+                sout[m++] = pagec_stream_next(&srv, &st);
+                continue;
+            }
+            ck_assert_uint_le(m + r, sizeof sout);
+            memcpy(sout + m, ram, r);
+            m += r;
             continue;
         }
         ck_assert_uint_le(m + r, sizeof sout);
@@ -967,6 +978,14 @@ static char *live_expected(const char *file, size_t *n)
         unsigned width;
         int used = 0;
 
+        if (flen - i > 11 && memcmp(src + i, "<!--action:", 11) == 0) {
+            /* an action's marker: not in the page */
+            const char *e = strstr((const char *)src + i, "-->");
+
+            ck_assert_ptr_nonnull(e);
+            i = (size_t)(e + 3 - (const char *)src);
+            continue;
+        }
         if (flen - i > 9 && memcmp(src + i, "<!--live:", 9) == 0 &&
             sscanf((const char *)src + i, "<!--live:%39[a-z0-9_]:%u-->%n",
                    name, &width, &used) == 2 && used > 0) {
@@ -1818,6 +1837,433 @@ START_TEST(test_runtime_services_off_ports)
 }
 END_TEST
 
+/* Actions (PAGEC_ACTIONS) on the live site: what each request runs, in
+ * which order with the live fields, and the reply it gets, through both
+ * APIs (serve() runs the buffered API, then the streaming one, and sums
+ * each reply itself). */
+static char act_log[256];
+
+static void act_note(const char *s)
+{
+    size_t n = strlen(act_log);
+
+    ck_assert_uint_lt(n + strlen(s), sizeof act_log);
+    memcpy(act_log + n, s, strlen(s) + 1);
+}
+
+static void test_action(const struct pagec_server *s, uint8_t id,
+                        uint16_t arg)
+{
+    char e[32];
+
+    ck_assert_ptr_eq(s, &srv);
+    snprintf(e, sizeof e, "A%u:%u ", id, arg);
+    act_note(e);
+}
+
+static uint8_t act_live(const struct pagec_server *s, uint8_t id,
+                        uint8_t *dst, uint8_t width)
+{
+    (void)s;
+    (void)id;
+    (void)dst;
+    (void)width;
+    act_note("L ");
+    return 0;
+}
+
+/* The status code of the reply to req on the live site, and in act_log
+ * what it ran: "" when nothing. */
+static int act_status(const char *req)
+{
+    uint32_t isn = handshake(9000);
+    size_t n;
+
+    act_log[0] = '\0';
+    n = serve(tcp(80, 0x18, 9001, isn + 1, req));
+    ck_assert_msg(n > 40 + 13, "no reply to '%s'", req);
+    ck_assert_int_eq(memcmp(out + 40, "HTTP/1.1 ", 9), 0);
+    return (out[49] - '0') * 100 + (out[50] - '0') * 10 + (out[51] - '0');
+}
+
+#define LED(arg) "A0:" #arg " L L L A0:" #arg " L L L "
+
+START_TEST(test_runtime_actions)
+{
+    static const char post_form[] =
+        "POST /led HTTP/1.1\r\nHost: 192.0.2.2\r\n"
+        "Content-Type: application/x-www-form-urlencoded\r\n"
+        "Content-Length: 5\r\n\r\nset=0";
+    char req[512];
+    size_t blen;
+    size_t elen;
+    const uint8_t *body;
+    char *want;
+
+    srv.site = &live_site;
+    srv.live = act_live;
+    srv.action = test_action;
+    ck_assert_int_eq(live_site_ACTION_led, 0);
+    ck_assert_int_eq(live_site_ACTION_ping, 2);
+
+    /* a GET: the action, then the page's three fields, in each API */
+    ck_assert_int_eq(act_status("GET /led?set=1 HTTP/1.1\r\nHost: a\r\n\r\n"),
+                     200);
+    ck_assert_str_eq(act_log, LED(1));
+    /* the page, its fields as the callback left them: blank */
+    body = http_body(serve(tcp(80, 0x18, 9001, handshake(9000) + 1,
+                               "GET /led?set=0 HTTP/1.0\r\n\r\n")),
+                     &blen);
+    srv.live = NULL;
+    want = live_expected("index.html", &elen);
+    srv.live = act_live;
+    ck_assert_uint_eq(blen, elen);
+    ck_assert_mem_eq(body, want, elen);
+    free(want);
+
+    /* an HTML form's POST, its body the query */
+    ck_assert_int_eq(act_status(post_form), 200);
+    ck_assert_str_eq(act_log, LED(0));
+    /* the query in the target, no body */
+    ck_assert_int_eq(act_status("POST /led?set=1 HTTP/1.0\r\n\r\n"), 200);
+    ck_assert_str_eq(act_log, LED(1));
+    /* a raw query of bytes the path would decode; the largest argument */
+    ck_assert_int_eq(act_status("GET /cfg?m=a%20b&x=? HTTP/1.0\r\n\r\n"), 200);
+    ck_assert_str_eq(act_log, "A1:65535 L L L A1:65535 L L L ");
+    /* an action whose page is static: its 200, never 304 */
+    ck_assert_int_eq(act_status("GET /ping?now HTTP/1.1\r\nHost: a\r\n"
+                                "If-None-Match: *\r\n\r\n"),
+                     200);
+    ck_assert_str_eq(act_log, "A2:7 A2:7 ");
+
+    /* from the same site: allowed */
+    ck_assert_int_eq(act_status("GET /led?set=1 HTTP/1.1\r\nHost: Dev.Local:8080\r\n"
+                                "Origin:  http://dev.local:8080 \r\n"
+                                "Sec-Fetch-Site: Same-Origin\r\n\r\n"),
+                     200);
+    ck_assert_str_eq(act_log, LED(1));
+    ck_assert_int_eq(act_status("GET /led?set=1 HTTP/1.1\r\nHost: a\r\n"
+                                "Sec-Fetch-Site: none\r\n\r\n"),
+                     200);
+    ck_assert_str_eq(act_log, LED(1));
+    /* from elsewhere: 403 and nothing run */
+    {
+        static const char *const refused[] = {
+            "Origin: http://evil.example\r\n",
+            "Origin: null\r\n",
+            "Origin: https://a\r\n",
+            "Origin: http://a:80\r\n",
+            "Origin: http://ab\r\n",
+            "Origin: http://\r\n",
+            "Sec-Fetch-Site: cross-site\r\n",
+            "Sec-Fetch-Site: same-site\r\n",
+            "Sec-Fetch-Site: same-origin-not\r\n",
+            "Sec-Fetch-Site: nonE2\r\n",
+            "Sec-Fetch-Site:\r\n",
+            "Origin: http://a\r\nSec-Fetch-Site: cross-site\r\n",
+        };
+        size_t k;
+
+        for (k = 0; k < sizeof refused / sizeof refused[0]; k++) {
+            snprintf(req, sizeof req, "GET /led?set=0 HTTP/1.1\r\nHost: a\r\n%s\r\n",
+                     refused[k]);
+            ck_assert_msg(act_status(req) == 403, "%s", refused[k]);
+            ck_assert_str_eq(act_log, "");
+            snprintf(req, sizeof req, "POST /led HTTP/1.1\r\n%sHost: a\r\n"
+                     "Content-Length: 5\r\n\r\nset=1", refused[k]);
+            ck_assert_msg(act_status(req) == 403, "POST %s", refused[k]);
+            ck_assert_str_eq(act_log, "");
+        }
+    }
+    /* an Origin with the Host it names, in either order */
+    ck_assert_int_eq(act_status("POST /led HTTP/1.1\r\nOrigin: http://a\r\n"
+                                "Content-Length: 5\r\nHost: a\r\n\r\nset=1"),
+                     200);
+    ck_assert_str_eq(act_log, LED(1));
+
+    /* POSTs that run nothing */
+    ck_assert_int_eq(act_status("POST /led HTTP/1.0\r\n\r\n"), 411);
+    ck_assert_int_eq(act_status("POST /led HTTP/1.0\r\nContent-Length: 6\r\n\r\nset=1"),
+                     413);
+    ck_assert_int_eq(act_status("POST /led HTTP/1.0\r\nContent-Length: 99999999\r\n\r\nset=1"),
+                     413);
+    ck_assert_int_eq(act_status("POST /led HTTP/1.0\r\nContent-Length: 5\r\n"), 413);
+    ck_assert_int_eq(act_status("POST /led HTTP/1.0\r\nContent-Length: 5\r\n\r\nset=2"),
+                     405);
+    ck_assert_int_eq(act_status("POST /led HTTP/1.0\r\nContent-Length: 4\r\n\r\nset=1"),
+                     405);
+    ck_assert_int_eq(act_status("POST / HTTP/1.0\r\nContent-Length: 5\r\n\r\nset=1"),
+                     405);
+    ck_assert_int_eq(act_status("POST /about.html HTTP/1.0\r\n\r\n"), 405);
+    ck_assert_int_eq(act_status("POST /led HTTP/1.0\r\nContent-Length: 5x\r\n\r\nset=1"),
+                     400);
+    ck_assert_str_eq(act_log, "");
+    /* the body ends where Content-Length says: what follows is not read */
+    ck_assert_int_eq(act_status("POST /led HTTP/1.0\r\nContent-Length: 5\r\n\r\nset=1garbage"),
+                     200);
+    ck_assert_str_eq(act_log, LED(1));
+
+    /* GETs and HEADs that run nothing */
+    ck_assert_int_eq(act_status("GET /led?set=1 HTTP/1.1\r\nHost: a\r\n"), 431);
+    ck_assert_int_eq(act_status("GET /led%3Fset=1 HTTP/1.0\r\n\r\n"), 404);
+    ck_assert_int_eq(act_status("HEAD /led?set=1 HTTP/1.0\r\n\r\n"), 404);
+    ck_assert_int_eq(act_status("GET /led?set=2 HTTP/1.0\r\n\r\n"), 404);
+    ck_assert_int_eq(act_status("GET /led?set=1x HTTP/1.0\r\n\r\n"), 404);
+    ck_assert_int_eq(act_status("GET /led HTTP/1.0\r\n\r\n"), 404);
+    ck_assert_int_eq(act_status("GET /cfg?m=a b HTTP/1.0\r\n\r\n"), 400);
+    ck_assert_str_eq(act_log, "");
+    /* a query on a page: the page, as before */
+    ck_assert_int_eq(act_status("GET /about.html?set=1 HTTP/1.0\r\n\r\n"), 200);
+    ck_assert_str_eq(act_log, "");
+    ck_assert_int_eq(act_status("GET /index.html?led HTTP/1.0\r\n\r\n"), 200);
+    ck_assert_str_eq(act_log, "L L L L L L ");
+
+    /* no callback: the action's page, nothing else */
+    srv.action = NULL;
+    ck_assert_int_eq(act_status("GET /led?set=1 HTTP/1.0\r\n\r\n"), 200);
+    ck_assert_str_eq(act_log, "L L L L L L ");
+    srv.live = NULL;
+}
+END_TEST
+
+/* The driver's own services: a reverse-a-line and a fortune, made by the
+ * test's callback, checked against the test's own reversal. */
+static uint16_t svc_port; /* the port the callback last got */
+static uint8_t svc_len;   /* ... and the bytes it got */
+static unsigned svc_calls;
+
+static const struct pagec_service own[] = {
+    {7007, PAGEC_SERVICE_TCP | PAGEC_SERVICE_UDP | PAGEC_SERVICE_LINE},
+    {7008, PAGEC_SERVICE_TCP | PAGEC_SERVICE_UDP},
+    {7009, PAGEC_SERVICE_UDP | PAGEC_SERVICE_LINE},
+    {7010, PAGEC_SERVICE_TCP},
+    {7011, PAGEC_SERVICE_UDP | PAGEC_SERVICE_LINE},
+    {13, PAGEC_SERVICE_TCP | PAGEC_SERVICE_UDP},
+};
+
+static uint8_t own_fn(const struct pagec_server *s, uint16_t port,
+                      uint8_t *buf, uint8_t len, uint8_t size)
+{
+    uint8_t e = 0;
+    uint8_t i;
+
+    (void)s;
+    svc_port = port;
+    svc_len = len;
+    svc_calls++;
+    ck_assert_uint_eq(size, PAGEC_SERVICE_MAX);
+    ck_assert_uint_le(len, size);
+    if (port == 7008 || port == 7010) {
+        ck_assert_uint_eq(len, 0);
+        memcpy(buf, "a fortune\r\n", 11);
+        return 11;
+    }
+    if (port == 7011) {
+        /* more than it may: the whole buffer, and a return above it */
+        memset(buf, 'z', size);
+        return 255;
+    }
+    /* the line before its end reversed, its end kept */
+    while (e < len && buf[e] != '\r' && buf[e] != '\n') {
+        e++;
+    }
+    for (i = 0; i < e / 2; i++) {
+        uint8_t t = buf[i];
+
+        buf[i] = buf[e - 1 - i];
+        buf[e - 1 - i] = t;
+    }
+    return len;
+}
+
+/* The reverse of the first n bytes of str, into dst */
+static void reversed(char *dst, const char *str, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        dst[i] = str[n - 1 - i];
+    }
+}
+
+START_TEST(test_runtime_own_services_udp)
+{
+    static const char longer[] =
+        "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
+    char want[64];
+
+    srv.services = own;
+    srv.nservices = sizeof own / sizeof own[0];
+    srv.service = own_fn;
+    ck_assert_uint_gt(sizeof longer - 1, PAGEC_SERVICE_MAX);
+    /* a line reversed, the ports swapped, the checksum the test's */
+    ck_assert_uint_eq(serve(udp(40000, 7007, "hello, world\n")), 28 + 13);
+    ck_assert_uint_eq(out[9], 17);
+    ck_assert_uint_eq(rd16(out + 20), 7007);
+    ck_assert_uint_eq(rd16(out + 22), 40000);
+    ck_assert_uint_eq(rd16(out + 24), 8 + 13);
+    ck_assert_uint_ne(rd16(out + 26), 0);
+    ck_assert_mem_eq(out + 28, "dlrow ,olleh\n", 13);
+    ck_assert_uint_eq(svc_port, 7007);
+    ck_assert_uint_eq(svc_len, 13);
+    /* UDP-only port, CRLF */
+    ck_assert_uint_eq(serve(udp(40000, 7009, "abc\r\n")), 28 + 5);
+    ck_assert_mem_eq(out + 28, "cba\r\n", 5);
+    /* a line longer than PAGEC_SERVICE_MAX: its first bytes, reversed */
+    ck_assert_uint_eq(serve(udp(40000, 7007, longer)),
+                      28 + PAGEC_SERVICE_MAX);
+    ck_assert_uint_eq(svc_len, PAGEC_SERVICE_MAX);
+    reversed(want, longer, PAGEC_SERVICE_MAX);
+    ck_assert_mem_eq(out + 28, want, PAGEC_SERVICE_MAX);
+    /* at the bound: PAGEC_SERVICE_MAX bytes whole, one more cut */
+    {
+        char line[PAGEC_SERVICE_MAX + 2];
+
+        memcpy(line, longer, PAGEC_SERVICE_MAX + 1);
+        line[PAGEC_SERVICE_MAX + 1] = 0;
+        ck_assert_uint_eq(serve(udp(40000, 7007, line)),
+                          28 + PAGEC_SERVICE_MAX);
+        ck_assert_uint_eq(svc_len, PAGEC_SERVICE_MAX);
+        ck_assert_mem_eq(out + 28, want, PAGEC_SERVICE_MAX);
+        line[PAGEC_SERVICE_MAX] = 0;
+        ck_assert_uint_eq(serve(udp(40000, 7007, line)),
+                          28 + PAGEC_SERVICE_MAX);
+        ck_assert_mem_eq(out + 28, want, PAGEC_SERVICE_MAX);
+    }
+    /* an empty line, one byte, two; an empty datagram */
+    ck_assert_uint_eq(serve(udp(40000, 7007, "\n")), 28 + 1);
+    ck_assert_uint_eq(out[28], '\n');
+    ck_assert_uint_eq(serve(udp(40000, 7007, "x")), 28 + 1);
+    ck_assert_uint_eq(out[28], 'x');
+    ck_assert_uint_eq(serve(udp(40000, 7007, "xy")), 28 + 2);
+    ck_assert_mem_eq(out + 28, "yx", 2);
+    ck_assert_uint_eq(serve(udp(40000, 7007, "")), 28);
+    ck_assert_uint_eq(svc_len, 0);
+    /* reply on connect: the data not given to the callback */
+    ck_assert_uint_eq(serve(udp(40000, 7008, "anything")), 28 + 11);
+    ck_assert_mem_eq(out + 28, "a fortune\r\n", 11);
+    /* a callback returning more than size: size bytes */
+    ck_assert_uint_eq(serve(udp(40000, 7011, "x")), 28 + PAGEC_SERVICE_MAX);
+    memset(want, 'z', PAGEC_SERVICE_MAX);
+    ck_assert_mem_eq(out + 28, want, PAGEC_SERVICE_MAX);
+    /* from a port below 1024: dropped, the callback not called */
+    svc_calls = 0;
+    ck_assert_uint_eq(serve(udp(1023, 7007, "x\n")), 0);
+    ck_assert_uint_eq(serve(udp(53, 7008, "x\n")), 0);
+    ck_assert_uint_eq(svc_calls, 0);
+    ck_assert_uint_eq(serve(udp(1024, 7007, "x\n")), 28 + 2);
+    /* a TCP-only port, another port: dropped */
+    ck_assert_uint_eq(serve(udp(40000, 7010, "x\n")), 0);
+    ck_assert_uint_eq(serve(udp(40000, 7012, "x\n")), 0);
+    /* 13 stays daytime's */
+    now = 7;
+    ck_assert_uint_eq(serve(udp(40000, 13, "")), 28 + 12);
+    ck_assert_mem_eq(out + 28, "uptime 7 s\r\n", 12);
+    /* without the table: nothing */
+    srv.nservices = 0;
+    ck_assert_uint_eq(serve(udp(40000, 7007, "x\n")), 0);
+}
+END_TEST
+
+START_TEST(test_runtime_own_services_tcp)
+{
+    static const char longer[] =
+        "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
+    char want[64];
+    uint32_t c = 0x1fff1;
+    uint32_t isn;
+
+    srv.services = own;
+    srv.nservices = sizeof own / sizeof own[0];
+    srv.service = own_fn;
+    /* reply to one line: the handshake's ACK gets nothing */
+    isn = open_to(7007, c - 1);
+    svc_calls = 0;
+    ck_assert_uint_eq(serve(tcp(7007, 0x10, c, isn + 1, NULL)), 0);
+    ck_assert_uint_eq(svc_calls, 0);
+    /* the line: the reply, acknowledging it, and our FIN */
+    ck_assert_uint_eq(serve(tcp(7007, 0x18, c, isn + 1, "hello\n")), 46);
+    check_tcp(7007, 40000, 0x19, isn + 1, c + 6);
+    ck_assert_mem_eq(out + 40, "olleh\n", 6);
+    ck_assert_uint_eq(svc_port, 7007);
+    /* its ACK needs nothing; the client's FIN an ACK */
+    ck_assert_uint_eq(serve(tcp(7007, 0x10, c + 6, isn + 8, NULL)), 0);
+    ck_assert_uint_eq(serve(tcp(7007, 0x11, c + 6, isn + 8, NULL)), 40);
+    check_tcp(7007, 40000, 0x10, isn + 8, c + 7);
+    /* more data after the reply: acknowledged, not read */
+    svc_calls = 0;
+    ck_assert_uint_eq(serve(tcp(7007, 0x18, c + 6, isn + 8, "more\n")), 40);
+    check_tcp(7007, 40000, 0x10, isn + 8, c + 11);
+    ck_assert_uint_eq(svc_calls, 0);
+    /* the line with the client's FIN: both acknowledged */
+    ck_assert_uint_eq(serve(tcp(7007, 0x19, c, isn + 1, "ab\r\n")), 44);
+    check_tcp(7007, 40000, 0x19, isn + 1, c + 5);
+    ck_assert_mem_eq(out + 40, "ba\r\n", 4);
+    /* an empty line: one byte back; two bytes */
+    ck_assert_uint_eq(serve(tcp(7007, 0x18, c, isn + 1, "\n")), 41);
+    check_tcp(7007, 40000, 0x19, isn + 1, c + 1);
+    ck_assert_uint_eq(out[40], '\n');
+    ck_assert_uint_eq(serve(tcp(7007, 0x18, c, isn + 1, "\r\n")), 42);
+    ck_assert_mem_eq(out + 40, "\r\n", 2);
+    /* a line longer than PAGEC_SERVICE_MAX: cut, all of it acknowledged */
+    ck_assert_uint_eq(serve(tcp(7007, 0x18, c, isn + 1, longer)),
+                      40 + PAGEC_SERVICE_MAX);
+    check_tcp(7007, 40000, 0x19, isn + 1, c + sizeof longer - 1);
+    ck_assert_uint_eq(svc_len, PAGEC_SERVICE_MAX);
+    reversed(want, longer, PAGEC_SERVICE_MAX);
+    ck_assert_mem_eq(out + 40, want, PAGEC_SERVICE_MAX);
+    {
+        char line[PAGEC_SERVICE_MAX + 2];
+
+        memcpy(line, longer, PAGEC_SERVICE_MAX + 1);
+        line[PAGEC_SERVICE_MAX + 1] = 0;
+        ck_assert_uint_eq(serve(tcp(7007, 0x18, c, isn + 1, line)),
+                          40 + PAGEC_SERVICE_MAX);
+        check_tcp(7007, 40000, 0x19, isn + 1, c + PAGEC_SERVICE_MAX + 1);
+        ck_assert_uint_eq(svc_len, PAGEC_SERVICE_MAX);
+        ck_assert_mem_eq(out + 40, want, PAGEC_SERVICE_MAX);
+    }
+    /* a FIN before any line: ours */
+    ck_assert_uint_eq(serve(tcp(7007, 0x11, c, isn + 1, NULL)), 40);
+    check_tcp(7007, 40000, 0x11, isn + 1, c + 1);
+    /* an ACK of more than the longest reply and a FIN: an RST */
+    ck_assert_uint_eq(
+        serve(tcp(7007, 0x18, c, isn + PAGEC_SERVICE_MAX + 3, "x\n")), 40);
+    check_tcp(7007, 40000, 0x04, isn + PAGEC_SERVICE_MAX + 3, 0);
+    /* an ACK from another slot's ISN: an RST, the callback not called */
+    svc_calls = 0;
+    ck_assert_uint_eq(serve(tcp(7007, 0x18, c, isn + 0x4000000, "x\n")), 40);
+    ck_assert_uint_eq(out[33], 0x04);
+    ck_assert_uint_eq(svc_calls, 0);
+
+    /* reply on connect: the handshake's ACK gets it, as daytime */
+    isn = open_to(7008, c - 1);
+    ck_assert_uint_eq(serve(tcp(7008, 0x10, c, isn + 1, NULL)), 40 + 11);
+    check_tcp(7008, 40000, 0x19, isn + 1, c);
+    ck_assert_mem_eq(out + 40, "a fortune\r\n", 11);
+    ck_assert_uint_eq(svc_len, 0);
+    ck_assert_uint_eq(serve(tcp(7008, 0x11, c, isn + 13, NULL)), 40);
+    check_tcp(7008, 40000, 0x10, isn + 13, c + 1);
+    isn = open_to(7010, c - 1);
+    ck_assert_uint_eq(serve(tcp(7010, 0x10, c, isn + 1, NULL)), 40 + 11);
+    /* a UDP-only port is closed on TCP: an RST */
+    ck_assert_uint_eq(serve(tcp(7009, 0x02, 10, 0, NULL)), 40);
+    ck_assert_uint_eq(out[33], 0x14);
+    ck_assert_uint_eq(serve(tcp(7012, 0x02, 10, 0, NULL)), 40);
+    ck_assert_uint_eq(out[33], 0x14);
+    /* the site's port keeps its pages */
+    {
+        static const struct pagec_service web[] = {{80, PAGEC_SERVICE_TCP}};
+
+        srv.services = web;
+        srv.nservices = 1;
+        isn = handshake(1000);
+        ck_assert_uint_eq(isn, isn_of(40000, 80));
+        ck_assert_uint_eq(serve(tcp(80, 0x10, 1001, isn + 1, NULL)), 0);
+    }
+}
+END_TEST
+
 Suite *runtime_suite(void)
 {
     Suite *s = suite_create("runtime");
@@ -1861,6 +2307,7 @@ Suite *runtime_suite(void)
     tcase_add_test(tc, test_runtime_ihl_below_5);
     tcase_add_test(tc, test_runtime_truncated);
     tcase_add_test(tc, test_runtime_live);
+    tcase_add_test(tc, test_runtime_actions);
     tcase_add_test(tc, test_runtime_fin_before_request);
     tcase_add_test(tc, test_runtime_isn_reuse);
     tcase_add_test(tc, test_runtime_udp_services);
@@ -1868,6 +2315,8 @@ Suite *runtime_suite(void)
     tcase_add_test(tc, test_runtime_tcp_discard);
     tcase_add_test(tc, test_runtime_tcp_echo);
     tcase_add_test(tc, test_runtime_services_off_ports);
+    tcase_add_test(tc, test_runtime_own_services_udp);
+    tcase_add_test(tc, test_runtime_own_services_tcp);
     suite_add_tcase(s, tc);
     suite_add_tcase(s, slow);
     return s;
