@@ -45,7 +45,7 @@
  * The live control bits, in both:
  *   FUZZ_LIVE_SITE   the server serves the site with live fields and
  *                    actions (lsite: tests/sites/live, a page of fields
- *                    at the edges and two pages of actions, run.sh)
+ *                    at the edges and more actions, run.sh)
  *                    instead of tests/sites/basic (site, no actions)
  *   FUZZ_LIVE_NULL   srv.live is NULL: the placeholders go out
  *   FUZZ_LIVE_RUNS   the streaming API's reply is pulled in runs

@@ -57,8 +57,9 @@
  *   an error, a page without fields) and any datagram not answered
  *   call nothing, nor does anything outside pagec_server_input() and
  *   pagec_stream_end();
- * - actions (pagec(3), "Actions"): the live site has five (run.sh),
- *   whose table pagec made is checked against their markers; the site
+ * - actions (pagec(3), "Actions"): the live site has seven (three
+ *   run.sh adds), whose table pagec made is checked against their
+ *   markers; the site
  *   without actions answers POST 405 and reads no field more. The model
  *   reads a POST, a GET's query or a POST's body (Content-Length bytes)
  *   into the key PATH?QUERY, Content-Length (not digits: 400),
@@ -403,22 +404,24 @@ static void catalogue_init(struct catalogue *c,
     }
 }
 
-/* The path of page p, or NULL. */
-static const struct path *path_of_page(int p)
+/* The page at path w, or -1. */
+static int page_at(const char *w)
 {
     size_t i;
 
     for (i = 0; i < cat->npaths; i++) {
-        if (cat->paths[i].page == p) {
-            return &cat->paths[i];
+        if (cat->paths[i].len == strlen(w) &&
+            memcmp(cat->paths[i].bytes, w, cat->paths[i].len) == 0) {
+            return cat->paths[i].page;
         }
     }
-    return NULL;
+    return -1;
 }
 
-/* The actions run.sh gives the live site, each by its marker: the names
- * numbered in byte order (pagec(1), "Actions"), the page that holds the
- * marker. pagec's table must say the same. */
+/* The actions of the live site, each by its marker (tests/sites/live,
+ * and those run.sh adds): the names numbered in byte order (pagec(1),
+ * "Actions"), the page that holds the marker. pagec's table must say
+ * the same. */
 static void check_actions(void)
 {
     static const struct {
@@ -427,17 +430,21 @@ static void check_actions(void)
         unsigned arg;
         const char *page;
     } want[] = {
-        {"/led?set=1", 1, 1, "/panel.txt"},
-        {"/led?set=0", 1, 0, "/panel.txt"},
+        {"/led?set=1", 1, 1, "/index.html"},
+        {"/led?set=0", 1, 0, "/index.html"},
+        {"/cfg?m=a%20b&x=?", 2, 65535, "/index.html"},
+        {"/ping?now", 3, 7, "/about.html"},
         {"/?go=%41", 0, 65535, "/panel.txt"},
-        {"/status.json?zap", 3, 0, "/panel.txt"},
-        {"/about.html?reset=yes&x=%20", 2, 7, "/done.txt"},
+        {"/status.json?zap", 5, 0, "/panel.txt"},
+        {"/about.html?reset=yes&x=%20", 4, 7, "/done.txt"},
     };
     typedef char ids_in_byte_order[lsite_ACTION_go == 0 &&
                                            lsite_ACTION_led == 1 &&
-                                           lsite_ACTION_reset == 2 &&
-                                           lsite_ACTION_zap == 3 &&
-                                           lsite_ACTION_COUNT == 4
+                                           lsite_ACTION_mode == 2 &&
+                                           lsite_ACTION_ping == 3 &&
+                                           lsite_ACTION_reset == 4 &&
+                                           lsite_ACTION_zap == 5 &&
+                                           lsite_ACTION_COUNT == 6
                                        ? 1
                                        : -1];
     size_t i;
@@ -445,11 +452,10 @@ static void check_actions(void)
 
     (void)sizeof(ids_in_byte_order);
     if (cat->nacts != sizeof want / sizeof want[0]) {
-        die("the live site has other actions than run.sh gives it");
+        die("the live site has other actions than its markers");
     }
     for (i = 0; i < sizeof want / sizeof want[0]; i++) {
         const PAGEC_ROM struct pagec_action *a = NULL;
-        const struct path *pg;
 
         for (j = 0; j < cat->nacts; j++) {
             if (cat->acts[j].len == strlen(want[i].key) &&
@@ -461,10 +467,8 @@ static void check_actions(void)
         if (a == NULL) {
             die("an action's key missing from the live site");
         }
-        pg = path_of_page(a->page);
-        if (a->id != want[i].id || a->arg != want[i].arg || pg == NULL ||
-            pg->len != strlen(want[i].page) ||
-            memcmp(pg->bytes, want[i].page, pg->len) != 0) {
+        if (a->id != want[i].id || a->arg != want[i].arg ||
+            a->page != page_at(want[i].page)) {
             die("an action's id, argument or page not its marker's");
         }
     }
