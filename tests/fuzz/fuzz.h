@@ -43,9 +43,10 @@
  * seq FUZZ_CLIENT_SEQ and ACK|PSH, ack ISN + 1; srv.addr is FUZZ_SERVER.
  *
  * The live control bits, in both:
- *   FUZZ_LIVE_SITE   the server serves the site with live fields (lsite:
- *                    tests/sites/live and a page of fields at the edges)
- *                    instead of tests/sites/basic (site)
+ *   FUZZ_LIVE_SITE   the server serves the site with live fields and
+ *                    actions (lsite: tests/sites/live, a page of fields
+ *                    at the edges and more actions, run.sh)
+ *                    instead of tests/sites/basic (site, no actions)
  *   FUZZ_LIVE_NULL   srv.live is NULL: the placeholders go out
  *   FUZZ_LIVE_RUNS   the streaming API's reply is pulled in runs
  *                    (pagec_stream_run(), else pagec_stream_next()), not
@@ -55,6 +56,9 @@
  *   FUZZ_LIVE_DAYNULL srv.daytime is NULL: the daytime service sends
  *                    its built-in text (else the callback's, a function
  *                    of the live seed alone)
+ *   FUZZ_LIVE_ACTNULL srv.action is NULL: an action's page is served
+ *                    and no callback runs (else the fuzz target's, which
+ *                    records its calls)
  * The live callback's value for the k-th field of a reply (its return,
  * from 0 to 255, and its bytes) is a function of the seed, k, the
  * field's id and width alone, so every API gets the same values.
@@ -91,5 +95,6 @@
 #define FUZZ_LIVE_RUNS 0x04u
 #define FUZZ_LIVE_SHORT 0x08u
 #define FUZZ_LIVE_DAYNULL 0x10u
+#define FUZZ_LIVE_ACTNULL 0x20u
 
 #endif /* PAGEC_FUZZ_H */

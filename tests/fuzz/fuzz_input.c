@@ -22,7 +22,7 @@
  *   what: an echo reply, a SYN-ACK, an RST (with or without ACK), an ACK,
  *   or an HTTP reply from a set of templates (the request line and the
  *   header fields are read here again: method, absolute-form, %XX,
- *   HTTP/0.9, bad field lines, the page by its path);
+ *   HTTP/0.9, bad field lines, the page by its path, actions);
  * - the small services (PAGEC_SERVICES): UDP echo (the data back, the
  *   request's checksum, 0 when it had none) and daytime (the text, a
  *   checksum that is not 0), nothing for discard, a source port below
@@ -57,6 +57,20 @@
  *   an error, a page without fields) and any datagram not answered
  *   call nothing, nor does anything outside pagec_server_input() and
  *   pagec_stream_end();
+ * - actions (pagec(3), "Actions"): the live site has seven (three
+ *   run.sh adds), whose table pagec made is checked against their
+ *   markers; the site
+ *   without actions answers POST 405 and reads no field more. The model
+ *   reads a POST, a GET's query or a POST's body (Content-Length bytes)
+ *   into the key PATH?QUERY, Content-Length (not digits: 400),
+ *   Sec-Fetch-Site, and Origin against "http://" and Host (as strings,
+ *   OWS dropped and case ignored: the runtime's 32-bit hashes could
+ *   collide, which fuzzing will not find), and says 200, 403, 405, 411,
+ *   413 or 431; an action's page is never a 304. The driver's action
+ *   callback records its calls: one for a reply that is the action's
+ *   page (200), with the action's id and argument, before the page's
+ *   first live field is filled; none for any other reply or datagram,
+ *   nor with srv.action NULL; the same in both APIs;
  * - the body from pagec_reply_piece() (at most 2 * fields + 1 pieces,
  *   each within the template, the live bytes or the echo's data) is the
  *   bytes of pagec_reply_copy(); the received datagram is not modified;
@@ -95,8 +109,21 @@
 #define FUZZ_HTTP 0
 #endif
 
+/* The query of an absolute-form target without a path, "http://h?q":
+ * RFC 3986 section 6.2.3 and RFC 9112 section 3.2.1 make it the same
+ * target as "http://h/?q", whose query runs an action (pagec(3),
+ * "Actions"). The runtime reads the path as "/" and leaves such a query
+ * out (and a POST's body is then its query): 0 holds it to that, 1 to
+ * the RFCs. */
+#ifndef FUZZ_AUTHORITY_QUERY
+#define FUZZ_AUTHORITY_QUERY 0
+#endif
+
 #if !PAGEC_LIVE
 #error "the fuzz targets check live fields: build with PAGEC_LIVE 1"
+#endif
+#if !PAGEC_ACTIONS
+#error "the fuzz targets check actions: build with PAGEC_ACTIONS 1"
 #endif
 
 
@@ -194,13 +221,16 @@ struct path {
 
 #define MAX_PATHS 256
 
-/* What this file knows of one site: its replies and its paths. */
+/* What this file knows of one site: its replies, its paths, and the keys
+ * PATH?QUERY of its actions (page: the action's index). */
 struct catalogue {
     const PAGEC_ROM struct pagec_site *site;
     struct entry entries[MAX_ENTRIES];
     size_t nentries;
     struct path paths[MAX_PATHS];
     size_t npaths;
+    struct path acts[MAX_PATHS];
+    size_t nacts;
 };
 
 /* The two sites fuzzed: tests/sites/basic (site) and a site with live
@@ -278,17 +308,26 @@ static void walk(size_t node, uint8_t *prefix, size_t len, size_t depth)
     memcpy(prefix + len, cs->labels + n->label, n->label_len);
     len += n->label_len;
     if (n->page != PAGEC_NO_PAGE) {
-        if (cat->npaths == MAX_PATHS || n->page >= cs->npages) {
+        /* a page's path, or an action's key (pagec/site.h: npages + k) */
+        int act = n->page >= cs->npages;
+        struct path *p = act ? &cat->acts[cat->nacts] : &cat->paths[cat->npaths];
+
+        if ((act ? cat->nacts : cat->npaths) == MAX_PATHS ||
+            n->page >= cs->npages + cs->nactions) {
             die("too many paths, or a page out of range");
         }
-        cat->paths[cat->npaths].bytes = malloc(len ? len : 1);
-        if (cat->paths[cat->npaths].bytes == NULL) {
+        p->bytes = malloc(len ? len : 1);
+        if (p->bytes == NULL) {
             die("out of memory");
         }
-        memcpy(cat->paths[cat->npaths].bytes, prefix, len);
-        cat->paths[cat->npaths].len = len;
-        cat->paths[cat->npaths].page = n->page;
-        cat->npaths++;
+        memcpy(p->bytes, prefix, len);
+        p->len = len;
+        p->page = act ? n->page - cs->npages : n->page;
+        if (act) {
+            cat->nacts++;
+        } else {
+            cat->npaths++;
+        }
     }
     for (i = 0; i < n->nchild; i++) {
         if ((size_t)n->first_child + i >= cs->nnodes) {
@@ -303,7 +342,8 @@ static void catalogue_init(struct catalogue *c,
                            const PAGEC_ROM struct pagec_site *s)
 {
     static uint8_t prefix[4096 + 65536];
-    static const int codes[] = {400, 404, 405, 406, 501, 503, 505};
+    static const int codes[] = {400, 403, 404, 405, 406, 411,
+                                413, 431, 501, 503, 505};
     const char *why = NULL;
     uint16_t p;
     size_t i;
@@ -346,6 +386,92 @@ static void catalogue_init(struct catalogue *c,
     if (cs->nnodes > 0) {
         walk(0, prefix, 0, 0);
     }
+    /* each action has one key, and a page of the site */
+    if (cat->nacts != cs->nactions) {
+        die("an action without a key, or with two");
+    }
+    for (i = 0; i < cat->nacts; i++) {
+        size_t j;
+
+        for (j = 0; j < i; j++) {
+            if (cat->acts[j].page == cat->acts[i].page) {
+                die("an action with two keys");
+            }
+        }
+        if (cs->actions[cat->acts[i].page].page >= cs->npages) {
+            die("an action's page out of range");
+        }
+    }
+}
+
+/* The page at path w, or -1. */
+static int page_at(const char *w)
+{
+    size_t i;
+
+    for (i = 0; i < cat->npaths; i++) {
+        if (cat->paths[i].len == strlen(w) &&
+            memcmp(cat->paths[i].bytes, w, cat->paths[i].len) == 0) {
+            return cat->paths[i].page;
+        }
+    }
+    return -1;
+}
+
+/* The actions of the live site, each by its marker (tests/sites/live,
+ * and those run.sh adds): the names numbered in byte order (pagec(1),
+ * "Actions"), the page that holds the marker. pagec's table must say
+ * the same. */
+static void check_actions(void)
+{
+    static const struct {
+        const char *key;
+        unsigned id;
+        unsigned arg;
+        const char *page;
+    } want[] = {
+        {"/led?set=1", 1, 1, "/index.html"},
+        {"/led?set=0", 1, 0, "/index.html"},
+        {"/cfg?m=a%20b&x=?", 2, 65535, "/index.html"},
+        {"/ping?now", 3, 7, "/about.html"},
+        {"/?go=%41", 0, 65535, "/panel.txt"},
+        {"/status.json?zap", 5, 0, "/panel.txt"},
+        {"/about.html?reset=yes&x=%20", 4, 7, "/done.txt"},
+    };
+    typedef char ids_in_byte_order[lsite_ACTION_go == 0 &&
+                                           lsite_ACTION_led == 1 &&
+                                           lsite_ACTION_mode == 2 &&
+                                           lsite_ACTION_ping == 3 &&
+                                           lsite_ACTION_reset == 4 &&
+                                           lsite_ACTION_zap == 5 &&
+                                           lsite_ACTION_COUNT == 6
+                                       ? 1
+                                       : -1];
+    size_t i;
+    size_t j;
+
+    (void)sizeof(ids_in_byte_order);
+    if (cat->nacts != sizeof want / sizeof want[0]) {
+        die("the live site has other actions than its markers");
+    }
+    for (i = 0; i < sizeof want / sizeof want[0]; i++) {
+        const PAGEC_ROM struct pagec_action *a = NULL;
+
+        for (j = 0; j < cat->nacts; j++) {
+            if (cat->acts[j].len == strlen(want[i].key) &&
+                memcmp(cat->acts[j].bytes, want[i].key,
+                       cat->acts[j].len) == 0) {
+                a = &cs->actions[cat->acts[j].page];
+            }
+        }
+        if (a == NULL) {
+            die("an action's key missing from the live site");
+        }
+        if (a->id != want[i].id || a->arg != want[i].arg ||
+            a->page != page_at(want[i].page)) {
+            die("an action's id, argument or page not its marker's");
+        }
+    }
 }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -359,7 +485,11 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     if (lsite.nlive == 0) {
         die("the live site has no live page");
     }
+    check_actions();
     catalogue_init(&cats[0], &site);
+    if (site.nactions != 0) {
+        die("the plain site has actions");
+    }
     return 0;
 }
 
@@ -399,6 +529,7 @@ struct expect {
     int nosum;              /* W_UDP: the UDP checksum is 0 (none) */
     uint8_t text[PAGEC_DAYTIME_MAX + 1]; /* the daytime text expected */
     const char *why;        /* the model's reason, for the messages */
+    int act;                /* W_DATA: the action a 200 runs, or -1 */
 };
 
 static int find_entry(const struct pagec_tmpl *t, int status)
@@ -497,12 +628,156 @@ static int contains(const uint8_t *p, size_t n, const uint8_t *w, size_t wn,
 /* The request as this file reads it (pagec(3), "What is answered"). */
 struct request {
     int answered;  /* 0: not a complete request line, no reply */
-    int status;    /* 200 (a page), 400, 404, 405, 501, 505 */
+    int status;    /* 200 (a page), 400, 403, 404, 405, 411, 413, 431,
+                      501, 505 */
     int head;
     int page;
+    int act;       /* an action run (status 200): its index in the site's
+                      actions; else -1 */
     const uint8_t *fields; /* after the request line */
     size_t nfields;
 };
+
+static int is_ows(uint8_t c);
+
+/* The next line of the n bytes at *p (moved past it): its bytes at
+ * *line, *len of them without its line end (LF, or CR LF); *cut when the
+ * segment ends in it (a CR it ends with is held back by the runtime, not
+ * read: not counted). 0 when no bytes are left. */
+static int next_line(const uint8_t **p, size_t *n, const uint8_t **line,
+                     size_t *len, int *cut)
+{
+    const uint8_t *lf;
+
+    if (*n == 0) {
+        return 0;
+    }
+    lf = memchr(*p, '\n', *n);
+    *line = *p;
+    *cut = lf == NULL;
+    *len = lf == NULL ? *n : (size_t)(lf - *p);
+    if (*len > 0 && (*p)[*len - 1] == '\r') {
+        --*len;
+    }
+    *n -= lf == NULL ? *n : (size_t)(lf + 1 - *p);
+    *p = lf == NULL ? *p + *len : lf + 1;
+    return 1;
+}
+
+/* 1 when the field line of len bytes at line (with a colon) has the name
+ * w (lower-case), letters of either case; *v and *vn its value. */
+static int field_is(const uint8_t *line, size_t len, const char *w,
+                    const uint8_t **v, size_t *vn)
+{
+    const uint8_t *colon = memchr(line, ':', len);
+
+    if (colon == NULL || !same_word(line, (size_t)(colon - line), w)) {
+        return 0;
+    }
+    *v = colon + 1;
+    *vn = len - (size_t)(colon + 1 - line);
+    return 1;
+}
+
+/* A Content-Length value (RFC 9110 section 8.6: 1*DIGIT) as a site with
+ * actions reads it: OWS anywhere skipped; its number (saturated at
+ * 0xfffe: more than a segment holds), or -1 when a byte is not a digit,
+ * or when the value (complete: not cut) has none. */
+static long content_length(const uint8_t *v, size_t n, int cut)
+{
+    long x = 0;
+    size_t digits = 0;
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        if (is_ows(v[i])) {
+            continue;
+        }
+        if (!is_digit(v[i])) {
+            return -1;
+        }
+        x = x * 10 + (v[i] - '0');
+        if (x > 0xfffe) {
+            x = 0xfffe;
+        }
+        digits++;
+    }
+    return digits == 0 && !cut ? -1 : x;
+}
+
+/* A field value with its OWS dropped and its letters lower-cased, into
+ * out (n bytes at most); its length. */
+static size_t squeeze(const uint8_t *v, size_t n, uint8_t *out)
+{
+    size_t k = 0;
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        if (!is_ows(v[i])) {
+            out[k++] = v[i] >= 'A' && v[i] <= 'Z' ? (uint8_t)(v[i] + 32)
+                                                  : v[i];
+        }
+    }
+    return k;
+}
+
+/* What a site with actions reads of the field lines (pagec(3),
+ * "Actions"), up to the blank line. */
+struct act_fields {
+    int end;          /* the blank line is in the segment */
+    const uint8_t *body; /* what follows it */
+    size_t nbody;
+    long clen;        /* the last Content-Length; -1: none */
+    int cross;        /* a Sec-Fetch-Site neither same-origin nor none */
+    int origin;       /* an Origin field */
+    int host;         /* a Host field */
+    int same;         /* the last Origin is "http://" and Host, OWS
+                         dropped, case ignored */
+};
+
+static void read_act_fields(const uint8_t *p, size_t n, struct act_fields *a)
+{
+    static uint8_t host[65536 + 8];
+    static uint8_t origin[65536];
+    size_t hn = 0;
+    size_t on = 0;
+    const uint8_t *line;
+    size_t len;
+    int cut;
+
+    memset(a, 0, sizeof *a);
+    a->clen = -1;
+    while (next_line(&p, &n, &line, &len, &cut)) {
+        const uint8_t *v;
+        size_t vn;
+
+        if (len == 0 && !cut) {
+            a->end = 1;
+            a->body = p;
+            a->nbody = n;
+            break;
+        }
+        if (field_is(line, len, "content-length", &v, &vn)) {
+            a->clen = content_length(v, vn, cut);
+        } else if (field_is(line, len, "host", &v, &vn)) {
+            a->host = 1;
+            memcpy(host, "http://", 7);
+            hn = 7 + squeeze(v, vn, host + 7);
+        } else if (field_is(line, len, "origin", &v, &vn)) {
+            a->origin = 1;
+            on = squeeze(v, vn, origin);
+        } else if (field_is(line, len, "sec-fetch-site", &v, &vn) && !cut) {
+            static uint8_t w[65536];
+            size_t k = squeeze(v, vn, w);
+
+            if (!(k == 11 && memcmp(w, "same-origin", 11) == 0) &&
+                !(k == 4 && memcmp(w, "none", 4) == 0)) {
+                a->cross = 1;
+            }
+        }
+    }
+    a->same = a->origin && a->host && hn == on && memcmp(host, origin, on) == 0;
+}
 
 static int bad_target_byte(uint8_t c)
 {
@@ -517,7 +792,7 @@ static int bad_target_byte(uint8_t c)
  * runtime reads a byte at a time, so a line the segment cuts off counts
  * once its colon arrived, and without the blank line a Host may still
  * come in what was not received. */
-static int bad_fields(const uint8_t *p, size_t n, int v11)
+static int bad_fields(const uint8_t *p, size_t n, int v11, int acts)
 {
     int hosts = 0;
 
@@ -547,6 +822,15 @@ static int bad_fields(const uint8_t *p, size_t n, int v11)
         }
         if (colon != NULL && same_word(p, (size_t)(colon - p), "host") &&
             ++hosts > 1) {
+            return 1;
+        }
+        /* a site with actions reads Content-Length: not 1*DIGIT, 400 */
+        if (acts && colon != NULL &&
+            same_word(p, (size_t)(colon - p), "content-length") &&
+            content_length(colon + 1,
+                           len - (size_t)(colon + 1 - p) -
+                               (lf == NULL && p[len - 1] == '\r' ? 1 : 0),
+                           lf == NULL) < 0) {
             return 1;
         }
         if (lf == NULL) {
@@ -666,6 +950,93 @@ static int inm_names(const uint8_t *p, size_t n, const uint8_t *etag,
     return 0;
 }
 
+/* The action whose key is the n bytes at k, or -1. */
+static int action_key(const uint8_t *k, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < cat->nacts; i++) {
+        if (cat->acts[i].len == n && memcmp(cat->acts[i].bytes, k, n) == 0) {
+            return cat->acts[i].page;
+        }
+    }
+    return -1;
+}
+
+/* 1 when a page's path or an action's key starts with the n bytes at k. */
+static int key_prefix(const uint8_t *k, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < cat->npaths; i++) {
+        if (cat->paths[i].len >= n && memcmp(cat->paths[i].bytes, k, n) == 0) {
+            return 1;
+        }
+    }
+    for (i = 0; i < cat->nacts; i++) {
+        if (cat->acts[i].len >= n && memcmp(cat->acts[i].bytes, k, n) == 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/*
+ * A GET with a query or a POST to a site with actions (pagec(3),
+ * "Actions"), its request line and field lines good: path (plen bytes,
+ * %-decoded, with room after it) and the query (qn bytes at query, its
+ * '?' first; NULL when the target has none). The key is the path, '?' and
+ * the query as sent, or for a POST without one the body (Content-Length
+ * bytes after the blank line). Sets q and returns 1 for an action (run,
+ * or refused) and for a POST; 0 for a GET whose query names no action:
+ * the path's page, as before.
+ */
+static int read_action(struct request *q, uint8_t *path, size_t plen, int post,
+                       const uint8_t *query, size_t qn)
+{
+    struct act_fields f;
+    int keys = 0;
+    int k = -1;
+    int body = 0;
+
+    read_act_fields(q->fields, q->nfields, &f);
+    if (query != NULL) {
+        memcpy(path + plen, query, qn);
+        k = action_key(path, plen + qn);
+    } else if (f.end) {
+        /* the body, as much of it as came */
+        size_t got = f.clen < 0 || (size_t)f.clen > f.nbody ? f.nbody
+                                                             : (size_t)f.clen;
+
+        body = 1;
+        path[plen] = '?';
+        keys = key_prefix(path, plen + 1);
+        memcpy(path + plen + 1, f.body, got);
+        k = f.clen < 0 ? -1 : action_key(path, plen + 1 + got);
+    }
+    if (body && keys && f.clen < 0) {
+        q->status = 411; /* RFC 9110 section 15.5.12 */
+    } else if (body && keys && (size_t)f.clen > f.nbody) {
+        q->status = 413; /* the body is not all in the segment */
+    } else if (post && !f.end && k < 0) {
+        q->status = 413; /* nor can it be: the header is not */
+    } else if (k < 0) {
+        if (!post) {
+            return 0;
+        }
+        q->status = 405; /* a POST that names no action */
+    } else if (!f.end) {
+        q->status = 431; /* the header not all in the segment */
+    } else if (f.cross || (f.origin && !f.same)) {
+        q->status = 403; /* from another site */
+    } else {
+        q->status = 200;
+        q->act = k;
+        q->page = cs->actions[k].page;
+    }
+    return 1;
+}
+
 static void read_request(const uint8_t *d, size_t n, struct request *q)
 {
     static const char *const known[] = {"POST",    "PUT",   "DELETE",
@@ -679,11 +1050,17 @@ static void read_request(const uint8_t *d, size_t n, struct request *q)
     size_t t;
     size_t plen = 0;
     size_t i;
+    size_t qs = 0; /* where the query starts, its '?' */
     int major = 1; /* HTTP/0.9 without a version counts as 1 here */
     int minor = 0;
+    int acts = cs->nactions > 0;
+    int post = 0;
+    int authq = 0; /* the query of an absolute-form target without a path,
+                      not read (FUZZ_AUTHORITY_QUERY) */
 
     memset(q, 0, sizeof *q);
     q->page = -1;
+    q->act = -1;
     while (s < n && (d[s] == '\r' || d[s] == '\n')) {
         s++; /* empty lines before the request line */
     }
@@ -712,11 +1089,13 @@ static void read_request(const uint8_t *d, size_t n, struct request *q)
     }
     q->answered = 1;
     q->head = m - s == 4 && memcmp(d + s, "HEAD", 4) == 0;
+    /* a site with actions reads a POST; one without answers it 405 */
+    post = acts && m - s == 4 && memcmp(d + s, "POST", 4) == 0;
     if (major != 1) {
         q->status = 505; /* RFC 9112 section 2.3, whatever else */
         return;
     }
-    if (!q->head && !(m - s == 3 && memcmp(d + s, "GET", 3) == 0)) {
+    if (!q->head && !post && !(m - s == 3 && memcmp(d + s, "GET", 3) == 0)) {
         q->status = 501;
         for (i = 0; i < sizeof known / sizeof known[0]; i++) {
             if (strlen(known[i]) == m - s &&
@@ -745,6 +1124,8 @@ static void read_request(const uint8_t *d, size_t n, struct request *q)
         if (t == e || d[t] != '/') {
             path[plen++] = '/';
         }
+        /* "http://host?query": the path empty, taken as "/" */
+        authq = t < e && d[t] == '?' && !FUZZ_AUTHORITY_QUERY;
     } else if (t == e || d[t] != '/') {
         q->status = 400;
         return;
@@ -767,14 +1148,20 @@ static void read_request(const uint8_t *d, size_t n, struct request *q)
         path[plen++] = c;
         t++;
     }
+    qs = t;
     for (; t < e; t++) {
         if (bad_target_byte(d[t])) {
             q->status = 400; /* in the query */
             return;
         }
     }
-    if (bad_fields(q->fields, q->nfields, minor > 0)) {
+    if (bad_fields(q->fields, q->nfields, minor > 0, acts)) {
         q->status = 400;
+        return;
+    }
+    if (acts && !q->head && (post || (qs < e && !authq)) &&
+        read_action(q, path, plen, post, qs < e && !authq ? d + qs : NULL,
+                    e - qs)) {
         return;
     }
     q->status = 404;
@@ -812,8 +1199,9 @@ static void allow_page(struct expect *e, const struct request *q, uint16_t p,
         }
         /* 304 when If-None-Match names this ETag (quotes included, at
          * its fixed offset: site.h), or "*", for a page that has one (a
-         * live page has none); else the page's reply */
-        if (status == 200 && var->get.pkt[PAGEC_ETAG_AT] == '"' &&
+         * live page has none), not after an action; else the page's
+         * reply */
+        if (status == 200 && q->act < 0 && var->get.pkt[PAGEC_ETAG_AT] == '"' &&
             inm_names(q->fields, q->nfields, var->get.pkt + PAGEC_ETAG_AT,
                       PAGEC_ETAG_LEN)) {
             allow(e, &var->head, 304);
@@ -865,10 +1253,22 @@ static void expect_http(struct expect *e, const uint8_t *d, size_t n)
         e->why = "HTTP version";
         allow(e, &cs->status, 505);
         return;
+    case 403:
+    case 411:
+    case 413:
+    case 431:
+        e->why = q.status == 403   ? "an action from another site"
+                 : q.status == 411 ? "a POST to an action's path without "
+                                     "Content-Length"
+                 : q.status == 413 ? "a POST whose body is not in the segment"
+                                   : "an action whose header is cut";
+        allow(e, &cs->status, q.status);
+        return;
     default:
         break;
     }
-    e->why = "a page";
+    e->why = q.act >= 0 ? "an action" : "a page";
+    e->act = q.act;
     allow_page(e, &q, (uint16_t)q.page, 200);
 }
 
@@ -1318,6 +1718,7 @@ static void expect_reply(struct expect *e, const struct pagec_server *srv,
     const uint8_t *a = srv->addr;
 
     memset(e, 0, sizeof *e);
+    e->act = -1;
     e->want = W_NONE;
     e->why = "not an IPv4 datagram";
     if (len < 20 || ip[0] >> 4 != 4) {
@@ -1377,7 +1778,18 @@ struct live_call {
 
 #define MAX_CALLS 64
 
-/* The calls of one run of an API: the callback's ctx. */
+/* One call of the action callback: its arguments, and how many live
+ * calls came before it. */
+struct act_call {
+    uint8_t id;
+    uint16_t arg;
+    size_t after;
+};
+
+#define MAX_ACTS 4
+
+/* The calls of one run of an API: the callback's ctx, the live and the
+ * action callback's. */
 struct live_log {
     const struct pagec_server *srv; /* the server it must be given */
     unsigned seed;  /* the input's live seed */
@@ -1387,10 +1799,13 @@ struct live_log {
     uintptr_t hi;   /* the reply (or stream) being made */
     size_t n;
     struct live_call call[MAX_CALLS];
+    size_t nact;
+    struct act_call act[MAX_ACTS];
 };
 
 static struct live_log live_log; /* the current run's */
 static int live_set;             /* srv.live is set for this input */
+static int act_set;              /* srv.action is set for this input */
 
 static void dump(const char *name, const uint8_t *p, size_t n)
 {
@@ -1444,6 +1859,18 @@ static void fail(const struct expect *e, const uint8_t *out, size_t n,
                  "live call %zu: id %u, width %u, returned %u", i, c->id,
                  c->width, c->ret);
         dump(name, c->val, c->width);
+    }
+    fprintf(stderr, "action callback %s; the model's action %d", 
+            act_set ? "set" : "NULL", e->act);
+    if (e->act >= 0) {
+        fprintf(stderr, " (id %u, arg %u)", cs->actions[e->act].id,
+                cs->actions[e->act].arg);
+    }
+    fprintf(stderr, "\n");
+    for (i = 0; i < live_log.nact; i++) {
+        fprintf(stderr, "action call %zu: id %u, arg %u, after %zu live "
+                        "calls\n", i, live_log.act[i].id, live_log.act[i].arg,
+                live_log.act[i].after);
     }
     abort();
 }
@@ -1538,6 +1965,65 @@ static uint8_t fuzz_live(const struct pagec_server *srv, uint8_t id,
     w = g->mode & FUZZ_LIVE_SHORT && c->ret < width ? c->ret : width;
     memcpy(dst, c->val, w);
     return c->ret;
+}
+
+/* ---- actions: the driver's callback ---- */
+
+#if PAGEC_ACTIONS
+/* Records the call, within pagec_server_input() or pagec_stream_end(). */
+static void fuzz_action(const struct pagec_server *srv, uint8_t id,
+                        uint16_t arg)
+{
+    struct live_log *g = srv->ctx;
+
+    if (g != &live_log || srv != g->srv) {
+        fail(cur_e, NULL, 0, "the action callback given another server");
+    }
+    if (!g->open) {
+        fail(cur_e, NULL, 0, "the action callback called outside "
+                             "pagec_server_input() and pagec_stream_end()");
+    }
+    if (g->nact == MAX_ACTS) {
+        fail(cur_e, NULL, 0, "the action callback called without end");
+    }
+    g->act[g->nact].id = id;
+    g->act[g->nact].arg = arg;
+    g->act[g->nact].after = g->n;
+    g->nact++;
+}
+#endif
+
+/*
+ * The action callback's calls g made for a reply, template entry x (or
+ * none: x < 0), to a datagram the model answers as e: one, before any
+ * live field is filled, with the id and argument of the action the model
+ * found, when the reply is that action's page (a 200: not a 503 or 406)
+ * and the callback is set; none otherwise. When the model cannot tell
+ * (two ISNs fit), at most one, for a 200.
+ */
+static void check_action(const struct expect *e, const uint8_t *out, size_t n,
+                         int x, const struct live_log *g)
+{
+    int ok = x >= 0 && cat->entries[x].kind == K_OK &&
+             cat->entries[x].status == 200 && !cat->entries[x].head;
+    size_t want = act_set && ok && e->want == W_DATA && e->act >= 0;
+
+    if (e->want == W_ANY ? g->nact > (size_t)(act_set && ok)
+                         : g->nact != want) {
+        fail(e, out, n, want ? "the action callback not called once for "
+                               "an action's page"
+                             : "the action callback called for a reply "
+                               "that is no action's page");
+    }
+    if (want && (g->act[0].id != cs->actions[e->act].id ||
+                 g->act[0].arg != cs->actions[e->act].arg)) {
+        fail(e, out, n, "the action callback given another action's id "
+                        "or argument");
+    }
+    if (g->nact > 0 && g->act[0].after != 0) {
+        fail(e, out, n, "the action callback called after a live field "
+                        "was filled");
+    }
 }
 
 /* ---- the daytime service's text: the driver's callback ---- */
@@ -1679,6 +2165,7 @@ static void live_begin(const struct pagec_server *srv, const uint8_t *lo,
     live_log.lo = (uintptr_t)lo;
     live_log.hi = (uintptr_t)lo + size;
     live_log.n = 0;
+    live_log.nact = 0;
 }
 
 /* 1 when the two logs hold the same calls, values and all. */
@@ -1686,8 +2173,14 @@ static int same_calls(const struct live_log *a, const struct live_log *b)
 {
     size_t i;
 
-    if (a->n != b->n) {
+    if (a->n != b->n || a->nact != b->nact) {
         return 0;
+    }
+    for (i = 0; i < a->nact; i++) {
+        if (a->act[i].id != b->act[i].id || a->act[i].arg != b->act[i].arg ||
+            a->act[i].after != b->act[i].after) {
+            return 0;
+        }
     }
     for (i = 0; i < a->n; i++) {
         const struct live_call *x = &a->call[i];
@@ -1924,6 +2417,7 @@ static void check_reply(const struct expect *e, const uint8_t *ip,
                          "daytime reply, or called for another");
     }
     if (ret == 0) {
+        check_action(e, NULL, 0, -1, g);
         if (g->n != 0) {
             fail(e, NULL, 0, "the live callback called for a datagram not "
                              "answered");
@@ -1974,6 +2468,7 @@ static void check_reply(const struct expect *e, const uint8_t *ip,
         if (g->n != 0) {
             fail(e, out, ret, "the live callback called for a UDP reply");
         }
+        check_action(e, out, ret, -1, g);
         if (out[1] != 0 || be16(out + 4) != 0 || be16(out + 6) != 0x4000) {
             fail(e, out, ret, "IPv4 header: TOS, identification or DF");
         }
@@ -2014,6 +2509,7 @@ static void check_reply(const struct expect *e, const uint8_t *ip,
         if (g->n != 0) {
             fail(e, out, ret, "the live callback called for an echo reply");
         }
+        check_action(e, out, ret, -1, g);
         if (ret != 20 + n || r->hdr_len != 28 || r->body_rom != 0 ||
             r->body != icmp + 8 || out[20] != 0 || out[21] != 0 ||
             memcmp(out + 24, icmp + 4, 4) != 0) {
@@ -2043,6 +2539,7 @@ static void check_reply(const struct expect *e, const uint8_t *ip,
             if (g->n != 0) {
                 fail(e, out, ret, "the live callback called for a service");
             }
+            check_action(e, out, ret, -1, g);
             if (out[1] != 0 || be16(out + 4) != 0 ||
                 be16(out + 6) != 0x4000 || hl != 20 ||
                 n != 20 + e->dlen || flags != e->flags ||
@@ -2111,6 +2608,7 @@ static void check_reply(const struct expect *e, const uint8_t *ip,
                     cat->entries[match].gzip ? " gzip" : "");
         }
         check_live(e, out, ret, (size_t)match, npieces, g);
+        check_action(e, out, ret, match, g);
         if (e->want == W_ANY) {
             return;
         }
@@ -2366,8 +2864,10 @@ static void run(const struct pagec_server *srv, uint32_t now, const uint8_t *pkt
         fail(&e, NULL, 0, "two calls, two different replies");
     }
     if (verbose) {
-        fprintf(stderr, "  live callback %s: %zu calls\n",
-                live_set ? "set" : "NULL", first.n);
+        fprintf(stderr, "  live callback %s: %zu calls; action callback "
+                        "%s: %zu calls\n",
+                live_set ? "set" : "NULL", first.n, act_set ? "set" : "NULL",
+                first.nact);
     }
     live_log = first; /* for the messages */
     check_reply(&e, pkt, &r1, ret, &first);
@@ -2386,6 +2886,10 @@ static void live_setup(struct pagec_server *srv, const uint8_t *p)
     srv->live = p[0] & FUZZ_LIVE_NULL ? NULL : fuzz_live;
     srv->ctx = &live_log;
     live_set = srv->live != NULL;
+#if PAGEC_ACTIONS
+    srv->action = p[0] & FUZZ_LIVE_ACTNULL ? NULL : fuzz_action;
+    act_set = srv->action != NULL;
+#endif
     live_log.mode = p[0];
     live_log.seed = (unsigned)be16(p + 1);
 #if PAGEC_SERVICES

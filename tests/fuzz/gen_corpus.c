@@ -10,7 +10,8 @@
  * Linked with the sites the targets serve, the plain one for its paths
  * and ETags, and with the runtime, for pagec_isn() (the ACK of a request
  * is ISN + 1). Most seeds are for the plain site (site); those of
- * live_seeds() reach the live site's pages (lsite).
+ * live_seeds() reach the live site's pages (lsite), those of
+ * action_seeds() its actions.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -309,6 +310,36 @@ static void dict_entry(FILE *f, const uint8_t *p, size_t n)
     fputs("\"\n", f);
 }
 
+/* The bytes from the live site's node at (len bytes of buf before it)
+ * to node k, into buf (size bytes); 1 when found. */
+static int key_below(uint16_t at, uint16_t k, char *buf, size_t len,
+                     size_t size)
+{
+    const struct pagec_node *nd = &lsite.nodes[at];
+    uint16_t c;
+
+    if (len + nd->label_len + 1 > size) {
+        return 0;
+    }
+    memcpy(buf + len, lsite.labels + nd->label, nd->label_len);
+    len += nd->label_len;
+    buf[len] = '\0';
+    if (at == k) {
+        return 1;
+    }
+    for (c = 0; c < nd->nchild; c++) {
+        if (key_below((uint16_t)(nd->first_child + c), k, buf, len, size)) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static int key_of(uint16_t k, char *buf, size_t size)
+{
+    return key_below(0, k, buf, 0, size);
+}
+
 static void write_dict(const char *path)
 {
     static const char *const words[] = {
@@ -317,7 +348,10 @@ static void write_dict(const char *path)
         "\r\n", "\r\n\r\n", "Host: ", "Accept-Encoding: ", "If-None-Match: ",
         "gzip", "x-gzip", "identity", "*", ";q=", ";q=0", ";q=1.000",
         ";q=0.5", ", ", "W/", "http://", "https://", "%", "%2F", "?", "#",
-        "/", "/sub/", "..",
+        "/", "/sub/", "..", "POST", "Content-Length: ", "Content-Length: 5",
+        "Sec-Fetch-Site: ", "same-origin", "same-site", "cross-site", "none",
+        "Origin: ", "Origin: http://x", "Host: x", "null", "set=1", "set=0",
+        "\r\n\r\nset=1",
     };
     FILE *f = fopen(path, "w");
     uint16_t p;
@@ -344,6 +378,16 @@ static void write_dict(const char *path)
         if (lsite.nodes[k].label_len) {
             dict_entry(f, lsite.labels + lsite.nodes[k].label,
                        lsite.nodes[k].label_len);
+        }
+    }
+    for (k = 0; k < lsite.nnodes; k++) {
+        /* the whole keys of the actions */
+        char key[256];
+
+        if (lsite.nodes[k].page != PAGEC_NO_PAGE &&
+            lsite.nodes[k].page >= lsite.npages &&
+            key_of(k, key, sizeof key)) {
+            dict_entry(f, (const uint8_t *)key, strlen(key));
         }
     }
     if (fclose(f) != 0) {
@@ -785,6 +829,121 @@ static void live_seeds(void)
     live_seed = 0;
 }
 
+/* Requests for the live site's actions (run.sh): a GET of each key, a
+ * POST of a form, cross-site ones refused by Origin or Sec-Fetch-Site,
+ * those that pass them, POSTs without Content-Length, with a body cut
+ * off, with the header cut off, Content-Length that is not digits, HEAD,
+ * a key %-escaped, with the callback set and not, in runs or bytes. */
+static void action_seeds(void)
+{
+    static const struct req act_requests[] = {
+        S("GET /led?set=1 HTTP/1.1\r\nHost: 192.0.2.2\r\n\r\n"),
+        S("GET /led?set=0 HTTP/1.0\r\n\r\n"),
+        S("GET /?go=%41 HTTP/1.1\r\nHost: x\r\n\r\n"),
+        S("GET /status.json?zap HTTP/1.1\r\nHost: x\r\n\r\n"),
+        S("GET /status.json?zip HTTP/1.1\r\nHost: x\r\n\r\n"),
+        S("GET /about.html?reset=yes&x=%20 HTTP/1.1\r\nHost: x\r\n"
+          "If-None-Match: *\r\n\r\n"),
+        S("GET /l%65d?set=1 HTTP/1.1\r\nHost: x\r\n\r\n"),
+        S("GET /led%3Fset=1 HTTP/1.1\r\nHost: x\r\n\r\n"),
+        S("GET /led?set=1\r\n\r\n"),
+        S("GET http://x/led?set=1 HTTP/1.1\r\nHost: x\r\n\r\n"),
+        S("GET http://x?go=%41 HTTP/1.1\r\nHost: x\r\n\r\n"),
+        S("HEAD /led?set=1 HTTP/1.1\r\nHost: x\r\n\r\n"),
+        S("POST /led HTTP/1.1\r\nHost: 192.0.2.2\r\n"
+          "Content-Type: application/x-www-form-urlencoded\r\n"
+          "Content-Length: 5\r\nOrigin: http://192.0.2.2\r\n"
+          "Sec-Fetch-Site: same-origin\r\n\r\nset=1"),
+        S("POST /led HTTP/1.1\r\nHost: 192.0.2.2\r\nContent-Length: 5\r\n"
+          "Origin: http://evil.example\r\n\r\nset=0"),
+        S("POST /led HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n"
+          "Sec-Fetch-Site: cross-site\r\n\r\nset=0"),
+        S("POST /led HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n"
+          "Sec-Fetch-Site: same-site\r\n\r\nset=0"),
+        S("POST /led HTTP/1.1\r\nHost: x\r\nContent-Length:  5 \r\n"
+          "sec-fetch-site:\tNONE \r\norigin: HTTP://X\r\n\r\nset=1"),
+        S("POST /led HTTP/1.1\r\nHost: x:8080\r\nContent-Length: 5\r\n"
+          "Origin: http://x\r\n\r\nset=1"),
+        S("POST /led HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n"
+          "Origin: null\r\n\r\nset=1"),
+        S("POST /led HTTP/1.0\r\nOrigin: http://\r\nContent-Length: 5\r\n"
+          "\r\nset=1"),
+        S("POST /led HTTP/1.1\r\nHost: x\r\n\r\nset=1"),
+        S("POST /led HTTP/1.1\r\nHost: x\r\nContent-Length: 50\r\n\r\n"
+          "set=1"),
+        S("POST /led HTTP/1.1\r\nHost: x\r\nContent-Length: 9\r\n\r\n"
+          "set=1xxxx"),
+        S("POST /led HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\n"
+          "set=1"),
+        S("POST /led HTTP/1.1\r\nHost: x\r\nContent-Length: 65541\r\n\r\n"
+          "set=1"),
+        S("POST /led HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n"
+          "set=1"),
+        S("POST /led HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n"),
+        S("POST /led HTTP/1.1\r\nHost: x\r\nContent-Length: 5x\r\n\r\n"
+          "set=1"),
+        S("POST /led HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\n"
+          "Content-Length: 5\r\n\r\nset=1"),
+        S("POST /led?set=1 HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n"
+          "\r\nset=0"),
+        S("POST /led?set=2 HTTP/1.1\r\nHost: x\r\n\r\n"),
+        S("POST /led?set=1 HTTP/1.1\r\nHost: x\r\n"),
+        S("POST /index.html HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n"
+          "\r\nset=1"),
+        S("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 6\r\n\r\n"
+          "go=%41"),
+        S("POST /status.json HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n"
+          "\r\nzap"),
+        S("POST /nothing HTTP/1.1\r\nHost: x\r\n\r\n"),
+        S("POST /led\r\n\r\nset=1"),
+        S("GET /index.html HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\n"
+          "\r\n"),
+        S("GET /led?set=1 HTTP/1.1\r\nHost: x\r\nSec-Fetch-Site: none\r\n"
+          "Sec-Fetch-Site: cross-site\r\n\r\n"),
+        S("GET /led?set=1 HTTP/1.1\r\nHost: x\r\nOrigin: http://y\r\n"
+          "Origin: http://x\r\n\r\n"),
+        S("GET /led?set=1 HTTP/1.1\r\nHost: x\r\nAccept-Encoding: gzip\r\n"
+          "\r\n"),
+    };
+    static const unsigned modes[4] = {
+        FUZZ_LIVE_SITE | FUZZ_LIVE_RUNS,
+        FUZZ_LIVE_SITE | FUZZ_LIVE_ACTNULL,
+        FUZZ_LIVE_SITE | FUZZ_LIVE_NULL | FUZZ_LIVE_RUNS,
+        FUZZ_LIVE_SITE | FUZZ_LIVE_SHORT,
+    };
+    uint16_t http = lsite.http_port;
+    uint8_t b[4096];
+    char name[64];
+    struct tcp s;
+    size_t i;
+
+    for (i = 0; i < sizeof act_requests / sizeof act_requests[0]; i++) {
+        live_ctl = modes[i % 4];
+        live_seed = (unsigned)(0x4321u + 0x9e37u * i) & 0xffffu;
+        reset(&s, http);
+        s.flags = 0x18;
+        s.ack = isn(http, NOW, 0, 3) + 1;
+        s.data = act_requests[i].s;
+        s.dlen = act_requests[i].n;
+        snprintf(name, sizeof name, "action-%02zu", i);
+        seed(name, NOW, 0, b, build(b, &s));
+        snprintf(name, sizeof name, "http-action-%02zu", i);
+        http_seed(name, NOW, 3u << 4, 64240, act_requests[i].s,
+                  act_requests[i].n);
+        /* and on the site without actions */
+        live_ctl = 0;
+        snprintf(name, sizeof name, "http-action-%02zu-plain", i);
+        http_seed(name, NOW, 3u << 4, 64240, act_requests[i].s,
+                  act_requests[i].n);
+    }
+    live_ctl = FUZZ_LIVE_SITE | FUZZ_LIVE_RUNS;
+    live_seed = 0x0ac7;
+    http_seed("http-action-503", NOW, 3u << 4, 100, act_requests[0].s,
+              act_requests[0].n);
+    live_ctl = 0;
+    live_seed = 0;
+}
+
 /* The ISN of a connection to service port dport (pagec.h): B of the
  * hash alone (pagec_isn() for a client ISN + 1 of 0), plus on port 7 the
  * client's ISN + 1 (999 + 1: the segments' seq is 1000), modulo 2^14. */
@@ -963,6 +1122,7 @@ int main(int argc, char **argv)
     datagrams();
     http_seeds();
     live_seeds();
+    action_seeds();
     service_seeds();
     write_dict(argv[3]);
     printf("gen_corpus: %u seeds\n", nseeds);

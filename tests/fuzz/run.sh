@@ -4,7 +4,8 @@
 # and fuzz_http (HTTP requests in segments with the right ACK) from
 # fuzz_input.c, the runtime's sources and two sites compiled by pagec
 # (tests/sites/basic, and tests/sites/live with a page of fields at the
-# edges of its body: live fields), with AddressSanitizer and
+# edges of its body and more actions: live fields and actions),
+# with AddressSanitizer and
 # UndefinedBehaviorSanitizer; writes the seed corpora (gen_corpus.c); runs
 # each target for SECONDS (default 45).
 #
@@ -84,7 +85,17 @@ mkdir "$work/site" || exit 1
 cp -R "$src/tests/sites/live" "$work/live" || exit 1
 printf '<!--live:a:1--><!--live:b:2-->|<!--live:wide:29-->' \
     >"$work/live/edge.txt" || exit 1
-"$pagec" --name lsite --port 8081=/about.html "$work/live" \
+# and more actions (fuzz_input.c checks the table pagec makes of them,
+# with those of tests/sites/live): one at the root with a %-escape in its
+# query and one on a path that is a page, on a live page; one on a page
+# without fields; the page port's page, whose page holds no action
+printf '%s\n' 'LED <!--live:led:3-->' \
+    '<!--action:go:65535:/?go=%41--><!--action:zap:0:/status.json?zap-->' \
+    >"$work/live/panel.txt" || exit 1
+printf '%s\n' 'reset done<!--action:reset:7:/about.html?reset=yes&x=%20-->' \
+    >"$work/live/done.txt" || exit 1
+printf '%s\n' 'the page port' >"$work/live/port.txt" || exit 1
+"$pagec" --name lsite --port 8081=/port.txt "$work/live" \
     -o "$work/site/lsite.c" || fail "pagec failed on the live site"
 
 # the runtime and the site, instrumented once for both targets
