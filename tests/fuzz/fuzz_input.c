@@ -109,15 +109,6 @@
 #define FUZZ_HTTP 0
 #endif
 
-/* The query of an absolute-form target without a path, "http://h?q":
- * RFC 3986 section 6.2.3 and RFC 9112 section 3.2.1 make it the same
- * target as "http://h/?q", whose query runs an action (pagec(3),
- * "Actions"). The runtime reads the path as "/" and leaves such a query
- * out (and a POST's body is then its query): 0 holds it to that, 1 to
- * the RFCs. */
-#ifndef FUZZ_AUTHORITY_QUERY
-#define FUZZ_AUTHORITY_QUERY 0
-#endif
 
 #if !PAGEC_LIVE
 #error "the fuzz targets check live fields: build with PAGEC_LIVE 1"
@@ -1055,8 +1046,6 @@ static void read_request(const uint8_t *d, size_t n, struct request *q)
     int minor = 0;
     int acts = cs->nactions > 0;
     int post = 0;
-    int authq = 0; /* the query of an absolute-form target without a path,
-                      not read (FUZZ_AUTHORITY_QUERY) */
 
     memset(q, 0, sizeof *q);
     q->page = -1;
@@ -1124,8 +1113,9 @@ static void read_request(const uint8_t *d, size_t n, struct request *q)
         if (t == e || d[t] != '/') {
             path[plen++] = '/';
         }
-        /* "http://host?query": the path empty, taken as "/" */
-        authq = t < e && d[t] == '?' && !FUZZ_AUTHORITY_QUERY;
+        /* "http://host?query": the path empty, taken as "/", the query
+         * read as that of "http://host/?query" (RFC 3986 section 6.2.3,
+         * RFC 9112 section 3.2.1) */
     } else if (t == e || d[t] != '/') {
         q->status = 400;
         return;
@@ -1159,8 +1149,8 @@ static void read_request(const uint8_t *d, size_t n, struct request *q)
         q->status = 400;
         return;
     }
-    if (acts && !q->head && (post || (qs < e && !authq)) &&
-        read_action(q, path, plen, post, qs < e && !authq ? d + qs : NULL,
+    if (acts && !q->head && (post || qs < e) &&
+        read_action(q, path, plen, post, qs < e ? d + qs : NULL,
                     e - qs)) {
         return;
     }
