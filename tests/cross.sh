@@ -49,11 +49,12 @@ for t in "${targets[@]}"; do
     undefined=$("$nm" -u "$lib" | awk 'NF == 2 {print $2}' | sort -u)
     defined=$("$nm" --defined-only "$lib" | awk 'NF == 3 {print $3}' | sort -u)
     # allowed: the compiler's own support routines (libgcc: division,
-    # byte swaps, switch tables, AVR's start-up copy of initialised data)
+    # multiplication where the core has no 32-bit multiply, byte swaps,
+    # switch tables, AVR's start-up copy of initialised data)
     # and the four memory functions GCC requires of any freestanding
     # environment
     outside=$(comm -23 <(printf '%s\n' "$undefined") <(printf '%s\n' "$defined") |
-        grep -v -E '^$|^(memcpy|memset|memmove|memcmp)$|^__(aeabi_|divmod|udivmod|bswap|gnu_thumb1_case_|tablejump2__$|do_copy_data$|do_clear_bss$)' ||
+        grep -v -E '^$|^(memcpy|memset|memmove|memcmp)$|^__(aeabi_|divmod|udivmod|bswap|gnu_thumb1_case_|tablejump2__$|do_copy_data$|do_clear_bss$|mulsi3$|umulhisi3$|mulhisi3$|muluhisi3$)' ||
         true)
     # const data: in flash on ARM and RISC-V, but copied to RAM at start-up
     # on AVR unless placed in program memory
