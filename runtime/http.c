@@ -24,9 +24,9 @@
  * Actions (PAGEC_ACTIONS): the query of a GET or POST, or the body of a
  * POST that has none, goes on into the matcher after a '?', as sent; the
  * path tree holds each action's key PATH?QUERY (pagec/site.h). Read for
- * them: Content-Length, Sec-Fetch-Site, and 32-bit FNV-1a hashes of
- * "http://" and Host and of Origin, so the two can be compared without
- * either kept.
+ * them: Content-Length, Sec-Fetch-Site, and 32-bit FNV-1a hashes, from a
+ * start keyed by the server's secret, of "http://" and Host and of Origin,
+ * so the two can be compared without either kept.
  */
 #include <stddef.h>
 
@@ -104,7 +104,6 @@ typedef char pagec_http_states_named[S_VALUE == PAGEC_HTTP_S_VALUE &&
 
 #define FNV_PRIME 16777619u
 #define FNV_BASIS 2166136261u
-#define FNV_HTTP 0x2136b54bu /* FNV-1a of "http://" */
 #define IS_ACTION(h) ((h)->act & X_ACTION)
 #else
 #define IS_ACTION(h) 0
@@ -149,6 +148,7 @@ static const PAGEC_ROM char w_sfs[] = "sec-fetch-site ";
 static const PAGEC_ROM char w_origin[] = "origin ";
 static const PAGEC_ROM char w_same[] = "same-origin ";
 static const PAGEC_ROM char w_none[] = "none ";
+static const PAGEC_ROM char w_http[] = "http://"; /* before Host's value */
 #endif
 
 #define ROM_CHAR(p) ((uint8_t)PAGEC_ROM_BYTE(p))
@@ -679,17 +679,26 @@ static PAGEC_NOINLINE void token_byte(struct pagec_http *h, uint8_t c)
 }
 
 #if PAGEC_ACTIONS
+static void action_field_byte(struct pagec_http *h, uint8_t c);
+
 /* A field name of a site with actions ends: where the value of Host,
  * Origin, Sec-Fetch-Site or Content-Length goes. Out of line, so that
  * name_end() stays small on a site without actions. */
 static PAGEC_NOINLINE void action_name_end(struct pagec_http *h)
 {
     if (word_done(h->word, 4, w_host, h->aux)) {
-        h->host = FNV_HTTP;
+        /* "http://" first, from the keyed start pagec_http_begin() set */
+        const PAGEC_ROM char *w = w_http;
+
         h->word = 0; /* S_HASH: Host */
         h->state = S_HASH;
+        while (ROM_CHAR(w) != '\0') {
+            action_field_byte(h, ROM_CHAR(w));
+            w++;
+        }
     } else if (word_done(h->word, 32, w_origin, h->aux)) {
-        h->origin = FNV_BASIS;
+        /* hashed on from the keyed start: a second Origin field is
+         * hashed after the first, and so matches no Host */
         h->act |= X_ORIGIN;
         h->word = 1; /* S_HASH: Origin */
         h->state = S_HASH;
@@ -1427,7 +1436,7 @@ pagec_http_end(const PAGEC_ROM struct pagec_site *site,
     return pagec_http_fit(site, t, limit, status);
 }
 
-void pagec_http_begin(struct pagec_http *h)
+void pagec_http_begin(struct pagec_http *h, const uint8_t key[8])
 {
     pagec_match_init(&h->match);
     h->gzip_q = -1;
@@ -1448,5 +1457,13 @@ void pagec_http_begin(struct pagec_http *h)
     h->act = 0;
     h->clen = 0xffffu;
     h->body = 0;
+    /* Host and Origin hashed from a start that the server's secret
+     * keys: a name whose hash matches the device's cannot be searched
+     * for without it */
+    h->host = FNV_BASIS ^ ((uint32_t)key[4] | (uint32_t)key[5] << 8 |
+                           (uint32_t)key[6] << 16 | (uint32_t)key[7] << 24);
+    h->origin = h->host;
+#else
+    (void)key;
 #endif
 }

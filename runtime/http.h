@@ -10,8 +10,9 @@
 #include "pagec/stream.h"
 
 /* Starts reading a request: the first byte of a segment's data comes
- * next. */
-void pagec_http_begin(struct pagec_http *h);
+ * next. key: the server's secret (pagec_server.secret), which keys the
+ * hashes of Host and Origin (PAGEC_ACTIONS). */
+void pagec_http_begin(struct pagec_http *h, const uint8_t key[8]);
 
 /* Reads the next byte of the segment's data. */
 void pagec_http_byte(const PAGEC_ROM struct pagec_site *site,

@@ -228,7 +228,7 @@ request(const struct pagec_server *srv, const uint8_t *d, uint16_t n,
     struct pagec_http h;
     const PAGEC_ROM struct pagec_tmpl *t;
 
-    pagec_http_begin(&h);
+    pagec_http_begin(&h, srv->secret);
     pagec_http_feed(srv->site, &h, d, n);
     t = pagec_http_end(srv->site, &h, limit, status);
 #if PAGEC_ACTIONS

@@ -289,7 +289,7 @@ static void tcp_end(const struct pagec_server *srv, struct pagec_stream *s)
         return;
     }
     if (get16(s->f + F_SPORT) == site->http_port && site->http_port != 0) {
-        pagec_http_begin(&s->u.http);
+        pagec_http_begin(&s->u.http, srv->secret);
         s->state = ST_HTTP;
     }
 #if PAGEC_SERVICES
