@@ -25,8 +25,9 @@
  * POST that has none, goes on into the matcher after a '?', as sent; the
  * path tree holds each action's key PATH?QUERY (pagec/site.h). Read for
  * them: Content-Length, Sec-Fetch-Site, and 32-bit FNV-1a hashes, from a
- * start keyed by the server's secret, of "http://" and Host and of Origin,
- * so the two can be compared without either kept.
+ * start keyed by the server's secret, of "http://" and Host, of Origin
+ * and of the origin of Referer (up to the '/' after its authority), so
+ * they can be compared without any of them kept.
  */
 #include <stddef.h>
 
@@ -90,6 +91,7 @@ typedef char pagec_http_states_named[S_VALUE == PAGEC_HTTP_S_VALUE &&
 #define A_MAJOR 0x10u   /* the version's major digit is not 1: 505 */
 #define A_MINOR 0x20u   /* its minor digit is not 0: HTTP/1.1 or later */
 #define A_HOST 0x40u    /* a Host field */
+#define A_REFERER 0x80u /* a Referer field (PAGEC_ACTIONS) */
 
 #if PAGEC_ACTIONS
 /* h->act */
@@ -146,6 +148,7 @@ static const PAGEC_ROM char w_codings[] = "gzip x-gzip identity * ";
 static const PAGEC_ROM char w_clen[] = "content-length ";
 static const PAGEC_ROM char w_sfs[] = "sec-fetch-site ";
 static const PAGEC_ROM char w_origin[] = "origin ";
+static const PAGEC_ROM char w_referer[] = "referer ";
 static const PAGEC_ROM char w_same[] = "same-origin ";
 static const PAGEC_ROM char w_none[] = "none ";
 static const PAGEC_ROM char w_http[] = "http://"; /* before Host's value */
@@ -404,7 +407,7 @@ static void field_line_start(struct pagec_http *h)
     /* Accept-Encoding, If-None-Match, Host, and for a site with actions
      * Content-Length, Sec-Fetch-Site, Origin */
 #if PAGEC_ACTIONS
-    h->word = h->act & X_SITE ? 0x3f : 0x07;
+    h->word = h->act & X_SITE ? 0x7f : 0x07;
 #else
     h->word = 0x07;
 #endif
@@ -655,6 +658,7 @@ static PAGEC_NOINLINE void name_byte(struct pagec_http *h, uint8_t c)
         h->word = word_step(h->word, 8, w_clen, h->aux, c);
         h->word = word_step(h->word, 16, w_sfs, h->aux, c);
         h->word = word_step(h->word, 32, w_origin, h->aux, c);
+        h->word = word_step(h->word, 64, w_referer, h->aux, c);
 #endif
     }
     h->flags = (uint8_t)(ows(c) ? h->flags | F_OWS : h->flags & ~F_OWS);
@@ -701,6 +705,13 @@ static PAGEC_NOINLINE void action_name_end(struct pagec_http *h)
          * hashed after the first, and so matches no Host */
         h->act |= X_ORIGIN;
         h->word = 1; /* S_HASH: Origin */
+        h->state = S_HASH;
+    } else if (word_done(h->word, 64, w_referer, h->aux)) {
+        /* its origin alone: up to the '/' after the authority; a second
+         * Referer field is hashed after the first, and so matches no Host */
+        h->seen |= A_REFERER;
+        h->aux = 0; /* the '/' read */
+        h->word = 2; /* S_HASH: Referer */
         h->state = S_HASH;
     } else if (word_done(h->word, 16, w_sfs, h->aux)) {
         h->aux = 0;
@@ -751,7 +762,14 @@ static void action_field_byte(struct pagec_http *h, uint8_t c)
         return;
     }
     if (h->state == S_HASH) {
-        uint32_t *v = h->word ? &h->origin : &h->host;
+        uint32_t *v = h->word == 2 ? &h->referer
+                      : h->word    ? &h->origin
+                                   : &h->host;
+
+        if (h->word == 2 && c == '/' && ++h->aux == 3) {
+            h->state = S_VALUE; /* the Referer's path: not read */
+            return;
+        }
 
         *v = (*v ^ lower(c)) * FNV_PRIME;
         return;
@@ -1268,7 +1286,10 @@ void pagec_http_feed(const PAGEC_ROM struct pagec_site *site,
                             (is_word(d, len, w_clen, sizeof w_clen) ? 8 : 0) |
                             (is_word(d, len, w_sfs, sizeof w_sfs) ? 16 : 0) |
                             (is_word(d, len, w_origin, sizeof w_origin) ? 32
-                                                                        : 0));
+                                                                        : 0) |
+                            (is_word(d, len, w_referer, sizeof w_referer)
+                                 ? 64
+                                 : 0));
                     }
 #endif
                     h->aux = (uint8_t)(len < 0xff ? len : 0xff);
@@ -1345,8 +1366,11 @@ action_of(const PAGEC_ROM struct pagec_site *site, const struct pagec_http *h,
         *status = 431;
     } else if ((h->act & X_CROSS) ||
                ((h->act & X_ORIGIN) &&
-                (!(h->seen & A_HOST) || h->origin != h->host))) {
-        /* an Origin with no Host to compare it with refuses too */
+                (!(h->seen & A_HOST) || h->origin != h->host)) ||
+               ((h->seen & A_REFERER) &&
+                (!(h->seen & A_HOST) || h->referer != h->host))) {
+        /* an Origin or a Referer with no Host to compare it with refuses
+         * too */
         *status = 403;
     } else {
         return &site->actions[m - site->npages];
@@ -1463,6 +1487,7 @@ void pagec_http_begin(struct pagec_http *h, const uint8_t key[8])
     h->host = FNV_BASIS ^ ((uint32_t)key[4] | (uint32_t)key[5] << 8 |
                            (uint32_t)key[6] << 16 | (uint32_t)key[7] << 24);
     h->origin = h->host;
+    h->referer = h->host;
 #else
     (void)key;
 #endif

@@ -32,9 +32,10 @@
  *   site declares: the driver's callback pagec_server.action runs, then
  *   the action's page is the reply (200, identity or gzip as for a GET).
  *   Refused with 403, the callback not called, when Sec-Fetch-Site is
- *   present and neither "same-origin" nor "none", or when Origin is
- *   present and is not "http://" and the Host field (compared by a 32-bit
- *   hash). A POST needs Content-Length (else 411) and its whole body in
+ *   present and neither "same-origin" nor "none", when Origin is present
+ *   and is not "http://" and the Host field, or when Referer is present
+ *   and its origin is not that either (compared by 32-bit hashes keyed
+ *   by the secret). A POST needs Content-Length (else 411) and its whole body in
  *   the request's segment (else 413); a POST that names no action gets
  *   405. HEAD never runs an action. The same request arriving twice (a
  *   retransmission) runs the action twice.

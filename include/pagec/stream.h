@@ -92,6 +92,7 @@ struct pagec_http {
     uint16_t body;      /* bytes of the body read */
     uint32_t host;      /* hash of "http://" and the Host field */
     uint32_t origin;    /* hash of the Origin field */
+    uint32_t referer;   /* hash of the Referer field's origin */
 #endif
 };
 

@@ -63,7 +63,8 @@
  *   without actions answers POST 405 and reads no field more. The model
  *   reads a POST, a GET's query or a POST's body (Content-Length bytes)
  *   into the key PATH?QUERY, Content-Length (not digits: 400),
- *   Sec-Fetch-Site, and Origin against "http://" and Host (as strings,
+ *   Sec-Fetch-Site, Origin and Referer's origin against "http://" and
+ *   Host (as strings,
  *   OWS dropped and case ignored: the runtime's 32-bit hashes could
  *   collide, which fuzzing will not find), and says 200, 403, 405, 411,
  *   413 or 431; an action's page is never a 304. The driver's action
@@ -722,16 +723,22 @@ struct act_fields {
     int cross;        /* a Sec-Fetch-Site neither same-origin nor none */
     int origin;       /* an Origin field */
     int host;         /* a Host field */
-    int same;         /* the last Origin is "http://" and Host, OWS
-                         dropped, case ignored */
+    int same;         /* the Origin fields, one after the other, are
+                         "http://" and Host, OWS dropped, case ignored */
+    int referer;      /* a Referer field */
+    int rsame;        /* the Referer fields' origins (each up to the
+                         third '/', OWS dropped), one after the other,
+                         are "http://" and Host */
 };
 
 static void read_act_fields(const uint8_t *p, size_t n, struct act_fields *a)
 {
     static uint8_t host[65536 + 8];
     static uint8_t origin[65536];
+    static uint8_t referer[65536];
     size_t hn = 0;
     size_t on = 0;
+    size_t rn = 0;
     const uint8_t *line;
     size_t len;
     int cut;
@@ -756,7 +763,17 @@ static void read_act_fields(const uint8_t *p, size_t n, struct act_fields *a)
             hn = 7 + squeeze(v, vn, host + 7);
         } else if (field_is(line, len, "origin", &v, &vn)) {
             a->origin = 1;
-            on = squeeze(v, vn, origin);
+            on += squeeze(v, vn, origin + on);
+        } else if (field_is(line, len, "referer", &v, &vn)) {
+            static uint8_t w[65536];
+            size_t k = squeeze(v, vn, w);
+            size_t i;
+            int slashes = 0;
+
+            a->referer = 1;
+            for (i = 0; i < k && !(w[i] == '/' && ++slashes == 3); i++) {
+                referer[rn++] = w[i];
+            }
         } else if (field_is(line, len, "sec-fetch-site", &v, &vn) && !cut) {
             static uint8_t w[65536];
             size_t k = squeeze(v, vn, w);
@@ -768,6 +785,8 @@ static void read_act_fields(const uint8_t *p, size_t n, struct act_fields *a)
         }
     }
     a->same = a->origin && a->host && hn == on && memcmp(host, origin, on) == 0;
+    a->rsame = a->referer && a->host && hn == rn &&
+               memcmp(host, referer, rn) == 0;
 }
 
 static int bad_target_byte(uint8_t c)
@@ -1018,7 +1037,7 @@ static int read_action(struct request *q, uint8_t *path, size_t plen, int post,
         q->status = 405; /* a POST that names no action */
     } else if (!f.end) {
         q->status = 431; /* the header not all in the segment */
-    } else if (f.cross || (f.origin && !f.same)) {
+    } else if (f.cross || (f.origin && !f.same) || (f.referer && !f.rsame)) {
         q->status = 403; /* from another site */
     } else {
         q->status = 200;

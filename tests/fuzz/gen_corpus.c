@@ -351,6 +351,7 @@ static void write_dict(const char *path)
         "/", "/sub/", "..", "POST", "Content-Length: ", "Content-Length: 5",
         "Sec-Fetch-Site: ", "same-origin", "same-site", "cross-site", "none",
         "Origin: ", "Origin: http://x", "Host: x", "null", "set=1", "set=0",
+        "Referer: ", "Referer: http://x/", "Referer: http://x/a/b?c",
         "\r\n\r\nset=1",
     };
     FILE *f = fopen(path, "w");
@@ -902,6 +903,12 @@ static void action_seeds(void)
           "Sec-Fetch-Site: cross-site\r\n\r\n"),
         S("GET /led?set=1 HTTP/1.1\r\nHost: x\r\nOrigin: http://y\r\n"
           "Origin: http://x\r\n\r\n"),
+        S("GET /led?set=1 HTTP/1.1\r\nHost: x\r\nReferer: http://x/a/b?c\r\n"
+          "\r\n"),
+        S("GET /led?set=0 HTTP/1.1\r\nHost: x\r\nReferer: http://y/\r\n"
+          "\r\n"),
+        S("POST /led HTTP/1.1\r\nHost: x\r\nOrigin: http://x\r\n"
+          "Referer: http://x:1/\r\nContent-Length: 5\r\n\r\nset=1"),
         S("GET /led?set=1 HTTP/1.1\r\nHost: x\r\nAccept-Encoding: gzip\r\n"
           "\r\n"),
     };

@@ -1986,6 +1986,37 @@ START_TEST(test_runtime_actions)
             ck_assert_str_eq(act_log, "");
         }
     }
+    /* a Referer is compared by its origin: the page of the device's own
+     * that sent the request passes, another site's does not (a browser
+     * sends neither Sec-Fetch-Site nor Origin with a cross-site GET to a
+     * plain-HTTP device, but a Referer unless told not to) */
+    ck_assert_int_eq(act_status("GET /led?set=1 HTTP/1.1\r\nHost: a:8080\r\n"
+                                "Referer: http://A:8080/x/y.html?z=/\r\n\r\n"),
+                     200);
+    ck_assert_str_eq(act_log, LED(1));
+    ck_assert_int_eq(act_status("GET /led?set=1 HTTP/1.1\r\nHost: a\r\n"
+                                "Referer: http://a\r\n\r\n"),
+                     200);
+    ck_assert_str_eq(act_log, LED(1));
+    {
+        static const char *const refused_ref[] = {
+            "Host: a\r\nReferer: http://evil.example/\r\n",
+            "Host: a\r\nReferer: http://a.evil/a\r\n",
+            "Host: a\r\nReferer: http://a:81/\r\n",
+            "Host: a\r\nReferer: https://a/\r\n",
+            "Host: a\r\nReferer: about:blank\r\n",
+            "Referer: http://a/\r\nHost: a\r\nReferer: http://a/\r\n",
+            "Referer: http://a/\r\n", /* no Host (HTTP/1.1: 400 anyway) */
+        };
+        size_t k;
+
+        for (k = 0; k < sizeof refused_ref / sizeof refused_ref[0]; k++) {
+            snprintf(req, sizeof req, "GET /led?set=0 HTTP/1.0\r\n%s\r\n",
+                     refused_ref[k]);
+            ck_assert_msg(act_status(req) == 403, "%s", refused_ref[k]);
+            ck_assert_str_eq(act_log, "");
+        }
+    }
     /* an Origin with the Host it names, in either order */
     ck_assert_int_eq(act_status("POST /led HTTP/1.1\r\nOrigin: http://a\r\n"
                                 "Content-Length: 5\r\nHost: a\r\n\r\nset=1"),
