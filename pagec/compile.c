@@ -162,7 +162,8 @@ static int build_variant(const struct options *o, const struct page *pg,
         pagec_error("%s: header fields too long", pg->src);
         return -1;
     }
-    if (reply_build(&v->ok, "200 ", f.buf, body, len, o->mss) != 0) {
+    if (reply_build(&v->ok, "200 ", f.buf, body, len,
+                    site_window(o->mss)) != 0) {
         pagec_error("out of memory");
         return -1;
     }
@@ -303,7 +304,8 @@ static int compile_redirect(const struct options *o, struct page *pg)
               strlen(pg->location), 0);
     redirect_fields(&f, o, etag, pg->location);
     if (f.overflow ||
-        reply_build(&pg->id.ok, "301 ", f.buf, NULL, 0, o->mss) != 0) {
+        reply_build(&pg->id.ok, "301 ", f.buf, NULL, 0,
+                    site_window(o->mss)) != 0) {
         pagec_error("out of memory");
         return 1;
     }
@@ -524,7 +526,7 @@ static int compile_status(struct output *out)
         status_hint(out, n - limit, limit);
         return 1;
     }
-    if (reply_build(&r, "400 ", f.buf, NULL, 0, o->mss) != 0) {
+    if (reply_build(&r, "400 ", f.buf, NULL, 0, site_window(o->mss)) != 0) {
         pagec_error("out of memory");
         return 1;
     }
@@ -595,9 +597,10 @@ int compile_site(struct output *out)
             pg->gz.index = out->nvariants++;
         }
     }
-    if (packet_build(&out->syn_ack, TCP_SYN | TCP_ACK, o->mss, mss_opt,
-                     sizeof mss_opt, NULL, 0) != 0 ||
-        packet_build(&out->ack, TCP_ACK, o->mss, NULL, 0, NULL, 0) != 0 ||
+    if (packet_build(&out->syn_ack, TCP_SYN | TCP_ACK, site_window(o->mss),
+                     mss_opt, sizeof mss_opt, NULL, 0) != 0 ||
+        packet_build(&out->ack, TCP_ACK, site_window(o->mss), NULL, 0, NULL,
+                     0) != 0 ||
         packet_build(&out->rst, TCP_RST | TCP_ACK, 0, NULL, 0, NULL, 0) !=
             0) {
         pagec_error("out of memory");
@@ -609,6 +612,12 @@ int compile_site(struct output *out)
 size_t percent_of(size_t data, unsigned mss)
 {
     return (data * 100 + mss - 1) / mss;
+}
+
+uint16_t site_window(unsigned mss)
+{
+    return (uint16_t)(mss <= PAGEC_WINDOW_MAX / 2 ? 2 * mss
+                                                  : PAGEC_WINDOW_MAX);
 }
 
 void output_free(struct output *out)

@@ -252,6 +252,9 @@ void output_free(struct output *out);
 size_t output_max_data(const struct output *out);
 /* The percentage of the limit mss that data bytes take, rounded up. */
 size_t percent_of(size_t data, unsigned mss);
+/* The TCP window of a site of MSS mss (pagec_site.window): twice mss, at
+ * most PAGEC_WINDOW_MAX. */
+uint16_t site_window(unsigned mss);
 
 /* fields.c */
 /* 1 when a page of the Content-Type mime (parameters allowed) is text,

@@ -549,6 +549,8 @@ static int write_c(FILE *f, const struct output *o, const char *h_base,
     } else {
         fputs("    .not_found = PAGEC_NO_PAGE,\n", f);
     }
+    fprintf(f, "    .window = %u, /* TCP window: twice mss, at most %d */\n",
+            (unsigned)site_window(opt->mss), PAGEC_WINDOW_MAX);
     for (i = 0; i < sizeof control / sizeof control[0]; i++) {
         fprintf(f, "    .%s = ", control[i].name);
         tmpl(f, "    ", control_at[i], control[i].p);

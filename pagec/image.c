@@ -149,6 +149,7 @@ int image_build(const struct output *o, struct image *img)
     site->nactions = (uint16_t)o->nactions;
     site->not_found =
         o->not_found >= 0 ? (uint16_t)o->not_found : PAGEC_NO_PAGE;
+    site->window = site_window(opt->mss);
     tmpl(&site->syn_ack, &o->syn_ack, o->syn_ack.data);
     tmpl(&site->ack, &o->ack, o->ack.data);
     tmpl(&site->rst, &o->rst, o->rst.data);

@@ -71,15 +71,15 @@ static const char *check_tmpl(const PAGEC_ROM struct pagec_tmpl *t,
     return 0;
 }
 
-/* An HTTP reply: its sums, at most limit bytes of TCP data, and the
- * status line "HTTP/1.1 ddd ". */
+/* An HTTP reply with the TCP window window: its sums, at most limit bytes
+ * of TCP data, and the status line "HTTP/1.1 ddd ". */
 static const char *check_http(const PAGEC_ROM struct pagec_tmpl *t,
-                              uint16_t mss, uint16_t limit)
+                              uint16_t window, uint16_t limit)
 {
     static const PAGEC_ROM uint8_t version[PAGEC_STATUS_AT] = {
         'H', 'T', 'T', 'P', '/', '1', '.', '1', ' '};
     const PAGEC_ROM uint8_t *d;
-    const char *why = check_tmpl(t, PAGEC_HDR_LEN, mss);
+    const char *why = check_tmpl(t, PAGEC_HDR_LEN, window);
     uint16_t i;
 
     if (why) {
@@ -112,16 +112,16 @@ static const char *check_http(const PAGEC_ROM struct pagec_tmpl *t,
  * the blank line; its ETag, or for a live variant none (no '"' where the
  * ETag would start). */
 static const char *check_variant(const PAGEC_ROM struct pagec_variant *v,
-                                 uint16_t mss, uint16_t limit, int live)
+                                 uint16_t window, uint16_t limit, int live)
 {
     const PAGEC_ROM uint8_t *g;
     const PAGEC_ROM uint8_t *h;
-    const char *why = check_http(&v->get, mss, limit);
+    const char *why = check_http(&v->get, window, limit);
     uint16_t n;
     uint16_t i;
 
     if (!why) {
-        why = check_http(&v->head, mss, limit);
+        why = check_http(&v->head, window, limit);
     }
     if (why) {
         return why;
@@ -165,7 +165,10 @@ static const char *check_control(const PAGEC_ROM struct pagec_site *s)
     uint16_t limit = s->mss < MSS_FLOOR ? s->mss : (uint16_t)MSS_FLOOR;
     const char *why;
 
-    why = check_tmpl(&s->syn_ack, PAGEC_SYNACK_HLEN, s->mss);
+    if (s->window == 0 || s->window > PAGEC_WINDOW_MAX) {
+        return "the window is 0 or above PAGEC_WINDOW_MAX";
+    }
+    why = check_tmpl(&s->syn_ack, PAGEC_SYNACK_HLEN, s->window);
     if (why) {
         return why;
     }
@@ -177,7 +180,7 @@ static const char *check_control(const PAGEC_ROM struct pagec_site *s)
         PAGEC_ROM_BYTE(o + 3) != (uint8_t)s->mss) {
         return "the SYN-ACK's MSS option is not the site's mss";
     }
-    why = check_tmpl(&s->ack, PAGEC_HDR_LEN, s->mss);
+    why = check_tmpl(&s->ack, PAGEC_HDR_LEN, s->window);
     if (why) {
         return why;
     }
@@ -191,7 +194,7 @@ static const char *check_control(const PAGEC_ROM struct pagec_site *s)
     if (s->rst.len != PAGEC_HDR_LEN) {
         return "the RST carries data";
     }
-    why = check_http(&s->status, s->mss, 0xffffu);
+    why = check_http(&s->status, s->window, 0xffffu);
     if (why) {
         return why;
     }
@@ -381,7 +384,7 @@ int pagec_site_check(const PAGEC_ROM struct pagec_site *site,
     for (i = 0; i < site->nvariants; i++) {
         const PAGEC_ROM struct pagec_variant *v = &site->variants[i];
 
-        w = check_variant(v, site->mss, site->mss, is_live(site, i));
+        w = check_variant(v, site->window, site->mss, is_live(site, i));
         if (w) {
             goto fail;
         }

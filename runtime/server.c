@@ -55,7 +55,7 @@ static void emit_header(const PAGEC_ROM struct pagec_site *site,
     const PAGEC_ROM uint8_t *PAGEC_RESTRICT pkt = c->tmpl->pkt;
     uint8_t *PAGEC_RESTRICT h = reply->hdr;
     uint16_t len = (uint16_t)(c->tmpl->len + c->extra);
-    uint16_t win = c->flags & TH_RST ? 0 : site->mss;
+    uint16_t win = c->flags & TH_RST ? 0 : site->window;
     uint16_t k;
 
     /* bytes 12-31, the addresses, ports and numbers, are in place

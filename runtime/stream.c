@@ -831,7 +831,7 @@ static uint8_t reply_byte(const PAGEC_ROM struct pagec_site *site,
     } else if (j == TCP_OFF_AT) {
         return (uint8_t)((s->u.reply.tmpl->hlen - PAGEC_IP_HLEN) << 2);
     } else { /* the window */
-        v = s->tflags & TH_RST ? 0 : site->mss;
+        v = s->tflags & TH_RST ? 0 : site->window;
     }
     return (uint8_t)(j & 1u ? v : v >> 8);
 }

@@ -264,11 +264,12 @@ uint8_t pagec_tcp_decide(const struct pagec_server *srv,
     }
 #endif
     /* B from the client's sequence number: bits 16-31 of its first data
-     * byte's, which the data and FIN it sent since may have carried */
+     * byte's, which the data and FIN it sent since (up to our window) may
+     * have carried */
     hi = (uint16_t)(seq >> 16);
     isn = base | pagec_isn_b(h, hi);
     if (ack - 1u - isn > (uint32_t)site->max_data + 1u &&
-        (uint16_t)seq <= site->mss) {
+        (uint16_t)seq <= site->window) {
         isn = base | pagec_isn_b(h, (uint16_t)(hi - 1u));
     }
     off = ack - 1u - isn;

@@ -27,6 +27,7 @@ extern "C" {
  *
  * What is checked:
  * - the format is PAGEC_FORMAT_VERSION;
+ * - the window is 1 to PAGEC_WINDOW_MAX (the TCP echo relies on it);
  * - the header lengths: 40 bytes (PAGEC_HDR_LEN), 44 in the SYN-ACK,
  *   whose MSS option gives mss; the SYN-ACK, the ACK and the RST carry no
  *   data; every HTTP reply starts "HTTP/1.1 " and a status code of three
@@ -53,8 +54,9 @@ extern "C" {
  *   node's label not empty, every label within labels, the children of
  *   every node within the table and sorted by the first byte of their
  *   labels, no two with the same;
- * - the partial sums of every template, computed again from its bytes
- *   and the fields of the header pagec/site.h says are constant.
+ * - the partial sums of every template, computed again from its bytes,
+ *   the window and the fields of the header pagec/site.h says are
+ *   constant.
  *
  * Freestanding like the rest of the runtime: no library call, no heap, no
  * division; the site is read through PAGEC_ROM. Its time is linear in the

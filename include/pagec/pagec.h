@@ -111,9 +111,10 @@
  * echoed when its ACK less its sequence number is ISN + 1 - (client ISN
  * + 1) modulo 2^14, which is when it starts where the echo of what the
  * client sent before ends (the client cannot have 16 KiB in flight with
- * our window, the site's MSS, below 8 KiB), and the echo goes out at the
- * sequence number the segment acknowledges. An echo connection carries
- * up to 1 MiB (PAGEC_ECHO_SPAN); an ACK beyond it gets an RST.
+ * our window, pagec_site.window, below 8 KiB: PAGEC_WINDOW_MAX), and the
+ * echo goes out at the sequence number the segment acknowledges. An echo
+ * connection carries up to 1 MiB (PAGEC_ECHO_SPAN); an ACK beyond it gets
+ * an RST.
  *
  * The client's MSS: the class in the ISN (536 when the SYN has no MSS
  * option, 966, 1220, or at least the site's MSS) and the window of the

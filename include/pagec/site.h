@@ -31,7 +31,7 @@
  *               four bits
  *   byte 33     TCP flags: chosen by the runtime; FIN|PSH|ACK in an
  *               HTTP reply
- *   34-35       TCP window: pagec_site.mss, or 0 in an RST
+ *   34-35       TCP window: pagec_site.window, or 0 in an RST
  *   36-37       TCP checksum
  *   38-39       0: urgent pointer
  *
@@ -56,7 +56,7 @@
 
 /* Version of the layout below; generated code fails to compile on a
  * mismatch. */
-#define PAGEC_FORMAT_VERSION 8
+#define PAGEC_FORMAT_VERSION 9
 
 /* Fixed values of every reply. */
 #define PAGEC_IP_HLEN 20   /* IPv4 header without options */
@@ -65,6 +65,10 @@
                               every reply starts with, not stored */
 #define PAGEC_SYNACK_HLEN 44 /* SYN-ACK: TCP header with a 4-byte MSS option */
 #define PAGEC_IP_TTL 64    /* time-to-live of every datagram sent */
+/* The largest window (pagec_site.window): the TCP echo tells a segment's
+ * place by its sequence numbers modulo 2^14 (pagec/pagec.h), which holds
+ * while the client has less than 16 KiB in flight, twice the window. */
+#define PAGEC_WINDOW_MAX 8191
 
 /*
  * Every HTTP reply starts "HTTP/1.1 ddd " (an empty reason phrase, RFC
@@ -192,9 +196,8 @@ struct pagec_port {
 struct pagec_site {
     uint16_t format;    /* PAGEC_FORMAT_VERSION */
     uint16_t http_port; /* TCP port of the web server (0: none) */
-    uint16_t mss;       /* MSS option sent in the SYN-ACK, the window of
-                           every reply but an RST, and the limit every
-                           reply's TCP data was checked against */
+    uint16_t mss;       /* MSS option sent in the SYN-ACK, and the limit
+                           every reply's TCP data was checked against */
     uint16_t max_data;  /* TCP data bytes of the largest reply */
     const PAGEC_ROM struct pagec_variant *variants;
     const PAGEC_ROM struct pagec_page *pages;
@@ -216,6 +219,12 @@ struct pagec_site {
     uint16_t not_found; /* the page (a 404.html at the root) whose reply,
                            sent as 404, answers a path that names none; or
                            PAGEC_NO_PAGE: the status reply then */
+    uint16_t window;    /* the TCP window of every reply but an RST:
+                           twice mss, at most PAGEC_WINDOW_MAX, so that a
+                           client that bounds its segments to half the
+                           largest window offered (as Linux does) sends a
+                           request of up to mss bytes (4095 above an mss
+                           of 4095) in one segment */
     struct pagec_tmpl syn_ack;  /* SYN|ACK with an MSS option */
     struct pagec_tmpl ack;      /* ACK, or FIN|ACK */
     struct pagec_tmpl rst;      /* RST|ACK, or RST when the reply must

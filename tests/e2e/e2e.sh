@@ -28,7 +28,9 @@
 #     nothing; a POST naming no action gets 405, one without
 #     Content-Length 411, one whose body comes in a later segment 413 (as
 #     wget's does); a HEAD changes nothing; wget's GETs too, when wget is
-#     installed;
+#     installed; a form POST with a Cookie field, more than half the MSS
+#     in all, comes in one segment after a SYN-ACK with a window of twice
+#     the MSS (E2E_MSS), and sets the LED;
 #   - a missing path gets 404 (and the body of SITE_DIR/404.html if any);
 #   - a folder with an index.html, asked for without its trailing slash,
 #     gets 301 with Location: the folder's path with it (curl -I), and
@@ -58,6 +60,8 @@
 #                     --port options: each PORT must serve the file PATH
 #                     whatever the request
 #   E2E_FIELDS="Name: value|..."  header fields every page reply must carry
+#   E2E_MSS=N         the server's site was compiled with --mss N (default
+#                     1460)
 #   E2E_BENCH=N       after the checks, time N fetches of one page (at
 #                     most 10000) and print packets and milliseconds per
 #                     fetch
@@ -69,6 +73,7 @@ SERVER_NAME=pagec-tun
 CLIENT_ADDR=192.0.2.1
 SERVER_ADDR=192.0.2.2
 CURL_MAX_TIME=5        # seconds for one HTTP fetch
+MSS=${E2E_MSS:-1460}   # the site's --mss
 STOP_WAIT=30           # tenths of a second to wait for the server to exit
 REFUSED_MAX_MS=1500    # a refused connection must fail faster than this
 
@@ -527,6 +532,31 @@ if grep -q -- '<!--live:led:' "$SITE/index.html" 2>/dev/null &&
         /led -d ''
     check_action "POST /led set=2 (names no action)" 405 off /led -d set=2
     check_action "POST /led without Content-Length" 411 off /led -X POST
+    # a request with cookies, more than half the MSS: a Linux client
+    # sends at most half the largest window offered in a segment, so it
+    # comes in one segment only because our window is twice the MSS (a
+    # form POST's body must be in it); the -v log shows that segment, its
+    # length all curl sent, and the SYN-ACK's window
+    pad=$(head -c $((MSS - 300)) /dev/zero | tr '\0' c)
+    for set in 1 0; do
+        led=$([ "$set" = 1 ] && echo on || echo off)
+        echo "# e2e-mark cookie$set" >>"$LOG"
+        check_action "POST /led set=$set with a Cookie of $((MSS - 300)) bytes" \
+            200 "$led" /led -d "set=$set" -H "Cookie: pad=$pad" \
+            --trace-ascii "$WORK/cookie.trace"
+        sent=$(awk '$1 == "=>" && $2 == "Send" && ($3 == "header," || $3 == "data,") { n += $4 }
+            END { print n + 0 }' "$WORK/cookie.trace")
+        read -r win seg < <(awk -v m="# e2e-mark cookie$set" '$0 == m { on = 1; next }
+            on && !win && $1 == "out" && $6 == "[S.]," { win = $12; sub(/,$/, "", win) }
+            on && $1 == "in" && /"POST \/led HTTP\/1\.1"$/ { print win, $(NF - 3); exit }' "$LOG")
+        if [ "$sent" -gt $((MSS / 2)) ] && [ "$sent" -le "$MSS" ] &&
+            [ "${seg:-}" = "$sent" ] && [ "${win:-}" = $((2 * MSS)) ]; then
+            pass "POST /led set=$set: its $sent bytes (over half the MSS $MSS) in one segment, after a SYN-ACK with the window $win"
+        else
+            fail "POST /led set=$set: curl sent $sent bytes (want $((MSS / 2 + 1)) to $MSS), the -v log says one segment of '${seg:-}' and a SYN-ACK window of '${win:-}' (want $((2 * MSS)))"
+            grep -A8 -- "# e2e-mark cookie$set" "$LOG" | cut -c1-160 | evidence
+        fi
+    done
     # HEAD never runs an action: whatever its status, the LED stays off
     out=$(nsexec curl -sS -I --max-time "$CURL_MAX_TIME" \
         "http://$SERVER_ADDR/led?set=1" 2>&1 | tr -d '\r' | head -n 1)

@@ -1326,6 +1326,13 @@ static uint32_t class_data(unsigned c)
     return data[c] < cs->mss ? data[c] : cs->mss;
 }
 
+/* The TCP window of every segment sent but an RST (pagec/site.h): twice
+ * the site's MSS, at most 8191. */
+static uint32_t window(void)
+{
+    return cs->mss <= 4095 ? 2u * cs->mss : 8191u;
+}
+
 static int martian(const uint8_t *a)
 {
     return a[0] == 0 || a[0] == 127 || a[0] >= 224;
@@ -1637,14 +1644,14 @@ static void expect_tcp(struct expect *e, const struct pagec_server *srv,
         return;
     }
     /* every ISN of the last 4 slots, 4 classes and the client ISNs this
-     * segment can follow (its sequence number less up to the site's MSS
-     * + 1 of data and FIN sent before it, which changes bits 16-31 by at
-     * most one) that the ACK may acknowledge: ISN + 1 up to ISN + 2 + the
-     * largest reply. Slots are counted modulo 2^(32 - PAGEC_ISN_SLOT_LOG2)
-     * (the clock wraps at 2^32). */
+     * segment can follow (its sequence number less up to the site's
+     * window + 1 of data and FIN sent before it, which changes bits 16-31
+     * by at most one) that the ACK may acknowledge: ISN + 1 up to ISN + 2
+     * + the largest reply. Slots are counted modulo
+     * 2^(32 - PAGEC_ISN_SLOT_LOG2) (the clock wraps at 2^32). */
     for (a = 0; a < 8; a++) {
         for (c = 0; c < 4; c++) {
-            uint32_t back = a & 4 ? (uint32_t)cs->mss + 2u : 1u;
+            uint32_t back = a & 4 ? window() + 2u : 1u;
             uint32_t s = (uint32_t)(((uint64_t)slot + (1ull << 32) - (a & 3)) %
                                     (1ull << (32 - PAGEC_ISN_SLOT_LOG2)));
             uint32_t i = pagec_isn(srv->secret, ip + 12, ip + 16,
@@ -2355,7 +2362,7 @@ static int is_entry(const uint8_t *r, size_t n, size_t hdr_len, size_t x)
     const struct pagec_tmpl *t = cat->entries[x].t;
     enum kind kind = cat->entries[x].kind;
     uint8_t hdr[40] = {0x45, 0, 0, 0, 0, 0, 0x40, 0, 64, 6};
-    uint16_t win = kind == K_RST ? 0 : cs->mss;
+    uint16_t win = kind == K_RST ? 0 : (uint16_t)window();
     size_t i;
 
     char code[4];
@@ -2552,7 +2559,7 @@ static void check_reply(const struct expect *e, const uint8_t *ip,
             if (out[1] != 0 || be16(out + 4) != 0 ||
                 be16(out + 6) != 0x4000 || hl != 20 ||
                 n != 20 + e->dlen || flags != e->flags ||
-                be16(o + 14) != cs->mss || be16(o + 18) != 0 ||
+                be16(o + 14) != window() || be16(o + 18) != 0 ||
                 memcmp(o, tcp + 2, 2) != 0 || memcmp(o + 2, tcp, 2) != 0 ||
                 be32(o + 4) != e->seq || be32(o + 8) != e->ack) {
                 fail(e, out, ret, "service reply: header, flags, ports, "

@@ -109,8 +109,8 @@ static const uint8_t *check_variant(uint16_t vi, const char *type,
     v = &basic_site.variants[vi];
     t = &v->get;
     h = (const char *)t->pkt;
-    check_template(t, 0x19, 1460, 20); /* FIN|PSH|ACK */
-    check_template(&v->head, 0x19, 1460, 20);
+    check_template(t, 0x19, 2920, 20); /* FIN|PSH|ACK */
+    check_template(&v->head, 0x19, 2920, 20);
     ck_assert_ptr_eq(v->head.pkt, t->pkt);
     /* the status digits where the runtime writes 304 over them */
     ck_assert(strncmp(h, "HTTP/1.1 200 \r\nETag: \"", 21) == 0);
@@ -253,8 +253,8 @@ START_TEST(test_packet_folder_redirect)
     ck_assert_uint_eq(pg->gzip, PAGEC_NO_PAGE);
     ck_assert_uint_lt(pg->identity, basic_site.nvariants);
     v = &basic_site.variants[pg->identity];
-    check_template(&v->get, 0x19, 1460, 20);
-    check_template(&v->head, 0x19, 1460, 20);
+    check_template(&v->get, 0x19, 2920, 20);
+    check_template(&v->head, 0x19, 2920, 20);
     ck_assert_uint_eq(v->head.len, v->get.len); /* no body */
     ck_assert_mem_eq(v->get.pkt, want, sizeof want - 1);
     ck_assert_str_eq(http_field(&v->get, "Location", f, sizeof f), "/sub/");
@@ -444,17 +444,17 @@ START_TEST(test_packet_control_templates)
     size_t i;
     size_t max;
 
-    check_template(&basic_site.syn_ack, 0x12, 1460, 24);
+    check_template(&basic_site.syn_ack, 0x12, 2920, 24);
     ck_assert_uint_eq(t->len, 44);
     ck_assert_uint_eq(t->pkt[0], 2); /* MSS option */
     ck_assert_uint_eq(t->pkt[1], 4);
     ck_assert_uint_eq(rd16(t->pkt + 2), 1460);
-    check_template(&basic_site.ack, 0x10, 1460, 20);
+    check_template(&basic_site.ack, 0x10, 2920, 20);
     ck_assert_uint_eq(basic_site.ack.len, 40);
     check_template(&basic_site.rst, 0x14, 0, 20);
     ck_assert_uint_eq(basic_site.rst.len, 40);
     /* the error reply: no body, so it serves HEAD too; Allow for 405 */
-    check_template(st, 0x19, 1460, 20);
+    check_template(st, 0x19, 2920, 20);
     ck_assert(strncmp((const char *)st->pkt, "HTTP/1.1 400 \r\n", 15) == 0);
     ck_assert(memcmp(st->pkt + st->len - 44, "\r\n\r\n", 4) == 0);
     ck_assert_str_eq(http_field(st, "Content-Type", v, sizeof v),
@@ -474,10 +474,29 @@ START_TEST(test_packet_control_templates)
     ck_assert_uint_eq(basic_site.max_data, max);
     ck_assert_uint_eq(basic_site.http_port, 80);
     ck_assert_uint_eq(basic_site.mss, 1460);
+    ck_assert_uint_eq(basic_site.window, 2920); /* twice the MSS */
     ck_assert_uint_eq(basic_site.nports, 1);
     ck_assert_uint_eq(basic_site.ports[0].port, 8080);
     ck_assert_uint_eq(basic_site.ports[0].variant,
                       site_page(&basic_site, "/notes.txt")->identity);
+}
+END_TEST
+
+/* The window a site is compiled with: twice its MSS, at most 8191 (the
+ * TCP echo's limit), whatever --mss allows; the test sites' own. */
+START_TEST(test_packet_window)
+{
+    ck_assert_uint_eq(PAGEC_WINDOW_MAX, 8191);
+    ck_assert_uint_eq(site_window(128), 256);
+    ck_assert_uint_eq(site_window(536), 1072);
+    ck_assert_uint_eq(site_window(1460), 2920);
+    ck_assert_uint_eq(site_window(4095), 8190);
+    ck_assert_uint_eq(site_window(4096), 8191);
+    ck_assert_uint_eq(site_window(9000), 8191);
+    ck_assert_uint_eq(site_window(65495), 8191);
+    ck_assert_uint_eq(tiny_site.mss, 296);
+    ck_assert_uint_eq(tiny_site.window, 592);
+    ck_assert_uint_eq(basic_site.window, 2920);
 }
 END_TEST
 
@@ -645,8 +664,18 @@ START_TEST(test_packet_site_check)
     s.syn_ack.ip_sum ^= 2;
     expect_fault(&s, "IPv4 partial sum");
     FRESH(); /* a window of another size: the sums no longer match */
-    s.mss--;
+    s.window--;
     expect_fault(&s, "sum");
+    FRESH(); /* nor does the MSS option */
+    s.mss--;
+    expect_fault(&s, "MSS option");
+    /* a window the TCP echo cannot work with, or none */
+    FRESH();
+    s.window = PAGEC_WINDOW_MAX + 1;
+    expect_fault(&s, "window");
+    FRESH();
+    s.window = 0;
+    expect_fault(&s, "window");
     /* a body byte changed: the TCP sum of the bytes no longer matches */
     FRESH();
     len = (uint16_t)(b->variants[0].get.len - 40);
@@ -658,7 +687,7 @@ START_TEST(test_packet_site_check)
     expect_fault(&s, "TCP partial sum");
     bytes[len - 1] ^= 0x20; /* the same bytes elsewhere are fine */
     ck_assert_int_eq(pagec_site_check(&s, NULL), 0);
-    resum(&v[0].get, b->mss); /* the helper agrees with the compiler */
+    resum(&v[0].get, b->window); /* the helper agrees with the compiler */
     ck_assert_uint_eq(v[0].get.tcp_sum, b->variants[0].get.tcp_sum);
     ck_assert_uint_eq(v[0].get.ip_sum, b->variants[0].get.ip_sum);
     {
@@ -676,7 +705,7 @@ START_TEST(test_packet_site_check)
         bytes[i] = bytes[i + 2];
         bytes[i + 2] = c;
         t = v[0].get;
-        resum(&t, b->mss);
+        resum(&t, b->window);
         ck_assert_uint_eq(t.tcp_sum, b->variants[0].get.tcp_sum);
         expect_fault(&s, "not the start of its GET");
         bytes[i + 2] = bytes[i];
@@ -684,29 +713,29 @@ START_TEST(test_packet_site_check)
     }
     /* more TCP data than the mss */
     v[0].get.len = (uint16_t)(b->mss + 41);
-    resum(&v[0].get, b->mss);
+    resum(&v[0].get, b->window);
     expect_fault(&s, "more TCP data");
     v[0].get.len = (uint16_t)(b->mss + 40);
-    resum(&v[0].get, b->mss);
+    resum(&v[0].get, b->window);
     s.max_data = b->mss;
     ck_assert_int_eq(pagec_site_check(&s, NULL), 0);
     /* lengths */
     FRESH();
     v[0].head.len = (uint16_t)(v[0].get.len + 1);
-    resum(&v[0].head, b->mss);
+    resum(&v[0].head, b->window);
     expect_fault(&s, "HEAD reply is longer");
     FRESH();
     v[0].head.len = (uint16_t)(v[0].head.len - 1);
-    resum(&v[0].head, b->mss);
+    resum(&v[0].head, b->window);
     expect_fault(&s, "blank line");
     FRESH(); /* the error reply too long for an MSS of 536 */
     s.status.pkt = bytes;
     s.status.len = 40 + 537;
     memcpy(bytes, b->status.pkt, PAGEC_STATUS_AT + 4);
-    resum(&s.status, b->mss);
+    resum(&s.status, b->window);
     expect_fault(&s, "536");
     s.status.len = 40 + 536;
-    resum(&s.status, b->mss);
+    resum(&s.status, b->window);
     ck_assert_uint_gt(b->max_data, 536); /* still not the largest */
     ck_assert_int_eq(pagec_site_check(&s, NULL), 0);
     free(bytes);
@@ -716,7 +745,7 @@ START_TEST(test_packet_site_check)
     FRESH();
     s.ack.len = 41;
     s.ack.pkt = b->status.pkt;
-    resum(&s.ack, b->mss);
+    resum(&s.ack, b->window);
     expect_fault(&s, "ACK carries data");
     FRESH();
     s.status.len = 39;
@@ -776,6 +805,7 @@ START_TEST(test_packet_site_image)
     ck_assert_uint_eq(m->format, b->format);
     ck_assert_uint_eq(m->http_port, b->http_port);
     ck_assert_uint_eq(m->mss, b->mss);
+    ck_assert_uint_eq(m->window, b->window);
     ck_assert_uint_eq(m->max_data, b->max_data);
     ck_assert_uint_eq(m->nvariants, b->nvariants);
     ck_assert_uint_eq(m->npages, b->npages);
@@ -1121,6 +1151,7 @@ Suite *packet_suite(void)
     tcase_add_test(tc, test_packet_matcher_random);
     tcase_add_test(tc, test_packet_control_templates);
     tcase_add_test(tc, test_packet_build_odd_lengths);
+    tcase_add_test(tc, test_packet_window);
     tcase_add_test(tc, test_packet_site_check);
     tcase_add_test(tc, test_packet_site_image);
     tcase_add_test(tc, test_packet_live_site);

@@ -1838,6 +1838,84 @@ START_TEST(test_runtime_tcp_echo)
 }
 END_TEST
 
+/* The TCP window of every segment sent: twice the site's MSS, so that a
+ * Linux client, which sends at most half the largest window offered in a
+ * segment, sends a request of up to our MSS in one; 0 in an RST. */
+START_TEST(test_runtime_window)
+{
+    const char *req = "GET /data.json HTTP/1.1\r\nHost: x\r\n\r\n";
+    uint32_t end = 801 + (uint32_t)strlen(req);
+    uint32_t isn = handshake(800);
+    uint32_t fin;
+    size_t n;
+
+    ck_assert_uint_eq(basic_site.mss, 1460);
+    ck_assert_uint_eq(rd16(out + 34), 2920); /* the SYN-ACK */
+    n = serve(tcp(80, 0x18, 801, isn + 1, req));
+    ck_assert_uint_eq(n, ok("/data.json")->len);
+    check_tcp(80, 40000, 0x19, isn + 1, end);
+    ck_assert_uint_eq(rd16(out + 34), 2920); /* the page */
+    n = serve(tcp(80, 0x18, 801, isn + 1, "GET /none HTTP/1.0\r\n\r\n"));
+    ck_assert_int_eq(memcmp(out + 40, "HTTP/1.1 404 ", 13), 0);
+    ck_assert_uint_eq(rd16(out + 34), 2920); /* the error reply */
+    fin = isn + 1 + (uint32_t)(ok("/data.json")->len - 40) + 1;
+    ck_assert_uint_eq(serve(tcp(80, 0x11, end, fin, NULL)), 40);
+    check_tcp(80, 40000, 0x10, fin, end + 1);
+    ck_assert_uint_eq(rd16(out + 34), 2920); /* the ACK of its FIN */
+    ck_assert_uint_eq(serve(tcp(80, 0x11, end, isn + 1, NULL)), 40);
+    check_tcp(80, 40000, 0x11, isn + 1, end + 1);
+    ck_assert_uint_eq(rd16(out + 34), 2920); /* our FIN before a reply */
+    fin = isn + 1 + basic_site.max_data + 2; /* beyond what we send */
+    ck_assert_uint_eq(serve(tcp(80, 0x11, end, fin, NULL)), 40);
+    check_tcp(80, 40000, 0x04, fin, 0);
+    ck_assert_uint_eq(rd16(out + 34), 0); /* an RST */
+    ck_assert_uint_eq(serve(tcp(81, 0x02, 1234, 0, NULL)), 40);
+    check_tcp(81, 40000, 0x14, 0, 1235);
+    ck_assert_uint_eq(rd16(out + 34), 0); /* an RST|ACK */
+    /* a service's segments: the echo's */
+    isn = open_to(7, 900);
+    ck_assert_uint_eq(rd16(out + 34), 2920);
+    ck_assert_uint_eq(serve(tcp(7, 0x18, 901, isn + 1, "hi\n")), 43);
+    check_tcp(7, 40000, 0x18, isn + 1, 904);
+    ck_assert_uint_eq(rd16(out + 34), 2920);
+    /* a site of MSS 296: 592 */
+    srv.site = &tiny_site;
+    syn_mss = 296;
+    isn = handshake(700);
+    ck_assert_uint_eq(rd16(out + 34), 592);
+    ck_assert_uint_gt(serve(tcp(80, 0x18, 701, isn + 1,
+                                "GET / HTTP/1.1\r\nHost: a\r\n\r\n")),
+                      40);
+    ck_assert_int_eq(memcmp(out + 40, "HTTP/1.1 200 ", 13), 0);
+    ck_assert_uint_eq(rd16(out + 34), 592);
+}
+END_TEST
+
+/* Within our window, a client's segments may start up to 2920 bytes after
+ * its first data byte, and their sequence numbers may have carried into
+ * bits 16-31 by then: the ISN is still found. The first data byte here is
+ * 100 bytes below a 64 KiB boundary. */
+START_TEST(test_runtime_window_carry)
+{
+    uint32_t first = 0x10000u - 100u;
+    uint32_t isn = handshake(first - 1u);
+    uint32_t at;
+
+    /* a FIN after data we never answered (its request lost) gets ours:
+     * 2000 bytes on (bits 0-15 1900, above the MSS), and 2920 */
+    at = first + 2000u;
+    ck_assert_uint_eq(serve(tcp(80, 0x11, at, isn + 1, NULL)), 40);
+    check_tcp(80, 40000, 0x11, isn + 1, at + 1);
+    at = first + 2920u;
+    ck_assert_uint_eq(serve(tcp(80, 0x11, at, isn + 1, NULL)), 40);
+    check_tcp(80, 40000, 0x11, isn + 1, at + 1);
+    /* bits 0-15 beyond the window (3021 bytes on): an RST */
+    at = 0x10000u + 2921u;
+    ck_assert_uint_eq(serve(tcp(80, 0x11, at, isn + 1, NULL)), 40);
+    check_tcp(80, 40000, 0x04, isn + 1, 0);
+}
+END_TEST
+
 START_TEST(test_runtime_services_off_ports)
 {
     /* a port next to a service's is closed */
@@ -2366,6 +2444,8 @@ Suite *runtime_suite(void)
     tcase_add_test(tc, test_runtime_reply_copy);
     tcase_add_test(tc, test_runtime_clock_wrap);
     tcase_add_test(tc, test_runtime_small_mss_site);
+    tcase_add_test(tc, test_runtime_window);
+    tcase_add_test(tc, test_runtime_window_carry);
     tcase_add_test(tc, test_runtime_ihl_below_5);
     tcase_add_test(tc, test_runtime_truncated);
     tcase_add_test(tc, test_runtime_live);
