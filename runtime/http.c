@@ -103,6 +103,7 @@ typedef char pagec_http_states_named[S_VALUE == PAGEC_HTTP_S_VALUE &&
 #define X_KEYS 0x20u   /* a POST's path is that of an action */
 #define X_BODY 0x40u   /* the query is the POST's body */
 #define X_SITE 0x80u   /* the site has actions: the fields are read */
+#define X_BLANK 0x100u /* empty lines before the request line */
 
 #define FNV_PRIME 16777619u
 #define FNV_BASIS 2166136261u
@@ -702,13 +703,14 @@ static PAGEC_NOINLINE void action_name_end(struct pagec_http *h)
         }
     } else if (word_done(h->word, 32, w_origin, h->aux)) {
         /* hashed on from the keyed start: a second Origin field is
-         * hashed after the first, and so matches no Host */
+         * hashed after the first, as if one (no browser sends two) */
         h->act |= X_ORIGIN;
         h->word = 1; /* S_HASH: Origin */
         h->state = S_HASH;
     } else if (word_done(h->word, 64, w_referer, h->aux)) {
         /* its origin alone: up to the '/' after the authority; a second
-         * Referer field is hashed after the first, and so matches no Host */
+         * Referer field's is hashed after the first's (no browser sends
+         * two) */
         h->seen |= A_REFERER;
         h->aux = 0; /* the '/' read */
         h->word = 2; /* S_HASH: Referer */
@@ -718,6 +720,9 @@ static PAGEC_NOINLINE void action_name_end(struct pagec_http *h)
         h->word = 3; /* same-origin, none */
         h->state = S_SFS;
     } else if (word_done(h->word, 8, w_clen, h->aux)) {
+        if (h->clen != 0xffffu) {
+            h->seen |= A_FIELD_BAD; /* RFC 9112 section 6.3: one length */
+        }
         h->aux = 0;
         h->clen = 0;
         h->state = S_CLEN;
@@ -736,7 +741,7 @@ static void name_end(struct pagec_http *h)
         h->word = C_NONE; /* seen once an element is complete */
         h->state = S_AE_SKIP;
     } else if (word_done(h->word, 2, w_inm, h->aux) &&
-               h->page != PAGEC_NO_PAGE && !IS_ACTION(h)) {
+               h->page != PAGEC_NO_PAGE && !IS_ACTION(h) && h->method != POST) {
         h->aux = I_NEXT;
         h->state = S_INM;
     } else {
@@ -976,6 +981,9 @@ static void line_byte(const PAGEC_ROM struct pagec_site *site,
     }
     if (h->state == S_START) {
         if (c == '\r' || c == '\n') {
+#if PAGEC_ACTIONS
+            h->act |= X_BLANK;
+#endif
             return; /* RFC 9112 section 2.2: empty lines first */
         }
         h->state = S_METHOD;
@@ -1364,13 +1372,16 @@ action_of(const PAGEC_ROM struct pagec_site *site, const struct pagec_http *h,
         *status = 405; /* a POST of no action */
     } else if (!(h->act & X_END)) {
         *status = 431;
-    } else if ((h->act & X_CROSS) ||
+    } else if ((h->act & (X_CROSS | X_BLANK)) ||
                ((h->act & X_ORIGIN) &&
                 (!(h->seen & A_HOST) || h->origin != h->host)) ||
                ((h->seen & A_REFERER) &&
                 (!(h->seen & A_HOST) || h->referer != h->host))) {
         /* an Origin or a Referer with no Host to compare it with refuses
-         * too */
+         * too; and so do empty lines before the request line, with which
+         * another site's POST body could pass a later segment of its own
+         * off as a request of ours (see pagec(3), SECURITY
+         * CONSIDERATIONS) */
         *status = 403;
     } else {
         return &site->actions[m - site->npages];

@@ -87,7 +87,7 @@ struct pagec_http {
     uint8_t tail;       /* bytes of " HTTP/d.d" the line ends with */
     uint8_t etag[2];    /* bytes of the identity and gzip ETags matched */
 #if PAGEC_ACTIONS
-    uint8_t act;        /* what the request says of an action */
+    uint16_t act;       /* what the request says of an action */
     uint16_t clen;      /* Content-Length; 0xffff: none, or too big */
     uint16_t body;      /* bytes of the body read */
     uint32_t host;      /* hash of "http://" and the Host field */

@@ -805,6 +805,7 @@ static int bad_target_byte(uint8_t c)
 static int bad_fields(const uint8_t *p, size_t n, int v11, int acts)
 {
     int hosts = 0;
+    int clens = 0;
 
     while (n > 0) {
         const uint8_t *lf = memchr(p, '\n', n);
@@ -834,7 +835,13 @@ static int bad_fields(const uint8_t *p, size_t n, int v11, int acts)
             ++hosts > 1) {
             return 1;
         }
-        /* a site with actions reads Content-Length: not 1*DIGIT, 400 */
+        /* a site with actions reads Content-Length: a second one, or
+         * one not 1*DIGIT, is a 400 */
+        if (acts && colon != NULL &&
+            same_word(p, (size_t)(colon - p), "content-length") &&
+            ++clens > 1) {
+            return 1;
+        }
         if (acts && colon != NULL &&
             same_word(p, (size_t)(colon - p), "content-length") &&
             content_length(colon + 1,
@@ -1002,7 +1009,7 @@ static int key_prefix(const uint8_t *k, size_t n)
  * the path's page, as before.
  */
 static int read_action(struct request *q, uint8_t *path, size_t plen, int post,
-                       const uint8_t *query, size_t qn)
+                       const uint8_t *query, size_t qn, int blank)
 {
     struct act_fields f;
     int keys = 0;
@@ -1037,7 +1044,10 @@ static int read_action(struct request *q, uint8_t *path, size_t plen, int post,
         q->status = 405; /* a POST that names no action */
     } else if (!f.end) {
         q->status = 431; /* the header not all in the segment */
-    } else if (f.cross || (f.origin && !f.same) || (f.referer && !f.rsame)) {
+    } else if (f.cross || (f.origin && !f.same) || (f.referer && !f.rsame) ||
+               blank) {
+        /* from another site; or after empty lines, which a later segment
+         * of another site's POST body could start with */
         q->status = 403; /* from another site */
     } else {
         q->status = 200;
@@ -1065,6 +1075,7 @@ static void read_request(const uint8_t *d, size_t n, struct request *q)
     int minor = 0;
     int acts = cs->nactions > 0;
     int post = 0;
+    int blank;
 
     memset(q, 0, sizeof *q);
     q->page = -1;
@@ -1072,6 +1083,7 @@ static void read_request(const uint8_t *d, size_t n, struct request *q)
     while (s < n && (d[s] == '\r' || d[s] == '\n')) {
         s++; /* empty lines before the request line */
     }
+    blank = s > 0;
     lf = memchr(d + s, '\n', n - s);
     if (lf == NULL) {
         return; /* not complete in this segment */
@@ -1170,7 +1182,7 @@ static void read_request(const uint8_t *d, size_t n, struct request *q)
     }
     if (acts && !q->head && (post || qs < e) &&
         read_action(q, path, plen, post, qs < e ? d + qs : NULL,
-                    e - qs)) {
+                    e - qs, blank)) {
         return;
     }
     q->status = 404;

@@ -2131,6 +2131,20 @@ START_TEST(test_runtime_actions)
                      413);
     ck_assert_int_eq(act_status("POST /led HTTP/1.0\r\nContent-Length: \r\n\r\nset=1"),
                      400);
+    /* a second Content-Length is a 400 (RFC 9112 section 6.3) */
+    ck_assert_int_eq(act_status("POST /led HTTP/1.0\r\nContent-Length: 100\r\n"
+                                "Content-Length: 5\r\n\r\nset=1"),
+                     400);
+    /* empty lines before the request line: what a later segment of
+     * another site's POST body could start with, passing itself off as a
+     * request (it has the ACK of our ISN, as the first segment had) */
+    ck_assert_int_eq(act_status("\n\n\nGET /led?set=1 HTTP/1.0\n\n"), 403);
+    ck_assert_int_eq(act_status("\r\nPOST /led HTTP/1.0\r\nContent-Length: 5\r\n"
+                                "\r\nset=1"),
+                     403);
+    ck_assert_str_eq(act_log, "");
+    /* a page still takes them (RFC 9112 section 2.2) */
+    ck_assert_int_eq(act_status("\r\nGET /about.html HTTP/1.0\r\n\r\n"), 200);
     /* an Origin and no Host to compare it with */
     ck_assert_int_eq(act_status("POST /led HTTP/1.0\r\nOrigin: http://\r\n"
                                 "Content-Length: 5\r\n\r\nset=1"),
