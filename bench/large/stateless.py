@@ -384,8 +384,9 @@ class Server:
             self.sack_send(out, reply, cls, a, sack, hold, st, False)
             return
         if tsidx is not None and tsidx < a:
-            c = min(a - tsidx, CAP)
-            first = max(tsidx + self.w, a + self.w - c)
+            # the segments this ACK covers left the network: as many new
+            # ones go out, at most W (a stretch ACK)
+            first = max(tsidx + self.w, a)
             out(range(first, a + self.w), reply, hold, "clock-ts")
             return
         out(range(a + self.w - 2, a + self.w), reply, hold, "clock")
@@ -450,9 +451,10 @@ class Server:
         blocks = sorted(sack)
         send = []
         lo = a
+        newest = sack[0]
         for l, r in blocks:
             if l > lo:
-                if poke or (r - l) in (1, 4):
+                if poke or ((l, r) == newest and (r - l) in (1, 4)):
                     send.extend(range(lo, l))
             lo = max(lo, r)
         send = send[:CAP]
