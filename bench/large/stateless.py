@@ -121,34 +121,40 @@ class Server:
     def ms(self):
         return int((time.monotonic() - self.t0) * 1000) + 1000
 
-    def isn(self, cip, sip, cport, sport, slot, cls, client_isn):
+    def isn(self, cip, sip, cport, sport, slot, cls, sackok, client_isn):
+        """As pagec_isn(), with one more bit: bit 27 says the SYN offered
+        SACK (its hash bits drop to 27: 13 + 14)."""
         msg = cip + sip + struct.pack("!HHI", cport, sport,
-                                      (slot * 4 + cls) & 0xFFFFFFFF)
+                                      (slot * 8 + cls * 2 + sackok)
+                                      & 0xFFFFFFFF)
         h = int.from_bytes(hashlib.blake2s(msg, key=self.secret,
                                            digest_size=4).digest(), "big")
         hi = ((client_isn + 1) >> 16) & 0xFFFF
-        return ((slot % 4) << 30 | cls << 28 | (h % 16384) << 14 |
+        return ((slot % 4) << 30 | cls << 28 | sackok << 27 |
+                (h % 8192) << 14 |
                 ((h >> 14) + 0x2001 * hi) % 16384)
 
     def slot(self):
         return (self.ms() // 1000) >> SLOT_LOG2
 
     def candidates(self, cip, sip, cport, sport, ack, seq):
-        """Our ISNs that ack may follow: the top four bits of ack - 1, or
-        one less (a carry from an offset below 2^28), name slot and class;
+        """Our ISNs that ack may follow: the top five bits of ack - 1, or
+        one less (a carry from an offset below 2^27), name slot, class and
+        the SACK bit;
         the client's ISN + 1 is seq or up to 2^16 below it."""
         cur = self.slot()
         out = []
         for d in (0, 1):
-            top = (((ack - 1) & 0xFFFFFFFF) >> 28) - d & 15
-            s4, cls = top >> 2, top & 3
+            top = (((ack - 1) & 0xFFFFFFFF) >> 27) - d & 31
+            s4, cls, sackok = top >> 3, (top >> 1) & 3, top & 1
             slot = cur - ((cur - s4) % 4)
             for back in (0, 0x10000):
                 cisn = (seq - 1 - back) & 0xFFFFFFFF
-                isn = self.isn(cip, sip, cport, sport, slot, cls, cisn)
+                isn = self.isn(cip, sip, cport, sport, slot, cls, sackok,
+                               cisn)
                 o = (ack - 1 - isn) & 0xFFFFFFFF
-                if o < (1 << 28):
-                    out.append((isn, cls, o))
+                if o < (1 << 27):
+                    out.append((isn, cls, sackok, o))
         return out
 
     # --- wire ------------------------------------------------------------
@@ -260,7 +266,8 @@ class Server:
             if mss < 536:
                 return
             cls = max(i for i, m in enumerate(MSS_CLASSES) if m <= mss)
-            isn = self.isn(src, dst, cport, sport, self.slot(), cls, seq)
+            isn = self.isn(src, dst, cport, sport, self.slot(), cls,
+                           int(opts["sackok"]), seq)
             o = struct.pack("!BBH", 2, 4, 1460)
             if opts["sackok"]:
                 o += b"\1\1\4\2"
@@ -273,7 +280,8 @@ class Server:
         if not flags & ACK:
             return
         found = None
-        for isn, cls, o in self.candidates(src, dst, cport, sport, ack, seq):
+        for isn, cls, sackok, o in self.candidates(src, dst, cport, sport,
+                                                   ack, seq):
             ctx = self.classify(isn, cls, o, opts, data)
             if ctx is not None:
                 found = ctx
@@ -282,6 +290,7 @@ class Server:
             self.global_stats["invalid"] += 1
             return
         kind, isn, cls, o, v = found
+        sackok = isn >> 27 & 1
         st["acks"] += 1
 
         def out(i_list, reply, ackno, why):
@@ -352,6 +361,11 @@ class Server:
                 tsidx = (e & ((1 << IDX_BITS) - 1)) - 1
                 tstick = e >> IDX_BITS
         sack = self.sack_idx(opts["sack"], isn, reply, cls, o)
+        # flight W for a client with SACK, 1 for one without: without SACK
+        # a duplicate ACK cannot be told from a new one (not even with
+        # timestamps: it echoes the same TSval), and answering each with
+        # new segments makes duplicates that draw more ACKs
+        w = self.w if sackok else 1
         if kind == "request":
             st["requests"] += 1
             if st["requests"] > 1:
@@ -359,22 +373,24 @@ class Server:
             if sack:
                 self.sack_send(out, reply, cls, a, sack, hold, st, True)
             else:
-                out(range(0, min(self.w, nseg)), reply, hold, "burst")
+                out(range(0, min(w, nseg)), reply, hold, "burst")
             return
         if data:
             # a poke: the client's timer resent (the end of) its request
             st["pokes"] += 1
             if sack:
                 self.sack_send(out, reply, cls, a, sack, hold, st, True)
-            elif tstick is not None:
+                return
+            if tstick is not None:
                 age = (now - tstick) & ((1 << (32 - IDX_BITS)) - 1)
                 if age < FRESH_MS:
+                    # the client took a segment of ours less than FRESH_MS
+                    # ago: the data flows, the poke is spurious
                     st["pokes_spurious"] += 1
-                    out([a], reply, hold, "poke-fresh")
-                else:
-                    out(range(a, a + self.w), reply, hold, "poke-restart")
-            else:
-                out(range(a, a + CAP), reply, hold, "poke")
+                    return
+                out(range(a, a + w), reply, hold, "poke-restart")
+                return
+            out(range(a, a + min(w, CAP)), reply, hold, "poke")
             return
         # a pure ACK
         if opts["sack"] and sack is None:
@@ -383,13 +399,19 @@ class Server:
             st["dup_acks_sack"] += 1
             self.sack_send(out, reply, cls, a, sack, hold, st, False)
             return
+        if not sackok:
+            out([a], reply, hold, "stop-and-wait")
+            return
         if tsidx is not None and tsidx < a:
             # the segments this ACK covers left the network: as many new
             # ones go out, at most W (a stretch ACK)
-            first = max(tsidx + self.w, a)
-            out(range(first, a + self.w), reply, hold, "clock-ts")
+            first = max(tsidx + w, a)
+            out(range(first, a + w), reply, hold, "clock-ts")
             return
-        out(range(a + self.w - 2, a + self.w), reply, hold, "clock")
+        # no timestamps: the ACK covers two segments, as Linux and Windows
+        # acknowledge; one covering one makes one duplicate (its D-SACK is
+        # not answered), one covering more leaves holes that SACK reports
+        out(range(a + w - 2, a + w), reply, hold, "clock")
 
     def classify(self, isn, cls, o, opts, data):
         """What an ACK at offset o names: ("request", ...) at offset 0
@@ -442,29 +464,30 @@ class Server:
         return out
 
     def sack_send(self, out, reply, cls, a, sack, hold, st, poke):
-        """A pure ACK or a poke with SACK blocks. The newest block's right
-        edge is the segment that just arrived: one new segment W beyond it.
-        A hole (a run of missing segments below a block) is sent again
-        when the block right above it holds 1 or 4 segments (the arrival
-        that revealed it, and a second chance), or on a poke."""
+        """A pure ACK or a poke with SACK blocks: one segment for the one
+        that arrived. With m segments SACKed, the m-th missing one (from
+        the cumulative ACK up) goes again, so that each arrival above a
+        hole releases one retransmission, in order; when fewer are
+        missing, the newest arrival's segment + W goes out as new data. A
+        poke gets up to CAP missing segments, or the CAP after the
+        highest SACKed one."""
         nseg = len(reply.bounds[cls]) - 1
         blocks = sorted(sack)
-        send = []
+        missing = []
         lo = a
-        newest = sack[0]
         for l, r in blocks:
-            if l > lo:
-                if poke or ((l, r) == newest and (r - l) in (1, 4)):
-                    send.extend(range(lo, l))
+            missing.extend(range(lo, l))
             lo = max(lo, r)
-        send = send[:CAP]
-        newest = sack[0][1]
-        if not poke:
-            send.append(newest - 1 + self.w)
+        highest = lo
+        if poke:
+            send = missing[:CAP] or list(range(highest, highest + CAP))
+            out(send, reply, hold, "sack-poke")
+            return
+        m = sum(r - l for l, r in blocks)
+        if m <= len(missing):
+            out([missing[m - 1]], reply, hold, "sack-hole")
         else:
-            highest = blocks[-1][1]
-            send.extend(range(highest, min(highest + CAP - len(send), nseg)))
-        out(send, reply, hold, "sack")
+            out([sack[0][1] - 1 + self.w], reply, hold, "sack-new")
 
     def dump(self):
         res = {"global": self.global_stats, "conns": {}}
