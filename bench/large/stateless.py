@@ -402,6 +402,12 @@ class Server:
         if not sackok:
             out([a], reply, hold, "stop-and-wait")
             return
+        if tsidx is not None and tsidx < a and \
+                (now - tstick) & ((1 << (32 - IDX_BITS)) - 1) >= FRESH_MS:
+            # the segment it echoes left FRESH_MS ago or more: the ACK
+            # follows a stall, what we sent since is not known: from a
+            out(range(a, a + w), reply, hold, "clock-restart")
+            return
         if tsidx is not None and tsidx < a:
             # the segments this ACK covers left the network: as many new
             # ones go out, at most W (a stretch ACK)
@@ -411,7 +417,7 @@ class Server:
         # no timestamps: the ACK covers two segments, as Linux and Windows
         # acknowledge; one covering one makes one duplicate (its D-SACK is
         # not answered), one covering more leaves holes that SACK reports
-        out(range(a + w - 2, a + w), reply, hold, "clock")
+        out(range(a + w - self.args.k, a + w), reply, hold, "clock")
 
     def classify(self, isn, cls, o, opts, data):
         """What an ACK at offset o names: ("request", ...) at offset 0
@@ -483,11 +489,21 @@ class Server:
             send = missing[:CAP] or list(range(highest, highest + CAP))
             out(send, reply, hold, "sack-poke")
             return
-        m = sum(r - l for l, r in blocks)
-        if m <= len(missing):
-            out([missing[m - 1]], reply, hold, "sack-hole")
-        else:
-            out([sack[0][1] - 1 + self.w], reply, hold, "sack-new")
+        # the lowest missing segment, on every SACK ACK: each arrival above
+        # the hole asks for it until it is in (the copies that arrive twice
+        # come back as D-SACKs, which get nothing); a hole above the lowest
+        # is sent once the block right above it is the newest and holds
+        # one segment (the arrival that revealed it)
+        send = missing[:1]
+        lo = a
+        for l, r in blocks:
+            if l > lo and (l, r) == sack[0] and r - l == 1 and lo not in send:
+                send.extend(range(lo, min(l, lo + CAP - 1)))
+            lo = max(lo, r)
+        new = sack[0][1] - 1 + self.w
+        if new > highest - 1 and new not in send:
+            send.append(new)
+        out(send, reply, hold, "sack")
 
     def dump(self):
         res = {"global": self.global_stats, "conns": {}}
@@ -535,6 +551,8 @@ def main():
     p.add_argument("--b", type=int, default=64)
     p.add_argument("--w", type=int, default=W)
     p.add_argument("--trace", action="store_true")
+    p.add_argument("--k", type=int, default=2,
+                   help="segments an ACK without timestamps is taken to cover")
     Server(p.parse_args()).run()
 
 
