@@ -87,7 +87,7 @@ print(len(stateless.make_reply(1, open('$WORK/pages/big','rb').read(), $B).data)
 ns_create large plg
 nsexec sysctl -q -w net.ipv4.tcp_timestamps="$TS" net.ipv4.tcp_sack="$SACK"
 ns_start_server python3 "$HERE/stateless.py" --dev "$TUN" --addr "$SERVER_ADDR" \
-    --pages "$WORK/pages" --loss "$LOSS" --seed "$SEED" --stats "$WORK/stats.json" --b "$B" ${TRACE:+--trace} ${K:+--k $K}
+    --pages "$WORK/pages" --loss "$LOSS" --seed "$SEED" --stats "$WORK/stats.json" --b "$B" ${TRACE:+--trace} ${K:+--k $K} ${NOSACKW:+--nosack-w}
 nsexec ip link set "$TUN" mtu "$MTU"
 
 URL=http://$SERVER_ADDR/big
@@ -128,7 +128,7 @@ EOF
     ns_create large plg
     nsexec sysctl -q -w net.ipv4.tcp_timestamps="$TS" net.ipv4.tcp_sack="$SACK"
     ns_start_server python3 "$HERE/stateless.py" --dev "$TUN" --addr "$SERVER_ADDR" \
-        --pages "$WORK/pages" --loss "$LOSS" --seed "$SEED" --stats "$WORK/stats.json" --b "$B" ${TRACE:+--trace} ${K:+--k $K}
+        --pages "$WORK/pages" --loss "$LOSS" --seed "$SEED" --stats "$WORK/stats.json" --b "$B" ${TRACE:+--trace} ${K:+--k $K} ${NOSACKW:+--nosack-w}
     nsexec ip link set "$TUN" mtu "$MTU"
 fi
 

@@ -365,7 +365,7 @@ class Server:
         # a duplicate ACK cannot be told from a new one (not even with
         # timestamps: it echoes the same TSval), and answering each with
         # new segments makes duplicates that draw more ACKs
-        w = self.w if sackok else 1
+        w = self.w if sackok or opts["ts"] or self.args.nosack_w else 1
         if kind == "request":
             st["requests"] += 1
             if st["requests"] > 1:
@@ -399,7 +399,7 @@ class Server:
             st["dup_acks_sack"] += 1
             self.sack_send(out, reply, cls, a, sack, hold, st, False)
             return
-        if not sackok:
+        if w == 1:
             out([a], reply, hold, "stop-and-wait")
             return
         if tsidx is not None and tsidx < a and \
@@ -551,6 +551,8 @@ def main():
     p.add_argument("--b", type=int, default=64)
     p.add_argument("--w", type=int, default=W)
     p.add_argument("--trace", action="store_true")
+    p.add_argument("--nosack-w", action="store_true",
+                   help="flight W for a client without SACK too")
     p.add_argument("--k", type=int, default=2,
                    help="segments an ACK without timestamps is taken to cover")
     Server(p.parse_args()).run()
