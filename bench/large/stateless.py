@@ -81,11 +81,12 @@ class Reply:
             self.index[cls] = {o: i for i, o in enumerate(bounds)}
 
 
-def make_reply(v, body, b):
+def make_reply(v, body, b, ctype="application/octet-stream"):
     """The HTTP reply for body, its length made even (the ACK of our FIN
     then has an odd offset, never a data boundary)."""
-    head = ("HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\n"
-            "Content-Length: %d\r\nConnection: close\r\n" % len(body))
+    head = ("HTTP/1.1 200 OK\r\nContent-Type: %s\r\n"
+            "Content-Length: %d\r\nConnection: close\r\n"
+            % (ctype, len(body)))
     pad = "" if (len(head) + 2 + len(body)) % 2 == 0 else " "
     head = head.replace("close\r\n", "close" + pad + "\r\n")
     return Reply(v, head.encode() + b"\r\n" + body, b)
@@ -109,9 +110,17 @@ class Server:
             if 2 * v >= self.b:
                 sys.exit("stateless.py: more pages than B/2 - 1 = %d"
                          % (self.b // 2 - 1))
-            self.replies[v] = make_reply(v, body, self.b)
+            ctype = "text/html" if name.endswith(".html") else \
+                "application/octet-stream"
+            self.replies[v] = make_reply(v, body, self.b, ctype)
             self.by_path[b"/" + name.encode()] = v
             v += 1
+        head = b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n" \
+            b"Connection: close\r\n\r\n"
+        r = Reply(v, head + (b"" if len(head) % 2 == 0 else b" "), self.b)
+        r.data = head[:-4] + b" \r\n\r\n" if len(head) % 2 else head
+        self.replies[v] = Reply(v, r.data, self.b)
+        self.v404 = v
         self.stats = {}
         self.global_stats = {"rx": 0, "tx": 0, "rx_dropped": 0,
                              "tx_dropped": 0, "invalid": 0}
@@ -288,6 +297,9 @@ class Server:
                 break
         if found is None:
             self.global_stats["invalid"] += 1
+            if self.args.trace:
+                print("invalid %d flags=%#x len=%d %r" % (cport, flags,
+                      len(data), data[:40]), flush=True)
             return
         kind, isn, cls, o, v = found
         sackok = isn >> 27 & 1
@@ -426,7 +438,7 @@ class Server:
         if o == 0:
             if data.startswith(b"GET "):
                 path = data[4:].split(b" ", 1)[0]
-                v = self.by_path.get(path)
+                v = self.by_path.get(path, self.v404)
                 if v is not None:
                     return ("request", isn, cls, 0, v)
             # the handshake's ACK, or data at 0 for an unknown page: a
