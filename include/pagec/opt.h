@@ -138,7 +138,7 @@
  * the driver's callback, pagec_server.action, refusing with 403 those
  * that Sec-Fetch-Site, Origin or Referer says come from another site; 0: an
  * action's target is served as its path alone (GET) or gets 405 (POST).
- * Needs PAGEC_HTTP_FIELDS. Optional. Cost: 1.1 to 1.7 KiB of code
+ * Needs PAGEC_HTTP_FIELDS. Optional. Cost: 1.3 to 2.0 KiB of code
  * (scripts/report.sh), and 17 bytes of the request reader's state
  * (Content-Length, the body read, hashes of Host, Origin and Referer).
  * Default 1 when PAGEC_HTTP_FIELDS is.
