@@ -56,7 +56,7 @@
 
 /* Version of the layout below; generated code fails to compile on a
  * mismatch. */
-#define PAGEC_FORMAT_VERSION 9
+#define PAGEC_FORMAT_VERSION 10
 
 /* Fixed values of every reply. */
 #define PAGEC_IP_HLEN 20   /* IPv4 header without options */
@@ -184,6 +184,44 @@ struct pagec_action {
     uint8_t id;    /* NAME_ACTION_<name> in the site's generated header */
 };
 
+/*
+ * A large reply (docs/large-pages.md): the 200 reply of a variant whose
+ * TCP data does not fit one segment of the smallest MSS class (536, or
+ * the site's MSS when less), sent as several segments on the site's HTTP
+ * port by a runtime built with PAGEC_LARGE. Large reply k of
+ * pagec_site.large has the index v = k + 1.
+ *
+ * Its bytes are cut on a grid of pagec_site.block bytes (B, a power of
+ * two): every boundary of its segments, but its end, lies at an offset
+ * of the TCP data congruent to 2v modulo B, so that the client's
+ * cumulative ACK names the reply and the position in it. The grid points
+ * are g_0 = 0, g_k = 2v + (k - 1) B for k >= 1 while below len, and len
+ * last; sums[k] is the partial sum (pagec/chksum.h, folded to 16 bits)
+ * of the bytes [0, g_k), so that the sum of a segment [g_i, g_j) is
+ * sums[j] less sums[i] in one's complement (both offsets are even).
+ *
+ * In a site with large replies, every reply's TCP data (templates,
+ * header-only replies, the error reply, large replies) has an even length,
+ * so the ACK of our FIN is odd and never on the grid.
+ *
+ * The variant's get template: when the reply fits the site's MSS, the
+ * one-segment reply as usual (pkt holding the same bytes as data); else
+ * len 0xffff (it fits no segment) and pkt = data with hlen PAGEC_HDR_LEN,
+ * its sums 0: a runtime without PAGEC_LARGE sends the other encoding or
+ * 503, as for any reply too large for the client.
+ */
+struct pagec_large {
+    const PAGEC_ROM uint8_t *data;  /* the reply's TCP data: the HTTP
+                                       header, then the body */
+    const PAGEC_ROM uint16_t *sums; /* one per grid point, as above */
+    uint32_t len;                   /* bytes of data: even, below 2^27 */
+    uint16_t variant;               /* its variant in pagec_site.variants */
+};
+
+/* The most bytes of a large reply: offsets in our sequence space are
+ * below 2^27 (docs/large-pages.md). */
+#define PAGEC_LARGE_MAX 0x7fffffeu
+
 /* A page served on a TCP port of its own, whatever the request says: the
  * variant sent (the page's identity encoding). */
 struct pagec_port {
@@ -198,7 +236,8 @@ struct pagec_site {
     uint16_t http_port; /* TCP port of the web server (0: none) */
     uint16_t mss;       /* MSS option sent in the SYN-ACK, and the limit
                            every reply's TCP data was checked against */
-    uint16_t max_data;  /* TCP data bytes of the largest reply */
+    uint16_t max_data;  /* TCP data bytes of the largest one-segment
+                           reply (large replies aside) */
     const PAGEC_ROM struct pagec_variant *variants;
     const PAGEC_ROM struct pagec_page *pages;
     const PAGEC_ROM struct pagec_node *nodes;
@@ -207,6 +246,7 @@ struct pagec_site {
     const PAGEC_ROM struct pagec_live *live;  /* sorted by variant */
     const PAGEC_ROM struct pagec_field *fields;
     const PAGEC_ROM struct pagec_action *actions;
+    const PAGEC_ROM struct pagec_large *large; /* sorted by variant */
     uint16_t nvariants;
     uint16_t npages;
     uint16_t nnodes;
@@ -216,6 +256,10 @@ struct pagec_site {
     uint16_t nfields;
     uint16_t live_bytes; /* the most bytes of live fields in one reply */
     uint16_t nactions;
+    uint16_t nlarge;    /* large replies: at most block / 2 - 1 */
+    uint16_t block;     /* B of the large replies' grid: a power of two
+                           from 64 to 512, at least 2 * (nlarge + 1); 0
+                           when nlarge is 0 */
     uint16_t not_found; /* the page (a 404.html at the root) whose reply,
                            sent as 404, answers a path that names none; or
                            PAGEC_NO_PAGE: the status reply then */
