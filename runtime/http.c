@@ -32,6 +32,7 @@
 #include <stddef.h>
 
 #include "http.h"
+#include "tcp.h"
 #include "pagec/pagec.h"
 #include "wire.h"
 
@@ -1129,8 +1130,18 @@ static uint16_t encoding(const PAGEC_ROM struct pagec_site *site,
 const PAGEC_ROM struct pagec_tmpl *
 pagec_http_fit(const PAGEC_ROM struct pagec_site *site,
                const PAGEC_ROM struct pagec_tmpl *t, uint16_t limit,
-               uint16_t *status)
+               uint16_t *status, uint8_t large)
 {
+#if PAGEC_LARGE
+    uint16_t k;
+
+    if (large && *status == 0 && t && t->len - t->hlen > limit &&
+        pagec_large_of(site, t, &k) != NULL) {
+        return t; /* sent as several segments */
+    }
+#else
+    (void)large;
+#endif
     if (t && t->len - t->hlen > limit) {
         t = &site->status; /* without a body: serves HEAD too */
         *status = 503;
@@ -1409,7 +1420,8 @@ void pagec_http_act(const struct pagec_server *srv, const struct pagec_http *h,
 
 const PAGEC_ROM struct pagec_tmpl *
 pagec_http_end(const PAGEC_ROM struct pagec_site *site,
-               const struct pagec_http *h, uint16_t limit, uint16_t *status)
+               const struct pagec_http *h, uint16_t limit, uint16_t *status,
+               uint8_t large)
 {
     const PAGEC_ROM struct pagec_tmpl *t = &site->status;
     const PAGEC_ROM struct pagec_variant *v;
@@ -1468,7 +1480,7 @@ pagec_http_end(const PAGEC_ROM struct pagec_site *site,
             }
         }
     }
-    return pagec_http_fit(site, t, limit, status);
+    return pagec_http_fit(site, t, limit, status, large);
 }
 
 void pagec_http_begin(struct pagec_http *h, const uint8_t key[8])

@@ -44,12 +44,14 @@ void pagec_http_feed(const PAGEC_ROM struct pagec_site *site,
  * request line. *status is 0 when the template goes out as it is, else
  * the status code to write over its three digits at PAGEC_STATUS_AT
  * (304, 400, 403, 404, 405, 406, 411, 413, 431, 501, 503 or 505); the
- * TCP sum changes with
- * them.
+ * TCP sum changes with them. large: 1 when a reply with a large reply
+ * (PAGEC_LARGE) may be too big for limit: it is sent in several
+ * segments.
  */
 const PAGEC_ROM struct pagec_tmpl *
 pagec_http_end(const PAGEC_ROM struct pagec_site *site,
-               const struct pagec_http *h, uint16_t limit, uint16_t *status);
+               const struct pagec_http *h, uint16_t limit, uint16_t *status,
+               uint8_t large);
 
 #if PAGEC_ACTIONS
 /* Runs the action the request names (srv->action) when pagec_http_end()
@@ -59,11 +61,12 @@ void pagec_http_act(const struct pagec_server *srv, const struct pagec_http *h,
                     uint16_t status);
 #endif
 
-/* t when its TCP data fits limit, else the error reply as 503 (*status
- * set) when that does, else NULL. *status is left alone when t fits. */
+/* t when its TCP data fits limit (or, when large is 1, when t has a large
+ * reply), else the error reply as 503 (*status set) when that does, else
+ * NULL. *status is left alone when t is returned. */
 const PAGEC_ROM struct pagec_tmpl *
 pagec_http_fit(const PAGEC_ROM struct pagec_site *site,
                const PAGEC_ROM struct pagec_tmpl *t, uint16_t limit,
-               uint16_t *status);
+               uint16_t *status, uint8_t large);
 
 #endif /* PAGEC_RUNTIME_HTTP_H */

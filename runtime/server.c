@@ -219,18 +219,28 @@ static uint16_t echo(const struct pagec_server *srv, const uint8_t *pkt,
 }
 #endif
 
+#if PAGEC_LARGE
+/* 1 when the request of seg may get a large reply. */
+static int seg_large(const struct pagec_seg *seg)
+{
+    return seg->opt != NULL;
+}
+#else
+#define seg_large(seg) 0
+#endif
+
 /* The request in the n bytes of data at d, read by the same reader as
  * the streaming API's. */
 static const PAGEC_ROM struct pagec_tmpl *
 request(const struct pagec_server *srv, const uint8_t *d, uint16_t n,
-        uint16_t limit, uint16_t *status)
+        uint16_t limit, uint16_t *status, uint8_t large)
 {
     struct pagec_http h;
     const PAGEC_ROM struct pagec_tmpl *t;
 
     pagec_http_begin(&h, srv->secret);
     pagec_http_feed(srv->site, &h, d, n);
-    t = pagec_http_end(srv->site, &h, limit, status);
+    t = pagec_http_end(srv->site, &h, limit, status, large);
 #if PAGEC_ACTIONS
     if (t != NULL) {
         pagec_http_act(srv, &h, *status);
@@ -250,6 +260,9 @@ uint16_t pagec_server_input(const struct pagec_server *srv, uint32_t now,
     const uint8_t *a = srv->addr;
     struct pagec_choice c;
     struct pagec_seg seg;
+#if PAGEC_LARGE
+    struct pagec_opt opt;
+#endif
     uint8_t *f = reply->hdr + IP_SRC; /* the reply's bytes 12-31 */
     uint32_t addr_sum;
     uint16_t total;
@@ -334,6 +347,16 @@ uint16_t pagec_server_input(const struct pagec_server *srv, uint32_t now,
     seg.dlen = (uint16_t)(n - thl);
     seg.flags = tcp[13];
     seg.win = seg.flags & TH_SYN ? syn_mss(tcp, thl) : get16(tcp + 14);
+#if PAGEC_LARGE
+    seg.opt = NULL;
+    seg.b = &reply->burst;
+    reply->burst.nrange = 0;
+    reply->burst.opt = 0;
+    if (site->nlarge) {
+        pagec_tcp_options(tcp, thl, &opt);
+        seg.opt = &opt;
+    }
+#endif
 
     /* the decision, and the request when the data is one */
     k = pagec_tcp_decide(srv, &seg, now, &c, &limit, &fixed);
@@ -350,13 +373,28 @@ uint16_t pagec_server_input(const struct pagec_server *srv, uint32_t now,
                        pagec_chksum_add(0, reply->hdr + PAGEC_HDR_LEN, n), n);
     }
 #endif
+#if PAGEC_LARGE
+    if (k == PAGEC_TCP_LARGE) {
+        return pagec_server_next(srv, reply);
+    }
+#endif
     if (k == PAGEC_TCP_REQUEST) {
         status = 0;
-        t = fixed ? pagec_http_fit(site, fixed, limit, &status)
-                  : request(srv, tcp + thl, seg.dlen, limit, &status);
+        t = fixed ? pagec_http_fit(site, fixed, limit, &status, 0)
+                  : request(srv, tcp + thl, seg.dlen, limit, &status,
+                            PAGEC_LARGE && seg_large(&seg));
         if (t == NULL) {
             PAGEC_COUNT(srv, PAGEC_WHY_REQUEST);
         }
+#if PAGEC_LARGE
+        if (t != NULL && t->len - t->hlen > limit) {
+            uint16_t lk = 0;
+
+            (void)pagec_large_of(site, t, &lk);
+            pagec_large_request(srv, &seg, now, lk);
+            return pagec_server_next(srv, reply);
+        }
+#endif
         pagec_tcp_request(&c, t, status);
 #if PAGEC_LIVE
         if (t != NULL) {
@@ -386,6 +424,29 @@ uint16_t pagec_server_input(const struct pagec_server *srv, uint32_t now,
 #endif
     return (uint16_t)(c.tmpl->len + c.extra);
 }
+
+#if PAGEC_LARGE
+uint16_t pagec_server_next(const struct pagec_server *srv,
+                           struct pagec_reply *reply)
+{
+    const PAGEC_ROM uint8_t *data;
+    uint16_t n;
+    uint16_t len = pagec_large_emit(srv, &reply->burst, reply->hdr, &data, &n);
+
+    if (len == 0) {
+        return 0;
+    }
+    reply->hdr_len = (uint16_t)(len - n);
+    /* a pointer into the site, cast from ROM, as emit_header()'s */
+    reply->body = (const uint8_t *)data;
+    reply->body_len = n;
+    reply->body_rom = 1;
+#if PAGEC_LIVE
+    reply->nfields = 0;
+#endif
+    return len;
+}
+#endif
 
 #if PAGEC_LIVE
 /* Offset of the body's first byte in the template's pkt. */

@@ -643,6 +643,10 @@ uint16_t pagec_stream_end(const struct pagec_server *srv,
     seg.dlen = (uint16_t)(n - s->thl);
     seg.win = s->win;
     seg.flags = s->tflags;
+#if PAGEC_LARGE
+    seg.opt = NULL; /* not sent by this API */
+    seg.b = NULL;
+#endif
 #if PAGEC_SERVICES
     if (st == ST_ECHO) {
         /* a TCP echo, sent but for its last byte: the segment's sequence
@@ -672,9 +676,9 @@ uint16_t pagec_stream_end(const struct pagec_server *srv,
 #endif
     if (k == PAGEC_TCP_REQUEST) {
         status = 0;
-        t = fixed ? pagec_http_fit(srv->site, fixed, limit, &status)
+        t = fixed ? pagec_http_fit(srv->site, fixed, limit, &status, 0)
             : st == ST_HTTP ? pagec_http_end(srv->site, &s->u.http, limit,
-                                             &status)
+                                             &status, 0)
                             : NULL;
 #if PAGEC_ACTIONS
         if (t != NULL && st == ST_HTTP && !fixed) {

@@ -57,8 +57,8 @@ static uint8_t mss_class(const PAGEC_ROM struct pagec_site *site,
     return mss >= site->mss ? 3 : mss >= 1220 ? 2 : mss >= 966 ? 1 : 0;
 }
 
-static uint16_t class_limit(const PAGEC_ROM struct pagec_site *site,
-                            uint8_t c)
+uint16_t pagec_tcp_class_limit(const PAGEC_ROM struct pagec_site *site,
+                               uint8_t c)
 {
     uint16_t limit = c == 0 ? mss_floor(site) : c == 1 ? 966 : 1220;
 
@@ -224,6 +224,11 @@ uint8_t pagec_tcp_decide(const struct pagec_server *srv,
         if (svc == SVC_ECHO) {
             off = (off + seq + 1u) & PAGEC_ISN_B_MASK;
         }
+#if PAGEC_LARGE
+        if (pagec_large_on(site, seg, port)) {
+            return pagec_large_syn(srv, seg, now, c, base | off);
+        }
+#endif
         return send(c, &site->syn_ack, base | off, seq + 1u,
                     TH_SYN | TH_ACK);
     }
@@ -231,6 +236,19 @@ uint8_t pagec_tcp_decide(const struct pagec_server *srv,
         PAGEC_COUNT(srv, PAGEC_WHY_FLAGS);
         return PAGEC_TCP_DONE;
     }
+#if PAGEC_LARGE
+    if (pagec_large_on(site, seg, port)) {
+        i = pagec_large_ack(srv, seg, now, c, &isn);
+        if (i == PAGEC_TCP_RESET) {
+            return reset(c, site, seg);
+        }
+        if (i != PAGEC_TCP_REQUEST) {
+            return i;
+        }
+        off = ack - 1u - isn;
+        goto one_segment;
+    }
+#endif
     /* the slot and class from the top bits of the client's ACK: the
      * latest slot up to now with those two bits. Our data and FIN, and B,
      * may have carried into them: then they are those of the ACK less
@@ -277,10 +295,13 @@ uint8_t pagec_tcp_decide(const struct pagec_server *srv,
         PAGEC_COUNT(srv, PAGEC_WHY_ACK);
         return reset(c, site, seg);
     }
+#if PAGEC_LARGE
+one_segment:
+#endif
     if (off == 0) {
         if (seg->dlen > 0) {
             /* what the client can take: its MSS class, and its window */
-            *limit = class_limit(site, PAGEC_TOP2(isn, 4));
+            *limit = pagec_tcp_class_limit(site, PAGEC_TOP2(isn, 4));
             if (seg->win < *limit) {
                 *limit = seg->win;
             }
@@ -328,7 +349,7 @@ static uint8_t PAGEC_NOINLINE tcp_service(const struct pagec_server *srv,
         /* B was the hash's plus the client's ISN + 1: a segment that
          * starts where the echo of the client's earlier bytes ends has
          * ack - seq = B + 1 - (client ISN + 1) = b + 1, modulo 2^14 */
-        limit = class_limit(site, PAGEC_TOP2(base, 4));
+        limit = pagec_tcp_class_limit(site, PAGEC_TOP2(base, 4));
         if (seg->win < limit) {
             limit = seg->win;
         }

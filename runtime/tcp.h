@@ -12,6 +12,8 @@
 #ifndef PAGEC_RUNTIME_TCP_H
 #define PAGEC_RUNTIME_TCP_H
 
+#include <stddef.h>
+
 #include "pagec/chksum.h"
 #include "pagec/pagec.h"
 
@@ -38,6 +40,28 @@
 #define PORT_DISCARD 9
 #define PORT_DAYTIME 13
 
+#if PAGEC_LARGE
+/* The options of a segment that large replies read (PAGEC_LARGE). */
+struct pagec_opt {
+    uint32_t tsval;   /* timestamps option (OPT_TS) */
+    uint32_t tsecr;
+    uint32_t sack[8]; /* left and right edges of nsack SACK blocks, as
+                         sent (the first the newest) */
+    uint8_t nsack;
+    uint8_t has;      /* OPT_TS, OPT_SACK_OK */
+};
+
+#define OPT_TS 1u      /* a timestamps option */
+#define OPT_SACK_OK 2u /* SACK-permitted (in a SYN) */
+/* struct pagec_burst's opt, besides OPT_TS and OPT_SACK_OK: what the one
+ * segment made in RAM is */
+#define OPT_SYN 4u     /* a SYN-ACK with options */
+#define OPT_ACK 8u     /* a pure ACK with the timestamps option */
+
+/* Reads the options of a TCP header t of thl bytes into o. */
+void pagec_tcp_options(const uint8_t *t, uint8_t thl, struct pagec_opt *o);
+#endif
+
 /* What the decision needs of a segment whose checksum was found right. */
 struct pagec_seg {
     uint8_t *f;       /* 20 bytes, as above; the reply's seq and ack are
@@ -45,6 +69,11 @@ struct pagec_seg {
     uint16_t dlen;    /* bytes of TCP data */
     uint16_t win;     /* the window; in a SYN, the MSS (536 without option) */
     uint8_t flags;    /* TCP flags */
+#if PAGEC_LARGE
+    const struct pagec_opt *opt; /* its options; NULL: no large replies
+                                    (the API does not send them) */
+    struct pagec_burst *b;       /* where a large reply's segments go */
+#endif
 };
 
 /* The reply chosen. */
@@ -75,6 +104,12 @@ enum {
                           pagec_tcp_data()) */
 };
 
+/* pagec_tcp_decide() found a large reply's segments, or a segment with
+ * options, to send: seg->b holds them (PAGEC_LARGE; above every SVC_) */
+#define PAGEC_TCP_LARGE 16
+/* pagec_large_ack() found the ACK acknowledges nothing we sent: an RST */
+#define PAGEC_TCP_RESET 17
+
 /* What a port has (PAGEC_SERVICES): a service, by its kind; those from
  * SVC_DAYTIME on send a text made in RAM */
 enum {
@@ -96,6 +131,11 @@ uint8_t pagec_tcp_decide(const struct pagec_server *srv,
                          const struct pagec_seg *seg, uint32_t now,
                          struct pagec_choice *c, uint16_t *limit,
                          const PAGEC_ROM struct pagec_tmpl **fixed);
+
+/* TCP data a reply may have in MSS class c (the ISN's bits 28-29): the
+ * floor, 966, 1220 or the site's MSS, never above the site's. */
+uint16_t pagec_tcp_class_limit(const PAGEC_ROM struct pagec_site *site,
+                               uint8_t c);
 
 /*
  * Completes a PAGEC_TCP_REQUEST decision with the template t chosen for
@@ -144,6 +184,63 @@ uint8_t pagec_service_text(const struct pagec_server *srv, uint32_t now,
  */
 uint8_t pagec_udp_decide(const struct pagec_server *srv, uint16_t sport,
                          uint16_t dport);
+#endif
+
+#if PAGEC_LARGE
+/* 1 when the segment may get large replies: the API sends them, the site
+ * has some, and it is for the HTTP port. */
+static inline int pagec_large_on(const PAGEC_ROM struct pagec_site *site,
+                                 const struct pagec_seg *seg,
+                                 uint16_t port)
+{
+    return seg->opt != NULL && site->nlarge != 0 && port == site->http_port &&
+           port != 0;
+}
+
+/* The ISN bit that says the SYN offered SACK: the hash's bit there, or
+ * its opposite (docs/large-pages.md) */
+#define PAGEC_ISN_SACK 0x08000000u
+
+/*
+ * A SYN on a port with large replies (pagec_large_on()): isn is the ISN
+ * without the SACK bit. Returns PAGEC_TCP_DONE with c set, or
+ * PAGEC_TCP_LARGE with a SYN-ACK carrying options in seg->b.
+ */
+uint8_t pagec_large_syn(const struct pagec_server *srv,
+                        const struct pagec_seg *seg, uint32_t now,
+                        struct pagec_choice *c, uint32_t isn);
+
+/*
+ * A segment with ACK on a port with large replies: finds the ISN (*isn)
+ * and either answers it (PAGEC_TCP_DONE with c set or not,
+ * PAGEC_TCP_LARGE), or returns PAGEC_TCP_REQUEST: its offset is 0 or
+ * odd, the one-segment rules go on with *isn; or PAGEC_TCP_RESET.
+ */
+uint8_t pagec_large_ack(const struct pagec_server *srv,
+                        const struct pagec_seg *seg, uint32_t now,
+                        struct pagec_choice *c, uint32_t *isn);
+
+/*
+ * The large reply of template t (a variant's get), or NULL: its index
+ * in site->large into *k.
+ */
+const PAGEC_ROM struct pagec_large *
+pagec_large_of(const PAGEC_ROM struct pagec_site *site,
+               const PAGEC_ROM struct pagec_tmpl *t, uint16_t *k);
+
+/* A request answered by large reply k: the first segments into seg->b. */
+void pagec_large_request(const struct pagec_server *srv,
+                         const struct pagec_seg *seg, uint32_t now,
+                         uint16_t k);
+
+/*
+ * The next segment of b into the reply's header h (its bytes 12-23,
+ * addresses and ports, in place); the data's place into *data and *n.
+ * Returns the datagram's length, 0 when b has no more.
+ */
+uint16_t pagec_large_emit(const struct pagec_server *srv,
+                          struct pagec_burst *b, uint8_t *h,
+                          const PAGEC_ROM uint8_t **data, uint16_t *n);
 #endif
 
 #if PAGEC_LIVE

@@ -148,6 +148,19 @@
 #endif
 
 /*
+ * PAGEC_LARGE==1: serve a site's large replies (pagec/site.h,
+ * docs/large-pages.md), those longer than one segment, as several
+ * segments; the driver sends every datagram pagec_server_next() gives
+ * after pagec_server_input()'s. 0: such a reply is replaced by the
+ * page's other encoding when that fits, else by 503, and the runtime
+ * sends one datagram for each it receives. Optional. Cost: code, and
+ * struct pagec_burst in struct pagec_reply. Default 1.
+ */
+#ifndef PAGEC_LARGE
+#define PAGEC_LARGE 1
+#endif
+
+/*
  * PAGEC_AVR_ASM==1: on AVR, pagec_stream_byte() is the assembly version
  * in runtime/stream.c, which stores the usual header bytes in place and
  * calls the C reader only for the rest; 0: the C version, as on every
@@ -245,6 +258,9 @@
 #endif
 #if PAGEC_DAYTIME_MAX != PAGEC_SERVICE_MAX
 #error "PAGEC_DAYTIME_MAX is PAGEC_SERVICE_MAX's former name: set one of them"
+#endif
+#if PAGEC_LARGE != 0 && PAGEC_LARGE != 1
+#error "PAGEC_LARGE must be 0 or 1"
 #endif
 #if PAGEC_PORTS != 0 && PAGEC_PORTS != 1
 #error "PAGEC_PORTS must be 0 or 1"

@@ -139,7 +139,12 @@ extern "C" {
  * (52). An echo reply needs 28 (IPv4 + ICMP or UDP header); a daytime
  * reply or a driver's service's (PAGEC_SERVICES) has its text there too,
  * after the header: 40 + PAGEC_SERVICE_MAX on TCP. */
-#if PAGEC_SERVICES && PAGEC_SERVICE_MAX > 12
+#if PAGEC_SERVICES && PAGEC_SERVICE_MAX > 16
+#define PAGEC_REPLY_HDR_MAX (40 + PAGEC_SERVICE_MAX)
+#elif PAGEC_LARGE
+#define PAGEC_REPLY_HDR_MAX 56 /* a SYN-ACK with MSS, SACK-permitted
+                                  and timestamps options */
+#elif PAGEC_SERVICES && PAGEC_SERVICE_MAX > 12
 #define PAGEC_REPLY_HDR_MAX (40 + PAGEC_SERVICE_MAX)
 #else
 #define PAGEC_REPLY_HDR_MAX 52
@@ -251,6 +256,15 @@ typedef uint8_t (*pagec_service_fn)(const struct pagec_server *srv,
                                     uint8_t size);
 #endif
 
+#if PAGEC_LARGE
+/*
+ * The driver's clock in milliseconds, from any origin, wrapping at 2^32
+ * (PAGEC_LARGE): the timestamps of a large reply's segments carry it, so
+ * that the runtime can tell how long ago a segment was sent.
+ */
+typedef uint32_t (*pagec_millis_fn)(const struct pagec_server *srv);
+#endif
+
 struct pagec_server {
     const PAGEC_ROM struct pagec_site *site; /* the compiled site to serve */
     uint8_t secret[8]; /* key of the ISN function: random per device,
@@ -269,8 +283,13 @@ struct pagec_server {
     pagec_action_fn action; /* runs actions; NULL: they serve their page
                                and do nothing else */
 #endif
-#if PAGEC_LIVE || PAGEC_ACTIONS
-    void *ctx;          /* the driver's, for live and action */
+#if PAGEC_LIVE || PAGEC_ACTIONS || PAGEC_LARGE
+    void *ctx;          /* the driver's, for its callbacks */
+#endif
+#if PAGEC_LARGE
+    pagec_millis_fn millis; /* NULL: the clock of pagec_server_input()
+                               times 1000 (recovery from loss then
+                               waits whole seconds) */
 #endif
 #if PAGEC_SERVICES
     /* The daytime service's text (RFC 867: any text, ending in CRLF):
@@ -287,6 +306,30 @@ struct pagec_server {
     uint8_t nservices;
 #endif
 };
+
+#if PAGEC_LARGE
+/*
+ * The segments still to send in answer to one received datagram
+ * (PAGEC_LARGE): of a large reply, ranges [from, to) of its segment
+ * indices, in order; or one segment made in RAM (a SYN-ACK or an ACK
+ * with options). Kept in struct pagec_reply between pagec_server_input()
+ * and the pagec_server_next() calls that follow it; nothing of it lasts
+ * beyond them.
+ */
+#define PAGEC_BURST_RANGES 4
+struct pagec_burst {
+    uint32_t seq0;  /* our sequence number of the reply's first byte */
+    uint32_t ack;   /* our acknowledgement number */
+    uint32_t ts;    /* TSval of a segment less its index + 1: ms << 10 */
+    uint32_t ecr;   /* TSecr: the TSval received */
+    uint32_t from[PAGEC_BURST_RANGES];
+    uint32_t to[PAGEC_BURST_RANGES];
+    uint16_t large; /* the reply: its index in pagec_site.large */
+    uint16_t per;   /* grid blocks per segment in the client's MSS class */
+    uint8_t nrange; /* ranges left, from from[0] */
+    uint8_t opt;    /* which options every segment carries */
+};
+#endif
 
 /*
  * A reply: a header in RAM followed by a body that the runtime does not
@@ -315,6 +358,9 @@ struct pagec_reply {
     uint8_t nfields;
     uint8_t live[PAGEC_LIVE_MAX];
 #endif
+#if PAGEC_LARGE
+    struct pagec_burst burst; /* what pagec_server_next() sends */
+#endif
 };
 
 /*
@@ -342,6 +388,21 @@ struct pagec_reply {
 uint16_t pagec_server_input(const struct pagec_server *srv, uint32_t now,
                             const uint8_t *pkt, uint16_t len,
                             struct pagec_reply *reply);
+
+#if PAGEC_LARGE
+/*
+ * The next datagram of the answer to the datagram last given to
+ * pagec_server_input() with this reply (PAGEC_LARGE): a large reply goes
+ * out as up to 10 segments for one received datagram. reply is filled in
+ * as by pagec_server_input(), over the datagram it held; the received
+ * datagram need not be kept. Returns its length, or 0 when the answer is
+ * complete. A driver sends the datagram of pagec_server_input(), then
+ * calls this until it returns 0, sending each datagram; one that stops
+ * early loses nothing but time (the client asks again).
+ */
+uint16_t pagec_server_next(const struct pagec_server *srv,
+                           struct pagec_reply *reply);
+#endif
 
 /*
  * 1 when the len bytes at pkt are the start of a longer IPv4 datagram
