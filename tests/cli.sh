@@ -50,7 +50,7 @@ hinted() {
         / over\)$|over by [0-9]+\)$|: name too long: / {
             n++
             want = $0
-            sub(/: (page is|the error reply has|name too long).*/, ": ", want)
+            sub(/: (page is|the error reply has|name too long|the header of|the live field ends).*/, ": ", want)
         }
         END { exit bad || want != "" || n == 0 }' "$work/err"
 }
@@ -165,7 +165,7 @@ check "--name sets the identifier" grep -q '^extern const PAGEC_ROM struct pagec
 many="$work/many"
 mkdir -p "$many/site" "$many/out"
 if head -c 12000000 /dev/urandom |
-    (cd "$many/site" && split -b 6000 -a 4 --additional-suffix=.bin - f) 2>/dev/null; then
+    (cd "$many/site" && split -b 48000 -a 4 --additional-suffix=.bin - f) 2>/dev/null; then
     temp_exists() { set -- "$1".*; [ -e "$1" ]; }
     for sig in INT TERM HUP; do
         if env --default-signal="$sig" true 2>/dev/null; then
@@ -177,7 +177,7 @@ if head -c 12000000 /dev/urandom |
             launch=""
         fi
         # shellcheck disable=SC2086 # a command and its arguments
-        $launch "$pagec" --no-gzip --mss 8000 --mime bin=application/octet-stream \
+        $launch "$pagec" --no-gzip --mime bin=application/octet-stream \
             "$many/site" -o "$many/out/many.c" >/dev/null 2>"$work/err" &
         pid=$!
         n=0
@@ -329,35 +329,63 @@ cp "$site/index.html" "$big/"
 want=$(reply_len "$big" /page.txt identity --no-gzip) || want=0
 check "page.txt's reply where it fits: $want bytes, a 200 with the file" reply_is_200 "$big/page.txt"
 check "page.txt's reply: its header says the body's length" grep -q "^Content-Length: 1400.\$" "$work/reply"
-run --no-gzip --mss 1000 "$big" -o "$work/big.c"
+run --max-segments 1 --no-gzip --mss 1000 "$big" -o "$work/big.c"
 check "oversized page: exit 1" [ "$rc" = 1 ]
 check "oversized page: message" grep -qx "pagec: $big/page.txt: page is $want bytes, limit is 1000 ($((want - 1000)) over)" "$work/err"
 check "oversized page: gzip suggested" grep -q "^pagec: $big/page.txt: gzip-compressed it would be [0-9]* bytes and fit: drop --no-gzip" "$work/err"
 check "oversized page: no output" [ ! -e "$work/big.c" ] && [ ! -e "$work/big.h" ]
 check "oversized page: each line a hint" hinted
 echo "keep" >"$work/keep.c"
-run --no-gzip --mss 1000 "$big" -o "$work/keep.c"
+run --max-segments 1 --no-gzip --mss 1000 "$big" -o "$work/keep.c"
 check "failed run leaves an old output untouched" grep -qx keep "$work/keep.c"
-run --no-gzip --mss "$want" "$big" -o "$work/big.c"; check "fits at exactly --mss $want" [ "$rc" = 0 ]
-run --no-gzip --mss $((want - 1)) "$big" -o "$work/big.c"
+run --max-segments 1 --no-gzip --mss "$want" "$big" -o "$work/big.c"; check "fits at exactly --mss $want" [ "$rc" = 0 ]
+run --max-segments 1 --no-gzip --mss $((want - 1)) "$big" -o "$work/big.c"
 check "one byte over at --mss $((want - 1))" grep -q "(1 over)" "$work/err"
 noise="$work/noise"
 mkdir "$noise"
-head -c 1400 /dev/urandom >"$noise/noise.bin"
+head -c 1300 /dev/urandom >"$noise/noise.bin"
 want2=$(reply_len "$noise" /noise.bin identity) || want2=0
 check "noise.bin's reply where it fits: $want2 bytes, a 200 with the file" reply_is_200 "$noise/noise.bin"
-run --mss 1000 "$noise" -o "$work/noise.c"
+run --max-segments 1 --mss 1000 "$noise" -o "$work/noise.c"
 check "incompressible page: exit 1" [ "$rc" = 1 ]
 check "incompressible page: a larger --mss suggested" grep -q "it would fit with --mss $want2\$" "$work/err"
 check "incompressible page: each line a hint" hinted
-run --mss 1000 --report "$big" -o "$work/big.c"
+# over 1460, the Ethernet link's MSS, no --mss is proposed: the segments
+# it takes (pagec(1), "Large pages": 1408 bytes of TCP data a segment at
+# MSS 1460 in blocks of 64, the first 62 bytes shorter, as reply 1)
+head -c 2000 /dev/urandom >"$noise/noise.bin"
+want5=$(reply_len "$noise" /noise.bin identity) || want5=0
+segs5=$((1 + (want5 - 1346 + 1407) / 1408))
+run --max-segments 1 "$noise" -o "$work/noise.c"
+check "incompressible page over 1460 ($want5 bytes): no --mss proposed, --max-segments $segs5" \
+    sh -c "[ $rc = 1 ] && [ $segs5 = 2 ] && ! grep -q -- '--mss' '$work/err' && grep -qx 'pagec: $noise/noise.bin: it would fit with --max-segments $segs5' '$work/err'"
+check "incompressible page over 1460: each line a hint" hinted
+run --max-segments "$segs5" --check "$noise"
+check "incompressible page over 1460: fits --max-segments $segs5" [ "$rc" = 0 ]
+head -c 1300 /dev/urandom >"$noise/noise.bin"
+run --max-segments 1 --mss 1000 --report "$big" -o "$work/big.c"
 check "fits gzip-compressed: exit 0" [ "$rc" = 0 ]
 check "fits gzip-compressed: gzip only" sh -c "grep -A1 '^/page.txt ' '$work/out' | grep -q ' gzip ' && ! grep '^/page.txt ' '$work/out' | grep -q identity"
 # its identity reply where it fits beside the gzip one (with Vary)
 want3=$(reply_len "$big" /page.txt identity) || want3=0
-check "fits gzip-compressed: a warning names it, the 406 and the --mss that keeps it whole" \
-    grep -qx "pagec: $big/page.txt: warning: kept gzip-compressed only (its reply would be $want3 bytes, over the limit of 1000): a client that does not accept gzip, such as wget or Python's urllib, gets 406 for it; --mss $want3 would keep it whole" "$work/err"
+# an --mss above 1460 is never proposed: the segments of MSS 1000 it
+# takes instead (pagec(1), "Large pages": 988 bytes less 12 in blocks of
+# 64, the first segment 64 - 2 bytes shorter, as reply 1)
+segs3=$((1 + (want3 - (960 - 64 + 2) + 959) / 960))
+check "fits gzip-compressed: its identity reply over 1460 ($want3 bytes), in $segs3 segments" \
+    [ "$want3" -gt 1460 ] && [ "$segs3" = 2 ]
+check "fits gzip-compressed: a warning names it, the 406 and the --max-segments that keeps it whole" \
+    grep -qx "pagec: $big/page.txt: warning: kept gzip-compressed only (its reply would be $want3 bytes, over the limit of 1000): a client that does not accept gzip, such as wget or Python's urllib, gets 406 for it; --max-segments $segs3 would keep it whole" "$work/err"
 check "fits gzip-compressed: no other warning" [ "$(wc -l <"$work/err")" = 1 ]
+run --mss 1000 --report "$big" -o "$work/big.c"
+check "without --max-segments: both encodings kept, no warning" \
+    sh -c "[ $rc = 0 ] && grep '^/page.txt ' '$work/out' | grep -q ' identity ' && grep -A1 '^/page.txt ' '$work/out' | grep -q ' gzip ' && [ ! -s '$work/err' ]"
+head -c 1300 /dev/zero | tr '\0' 'y' >"$big/page.txt"
+want4=$(reply_len "$big" /page.txt identity) || want4=0
+run --max-segments 1 --mss 1000 --check "$big"
+check "fits gzip-compressed, its identity reply ($want4 bytes) at most 1460: the --mss that keeps it whole" \
+    grep -qx "pagec: $big/page.txt: warning: kept gzip-compressed only (its reply would be $want4 bytes, over the limit of 1000): a client that does not accept gzip, such as wget or Python's urllib, gets 406 for it; --mss $want4 would keep it whole" "$work/err"
+head -c 1400 /dev/zero | tr '\0' 'x' >"$big/page.txt"
 run --mss 1000 --port 8080=page.txt "$big" -o "$work/big.c"
 check "--port page that fits only gzipped: exit 1" [ "$rc" = 1 ]
 check "--port page that fits only gzipped: each line a hint" hinted
@@ -416,8 +444,15 @@ s40=$(printf 's%.0s' $(seq 1 40))
 run --mss 128 --server "$s40" --check "$small"
 check "--mss 128, --server of 40: the error reply does not fit" [ "$rc" = 1 ]
 check "--mss 128, --server of 40: the limit is 128" grep -qx "pagec: $small: the error reply has $((nerr + 50)) bytes of TCP data, more than the 128 a client with the smallest MSS can take (over by $((nerr + 50 - 128)))" "$work/err"
-check "--mss 128, --server of 40: a shorter value or a larger --mss suggested" grep -qx "pagec: $small: with a --server value of at most $((128 - nerr - 10)) characters, or with --mss $((nerr + 50)), it would fit" "$work/err"
+# the page's reply, over 128 bytes, is a large reply: every reply is made
+# even, the error reply too, and the --mss proposed leaves room for that
+even50=$((nerr + 50 + (nerr + 50) % 2))
+check "--mss 128, --server of 40: a shorter value or a larger --mss suggested" grep -qx "pagec: $small: with a --server value of at most $((128 - nerr - 10)) characters, or with --mss $even50, it would fit" "$work/err"
+check "--mss 128, --server of 40: the page's header over 128 named" \
+    grep -q "^pagec: $small/index.html: the header of its identity reply is [0-9]* bytes, limit is 128 ([0-9]* over)\$" "$work/err"
 check "--mss 128, --server of 40: each line a hint" hinted
+run --mss "$even50" --check "$small"
+check "--mss $even50, --server of 40: the error reply fits" sh -c "! grep -q 'error reply' '$work/err'"
 # the least --mss: the error reply and a page of a few bytes fit it, as
 # pagec(1) says (the error reply 99 bytes of TCP data)
 check "the error reply: 99 bytes, as pagec(1) says" [ "$nerr" = 99 ]
@@ -436,7 +471,7 @@ head -c 1000 /dev/zero | tr '\0' 'x' >"$small/404.html"
 run --no-gzip "$small" -o "$work/small404.c"
 check "a 404.html over 536 bytes is a page: exit 0" [ "$rc" = 0 ]
 head -c 600 /dev/urandom >"$small/404.html"
-run --mss 536 --check "$small"
+run --max-segments 1 --mss 536 --check "$small"
 check "a 404.html over --mss 536: exit 1" [ "$rc" = 1 ]
 check "a 404.html over --mss 536: named, with a hint" sh -c "grep -q '^pagec: $small/404.html: page is ' '$work/err' && grep -q '^pagec: $small/404.html: it would fit with --mss ' '$work/err'"
 check "a 404.html over --mss 536: each line a hint" hinted
@@ -575,7 +610,7 @@ if [ -d "$shared/lwip-httpd" ]; then
     want=$(reply_len "$shared/lwip-httpd" /index.html identity --no-gzip) || want=0
     check "lwIP index.html's reply where it fits: $want bytes, a 200 with the file" \
         reply_is_200 "$shared/lwip-httpd/index.html"
-    run --no-gzip "$shared/lwip-httpd" -o "$work/lwip.c"
+    run --max-segments 1 --no-gzip "$shared/lwip-httpd" -o "$work/lwip.c"
     check "lwIP site at 1460 without gzip: exit 1" [ "$rc" = 1 ]
     check "lwIP index.html: message" grep -qx "pagec: $shared/lwip-httpd/index.html: page is $want bytes, limit is 1460 ($((want - 1460)) over)" "$work/err"
     check "lwIP: only index.html reported" [ "$(grep -c 'over)$' "$work/err")" = 1 ]
@@ -591,7 +626,7 @@ if [ -d "$shared/uip-httpd" ]; then
     check "uIP .shtml served as text/html" grep -q "/files.shtml: text/html" "$work/uip.c"
     run --mss 966 "$shared/uip-httpd" -o "$work/uip966.c"
     check "uIP site at 966 (SLIP) with gzip: exit 0" [ "$rc" = 0 ]
-    run --no-gzip --mss 966 "$shared/uip-httpd" -o "$work/uip966.c"
+    run --max-segments 1 --no-gzip --mss 966 "$shared/uip-httpd" -o "$work/uip966.c"
     check "uIP site at 966 without gzip: exit 1" [ "$rc" = 1 ]
     check "uIP at 966: every page over the limit listed" [ "$(grep -c 'over)$' "$work/err")" = 3 ]
     check "uIP at 966: files.shtml listed" grep -q "files.shtml: page is" "$work/err"
@@ -766,15 +801,30 @@ live_error "a live page on --port" "s.json:1:7: a live field in a page served on
 rm -rf "$lerr"
 mkdir "$lerr"
 { printf '<p><!--live:up:8--></p>\n'; head -c 3000 /dev/zero | tr '\0' 'x'; } >"$lerr/big.html"
-run --mss 1460 "$lerr" -o "$work/lerr.c"
+run --max-segments 1 --mss 1460 "$lerr" -o "$work/lerr.c"
+check "a live page over 1460, --max-segments 1: exit 1, no file written" [ "$rc" = 1 ] && [ ! -e "$work/lerr.c" ]
+check "a live page over 1460, --max-segments 1: the segments it needs named, no --mss over 1460" \
+    grep -qx "pagec: $lerr/big.html: a live page is sent identity-encoded: it would fit with --max-segments 3" "$work/err"
+check "a live page over 1460, --max-segments 1: each line a hint" hinted
+run --check --max-segments 3 "$lerr"
+check "a live page over 1460: fits --max-segments 3" [ "$rc" = 0 ]
+run --check --max-segments 2 "$lerr"
+check "a live page over 1460: not --max-segments 2" sh -c "[ $rc = 1 ] && grep -q '^pagec: $lerr/big.html: page is [0-9]* bytes in 3 segments of MSS 1460, limit is 2 (1 over)\$' '$work/err'"
+check "a live page over 1460: --max-segments 3 proposed" \
+    grep -qx "pagec: $lerr/big.html: it would fit with --max-segments 3 (a live page is sent identity-encoded)" "$work/err"
+check "a live page over 1460, --max-segments 2: each line a hint" hinted
+run --check "$lerr"
+check "a live page over 1460: fits without --max-segments" [ "$rc" = 0 ]
+{ printf '<p><!--live:up:8--></p>\n'; head -c 1200 /dev/zero | tr '\0' 'x'; } >"$lerr/big.html"
+run --max-segments 1 --mss 1000 "$lerr" -o "$work/lerr.c"
 check "a live page over --mss: exit 1, no file written" [ "$rc" = 1 ] && [ ! -e "$work/lerr.c" ]
-need=$(sed -n "s|^pagec: $lerr/big.html: page is \([0-9]*\) bytes, limit is 1460 (.* over)\$|\1|p" "$work/err")
+need=$(sed -n "s|^pagec: $lerr/big.html: page is \([0-9]*\) bytes, limit is 1000 (.* over)\$|\1|p" "$work/err")
 check "a live page over --mss: the --mss it needs named, not gzip" \
     grep -qx "pagec: $lerr/big.html: a live page is sent identity-encoded: it would fit with --mss ${need:-0}" "$work/err"
 check "a live page over --mss: each line a hint" hinted
-run --check --mss "${need:-0}" "$lerr"
+run --max-segments 1 --check --mss "${need:-0}" "$lerr"
 check "a live page over --mss: fits at --mss $need" [ "$rc" = 0 ]
-run --check --mss $((${need:-0} - 1)) "$lerr"
+run --max-segments 1 --check --mss $((${need:-0} - 1)) "$lerr"
 check "a live page over --mss: not at --mss $((${need:-0} - 1))" [ "$rc" = 1 ]
 # what is allowed at the edges: a name of 31 characters, widths 1 and
 # 64, 255 bytes in a page, comments that only look like markers; 256 names
@@ -939,9 +989,9 @@ rm -rf "$lerr" "$work/lerr.c" "$work/lerr.h"
 # pagec(1)'s DIAGNOSTICS: every message it shows, its paths and numbers
 # aside, was printed by a run above
 head -c 70000 /dev/urandom >"$noise/huge.bin"
-run --check "$noise"
+run --check --port 8080=huge.bin "$noise"
 rm "$noise/huge.bin"
-run --mss 150 --check "$big"
+run --max-segments 1 --mss 150 --check "$big"
 awk '/^\.Sh DIAGNOSTICS/ { on = 1; next } /^\.Sh / { on = 0 }
     on && /^(\.Dl )?pagec: / { sub(/^\.Dl /, ""); print }' "$src/man/pagec.1" >"$work/diag"
 check "pagec(1) shows messages" [ "$(wc -l <"$work/diag")" -gt 10 ]
