@@ -384,9 +384,9 @@ static void explain_segments(const struct options *o, const struct page *pg,
                 pg->src, id_len, id_segs, o->mss, o->max_segments,
                 id_segs - o->max_segments);
     if (!o->gzip && gz_segs && gz_segs <= o->max_segments) {
-        pagec_error("%s: gzip-compressed it would take %zu segments and "
+        pagec_error("%s: gzip-compressed it would take %zu segment%s and "
                     "fit: drop --no-gzip",
-                    pg->src, gz_segs);
+                    pg->src, gz_segs, gz_segs > 1 ? "s" : "");
     } else {
         pagec_error("%s: it would fit with --max-segments %zu%s", pg->src,
                     need, pg->nfields ? " (a live page is sent "

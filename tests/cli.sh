@@ -403,6 +403,75 @@ run --check "$big"
 check "--check without -o: exit 0" [ "$rc" = 0 ]
 check "--check writes nothing" [ ! -s "$work/out" ]
 
+# --max-segments N: a page whose every reply takes more than N segments of
+# the MSS fails; one encoding over it is dropped when the other is within.
+# The segments counted here from pagec(1)'s "Large pages": at MSS 1460,
+# blocks of 64, 1408 bytes a segment, the first 64 - 2v shorter (v 1, the
+# page's identity reply the site's only large reply)
+segs="$work/segs"
+mkdir "$segs"
+head -c 20000 /dev/zero | tr '\0' 'x' >"$segs/page.txt"
+wantS=$(reply_len "$segs" /page.txt identity --no-gzip) || wantS=0
+nS=$((1 + (wantS - 1346 + 1407) / 1408))
+check "page.txt of 20000 bytes: its reply $wantS bytes, a 200 with the file, $nS segments" \
+    sh -c "[ $nS = 15 ] && exit 0 || exit 1" && reply_is_200 "$segs/page.txt"
+run --max-segments 3 --no-gzip "$segs" -o "$work/segs.c"
+check "--max-segments 3, --no-gzip, $nS segments: exit 1, no output" [ "$rc" = 1 ] && [ ! -e "$work/segs.c" ]
+check "--max-segments 3, --no-gzip: the segments and the limit named" \
+    grep -qx "pagec: $segs/page.txt: page is $wantS bytes in $nS segments of MSS 1460, limit is 3 ($((nS - 3)) over)" "$work/err"
+check "--max-segments 3, --no-gzip: gzip suggested" \
+    grep -qx "pagec: $segs/page.txt: gzip-compressed it would take 1 segment and fit: drop --no-gzip" "$work/err"
+check "--max-segments 3, --no-gzip: each line a hint" hinted
+run --max-segments "$nS" --no-gzip "$segs" -o "$work/segs.c"
+check "--max-segments $nS, --no-gzip: exit 0" [ "$rc" = 0 ]
+run --max-segments $((nS - 1)) --no-gzip --check "$segs"
+check "--max-segments $((nS - 1)), --no-gzip: one over" \
+    sh -c "[ $rc = 1 ] && grep -q '(1 over)\$' '$work/err'"
+run --max-segments 3 --report "$segs" -o "$work/segs.c"
+check "--max-segments 3 with gzip: exit 0, gzip only" \
+    sh -c "[ $rc = 0 ] && grep -q '^/page.txt .* gzip ' '$work/out' && ! grep -q ' identity ' '$work/out'"
+check "--max-segments 3 with gzip: a warning names the identity reply's segments and the 406" \
+    grep -qx "pagec: $segs/page.txt: warning: kept gzip-compressed only (its reply would take $nS segments of MSS 1460, over the limit of 3): a client that does not accept gzip, such as wget or Python's urllib, gets 406 for it; --max-segments $nS would keep it whole" "$work/err"
+run --report "$segs" -o "$work/segs.c"
+check "no --max-segments: both encodings, the identity one in $nS segments at 1460" \
+    sh -c "[ $rc = 0 ] && grep -q '^/page.txt .* identity  *20000  *[0-9]*  *$nS/' '$work/out' && grep -q ' gzip ' '$work/out' && [ ! -s '$work/err' ]"
+for m in 0 x -1 134217727; do
+    run --max-segments "$m" "$segs" -o "$work/segs.c"
+    check "--max-segments '$m': exit 2, named" sh -c "[ $rc = 2 ] && grep -q \"^pagec: --max-segments: '$m' is not a number from 1 to\" '$work/err'"
+done
+rm -rf "$segs" "$work/segs.c" "$work/segs.h"
+
+# the most large replies a site can have (replies over min(536, --mss)):
+# 255, whose grid takes blocks of 512 bytes
+many="$work/many"
+mkdir "$many"
+i=0
+while [ $i -lt 256 ]; do
+    head -c 600 /dev/urandom >"$many/p$i.bin"
+    i=$((i + 1))
+done
+run --mime bin=application/octet-stream --check "$many"
+check "256 large replies: exit 1, the limit named" \
+    sh -c "[ $rc = 1 ] && grep -qx 'pagec: $many: 256 replies are longer than 536 bytes (one segment of the smallest MSS), more than the 255 a site can send in several segments' '$work/err'"
+check "256 large replies: a hint" grep -qx "pagec: $many: 1 fewer would fit: make two sites (--name)" "$work/err"
+rm "$many/p255.bin"
+run --mime bin=application/octet-stream --check "$many"
+check "255 large replies: exit 0" [ "$rc" = 0 ]
+run --mime bin=application/octet-stream --mss 300 --check "$many"
+check "255 large replies at --mss 300: a block of 256 at most, 127 replies" \
+    grep -q "^pagec: $many: 255 replies are longer than 300 bytes (one segment of the smallest MSS), more than the 127 a site" "$work/err"
+rm -rf "$many"
+
+# a live field lies within the first 65495 bytes of its reply
+far="$work/far"
+mkdir "$far"
+{ head -c 70000 /dev/zero | tr '\0' 'a'; printf '\n<!--live:up:8-->\n'; } >"$far/far.html"
+run --check "$far"
+check "a live field past byte 65495: exit 1, at its line and column" \
+    sh -c "[ $rc = 1 ] && grep -q '^pagec: $far/far.html:2:1: the live field ends at byte [0-9]* of its reply, limit is 65495 ([0-9]* over)\$' '$work/err'"
+check "a live field past byte 65495: each line a hint" hinted
+rm -rf "$far"
+
 # the error reply (sent as 400, 404, 405, 406, 501, 503 and 505) must reach a
 # client with the smallest MSS the runtime takes, min(536, --mss): its size
 # read back from the datagrams in the generated C
