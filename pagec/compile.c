@@ -814,6 +814,8 @@ static int large_table(struct output *out)
             out->large[v->large - 1] = v;
             if (grid_sums(v, out->block) != 0) {
                 pagec_error("out of memory");
+                free(out->large); /* not whole */
+                out->large = NULL;
                 return -1;
             }
         }

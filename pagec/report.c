@@ -170,7 +170,7 @@ void report_site(const struct output *o, FILE *f)
             tw = (int)strlen(s->pages[i].mime);
         }
     }
-    for (i = 0; i < o->nlarge; i++) {
+    for (i = 0; o->large && i < o->nlarge; i++) { /* none when it failed */
         sums += o->large[i]->nsums * 2u;
     }
     cell(f, "path", 4, w);
