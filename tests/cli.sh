@@ -460,6 +460,20 @@ check "255 large replies: exit 0" [ "$rc" = 0 ]
 run --mime bin=application/octet-stream --mss 300 --check "$many"
 check "255 large replies at --mss 300: a block of 256 at most, 127 replies" \
     grep -q "^pagec: $many: 255 replies are longer than 300 bytes (one segment of the smallest MSS), more than the 127 a site" "$work/err"
+# 130 pages of four letters in random order: each encoding over 536
+# bytes, the gzip one a quarter shorter and kept: 260 large replies, 130
+# without gzip
+rm -f "$many"/*
+i=0
+while [ $i -lt 130 ]; do
+    head -c 3000 /dev/urandom | tr '\000-\377' '[a*64][c*64][g*64][t*64]' >"$many/p$i.txt"
+    i=$((i + 1))
+done
+run --check --report "$many"
+check "260 large replies, 130 of them gzip: exit 1, --no-gzip proposed" \
+    sh -c "[ $rc = 1 ] && grep -qx 'pagec: $many: 260 replies are longer than 536 bytes (one segment of the smallest MSS), more than the 255 a site can send in several segments' '$work/err' && grep -qx 'pagec: $many: with --no-gzip there would be 130, one a page' '$work/err'"
+run --no-gzip --check "$many"
+check "130 large replies with --no-gzip: exit 0" [ "$rc" = 0 ]
 rm -rf "$many"
 
 # a live field lies within the first 65495 bytes of its reply
