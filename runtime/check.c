@@ -134,7 +134,7 @@ static const char *check_large_table(const PAGEC_ROM struct pagec_site *s)
     if (b < 64u || b > 512u || (b & (b - 1u)) != 0) {
         return "block is not a power of two from 64 to 512";
     }
-    if (s->nlarge > b / 2u - 1u) {
+    if (s->nlarge > (b >> 1) - 1u) {
         return "the large replies are more than block / 2 - 1";
     }
     for (i = 0; i < s->nlarge; i++) {
