@@ -5,7 +5,7 @@
  * code of its own: its own checksum, its own grid, its own segment count.
  * tests/large_layout.sh compiles it with a site generated under the name
  * checked_site, the runtime's matcher (to find a page by its path) and
- * zlib (to decode a gzip body).
+ * site check, and zlib (to decode a gzip body).
  *
  * usage: large_layout PATH=FILE...
  * For each page PATH, made from FILE, checks both of its encodings:
@@ -24,7 +24,10 @@
  *   says, every boundary is on the grid, congruent to 2v modulo B, every
  *   segment holds at most the class less 12 bytes, and the sum of each
  *   segment taken from the table is the sum of its bytes;
- * - the live fields of a large reply: spaces in its bytes.
+ * - the live fields of a large reply: spaces in its bytes;
+ * - pagec_site_check() on the site, and on copies of it with one fault
+ *   each in its large replies (block, count, order, variant, length,
+ *   sums, bytes, templates, an odd reply, max_data): each found.
  * Then prints "segments PATH ENCODING N1460 N966" for each encoding, the
  * segments of MSS 1460 and 966 (at most mss) it takes, for the script to
  * compare with pagec's report. Exit status 0 when every check passed, 1
@@ -35,6 +38,7 @@
 #include <string.h>
 #include <zlib.h>
 
+#include "pagec/check.h"
 #include "pagec/pagec.h"
 
 extern const PAGEC_ROM struct pagec_site checked_site;
@@ -406,6 +410,180 @@ static void check_variant(const char *path, const char *enc, uint16_t vi,
     printf("segments %s %s %zu %zu\n", path, enc, n1460, n966);
 }
 
+/* Sets the partial sums of template t as pagec/site.h defines them, with
+ * this test's own checksum: for a fault of length. */
+static void resum(struct pagec_tmpl *t, uint16_t window)
+{
+    uint32_t ip = 0x4500u + t->len + 0x4000u + (64u << 8 | 6u);
+    uint32_t tcp = (uint32_t)window + 6u + (t->len - 20u);
+    size_t n = t->len - 40u;
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        tcp += i % 2 ? t->pkt[i] : (uint32_t)t->pkt[i] << 8;
+    }
+    while (ip >> 16) {
+        ip = (ip & 0xffff) + (ip >> 16);
+    }
+    while (tcp >> 16) {
+        tcp = (tcp & 0xffff) + (tcp >> 16);
+    }
+    t->ip_sum = (uint16_t)ip;
+    t->tcp_sum = (uint16_t)tcp;
+}
+
+/* pagec_site_check() on a copy of the site with one fault in its large
+ * replies: it must fail, naming the fault with a sentence that holds
+ * what. */
+static void expect_fault(const struct pagec_site *s, const char *what)
+{
+    const char *why = NULL;
+
+    if (pagec_site_check(s, &why) != -1 || !why || !strstr(why, what)) {
+        fprintf(stderr, "large_layout: a fault not found: '%s' for '%s'\n",
+                why ? why : "(none)", what);
+        failures++;
+    }
+}
+
+/* The site check against faults in the large replies of the site, which
+ * has some: each made in a copy of the site and its tables. */
+static void check_faults(void)
+{
+    struct pagec_site s;
+    struct pagec_large *l = calloc(site->nlarge, sizeof *l);
+    struct pagec_variant *v = calloc(site->nvariants, sizeof *v);
+    uint16_t *sums;
+    uint8_t *bytes;
+    const struct pagec_large *big = NULL;
+    size_t n;
+    uint16_t i;
+    const char *why = NULL;
+
+#define FRESH()                                                          \
+    do {                                                                 \
+        s = *site;                                                       \
+        memcpy(l, site->large, site->nlarge * sizeof *l);                \
+        memcpy(v, site->variants, site->nvariants * sizeof *v);          \
+        s.large = l;                                                     \
+        s.variants = v;                                                  \
+    } while (0)
+    if (!l || !v) {
+        exit(2);
+    }
+    FRESH();
+    if (pagec_site_check(&s, &why) != 0) {
+        fprintf(stderr, "large_layout: the site fails its check: %s\n", why);
+        failures++;
+        return;
+    }
+    for (i = 0; i < site->nlarge; i++) {
+        if (site->large[i].len > site->mss) {
+            big = &site->large[i];
+        }
+    }
+    s.large = NULL;
+    expect_fault(&s, "no pointer");
+    FRESH();
+    s.block = 96;
+    expect_fault(&s, "power of two");
+    FRESH();
+    s.block = 1024;
+    expect_fault(&s, "power of two");
+    FRESH();
+    s.block = 64;
+    s.nlarge = 32;
+    expect_fault(&s, "block / 2 - 1");
+    FRESH();
+    s.nlarge = 0;
+    expect_fault(&s, "block is not 0");
+    if (site->nlarge > 1) {
+        FRESH();
+        l[1].variant = l[0].variant;
+        expect_fault(&s, "sorted");
+    }
+    FRESH();
+    l[0].variant = site->nvariants;
+    expect_fault(&s, "variant the site does not have");
+    FRESH();
+    l[0].len--;
+    expect_fault(&s, "odd");
+    FRESH();
+    l[0].len = PAGEC_LARGE_MAX + 2;
+    expect_fault(&s, "below 2^27");
+    FRESH();
+    l[0].len = site->mss < 536 ? site->mss & ~1u : 536;
+    expect_fault(&s, "fits one segment");
+    /* a sum changed, then the bytes changed under right sums */
+    FRESH();
+    n = 3 + (site->large[0].len - 1 - 2) / site->block;
+    sums = malloc(n * sizeof *sums);
+    bytes = malloc(site->large[0].len);
+    if (!sums || !bytes) {
+        exit(2);
+    }
+    memcpy(sums, site->large[0].sums, n * sizeof *sums);
+    memcpy(bytes, site->large[0].data, site->large[0].len);
+    l[0].sums = sums;
+    sums[1] ^= 0x0100;
+    expect_fault(&s, "sum at a point of its grid");
+    sums[1] ^= 0x0100;
+    sums[n - 1] ^= 0x0001;
+    expect_fault(&s, "sum of all its bytes");
+    sums[n - 1] ^= 0x0001;
+    l[0].data = bytes;
+    bytes[site->large[0].len - 1] ^= 0x20;
+    expect_fault(&s, "sum");
+    bytes[site->large[0].len - 1] ^= 0x20;
+    if (site->large[0].len <= site->mss) {
+        /* its template's bytes elsewhere, the same: fine; changed: not */
+        v[site->large[0].variant].get.pkt = bytes;
+        v[site->large[0].variant].head.pkt = bytes;
+        if (pagec_site_check(&s, &why) != 0) {
+            fprintf(stderr, "large_layout: a copy fails: %s\n", why);
+            failures++;
+        }
+        bytes[0] = 'h';
+        expect_fault(&s, "HTTP/1.1");
+        bytes[0] = 'H';
+    }
+    free(sums);
+    free(bytes);
+    if (big) {
+        uint16_t vi = big->variant;
+
+        FRESH();
+        v[vi].get.tcp_sum = 1;
+        expect_fault(&s, "no sums");
+        FRESH();
+        v[vi].get.pkt = v[vi].get.pkt + 2;
+        expect_fault(&s, "no sums");
+    }
+    /* a template of length 0xffff for a variant with no large reply */
+    for (i = 0; i < site->nvariants && large_of(i); i++) {
+    }
+    if (i < site->nvariants) {
+        FRESH();
+        v[i].get.len = 0xffff;
+        expect_fault(&s, "0xffff");
+    }
+    /* the error reply one byte shorter, its sums right: odd */
+    FRESH();
+    s.status.len--;
+    resum(&s.status, site->window);
+    if (pagec_site_check(&s, &why) == 0 || !strstr(why, "odd")) {
+        fprintf(stderr, "large_layout: an odd error reply passes\n");
+        failures++;
+    }
+    /* max_data counts no 0xffff template */
+    FRESH();
+    s.max_data = 0xffff - 40;
+    expect_fault(&s, "max_data");
+#undef FRESH
+    free(l);
+    free(v);
+}
+
 int main(int argc, char **argv)
 {
     int i;
@@ -488,6 +666,9 @@ int main(int argc, char **argv)
             check_variant(argv[i], "gzip", pg->gzip, file, file_len);
         }
         free(file);
+    }
+    if (site->nlarge) {
+        check_faults();
     }
     printf("large %u block %u\n", (unsigned)site->nlarge,
            (unsigned)site->block);

@@ -52,7 +52,8 @@ layout() {
         2>"$work/err" &&
         "$cc" -std=c99 -Wall -Wextra -Werror -I"$src/include" -I"$work" \
             -o "$work/large_layout" "$src/tests/large_layout.c" \
-            "$work/checked.c" "$src/runtime/match.c" -lz 2>"$work/cc.err" &&
+            "$work/checked.c" "$src/runtime/match.c" "$src/runtime/check.c" \
+            -lz 2>"$work/cc.err" &&
         # shellcheck disable=SC2086 # the pairs, without spaces
         "$work/large_layout" $args >"$work/layout"
 }
