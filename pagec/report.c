@@ -192,7 +192,7 @@ void report_site(const struct output *o, FILE *f)
             templates += stored(&pg->id);
             continue;
         }
-        if (!pg->id.present && !pg->gz.present) {
+        if (pg->fails || (!pg->id.present && !pg->gz.present)) {
             cell(f, p, cols, w);
             fprintf(f, "%-*s %7s  does not fit\n", tw,
                     pg->mime ? pg->mime : "?", size);

@@ -422,6 +422,9 @@ check "--max-segments 3, --no-gzip: the segments and the limit named" \
 check "--max-segments 3, --no-gzip: gzip suggested" \
     grep -qx "pagec: $segs/page.txt: gzip-compressed it would take 1 segment and fit: drop --no-gzip" "$work/err"
 check "--max-segments 3, --no-gzip: each line a hint" hinted
+run --max-segments 3 --no-gzip --report --check "$segs"
+check "--max-segments 3, --no-gzip: the report says the page does not fit" \
+    sh -c "grep -q '^/page.txt .*20000  does not fit\$' '$work/out' && grep -qx '0 of 1 pages fit in 3 segments of MSS 1460' '$work/out'"
 run --max-segments "$nS" --no-gzip "$segs" -o "$work/segs.c"
 check "--max-segments $nS, --no-gzip: exit 0" [ "$rc" = 0 ]
 run --max-segments $((nS - 1)) --no-gzip --check "$segs"
