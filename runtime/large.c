@@ -462,7 +462,7 @@ uint8_t pagec_large_ack(const struct pagec_server *srv,
     return PAGEC_TCP_RESET;
 
 found:
-    if (o == 0 && (seg->dlen > 0 || opt->nsack == 0)) {
+    if (o == 0 && opt->nsack == 0) {
         return PAGEC_TCP_REQUEST; /* a request, or nothing yet */
     }
     if (o & 1u) {
@@ -476,7 +476,8 @@ found:
         return PAGEC_TCP_REQUEST; /* the one-segment rules */
     }
     if (o == 0) {
-        /* the first segment was lost: the block names the reply */
+        /* the first segment was lost: the block names the reply (the
+         * request sent again with it, or a poke, draws what is missing) */
         uint32_t le = opt->sack[0] - b->seq0;
         uint16_t v = (uint16_t)((le & (site->block - 1u)) >> 1);
 
@@ -517,7 +518,11 @@ void pagec_large_request(const struct pagec_server *srv,
     b->large = k;
     b->per = g.per;
     b->ts = millis(srv, now) << 10;
-    b->ack = seq + seg->dlen - 1u; /* all but the last byte: pokes */
+    /* none of the request yet: should the first segment be lost, the
+     * client's timer sends the whole request again, which restarts the
+     * reply; segments sent once it has the first acknowledge all but
+     * the request's last byte (decide()) */
+    b->ack = seq;
     b->nrange = 0;
     add(b, 0, b->opt & (OPT_SACK_OK | OPT_TS) ? FLIGHT : 1u,
         window_end(&g, 0, seg->win));
