@@ -1668,6 +1668,13 @@ def large_cases(run):
         run.segs("%s pure ACK at %d, TSecr 5 s old (a stall): segment 1" %
                  (sp, L), c.pkt(L, seq=rq, opts=ts(old())), c, key, [1],
                  ack, tsecr=tsv)
+        run.none("%s pure ACK at %d, TSecr 5 s old, window %d: segment 1 "
+                 "does not fit, no answer" % (sp, L, n - L - 1),
+                 c.pkt(L, seq=rq, opts=ts(old()), win=n - L - 1))
+        run.segs("%s pure ACK at %d, TSecr 5 s old, window %d: segment 1" %
+                 (sp, L, n - L), c.pkt(L, seq=rq, opts=ts(old()),
+                                       win=n - L), c, key, [1], ack,
+                 tsecr=tsv)
         run.none("%s poke at %d, TSecr 1 ms old: nothing (spurious)" %
                  (sp, L), c.pkt(L, seq=rq - 1, flags=PSH | ACK,
                                 opts=ts(fresh()), data=c.req[-1:]))
@@ -1698,6 +1705,15 @@ def large_cases(run):
                  " no answer" % (sp, L, L),
                  c.pkt(L, seq=rq, opts=ts(old()) +
                        sack_opt([(edge(0), edge(L))])))
+        run.none("%s poke at %d with a D-SACK block [0, %d): no answer (a "
+                 "poke with SACK blocks and nothing missing would draw "
+                 "segment 1)" % (sp, L, L),
+                 c.pkt(L, seq=rq - 1, flags=PSH | ACK, opts=ts(old()) +
+                       sack_opt([(edge(0), edge(L))]), data=c.req[-1:]))
+        run.none("%s poke at %d with a SACK block [%d, %d): nothing "
+                 "missing, nothing after it: no answer" % (sp, L, L, n + 1),
+                 c.pkt(L, seq=rq - 1, flags=PSH | ACK, opts=ts(old()) +
+                       sack_opt([(edge(L), edge(n + 1))]), data=c.req[-1:]))
         run.none("%s ACK at %d with a D-SACK block inside the second: no "
                  "answer" % (sp, L),
                  c.pkt(L, seq=rq, opts=ts(old()) + sack_opt(
@@ -1714,14 +1730,22 @@ def large_cases(run):
         run.none("%s ACK at 0, a SACK option of length 10 past the header: "
                  "no answer" % sp,
                  c.pkt(0, seq=rq, opts=ts(fresh()) + b"\x01\x01\x05\x0a"))
+        # blocks after the first: empty, at our FIN (on the grid, and
+        # holding no other block: no D-SACK)
+        four = blk + struct.pack("!II", edge(n + 1) & 0xFFFFFFFF,
+                                 edge(n + 1) & 0xFFFFFFFF) * 3
+        run.segs("%s ACK at 0, 4 SACK blocks (length 34), the first of "
+                 "segment 1: segment 0" % sp,
+                 c.pkt(0, seq=rq, opts=b"\x01\x01\x05\x22" + four),
+                 c, key, [0], ack)
         run.none("%s ACK at 0, 5 SACK blocks (length 42, past the 40 bytes "
-                 "of options): ignored, no answer" % sp,
-                 c.pkt(0, seq=rq, opts=b"\x01\x01\x05\x2a" + blk * 4 +
-                       blk[:4]))
+                 "of options), the first of segment 1: ignored, no answer"
+                 % sp, c.pkt(0, seq=rq, opts=b"\x01\x01\x05\x2a" + four +
+                             blk[:4]))
         run.none("%s poke at 0 with 5 SACK blocks (length 42, into the "
                  "data): ignored, no answer" % sp,
                  c.pkt(0, seq=rq - 1, flags=PSH | ACK,
-                       opts=b"\x01\x01\x05\x2a" + blk * 4 + blk[:4],
+                       opts=b"\x01\x01\x05\x2a" + four + blk[:4],
                        data=c.req[-1:]))
         run.none("%s ACK at %d, a timestamps option of length 11 (TSecr 5 s "
                  "old): ignored; a SACK client's ACK covers two: no answer"
