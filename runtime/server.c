@@ -362,7 +362,6 @@ uint16_t pagec_server_input(const struct pagec_server *srv, uint32_t now,
     k = pagec_tcp_decide(srv, &seg, now, &c, &limit, &fixed);
 #if PAGEC_LARGE
     if (k == PAGEC_TCP_LARGE) {
-        /* before the services: PAGEC_TCP_LARGE is above every SVC_ */
         return pagec_server_next(srv, reply);
     }
 #endif

@@ -108,7 +108,7 @@ static size_t tcp_opt(const uint8_t *d, uint8_t k)
             continue;
         }
         if (o[0] == k) {
-            return i; /* from the TCP header */
+            return i;
         }
         i += o[1];
     }
