@@ -275,6 +275,12 @@ uint16_t pagec_server_input(const struct pagec_server *srv, uint32_t now,
     uint8_t thl;
     uint8_t k;
 
+#if PAGEC_LARGE
+    /* nothing for pagec_server_next() but what this datagram's answer
+     * puts there: not a burst an earlier answer left, after an echo */
+    reply->burst.nrange = 0;
+    reply->burst.opt = 0;
+#endif
     /* IPv4 */
     if (len < PAGEC_IP_HLEN) {
         PAGEC_COUNT(srv, PAGEC_WHY_HEADER);
@@ -350,8 +356,6 @@ uint16_t pagec_server_input(const struct pagec_server *srv, uint32_t now,
 #if PAGEC_LARGE
     seg.opt = NULL;
     seg.b = &reply->burst;
-    reply->burst.nrange = 0;
-    reply->burst.opt = 0;
     if (site->nlarge) {
         pagec_tcp_options(tcp, thl, &opt);
         seg.opt = &opt;
