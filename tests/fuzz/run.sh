@@ -2,9 +2,10 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # Fuzzing the runtime with libFuzzer: builds fuzz_input (raw datagrams)
 # and fuzz_http (HTTP requests in segments with the right ACK) from
-# fuzz_input.c, the runtime's sources and two sites compiled by pagec
-# (tests/sites/basic, and tests/sites/live with a page of fields at the
-# edges of its body and more actions: live fields and actions),
+# fuzz_input.c, the runtime's sources and three sites compiled by pagec
+# (tests/sites/basic; tests/sites/live with a page of fields at the
+# edges of its body and more actions: live fields and actions;
+# tests/sites/large: large replies),
 # with AddressSanitizer and
 # UndefinedBehaviorSanitizer; writes the seed corpora (gen_corpus.c); runs
 # each target for SECONDS (default 45).
@@ -97,13 +98,17 @@ printf '%s\n' 'reset done<!--action:reset:7:/about.html?reset=yes&x=%20-->' \
 printf '%s\n' 'the page port' >"$work/live/port.txt" || exit 1
 "$pagec" --name lsite --port 8081=/port.txt "$work/live" \
     -o "$work/site/lsite.c" || fail "pagec failed on the live site"
+# the site of large replies, pages sent as several segments
+"$pagec" --name xsite "$src/tests/sites/large" -o "$work/site/xsite.c" ||
+    fail "pagec failed on tests/sites/large"
 
 # the runtime and the site, instrumented once for both targets
 flags="-std=c99 -g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all"
 warn="-Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes"
 inc="-I$src/include -I$work/site"
 mkdir "$work/obj" || exit 1
-for f in "$src"/runtime/*.c "$work/site/site.c" "$work/site/lsite.c"; do
+for f in "$src"/runtime/*.c "$work/site/site.c" "$work/site/lsite.c" \
+    "$work/site/xsite.c"; do
     o=$work/obj/$(basename "$f" .c).o
     # shellcheck disable=SC2086 # the flags are words
     "$cc" $flags $warn $inc -c "$f" -o "$o" || fail "cannot compile $f"
@@ -127,7 +132,8 @@ printf '\001\022\333\300\300\300\001\002\300' >"$work/seeds_slip/noise"
 head -c 300 /dev/zero | tr '\0' 'x' | sed 's/^/\001/' >"$work/seeds_slip/long"
 # shellcheck disable=SC2086
 "$cc" -std=c99 -O1 $warn $inc "$here/gen_corpus.c" "$src"/runtime/*.c \
-    "$work/site/site.c" "$work/site/lsite.c" -o "$work/gen/gen_corpus" ||
+    "$work/site/site.c" "$work/site/lsite.c" "$work/site/xsite.c" \
+    -o "$work/gen/gen_corpus" ||
     fail "cannot build gen_corpus"
 "$work/gen/gen_corpus" "$work/seeds_input" "$work/seeds_http" \
     "$work/fuzz.dict" || fail "gen_corpus failed"
