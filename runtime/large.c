@@ -352,13 +352,19 @@ uint8_t pagec_large_syn(const struct pagec_server *srv,
     return PAGEC_TCP_LARGE;
 }
 
-/* The large reply whose FIN's ACK is offset o (odd), or 0xffff. */
-static uint16_t fin_of(const PAGEC_ROM struct pagec_site *site, uint32_t o)
+/* The large reply whose FIN's ACK is offset o (odd), sent as such in MSS
+ * class cls (its one-segment reply does not fit the class), or 0xffff. */
+static uint16_t fin_of(const PAGEC_ROM struct pagec_site *site, uint32_t o,
+                       uint8_t cls)
 {
+    uint16_t lim = pagec_tcp_class_limit(site, cls);
     uint16_t k;
 
     for (k = 0; k < site->nlarge; k++) {
-        if (site->large[k].len + 1u == o) {
+        const PAGEC_ROM struct pagec_tmpl *t =
+            &site->variants[site->large[k].variant].get;
+
+        if (site->large[k].len + 1u == o && t->len - t->hlen > lim) {
             return k;
         }
     }
@@ -379,7 +385,7 @@ static int known(const PAGEC_ROM struct pagec_site *site, uint8_t cls,
     }
     if (o & 1u) {
         return o <= (uint32_t)site->max_data + 1u ||
-               fin_of(site, o) != 0xffffu;
+               fin_of(site, o, cls) != 0xffffu;
     }
     if (o >= OFF_MAX) {
         return 0;
@@ -461,7 +467,7 @@ found:
         return PAGEC_TCP_REQUEST; /* a request, or nothing yet */
     }
     if (o & 1u) {
-        uint16_t k = fin_of(site, o);
+        uint16_t k = fin_of(site, o, PAGEC_TOP2(*isn, 4));
 
         if (k != 0xffffu && seg->dlen == 0 && !(seg->flags & TH_FIN)) {
             /* our FIN is taken: the client's last byte now too */
