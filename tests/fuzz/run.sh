@@ -79,9 +79,12 @@ fail() {
 
 # the sites: the unit tests' site, with a page port; the live site, with
 # a page port and a page whose body starts and ends with a field, two of
-# them side by side, PAGEC_LIVE_MAX (32) bytes of fields in all
+# them side by side, PAGEC_LIVE_MAX (32) bytes of fields in all; both
+# with every page in one segment (the targets serve them with their large
+# replies off: fuzz_input.c)
 mkdir "$work/site" || exit 1
-"$pagec" --name site --port 8080=/notes.txt "$src/tests/sites/basic" \
+"$pagec" --max-segments 1 --name site --port 8080=/notes.txt \
+    "$src/tests/sites/basic" \
     -o "$work/site/site.c" || fail "pagec failed on tests/sites/basic"
 cp -R "$src/tests/sites/live" "$work/live" || exit 1
 printf '<!--live:a:1--><!--live:b:2-->|<!--live:wide:29-->' \
@@ -96,7 +99,7 @@ printf '%s\n' 'LED <!--live:led:3-->' \
 printf '%s\n' 'reset done<!--action:reset:7:/about.html?reset=yes&x=%20-->' \
     >"$work/live/done.txt" || exit 1
 printf '%s\n' 'the page port' >"$work/live/port.txt" || exit 1
-"$pagec" --name lsite --port 8081=/port.txt "$work/live" \
+"$pagec" --max-segments 1 --name lsite --port 8081=/port.txt "$work/live" \
     -o "$work/site/lsite.c" || fail "pagec failed on the live site"
 # the site of large replies, pages sent as several segments
 "$pagec" --name xsite "$src/tests/sites/large" -o "$work/site/xsite.c" ||
