@@ -135,7 +135,7 @@ static uint32_t index_of(const struct geo *g, uint32_t o)
 }
 
 /* The first segment that does not end within offset o + win: segments
- * below it may go (segment 0 always may). */
+ * below it may go. */
 static uint32_t window_end(const struct geo *g, uint32_t o, uint16_t win)
 {
     uint32_t e = o + win;
@@ -145,8 +145,7 @@ static uint32_t window_end(const struct geo *g, uint32_t o, uint16_t win)
         return g->nseg;
     }
     p = e < g->v2 ? 0 : ((e - g->v2) >> g->shift) + 1u;
-    p /= g->per;
-    return p ? p : 1u;
+    return p / g->per;
 }
 
 /* Appends segments [from, to) to b, within [0, lim), after what b has. */

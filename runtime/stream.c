@@ -789,8 +789,12 @@ decide(const struct pagec_server *srv, struct pagec_stream *s,
 
         (void)pagec_large_of(srv->site, t, &lk);
         pagec_large_request(srv, sp, now, lk);
-        *len = large_start(srv, s, &b);
-        return PAGEC_TCP_LARGE;
+        if (b.nrange) {
+            *len = large_start(srv, s, &b);
+            return PAGEC_TCP_LARGE;
+        }
+        /* not even its first segment fits the window */
+        t = pagec_http_fit(srv->site, t, limit, &status, 0);
     }
 #endif
     pagec_tcp_request(c, t, status);

@@ -558,6 +558,59 @@ START_TEST(test_large_off_grid)
 }
 END_TEST
 
+/* An answer of one datagram (an echo reply, a one-segment page) leaves
+ * pagec_server_next() nothing, whatever the reply held before. */
+START_TEST(test_large_next_after_one)
+{
+    static uint8_t pkt[256];
+    static const uint8_t data[8] = {1, 2, 3, 4, 5, 6, 7, 8};
+    struct client c;
+    size_t len;
+
+    memset(&reply, 0xa5, sizeof reply);
+    len = build_echo(pkt, client, server, 7, 1, data, sizeof data);
+    ck_assert_uint_eq(answer(pkt, len), 1);
+    memset(&reply, 0x5a, sizeof reply);
+    memset(&c, 0, sizeof c);
+    c.port = 50002;
+    c.mss = 1460;
+    len = send_seg(&c, pkt, 99, 0x02, NULL, 0);
+    ck_assert_uint_eq(answer(pkt, len), 1);
+}
+END_TEST
+
+/* A window smaller than the first segment: the short 503, as for any
+ * reply the client cannot take. */
+START_TEST(test_large_zero_window)
+{
+    static uint8_t pkt[256];
+    static const char req[] = "GET /noise.txt HTTP/1.1\r\nHost: d\r\n\r\n";
+    struct seg s;
+    size_t len;
+    uint32_t isn;
+
+    memset(&s, 0, sizeof s);
+    memcpy(s.src, client, 4);
+    memcpy(s.dst, server, 4);
+    s.sport = 50003;
+    s.dport = 80;
+    s.seq = 5000;
+    s.flags = 0x02;
+    len = build_tcp(pkt, &s);
+    ck_assert_uint_eq(answer(pkt, len), 1);
+    isn = rd32(outs[0] + 24);
+    s.seq = 5001;
+    s.ack = isn + 1u;
+    s.flags = 0x18;
+    s.data = req;
+    s.dlen = sizeof req - 1;
+    s.window = 100;
+    len = build_tcp(pkt, &s);
+    ck_assert_uint_eq(answer(pkt, len), 1);
+    ck_assert_int_eq(memcmp(outs[0] + 40, "HTTP/1.1 503 ", 13), 0);
+}
+END_TEST
+
 Suite *large_suite(void)
 {
     Suite *s = suite_create("large");
@@ -567,6 +620,8 @@ Suite *large_suite(void)
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, test_large_syn);
     tcase_add_test(tc, test_large_off_grid);
+    tcase_add_test(tc, test_large_next_after_one);
+    tcase_add_test(tc, test_large_zero_window);
     tcase_add_test(tc, test_large_fetch_clean);
     tcase_add_test(tc, test_large_fetch_loss);
     suite_add_tcase(s, tc);
