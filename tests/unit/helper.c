@@ -254,13 +254,17 @@ size_t stream_answer(const struct pagec_server *srv, uint32_t now,
     pagec_stream_begin(&st);
     for (i = 0; i < n; i++) {
         pagec_stream_byte(srv, &st, pkt[i]);
-        ck_assert_uint_eq(pagec_stream_pending(&st), 0); /* no echo here */
+        /* an echo's reply goes out as its request comes */
+        while (pagec_stream_pending(&st) > 0) {
+            ck_assert_uint_lt(at, size);
+            out[at++] = pagec_stream_next(srv, &st);
+        }
     }
     first = pagec_stream_end(srv, &st, now);
     for (;;) {
-        size_t from = at;
+        size_t from = count ? at : 0;
 
-        ck_assert_uint_eq(pagec_stream_started(&st), 0);
+        ck_assert_uint_eq(pagec_stream_started(&st), at > from);
         while (pagec_stream_pending(&st) > 0) {
             const uint8_t *p;
             uint16_t pending = pagec_stream_pending(&st);

@@ -82,9 +82,10 @@ struct pagec_server;
 
 /*
  * The datagram pkt (n bytes) fed to the streaming API a byte at a time,
- * and every datagram of its answer pulled as a driver pulls them (in
- * runs of pagec_stream_run() when runs is 1, else a byte at a time),
- * pagec_stream_more() between them: their bytes one after another into
+ * and every datagram of its answer pulled as a driver pulls them (an
+ * echo's reply as its request comes; in runs of pagec_stream_run() when
+ * runs is 1, else a byte at a time), pagec_stream_more() between them:
+ * their bytes one after another into
  * out (size bytes), the length of datagram i into lens[i] (at most max).
  * Checks what the API says of each (pending, started, a second end) and
  * returns the number of datagrams.
