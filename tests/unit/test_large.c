@@ -41,10 +41,34 @@ static void setup(void)
 }
 
 /* The datagrams of one answer: pagec_server_input()'s, then every one of
- * pagec_server_next(), each flattened and checked. */
+ * pagec_server_next(), each flattened and checked; and the streaming
+ * API's answer to the same datagram, which must be the same datagrams
+ * (pulled in runs every other time, else a byte at a time). */
 #define MAX_OUT 64
 static uint8_t outs[MAX_OUT][1600];
 static size_t nout;
+static unsigned streamed; /* datagrams compared with the streaming API's */
+
+static void same_from_stream(const uint8_t *pkt, size_t n)
+{
+    static uint8_t flat[MAX_OUT * 1600];
+    static int runs;
+    size_t lens[MAX_OUT];
+    size_t at = 0;
+    size_t k;
+    size_t m;
+
+    runs = !runs;
+    m = stream_answer(&srv, clock_ms / 1000u, pkt, n, runs, flat, sizeof flat,
+                      lens, MAX_OUT);
+    ck_assert_uint_eq(m, nout);
+    for (k = 0; k < m; k++) {
+        ck_assert_uint_eq(lens[k], rd16(outs[k] + 2));
+        ck_assert_mem_eq(flat + at, outs[k], lens[k]);
+        at += lens[k];
+    }
+    streamed += (unsigned)m;
+}
 
 static size_t answer(const uint8_t *pkt, size_t n)
 {
@@ -62,10 +86,12 @@ static size_t answer(const uint8_t *pkt, size_t n)
         nout++;
         len = pagec_server_next(&srv, &reply);
     }
+    same_from_stream(pkt, n);
     return nout;
 }
 
-/* A TCP option of kind k in datagram d: its offset, or 0. */
+/* A TCP option of kind k in datagram d: its offset in the TCP header,
+ * or 0. */
 static size_t tcp_opt(const uint8_t *d, uint8_t k)
 {
     size_t hl = (size_t)(d[32] >> 4) * 4;

@@ -37,12 +37,19 @@ static void setup(void)
     memset(&reply, 0xa5, sizeof reply);
 }
 
+/* The datagrams of the answer after the first (PAGEC_LARGE: a large
+ * reply's segments), from pagec_server_next(), one after the other. */
+static uint8_t more[16 * 1600];
+static size_t more_len[16];
+static size_t nmore;
+
 /* Runs the server on n bytes of in; returns the reply length, and the
  * flattened reply in out (assembled here, not by the code under test). */
 /* The same n bytes of in through the streaming API, a byte at a time:
  * it must answer with the same bytes as the buffered API did (len, and
- * out), or not at all when that did not (an echo reply it started
- * cut-through then ends short, which the receiver drops). */
+ * out, then the datagrams in more), or not at all when that did not (an
+ * echo reply it started cut-through then ends short, which the receiver
+ * drops). */
 static void same_from_stream(size_t n, uint16_t len)
 {
     static int ram_runs;
@@ -91,6 +98,22 @@ static void same_from_stream(size_t n, uint16_t len)
         ck_assert_uint_eq(m, len);
         ck_assert_mem_eq(sout, out, len);
     }
+#if PAGEC_LARGE
+    /* the datagrams after the first, pulled as they come */
+    m = 0;
+    for (k = 0; k < nmore; k++) {
+        size_t i;
+
+        ck_assert(pagec_stream_more(&srv, &st));
+        ck_assert_uint_eq(pagec_stream_pending(&st), more_len[k]);
+        for (i = 0; i < more_len[k]; i++) {
+            ck_assert_uint_eq(pagec_stream_next(&srv, &st), more[m + i]);
+        }
+        m += more_len[k];
+        ck_assert_uint_eq(pagec_stream_pending(&st), 0);
+    }
+    ck_assert(!pagec_stream_more(&srv, &st));
+#endif
 }
 
 static size_t serve(size_t n)
@@ -123,6 +146,27 @@ static size_t serve(size_t n)
         ck_assert_uint_eq(out[0], 0x45);
         ck_assert_uint_eq(out[8], 64);
     }
+    nmore = 0;
+#if PAGEC_LARGE
+    if (len) {
+        static struct pagec_reply next;
+        size_t at = 0;
+        uint16_t k;
+
+        /* the rest of the answer, from a copy: reply stays as it was */
+        next = reply;
+        while ((k = pagec_server_next(&srv, &next)) != 0) {
+            ck_assert_uint_lt(nmore, sizeof more_len / sizeof more_len[0]);
+            ck_assert_uint_eq(pagec_reply_copy(&next, more + at,
+                                               (uint16_t)(sizeof more - at)),
+                              k);
+            ck_assert(ref_ip_ok(more + at));
+            ck_assert(ref_l4_ok(more + at));
+            more_len[nmore++] = k;
+            at += k;
+        }
+    }
+#endif
     same_from_stream(n, len);
     return len;
 }
