@@ -1522,13 +1522,14 @@ START_TEST(test_runtime_client_mss)
         uint16_t mss;       /* 0: no option, 536 */
         const char *path;
         const char *ae;
-        int want;           /* 0 identity, 1 gzip, 2 the 503 */
+        int want;           /* 0 identity, 1 gzip, 2 the 503, 3 the
+                               first segment of a large reply, pagec(3) */
     } cases[] = {
         {0, "/both.html", "", 1},
         {536, "/both.html", "", 1},
-        {0, "/both.html", "Accept-Encoding: identity\r\n", 2},
-        {0, "/big.txt", "", 2},
-        {965, "/big.txt", "", 2},
+        {0, "/both.html", "Accept-Encoding: identity\r\n", 3},
+        {0, "/big.txt", "", 3},             /* its gzip form, in segments */
+        {965, "/big.txt", "", 3},
         {966, "/big.txt", "", 1},
         {966, "/both.html", "", 1},
         {1219, "/both.html", "", 1},
@@ -1552,6 +1553,17 @@ START_TEST(test_runtime_client_mss)
         snprintf(req, sizeof req, "GET %s HTTP/1.1\r\nHost: a\r\n%s\r\n",
                  cases[i].path,
                  cases[i].ae);
+        if (cases[i].want == 3) {
+            /* a 200 in segments: the first, no FIN, at most 536 bytes */
+            uint16_t n = serve(tcp(80, 0x18, 11, isn + 1, req));
+
+            ck_assert_uint_gt(n, 40);
+            ck_assert_uint_le(n, 40 + 536);
+            ck_assert_uint_eq(out[33], 0x10);
+            ck_assert_uint_eq(rd32(out + 24), isn + 1u);
+            ck_assert_int_eq(memcmp(out + 40, "HTTP/1.1 200 ", 13), 0);
+            continue;
+        }
         ck_assert_msg(which(serve(tcp(80, 0x18, 11, isn + 1, req))) ==
                           want[cases[i].want],
                       "MSS %u, %s %s", cases[i].mss, cases[i].path,
@@ -1613,18 +1625,20 @@ START_TEST(test_runtime_syn_options)
         uint8_t opt[12];
         size_t len;
         uint32_t cls; /* the MSS class the SYN-ACK's ISN carries */
+        uint16_t synack; /* its length: 56 with a timestamps option (the
+                            site has large replies, pagec(3)) */
     } cases[] = {
-        {{2, 4, 0x05, 0xb4}, 4, 3},
-        {{1, 1, 1, 2, 4, 0x03, 0xc6, 0}, 8, 1},           /* unaligned 966 */
-        {{8, 10, 1, 2, 3, 4, 5, 6, 7, 8, 1, 1}, 12, 0},    /* timestamps */
-        {{8, 10, 1, 2, 3, 4, 5, 6, 7, 8, 2, 4}, 12, 0},    /* MSS cut off */
-        {{3, 3, 7, 2, 4, 0x04, 0xc4, 0}, 8, 2},           /* after WS: 1220 */
-        {{0, 0, 0, 0, 2, 4, 0x05, 0xb4}, 8, 0},           /* EOL first */
-        {{2, 1, 2, 4, 0x05, 0xb4, 0, 0}, 8, 0},           /* length 1 */
-        {{2, 0, 0, 0}, 4, 0},                             /* length 0 */
-        {{99, 200, 2, 4, 0x05, 0xb4, 0, 0}, 8, 0},        /* past the end */
-        {{2, 4, 0x05, 0xb4, 2, 4, 0x02, 0x18}, 8, 0},     /* the last wins */
-        {{1, 1, 1, 1, 1, 1, 1, 1}, 8, 0},                 /* NOPs only */
+        {{2, 4, 0x05, 0xb4}, 4, 3, 44},
+        {{1, 1, 1, 2, 4, 0x03, 0xc6, 0}, 8, 1, 44},       /* unaligned 966 */
+        {{8, 10, 1, 2, 3, 4, 5, 6, 7, 8, 1, 1}, 12, 0, 56}, /* timestamps */
+        {{8, 10, 1, 2, 3, 4, 5, 6, 7, 8, 2, 4}, 12, 0, 56}, /* MSS cut off */
+        {{3, 3, 7, 2, 4, 0x04, 0xc4, 0}, 8, 2, 44},           /* after WS: 1220 */
+        {{0, 0, 0, 0, 2, 4, 0x05, 0xb4}, 8, 0, 44},           /* EOL first */
+        {{2, 1, 2, 4, 0x05, 0xb4, 0, 0}, 8, 0, 44},           /* length 1 */
+        {{2, 0, 0, 0}, 4, 0, 44},                             /* length 0 */
+        {{99, 200, 2, 4, 0x05, 0xb4, 0, 0}, 8, 0, 44},        /* past the end */
+        {{2, 4, 0x05, 0xb4, 2, 4, 0x02, 0x18}, 8, 0, 44},     /* the last wins */
+        {{1, 1, 1, 1, 1, 1, 1, 1}, 8, 0, 44},                 /* NOPs only */
     };
     size_t i;
 
@@ -1633,7 +1647,7 @@ START_TEST(test_runtime_syn_options)
 
         s.opt = cases[i].opt;
         s.optlen = cases[i].len;
-        ck_assert_uint_eq(serve(build_tcp(in, &s)), 44);
+        ck_assert_uint_eq(serve(build_tcp(in, &s)), cases[i].synack);
         ck_assert_msg(((rd32(out + 24) >> 28) & 3) == cases[i].cls,
                       "options case %zu", i);
         ck_assert_uint_eq(rd32(out + 24),
