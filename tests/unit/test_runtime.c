@@ -1521,6 +1521,27 @@ static void fin_window(uint32_t cseq)
     check_tcp(80, 40000, 0x04, high + 1, 0);
 }
 
+/* A FIN after 2005 bytes that carried the client's sequence number into
+ * the next 64 KiB: B is found from bits 16-31 less one, since the bytes
+ * after the client's ISN (up to our window, 2920 here) may have carried,
+ * and not only up to the MSS (1460). */
+START_TEST(test_runtime_b_carry)
+{
+    uint32_t cseq = 0x0001fffau;
+    uint32_t isn;
+    uint32_t fin = cseq + 1u + 2005u; /* its low 16 bits: 2000 */
+
+    if (_i) {
+        srv.site = without_large();
+    }
+    ck_assert_uint_gt(2000, basic_site.mss);
+    ck_assert_uint_le(2000, basic_site.window);
+    isn = handshake(cseq);
+    ck_assert_uint_eq(serve(tcp(80, 0x11, fin, isn + 1, NULL)), 40);
+    check_tcp(80, 40000, 0x11, isn + 1, fin + 1); /* our FIN, no RST */
+}
+END_TEST
+
 /* A client's sequence number low in its 64 KiB (the tests' usual ones)
  * and high in it (as most are): the two ways the runtime finds B. */
 START_TEST(test_runtime_fin_window)
@@ -2520,6 +2541,7 @@ Suite *runtime_suite(void)
     tcase_add_test(tc, test_runtime_port_mode);
     tcase_add_test(tc, test_runtime_isn_slots);
     tcase_add_loop_test(tc, test_runtime_fin_window, 0, 2);
+    tcase_add_loop_test(tc, test_runtime_b_carry, 0, 2);
     tcase_add_test(tc, test_runtime_client_mss);
     tcase_add_test(tc, test_runtime_client_window);
     tcase_add_test(tc, test_runtime_syn_options);
