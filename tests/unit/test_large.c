@@ -553,6 +553,23 @@ START_TEST(test_large_off_grid)
     c.nxt = 1000; /* not a multiple of the grid: off it */
     len = send_seg(&c, pkt, c.snd_end, 0x10, NULL, 0);
     ck_assert_uint_eq(answer(pkt, len), 0);
+    /* on the grid of /noise.txt (v = 1, B = 64: 2 + 64k) but not a
+     * segment's end (22 blocks a segment at MSS 1460): nothing */
+    c.nxt = 2 + 64;
+    len = send_seg(&c, pkt, c.snd_end, 0x10, NULL, 0);
+    ck_assert_uint_eq(answer(pkt, len), 0);
+    /* the end of segment 1 (1346 + 1408), with a SACK block of segment
+     * 1 itself: a D-SACK (RFC 2883), a copy came twice: nothing */
+    c.nxt = 2754;
+    c.blocks[0][0] = 1346;
+    c.blocks[0][1] = 2754;
+    c.nblocks = 1;
+    len = send_seg(&c, pkt, c.snd_end, 0x10, NULL, 0);
+    ck_assert_uint_eq(answer(pkt, len), 0);
+    /* the same ACK without it: more segments */
+    c.nblocks = 0;
+    len = send_seg(&c, pkt, c.snd_end, 0x10, NULL, 0);
+    ck_assert_uint_gt(answer(pkt, len), 0);
     c.nxt = 0x7000000; /* beyond every reply */
     len = send_seg(&c, pkt, c.snd_end, 0x10, NULL, 0);
     ck_assert_uint_eq(answer(pkt, len), 1);
