@@ -37,6 +37,15 @@ void pagec_tcp_options(const uint8_t *t, uint8_t thl, struct pagec_opt *o)
 
     o->has = 0;
     o->nsack = 0;
+    if (thl == PAGEC_TCP_HLEN + TS_LEN && t[20] == 1 && t[21] == 1 &&
+        t[22] == 8 && t[23] == 10) {
+        /* the usual layout of a segment with timestamps (RFC 7323
+         * appendix A): read at once */
+        o->has = OPT_TS;
+        o->tsval = get32(t + 24);
+        o->tsecr = get32(t + 28);
+        return;
+    }
     while (i < thl && t[i] != 0) {
         uint8_t len;
 
@@ -410,17 +419,13 @@ uint8_t pagec_large_ack(const struct pagec_server *srv,
     uint32_t slot = now >> PAGEC_ISN_SLOT_LOG2;
     uint32_t o = 0;
     uint16_t hi = (uint16_t)(seq >> 16);
-    uint32_t reach = 0; /* the end of the longest large reply */
+    uint32_t nearest = 0xffffffffu; /* the smallest offset a candidate
+                                       gave */
     uint8_t near = 0;
     uint8_t i;
     uint8_t j;
 
     (void)c;
-    for (i = 0; i < site->nlarge; i++) {
-        if (site->large[i].len >= reach) {
-            reach = site->large[i].len + 1u;
-        }
-    }
     /* the ISN's top five bits are the ACK's, or one less when the offset
      * and the low bits carried into them: at most two hashes */
     for (i = 0; i < 2; i++) {
@@ -438,7 +443,9 @@ uint8_t pagec_large_ack(const struct pagec_server *srv,
         for (j = 0; j < 2; j++) {
             *isn = base | pagec_isn_b(h, (uint16_t)(hi - j));
             o = am1 - *isn;
-            near |= o <= reach;
+            if (o < nearest) {
+                nearest = o; /* for the RST below */
+            }
             if (known(site, cls, o)) {
                 b->seq0 = *isn + 1u;
                 b->opt = (uint8_t)((sack ? OPT_SACK_OK : 0u) |
@@ -455,6 +462,9 @@ uint8_t pagec_large_ack(const struct pagec_server *srv,
     /* off the grid but within a large reply: a reply of ours cut again
      * by a middlebox, or a stale ACK; not answered. Else as any
      * unacceptable ACK. */
+    for (i = 0; i < site->nlarge && !near; i++) {
+        near = nearest <= site->large[i].len + 1u;
+    }
     if (near) {
         PAGEC_COUNT(srv, PAGEC_WHY_ACK);
         return PAGEC_TCP_DONE;
