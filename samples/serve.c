@@ -160,6 +160,15 @@ static uint32_t now_s(void)
     return (uint32_t)(clock_ms() / 1000);
 }
 
+#if PAGEC_LARGE
+/* The same clock in milliseconds, for large replies' timestamps. */
+static uint32_t server_millis(const struct pagec_server *srv)
+{
+    (void)srv;
+    return (uint32_t)clock_ms();
+}
+#endif
+
 static uint16_t get16(const uint8_t *p)
 {
     return (uint16_t)(p[0] << 8 | p[1]);
@@ -366,18 +375,26 @@ static void device_input(const uint8_t *f, uint16_t len)
     }
     n = pagec_server_input(&server, now_s(), f + ETH_HLEN,
                            (uint16_t)(len - ETH_HLEN), &reply);
-    if (n > 0) {
-        n = pagec_reply_copy(&reply, out + ETH_HLEN,
-                             (uint16_t)(sizeof out - ETH_HLEN));
-    }
-    log_exchange(f + ETH_HLEN, (uint16_t)(len - ETH_HLEN), out + ETH_HLEN, n);
-    if (n == 0) {
+    for (;;) {
+        if (n > 0) {
+            n = pagec_reply_copy(&reply, out + ETH_HLEN,
+                                 (uint16_t)(sizeof out - ETH_HLEN));
+        }
+        log_exchange(f + ETH_HLEN, (uint16_t)(len - ETH_HLEN),
+                     out + ETH_HLEN, n);
+        if (n == 0) {
+            return;
+        }
+        memcpy(out, f + 6, 6); /* back to the sender */
+        memcpy(out + 6, guest_mac, 6);
+        put16(out + 12, ETH_IP);
+        slirp_input(slirp, out, ETH_HLEN + n);
+#if PAGEC_LARGE
+        n = pagec_server_next(&server, &reply); /* a large page's next */
+#else
         return;
+#endif
     }
-    memcpy(out, f + 6, 6); /* back to the sender */
-    memcpy(out + 6, guest_mac, 6);
-    put16(out + 12, ETH_IP);
-    slirp_input(slirp, out, ETH_HLEN + n);
 }
 
 /* Hands the queued frames to the device, and its replies to slirp (which
@@ -774,6 +791,9 @@ int main(int argc, char **argv)
     }
     memset(&server, 0, sizeof server);
     server.site = &demo_site;
+#if PAGEC_LARGE
+    server.millis = server_millis;
+#endif
     {
         /* the device refuses a SYN below min(536, the site's MSS) */
         unsigned floor = demo_site.mss < 536 ? demo_site.mss : 536;

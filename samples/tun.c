@@ -99,6 +99,18 @@ static uint32_t seconds(void)
     return (uint32_t)ts.tv_sec;
 }
 
+#if PAGEC_LARGE
+/* The same clock in milliseconds, for the timestamps of large replies. */
+static uint32_t millis(const struct pagec_server *srv)
+{
+    struct timespec ts;
+
+    (void)srv;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint32_t)ts.tv_sec * 1000u + (uint32_t)(ts.tv_nsec / 1000000);
+}
+#endif
+
 static uint16_t be16(const uint8_t *p)
 {
     return (uint16_t)(p[0] << 8 | p[1]);
@@ -298,6 +310,9 @@ int main(int argc, char **argv)
     memset(&srv, 0, sizeof srv);
     srv.site = &demo_site;
     srv.stats = &stats;
+#if PAGEC_LARGE
+    srv.millis = millis;
+#endif
 #if PAGEC_LIVE
     srv.live = sample_live;
     sample_live_start();
@@ -379,7 +394,7 @@ int main(int argc, char **argv)
         if (verbose) {
             why(&before, &stats);
         }
-        if (len) {
+        while (len) {
             /* the header, then the body's pieces: one, or the ROM around a
              * live page's fields and the fields themselves */
             struct iovec iov[2 + 2 * PAGEC_LIVE_MAX];
@@ -402,6 +417,12 @@ int main(int argc, char **argv)
                 fprintf(stderr, "pagec-tun: write %s: %s\n", dev,
                         strerror(errno));
             }
+#if PAGEC_LARGE
+            /* a large reply's further segments */
+            len = pagec_server_next(&srv, &reply);
+#else
+            len = 0;
+#endif
         }
         if (verbose) {
             fflush(stdout);

@@ -169,6 +169,17 @@ static void action(const struct pagec_server *srv, uint8_t id, uint16_t arg)
  * addr is left all zero: a SLIP line is point to point, so every
  * datagram on it is for this device.
  */
+#if PAGEC_LARGE
+/* Ticks since start-up: the millisecond clock of large replies. */
+static volatile uint32_t ticks_all;
+
+static uint32_t millis(const struct pagec_server *srv)
+{
+    (void)srv;
+    return ticks_all * (1000u / TICK_HZ);
+}
+#endif
+
 static const struct pagec_server server = {
     .site = &demo_site,
     .secret = M3_SECRET,
@@ -176,6 +187,9 @@ static const struct pagec_server server = {
     .live = live,
 #if PAGEC_ACTIONS
     .action = action,
+#endif
+#if PAGEC_LARGE
+    .millis = millis,
 #endif
 };
 
@@ -227,6 +241,9 @@ void systick_handler(void)
 {
     static uint8_t ticks;
 
+#if PAGEC_LARGE
+    ticks_all++;
+#endif
     if (++ticks == TICK_HZ) {
         ticks = 0;
         seconds++; /* one aligned word: read whole by the main loop */
@@ -270,6 +287,12 @@ int main(void)
              * body of an echo reply points into frame. */
             if (n && pagec_server_input(&server, seconds, frame, n, &reply)) {
                 pagec_slip_send_reply(&reply, uart_put, NULL);
+#if PAGEC_LARGE
+                /* a large page's further segments */
+                while (pagec_server_next(&server, &reply)) {
+                    pagec_slip_send_reply(&reply, uart_put, NULL);
+                }
+#endif
             }
         }
     }

@@ -15,6 +15,7 @@
 
 Suite *chksum_suite(void);
 Suite *isn_suite(void);
+Suite *large_suite(void);
 Suite *live_suite(void);
 Suite *packet_suite(void);
 Suite *runtime_suite(void);

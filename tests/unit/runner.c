@@ -14,6 +14,7 @@ static const struct {
 } suites[] = {
     {"chksum", chksum_suite},
     {"isn", isn_suite},
+    {"large", large_suite},
     {"live", live_suite},
     {"packet", packet_suite},
     {"runtime", runtime_suite},
