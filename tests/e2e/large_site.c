@@ -13,8 +13,8 @@
  *                  about 47 segments at MSS 1460 and 130 at MSS 536)
  *   settings.html  about 6 KB of HTML, a form of settings whose labels
  *                  are words drawn from a short list, each field with a
- *                  random key: gzip-compressed it is still over 2 KB,
- *                  longer than one segment
+ *                  random key of 64 characters: gzip-compressed it is
+ *                  still over 2 KB, longer than one segment
  *   check.html     a page whose script fetches /big.bin and
  *                  /settings.html and writes their lengths and every byte
  *                  in hexadecimal into the document, for a browser's
@@ -31,6 +31,7 @@
 
 #define BIG_LEN 65536u
 #define SETTINGS_MIN 6000u /* bytes of rows before the form is closed */
+#define KEY_LEN 64u        /* random characters of a field's key */
 #define SEED UINT64_C(0x70616765632d6c67)
 
 static uint64_t state;
@@ -101,6 +102,8 @@ static void settings(void)
         "input", "relay", "pulse", "filter", "offset", "scale", "unit",
         "limit", "backup", "schedule", "port", "speed",
     };
+    static const char b64[] =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     FILE *f = create("settings.html");
     long n = 0;
     unsigned row = 0;
@@ -115,18 +118,22 @@ static void settings(void)
         uint64_t x = next();
         const char *a = words[x & 31];
         const char *b = words[(x >> 5) & 31];
+        char key[KEY_LEN + 1];
+        unsigned k;
 
-        uint64_t key = next();
-        uint64_t key2 = next();
+        for (k = 0; k < KEY_LEN; k += 8) {
+            uint64_t r = next();
+            unsigned j;
 
+            for (j = 0; j < 8; j++) {
+                key[k + j] = b64[r >> (6 * j) & 63];
+            }
+        }
+        key[KEY_LEN] = '\0';
         n += fprintf(f, "<tr><td><label for=\"s%u\">%s %s</label></td>"
                         "<td><input id=\"s%u\" name=\"%s_%s\" "
-                        "value=\"%u\" data-key=\"%08lx%08lx%08lx%08lx\"></td></tr>\n",
-                     row, a, b, row, a, b, (unsigned)(x >> 32) % 100000u,
-                     (unsigned long)(key >> 32),
-                     (unsigned long)(key & 0xffffffffu),
-                     (unsigned long)(key2 >> 32),
-                     (unsigned long)(key2 & 0xffffffffu));
+                        "value=\"%u\" data-key=\"%s\"></td></tr>\n",
+                     row, a, b, row, a, b, (unsigned)(x >> 32) % 100000u, key);
         row++;
     }
     fprintf(f, "</table>\n<p><button>Save</button></p>\n</form>\n"

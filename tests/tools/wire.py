@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: BSD-3-Clause
 """wire.py - what each TCP connection to a server looked like on a device.
 
-Usage: wire.py DEVICE SERVER_ADDR OUT.json [SECONDS]
+Usage: wire.py DEVICE SERVER_ADDR OUT.json [SECONDS [TRACE]]
 
 Run inside the network namespace of DEVICE (a TUN device: packets are bare
 IPv4 datagrams). Listens on a packet socket (both directions, the
@@ -39,6 +39,13 @@ SYNs]}, each connection:
                cumulative acknowledgement of our data, from its request
                to its last advance
   ms           from the client's SYN to the server's last datagram
+
+TRACE, when given, gets one line per TCP segment: the time (seconds since
+the first), c> (client to server) or s>, the client's port, the flags,
+the sequence and acknowledgement numbers relative to the ISNs (raw
+before the handshake), the data length, the window, and the options
+(mss, ts TSval TSecr with TSval as ms<<10 | index, sack blocks relative
+to the server's ISN).
 """
 import json
 import select
@@ -80,6 +87,44 @@ def options(t, off):
             ts = 1
         i += n
     return mss, ts, sack, ws
+
+
+def trace_options(t, off, sisn):
+    """The options of a TCP header as text, SACK edges relative to sisn."""
+    out = []
+    i = 20
+    while i < off:
+        k = t[i]
+        if k == 0:
+            break
+        if k == 1:
+            i += 1
+            continue
+        if i + 1 >= off:
+            break
+        n = t[i + 1]
+        if n < 2 or i + n > off:
+            break
+        v = t[i + 2:i + n]
+        if k == 2 and n == 4:
+            out.append("mss %d" % int.from_bytes(v, "big"))
+        elif k == 3 and n == 3:
+            out.append("wscale %d" % v[0])
+        elif k == 4:
+            out.append("sackOK")
+        elif k == 5:
+            edges = [int.from_bytes(v[j:j + 4], "big") for j in range(0, n - 2, 4)]
+            if sisn is not None:
+                edges = [(e - sisn - 1) & 0xffffffff for e in edges]
+            out.append("sack " + " ".join("%d-%d" % (edges[j], edges[j + 1])
+                                          for j in range(0, len(edges) - 1, 2)))
+        elif k == 8 and n == 10:
+            tv, te = struct.unpack("!II", v)
+            out.append("ts %d.%d %d.%d" % (tv >> 10, tv & 1023, te >> 10, te & 1023))
+        else:
+            out.append("opt%d" % k)
+        i += n
+    return ",".join(out)
 
 
 def first_line(data):
@@ -174,11 +219,14 @@ class Conn:
 
 
 def main():
-    if len(sys.argv) not in (4, 5):
-        sys.stderr.write("usage: wire.py DEVICE SERVER_ADDR OUT.json [SECONDS]\n")
+    if len(sys.argv) not in (4, 5, 6):
+        sys.stderr.write("usage: wire.py DEVICE SERVER_ADDR OUT.json "
+                         "[SECONDS [TRACE]]\n")
         return 2
     dev, server, out = sys.argv[1:4]
-    seconds = min(float(sys.argv[4]) if len(sys.argv) == 5 else 600.0, 3600.0)
+    seconds = min(float(sys.argv[4]) if len(sys.argv) >= 5 else 600.0, 3600.0)
+    trace = open(sys.argv[5], "w") if len(sys.argv) == 6 else None
+    t_first = None
     srv = socket.inet_aton(server)
     stop = []
     signal.signal(signal.SIGTERM, lambda *_: stop.append(1))
@@ -238,11 +286,34 @@ def main():
                     conns.append(c)
                 if c is not None:
                     c.client(t, flags, seq, ack, data, opts)
+            else:
+                continue
+            if trace:
+                if t_first is None:
+                    t_first = t
+                fromsrv = p[12:16] == srv
+                sisn = c.isn if c is not None else None
+                cisn = c.cisn if c is not None else None
+                mine, theirs = (sisn, cisn) if fromsrv else (cisn, sisn)
+
+                def rel(v, base):
+                    return v if base is None else (v - base - 1) & 0xffffffff
+                trace.write("%.6f %s %d %s seq %d ack %d len %d win %d %s\n" % (
+                    t - t_first, "s>" if fromsrv else "c>",
+                    dport if fromsrv else sport,
+                    "".join(ch for bit, ch in ((2, "S"), (1, "F"), (4, "R"),
+                                               (8, "P"), (16, "."))
+                            if flags & bit),
+                    rel(seq, mine), rel(ack, theirs), len(data),
+                    struct.unpack("!H", tcp[14:16])[0],
+                    trace_options(tcp, off, sisn)))
     try:
         st = sock.getsockopt(SOL_PACKET, PACKET_STATISTICS, 8)
         drops = struct.unpack("II", st)[1]
     except OSError:
         drops = -1
+    if trace:
+        trace.close()
     with open(out, "w") as f:
         json.dump({"drops": drops, "conns": [c.c for c in conns]}, f,
                   indent=1)
