@@ -405,11 +405,17 @@ uint8_t pagec_large_ack(const struct pagec_server *srv,
     uint32_t slot = now >> PAGEC_ISN_SLOT_LOG2;
     uint32_t o = 0;
     uint16_t hi = (uint16_t)(seq >> 16);
+    uint32_t reach = 0; /* the end of the longest large reply */
     uint8_t near = 0;
     uint8_t i;
     uint8_t j;
 
     (void)c;
+    for (i = 0; i < site->nlarge; i++) {
+        if (site->large[i].len >= reach) {
+            reach = site->large[i].len + 1u;
+        }
+    }
     /* the ISN's top five bits are the ACK's, or one less when the offset
      * and the low bits carried into them: at most two hashes */
     for (i = 0; i < 2; i++) {
@@ -427,7 +433,7 @@ uint8_t pagec_large_ack(const struct pagec_server *srv,
         for (j = 0; j < 2; j++) {
             *isn = base | pagec_isn_b(h, (uint16_t)(hi - j));
             o = am1 - *isn;
-            near |= o < OFF_MAX;
+            near |= o <= reach;
             if (known(site, cls, o)) {
                 b->seq0 = *isn + 1u;
                 b->opt = (uint8_t)((sack ? OPT_SACK_OK : 0u) |
@@ -441,8 +447,9 @@ uint8_t pagec_large_ack(const struct pagec_server *srv,
             }
         }
     }
-    /* off the grid but near: a reply of ours cut again by a middlebox,
-     * or a stale ACK; not answered. Else as any unacceptable ACK. */
+    /* off the grid but within a large reply: a reply of ours cut again
+     * by a middlebox, or a stale ACK; not answered. Else as any
+     * unacceptable ACK. */
     if (near) {
         PAGEC_COUNT(srv, PAGEC_WHY_ACK);
         return PAGEC_TCP_DONE;

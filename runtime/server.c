@@ -360,6 +360,11 @@ uint16_t pagec_server_input(const struct pagec_server *srv, uint32_t now,
 
     /* the decision, and the request when the data is one */
     k = pagec_tcp_decide(srv, &seg, now, &c, &limit, &fixed);
+#if PAGEC_LARGE
+    if (k == PAGEC_TCP_LARGE) {
+        return pagec_server_next(srv, reply);
+    }
+#endif
 #if PAGEC_SERVICES
     if (k == PAGEC_TCP_ECHO) {
         /* the data goes back from where it lies */
@@ -371,11 +376,6 @@ uint16_t pagec_server_input(const struct pagec_server *srv, uint32_t now,
                                seg.dlen, reply->hdr + PAGEC_HDR_LEN);
         pagec_tcp_data(&c, site,
                        pagec_chksum_add(0, reply->hdr + PAGEC_HDR_LEN, n), n);
-    }
-#endif
-#if PAGEC_LARGE
-    if (k == PAGEC_TCP_LARGE) {
-        return pagec_server_next(srv, reply);
     }
 #endif
     if (k == PAGEC_TCP_REQUEST) {

@@ -82,7 +82,7 @@ static size_t tcp_opt(const uint8_t *d, uint8_t k)
             continue;
         }
         if (o[0] == k) {
-            return 20 + i;
+            return i;
         }
         i += o[1];
     }
