@@ -15,7 +15,9 @@
 # 47 segments at MSS 1460, 130 at 536) N times with curl, P at once. Each
 # fetch is one TCP connection, no retry above TCP, bounded at
 # FETCH_MAX_TIME seconds; a configuration starts no fetch after
-# CONFIG_MAX_TIME seconds. The client is not tuned: its retransmission
+# CONFIG_MAX_TIME seconds, and then waits at most DRAIN_MAX seconds for
+# the client's connections to close (a server started afresh would
+# reset them). The client is not tuned: its retransmission
 # timer is the kernel's (no locked RTT, no cap on the back-off), as a
 # user's is.
 #
@@ -61,6 +63,7 @@ CLIENT_ADDR=192.0.2.1
 SERVER_ADDR=192.0.2.2
 # shellcheck disable=SC2034 # read by common.sh
 STOP_WAIT=30
+DRAIN_MAX=60    # seconds to wait for the client's connections to close
 DEFAULT_CONFIGS="1460,1,1 1460,0,1 536,1,1 536,0,1"
 ALL_CONFIGS="1460,1,1 1460,0,1 536,1,1 536,0,1 1460,1,0 1460,0,0 536,1,0 536,0,0"
 
@@ -168,6 +171,13 @@ fetch_one() {
     fi
 }
 
+# open_conns: the client's TCP connections to the server not yet closed
+# (TIME-WAIT counts as closed).
+open_conns() {
+    nsexec ss -Htan dst "$SERVER_ADDR" 2>/dev/null |
+        awk '$1 != "TIME-WAIT" { n++ } END { print n + 0 }'
+}
+
 # run_config MSS TS SACK: one configuration, its checks and its line.
 run_config() {
     local mss=$1 ts=$2 sack=$3 what i pid done_pid left t_start t_end
@@ -212,6 +222,20 @@ run_config() {
     [ "${#FETCH_PIDS[@]}" -eq 0 ] || wait "${FETCH_PIDS[@]}"
     FETCH_PIDS=()
     t_end=$(date +%s)
+    # The client's sockets outlive curl until the server has acknowledged
+    # all of their bytes (their request, their FIN): under loss this takes
+    # a few of the client's retransmissions. A server started afresh (a
+    # new secret) would answer them with RSTs, so they are let finish.
+    local open0 open i_wait=0
+    open0=$(open_conns)
+    open=$open0
+    while [ "$open" -gt 0 ] && [ "$i_wait" -lt "$DRAIN_MAX" ]; do
+        sleep 1
+        i_wait=$((i_wait + 1))
+        open=$(open_conns)
+    done
+    LINGER="$open0 connections open after the fetches"
+    [ "$open0" -gt 0 ] && LINGER+=", $open after $i_wait s"
     STOP_WAIT=50 stop_process "$WIRE_PID" wire.py
     WIRE_PID=
 
@@ -255,9 +279,9 @@ print("fetch ms median %d max %d; server bytes / reply %.2f; pokes %d; "
           "; wire.py dropped %d packets" % w["drops"] if w["drops"] else ""))
 EOF
     if [ "$nfail" -eq 0 ] && [ "$launched" -eq "$FETCHES" ]; then
-        pass "$what, $LOSS % loss each way: $nok/$FETCHES fetches of big.bin byte-exact in $((t_end - t_start)) s; $(cat "$WORK/summary.$tag")"
+        pass "$what, $LOSS % loss each way: $nok/$FETCHES fetches of big.bin byte-exact in $((t_end - t_start)) s; $(cat "$WORK/summary.$tag"); $LINGER"
     else
-        fail "$what, $LOSS % loss each way: $nok/$FETCHES fetches of big.bin byte-exact ($launched started in $CONFIG_MAX_TIME s); $(cat "$WORK/summary.$tag")"
+        fail "$what, $LOSS % loss each way: $nok/$FETCHES fetches of big.bin byte-exact ($launched started in $CONFIG_MAX_TIME s); $(cat "$WORK/summary.$tag"); $LINGER"
     fi
 }
 

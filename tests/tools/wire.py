@@ -253,6 +253,10 @@ def main():
                 p, anc, _, _ = sock.recvmsg(65535, 64, socket.MSG_DONTWAIT)
             except (BlockingIOError, InterruptedError):
                 break
+            except OSError:
+                # the device went down or away: what was seen is kept
+                stop.append(1)
+                break
             t = time.time()
             for level, kind, val in anc:
                 if level == socket.SOL_SOCKET and kind == SO_TIMESTAMPNS:
