@@ -30,19 +30,34 @@
 #define PAGEC_MSS_FLOOR 536
 /* Most pages a site can hold: page and node indices are 16-bit. */
 #define PAGEC_PAGES_MAX 16000
-/* Largest file read: a bigger one cannot fit a segment even gzipped. */
-#define PAGEC_FILE_MAX (64u << 20)
+/* Largest file read: a bigger one cannot be a reply (PAGEC_LARGE_MAX
+ * bytes with its header). */
+#define PAGEC_FILE_MAX PAGEC_LARGE_MAX
+/* The MSS of an Ethernet link: no hint proposes a larger --mss. */
+#define PAGEC_MSS_ETHERNET 1460
+/* The MSS of SLIP with a 1006-byte MTU, the report's second column. */
+#define PAGEC_MSS_SLIP 966
+/* Bytes of a segment kept for the TCP timestamps option in a large
+ * reply's segments (docs/large-pages.md). */
+#define PAGEC_TS_OPT_LEN 12
+/* The block of the grid of large replies (pagec_site.block): from this
+ * to PAGEC_BLOCK_MAX. */
+#define PAGEC_BLOCK_MIN 64u
+#define PAGEC_BLOCK_MAX 512u
 
-/* A datagram as the runtime will send it, peer fields zero. */
+/* A datagram as the runtime will send it, peer fields zero; a large
+ * reply's, too long for one segment, has its bytes but no sums. */
 struct packet {
-    uint8_t *data;    /* NULL for a HEAD form, which shares its GET's */
+    uint8_t *data;    /* NULL for a HEAD form that shares its GET's
+                         bytes; a HEAD form of its own has them */
     size_t len;       /* bytes sent: the IPv4 total length */
     size_t hlen;      /* IPv4 + TCP headers */
     uint32_t ip_sum;  /* partial sums, as pagec/site.h defines them */
     uint32_t tcp_sum;
 };
 
-/* An HTTP reply, and the same reply cut after its header, for HEAD. */
+/* An HTTP reply, and the same reply cut after its header, for HEAD (or,
+ * made even by reply_even(), the header with a space more). */
 struct reply {
     struct packet get;
     struct packet head;
@@ -56,6 +71,10 @@ struct variant {
     size_t data_len;           /* TCP data of the 200 reply */
     struct reply ok;
     size_t index;              /* in the site's table of variants */
+    size_t large;              /* v, its number among the large replies
+                                  (pagec/site.h), or 0: not one */
+    uint16_t *sums;            /* a large reply's sums on its grid */
+    size_t nsums;
 };
 
 /* Live fields (pagec(1), "Live fields"): the marker <!--live:NAME:WIDTH-->
@@ -111,6 +130,9 @@ struct page {
                            only, no ETag, Cache-Control: no-store */
     struct action *actions; /* in the order of their markers */
     size_t nactions;
+    size_t hint_gz;     /* TCP data of its gzip reply, for the hints
+                           (0: none), even with --no-gzip */
+    int fails;          /* no encoding of it can be sent: reported */
 };
 
 struct site {
@@ -132,6 +154,8 @@ struct options {
     size_t nexcludes;
     const char **mimes;        /* "ext=type" overrides */
     size_t nmimes;
+    unsigned max_segments;     /* the most segments of a reply at mss;
+                                  0: no limit */
     struct port_opt {
         uint16_t port;
         const char *path;
@@ -166,6 +190,14 @@ int reply_build(struct reply *r, const char *status, const char *fields,
 size_t reply_data_len(const char *status, const char *fields,
                       size_t body_len);
 void reply_free(struct reply *r);
+/* Makes the TCP data of r's GET reply and of its HEAD form even, for a
+ * site with large replies (pagec/site.h): a space added at the end of the
+ * value of the last header field (Connection), which the runtime never
+ * writes, where a length is odd (optional whitespace, RFC 9110 section
+ * 5.6.3). When the body is odd, the HEAD form's header gets a space more
+ * than the GET's, in bytes of its own. Returns 0, or -1 when out of
+ * memory. */
+int reply_even(struct reply *r);
 /* An IPv4/TCP datagram: flags, window, TCP options (a multiple of four
  * bytes), data. Returns 0, or -1 when out of memory. */
 int packet_build(struct packet *p, uint8_t flags, uint16_t window,
@@ -236,6 +268,12 @@ struct output {
     char (*action_names)[LIVE_NAME_MAX + 1]; /* sorted: a name's id is
                                                 its index */
     size_t naction_names;
+    int even;                  /* every reply's TCP data made even: the
+                                  site has large replies */
+    struct variant **large;    /* the large replies, in the order of
+                                  their variants: large[v - 1] */
+    size_t nlarge;
+    unsigned block;            /* B of their grid; 0 when none */
 };
 
 /* compile.c: a page for each folder with an index.html but the root,
@@ -248,8 +286,21 @@ int site_redirects(struct site *s, const struct options *o);
  * does not fit, with what would make it fit. Returns 0, or 1. */
 int compile_site(struct output *out);
 void output_free(struct output *out);
-/* Largest TCP data of any reply. */
+/* Largest TCP data of any reply sent in one segment (pagec_site.max_data:
+ * large replies that do not fit the MSS aside). */
 size_t output_max_data(const struct output *out);
+/* The smallest MSS class: replies longer than this are large. */
+unsigned large_class(unsigned mss);
+/* The segments a reply of len bytes of TCP data takes at MSS m: 1 when it
+ * fits m, else a first segment of S - B + 2v bytes and then S each, S =
+ * floor((m - 12) / B) * B, for the large reply v of a site of block B
+ * (docs/large-pages.md). */
+size_t reply_segments(size_t len, unsigned m, unsigned block, size_t v);
+/* 1 when the variant's 200 reply does not fit one segment of mss: its
+ * template is the large reply's (len 0xffff). */
+int variant_split(const struct variant *v, unsigned mss);
+/* Frees a variant's replies and sums. */
+void variant_free(struct variant *v);
 /* The percentage of the limit mss that data bytes take, rounded up. */
 size_t percent_of(size_t data, unsigned mss);
 /* The TCP window of a site of MSS mss (pagec_site.window): twice mss, at
@@ -321,6 +372,7 @@ struct image {
     struct pagec_live *live;
     struct pagec_field *fields;
     struct pagec_action *actions;
+    struct pagec_large *large;
 };
 /* Returns 0, or -1 after printing an error (out of memory, or paths that
  * take more label bytes than the format can address). The image points

@@ -127,9 +127,11 @@ static void header_comment(FILE *f, const struct packet *p)
 /* Adds the bytes of datagram p after its first PAGEC_HDR_LEN, which every
  * reply shares (pagec/site.h), with a comment saying what it is (the
  * page's path and type, when path is not NULL); returns their offset. A
- * datagram without more bytes adds nothing. */
+ * datagram without more bytes adds nothing. A large reply too long for
+ * one datagram (split) is said to be one. */
 static size_t blob_packet(struct blob *b, const char *what, const char *path,
-                          const char *type, const struct packet *p, int http)
+                          const char *type, const struct packet *p, int http,
+                          int split)
 {
     size_t at = b->len;
 
@@ -144,7 +146,12 @@ static size_t blob_packet(struct blob *b, const char *what, const char *path,
         comment_text(b->f, type);
         fputs(", ", b->f);
     }
-    fprintf(b->f, "%s, a %zu-byte datagram", what, p->len);
+    if (split) {
+        fprintf(b->f, "%s, %zu bytes of TCP data sent in several segments",
+                what, p->len - p->hlen);
+    } else {
+        fprintf(b->f, "%s, a %zu-byte datagram", what, p->len);
+    }
     if (http) {
         fputs(":\n", b->f);
         header_comment(b->f, p);
@@ -169,6 +176,17 @@ static void tmpl(FILE *f, const char *indent, size_t at, const struct packet *p)
             indent, at, p->len, p->hlen, indent,
             pagec_chksum_fold(p->ip_sum), pagec_chksum_fold(p->tcp_sum),
             indent);
+}
+
+/* The template of a large reply too long for one segment (pagec/site.h):
+ * its bytes at pagec_data + at, length 0xffff, no sums. */
+static void tmpl_split(FILE *f, const char *indent, size_t at, size_t v)
+{
+    fprintf(f,
+            "{ /* sent in segments: pagec_large[%zu] */\n"
+            "%s    .pkt = pagec_data + %zu, .len = 0xffff, .hlen = %d,\n"
+            "%s    .ip_sum = 0, .tcp_sum = 0,\n%s}",
+            v - 1, indent, at, PAGEC_HDR_LEN, indent, indent);
 }
 
 static int by_port(const void *a, const void *b)
@@ -327,6 +345,97 @@ static void write_actions(FILE *f, const struct output *o)
     fputs("};\n\n", f);
 }
 
+/* Adds the bytes of one encoding of a page (k: 0 identity, 1 gzip) to
+ * the blob: its 200 reply, then its HEAD form when that has bytes of its
+ * own (reply_even()); *at and *head_at get their offsets. */
+static void blob_variant(struct blob *b, const struct output *o,
+                         const struct page *pg, const char *path,
+                         const struct variant *v, int k, size_t *at,
+                         size_t *head_at)
+{
+    unsigned mss = o->opt->mss;
+    const char *type = pg->location ? "the folder's redirect" : pg->mime;
+    char what[160];
+    size_t n = 0;
+
+    if (k) {
+        n = (size_t)snprintf(what, sizeof what, "gzip (%llu bytes as a "
+                             "file)",
+                             (unsigned long long)pg->size);
+    } else if (!pg->location) {
+        n = (size_t)snprintf(what, sizeof what, "identity");
+    }
+    if (!variant_split(v, mss)) {
+        snprintf(what + n, sizeof what - n, "%s%zu%% of %u", n ? ", " : "",
+                 percent_of(v->data_len, mss), mss);
+    }
+    if (v->large) {
+        n = strlen(what);
+        snprintf(what + n, sizeof what - n, ", large reply %zu", v->large);
+    }
+    *at = blob_packet(b, what, path, type, &v->ok.get, 1,
+                      variant_split(v, mss));
+    *head_at = *at;
+    if (v->ok.head.data) {
+        *head_at = blob_packet(b, "its HEAD and 304 form: its header with "
+                               "one space more, so as to be even",
+                               path, type, &v->ok.head, 1, 0);
+    }
+}
+
+/* The large replies (pagec/site.h), in the order of their variants: the
+ * sums of each on its grid, and the table. None when the site has none.
+ * at[k][page] is the offset of a variant's 200 reply in pagec_data. */
+static void write_large(FILE *f, const struct output *o, size_t *const at[2])
+{
+    const struct site *s = o->site;
+    size_t i;
+    size_t k;
+
+    if (!o->nlarge) {
+        return;
+    }
+    fprintf(f, "/* The sums of each large reply: the partial sum of its "
+            "TCP data up to each\n * point of its grid, 0, 2v + %uk while "
+            "below its length, and its length. */\n", o->block);
+    for (i = 0; i < o->nlarge; i++) {
+        const struct variant *v = o->large[i];
+
+        fprintf(f, "static const PAGEC_ROM uint16_t pagec_sums_%zu[%zu] = "
+                "{", i + 1, v->nsums);
+        for (k = 0; k < v->nsums; k++) {
+            fprintf(f, "%s0x%04x,", k % 8 ? " " : "\n    ", v->sums[k]);
+        }
+        fputs("\n};\n", f);
+    }
+    fprintf(f, "\n/* The large replies, sorted by variant: reply v is "
+            "pagec_large[v - 1], cut\n * on a grid of blocks of %u bytes "
+            "at offsets 2v modulo %u. */\n"
+            "static const PAGEC_ROM struct pagec_large pagec_large[] = {\n",
+            o->block, o->block);
+    for (i = 0; i < o->nlarge; i++) {
+        const struct variant *v = o->large[i];
+
+        for (k = 0; k < s->npages; k++) {
+            const struct page *pg = &s->pages[k];
+            int gz = v == &pg->gz;
+
+            if (v != &pg->id && !gz) {
+                continue;
+            }
+            fprintf(f, "    [%zu] = {.data = pagec_data + %zu, .sums = "
+                    "pagec_sums_%zu, .len = %zu,\n"
+                    "           .variant = %zu}, /* /",
+                    i, at[gz][k], i + 1, v->data_len, v->index);
+            comment_text(f, pg->rel);
+            fprintf(f, ", %s, v = %zu */\n", gz ? "gzip" : "identity",
+                    i + 1);
+            break;
+        }
+    }
+    fputs("};\n\n", f);
+}
+
 static int write_c(FILE *f, const struct output *o, const char *h_base,
                    const struct tree *t)
 {
@@ -345,8 +454,8 @@ static int write_c(FILE *f, const struct output *o, const char *h_base,
          &o->status},
     };
     size_t control_at[4];
-    size_t *id_at = calloc(s->npages + 1, sizeof *id_at);
-    size_t *gz_at = calloc(s->npages + 1, sizeof *gz_at);
+    size_t *at[2];
+    size_t *head_at[2];
     size_t *label_off = calloc(t->nnodes + 1, sizeof *label_off);
     uint8_t *labels = NULL;
     size_t nlabels = 0;
@@ -355,7 +464,11 @@ static int write_c(FILE *f, const struct output *o, const char *h_base,
     size_t i;
     int rc = -1;
 
-    if (!id_at || !gz_at || !label_off ||
+    at[0] = calloc(s->npages + 1, sizeof *at[0]);
+    at[1] = calloc(s->npages + 1, sizeof *at[1]);
+    head_at[0] = calloc(s->npages + 1, sizeof *head_at[0]);
+    head_at[1] = calloc(s->npages + 1, sizeof *head_at[1]);
+    if (!at[0] || !at[1] || !head_at[0] || !head_at[1] || !label_off ||
         share_labels(t, label_off, &labels, &nlabels) != 0 ||
         (opt->nports &&
          !(ports = malloc(opt->nports * sizeof *ports)))) {
@@ -394,31 +507,21 @@ static int write_c(FILE *f, const struct output *o, const char *h_base,
     for (i = 0; i < sizeof control / sizeof control[0]; i++) {
         control_at[i] = blob_packet(&b, control[i].what, NULL, NULL,
                                     control[i].p,
-                                    i == 3);
+                                    i == 3, 0);
     }
     for (i = 0; i < s->npages; i++) {
         const struct page *pg = &s->pages[i];
         char path[4200];
-        char what[128];
+        int k;
 
         snprintf(path, sizeof path, "/%s", pg->rel);
-        if (pg->location) {
-            snprintf(what, sizeof what, "%zu%% of %u",
-                     percent_of(pg->id.data_len, opt->mss), opt->mss);
-            id_at[i] = blob_packet(&b, what, path, "the folder's redirect",
-                                   &pg->id.ok.get, 1);
-        } else if (pg->id.present) {
-            snprintf(what, sizeof what, "identity, %zu%% of %u",
-                     percent_of(pg->id.data_len, opt->mss), opt->mss);
-            id_at[i] = blob_packet(&b, what, path, pg->mime, &pg->id.ok.get,
-                                   1);
-        }
-        if (pg->gz.present) {
-            snprintf(what, sizeof what, "gzip (%llu bytes as a file), %zu%% "
-                     "of %u", (unsigned long long)pg->size,
-                     percent_of(pg->gz.data_len, opt->mss), opt->mss);
-            gz_at[i] = blob_packet(&b, what, path, pg->mime, &pg->gz.ok.get,
-                                   1);
+        for (k = 0; k < 2; k++) {
+            const struct variant *v = k ? &pg->gz : &pg->id;
+
+            if (v->present) {
+                blob_variant(&b, o, pg, path, v, k, &at[k][i],
+                             &head_at[k][i]);
+            }
         }
     }
     blob_end_line(&b);
@@ -435,23 +538,31 @@ static int write_c(FILE *f, const struct output *o, const char *h_base,
 
             for (k = 0; k < 2; k++) {
                 const struct variant *v = k ? &pg->gz : &pg->id;
-                size_t at = k ? gz_at[i] : id_at[i];
 
                 if (!v->present) {
                     continue;
                 }
                 fprintf(f, "    [%zu] = { /* /", v->index);
                 comment_text(f, pg->rel);
-                fprintf(f, ", %s%s */\n        .get = ",
-                        k ? "gzip" : "identity", pg->nfields ? ", live" : "");
-                tmpl(f, "        ", at, &v->ok.get);
+                fprintf(f, ", %s%s", k ? "gzip" : "identity",
+                        pg->nfields ? ", live" : "");
+                if (v->large) {
+                    fprintf(f, ", large reply %zu", v->large);
+                }
+                fputs(" */\n        .get = ", f);
+                if (variant_split(v, opt->mss)) {
+                    tmpl_split(f, "        ", at[k][i], v->large);
+                } else {
+                    tmpl(f, "        ", at[k][i], &v->ok.get);
+                }
                 fputs(",\n        .head = ", f);
-                tmpl(f, "        ", at, &v->ok.head);
+                tmpl(f, "        ", head_at[k][i], &v->ok.head);
                 fputs(",\n    },\n", f);
             }
         }
         fputs("};\n\n", f);
     }
+    write_large(f, o, at);
 
     fputs("static const PAGEC_ROM struct pagec_page pagec_pages[] = {\n", f);
     for (i = 0; i < s->npages; i++) {
@@ -516,7 +627,7 @@ static int write_c(FILE *f, const struct output *o, const char *h_base,
             "    .format = PAGEC_FORMAT_VERSION,\n"
             "    .http_port = %u,\n"
             "    .mss = %u,\n"
-            "    .max_data = %zu, /* TCP data of the largest reply */\n"
+            "    .max_data = %zu, /* TCP data of the largest %s */\n"
             "    .variants = %s,\n"
             "    .pages = pagec_pages,\n"
             "    .nodes = pagec_nodes,\n"
@@ -535,12 +646,20 @@ static int write_c(FILE *f, const struct output *o, const char *h_base,
             "    .live_bytes = %zu, /* %s_LIVE_BYTES */\n"
             "    .nactions = %zu,\n",
             opt->name, opt->http_port, opt->mss, output_max_data(o),
+            o->nlarge ? "one-segment reply" : "reply",
             o->nvariants ? "pagec_variants" : "0",
             opt->nports ? "pagec_ports" : "0",
             o->nlive ? "pagec_live" : "0", o->nfields ? "pagec_fields" : "0",
             o->nactions ? "pagec_actions" : "0",
             o->nvariants, s->npages, t->nnodes, nlabels, opt->nports,
             o->nlive, o->nfields, o->live_bytes, opt->name, o->nactions);
+    if (o->nlarge) {
+        fprintf(f,
+                "    .large = pagec_large,\n"
+                "    .nlarge = %zu, /* %s_LARGE_COUNT */\n"
+                "    .block = %u,\n",
+                o->nlarge, opt->name, o->block);
+    }
     if (o->not_found >= 0) {
         fputs("    .not_found = ", f);
         fprintf(f, "%ld, /* /", o->not_found);
@@ -562,8 +681,10 @@ out:
     free(ports);
     free(labels);
     free(label_off);
-    free(id_at);
-    free(gz_at);
+    free(at[0]);
+    free(at[1]);
+    free(head_at[0]);
+    free(head_at[1]);
     return rc;
 }
 
@@ -607,11 +728,15 @@ static void write_h(FILE *f, const struct output *o)
     }
     fprintf(f,
             "#define %s_ACTION_COUNT %zu\n\n"
+            "/* large replies (pagec(1), \"Large pages\"): the replies "
+            "longer than one\n * segment of the smallest MSS, which a "
+            "runtime built with PAGEC_LARGE\n * sends in several */\n"
+            "#define %s_LARGE_COUNT %zu\n\n"
             "#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n"
             "extern const PAGEC_ROM struct pagec_site %s;\n\n"
             "#ifdef __cplusplus\n}\n#endif\n\n"
             "#endif\n",
-            n, o->naction_names, n);
+            n, o->naction_names, n, o->nlarge, n);
 }
 
 /*

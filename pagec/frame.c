@@ -35,11 +35,16 @@ static void put16(uint8_t *p, uint16_t v)
 
 /* The TCP partial sum of the first tcplen bytes of a TCP segment at tcp:
  * all but the word of data offset and flags (bytes 12-13), plus protocol
- * and TCP length. */
+ * and TCP length. 0 for a datagram too long for one segment (a large
+ * reply's, which is sent in pieces summed apart). */
 static uint32_t tcp_partial(const uint8_t *tcp, size_t tcplen)
 {
-    uint32_t sum = pagec_chksum_add(6u + (uint32_t)tcplen, tcp, 12);
+    uint32_t sum;
 
+    if (tcplen > 0xffffu - PAGEC_IP_HLEN) {
+        return 0;
+    }
+    sum = pagec_chksum_add(6u + (uint32_t)tcplen, tcp, 12);
     return pagec_chksum_add(sum, tcp + 14, (uint16_t)(tcplen - 14));
 }
 
@@ -74,7 +79,7 @@ int packet_build(struct packet *p, uint8_t flags, uint16_t window,
         memcpy(tcp + PAGEC_TCP_HLEN + optlen, data, dlen);
     }
     p->data = ip;
-    p->ip_sum = pagec_chksum_add(0, ip, PAGEC_IP_HLEN);
+    p->ip_sum = p->len > 0xffffu ? 0 : pagec_chksum_add(0, ip, PAGEC_IP_HLEN);
     p->tcp_sum = tcp_partial(tcp, tcplen);
     return 0;
 }
@@ -119,9 +124,68 @@ int reply_build(struct reply *r, const char *status, const char *fields,
     return rc;
 }
 
+/* The TCP data of r's GET reply (hdr bytes of header, then the body)
+ * with extra spaces at the end of the value of its last header field,
+ * before the CRLF that ends it and the blank line: malloc'd, or NULL. */
+static uint8_t *pad_header(const struct packet *get, size_t hdr,
+                           size_t extra, size_t with_body)
+{
+    const uint8_t *d = get->data + get->hlen;
+    size_t body = with_body ? get->len - get->hlen - hdr : 0;
+    uint8_t *out = malloc(hdr + extra + body);
+
+    if (out) {
+        memcpy(out, d, hdr - 4);
+        memset(out + hdr - 4, ' ', extra);
+        memcpy(out + hdr - 4 + extra, d + hdr - 4, 4 + body);
+    }
+    return out;
+}
+
+int reply_even(struct reply *r)
+{
+    struct packet *get = &r->get;
+    const uint8_t *tcp = get->data + PAGEC_IP_HLEN;
+    uint8_t flags = tcp[13];
+    uint16_t window = (uint16_t)(tcp[14] << 8 | tcp[15]);
+    size_t hdr = r->head.len - r->head.hlen;
+    size_t data = get->len - get->hlen;
+    struct packet p;
+    uint8_t *bytes;
+
+    if (data & 1) {
+        bytes = pad_header(get, hdr, 1, 1);
+        if (!bytes || packet_build(&p, flags, window, NULL, 0, bytes,
+                                   data + 1) != 0) {
+            free(bytes);
+            return -1;
+        }
+        free(bytes);
+        packet_free(get);
+        *get = p;
+        hdr++;
+    }
+    if (hdr & 1) {
+        /* the body is odd: the header alone gets a space more, in bytes
+         * of its own */
+        bytes = pad_header(get, hdr, 1, 0);
+        if (!bytes || packet_build(&p, flags, window, NULL, 0, bytes,
+                                   hdr + 1) != 0) {
+            free(bytes);
+            return -1;
+        }
+        free(bytes);
+        r->head = p;
+    } else {
+        cut(&r->head, get, get->hlen + hdr);
+    }
+    return 0;
+}
+
 void reply_free(struct reply *r)
 {
     packet_free(&r->get);
+    packet_free(&r->head); /* NULL but for a head of its own */
     memset(r, 0, sizeof *r);
 }
 

@@ -3,8 +3,9 @@
  * image.c - the compiled site as a struct pagec_site in memory, laid out
  * as emit.c's write_c() writes it: the templates point at the bytes of
  * each datagram after the 40 every reply shares, a HEAD form at its GET
- * reply's; variants, pages, nodes, ports, live fields and actions numbered
- * and ordered as in the generated C. pagec checks it with
+ * reply's (or at its own, made even); variants, pages, nodes, ports, live
+ * fields, actions and large replies numbered and ordered as in the
+ * generated C. pagec checks it with
  * pagec_site_check() before it writes the site.
  */
 #include <stdlib.h>
@@ -23,10 +24,21 @@ static void tmpl(struct pagec_tmpl *t, const struct packet *p,
     t->tcp_sum = pagec_chksum_fold(p->tcp_sum);
 }
 
-static void variant(struct pagec_variant *v, const struct variant *src)
+static void variant(struct pagec_variant *v, const struct variant *src,
+                    unsigned mss)
 {
-    tmpl(&v->get, &src->ok.get, src->ok.get.data);
-    tmpl(&v->head, &src->ok.head, src->ok.get.data);
+    if (variant_split(src, mss)) {
+        /* a large reply sent in segments: its bytes, no sums */
+        v->get.pkt = src->ok.get.data + PAGEC_HDR_LEN;
+        v->get.len = 0xffff;
+        v->get.hlen = PAGEC_HDR_LEN;
+        v->get.ip_sum = 0;
+        v->get.tcp_sum = 0;
+    } else {
+        tmpl(&v->get, &src->ok.get, src->ok.get.data);
+    }
+    tmpl(&v->head, &src->ok.head,
+         src->ok.head.data ? src->ok.head.data : src->ok.get.data);
 }
 
 static int by_port(const void *a, const void *b)
@@ -57,8 +69,10 @@ int image_build(const struct output *o, struct image *img)
     img->live = calloc(o->nlive + 1, sizeof *img->live);
     img->fields = calloc(o->nfields + 1, sizeof *img->fields);
     img->actions = calloc(o->nactions + 1, sizeof *img->actions);
+    img->large = calloc(o->nlarge + 1, sizeof *img->large);
     if (!label_off || !img->variants || !img->pages || !img->nodes ||
         !img->ports || !img->live || !img->fields || !img->actions ||
+        !img->large ||
         share_labels(t, label_off, &img->labels, &nlabels) != 0) {
         free(label_off);
         image_free(img);
@@ -80,11 +94,11 @@ int image_build(const struct output *o, struct image *img)
         img->pages[i].gzip = PAGEC_NO_PAGE;
         if (pg->id.present) {
             img->pages[i].identity = (uint16_t)pg->id.index;
-            variant(&img->variants[pg->id.index], &pg->id);
+            variant(&img->variants[pg->id.index], &pg->id, opt->mss);
         }
         if (pg->gz.present) {
             img->pages[i].gzip = (uint16_t)pg->gz.index;
-            variant(&img->variants[pg->gz.index], &pg->gz);
+            variant(&img->variants[pg->gz.index], &pg->gz, opt->mss);
         }
     }
     for (i = 0; i < t->nnodes; i++) {
@@ -125,6 +139,14 @@ int image_build(const struct output *o, struct image *img)
         img->actions[i].arg = (uint16_t)o->actions[i].a->arg;
         img->actions[i].id = (uint8_t)o->actions[i].a->id;
     }
+    for (i = 0; i < o->nlarge; i++) {
+        const struct variant *v = o->large[i];
+
+        img->large[i].data = v->ok.get.data + v->ok.get.hlen;
+        img->large[i].sums = v->sums;
+        img->large[i].len = (uint32_t)v->data_len;
+        img->large[i].variant = (uint16_t)v->index;
+    }
 
     site->format = PAGEC_FORMAT_VERSION;
     site->http_port = opt->http_port;
@@ -138,6 +160,9 @@ int image_build(const struct output *o, struct image *img)
     site->live = nlive ? img->live : NULL;
     site->fields = nfields ? img->fields : NULL;
     site->actions = o->nactions ? img->actions : NULL;
+    site->large = o->nlarge ? img->large : NULL;
+    site->nlarge = (uint16_t)o->nlarge;
+    site->block = (uint16_t)o->block;
     site->nvariants = (uint16_t)o->nvariants;
     site->npages = (uint16_t)s->npages;
     site->nnodes = (uint16_t)t->nnodes;
@@ -167,5 +192,6 @@ void image_free(struct image *img)
     free(img->live);
     free(img->fields);
     free(img->actions);
+    free(img->large);
     memset(img, 0, sizeof *img);
 }

@@ -35,8 +35,11 @@ static void usage(FILE *f)
           "options:\n"
           "  -o, --output OUT.c    the C file to write, its name ending in\n"
           "                        .c; the header goes to OUT.h\n"
-          "  --mss N               most TCP data in one reply, and the MSS\n"
-          "                        announced (default 1460; 966 for SLIP)\n"
+          "  --mss N               the MSS announced, most TCP data in one\n"
+          "                        segment (default 1460; 966 for SLIP)\n"
+          "  --max-segments N      fail a page whose reply takes more than\n"
+          "                        N segments of the MSS (default: no\n"
+          "                        limit; 1: every page in one segment)\n"
           "  --name ID             C identifier of the site (default site)\n"
           "  --no-gzip             no gzip-encoded variants\n"
           "  --mime EXT=TYPE       Content-Type of files ending in .EXT\n"
@@ -345,12 +348,13 @@ static int resolve_ports(struct options *o, const struct tree *t,
 
 int main(int argc, char **argv)
 {
-    enum { O_MSS = 256, O_NAME, O_NOGZIP, O_MIME, O_CACHE, O_SERVER,
+    enum { O_MSS = 256, O_MAX_SEGMENTS, O_NAME, O_NOGZIP, O_MIME, O_CACHE, O_SERVER,
            O_HTTP_PORT, O_PORT, O_EXCLUDE, O_REPORT, O_CHECK, O_DEPFILE,
            O_VERSION };
     static const struct option longopts[] = {
         {"output", required_argument, NULL, 'o'},
         {"mss", required_argument, NULL, O_MSS},
+        {"max-segments", required_argument, NULL, O_MAX_SEGMENTS},
         {"name", required_argument, NULL, O_NAME},
         {"no-gzip", no_argument, NULL, O_NOGZIP},
         {"mime", required_argument, NULL, O_MIME},
@@ -402,6 +406,15 @@ int main(int argc, char **argv)
                                  PAGEC_MSS_MAX);
             }
             o.mss = (uint16_t)v;
+            break;
+        case O_MAX_SEGMENTS:
+            v = number(optarg, 1, PAGEC_LARGE_MAX);
+            if (v < 0) {
+                rc = usage_error("--max-segments: '%s' is not a number from "
+                                 "1 to %u",
+                                 shown(optarg), PAGEC_LARGE_MAX);
+            }
+            o.max_segments = (unsigned)v;
             break;
         case O_NAME:
             if (!site_identifier(optarg)) {

@@ -20,7 +20,8 @@
 #define LIVE_SIZE 6u
 #define FIELD_SIZE 4u
 #define ACTION_SIZE 6u
-#define SITE_SIZE (56u + 4u * TMPL_SIZE)
+#define LARGE_SIZE 16u
+#define SITE_SIZE (72u + 4u * TMPL_SIZE)
 
 /* A path as the report shows it: "/" and the name, made printable
  * (text_escape()), in a buffer of its own that the next call reuses;
@@ -75,18 +76,43 @@ static void action_names_of(const struct page *pg, char *buf, size_t size)
     }
 }
 
+/* The segments of an MSS class m (at most the site's mss) a variant's
+ * 200 reply takes, as "S", or "-" when the grid does not fit m. */
+static void segs(char *buf, size_t size, const struct output *o,
+                 const struct variant *v, unsigned m)
+{
+    size_t n;
+
+    if (m > o->opt->mss) {
+        m = o->opt->mss;
+    }
+    n = reply_segments(v->data_len, m, o->block, v->large);
+    if (n) {
+        snprintf(buf, size, "%zu", n);
+    } else {
+        snprintf(buf, size, "-");
+    }
+}
+
 /* A row of an encoding; a live page's says so and names its fields, a
  * page with actions names them. */
-static void row(FILE *f, size_t w, const char *path, size_t cols,
-                int tw, const char *type, const char *size,
-                const struct variant *v, const char *enc, unsigned mss,
+static void row(FILE *f, const struct output *o, size_t w, const char *path,
+                size_t cols, int tw, const char *type, const char *size,
+                const struct variant *v, const char *enc,
                 const struct page *live)
 {
+    unsigned mss = o->opt->mss;
     char names[64];
+    char eth[24];
+    char slip[24];
+    char both[56];
 
+    segs(eth, sizeof eth, o, v, PAGEC_MSS_ETHERNET);
+    segs(slip, sizeof slip, o, v, PAGEC_MSS_SLIP);
+    snprintf(both, sizeof both, "%s/%s", eth, slip);
     cell(f, path, cols, w);
-    fprintf(f, "%-*s %7s  %-8s %7zu %8zu %5zu%%", tw, type, size, enc,
-            v->body_len, v->data_len, percent_of(v->data_len, mss));
+    fprintf(f, "%-*s %7s  %-8s %7zu %8zu %8s %5zu%%", tw, type, size, enc,
+            v->body_len, v->data_len, both, percent_of(v->data_len, mss));
     if (live && live->nfields) {
         live_names_of(live, names, sizeof names);
         fprintf(f, "  live: %s", names);
@@ -96,6 +122,18 @@ static void row(FILE *f, size_t w, const char *path, size_t cols,
         fprintf(f, "  actions: %s", names);
     }
     fputc('\n', f);
+}
+
+/* The bytes a variant stores: its 200 reply's, and its HEAD form's when
+ * it has bytes of its own. */
+static size_t stored(const struct variant *v)
+{
+    size_t n = v->ok.get.len - PAGEC_HDR_LEN;
+
+    if (v->ok.head.data) {
+        n += v->ok.head.len - PAGEC_HDR_LEN;
+    }
+    return n;
 }
 
 void report_site(const struct output *o, FILE *f)
@@ -108,7 +146,9 @@ void report_site(const struct output *o, FILE *f)
     size_t tables = SITE_SIZE + s->npages * PAGE_SIZE +
                     o->nvariants * VARIANT_SIZE +
                     o->opt->nports * PORT_SIZE + o->nlive * LIVE_SIZE +
-                    o->nfields * FIELD_SIZE + o->nactions * ACTION_SIZE;
+                    o->nfields * FIELD_SIZE + o->nactions * ACTION_SIZE +
+                    o->nlarge * LARGE_SIZE;
+    size_t sums = 0;
     size_t fit = 0;
     size_t redirects = 0;
     size_t w = 4;
@@ -130,9 +170,12 @@ void report_site(const struct output *o, FILE *f)
             tw = (int)strlen(s->pages[i].mime);
         }
     }
+    for (i = 0; o->large && i < o->nlarge; i++) { /* none when it failed */
+        sums += o->large[i]->nsums * 2u;
+    }
     cell(f, "path", 4, w);
-    fprintf(f, "%-*s %7s  %-8s %7s %8s %6s\n", tw, "type", "file",
-            "encoding", "encoded", "TCP data", "limit");
+    fprintf(f, "%-*s %7s  %-8s %7s %8s %8s %6s\n", tw, "type", "file",
+            "encoding", "encoded", "TCP data", "segments", "limit");
     for (i = 0; i < s->npages; i++) {
         const struct page *pg = &s->pages[i];
         size_t cols;
@@ -145,11 +188,11 @@ void report_site(const struct output *o, FILE *f)
             redirects++;
             fit++;
             snprintf(to, sizeof to, "301 to %s", pg->location);
-            row(f, w, p, cols, tw, to, "-", &pg->id, "identity", mss, NULL);
-            templates += pg->id.ok.get.len - PAGEC_HDR_LEN;
+            row(f, o, w, p, cols, tw, to, "-", &pg->id, "identity", NULL);
+            templates += stored(&pg->id);
             continue;
         }
-        if (!pg->id.present && !pg->gz.present) {
+        if (pg->fails || (!pg->id.present && !pg->gz.present)) {
             cell(f, p, cols, w);
             fprintf(f, "%-*s %7s  does not fit\n", tw,
                     pg->mime ? pg->mime : "?", size);
@@ -157,17 +200,17 @@ void report_site(const struct output *o, FILE *f)
         }
         fit++;
         if (pg->id.present) {
-            row(f, w, p, cols, tw, pg->mime, size, &pg->id, "identity",
-                mss, pg);
-            templates += pg->id.ok.get.len - PAGEC_HDR_LEN;
+            row(f, o, w, p, cols, tw, pg->mime, size, &pg->id, "identity",
+                pg);
+            templates += stored(&pg->id);
         }
         if (pg->gz.present) {
             int first = !pg->id.present;
 
-            row(f, w, first ? p : "", first ? cols : 0, tw,
+            row(f, o, w, first ? p : "", first ? cols : 0, tw,
                 first ? pg->mime : "", first ? size : "", &pg->gz, "gzip",
-                mss, first ? pg : NULL);
-            templates += pg->gz.ok.get.len - PAGEC_HDR_LEN;
+                first ? pg : NULL);
+            templates += stored(&pg->gz);
         }
     }
     if (fit == s->npages) {
@@ -181,10 +224,23 @@ void report_site(const struct output *o, FILE *f)
             fprintf(f, ", %zu action%s", o->nactions,
                     o->nactions > 1 ? "s" : "");
         }
-        fprintf(f,
-                ", limit %u bytes of TCP data; ROM: templates %zu bytes, "
-                "tables %zu bytes (32-bit target), total %zu bytes\n",
-                mss, templates, tables, templates + tables);
+        if (o->nlarge) {
+            fprintf(f,
+                    ", MSS %u, %zu large repl%s (blocks of %u bytes); ROM: "
+                    "templates %zu bytes, sums %zu bytes, tables %zu bytes "
+                    "(32-bit target), total %zu bytes\n",
+                    mss, o->nlarge, o->nlarge > 1 ? "ies" : "y", o->block,
+                    templates, sums, tables, templates + sums + tables);
+        } else {
+            fprintf(f,
+                    ", limit %u bytes of TCP data; ROM: templates %zu bytes, "
+                    "tables %zu bytes (32-bit target), total %zu bytes\n",
+                    mss, templates, tables, templates + tables);
+        }
+    } else if (o->opt->max_segments > 1) {
+        fprintf(f, "\n%zu of %zu pages fit in %u segments of MSS %u\n",
+                fit - redirects, s->npages - redirects,
+                o->opt->max_segments, mss);
     } else {
         fprintf(f, "\n%zu of %zu pages fit in %u bytes of TCP data\n",
                 fit - redirects, s->npages - redirects, mss);

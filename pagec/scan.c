@@ -244,8 +244,8 @@ void site_free(struct site *site)
         free(pg->mime);
         free(pg->fields);
         actions_free(pg);
-        reply_free(&pg->id.ok);
-        reply_free(&pg->gz.ok);
+        variant_free(&pg->id);
+        variant_free(&pg->gz);
     }
     for (i = 0; i < site->ndirs; i++) {
         free(site->dirs[i]);

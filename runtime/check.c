@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * check.c - a compiled site checked against pagec/site.h, as contracted in
- * pagec/check.h. The partial sums are computed here with a loop of its
- * own, not with pagec_chksum_add(), so that a fault of either shows.
+ * pagec/check.h. The partial sums, those of the large replies' grids
+ * too, are computed here with a loop of its own, not with
+ * pagec_chksum_add(), so that a fault of either shows.
  */
 #include "pagec/check.h"
 
@@ -33,6 +34,145 @@ static uint32_t add_bytes(uint32_t sum, const PAGEC_ROM uint8_t *p,
         sum += (i & 1u) ? b : b << 8;
     }
     return sum;
+}
+
+/* The smallest MSS class of a site: a reply with more TCP data is large
+ * (pagec/site.h). */
+static uint16_t large_class(const PAGEC_ROM struct pagec_site *s)
+{
+    return s->mss < MSS_FLOOR ? s->mss : (uint16_t)MSS_FLOOR;
+}
+
+/* 1 when n, a reply's bytes of TCP data, is as the site needs: even in a
+ * site with large replies. */
+static int even_enough(const PAGEC_ROM struct pagec_site *s, uint32_t n)
+{
+    return s->nlarge == 0 || (n & 1u) == 0;
+}
+
+/* The large reply of the variant v, or 0: a binary search of the large
+ * table, which check_large_table() found sorted. */
+static const PAGEC_ROM struct pagec_large *
+large_of(const PAGEC_ROM struct pagec_site *s, uint16_t v)
+{
+    uint16_t lo = 0;
+    uint16_t hi = s->nlarge;
+
+    while (lo < hi) {
+        uint16_t mid = (uint16_t)(lo + ((unsigned)(hi - lo) >> 1));
+        uint16_t at = s->large[mid].variant;
+
+        if (at == v) {
+            return &s->large[mid];
+        }
+        if (at < v) {
+            lo = (uint16_t)(mid + 1u);
+        } else {
+            hi = mid;
+        }
+    }
+    return 0;
+}
+
+/* sum plus the bytes [from, to) of p, from even, folded: a piece of a
+ * grid is at most a block (512 bytes) long, so the sum never overflows. */
+static uint32_t add_range(uint32_t sum, const PAGEC_ROM uint8_t *p,
+                          uint32_t from, uint32_t to)
+{
+    uint32_t i;
+
+    for (i = from; i < to; i++) {
+        uint32_t b = PAGEC_ROM_BYTE(p + i);
+
+        sum += (i & 1u) ? b : b << 8;
+    }
+    return fold(sum);
+}
+
+/* The sums of the large reply e, number v, on its grid of blocks of
+ * block bytes (pagec/site.h), computed again. */
+static const char *check_sums(const PAGEC_ROM struct pagec_large *e,
+                              uint16_t v, uint16_t block)
+{
+    uint32_t sum = 0;
+    uint32_t at = 0;
+    uint32_t g = 2u * v;
+    uint32_t k = 1;
+
+    if (e->sums[0] != 0) {
+        return "a large reply's first sum is not 0";
+    }
+    for (; g < e->len; g += block) {
+        sum = add_range(sum, e->data, at, g);
+        if (sum != e->sums[k]) {
+            return "a large reply's sum at a point of its grid is wrong";
+        }
+        at = g;
+        k++;
+    }
+    sum = add_range(sum, e->data, at, e->len);
+    if (sum != e->sums[k]) {
+        return "a large reply's sum of all its bytes is wrong";
+    }
+    return 0;
+}
+
+/* The large table, before any variant is read: block and count, the
+ * entries sorted by variant, each of an even length over the smallest
+ * MSS class and below 2^27, starting with a status line, its sums right. */
+static const char *check_large_table(const PAGEC_ROM struct pagec_site *s)
+{
+    static const PAGEC_ROM uint8_t version[PAGEC_STATUS_AT] = {
+        'H', 'T', 'T', 'P', '/', '1', '.', '1', ' '};
+    uint16_t b = s->block;
+    uint16_t i;
+    uint16_t k;
+
+    if (s->nlarge == 0) {
+        return b == 0 ? 0 : "block is not 0 in a site without large replies";
+    }
+    if (b < 64u || b > 512u || (b & (b - 1u)) != 0) {
+        return "block is not a power of two from 64 to 512";
+    }
+    if (s->nlarge > (b >> 1) - 1u) {
+        return "the large replies are more than block / 2 - 1";
+    }
+    for (i = 0; i < s->nlarge; i++) {
+        const PAGEC_ROM struct pagec_large *e = &s->large[i];
+        const char *why;
+
+        if (i && e->variant <= s->large[i - 1].variant) {
+            return "the large replies are not sorted by variant";
+        }
+        if (e->variant >= s->nvariants) {
+            return "a large reply names a variant the site does not have";
+        }
+        if (!e->data || !e->sums) {
+            return "a large reply has no pointer to its bytes or sums";
+        }
+        if ((e->len & 1u) || e->len > PAGEC_LARGE_MAX) {
+            return "a large reply's length is odd or not below 2^27";
+        }
+        if (e->len <= large_class(s)) {
+            return "a large reply fits one segment of the smallest MSS";
+        }
+        for (k = 0; k < PAGEC_STATUS_AT; k++) {
+            if (PAGEC_ROM_BYTE(e->data + k) != PAGEC_ROM_BYTE(version + k)) {
+                return "a large reply does not start with \"HTTP/1.1 \"";
+            }
+        }
+        for (k = PAGEC_STATUS_AT; k < PAGEC_STATUS_AT + 3; k++) {
+            if (PAGEC_ROM_BYTE(e->data + k) < '0' ||
+                PAGEC_ROM_BYTE(e->data + k) > '9') {
+                return "a large reply's status code is not three digits";
+            }
+        }
+        why = check_sums(e, (uint16_t)(i + 1u), b);
+        if (why) {
+            return why;
+        }
+    }
+    return 0;
 }
 
 /* A template with headers of hlen bytes and the TCP window window: its
@@ -108,36 +248,124 @@ static const char *check_http(const PAGEC_ROM struct pagec_tmpl *t,
     return 0;
 }
 
-/* A page's encoding: its GET reply, and the HEAD form cut from it after
- * the blank line; its ETag, or for a live variant none (no '"' where the
- * ETag would start). */
-static const char *check_variant(const PAGEC_ROM struct pagec_variant *v,
-                                 uint16_t window, uint16_t limit, int live)
+/* Bytes of TCP data of the header of variant v's 200 reply: its HEAD
+ * form's, which is its first bytes or (made even, pagec/site.h) the same
+ * header with one space more before the blank line. */
+static uint16_t header_len(const PAGEC_ROM struct pagec_variant *v)
 {
+    const PAGEC_ROM uint8_t *g = v->get.pkt;
+    uint16_t n = (uint16_t)(v->head.len - PAGEC_HDR_LEN);
+
+    return PAGEC_ROM_BYTE(g + n - 4) == '\r' ? n : (uint16_t)(n - 1u);
+}
+
+/* 1 when the n bytes at h are the header of the reply at g but for one
+ * space more before its last four bytes (the CRLF that ends the last
+ * field and the blank line), n - 1 bytes of g being that header. */
+static int one_space_more(const PAGEC_ROM uint8_t *h,
+                          const PAGEC_ROM uint8_t *g, uint16_t n)
+{
+    uint16_t i;
+
+    if (n < 5 || PAGEC_ROM_BYTE(h + n - 5) != ' ') {
+        return 0;
+    }
+    for (i = 0; i < n - 5; i++) {
+        if (PAGEC_ROM_BYTE(h + i) != PAGEC_ROM_BYTE(g + i)) {
+            return 0;
+        }
+    }
+    for (i = n - 5; i < n - 1; i++) {
+        if (PAGEC_ROM_BYTE(g + i) != PAGEC_ROM_BYTE(h + i + 1)) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* The 200 reply of variant vi: a one-segment template, whose bytes are
+ * its large reply's when it has one; or, when it does not fit mss, the
+ * template of length 0xffff of its large reply. *bytes gets its TCP data
+ * and *len their length. */
+static const char *check_get(const PAGEC_ROM struct pagec_site *s,
+                             uint16_t vi, const PAGEC_ROM uint8_t **bytes,
+                             uint32_t *len)
+{
+    const PAGEC_ROM struct pagec_variant *v = &s->variants[vi];
+    const PAGEC_ROM struct pagec_large *e = large_of(s, vi);
+    const char *why;
+    uint32_t i;
+
+    if (v->get.len == 0xffffu) {
+        if (!e || e->len <= s->mss) {
+            return "a template of length 0xffff is not that of a large "
+                   "reply longer than mss";
+        }
+        if (v->get.hlen != PAGEC_HDR_LEN || v->get.ip_sum ||
+            v->get.tcp_sum || v->get.pkt != e->data) {
+            return "a large reply's template is not its bytes with no sums";
+        }
+        *bytes = e->data;
+        *len = e->len;
+        return 0;
+    }
+    why = check_http(&v->get, s->window, s->mss);
+    if (why) {
+        return why;
+    }
+    *bytes = v->get.pkt;
+    *len = (uint32_t)v->get.len - PAGEC_HDR_LEN;
+    if (!e) {
+        return 0;
+    }
+    if (e->len != *len) {
+        return "a large reply that fits mss is not its template's length";
+    }
+    if (e->data != v->get.pkt) {
+        for (i = 0; i < e->len; i++) {
+            if (PAGEC_ROM_BYTE(e->data + i) !=
+                PAGEC_ROM_BYTE(v->get.pkt + i)) {
+                return "a large reply that fits mss is not its template's "
+                       "bytes";
+            }
+        }
+    }
+    return 0;
+}
+
+/* A page's encoding: its GET reply, and the HEAD form cut from it after
+ * the blank line (or in a site with large replies, the same header with
+ * one space more); its ETag, or for a live variant none (no '"' where
+ * the ETag would start); even lengths where the site needs them. */
+static const char *check_variant(const PAGEC_ROM struct pagec_site *s,
+                                 uint16_t vi, int live)
+{
+    const PAGEC_ROM struct pagec_variant *v = &s->variants[vi];
     const PAGEC_ROM uint8_t *g;
     const PAGEC_ROM uint8_t *h;
-    const char *why = check_http(&v->get, window, limit);
+    uint32_t glen;
+    const char *why = check_get(s, vi, &g, &glen);
     uint16_t n;
     uint16_t i;
 
     if (!why) {
-        why = check_http(&v->head, window, limit);
+        why = check_http(&v->head, s->window, s->mss);
     }
     if (why) {
         return why;
     }
-    if (v->head.len > v->get.len) {
+    n = (uint16_t)(v->head.len - PAGEC_HDR_LEN);
+    if (n > glen) {
         return "a HEAD reply is longer than its GET reply";
     }
-    n = (uint16_t)(v->head.len - PAGEC_HDR_LEN);
-    g = v->get.pkt;
     h = v->head.pkt;
-    if (h != g) {
-        for (i = 0; i < n; i++) {
-            if (PAGEC_ROM_BYTE(h + i) != PAGEC_ROM_BYTE(g + i)) {
-                return "a HEAD reply is not the start of its GET reply";
-            }
+    for (i = 0; h != g && i < n; i++) {
+        if (PAGEC_ROM_BYTE(h + i) != PAGEC_ROM_BYTE(g + i)) {
+            break;
         }
+    }
+    if (h != g && i < n && (s->nlarge == 0 || !one_space_more(h, g, n))) {
+        return "a HEAD reply is not the start of its GET reply";
     }
     if (n < PAGEC_ETAG_AT + PAGEC_ETAG_LEN + 4) {
         return "a page's reply has a header too short for its ETag";
@@ -154,6 +382,9 @@ static const char *check_variant(const PAGEC_ROM struct pagec_variant *v,
     if (PAGEC_ROM_BYTE(h + n - 4) != '\r' || PAGEC_ROM_BYTE(h + n - 3) != '\n' ||
         PAGEC_ROM_BYTE(h + n - 2) != '\r' || PAGEC_ROM_BYTE(h + n - 1) != '\n') {
         return "a HEAD reply does not end with the blank line of the header";
+    }
+    if (!even_enough(s, glen) || !even_enough(s, n)) {
+        return "a reply's TCP data is odd in a site with large replies";
     }
     return 0;
 }
@@ -200,6 +431,9 @@ static const char *check_control(const PAGEC_ROM struct pagec_site *s)
     }
     if (s->status.len - PAGEC_HDR_LEN > limit) {
         return "the error reply does not fit a client with an MSS of 536";
+    }
+    if (!even_enough(s, (uint32_t)s->status.len - PAGEC_HDR_LEN)) {
+        return "a reply's TCP data is odd in a site with large replies";
     }
     return 0;
 }
@@ -317,12 +551,16 @@ static const char *check_live_fields(const PAGEC_ROM struct pagec_site *s)
     for (i = 0; i < s->nlive; i++) {
         const PAGEC_ROM struct pagec_live *l = &s->live[i];
         const PAGEC_ROM struct pagec_variant *v = &s->variants[l->variant];
-        uint16_t body = (uint16_t)(v->head.len - PAGEC_HDR_LEN);
+        const PAGEC_ROM struct pagec_large *e = large_of(s, l->variant);
+        uint16_t body = header_len(v);
         uint16_t end = (uint16_t)(v->get.len - PAGEC_HDR_LEN);
         uint16_t from = body; /* where the next field may start */
         uint32_t sum = 0;
         uint16_t k;
 
+        if (e && e->len < end) { /* a template of length 0xffff */
+            end = (uint16_t)e->len;
+        }
         for (k = l->first; k < l->first + l->count; k++) {
             const PAGEC_ROM struct pagec_field *f = &s->fields[k];
             uint16_t b;
@@ -368,7 +606,8 @@ int pagec_site_check(const PAGEC_ROM struct pagec_site *site,
     if ((site->nvariants && !site->variants) ||
         (site->npages && !site->pages) || (site->nports && !site->ports) ||
         (site->nlive && !site->live) || (site->nfields && !site->fields) ||
-        (site->nactions && !site->actions)) {
+        (site->nactions && !site->actions) ||
+        (site->nlarge && !site->large)) {
         w = "a table of the site has entries but no pointer to them";
         goto fail;
     }
@@ -377,6 +616,9 @@ int pagec_site_check(const PAGEC_ROM struct pagec_site *site,
         goto fail;
     }
     w = check_live_table(site);
+    if (!w) {
+        w = check_large_table(site);
+    }
     if (w) {
         goto fail;
     }
@@ -384,11 +626,12 @@ int pagec_site_check(const PAGEC_ROM struct pagec_site *site,
     for (i = 0; i < site->nvariants; i++) {
         const PAGEC_ROM struct pagec_variant *v = &site->variants[i];
 
-        w = check_variant(v, site->window, site->mss, is_live(site, i));
+        w = check_variant(site, i, is_live(site, i));
         if (w) {
             goto fail;
         }
-        if (v->get.len - PAGEC_HDR_LEN > largest) {
+        /* a large reply sent in segments aside */
+        if (v->get.len != 0xffffu && v->get.len - PAGEC_HDR_LEN > largest) {
             largest = (uint16_t)(v->get.len - PAGEC_HDR_LEN);
         }
     }

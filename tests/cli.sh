@@ -50,7 +50,7 @@ hinted() {
         / over\)$|over by [0-9]+\)$|: name too long: / {
             n++
             want = $0
-            sub(/: (page is|the error reply has|name too long).*/, ": ", want)
+            sub(/: (page is|the error reply has|name too long|the header of|the live field ends).*/, ": ", want)
         }
         END { exit bad || want != "" || n == 0 }' "$work/err"
 }
@@ -165,7 +165,7 @@ check "--name sets the identifier" grep -q '^extern const PAGEC_ROM struct pagec
 many="$work/many"
 mkdir -p "$many/site" "$many/out"
 if head -c 12000000 /dev/urandom |
-    (cd "$many/site" && split -b 6000 -a 4 --additional-suffix=.bin - f) 2>/dev/null; then
+    (cd "$many/site" && split -b 48000 -a 4 --additional-suffix=.bin - f) 2>/dev/null; then
     temp_exists() { set -- "$1".*; [ -e "$1" ]; }
     for sig in INT TERM HUP; do
         if env --default-signal="$sig" true 2>/dev/null; then
@@ -177,7 +177,7 @@ if head -c 12000000 /dev/urandom |
             launch=""
         fi
         # shellcheck disable=SC2086 # a command and its arguments
-        $launch "$pagec" --no-gzip --mss 8000 --mime bin=application/octet-stream \
+        $launch "$pagec" --no-gzip --mime bin=application/octet-stream \
             "$many/site" -o "$many/out/many.c" >/dev/null 2>"$work/err" &
         pid=$!
         n=0
@@ -329,35 +329,63 @@ cp "$site/index.html" "$big/"
 want=$(reply_len "$big" /page.txt identity --no-gzip) || want=0
 check "page.txt's reply where it fits: $want bytes, a 200 with the file" reply_is_200 "$big/page.txt"
 check "page.txt's reply: its header says the body's length" grep -q "^Content-Length: 1400.\$" "$work/reply"
-run --no-gzip --mss 1000 "$big" -o "$work/big.c"
+run --max-segments 1 --no-gzip --mss 1000 "$big" -o "$work/big.c"
 check "oversized page: exit 1" [ "$rc" = 1 ]
 check "oversized page: message" grep -qx "pagec: $big/page.txt: page is $want bytes, limit is 1000 ($((want - 1000)) over)" "$work/err"
 check "oversized page: gzip suggested" grep -q "^pagec: $big/page.txt: gzip-compressed it would be [0-9]* bytes and fit: drop --no-gzip" "$work/err"
 check "oversized page: no output" [ ! -e "$work/big.c" ] && [ ! -e "$work/big.h" ]
 check "oversized page: each line a hint" hinted
 echo "keep" >"$work/keep.c"
-run --no-gzip --mss 1000 "$big" -o "$work/keep.c"
+run --max-segments 1 --no-gzip --mss 1000 "$big" -o "$work/keep.c"
 check "failed run leaves an old output untouched" grep -qx keep "$work/keep.c"
-run --no-gzip --mss "$want" "$big" -o "$work/big.c"; check "fits at exactly --mss $want" [ "$rc" = 0 ]
-run --no-gzip --mss $((want - 1)) "$big" -o "$work/big.c"
+run --max-segments 1 --no-gzip --mss "$want" "$big" -o "$work/big.c"; check "fits at exactly --mss $want" [ "$rc" = 0 ]
+run --max-segments 1 --no-gzip --mss $((want - 1)) "$big" -o "$work/big.c"
 check "one byte over at --mss $((want - 1))" grep -q "(1 over)" "$work/err"
 noise="$work/noise"
 mkdir "$noise"
-head -c 1400 /dev/urandom >"$noise/noise.bin"
+head -c 1300 /dev/urandom >"$noise/noise.bin"
 want2=$(reply_len "$noise" /noise.bin identity) || want2=0
 check "noise.bin's reply where it fits: $want2 bytes, a 200 with the file" reply_is_200 "$noise/noise.bin"
-run --mss 1000 "$noise" -o "$work/noise.c"
+run --max-segments 1 --mss 1000 "$noise" -o "$work/noise.c"
 check "incompressible page: exit 1" [ "$rc" = 1 ]
 check "incompressible page: a larger --mss suggested" grep -q "it would fit with --mss $want2\$" "$work/err"
 check "incompressible page: each line a hint" hinted
-run --mss 1000 --report "$big" -o "$work/big.c"
+# over 1460, the Ethernet link's MSS, no --mss is proposed: the segments
+# it takes (pagec(1), "Large pages": 1408 bytes of TCP data a segment at
+# MSS 1460 in blocks of 64, the first 62 bytes shorter, as reply 1)
+head -c 2000 /dev/urandom >"$noise/noise.bin"
+want5=$(reply_len "$noise" /noise.bin identity) || want5=0
+segs5=$((1 + (want5 - 1346 + 1407) / 1408))
+run --max-segments 1 "$noise" -o "$work/noise.c"
+check "incompressible page over 1460 ($want5 bytes): no --mss proposed, --max-segments $segs5" \
+    sh -c "[ $rc = 1 ] && [ $segs5 = 2 ] && ! grep -q -- '--mss' '$work/err' && grep -qx 'pagec: $noise/noise.bin: it would fit with --max-segments $segs5' '$work/err'"
+check "incompressible page over 1460: each line a hint" hinted
+run --max-segments "$segs5" --check "$noise"
+check "incompressible page over 1460: fits --max-segments $segs5" [ "$rc" = 0 ]
+head -c 1300 /dev/urandom >"$noise/noise.bin"
+run --max-segments 1 --mss 1000 --report "$big" -o "$work/big.c"
 check "fits gzip-compressed: exit 0" [ "$rc" = 0 ]
 check "fits gzip-compressed: gzip only" sh -c "grep -A1 '^/page.txt ' '$work/out' | grep -q ' gzip ' && ! grep '^/page.txt ' '$work/out' | grep -q identity"
 # its identity reply where it fits beside the gzip one (with Vary)
 want3=$(reply_len "$big" /page.txt identity) || want3=0
-check "fits gzip-compressed: a warning names it, the 406 and the --mss that keeps it whole" \
-    grep -qx "pagec: $big/page.txt: warning: kept gzip-compressed only (its reply would be $want3 bytes, over the limit of 1000): a client that does not accept gzip, such as wget or Python's urllib, gets 406 for it; --mss $want3 would keep it whole" "$work/err"
+# an --mss above 1460 is never proposed: the segments of MSS 1000 it
+# takes instead (pagec(1), "Large pages": 988 bytes less 12 in blocks of
+# 64, the first segment 64 - 2 bytes shorter, as reply 1)
+segs3=$((1 + (want3 - (960 - 64 + 2) + 959) / 960))
+check "fits gzip-compressed: its identity reply over 1460 ($want3 bytes), in $segs3 segments" \
+    [ "$want3" -gt 1460 ] && [ "$segs3" = 2 ]
+check "fits gzip-compressed: a warning names it, the 406 and the --max-segments that keeps it whole" \
+    grep -qx "pagec: $big/page.txt: warning: kept gzip-compressed only (its reply would be $want3 bytes, over the limit of 1000): a client that does not accept gzip, such as wget or Python's urllib, gets 406 for it; --max-segments $segs3 would keep it whole" "$work/err"
 check "fits gzip-compressed: no other warning" [ "$(wc -l <"$work/err")" = 1 ]
+run --mss 1000 --report "$big" -o "$work/big.c"
+check "without --max-segments: both encodings kept, no warning" \
+    sh -c "[ $rc = 0 ] && grep '^/page.txt ' '$work/out' | grep -q ' identity ' && grep -A1 '^/page.txt ' '$work/out' | grep -q ' gzip ' && [ ! -s '$work/err' ]"
+head -c 1300 /dev/zero | tr '\0' 'y' >"$big/page.txt"
+want4=$(reply_len "$big" /page.txt identity) || want4=0
+run --max-segments 1 --mss 1000 --check "$big"
+check "fits gzip-compressed, its identity reply ($want4 bytes) at most 1460: the --mss that keeps it whole" \
+    grep -qx "pagec: $big/page.txt: warning: kept gzip-compressed only (its reply would be $want4 bytes, over the limit of 1000): a client that does not accept gzip, such as wget or Python's urllib, gets 406 for it; --mss $want4 would keep it whole" "$work/err"
+head -c 1400 /dev/zero | tr '\0' 'x' >"$big/page.txt"
 run --mss 1000 --port 8080=page.txt "$big" -o "$work/big.c"
 check "--port page that fits only gzipped: exit 1" [ "$rc" = 1 ]
 check "--port page that fits only gzipped: each line a hint" hinted
@@ -374,6 +402,92 @@ check "--port 80 with the HTTP port moved: exit 0" [ "$rc" = 0 ]
 run --check "$big"
 check "--check without -o: exit 0" [ "$rc" = 0 ]
 check "--check writes nothing" [ ! -s "$work/out" ]
+
+# --max-segments N: a page whose every reply takes more than N segments of
+# the MSS fails; one encoding over it is dropped when the other is within.
+# The segments counted here from pagec(1)'s "Large pages": at MSS 1460,
+# blocks of 64, 1408 bytes a segment, the first 64 - 2v shorter (v 1, the
+# page's identity reply the site's only large reply)
+segs="$work/segs"
+mkdir "$segs"
+head -c 20000 /dev/zero | tr '\0' 'x' >"$segs/page.txt"
+wantS=$(reply_len "$segs" /page.txt identity --no-gzip) || wantS=0
+nS=$((1 + (wantS - 1346 + 1407) / 1408))
+check "page.txt of 20000 bytes: its reply $wantS bytes, a 200 with the file, $nS segments" \
+    sh -c "[ $nS = 15 ] && exit 0 || exit 1" && reply_is_200 "$segs/page.txt"
+run --max-segments 3 --no-gzip "$segs" -o "$work/segs.c"
+check "--max-segments 3, --no-gzip, $nS segments: exit 1, no output" [ "$rc" = 1 ] && [ ! -e "$work/segs.c" ]
+check "--max-segments 3, --no-gzip: the segments and the limit named" \
+    grep -qx "pagec: $segs/page.txt: page is $wantS bytes in $nS segments of MSS 1460, limit is 3 ($((nS - 3)) over)" "$work/err"
+check "--max-segments 3, --no-gzip: gzip suggested" \
+    grep -qx "pagec: $segs/page.txt: gzip-compressed it would take 1 segment and fit: drop --no-gzip" "$work/err"
+check "--max-segments 3, --no-gzip: each line a hint" hinted
+run --max-segments 3 --no-gzip --report --check "$segs"
+check "--max-segments 3, --no-gzip: the report says the page does not fit" \
+    sh -c "grep -q '^/page.txt .*20000  does not fit\$' '$work/out' && grep -qx '0 of 1 pages fit in 3 segments of MSS 1460' '$work/out'"
+run --max-segments "$nS" --no-gzip "$segs" -o "$work/segs.c"
+check "--max-segments $nS, --no-gzip: exit 0" [ "$rc" = 0 ]
+run --max-segments $((nS - 1)) --no-gzip --check "$segs"
+check "--max-segments $((nS - 1)), --no-gzip: one over" \
+    sh -c "[ $rc = 1 ] && grep -q '(1 over)\$' '$work/err'"
+run --max-segments 3 --report "$segs" -o "$work/segs.c"
+check "--max-segments 3 with gzip: exit 0, gzip only" \
+    sh -c "[ $rc = 0 ] && grep -q '^/page.txt .* gzip ' '$work/out' && ! grep -q ' identity ' '$work/out'"
+check "--max-segments 3 with gzip: a warning names the identity reply's segments and the 406" \
+    grep -qx "pagec: $segs/page.txt: warning: kept gzip-compressed only (its reply would take $nS segments of MSS 1460, over the limit of 3): a client that does not accept gzip, such as wget or Python's urllib, gets 406 for it; --max-segments $nS would keep it whole" "$work/err"
+run --report "$segs" -o "$work/segs.c"
+check "no --max-segments: both encodings, the identity one in $nS segments at 1460" \
+    sh -c "[ $rc = 0 ] && grep -q '^/page.txt .* identity  *20000  *[0-9]*  *$nS/' '$work/out' && grep -q ' gzip ' '$work/out' && [ ! -s '$work/err' ]"
+for m in 0 x -1 134217727; do
+    run --max-segments "$m" "$segs" -o "$work/segs.c"
+    check "--max-segments '$m': exit 2, named" sh -c "[ $rc = 2 ] && grep -q \"^pagec: --max-segments: '$m' is not a number from 1 to\" '$work/err'"
+done
+rm -rf "$segs" "$work/segs.c" "$work/segs.h"
+
+# the most large replies a site can have (replies over min(536, --mss)):
+# 255, whose grid takes blocks of 512 bytes
+many="$work/many"
+mkdir "$many"
+i=0
+while [ $i -lt 256 ]; do
+    head -c 600 /dev/urandom >"$many/p$i.bin"
+    i=$((i + 1))
+done
+run --mime bin=application/octet-stream --check "$many"
+check "256 large replies: exit 1, the limit named" \
+    sh -c "[ $rc = 1 ] && grep -qx 'pagec: $many: 256 replies are longer than 536 bytes (one segment of the smallest MSS), more than the 255 a site can send in several segments' '$work/err'"
+check "256 large replies: a hint" grep -qx "pagec: $many: 1 fewer would fit: make two sites (--name)" "$work/err"
+rm "$many/p255.bin"
+run --mime bin=application/octet-stream --check "$many"
+check "255 large replies: exit 0" [ "$rc" = 0 ]
+run --mime bin=application/octet-stream --mss 300 --check "$many"
+check "255 large replies at --mss 300: a block of 256 at most, 127 replies" \
+    grep -q "^pagec: $many: 255 replies are longer than 300 bytes (one segment of the smallest MSS), more than the 127 a site" "$work/err"
+# 130 pages of four letters in random order: each encoding over 536
+# bytes, the gzip one a quarter shorter and kept: 260 large replies, 130
+# without gzip
+rm -f "$many"/*
+i=0
+while [ $i -lt 130 ]; do
+    head -c 3000 /dev/urandom | tr '\000-\377' '[a*64][c*64][g*64][t*64]' >"$many/p$i.txt"
+    i=$((i + 1))
+done
+run --check --report "$many"
+check "260 large replies, 130 of them gzip: exit 1, --no-gzip proposed" \
+    sh -c "[ $rc = 1 ] && grep -qx 'pagec: $many: 260 replies are longer than 536 bytes (one segment of the smallest MSS), more than the 255 a site can send in several segments' '$work/err' && grep -qx 'pagec: $many: with --no-gzip there would be 130, one a page' '$work/err'"
+run --no-gzip --check "$many"
+check "130 large replies with --no-gzip: exit 0" [ "$rc" = 0 ]
+rm -rf "$many"
+
+# a live field lies within the first 65495 bytes of its reply
+far="$work/far"
+mkdir "$far"
+{ head -c 70000 /dev/zero | tr '\0' 'a'; printf '\n<!--live:up:8-->\n'; } >"$far/far.html"
+run --check "$far"
+check "a live field past byte 65495: exit 1, at its line and column" \
+    sh -c "[ $rc = 1 ] && grep -q '^pagec: $far/far.html:2:1: the live field ends at byte [0-9]* of its reply, limit is 65495 ([0-9]* over)\$' '$work/err'"
+check "a live field past byte 65495: each line a hint" hinted
+rm -rf "$far"
 
 # the error reply (sent as 400, 404, 405, 406, 501, 503 and 505) must reach a
 # client with the smallest MSS the runtime takes, min(536, --mss): its size
@@ -416,8 +530,15 @@ s40=$(printf 's%.0s' $(seq 1 40))
 run --mss 128 --server "$s40" --check "$small"
 check "--mss 128, --server of 40: the error reply does not fit" [ "$rc" = 1 ]
 check "--mss 128, --server of 40: the limit is 128" grep -qx "pagec: $small: the error reply has $((nerr + 50)) bytes of TCP data, more than the 128 a client with the smallest MSS can take (over by $((nerr + 50 - 128)))" "$work/err"
-check "--mss 128, --server of 40: a shorter value or a larger --mss suggested" grep -qx "pagec: $small: with a --server value of at most $((128 - nerr - 10)) characters, or with --mss $((nerr + 50)), it would fit" "$work/err"
+# the page's reply, over 128 bytes, is a large reply: every reply is made
+# even, the error reply too, and the --mss proposed leaves room for that
+even50=$((nerr + 50 + (nerr + 50) % 2))
+check "--mss 128, --server of 40: a shorter value or a larger --mss suggested" grep -qx "pagec: $small: with a --server value of at most $((128 - nerr - 10)) characters, or with --mss $even50, it would fit" "$work/err"
+check "--mss 128, --server of 40: the page's header over 128 named" \
+    grep -q "^pagec: $small/index.html: the header of its identity reply is [0-9]* bytes, limit is 128 ([0-9]* over)\$" "$work/err"
 check "--mss 128, --server of 40: each line a hint" hinted
+run --mss "$even50" --check "$small"
+check "--mss $even50, --server of 40: the error reply fits" sh -c "! grep -q 'error reply' '$work/err'"
 # the least --mss: the error reply and a page of a few bytes fit it, as
 # pagec(1) says (the error reply 99 bytes of TCP data)
 check "the error reply: 99 bytes, as pagec(1) says" [ "$nerr" = 99 ]
@@ -436,7 +557,7 @@ head -c 1000 /dev/zero | tr '\0' 'x' >"$small/404.html"
 run --no-gzip "$small" -o "$work/small404.c"
 check "a 404.html over 536 bytes is a page: exit 0" [ "$rc" = 0 ]
 head -c 600 /dev/urandom >"$small/404.html"
-run --mss 536 --check "$small"
+run --max-segments 1 --mss 536 --check "$small"
 check "a 404.html over --mss 536: exit 1" [ "$rc" = 1 ]
 check "a 404.html over --mss 536: named, with a hint" sh -c "grep -q '^pagec: $small/404.html: page is ' '$work/err' && grep -q '^pagec: $small/404.html: it would fit with --mss ' '$work/err'"
 check "a 404.html over --mss 536: each line a hint" hinted
@@ -575,7 +696,7 @@ if [ -d "$shared/lwip-httpd" ]; then
     want=$(reply_len "$shared/lwip-httpd" /index.html identity --no-gzip) || want=0
     check "lwIP index.html's reply where it fits: $want bytes, a 200 with the file" \
         reply_is_200 "$shared/lwip-httpd/index.html"
-    run --no-gzip "$shared/lwip-httpd" -o "$work/lwip.c"
+    run --max-segments 1 --no-gzip "$shared/lwip-httpd" -o "$work/lwip.c"
     check "lwIP site at 1460 without gzip: exit 1" [ "$rc" = 1 ]
     check "lwIP index.html: message" grep -qx "pagec: $shared/lwip-httpd/index.html: page is $want bytes, limit is 1460 ($((want - 1460)) over)" "$work/err"
     check "lwIP: only index.html reported" [ "$(grep -c 'over)$' "$work/err")" = 1 ]
@@ -591,7 +712,7 @@ if [ -d "$shared/uip-httpd" ]; then
     check "uIP .shtml served as text/html" grep -q "/files.shtml: text/html" "$work/uip.c"
     run --mss 966 "$shared/uip-httpd" -o "$work/uip966.c"
     check "uIP site at 966 (SLIP) with gzip: exit 0" [ "$rc" = 0 ]
-    run --no-gzip --mss 966 "$shared/uip-httpd" -o "$work/uip966.c"
+    run --max-segments 1 --no-gzip --mss 966 "$shared/uip-httpd" -o "$work/uip966.c"
     check "uIP site at 966 without gzip: exit 1" [ "$rc" = 1 ]
     check "uIP at 966: every page over the limit listed" [ "$(grep -c 'over)$' "$work/err")" = 3 ]
     check "uIP at 966: files.shtml listed" grep -q "files.shtml: page is" "$work/err"
@@ -766,15 +887,30 @@ live_error "a live page on --port" "s.json:1:7: a live field in a page served on
 rm -rf "$lerr"
 mkdir "$lerr"
 { printf '<p><!--live:up:8--></p>\n'; head -c 3000 /dev/zero | tr '\0' 'x'; } >"$lerr/big.html"
-run --mss 1460 "$lerr" -o "$work/lerr.c"
+run --max-segments 1 --mss 1460 "$lerr" -o "$work/lerr.c"
+check "a live page over 1460, --max-segments 1: exit 1, no file written" [ "$rc" = 1 ] && [ ! -e "$work/lerr.c" ]
+check "a live page over 1460, --max-segments 1: the segments it needs named, no --mss over 1460" \
+    grep -qx "pagec: $lerr/big.html: a live page is sent identity-encoded: it would fit with --max-segments 3" "$work/err"
+check "a live page over 1460, --max-segments 1: each line a hint" hinted
+run --check --max-segments 3 "$lerr"
+check "a live page over 1460: fits --max-segments 3" [ "$rc" = 0 ]
+run --check --max-segments 2 "$lerr"
+check "a live page over 1460: not --max-segments 2" sh -c "[ $rc = 1 ] && grep -q '^pagec: $lerr/big.html: page is [0-9]* bytes in 3 segments of MSS 1460, limit is 2 (1 over)\$' '$work/err'"
+check "a live page over 1460: --max-segments 3 proposed" \
+    grep -qx "pagec: $lerr/big.html: it would fit with --max-segments 3 (a live page is sent identity-encoded)" "$work/err"
+check "a live page over 1460, --max-segments 2: each line a hint" hinted
+run --check "$lerr"
+check "a live page over 1460: fits without --max-segments" [ "$rc" = 0 ]
+{ printf '<p><!--live:up:8--></p>\n'; head -c 1200 /dev/zero | tr '\0' 'x'; } >"$lerr/big.html"
+run --max-segments 1 --mss 1000 "$lerr" -o "$work/lerr.c"
 check "a live page over --mss: exit 1, no file written" [ "$rc" = 1 ] && [ ! -e "$work/lerr.c" ]
-need=$(sed -n "s|^pagec: $lerr/big.html: page is \([0-9]*\) bytes, limit is 1460 (.* over)\$|\1|p" "$work/err")
+need=$(sed -n "s|^pagec: $lerr/big.html: page is \([0-9]*\) bytes, limit is 1000 (.* over)\$|\1|p" "$work/err")
 check "a live page over --mss: the --mss it needs named, not gzip" \
     grep -qx "pagec: $lerr/big.html: a live page is sent identity-encoded: it would fit with --mss ${need:-0}" "$work/err"
 check "a live page over --mss: each line a hint" hinted
-run --check --mss "${need:-0}" "$lerr"
+run --max-segments 1 --check --mss "${need:-0}" "$lerr"
 check "a live page over --mss: fits at --mss $need" [ "$rc" = 0 ]
-run --check --mss $((${need:-0} - 1)) "$lerr"
+run --max-segments 1 --check --mss $((${need:-0} - 1)) "$lerr"
 check "a live page over --mss: not at --mss $((${need:-0} - 1))" [ "$rc" = 1 ]
 # what is allowed at the edges: a name of 31 characters, widths 1 and
 # 64, 255 bytes in a page, comments that only look like markers; 256 names
@@ -939,9 +1075,9 @@ rm -rf "$lerr" "$work/lerr.c" "$work/lerr.h"
 # pagec(1)'s DIAGNOSTICS: every message it shows, its paths and numbers
 # aside, was printed by a run above
 head -c 70000 /dev/urandom >"$noise/huge.bin"
-run --check "$noise"
+run --check --port 8080=huge.bin "$noise"
 rm "$noise/huge.bin"
-run --mss 150 --check "$big"
+run --max-segments 1 --mss 150 --check "$big"
 awk '/^\.Sh DIAGNOSTICS/ { on = 1; next } /^\.Sh / { on = 0 }
     on && /^(\.Dl )?pagec: / { sub(/^\.Dl /, ""); print }' "$src/man/pagec.1" >"$work/diag"
 check "pagec(1) shows messages" [ "$(wc -l <"$work/diag")" -gt 10 ]

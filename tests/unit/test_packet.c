@@ -111,7 +111,16 @@ static const uint8_t *check_variant(uint16_t vi, const char *type,
     h = (const char *)t->pkt;
     check_template(t, 0x19, 2920, 20); /* FIN|PSH|ACK */
     check_template(&v->head, 0x19, 2920, 20);
-    ck_assert_ptr_eq(v->head.pkt, t->pkt);
+    hlen = v->head.len - v->head.hlen;
+    if (v->head.pkt != t->pkt) {
+        /* made even in a site with large replies (pagec/site.h): the
+         * header with one space more at the end of its last field */
+        ck_assert_uint_gt(basic_site.nlarge, 0);
+        hlen--;
+        ck_assert_mem_eq(v->head.pkt, t->pkt, hlen - 4);
+        ck_assert_uint_eq(v->head.pkt[hlen - 4], ' ');
+        ck_assert_mem_eq(v->head.pkt + hlen - 3, t->pkt + hlen - 4, 4);
+    }
     /* the status digits where the runtime writes 304 over them */
     ck_assert(strncmp(h, "HTTP/1.1 200 \r\nETag: \"", 21) == 0);
     ck_assert_mem_eq(t->pkt + PAGEC_STATUS_AT, "200", 3);
@@ -128,7 +137,6 @@ static const uint8_t *check_variant(uint16_t vi, const char *type,
     ck_assert_str_eq(http_field(t, "Server", f, sizeof f), "pagec-test");
 
     /* the HEAD form ends with the blank line */
-    hlen = v->head.len - v->head.hlen;
     ck_assert(memcmp(h + hlen - 4, "\r\n\r\n", 4) == 0);
     body = t->pkt + hlen;
     *body_len = t->len - t->hlen - hlen;
@@ -784,6 +792,7 @@ START_TEST(test_packet_site_image)
     memset(&out, 0, sizeof out);
     o.name = "basic_site";
     o.mss = 1460;
+    o.max_segments = 1; /* as tests/CMakeLists.txt compiles it */
     o.http_port = 80;
     o.gzip = 1;
     o.cache_control = "max-age=60";
