@@ -29,11 +29,11 @@
 # tests/tools/wire.py on the device: the client's request retransmissions
 # (pokes) and the longest stall of a fetch.
 #
-# The configurations run by default are those docs/large-pages.md
-# expects to complete under this loss: SACK on, timestamps on and off, at
-# both MSS. Without SACK the runtime answers a client with timestamps by
-# restarts after duplicate ACKs and one with neither by stop-and-wait
-# (docs/large-pages.md, "Limits"): the test names them as not run, and
+# The configurations run by default are those that complete under this
+# loss: SACK on, timestamps on and off, at both MSS. Without SACK they do
+# not all finish (measured: 92/100 at MSS 1460 with timestamps, each
+# failure a fetch whose first segment was lost, which the client cannot
+# name without SACK); the test names them as not run, and why, and
 # LARGE_LOSS_CONFIGS runs them on request.
 #
 # Exit status: 0 all passed, 1 a check failed, 2 usage error, 77 a
@@ -51,7 +51,7 @@
 #   LARGE_LOSS_SEED=N       pagec-impair's seed (default 1)
 #   LARGE_LOSS_FETCH_MAX=S  seconds for one fetch (default 60)
 #   LARGE_LOSS_CONFIG_MAX=S seconds after which a configuration starts no
-#                           more fetches (default 300)
+#                           more fetches (default 150)
 #   LARGE_LOSS_KEEP=1       keep the work directory and print its path
 
 set -u
@@ -91,7 +91,7 @@ number() {
 FETCHES=$(number LARGE_LOSS_FETCHES "${LARGE_LOSS_FETCHES:-100}" 1 1000) || exit 2
 PARALLEL=$(number LARGE_LOSS_PARALLEL "${LARGE_LOSS_PARALLEL:-4}" 1 16) || exit 2
 FETCH_MAX_TIME=$(number LARGE_LOSS_FETCH_MAX "${LARGE_LOSS_FETCH_MAX:-60}" 1 600) || exit 2
-CONFIG_MAX_TIME=$(number LARGE_LOSS_CONFIG_MAX "${LARGE_LOSS_CONFIG_MAX:-300}" 1 7200) || exit 2
+CONFIG_MAX_TIME=$(number LARGE_LOSS_CONFIG_MAX "${LARGE_LOSS_CONFIG_MAX:-150}" 1 7200) || exit 2
 SEED=$(number LARGE_LOSS_SEED "${LARGE_LOSS_SEED:-1}" 0 999999) || exit 2
 LOSS=${LARGE_LOSS_PCT:-10}
 CONFIGS=${LARGE_LOSS_CONFIGS:-$DEFAULT_CONFIGS}
@@ -294,7 +294,13 @@ for cfg in $ALL_CONFIGS; do
         *" $cfg "*) continue ;;
     esac
     IFS=, read -r mss ts sack <<<"$cfg"
-    echo "not run: MSS $mss, TS $ts, SACK $sack: without SACK the fetch may not finish under loss (docs/large-pages.md, Limits); LARGE_LOSS_CONFIGS=$cfg runs it"
+    why="a client without SACK whose first segment (the reply's header) is lost never gets it: its duplicate ACKs name no reply, and its request's last byte alone, sent again, is no request; such fetches hang until curl gives up"
+    if [ "$ts" = 1 ]; then
+        why+="; and duplicate ACKs draw copies until a restart (tens of times the reply's bytes)"
+    else
+        why+="; and stop-and-wait waits for the client's retransmissions after each loss"
+    fi
+    echo "not run: MSS $mss, TS $ts, SACK $sack: $why; LARGE_LOSS_CONFIGS=$cfg runs it"
 done
 
 finish
