@@ -135,7 +135,7 @@ static uint32_t index_of(const struct geo *g, uint32_t o)
 }
 
 /* The first segment that does not end within offset o + win: segments
- * below it may go (segment 0 always may). */
+ * below it may go. */
 static uint32_t window_end(const struct geo *g, uint32_t o, uint16_t win)
 {
     uint32_t e = o + win;
@@ -145,8 +145,7 @@ static uint32_t window_end(const struct geo *g, uint32_t o, uint16_t win)
         return g->nseg;
     }
     p = e < g->v2 ? 0 : ((e - g->v2) >> g->shift) + 1u;
-    p /= g->per;
-    return p ? p : 1u;
+    return p / g->per;
 }
 
 /* Appends segments [from, to) to b, within [0, lim), after what b has. */
@@ -352,13 +351,19 @@ uint8_t pagec_large_syn(const struct pagec_server *srv,
     return PAGEC_TCP_LARGE;
 }
 
-/* The large reply whose FIN's ACK is offset o (odd), or 0xffff. */
-static uint16_t fin_of(const PAGEC_ROM struct pagec_site *site, uint32_t o)
+/* The large reply whose FIN's ACK is offset o (odd), sent as such in MSS
+ * class cls (its one-segment reply does not fit the class), or 0xffff. */
+static uint16_t fin_of(const PAGEC_ROM struct pagec_site *site, uint32_t o,
+                       uint8_t cls)
 {
+    uint16_t lim = pagec_tcp_class_limit(site, cls);
     uint16_t k;
 
     for (k = 0; k < site->nlarge; k++) {
-        if (site->large[k].len + 1u == o) {
+        const PAGEC_ROM struct pagec_tmpl *t =
+            &site->variants[site->large[k].variant].get;
+
+        if (site->large[k].len + 1u == o && t->len - t->hlen > lim) {
             return k;
         }
     }
@@ -379,7 +384,7 @@ static int known(const PAGEC_ROM struct pagec_site *site, uint8_t cls,
     }
     if (o & 1u) {
         return o <= (uint32_t)site->max_data + 1u ||
-               fin_of(site, o) != 0xffffu;
+               fin_of(site, o, cls) != 0xffffu;
     }
     if (o >= OFF_MAX) {
         return 0;
@@ -457,11 +462,11 @@ uint8_t pagec_large_ack(const struct pagec_server *srv,
     return PAGEC_TCP_RESET;
 
 found:
-    if (o == 0 && (seg->dlen > 0 || opt->nsack == 0)) {
+    if (o == 0 && opt->nsack == 0) {
         return PAGEC_TCP_REQUEST; /* a request, or nothing yet */
     }
     if (o & 1u) {
-        uint16_t k = fin_of(site, o);
+        uint16_t k = fin_of(site, o, PAGEC_TOP2(*isn, 4));
 
         if (k != 0xffffu && seg->dlen == 0 && !(seg->flags & TH_FIN)) {
             /* our FIN is taken: the client's last byte now too */
@@ -471,7 +476,8 @@ found:
         return PAGEC_TCP_REQUEST; /* the one-segment rules */
     }
     if (o == 0) {
-        /* the first segment was lost: the block names the reply */
+        /* the first segment was lost: the block names the reply (the
+         * request sent again with it, or a poke, draws what is missing) */
         uint32_t le = opt->sack[0] - b->seq0;
         uint16_t v = (uint16_t)((le & (site->block - 1u)) >> 1);
 
@@ -512,7 +518,11 @@ void pagec_large_request(const struct pagec_server *srv,
     b->large = k;
     b->per = g.per;
     b->ts = millis(srv, now) << 10;
-    b->ack = seq + seg->dlen - 1u; /* all but the last byte: pokes */
+    /* none of the request yet: should the first segment be lost, the
+     * client's timer sends the whole request again, which restarts the
+     * reply; segments sent once it has the first acknowledge all but
+     * the request's last byte (decide()) */
+    b->ack = seq;
     b->nrange = 0;
     add(b, 0, b->opt & (OPT_SACK_OK | OPT_TS) ? FLIGHT : 1u,
         window_end(&g, 0, seg->win));

@@ -275,6 +275,11 @@ uint16_t pagec_server_input(const struct pagec_server *srv, uint32_t now,
     uint8_t thl;
     uint8_t k;
 
+#if PAGEC_LARGE
+    /* nothing for pagec_server_next() unless a large reply sets it */
+    reply->burst.nrange = 0;
+    reply->burst.opt = 0;
+#endif
     /* IPv4 */
     if (len < PAGEC_IP_HLEN) {
         PAGEC_COUNT(srv, PAGEC_WHY_HEADER);
@@ -350,8 +355,6 @@ uint16_t pagec_server_input(const struct pagec_server *srv, uint32_t now,
 #if PAGEC_LARGE
     seg.opt = NULL;
     seg.b = &reply->burst;
-    reply->burst.nrange = 0;
-    reply->burst.opt = 0;
     if (site->nlarge) {
         pagec_tcp_options(tcp, thl, &opt);
         seg.opt = &opt;
@@ -392,7 +395,11 @@ uint16_t pagec_server_input(const struct pagec_server *srv, uint32_t now,
 
             (void)pagec_large_of(site, t, &lk);
             pagec_large_request(srv, &seg, now, lk);
-            return pagec_server_next(srv, reply);
+            if (reply->burst.nrange) {
+                return pagec_server_next(srv, reply);
+            }
+            /* not even its first segment fits the window */
+            t = pagec_http_fit(site, t, limit, &status, 0);
         }
 #endif
         pagec_tcp_request(&c, t, status);

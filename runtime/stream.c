@@ -14,11 +14,32 @@
 #include "wire.h"
 
 /* s->state: those below ST_ECHO have no reply bytes to pull; ST_LINE:
- * a line for a service arrives (PAGEC_SERVICES) */
-enum { ST_DROP, ST_RECV, ST_HTTP, ST_LINE, ST_ECHO, ST_REPLY };
+ * a line for a service arrives (PAGEC_SERVICES); ST_LARGE: a segment of
+ * a large reply, or one with options, goes out (PAGEC_LARGE) */
+enum { ST_DROP, ST_RECV, ST_HTTP, ST_LINE, ST_ECHO, ST_REPLY, ST_LARGE };
 
-/* s->opt[0]: the TCP option parser (for a SYN's MSS) */
-enum { O_KIND, O_DONE, O_LEN_MSS, O_LEN, O_MSS, O_SKIP };
+/* s->opt[0]: the TCP option parser (a SYN's MSS; the options of large
+ * replies): an option's kind comes, its length (O_LEN_...), its data */
+enum {
+    O_KIND,
+    O_DONE,
+    O_LEN_MSS,
+    O_LEN,
+    O_MSS,
+    O_SKIP,
+    O_LEN_TS,
+    O_LEN_SACK,
+    O_LEN_SACK_OK,
+    O_TS,
+    O_SACK
+};
+
+#if PAGEC_LARGE
+/* s->u.rx.has: the options of pagec_tcp_options() seen (OPT_TS,
+ * OPT_SACK_OK), plus the SACK blocks read times SACK_ONE */
+#define SACK_ONE 4u
+#define TS_AT 24 /* TSval and TSecr in s->u.rx.v */
+#endif
 
 void pagec_stream_begin(struct pagec_stream *s)
 {
@@ -159,10 +180,12 @@ static void icmp_byte(struct pagec_stream *s, uint16_t t, uint8_t c)
 }
 #endif
 
-/* A byte of a SYN's TCP options, at offset t of the header: its MSS
- * option goes to s->win. Every option is skipped by its length; a length
- * below 2 or past the header ends the parsing, so a hostile list can
- * neither loop nor overrun. */
+/* A byte of a TCP header's options, at offset t of the header: a SYN's
+ * MSS option goes to s->win; with large replies, SACK-permitted, the
+ * timestamps and SACK blocks to s->u.rx, as pagec_tcp_options() reads
+ * them from a whole header. Every option is skipped by its length; a
+ * length below 2 or past the header ends the parsing, so a hostile list
+ * can neither loop nor overrun. */
 static void option_byte(struct pagec_stream *s, uint16_t t, uint8_t c)
 {
     uint8_t *o = s->opt;
@@ -172,16 +195,45 @@ static void option_byte(struct pagec_stream *s, uint16_t t, uint8_t c)
         if (c == 0) {
             o[0] = O_DONE; /* end of option list */
         } else if (c != 1) { /* 1: no-operation */
-            o[0] = c == 2 ? O_LEN_MSS : O_LEN;
+#if PAGEC_LARGE
+            /* the MSS a SYN's only (the parser reads every segment's
+             * options then) */
+            o[0] = c == 2 && (s->tflags & TH_SYN) ? O_LEN_MSS
+                   : c == 8                      ? O_LEN_TS
+                   : c == 5                      ? O_LEN_SACK
+                   : c == 4                      ? O_LEN_SACK_OK
+                                                 : O_LEN;
+#else
+            o[0] = c == 2 ? O_LEN_MSS : O_LEN; /* a SYN's */
+#endif
         }
         return;
     case O_LEN_MSS:
     case O_LEN:
+#if PAGEC_LARGE
+    case O_LEN_TS:
+    case O_LEN_SACK:
+    case O_LEN_SACK_OK:
+#endif
         if (c < 2 || t - 1 + c > s->thl) {
             o[0] = O_DONE;
             return;
         }
         o[1] = (uint8_t)(c - 2);
+#if PAGEC_LARGE
+        if (o[0] == O_LEN_TS && c == 10) {
+            o[0] = O_TS;
+            s->u.rx.has |= OPT_TS;
+            break;
+        }
+        if (o[0] == O_LEN_SACK && c >= 10 && ((c - 2) & 7u) == 0) {
+            o[0] = O_SACK;
+            break;
+        }
+        if (o[0] == O_LEN_SACK_OK && c == 2) {
+            s->u.rx.has |= OPT_SACK_OK;
+        }
+#endif
         o[0] = o[0] == O_LEN_MSS && c == 4 ? O_MSS : O_SKIP;
         if (o[0] == O_MSS) {
             s->win = 0;
@@ -194,6 +246,27 @@ static void option_byte(struct pagec_stream *s, uint16_t t, uint8_t c)
         }
         o[1]--;
         break;
+#if PAGEC_LARGE
+    case O_TS:
+        /* TSval, then TSecr: the last option's, as the buffered reader */
+        s->u.rx.v[TS_AT + 8 - o[1]] = c;
+        o[1]--;
+        break;
+    case O_SACK: {
+        /* blocks of 8 bytes, the first four kept */
+        uint8_t at = (uint8_t)(0u - o[1]) & 7u;
+        uint8_t n = (uint8_t)(s->u.rx.has / SACK_ONE);
+
+        if (n < 4) {
+            s->u.rx.v[8 * n + at] = c;
+            if (at == 7) {
+                s->u.rx.has = (uint8_t)(s->u.rx.has + SACK_ONE);
+            }
+        }
+        o[1]--;
+        break;
+    }
+#endif
     default:
         return;
     }
@@ -337,6 +410,12 @@ static void tcp_byte(const struct pagec_server *srv, struct pagec_stream *s,
                              a client takes 536 */
             s->opt[0] = O_KIND;
         }
+#if PAGEC_LARGE
+        if (srv->site->nlarge) {
+            s->u.rx.has = 0; /* the options large replies read */
+            s->opt[0] = O_KIND;
+        }
+#endif
         break;
     default:
         if (t >= PAGEC_TCP_HLEN) {
@@ -452,7 +531,7 @@ void pagec_stream_byte(const struct pagec_server *srv,
         "    cpi r18, %[st_drop]\n"
         "    breq 8f\n"
         "    cpi r18, %[st_reply]\n"
-        "    breq 8f\n" /* nothing to read */
+        "    brsh 8f\n" /* nothing to read: a reply goes out */
         "    ldd r26, Z+%[pos]\n"
         "    ldd r27, Z+%[pos]+1\n" /* X = i */
         /* total is 0xffff up to byte 2, its high byte and 0xff at byte
@@ -549,7 +628,7 @@ void pagec_stream_byte(const struct pagec_server *srv,
     uint16_t i = s->pos;
     uint8_t st = s->state;
 
-    if (st == ST_DROP || st == ST_REPLY || (i >= 4 && i >= s->total)) {
+    if (st == ST_DROP || st >= ST_REPLY || (i >= 4 && i >= s->total)) {
         return; /* nothing to read, or link-layer padding */
     }
     s->pos = (uint16_t)(i + 1);
@@ -566,26 +645,178 @@ void pagec_stream_byte(const struct pagec_server *srv,
 }
 #endif
 
-uint16_t pagec_stream_end(const struct pagec_server *srv,
-                          struct pagec_stream *s, uint32_t now)
+#if PAGEC_LARGE
+/* 1 when the request of seg may get a large reply. */
+static int seg_large(const struct pagec_seg *seg)
+{
+    return seg->opt != NULL;
+}
+
+/* The options the buffered reader would have read from the segment's
+ * header (pagec_tcp_options()), from what s->u.rx kept of them. */
+static PAGEC_NOINLINE void options(const struct pagec_stream *s,
+                                   struct pagec_opt *o)
+{
+    const uint8_t *v = s->u.rx.v;
+    uint8_t k;
+
+    o->has = s->u.rx.has & (OPT_TS | OPT_SACK_OK);
+    o->nsack = (uint8_t)(s->u.rx.has / SACK_ONE);
+    o->tsval = get32(v + TS_AT);
+    o->tsecr = get32(v + TS_AT + 4);
+    for (k = 0; k < 2 * o->nsack; k++) {
+        o->sack[k] = get32(v + 4 * k);
+    }
+}
+
+/* The next segment of s->u.large.b: its header's fields kept, its
+ * length into s->total; 0 when none is left (the state stays). Its
+ * header is made whole by pagec_large_emit(), as for the buffered API,
+ * and kept only in the fields its bytes are made from again. */
+static uint16_t large_next(const struct pagec_server *srv,
+                           struct pagec_stream *s)
+{
+    uint8_t h[PAGEC_REPLY_HDR_MAX];
+    const PAGEC_ROM uint8_t *data;
+    uint16_t n;
+    uint16_t len;
+    uint8_t kind = s->u.large.b.opt;
+    uint8_t k;
+
+    for (k = 0; k < F_SEQ; k++) {
+        h[IP_SRC + k] = s->f[k]; /* addresses and ports */
+    }
+    len = pagec_large_emit(srv, &s->u.large.b, h, &data, &n);
+    if (len == 0) {
+        return 0;
+    }
+    for (k = F_SEQ; k < sizeof s->f; k++) {
+        s->f[k] = h[IP_SRC + k]; /* the numbers */
+    }
+    s->u.large.data = data;
+    s->u.large.hl = (uint8_t)(len - n);
+    s->u.large.kind = kind;
+    s->u.large.ip_sum = get16(h + IP_SUM);
+    s->u.large.sum = get16(h + TCP_SUM_AT);
+    s->u.large.tsval = get32(h + s->u.large.hl - 8); /* when it has one */
+    s->tflags = h[TCP_FLAGS_AT];
+    s->total = len;
+    s->out = 0;
+    return len;
+}
+
+/* The datagrams of burst b go out, the first now: its length, or 0. */
+static PAGEC_NOINLINE uint16_t large_start(const struct pagec_server *srv,
+                            struct pagec_stream *s,
+                            const struct pagec_burst *b)
+{
+    s->u.large.b = *b;
+    if (large_next(srv, s) == 0) {
+        return 0;
+    }
+    s->state = ST_LARGE;
+    return s->total;
+}
+#else
+#define seg_large(seg) 0
+#endif
+
+/*
+ * The decision on the TCP segment in (tcp.c), made as the buffered API
+ * makes it, and for a request the template chosen: returns what
+ * pagec_tcp_decide() returned, c set as it and pagec_tcp_request() set
+ * it; or PAGEC_TCP_LARGE (PAGEC_LARGE) when segments made from a burst
+ * go out, the first of them ready in s, *len its length (0: none). The
+ * options read and the burst made are in this function's frame only
+ * (an 8-bit core reaches 64 bytes of a frame directly, no more).
+ */
+#if PAGEC_LARGE
+static PAGEC_NOINLINE uint8_t
+#else
+PAGEC_INLINE uint8_t
+#endif
+decide(const struct pagec_server *srv, struct pagec_stream *s,
+       const struct pagec_seg *in, uint32_t now, uint8_t st,
+       struct pagec_choice *c, uint16_t *len)
 {
     const PAGEC_ROM struct pagec_tmpl *fixed;
     const PAGEC_ROM struct pagec_tmpl *t;
+    uint16_t limit;
+    uint16_t status = 0;
+    uint8_t k;
+#if PAGEC_LARGE
+    struct pagec_opt opt;
+    struct pagec_burst b;
+    struct pagec_seg seg = *in;
+    const struct pagec_seg *sp = &seg;
+
+    /* as the buffered API: the options read when the site has large
+     * replies, which go out from b */
+    seg.b = &b;
+    b.nrange = 0;
+    b.opt = 0;
+    if (srv->site->nlarge) {
+        options(s, &opt);
+        seg.opt = &opt;
+    }
+#else
+    const struct pagec_seg *sp = in;
+#endif
+    (void)len;
+    k = pagec_tcp_decide(srv, sp, now, c, &limit, &fixed);
+#if PAGEC_LARGE
+    if (k == PAGEC_TCP_LARGE) {
+        *len = large_start(srv, s, &b);
+        return k;
+    }
+#endif
+    if (k != PAGEC_TCP_REQUEST) {
+        return k;
+    }
+    t = fixed ? pagec_http_fit(srv->site, fixed, limit, &status, 0)
+        : st == ST_HTTP ? pagec_http_end(srv->site, &s->u.http, limit,
+                                         &status, seg_large(sp))
+                        : NULL;
+#if PAGEC_ACTIONS
+    if (t != NULL && st == ST_HTTP && !fixed) {
+        pagec_http_act(srv, &s->u.http, status);
+    }
+#endif
+#if PAGEC_LARGE
+    if (t != NULL && t->len - t->hlen > limit) {
+        /* a large reply: its first segments */
+        uint16_t lk = 0;
+
+        (void)pagec_large_of(srv->site, t, &lk);
+        pagec_large_request(srv, sp, now, lk);
+        if (b.nrange) {
+            *len = large_start(srv, s, &b);
+            return PAGEC_TCP_LARGE;
+        }
+        /* not even its first segment fits the window */
+        t = pagec_http_fit(srv->site, t, limit, &status, 0);
+    }
+#endif
+    pagec_tcp_request(c, t, status);
+    return k;
+}
+
+uint16_t pagec_stream_end(const struct pagec_server *srv,
+                          struct pagec_stream *s, uint32_t now)
+{
     struct pagec_choice c;
     struct pagec_seg seg;
     uint8_t st = s->state;
     uint16_t n = (uint16_t)(s->total - s->ihl);
     uint32_t addr_sum;
-    uint16_t limit;
     uint16_t ip_sum;
-    uint16_t status;
     uint8_t k;
 #if PAGEC_LIVE
     const PAGEC_ROM struct pagec_field *field = NULL;
     uint8_t fields = 0;
 #endif
 
-    if (st == ST_REPLY) {
+    if (st >= ST_REPLY) {
         return s->total; /* ended already */
     }
     s->state = ST_DROP;
@@ -644,7 +875,7 @@ uint16_t pagec_stream_end(const struct pagec_server *srv,
     seg.win = s->win;
     seg.flags = s->tflags;
 #if PAGEC_LARGE
-    seg.opt = NULL; /* not sent by this API */
+    seg.opt = NULL; /* for an echo: no large replies on its port */
     seg.b = NULL;
 #endif
 #if PAGEC_SERVICES
@@ -652,6 +883,9 @@ uint16_t pagec_stream_end(const struct pagec_server *srv,
         /* a TCP echo, sent but for its last byte: the segment's sequence
          * number back where the decision reads it, and the decision */
         uint32_t ours = get32(s->f + F_ACK);
+
+        const PAGEC_ROM struct pagec_tmpl *fixed;
+        uint16_t limit;
 
         put32(s->f + F_ACK, ours - seg.dlen - (seg.flags & TH_FIN));
         k = pagec_tcp_decide(srv, &seg, now, &c, &limit, &fixed);
@@ -664,7 +898,13 @@ uint16_t pagec_stream_end(const struct pagec_server *srv,
         return (uint16_t)(n - s->thl + PAGEC_HDR_LEN);
     }
 #endif
-    k = pagec_tcp_decide(srv, &seg, now, &c, &limit, &fixed);
+    k = decide(srv, s, &seg, now, st, &c, &n);
+    (void)k;
+#if PAGEC_LARGE
+    if (k == PAGEC_TCP_LARGE) {
+        return n;
+    }
+#endif
 #if PAGEC_SERVICES
     if (k >= SVC_DAYTIME) {
         /* a service's text (a line's data is in its place already) */
@@ -674,26 +914,15 @@ uint16_t pagec_stream_end(const struct pagec_server *srv,
                        n);
     }
 #endif
-    if (k == PAGEC_TCP_REQUEST) {
-        status = 0;
-        t = fixed ? pagec_http_fit(srv->site, fixed, limit, &status, 0)
-            : st == ST_HTTP ? pagec_http_end(srv->site, &s->u.http, limit,
-                                             &status, 0)
-                            : NULL;
-#if PAGEC_ACTIONS
-        if (t != NULL && st == ST_HTTP && !fixed) {
-            pagec_http_act(srv, &s->u.http, status);
-        }
-#endif
-        pagec_tcp_request(&c, t, status);
 #if PAGEC_LIVE
-        if (t != NULL) {
+    if (k == PAGEC_TCP_REQUEST) {
+        if (c.tmpl != NULL) {
             /* the request's state is read: its RAM takes the fields */
-            c.more = pagec_live_fill(srv, t, s->u.reply.ram, &field,
+            c.more = pagec_live_fill(srv, c.tmpl, s->u.reply.ram, &field,
                                      &fields);
         }
-#endif
     }
+#endif
     if (c.tmpl == NULL) {
         return 0;
     }
@@ -721,7 +950,7 @@ uint16_t pagec_stream_pending(const struct pagec_stream *s)
     if (s->state < ST_ECHO) {
         return 0; /* receiving, or dropped */
     }
-    if (s->state == ST_REPLY) {
+    if (s->state >= ST_REPLY) {
         return (uint16_t)(s->total - s->out);
     }
     if (s->state == ST_ECHO) {
@@ -840,6 +1069,72 @@ static uint8_t reply_byte(const PAGEC_ROM struct pagec_site *site,
     return (uint8_t)(j & 1u ? v : v >> 8);
 }
 
+#if PAGEC_LARGE
+/* Byte k of a large reply's segment, or of a segment with options (a
+ * SYN-ACK, an ACK): the header as pagec_large_emit() made it, from the
+ * fields kept of it, then the data from the site. */
+static uint8_t large_byte(const PAGEC_ROM struct pagec_site *site,
+                          const struct pagec_stream *s, uint16_t k)
+{
+    uint8_t hl = s->u.large.hl;
+    uint8_t kind = s->u.large.kind;
+    uint16_t v;
+    uint8_t j;
+
+    if (k >= hl) {
+        return PAGEC_ROM_BYTE(s->u.large.data + (k - hl));
+    }
+    j = (uint8_t)k;
+    if (j >= PAGEC_HDR_LEN) {
+        /* the options: a SYN-ACK's MSS, then SACK-permitted or two
+         * no-operations (or both); else two no-operations; then the
+         * timestamps, last */
+        uint8_t ts = (uint8_t)(hl - (kind & OPT_TS ? 10u : 0u)); /* where */
+
+        if (j >= ts) {
+            j = (uint8_t)(j - ts);
+            if (j < 2) {
+                return j ? 10 : 8;
+            }
+            v = (uint16_t)((j < 6 ? s->u.large.tsval : s->u.large.b.ecr) >>
+                           (j & 2u ? 16 : 0));
+        } else if ((kind & OPT_SYN) && j < PAGEC_HDR_LEN + 4) {
+            if (j < PAGEC_HDR_LEN + 2) {
+                return j & 1u ? 4 : 2;
+            }
+            v = site->mss;
+        } else if ((kind & (OPT_SYN | OPT_SACK_OK)) ==
+                       (OPT_SYN | OPT_SACK_OK) &&
+                   j >= ts - 2u) {
+            return j & 1u ? 2 : 4;
+        } else {
+            return 1;
+        }
+    } else if (j < IP_SRC) {
+        if ((uint8_t)(j - IP_LEN) < 2) {
+            v = s->total;
+        } else if ((uint8_t)(j - IP_SUM) < 2) {
+            v = s->u.large.ip_sum;
+        } else {
+            return PAGEC_ROM_BYTE(pagec_ip_start + j);
+        }
+    } else if ((uint8_t)(j - IP_SRC) < sizeof s->f) {
+        return s->f[j - IP_SRC];
+    } else if ((uint8_t)(j - TCP_SUM_AT) < 2) {
+        v = s->u.large.sum;
+    } else if (j > TCP_SUM_AT) {
+        return 0; /* the urgent pointer */
+    } else if (j == TCP_FLAGS_AT) {
+        return s->tflags;
+    } else if (j == TCP_OFF_AT) {
+        return (uint8_t)((hl - PAGEC_IP_HLEN) << 2);
+    } else { /* the window */
+        v = site->window;
+    }
+    return (uint8_t)(j & 1u ? v : v >> 8);
+}
+#endif
+
 uint8_t pagec_stream_next(const struct pagec_server *srv,
                           struct pagec_stream *s)
 {
@@ -862,6 +1157,11 @@ uint8_t pagec_stream_next(const struct pagec_server *srv,
                    ? reply_byte(srv->site, s, s->out++, s->total)
                    : 0;
     }
+#if PAGEC_LARGE
+    if (s->state == ST_LARGE) {
+        return s->out < s->total ? large_byte(srv->site, s, s->out++) : 0;
+    }
+#endif
 #if PAGEC_ICMP_ECHO || PAGEC_SERVICES
     if (s->state == ST_ECHO && pagec_stream_pending(s)) {
         /* the header, then the byte received last */
@@ -934,6 +1234,17 @@ uint16_t pagec_stream_run(struct pagec_stream *s,
     uint16_t k = s->out;
     uint16_t end = s->total;
 
+#if PAGEC_LARGE
+    if (s->state == ST_LARGE) {
+        /* the data: all of it from the site */
+        if (k < s->u.large.hl || k >= end) {
+            return 0;
+        }
+        *run = s->u.large.data + (k - s->u.large.hl);
+        s->out = end;
+        return (uint16_t)(end - k);
+    }
+#endif
     if (s->state != ST_REPLY || k < PAGEC_HDR_LEN || k >= end ||
         s->proto != PROTO_TCP) {
         return 0;
@@ -976,3 +1287,11 @@ uint8_t pagec_stream_started(const struct pagec_stream *s)
 {
     return s->out > 0;
 }
+
+#if PAGEC_LARGE
+uint8_t pagec_stream_more(const struct pagec_server *srv,
+                          struct pagec_stream *s)
+{
+    return s->state == ST_LARGE && large_next(srv, s) != 0;
+}
+#endif

@@ -228,7 +228,8 @@ const PAGEC_ROM struct pagec_large *
 pagec_large_of(const PAGEC_ROM struct pagec_site *site,
                const PAGEC_ROM struct pagec_tmpl *t, uint16_t *k);
 
-/* A request answered by large reply k: the first segments into seg->b. */
+/* A request answered by large reply k: the first segments into seg->b,
+ * those the client's window takes (none when not even the first). */
 void pagec_large_request(const struct pagec_server *srv,
                          const struct pagec_seg *seg, uint32_t now,
                          uint16_t k);

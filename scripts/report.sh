@@ -69,8 +69,8 @@ fi
 WORK=$BUILD/report
 CSV=$BUILD/footprint.csv
 STATS=$BUILD/tests/emulated/avr-firmware/stats.txt
-SRCS="chksum halfsiphash http live match server slip stream tcp"
-STREAM_ENTRIES="pagec_stream_begin pagec_stream_byte pagec_stream_end pagec_stream_pending pagec_stream_next pagec_stream_started"
+SRCS="chksum halfsiphash http large live match server slip stream tcp"
+STREAM_ENTRIES="pagec_stream_begin pagec_stream_byte pagec_stream_end pagec_stream_pending pagec_stream_next pagec_stream_started pagec_stream_more"
 BUFFERED_ENTRIES="pagec_server_input"
 
 rm -rf "$WORK"

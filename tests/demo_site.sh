@@ -21,7 +21,8 @@
 #     free port), fetched by curl, and cleans up on SIGTERM; it needs
 #     root, /dev/net/tun and the packages it would otherwise install, and
 #     the test is skipped after its other checks without them;
-#   - with a demo site that pagec refuses (a page too large), the build
+#   - with a demo site that pagec refuses (a page too large for
+#     PAGEC_DEMO_OPTIONS=--max-segments 1), the build
 #     fails and pagec's message for it is printed once, not once for each
 #     program that serves the site (built with make -k, which would run
 #     every compilation of it).
@@ -187,9 +188,11 @@ fi
 BROKEN=$WORK/broken
 mkdir -p "$BROKEN" || exit 1
 printf '<p>fits</p>\n' >"$BROKEN/index.html"
-# random bytes do not compress: 3000 of them exceed any encoding's limit
+# random bytes do not compress: 3000 of them exceed one segment in any
+# encoding, which --max-segments 1 asks for
 head -c 3000 /dev/urandom >"$BROKEN/noise.bin"
-if ! run "$WORK/reconfigure.log" "$CMAKE" -S "$SRC" -B "$BUILD" -DPAGEC_DEMO_SITE="$BROKEN"; then
+if ! run "$WORK/reconfigure.log" "$CMAKE" -S "$SRC" -B "$BUILD" -DPAGEC_DEMO_SITE="$BROKEN" \
+        "-DPAGEC_DEMO_OPTIONS=--max-segments;1"; then
     fail "reconfigure with PAGEC_DEMO_SITE=$BROKEN"
     finish
 fi

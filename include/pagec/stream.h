@@ -12,14 +12,30 @@
  * While a datagram arrives, the runtime checks its IPv4 header, sums the
  * checksums, parses the TCP header and options and the HTTP request, and
  * matches the request path against the site's path tree, all as the bytes
- * come; it keeps only the fields a reply needs (struct pagec_stream: 63
- * bytes on AVR and 64 on 32-bit parts with PAGEC_LIVE 0; 85 and 92 with
- * the default PAGEC_LIVE_MAX of 32, the field bytes of a reply beyond
- * what the request's reader leaves free). When the datagram ends,
+ * come; it keeps only the fields a reply needs. struct pagec_stream,
+ * in bytes on AVR and on 32-bit parts:
+ *
+ *                                          PAGEC_LARGE 0   PAGEC_LARGE 1
+ *     the defaults (PAGEC_LIVE_MAX 32)       85    92        114   120
+ *     PAGEC_LIVE, PAGEC_ACTIONS and
+ *     PAGEC_SERVICES 0                       63    64        106   112
+ *
+ * (with live fields, the field bytes of a reply beyond what the request's
+ * reader leaves free; with large replies, the TCP options they read, 33
+ * bytes beside the request's reader, and then a burst of segments to
+ * send, struct pagec_burst and 12 bytes, 16 on 32-bit parts). When the datagram ends,
  * pagec_stream_end() checks the TCP checksum and chooses the reply; the
  * driver then pulls the reply a byte at a time with pagec_stream_next():
  * the template's bytes read from ROM, the peer's fields substituted on
  * the fly.
+ *
+ * A large reply (PAGEC_LARGE, docs/large-pages.md) goes out as several
+ * segments for one received datagram, up to 10; a SYN with options gets
+ * a SYN-ACK with options, and an ACK of a large reply's FIN an ACK with
+ * the timestamps option, made the same way. Each datagram is pulled as
+ * any reply: its header's bytes made from a few fields (the header of
+ * pagec_large_emit(), made whole once on the stack to find them), its
+ * data in runs from the site; pagec_stream_more() readies the next one.
  *
  * ICMP echo requests, and the echo service's UDP datagrams and TCP
  * segments (PAGEC_SERVICES), are answered cut-through: the data of an echo
@@ -48,12 +64,18 @@
  *             send(pagec_stream_next(&srv, &s));
  *     }
  *     pagec_stream_end(&srv, &s, seconds());
- *     while (pagec_stream_pending(&s))
- *         send(pagec_stream_next(&srv, &s));
- *     if pagec_stream_started(&s): end the frame sent
+ *     do {
+ *         while (pagec_stream_pending(&s))
+ *             send(pagec_stream_next(&srv, &s));
+ *         if pagec_stream_started(&s): end the frame sent
+ *     } while (pagec_stream_more(&srv, &s));   (PAGEC_LARGE)
  *
  * The driver must pull every pending byte before it feeds the next one
- * (an echo reply keeps one received byte). On SLIP, pagec/slip.h has a
+ * (an echo reply keeps one received byte), and every byte of a datagram
+ * before it asks for the next with pagec_stream_more(); the stream is
+ * taken until that returns 0 (a driver with two streams receives into
+ * the other meanwhile). srv->millis, the clock in milliseconds, is read
+ * by pagec_stream_end() as by pagec_server_input(). On SLIP, pagec/slip.h has a
  * decoder without a frame buffer (pagec_slip_decode()) for the receive
  * side and pagec_slip_put_escaped() for the send side.
  */
@@ -127,6 +149,28 @@ struct pagec_stream {
                           sequence and acknowledgement numbers */
     union {
         struct pagec_http http; /* while a request arrives */
+#if PAGEC_LARGE
+        struct {
+            struct pagec_http http; /* u.http, in its place */
+            /* the TCP options large replies read (a site with some):
+             * SACK block k's edges at v[8k..8k+7], the timestamps' TSval
+             * and TSecr at v[24..31], as received; 40 bytes of options
+             * hold at most three blocks with timestamps, so the two never
+             * meet */
+            uint8_t v[32];
+            uint8_t has; /* timestamps 1, SACK-permitted 2; SACK blocks
+                            read, times 4 */
+        } rx;
+        struct {
+            struct pagec_burst b; /* the segments still to send */
+            const PAGEC_ROM uint8_t *data; /* the segment's data */
+            uint32_t tsval;   /* its timestamps option's TSval */
+            uint16_t ip_sum;  /* its IPv4 header checksum */
+            uint16_t sum;     /* its TCP checksum */
+            uint8_t hl;       /* its header's bytes, options included */
+            uint8_t kind;     /* which options it has (b.opt as it was) */
+        } large;                /* while a large reply's segments go out */
+#endif
         struct {
             const PAGEC_ROM struct pagec_tmpl *tmpl; /* the template */
             uint16_t ip_sum;  /* the reply's IPv4 header checksum */
@@ -160,10 +204,11 @@ void pagec_stream_byte(const struct pagec_server *srv,
  * Ends the datagram: checks what could only be checked at its end (the
  * length, the TCP checksum) and chooses the reply. now is the driver's
  * clock in seconds, as for pagec_server_input(). Returns the length of
- * the reply datagram, or 0 when there is none (an echo reply cut short
- * returns 0 too, as does one whose request's checksum turns out wrong at
- * its end; the driver still ends the frame it started). A second call
- * returns the same as the first.
+ * the reply datagram (the first, when pagec_stream_more() gives more),
+ * or 0 when there is none (an echo reply cut short returns 0 too, as
+ * does one whose request's checksum turns out wrong at its end; the
+ * driver still ends the frame it started). A second call returns the
+ * same as the first (before pagec_stream_more()).
  */
 uint16_t pagec_stream_end(const struct pagec_server *srv,
                           struct pagec_stream *s, uint32_t now);
@@ -215,6 +260,22 @@ uint16_t pagec_stream_ram(struct pagec_stream *s, const uint8_t **run);
 /* 1 when a byte of a reply to this datagram has been pulled: the driver
  * has a frame to end. */
 uint8_t pagec_stream_started(const struct pagec_stream *s);
+
+#if PAGEC_LARGE
+/*
+ * The next datagram of the answer (PAGEC_LARGE): a large reply goes out
+ * as up to 10 segments for one received datagram, as from
+ * pagec_server_next(). Call it once every byte of the datagram before
+ * was pulled (and its frame ended): returns 1 when the next datagram is
+ * ready, to be pulled as the first was (pagec_stream_pending(),
+ * pagec_stream_next(), pagec_stream_run()), 0 when the answer is
+ * complete, and 0 again after that. A driver that stops calling it
+ * early loses nothing but time (the client asks again); the stream is
+ * free again after the first datagram, as ever, when it does.
+ */
+uint8_t pagec_stream_more(const struct pagec_server *srv,
+                          struct pagec_stream *s);
+#endif
 
 #ifdef __cplusplus
 }

@@ -228,6 +228,32 @@ static uint32_t seconds(void)
     return s;
 }
 
+#if PAGEC_LARGE
+/* Milliseconds of a Timer1 count, times 2^16: TIMER1_TOP + 1 counts
+ * make a second. */
+#define TIMER1_MS_16 ((1000uL << 16) / (TIMER1_TOP + 1))
+
+/* The clock in milliseconds (srv.millis), which a large reply's
+ * timestamps carry: the seconds and Timer1's count within the second. A
+ * compare match not yet counted by its interrupt counts here. */
+static uint32_t millis(const struct pagec_server *p)
+{
+    uint32_t s;
+    uint16_t t;
+
+    (void)p;
+    ATOMIC_BLOCK(ATOMIC_RESTORESTATE)
+    {
+        s = clock_seconds;
+        t = TCNT1;
+        if ((TIFR1 & _BV(OCF1A)) && t < TIMER1_TOP / 2) {
+            s++; /* the second ended between the two reads */
+        }
+    }
+    return s * 1000u + (uint16_t)(((uint32_t)t * TIMER1_MS_16) >> 16);
+}
+#endif
+
 #if PAGEC_LIVE
 /* Replies whose requests field live() filled: the live page's 200
  * replies made (a request sent again by its client counts again). */
@@ -544,7 +570,9 @@ static void put_escape(uint8_t c)
 
 /* Sends the reply bytes the oldest stream has ready: the template's runs
  * straight from flash, the patched header bytes pulled one at a time; and
- * ends its frame once its datagram has ended. */
+ * ends its frame once its datagram has ended. A large reply's segments
+ * (PAGEC_LARGE) go out one frame each, a call each, from the same
+ * stream, which is free once pagec_stream_more() has no more. */
 static void send(void)
 {
     struct pagec_stream *s = tx_s;
@@ -582,6 +610,13 @@ static void send(void)
         return;
     }
     put(PAGEC_SLIP_END);
+#if PAGEC_LARGE
+    if (pagec_stream_more(&srv, s)) {
+        /* a large reply's next segment, from the same stream: sent by
+         * the next call, its datagram's pulse going on */
+        return;
+    }
+#endif
     FRAME_OFF();
     for (n = (uint16_t)(s - streams); owed[n] > 0; owed[n]--) {
         FRAME_ON();
@@ -603,6 +638,9 @@ int main(void)
 #endif
 #if PAGEC_ACTIONS
     srv.action = action;
+#endif
+#if PAGEC_LARGE
+    srv.millis = millis;
 #endif
     load_secret();
 

@@ -41,9 +41,15 @@ int main(void)
             send_pending();
         }
         pagec_stream_end(&srv, &stream, report_clock);
-        send_pending();
-        if (pagec_stream_started(&stream)) {
-            report_tx = 0xc0;
-        }
+        do {
+            send_pending();
+            if (pagec_stream_started(&stream)) {
+                report_tx = 0xc0;
+            }
+#if PAGEC_LARGE
+        } while (pagec_stream_more(&srv, &stream));
+#else
+        } while (0);
+#endif
     }
 }

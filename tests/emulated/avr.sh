@@ -339,6 +339,39 @@ else
     fail "PB5 changed $changes times (want 4: on, off, on, off)"
 fi
 
+# --- 4b. large replies ------------------------------------------------------
+
+# A client whose MSS is 536 (the TUN's MTU 576): a reply longer than 536
+# bytes of TCP data is sent as several segments for one datagram, which
+# the firmware sends one after the other (pagec_stream_more()); a page
+# asked for in identity alone comes whole or not at all (503 otherwise).
+echo "# large replies, at MSS 536:"
+if nsexec ip link set "$TUN" mtu 576 2>"$WORK/ip.err"; then
+    snapshot "$WORK/large.before"
+    for page in about.html index.html; do
+        for ae in identity gzip; do
+            code=$(nsexec curl -sS --connect-timeout 5 --max-time "$CURL_MAX_TIME" \
+                -H "Accept-Encoding: $ae" -o "$WORK/large.$ae" \
+                -w '%{http_code}' "http://$SERVER_ADDR/$page" 2>"$WORK/curl.err")
+            if [ "$ae" = gzip ] && [ "$code" = 200 ]; then
+                gzip -dc <"$WORK/large.$ae" >"$WORK/large.body" 2>/dev/null ||
+                    cp "$WORK/large.$ae" "$WORK/large.body"
+            else
+                cp "$WORK/large.$ae" "$WORK/large.body"
+            fi
+            if [ "$code" = 200 ] && same_page "$WORK/large.body" "$SITE/$page"; then
+                pass "/$page, $ae, at MSS 536: 200, the file ($(wc -c <"$WORK/large.$ae") bytes)"
+            else
+                fail "/$page, $ae, at MSS 536: status ${code:-none}$(head -n 1 "$WORK/curl.err")${SAME_WHY:+: $SAME_WHY}"
+            fi
+        done
+    done
+    snapshot "$WORK/large.after"
+    nsexec ip link set "$TUN" mtu "$SLIP_MTU"
+else
+    fail "MTU 576 on $TUN: $(cat "$WORK/ip.err")"
+fi
+
 # --- 5. the small services ---------------------------------------------------
 
 echo "# the small services:"

@@ -59,6 +59,16 @@
  *   FUZZ_LIVE_ACTNULL srv.action is NULL: an action's page is served
  *                    and no callback runs (else the fuzz target's, which
  *                    records its calls)
+ *   FUZZ_LIVE_LARGE  the server serves the site of large replies (xsite:
+ *                    tests/sites/large), whatever FUZZ_LIVE_SITE says;
+ *                    the model of the runtime knows no large replies, so
+ *                    every datagram of the answer is checked well formed
+ *                    and the same in both APIs. FUZZ_CTL_ACK then makes
+ *                    the ACK ISN + 1 + (its ACK & 0x7fff), the ISN's SACK
+ *                    bit (docs/large-pages.md) flipped when its ACK's top
+ *                    bit is set, and every SACK block edge of the options
+ *                    that ISN + 1 + (the edge & 0x7fff): offsets within
+ *                    the site's replies, on their grid now and then
  * The live callback's value for the k-th field of a reply (its return,
  * from 0 to 255, and its bytes) is a function of the seed, k, the
  * field's id and width alone, so every API gets the same values.
@@ -96,5 +106,9 @@
 #define FUZZ_LIVE_SHORT 0x08u
 #define FUZZ_LIVE_DAYNULL 0x10u
 #define FUZZ_LIVE_ACTNULL 0x20u
+#define FUZZ_LIVE_LARGE 0x40u
+
+/* The ISN's bit that says the SYN offered SACK (docs/large-pages.md) */
+#define FUZZ_ISN_SACK 0x08000000u
 
 #endif /* PAGEC_FUZZ_H */

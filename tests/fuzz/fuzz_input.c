@@ -3,9 +3,11 @@
  * fuzz_input.c - libFuzzer targets for pagec_server_input(), with every
  * reply checked by code of this file alone.
  *
- * Built twice by run.sh, with two sites that pagec compiled: site.h
+ * Built twice by run.sh, with three sites that pagec compiled: site.h
  * declares `site` (tests/sites/basic), lsite.h `lsite`, a site with live
- * fields; the input's FUZZ_LIVE_SITE bit chooses the one served (fuzz.h):
+ * fields, xsite.h `xsite` (tests/sites/large), a site of large replies;
+ * the input's FUZZ_LIVE_SITE and FUZZ_LIVE_LARGE bits choose the one
+ * served (fuzz.h):
  *   -DFUZZ_HTTP=0  fuzz_input: the input is a datagram (see fuzz.h), so
  *                  every layer is attacked: IPv4, ICMP, TCP and options;
  *   -DFUZZ_HTTP=1  fuzz_http: the input is the data of a segment built
@@ -82,7 +84,14 @@
  *   bytes, none before a TCP segment's end (an echo's aside: those are
  *   cut-through, and one found bad at its end may have pulled bytes),
  *   after the same calls of the live and daytime callbacks; a second pagec_stream_end() returns the same and
- *   calls nothing.
+ *   calls nothing;
+ * - large replies (PAGEC_LARGE, the site xsite, which the model does not
+ *   describe): every datagram of the answer, pagec_server_input()'s and
+ *   pagec_server_next()'s, is a well-formed IPv4 datagram with its
+ *   checksums right, going back where the request came from, the same
+ *   for a second call; the streaming API gives the same datagrams,
+ *   pagec_stream_more() readying each, and no more; with the other
+ *   sites no datagram follows the first.
  * What the model leaves open, so that it stays simpler than the code it
  * checks: with Accept-Encoding in the request, which encoding (or 406) is
  * chosen. An encoding goes out as 304 exactly when If-None-Match names
@@ -105,6 +114,7 @@
 #include "pagec/stream.h"
 #include "lsite.h"
 #include "site.h"
+#include "xsite.h"
 
 #ifndef FUZZ_HTTP
 #define FUZZ_HTTP 0
@@ -232,6 +242,14 @@ static struct catalogue cats[2];
 static struct catalogue *cat;
 static const PAGEC_ROM struct pagec_site *cs;
 
+/* The sites the model describes: site and lsite (compiled with
+ * --max-segments 1, run.sh) served with their large replies off,
+ * nlarge 0, as a runtime without PAGEC_LARGE serves them (pagec/site.h:
+ * a reply too big for the client's MSS class gets the page's other
+ * encoding, or 503). Large replies are served by xsite. */
+static struct pagec_site site_one;
+static struct pagec_site lsite_one;
+
 static void die(const char *what)
 {
     fprintf(stderr, "fuzz: %s\n", what);
@@ -329,9 +347,11 @@ static void walk(size_t node, uint8_t *prefix, size_t len, size_t depth)
     }
 }
 
-/* Fills catalogue c for site s (the current site from then on). */
+/* Fills catalogue c for site s (the current site from then on), made
+ * from the site pagec made, made, which is checked. */
 static void catalogue_init(struct catalogue *c,
-                           const PAGEC_ROM struct pagec_site *s)
+                           const PAGEC_ROM struct pagec_site *s,
+                           const PAGEC_ROM struct pagec_site *made)
 {
     static uint8_t prefix[4096 + 65536];
     static const int codes[] = {400, 403, 404, 405, 406, 411,
@@ -347,8 +367,9 @@ static void catalogue_init(struct catalogue *c,
     if (cs->format != PAGEC_FORMAT_VERSION) {
         die("site of another format");
     }
-    /* the oracle below trusts the site: it must be sound first */
-    if (pagec_site_check(cs, &why) != 0) {
+    /* the oracle below trusts the site: it must be sound first, as
+     * pagec made it (s is made from it) */
+    if (pagec_site_check(made, &why) != 0) {
         die(why);
     }
     add_entry(&cs->syn_ack, K_SYNACK, 0, 0, -1, 0, 0, -1);
@@ -473,12 +494,19 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     (void)argc;
     (void)argv;
     verbose = env != NULL && *env != '\0' && *env != '0';
-    catalogue_init(&cats[1], &lsite);
+    /* the model's sites with their large replies off (see site_one) */
+    site_one = site;
+    site_one.nlarge = 0;
+    site_one.block = 0;
+    lsite_one = lsite;
+    lsite_one.nlarge = 0;
+    lsite_one.block = 0;
+    catalogue_init(&cats[1], &lsite_one, &lsite);
     if (lsite.nlive == 0) {
         die("the live site has no live page");
     }
     check_actions();
-    catalogue_init(&cats[0], &site);
+    catalogue_init(&cats[0], &site_one, &site);
     if (site.nactions != 0) {
         die("the plain site has actions");
     }
@@ -1877,7 +1905,8 @@ static void fail(const struct expect *e, const uint8_t *out, size_t n,
         dump("reply", out, n);
     }
     fprintf(stderr, "site %s, live callback %s, seed 0x%04x, mode 0x%02x\n",
-            cs == &lsite ? "lsite" : "site", live_set ? "set" : "NULL",
+            cs == &xsite ? "xsite" : cs == &lsite_one ? "lsite" : "site",
+            live_set ? "set" : "NULL",
             live_log.seed, live_log.mode);
     for (i = 0; i < live_log.n; i++) {
         const struct live_call *c = &live_log.call[i];
@@ -2734,10 +2763,46 @@ static int dropped(const uint8_t *out, size_t n)
  * cut-through and found bad at its end (the receiver drops the reply cut
  * short or with a wrong checksum).
  */
+/* The datagrams of the buffered API's answer after the first, from
+ * pagec_server_next(), one after the other (run()). */
+#define MAX_REST 16
+static uint8_t rest[MAX_REST * 1600];
+static size_t rest_len[MAX_REST];
+static size_t nrest;
+
+/* Pulls what is pending of the streaming API's reply into out from n,
+ * as a driver pulls (in runs when runs): the new n. */
+static size_t pull(const struct expect *e, const struct pagec_server *srv,
+                   struct pagec_stream *s, int runs, uint8_t *out,
+                   size_t size, size_t n)
+{
+    while (pagec_stream_pending(s) > 0) {
+        const PAGEC_ROM uint8_t *p = NULL;
+        uint16_t pending = pagec_stream_pending(s);
+        uint16_t k = runs ? pagec_stream_run(s, &p) : 0;
+
+        if (k > pending || (k > 0 && pagec_stream_pending(s) !=
+                                         pending - k)) {
+            fail(e, out, n, "pagec_stream_run() takes more than is "
+                            "pending, or does not count it pulled");
+        }
+        if (n + (k ? k : 1u) > size) {
+            fail(e, out, n, "the streaming API pulls without end");
+        }
+        if (k > 0) {
+            memcpy(out + n, p, k);
+            n += k;
+        } else {
+            out[n++] = pagec_stream_next(srv, s);
+        }
+    }
+    return n;
+}
+
 static void check_stream(const struct expect *e, const struct pagec_server *srv,
                          uint32_t now, const uint8_t *pkt, size_t len,
                          const struct pagec_reply *r, uint16_t ret,
-                         const struct live_log *g)
+                         const struct live_log *g, size_t day_want)
 {
     static uint8_t out[0x10000 + 64];
     static uint8_t flat[0x10000 + 64];
@@ -2765,26 +2830,7 @@ static void check_stream(const struct expect *e, const struct pagec_server *srv,
         }
         /* as a driver pulls: what is pending, a run of the site's
          * bytes at a time (FUZZ_LIVE_RUNS) or a byte at a time */
-        while (pagec_stream_pending(&s) > 0) {
-            const PAGEC_ROM uint8_t *p = NULL;
-            uint16_t pending = pagec_stream_pending(&s);
-            uint16_t k = runs ? pagec_stream_run(&s, &p) : 0;
-
-            if (k > pending || (k > 0 && pagec_stream_pending(&s) !=
-                                             pending - k)) {
-                fail(e, out, n, "pagec_stream_run() takes more than is "
-                                "pending, or does not count it pulled");
-            }
-            if (n + (k ? k : 1u) > sizeof out) {
-                fail(e, out, n, "the streaming API pulls without end");
-            }
-            if (k > 0) {
-                memcpy(out + n, p, k);
-                n += k;
-            } else {
-                out[n++] = pagec_stream_next(srv, &s);
-            }
-        }
+        n = pull(e, srv, &s, runs, out, sizeof out, n);
         if (i < len && n > 0 && !cut_through(pkt, len)) {
             fail(e, out, n, "a reply before the end of a TCP segment");
         }
@@ -2801,7 +2847,7 @@ static void check_stream(const struct expect *e, const struct pagec_server *srv,
     }
     live_log.open = 0;
     day_log.open = 0;
-    if (day_log.n != (ret != 0 ? day_calls(e) : 0)) {
+    if (day_log.n != day_want) {
         fail(e, out, n, "the streaming API calls the daytime callback "
                         "otherwise than the buffered one");
     }
@@ -2810,6 +2856,9 @@ static void check_stream(const struct expect *e, const struct pagec_server *srv,
                         "than the buffered one");
     }
     if (ret == 0) {
+        if (pagec_stream_more(srv, &s)) {
+            fail(e, out, n, "a datagram more, after none");
+        }
         if (n > 0 && !cut_through(pkt, len)) {
             fail(e, out, n, "bytes pulled of a reply that is not sent");
         }
@@ -2822,6 +2871,96 @@ static void check_stream(const struct expect *e, const struct pagec_server *srv,
     if (pagec_reply_copy(r, flat, 0xffff) != ret || n != ret ||
         memcmp(out, flat, ret) != 0) {
         fail(e, out, n, "the streaming API's reply differs from the buffered one");
+    }
+    /* the datagrams after the first: the same, one by one, and no more */
+    for (i = 0, end = 0; i < nrest; end += rest_len[i++]) {
+        live_log.open = 0;
+        day_log.open = 0;
+        if (!pagec_stream_more(srv, &s)) {
+            fail(e, rest + end, rest_len[i],
+                 "the streaming API's answer ends before the buffered one's");
+        }
+        if (pagec_stream_started(&s)) {
+            fail(e, NULL, 0, "pagec_stream_started() before a byte pulled");
+        }
+        n = pull(e, srv, &s, runs, out, sizeof out, 0);
+        if (n != rest_len[i] || memcmp(out, rest + end, n) != 0) {
+            fail(e, out, n, "a datagram of the streaming API's answer "
+                            "differs from the buffered one's");
+        }
+    }
+    if (pagec_stream_more(srv, &s) || pagec_stream_more(srv, &s)) {
+        fail(e, NULL, 0, "the streaming API's answer has more datagrams");
+    }
+}
+
+/* A datagram of a reply (n bytes at out) to the datagram ip, on the site
+ * of large replies, which the model does not describe: well formed, its
+ * checksums right, back where ip came from. */
+static void check_formed(const struct expect *e, const uint8_t *ip,
+                         const uint8_t *out, size_t n)
+{
+    size_t ihl = (size_t)(ip[0] & 15) * 4;
+
+    if (n < 28 || out[0] != 0x45 || be16(out + 2) != n ||
+        (be16(out + 6) & 0x3fff) || out[8] != 64 || out[9] != ip[9]) {
+        fail(e, out, n, "IPv4 header: version, IHL, length, fragment, "
+                        "TTL or protocol");
+    }
+    if (ocsum(out, 20, 0) != 0xffff || dropped(out, n)) {
+        fail(e, out, n, "a checksum, or a length");
+    }
+    if (memcmp(out + 12, ip + 16, 4) != 0 || memcmp(out + 16, ip + 12, 4) != 0) {
+        fail(e, out, n, "addresses not swapped");
+    }
+    if (out[9] != 1 && (memcmp(out + 20, ip + ihl + 2, 2) != 0 ||
+                        memcmp(out + 22, ip + ihl, 2) != 0)) {
+        fail(e, out, n, "ports not swapped");
+    }
+    if (out[9] == 6) {
+        size_t hl = (size_t)(out[32] >> 4) * 4;
+
+        if (hl < 20 || hl > n - 20 || n - 20 - hl > cs->mss) {
+            fail(e, out, n, "TCP header length, or more data than the MSS");
+        }
+    }
+}
+
+/* The rest of the answer r (a copy of it) into rest, and of the same
+ * answer again in r2: the same datagrams, each well formed; none but for
+ * the site of large replies. */
+static void answer_rest(const struct expect *e, const struct pagec_server *srv,
+                        const uint8_t *ip, const struct pagec_reply *r,
+                        const struct pagec_reply *r2)
+{
+    static struct pagec_reply a;
+    static struct pagec_reply b;
+    static uint8_t other[1600];
+    size_t at = 0;
+    uint16_t k;
+
+    a = *r;
+    b = *r2;
+    nrest = 0;
+    while ((k = pagec_server_next(srv, &a)) != 0) {
+        if (cs != &xsite) {
+            fail(e, NULL, 0, "a datagram more, on a site without large "
+                             "replies");
+        }
+        if (nrest == MAX_REST ||
+            pagec_reply_copy(&a, rest + at, 1600) != k ||
+            pagec_server_next(srv, &b) != k ||
+            pagec_reply_copy(&b, other, sizeof other) != k ||
+            memcmp(rest + at, other, k) != 0) {
+            fail(e, rest + at, k, "the answer's datagrams: too many, or not "
+                                  "the same twice");
+        }
+        check_formed(e, ip, rest + at, k);
+        rest_len[nrest++] = k;
+        at += k;
+    }
+    if (pagec_server_next(srv, &b) != 0) {
+        fail(e, NULL, 0, "the answer again has more datagrams");
     }
 }
 
@@ -2849,7 +2988,14 @@ static void run(const struct pagec_server *srv, uint32_t now, const uint8_t *pkt
     cur_len = len;
     cur_now = now;
     cur_e = &e;
-    expect_reply(&e, srv, now, pkt, len);
+    if (cs == &xsite) {
+        memset(&e, 0, sizeof e);
+        e.want = W_ANY;
+        e.act = -1;
+        e.why = "the site of large replies: no model";
+    } else {
+        expect_reply(&e, srv, now, pkt, len);
+    }
     if (verbose) {
         fprintf(stderr, "fuzz: %zu bytes: want %s (%s)\n", len,
                 want_names[e.want], e.why);
@@ -2898,8 +3044,21 @@ static void run(const struct pagec_server *srv, uint32_t now, const uint8_t *pkt
                 first.nact);
     }
     live_log = first; /* for the messages */
-    check_reply(&e, pkt, &r1, ret, &first);
-    check_stream(&e, srv, now, pkt, len, &r1, ret, &first);
+    if (cs != &xsite) {
+        check_reply(&e, pkt, &r1, ret, &first);
+    } else if (ret != 0) {
+        if (first.n != 0 || first.nact != 0) {
+            fail(&e, NULL, 0, "a callback of live fields or actions called "
+                              "on a site without them");
+        }
+        check_formed(&e, pkt, flat1, ret);
+    }
+    answer_rest(&e, srv, pkt, &r1, &r2);
+    if (verbose && nrest) {
+        fprintf(stderr, "  and %zu datagrams more\n", nrest);
+    }
+    check_stream(&e, srv, now, pkt, len, &r1, ret, &first,
+                 cs == &xsite ? day_first : ret != 0 ? day_calls(&e) : 0);
 }
 
 /* ---- the two targets ---- */
@@ -2909,7 +3068,7 @@ static void run(const struct pagec_server *srv, uint32_t now, const uint8_t *pkt
 static void live_setup(struct pagec_server *srv, const uint8_t *p)
 {
     cat = &cats[p[0] & FUZZ_LIVE_SITE ? 1 : 0];
-    cs = cat->site;
+    cs = p[0] & FUZZ_LIVE_LARGE ? &xsite : cat->site;
     srv->site = cs;
     srv->live = p[0] & FUZZ_LIVE_NULL ? NULL : fuzz_live;
     srv->ctx = &live_log;
@@ -2968,6 +3127,44 @@ static void seal(uint8_t *ip, size_t len, int ipsum, int l4sum)
 }
 
 #if !FUZZ_HTTP
+/* FUZZ_CTL_ACK on the site of large replies (fuzz.h): the ACK and the
+ * SACK blocks of the TCP header at tcp, in the datagram of len bytes at
+ * ip, made offsets from isn, its SACK bit flipped by the ACK's top bit. */
+static void large_ack(const uint8_t *ip, size_t len, uint8_t *tcp,
+                      uint32_t isn)
+{
+    uint32_t ack = be32(tcp + 8);
+    size_t hl = (size_t)(tcp[12] >> 4) * 4;
+    size_t i = 20;
+
+    if (ack & 0x80000000u) {
+        isn ^= FUZZ_ISN_SACK;
+    }
+    set32(tcp + 8, isn + 1 + (ack & 0x7fffu));
+    if ((size_t)(tcp - ip) + hl > len) {
+        return;
+    }
+    /* the options as the runtime reads them: each by its length */
+    while (i + 1 < hl && tcp[i] != 0) {
+        size_t olen = tcp[i + 1];
+        size_t k;
+
+        if (tcp[i] == 1) {
+            i++;
+            continue;
+        }
+        if (olen < 2 || i + olen > hl) {
+            break;
+        }
+        if (tcp[i] == 5) {
+            for (k = i + 2; k + 4 <= i + olen; k += 4) {
+                set32(tcp + k, isn + 1 + (be32(tcp + k) & 0x7fffu));
+            }
+        }
+        i += olen;
+    }
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     struct pagec_server srv;
@@ -3005,7 +3202,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                             (uint16_t)be16(tcp), (uint16_t)be16(tcp + 2), slot,
                             (uint8_t)FUZZ_CTL_CLASS(ctl), be32(tcp + 4) - 1u);
 
-        set32(tcp + 8, isn + 1 + (be32(tcp + 8) & 0x7ffu));
+        if (cs == &xsite) {
+            large_ack(pkt, len, tcp, isn);
+        } else {
+            set32(tcp + 8, isn + 1 + (be32(tcp + 8) & 0x7ffu));
+        }
     }
     seal(pkt, len, (ctl & FUZZ_CTL_IPSUM) != 0, (ctl & FUZZ_CTL_L4SUM) != 0);
     run(&srv, now, pkt, len);

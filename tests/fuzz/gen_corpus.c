@@ -11,7 +11,8 @@
  * and ETags, and with the runtime, for pagec_isn() (the ACK of a request
  * is ISN + 1). Most seeds are for the plain site (site); those of
  * live_seeds() reach the live site's pages (lsite), those of
- * action_seeds() its actions.
+ * action_seeds() its actions, those of large_seeds() the large replies
+ * of xsite.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -22,6 +23,7 @@
 #include "pagec/pagec.h"
 #include "lsite.h"
 #include "site.h"
+#include "xsite.h"
 
 #define NOW 1000000u /* the clock of most seeds */
 
@@ -399,23 +401,24 @@ static void write_dict(const char *path)
 
 /* The path of page p below node, the len bytes of buf so far; 1 when
  * found (buf then holds it, NUL-terminated). */
-static int path_of(uint16_t node, uint16_t p, char *buf, size_t len,
-                   size_t size)
+static int path_of(const struct pagec_site *st, uint16_t node, uint16_t p,
+                   char *buf, size_t len, size_t size)
 {
-    const struct pagec_node *nd = &site.nodes[node];
+    const struct pagec_node *nd = &st->nodes[node];
     uint16_t k;
 
     if (len + nd->label_len + 1 > size) {
         return 0;
     }
-    memcpy(buf + len, site.labels + nd->label, nd->label_len);
+    memcpy(buf + len, st->labels + nd->label, nd->label_len);
     len += nd->label_len;
     buf[len] = '\0';
     if (nd->page == p) {
         return 1;
     }
     for (k = 0; k < nd->nchild; k++) {
-        if (path_of((uint16_t)(nd->first_child + k), p, buf, len, size)) {
+        if (path_of(st, (uint16_t)(nd->first_child + k), p, buf, len,
+                    size)) {
             return 1;
         }
     }
@@ -562,7 +565,7 @@ static void datagrams(void)
         char name[64];
         char path[512];
 
-        if (path_of(0, (uint16_t)i, path, 0, sizeof path)) {
+        if (path_of(&site, 0, (uint16_t)i, path, 0, sizeof path)) {
             n = inm_request(req, sizeof req, path, (int)i, "GET");
             s.data = req;
             s.dlen = n;
@@ -752,7 +755,7 @@ static void http_seeds(void)
     for (p = 0; p < site.npages; p++) {
         char path[512];
 
-        if (!path_of(0, (uint16_t)p, path, 0, sizeof path)) {
+        if (!path_of(&site, 0, (uint16_t)p, path, 0, sizeof path)) {
             continue;
         }
         n = inm_request(req, sizeof req, path, p, p % 2 ? "HEAD" : "GET");
@@ -1118,6 +1121,174 @@ static void service_seeds(void)
     live_seed = 0;
 }
 
+/* Offset of the end of segment i (from 1) of large reply k of xsite in
+ * MSS class 3 (the site's MSS), as docs/large-pages.md lays it out: the
+ * grid of B bytes at 2v modulo B, (MSS - 12) / B blocks a segment; the
+ * reply's length for the last. */
+static uint32_t large_end(uint16_t k, uint32_t i)
+{
+    uint32_t b = xsite.block;
+    uint32_t per = (uint32_t)(xsite.mss - 12u) / b;
+    uint32_t end = 2u * (k + 1u) + (i * per - 1u) * b;
+
+    return end < xsite.large[k].len ? end : xsite.large[k].len;
+}
+
+/* Seeds of the site of large replies (FUZZ_LIVE_LARGE): SYNs with its
+ * options; with FUZZ_CTL_ACK, whose ACK and SACK edges are offsets there
+ * (fuzz.h; the ACK's top bit for a SYN that offered SACK), a request for
+ * each large reply, ACKs at its boundaries, with SACK blocks above a
+ * hole, a D-SACK, a poke, the ACK of its FIN, a FIN. */
+static void large_seeds(void)
+{
+    static const uint8_t syn_ts_sack[20] = {2, 4, 0x05, 0xb4, 4, 2, 8, 10,
+                                            0, 0, 0x30, 0x39, 0, 0, 0, 0,
+                                            1, 3, 3, 7};
+    static const uint8_t syn_sack[8] = {2, 4, 0x05, 0xb4, 1, 1, 4, 2};
+    static const uint8_t syn_ts[16] = {2, 4, 0x02, 0x18, 1, 1, 8, 10,
+                                       0, 0, 0x30, 0x39, 0, 0, 0, 0};
+    const unsigned fix = FUZZ_CTL_IPSUM | FUZZ_CTL_L4SUM;
+    const unsigned ack = fix | FUZZ_CTL_ACK | 3u << 6;
+    uint16_t http = xsite.http_port;
+    uint8_t b[4096];
+    uint8_t o[40];
+    char req[256];
+    char name[64];
+    struct tcp s;
+    uint16_t k;
+
+    live_ctl = FUZZ_LIVE_LARGE;
+    live_seed = 0x1234;
+    reset(&s, http);
+    s.flags = 0x02;
+    seed("large-syn", NOW, fix, b, build(b, &s));
+    s.opt = syn_ts_sack;
+    s.optlen = sizeof syn_ts_sack;
+    seed("large-syn-ts-sack", NOW, fix, b, build(b, &s));
+    s.opt = syn_sack;
+    s.optlen = sizeof syn_sack;
+    seed("large-syn-sack", NOW, fix, b, build(b, &s));
+    s.opt = syn_ts;
+    s.optlen = sizeof syn_ts;
+    seed("large-syn-ts-536", NOW, fix, b, build(b, &s));
+    for (k = 0; k < xsite.nlarge && k < 4; k++) {
+        const struct pagec_variant *v = &xsite.variants[xsite.large[k].variant];
+        uint32_t len = xsite.large[k].len;
+        uint32_t tsecr = (NOW * 1000u) << 10;
+        char path[128];
+        int gzip = 0;
+        size_t n;
+        uint16_t p;
+
+        /* the path of the page whose variant it is */
+        for (p = 0; p < xsite.npages; p++) {
+            const struct pagec_page *pg = &xsite.pages[p];
+
+            gzip = pg->gzip != PAGEC_NO_PAGE &&
+                   &xsite.variants[pg->gzip] == v;
+            if ((pg->identity != PAGEC_NO_PAGE &&
+                 &xsite.variants[pg->identity] == v) ||
+                gzip) {
+                break;
+            }
+        }
+        if (p == xsite.npages ||
+            !path_of(&xsite, 0, p, path, 0, sizeof path)) {
+            fprintf(stderr, "gen_corpus: large reply %u has no page\n", k);
+            exit(1);
+        }
+        n = (size_t)snprintf(req, sizeof req,
+                             "GET %s HTTP/1.1\r\nHost: x\r\n"
+                             "Accept-Encoding: %s\r\n\r\n",
+                             path, gzip ? "gzip" : "identity");
+        snprintf(name, sizeof name, "large-%u", k);
+        http_seed(name, NOW, 3u << 4, 65535, req, n);
+        /* the request: timestamps, the SACK bit (the ACK's top bit) */
+        reset(&s, http);
+        s.flags = 0x18;
+        s.seq = 1000;
+        s.ack = 0x80000000u;
+        memcpy(o, "\1\1\10\12", 4);
+        put32(o + 4, 12346);
+        put32(o + 8, tsecr);
+        s.opt = o;
+        s.optlen = 12;
+        s.data = req;
+        s.dlen = n;
+        snprintf(name, sizeof name, "large-%u-request", k);
+        seed(name, NOW, ack, b, build(b, &s));
+        s.ack = 0;
+        s.optlen = 0;
+        snprintf(name, sizeof name, "large-%u-request-plain", k);
+        seed(name, NOW, ack, b, build(b, &s));
+        /* a pure ACK of two segments, echoing the first one's TSval */
+        s.data = NULL;
+        s.dlen = 0;
+        s.flags = 0x10;
+        s.seq = 1000 + (uint32_t)n;
+        s.ack = 0x80000000u | large_end(k, 2);
+        put32(o + 8, tsecr | 1u);
+        s.optlen = 12;
+        snprintf(name, sizeof name, "large-%u-ack2", k);
+        seed(name, NOW, ack, b, build(b, &s));
+        /* the same, a stall later */
+        snprintf(name, sizeof name, "large-%u-ack2-late", k);
+        seed(name, NOW + 1, ack, b, build(b, &s));
+        /* SACK: segment 3 came, 2 did not */
+        memcpy(o + 12, "\1\1\5\12", 4);
+        put32(o + 16, large_end(k, 2));
+        put32(o + 20, large_end(k, 3));
+        s.ack = 0x80000000u | large_end(k, 1);
+        s.optlen = 24;
+        snprintf(name, sizeof name, "large-%u-sack", k);
+        seed(name, NOW, ack, b, build(b, &s));
+        /* two blocks, the newest first */
+        memcpy(o + 12, "\1\1\5\22", 4);
+        put32(o + 16, large_end(k, 5));
+        put32(o + 20, large_end(k, 6));
+        put32(o + 24, large_end(k, 2));
+        put32(o + 28, large_end(k, 3));
+        s.optlen = 32;
+        snprintf(name, sizeof name, "large-%u-sack2", k);
+        seed(name, NOW, ack, b, build(b, &s));
+        /* a D-SACK: the block below the ACK */
+        memcpy(o + 12, "\1\1\5\12", 4);
+        put32(o + 16, large_end(k, 1));
+        put32(o + 20, large_end(k, 2));
+        s.ack = 0x80000000u | large_end(k, 3);
+        s.optlen = 24;
+        snprintf(name, sizeof name, "large-%u-dsack", k);
+        seed(name, NOW, ack, b, build(b, &s));
+        /* a poke: the request's last byte again, a second later */
+        s.seq = 1000 + (uint32_t)n - 1u;
+        s.flags = 0x18;
+        s.data = "\n";
+        s.dlen = 1;
+        s.optlen = 12;
+        snprintf(name, sizeof name, "large-%u-poke", k);
+        seed(name, NOW + 1, ack, b, build(b, &s));
+        /* the ACK of our FIN, and the client's FIN */
+        s.seq = 1000 + (uint32_t)n;
+        s.flags = 0x10;
+        s.data = NULL;
+        s.dlen = 0;
+        s.ack = 0x80000000u | (len + 1u);
+        snprintf(name, sizeof name, "large-%u-fin-ack", k);
+        seed(name, NOW, ack, b, build(b, &s));
+        s.flags = 0x11;
+        snprintf(name, sizeof name, "large-%u-fin", k);
+        seed(name, NOW, ack, b, build(b, &s));
+        /* without options: stop and wait */
+        s.flags = 0x10;
+        s.ack = large_end(k, 1);
+        s.optlen = 0;
+        snprintf(name, sizeof name, "large-%u-ack-plain", k);
+        seed(name, NOW, ack, b, build(b, &s));
+    }
+    live_ctl = 0;
+    live_seed = 0;
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 4) {
@@ -1131,6 +1302,7 @@ int main(int argc, char **argv)
     live_seeds();
     action_seeds();
     service_seeds();
+    large_seeds();
     write_dict(argv[3]);
     printf("gen_corpus: %u seeds\n", nseeds);
     return 0;

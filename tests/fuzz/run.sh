@@ -2,9 +2,10 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # Fuzzing the runtime with libFuzzer: builds fuzz_input (raw datagrams)
 # and fuzz_http (HTTP requests in segments with the right ACK) from
-# fuzz_input.c, the runtime's sources and two sites compiled by pagec
-# (tests/sites/basic, and tests/sites/live with a page of fields at the
-# edges of its body and more actions: live fields and actions),
+# fuzz_input.c, the runtime's sources and three sites compiled by pagec
+# (tests/sites/basic; tests/sites/live with a page of fields at the
+# edges of its body and more actions: live fields and actions;
+# tests/sites/large: large replies),
 # with AddressSanitizer and
 # UndefinedBehaviorSanitizer; writes the seed corpora (gen_corpus.c); runs
 # each target for SECONDS (default 45).
@@ -78,9 +79,12 @@ fail() {
 
 # the sites: the unit tests' site, with a page port; the live site, with
 # a page port and a page whose body starts and ends with a field, two of
-# them side by side, PAGEC_LIVE_MAX (32) bytes of fields in all
+# them side by side, PAGEC_LIVE_MAX (32) bytes of fields in all; both
+# with every page in one segment (the targets serve them with their large
+# replies off: fuzz_input.c)
 mkdir "$work/site" || exit 1
-"$pagec" --name site --port 8080=/notes.txt "$src/tests/sites/basic" \
+"$pagec" --max-segments 1 --name site --port 8080=/notes.txt \
+    "$src/tests/sites/basic" \
     -o "$work/site/site.c" || fail "pagec failed on tests/sites/basic"
 cp -R "$src/tests/sites/live" "$work/live" || exit 1
 printf '<!--live:a:1--><!--live:b:2-->|<!--live:wide:29-->' \
@@ -95,15 +99,19 @@ printf '%s\n' 'LED <!--live:led:3-->' \
 printf '%s\n' 'reset done<!--action:reset:7:/about.html?reset=yes&x=%20-->' \
     >"$work/live/done.txt" || exit 1
 printf '%s\n' 'the page port' >"$work/live/port.txt" || exit 1
-"$pagec" --name lsite --port 8081=/port.txt "$work/live" \
+"$pagec" --max-segments 1 --name lsite --port 8081=/port.txt "$work/live" \
     -o "$work/site/lsite.c" || fail "pagec failed on the live site"
+# the site of large replies, pages sent as several segments
+"$pagec" --name xsite "$src/tests/sites/large" -o "$work/site/xsite.c" ||
+    fail "pagec failed on tests/sites/large"
 
 # the runtime and the site, instrumented once for both targets
 flags="-std=c99 -g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all"
 warn="-Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes"
 inc="-I$src/include -I$work/site"
 mkdir "$work/obj" || exit 1
-for f in "$src"/runtime/*.c "$work/site/site.c" "$work/site/lsite.c"; do
+for f in "$src"/runtime/*.c "$work/site/site.c" "$work/site/lsite.c" \
+    "$work/site/xsite.c"; do
     o=$work/obj/$(basename "$f" .c).o
     # shellcheck disable=SC2086 # the flags are words
     "$cc" $flags $warn $inc -c "$f" -o "$o" || fail "cannot compile $f"
@@ -127,7 +135,8 @@ printf '\001\022\333\300\300\300\001\002\300' >"$work/seeds_slip/noise"
 head -c 300 /dev/zero | tr '\0' 'x' | sed 's/^/\001/' >"$work/seeds_slip/long"
 # shellcheck disable=SC2086
 "$cc" -std=c99 -O1 $warn $inc "$here/gen_corpus.c" "$src"/runtime/*.c \
-    "$work/site/site.c" "$work/site/lsite.c" -o "$work/gen/gen_corpus" ||
+    "$work/site/site.c" "$work/site/lsite.c" "$work/site/xsite.c" \
+    -o "$work/gen/gen_corpus" ||
     fail "cannot build gen_corpus"
 "$work/gen/gen_corpus" "$work/seeds_input" "$work/seeds_http" \
     "$work/fuzz.dict" || fail "gen_corpus failed"

@@ -3,6 +3,7 @@
 """tests/hostile/hostile.py - hostile and malformed packets against pagec-tun.
 
 Usage: hostile.py --dev TUN --site SITE_DIR [--server-pid PID]
+                  [--site-c SITE_C]
 
 Runs inside the network namespace that tests/hostile/hostile.sh makes:
 192.0.2.1 is the kernel's side of the TUN device TUN, 192.0.2.2 the pagec
@@ -22,6 +23,17 @@ HOSTILE_WAIT_MS, 300 ms by default, when it never comes). The answer must
 be exactly what the RFCs (and the README's "Protocol behaviour") prescribe,
 or nothing; the checksums of every reply are recomputed here.
 
+A site with large replies (docs/large-pages.md) is checked against a
+model of its own: SITE_C, the C file pagec generated for the site, gives
+B and each large reply's index and length; from them and the client's
+MSS class the model cuts each reply into segments, and says what a SYN
+(the options of the SYN-ACK, the ISN's SACK bit), a request (which
+segments, their seq, ack, flags and timestamps) and each kind of ACK
+(on the grid, off it, with SACK blocks, timestamps, a FIN) must get. The
+bytes of each segment must be the reply's, as a client of the site's MSS
+gets it in one segment (its live fields aside). Without SITE_C the site
+is taken to have no large replies.
+
 Packets are built and dissected with scapy; malformed fields are patched
 into the built bytes. After the hostile cases, curl must still fetch
 index.html byte for byte. A page with live fields (<!--live:NAME:WIDTH-->,
@@ -40,6 +52,7 @@ import argparse
 import gzip
 import os
 import random
+import re
 import select
 import socket
 import struct
@@ -84,6 +97,8 @@ SENTINEL_ID = 0xFEED
 ISN_SLOT = 1 << 6       # seconds of an ISN time slot (PAGEC_ISN_SLOT_LOG2)
 PORT_BASE = 20000       # client ports: 20000..29999 (hostile.sh may drop
 PORT_SPAN = 10000       # the kernel's RSTs from these)
+TS_SLACK = 5000         # ms a TSval's clock may be off ours (a busy host)
+FLIGHT = 10             # segments a request draws (RFC 6928's window)
 
 # TCP flags
 FIN, SYN, RST, PSH, ACK, URG, ECE, CWR = 1, 2, 4, 8, 16, 32, 64, 128
@@ -179,6 +194,76 @@ def fix_icmp(b):
 
 def mss_opt(v):
     return struct.pack("!BBH", 2, 4, v)
+
+
+SACK_OK = b"\x04\x02"          # SACK-permitted (RFC 2018)
+
+
+def ts_opt(tsval, tsecr=0):
+    """NOP, NOP and the timestamps option (RFC 7323): 12 bytes."""
+    return b"\x01\x01\x08\x0a" + struct.pack("!II", tsval & 0xFFFFFFFF,
+                                              tsecr & 0xFFFFFFFF)
+
+
+def sack_opt(blocks):
+    """NOP, NOP and a SACK option (RFC 2018) of (left, right) blocks."""
+    return b"\x01\x01" + struct.pack("!BB", 5, 2 + 8 * len(blocks)) + \
+        b"".join(struct.pack("!II", a & 0xFFFFFFFF, b & 0xFFFFFFFF)
+                 for a, b in blocks)
+
+
+def parse_opts(opts):
+    """The TCP options of opts as RFC 9293 section 3.1 reads them: a dict
+    with mss, sack_ok, ts ((TSval, TSecr)) and sack (a list of (left,
+    right)) when present with their right lengths. The list ends at an
+    EOL, and at an option whose length is below 2 or runs past the end:
+    what came before it counts, nothing after it; an option of a known
+    kind with a wrong length is skipped whole."""
+    o = {"mss": None, "sack_ok": False, "ts": None, "sack": None}
+    i = 0
+    while i < len(opts) and opts[i] != 0:
+        if opts[i] == 1:
+            i += 1
+            continue
+        if i + 1 >= len(opts):
+            break
+        kind, n = opts[i], opts[i + 1]
+        if n < 2 or i + n > len(opts):
+            break
+        body = opts[i + 2:i + n]
+        if kind == 2 and n == 4:
+            o["mss"] = be16(body, 0)
+        elif kind == 4 and n == 2:
+            o["sack_ok"] = True
+        elif kind == 8 and n == 10:
+            o["ts"] = (be32(body, 0), be32(body, 4))
+        elif kind == 5 and n >= 10 and (n - 2) % 8 == 0:
+            o["sack"] = [(be32(body, k), be32(body, k + 4))
+                         for k in range(0, n - 2, 8)]
+        i += n
+    return o
+
+
+def tcp_opts_of(pkt):
+    """The option bytes of the TCP header of the datagram pkt."""
+    h = ihl(pkt)
+    return bytes(pkt[h + 20:h + (pkt[h + 12] >> 4) * 4])
+
+
+def now_ms():
+    """CLOCK_MONOTONIC in milliseconds, the clock pagec-tun gives the
+    runtime for timestamps: the same in every network namespace."""
+    return int(time.clock_gettime(time.CLOCK_MONOTONIC) * 1000) & 0xFFFFFFFF
+
+
+def check_ts_clock(tsval, what):
+    """TSval's top 22 bits are pagec-tun's clock in ms (mod 2^22): it must
+    be within TS_SLACK ms of ours."""
+    d = ((tsval >> 10) - now_ms()) & 0x3FFFFF
+    d = d - 0x400000 if d >= 0x200000 else d
+    if abs(d) > TS_SLACK:
+        return ["%s TSval 0x%08x: %+d ms from the clock" % (what, tsval, d)]
+    return []
 
 
 # --- the wire -----------------------------------------------------------
@@ -357,9 +442,50 @@ class Site:
     p_503 = None         # ... of the 503 reply (None: not seen yet)
     etag_id = None
     etag_gz = None
+    block = 0            # B of the large replies' grid (0: none)
+    large = {}           # (path, encoding): (v, length) of a large reply
+    ref = {}             # (path, encoding): (TCP data, set of offsets of
+    #                      live fields) of the 200 reply in one segment
+    files = {}           # path: the bytes of the site's file
+    dir = ""             # the site's folder
 
 
 SITE = Site()
+
+
+def read_site_c(path):
+    """The large replies of the site as the generated C file declares
+    them (pagec/site.h): B (.block of the site) and, for large reply k of
+    pagec_large[], its index v = k + 1 and length, with the page and the
+    encoding its comment names. Returns a list of problems."""
+    try:
+        with open(path, encoding="latin-1") as f:
+            text = f.read()
+    except OSError as e:
+        return ["site C file: %s" % e]
+    m = re.search(r"\.block = (\d+),", text)
+    SITE.block = int(m.group(1)) if m else 0
+    arr = re.search(r"struct pagec_large pagec_large\[\] = \{(.*?)\n\};",
+                    text, re.S)
+    if arr is None:
+        return [] if SITE.block == 0 else \
+            ["site C file: .block = %d without pagec_large[]" % SITE.block]
+    p = []
+    for m in re.finditer(r"\[(\d+)\] = \{[^}]*?\.len = (\d+),[^}]*\}, "
+                         r"/\* (\S+), (identity|gzip), v = (\d+) \*/",
+                         arr.group(1)):
+        k, n, page, enc, v = (int(m.group(1)), int(m.group(2)), m.group(3),
+                              m.group(4), int(m.group(5)))
+        if v != k + 1:
+            p.append("site C file: large reply [%d] says v = %d" % (k, v))
+        SITE.large[(page, enc)] = (k + 1, n)
+    if not SITE.large:
+        p.append("site C file: no large reply read from pagec_large[]")
+    if SITE.block & (SITE.block - 1) or not 64 <= SITE.block <= 512 or \
+            SITE.block < 2 * (len(SITE.large) + 1):
+        p.append("site C file: B = %d for %d large replies" % (
+            SITE.block, len(SITE.large)))
+    return p
 
 
 def is_index(body):
@@ -367,9 +493,17 @@ def is_index(body):
     return livepage.match(SITE.index, body, "index.html")[0]
 
 
-def check_http(s, status, enc=None, head=False, fields=None, body=True):
-    """Problems of the HTTP reply in s: status, encoding of /index.html
-    (enc "identity"/"gzip": the body must be the file), HEAD (no body)."""
+def is_page(body, page):
+    """body is the site's file page (a path) as the server sends it."""
+    if page == "/index.html":
+        return is_index(body)
+    return livepage.match(SITE.files[page], body, page)[0]
+
+
+def check_http(s, status, enc=None, head=False, fields=None, body=True,
+               page="/index.html"):
+    """Problems of the HTTP reply in s: status, encoding of page (enc
+    "identity"/"gzip": the body must be the file), HEAD (no body)."""
     h = parse_http(s.data)
     if h is None:
         return ["TCP data is not an HTTP reply: %r" % s.data[:80]]
@@ -398,13 +532,89 @@ def check_http(s, status, enc=None, head=False, fields=None, body=True):
                     got = gzip.decompress(b)
                 except (OSError, EOFError, zlib.error) as e:
                     p.append("gzip body does not decompress: %s" % e)
-            if not is_index(got):
-                p.append("body is not index.html (%d bytes, want %d)"
-                         % (len(got), SITE.index_len))
-        if head and status == 200 and cl is not None:
+            if not is_page(got, page):
+                p.append("body is not %s (%d bytes)" % (page, len(got)))
+        if head and status == 200 and cl is not None and \
+                page == "/index.html":
             want = SITE.p_gz_body if enc == "gzip" else SITE.index_len
             if want is not None and cl != str(want):
                 p.append("HEAD Content-Length %s (want %s)" % (cl, want))
+    return p
+
+
+def synack_opts(s, syn):
+    """Problems of the options of the SYN-ACK s to the datagram syn. On
+    the HTTP port of a site with large replies a SYN that offers
+    SACK-permitted or timestamps gets them back: MSS, then SACK-permitted
+    when offered, then timestamps (TSecr the SYN's TSval) when offered,
+    NOPs only to pad to a multiple of 4, never window scale; every other
+    SYN gets one MSS option, the 44-byte SYN-ACK of old."""
+    got = parse_opts(tcp_opts_of(syn))
+    sh = ihl(syn)
+    large = SITE.block and be16(syn, sh + 2) == HTTP_PORT and \
+        (got["sack_ok"] or got["ts"] is not None)
+    if not large:
+        want = [2]
+    else:
+        want = [2] + [4] * got["sack_ok"] + [8] * (got["ts"] is not None)
+    p = []
+    kinds, i, nops, o = [], 0, 0, s.opts
+    while i < len(o):
+        if o[i] == 1:
+            nops += 1
+            i += 1
+            continue
+        if o[i] == 0 or i + 1 >= len(o) or o[i + 1] < 2 or \
+                i + o[i + 1] > len(o):
+            p.append("options %s: malformed at byte %d" % (o.hex(), i))
+            return p
+        kinds.append(o[i])
+        n = o[i + 1]
+        if o[i] == 2:
+            if n != 4:
+                p.append("MSS option of length %d" % n)
+            elif not 128 <= be16(o, i + 2) <= 65495:
+                p.append("MSS %d" % be16(o, i + 2))
+            elif SITE.mss and be16(o, i + 2) != SITE.mss:
+                p.append("MSS %d, %d before" % (be16(o, i + 2), SITE.mss))
+        elif o[i] == 4 and n != 2:
+            p.append("SACK-permitted of length %d" % n)
+        elif o[i] == 8:
+            if n != 10:
+                p.append("timestamps option of length %d" % n)
+            else:
+                tsval, tsecr = be32(o, i + 2), be32(o, i + 6)
+                if tsecr != got["ts"][0]:
+                    p.append("TSecr 0x%08x (want the SYN's TSval 0x%08x)"
+                             % (tsecr, got["ts"][0]))
+                if tsval & 0x3FF:
+                    p.append("TSval 0x%08x: index bits 0x%03x (want 0)"
+                             % (tsval, tsval & 0x3FF))
+                p += check_ts_clock(tsval, "SYN-ACK")
+        i += n
+    if kinds != want:
+        p.append("options %s: kinds %s (want %s)" % (
+            o.hex(), kinds, want))
+    elif not large and len(o) != 4:
+        p.append("options %s (want one MSS option)" % o.hex())
+    elif len(o) % 4 or nops > 3:
+        p.append("options %s: %d bytes, %d NOPs (want padding to a "
+                 "multiple of 4 only)" % (o.hex(), len(o), nops))
+    return p
+
+
+def check_seg_ts(s, index, tsecr):
+    """Problems of the options of s, which must be NOP, NOP, timestamps:
+    TSval the clock in ms << 10 | index, TSecr tsecr."""
+    if len(s.opts) != 12 or s.opts[:4] != b"\x01\x01\x08\x0a":
+        return ["options %s (want NOP, NOP, timestamps)" % s.opts.hex()]
+    tsval, ecr = be32(s.opts, 4), be32(s.opts, 8)
+    p = check_ts_clock(tsval, "segment")
+    if tsval & 0x3FF != index & 0x3FF:
+        p.append("TSval 0x%08x: index %d (want %d)" % (
+            tsval, tsval & 0x3FF, index))
+    if ecr != tsecr & 0xFFFFFFFF:
+        p.append("TSecr 0x%08x (want 0x%08x)" % (ecr, tsecr))
     return p
 
 
@@ -457,11 +667,13 @@ class Runner:
         return self.report(name, p, pkts, replies)
 
     def tcp(self, name, pkt, flags, seq=None, ack=None, data=None,
-            mss=False, extra=None, pre=()):
+            mss=False, extra=None, pre=(), ts=None):
         """The server must answer pkt (sent after pre) with exactly one TCP
         segment with these flags, seq and ack (None: not checked), no data
-        unless data says so (a callable giving problems), an MSS option
-        when mss. Returns the Seg or None."""
+        unless data says so (a callable giving problems), the options of
+        a SYN-ACK to the SYN pkt when mss (synack_opts()), else the
+        timestamps option of a pure ACK echoing ts when ts is not None,
+        else none. Returns the Seg or None."""
         replies, p = self.send(list(pre) + [pkt])
         s = None
         if len(replies) != 1:
@@ -478,14 +690,9 @@ class Runner:
             if ack is not None and s.ack != ack & 0xFFFFFFFF:
                 p.append("ack %d (want %d)" % (s.ack, ack & 0xFFFFFFFF))
             if mss:
-                if len(s.opts) != 4 or s.opts[0] != 2 or s.opts[1] != 4:
-                    p.append("options %s (want one MSS option)"
-                             % s.opts.hex())
-                elif not 128 <= be16(s.opts, 2) <= 65495:
-                    p.append("MSS %d" % be16(s.opts, 2))
-                elif SITE.mss and be16(s.opts, 2) != SITE.mss:
-                    p.append("MSS %d, %d before" % (be16(s.opts, 2),
-                                                    SITE.mss))
+                p += synack_opts(s, pkt)
+            elif ts is not None:
+                p += check_seg_ts(s, 0, ts)
             elif s.opts:
                 p.append("options %s (want none)" % s.opts.hex())
             if data is None:
@@ -493,10 +700,68 @@ class Runner:
                     p.append("%d bytes of data (want none)" % len(s.data))
             else:
                 p += data(s)
+            if SITE.block and len(s.data) % 2:
+                p.append("%d bytes of TCP data: odd in a site with large "
+                         "replies" % len(s.data))
             if extra:
                 p += extra(s)
         self.report(name, p, list(pre) + [pkt], replies)
         return s if not p else None
+
+    def segs(self, name, pkt, conn, key, idxs, ack, tsecr=None, pre=()):
+        """The server must answer pkt (sent after pre) with the segments
+        idxs of the large reply key ((path, encoding)) on conn, as
+        seg_bounds() cuts it for conn's MSS class, in that order: each
+        with the bytes of the reply there, seq = ISN + 1 + its offset, the
+        given ack, ACK alone but FIN|PSH|ACK on the reply's last segment,
+        and the timestamps option (TSval's index: the segment's + 1; TSecr
+        tsecr) when tsecr is not None, else none. Returns the Segs, or
+        None after a failure."""
+        replies, p = self.send(list(pre) + [pkt])
+        v, n = SITE.large[key]
+        b = seg_bounds(v, n, conn.lim)
+        ref, live = SITE.ref.get(key, (None, ()))
+        if ref is None:
+            p.append("no one-segment reply of %s %s learned" % key)
+        if len(replies) != len(idxs):
+            p.append("%d replies, want %d (segments %s of %d)" % (
+                len(replies), len(idxs), idxs, len(b) - 1))
+        got = []
+        for k, (r, i) in enumerate(zip(replies, idxs)):
+            s, q = check_tcp(r, pkt)
+            p += ["segment %d: %s" % (i, x) for x in q]
+            if s is None:
+                continue
+            got.append(s)
+            q = []
+            start, end = b[i], b[i + 1]
+            flags = FIN | PSH | ACK if end == n else ACK
+            if s.flags != flags:
+                q.append("flags %s (want %s)" % (flag_str(s.flags),
+                                                 flag_str(flags)))
+            if s.seq != (conn.isn + 1 + start) & 0xFFFFFFFF:
+                q.append("seq ISN + 1 + %d (want + %d)" % (
+                    (s.seq - conn.isn - 1) & 0xFFFFFFFF, start))
+            if s.ack != ack & 0xFFFFFFFF:
+                q.append("ack %d (want %d)" % (s.ack, ack & 0xFFFFFFFF))
+            if tsecr is not None:
+                q += check_seg_ts(s, i + 1, tsecr)
+            elif s.opts:
+                q.append("options %s (want none)" % s.opts.hex())
+            if len(s.data) != end - start:
+                q.append("%d bytes of data (want %d, [%d, %d) of %d)" % (
+                    len(s.data), end - start, start, end, n))
+            elif ref is not None:
+                bad = [j for j in range(start, end)
+                       if j not in live and s.data[j - start] != ref[j]]
+                if bad:
+                    q.append("data differs from the reply's bytes [%d, %d)"
+                             " at offset %d" % (start, end, bad[0]))
+            if len(s.data) % 2:
+                q.append("%d bytes of TCP data: odd" % len(s.data))
+            p += ["segment %d: %s" % (i, x) for x in q]
+        self.report(name, p, list(pre) + [pkt], replies)
+        return got if not p else None
 
     def icmp(self, name, pkt, data):
         """pkt must get an echo reply with its identifier, sequence number
@@ -534,16 +799,50 @@ class Runner:
         return tcp_pkt(sport, seq=seq, flags=SYN,
                        opts=mss_opt(65495) if opts is None else opts, **kw)
 
-    def connect(self, name, opts=None, sport=None, **kw):
+    def connect(self, name, opts=None, sport=None, mss=0, **kw):
         """A SYN (MSS 65495 unless opts) and its SYN-ACK checked as a case
-        named name. Returns (sport, client seq + 1, ISN) or None."""
+        named name. Returns its Conn or None; mss, when not 0, is the MSS
+        the server reads from opts (None: none)."""
         sport = sport or self.next_port()
         pkt = self.syn(sport, opts, **kw)
         seq = be32(pkt, ihl(pkt) + 4)
         s = self.tcp(name, pkt, SYN | ACK, ack=seq + 1, mss=True)
         if s is None:
             return None
-        return sport, (seq + 1) & 0xFFFFFFFF, s.seq
+        c = Conn(sport, seq + 1, s.seq, tcp_opts_of(pkt), mss)
+        ts = parse_opts(s.opts)["ts"]
+        c.peer_ts = ts[0] if ts else 0
+        return c
+
+
+class Conn:
+    """A connection of the client's: its port, its sequence number after
+    the SYN, our ISN, and what its SYN offered: the MSS (its class bounds
+    what it is sent), SACK-permitted, timestamps (its TSval). Unpacks as
+    (sport, cseq, isn)."""
+
+    def __init__(self, sport, cseq, isn, syn_opts, mss=0):
+        o = parse_opts(syn_opts)
+        self.sport, self.cseq, self.isn = sport, cseq & 0xFFFFFFFF, isn
+        self.mss = o["mss"] if mss == 0 else mss
+        self.sack = o["sack_ok"]
+        self.ts = o["ts"] is not None
+        self.tsval = o["ts"][0] if o["ts"] else 0
+        self.peer_ts = 0     # the TSval of our SYN-ACK
+        self.req = b""       # the request fit_case() sent last
+
+    def __iter__(self):
+        return iter((self.sport, self.cseq, self.isn))
+
+    @property
+    def lim(self):
+        return mss_class_limit(self.mss)
+
+    def pkt(self, off, seq=0, flags=ACK, **kw):
+        """A segment of the client's acknowledging offset off of our
+        sequence space (ISN + 1 + off), at seq past its SYN."""
+        return tcp_pkt(self.sport, seq=self.cseq + seq,
+                       ack=self.isn + 1 + off, flags=flags, **kw)
 
 
 def request(path="/index.html", method="GET", fields=(), version="HTTP/1.1"):
@@ -576,46 +875,107 @@ def mss_class_limit(m):
     return min(lim, SITE.mss)
 
 
-def expect_fit(limit, ae):
-    """The reply to GET /index.html with Accept-Encoding ae ("identity",
-    "gzip" or None) when limit bytes of TCP data fit: ("200", encoding),
-    ("503", None) or (None, None) for no reply."""
+def seg_bounds(v, n, lim):
+    """Where large reply v of n bytes is cut for a client of MSS class
+    lim (docs/large-pages.md, "Layout of a large reply"): S = floor((lim
+    - 12) / B) * B, the first segment L0 = S - ((S - 2v) mod B) bytes,
+    then segments of S, the last one the rest. The offsets 0, L0, L0 + S,
+    ..., n."""
+    size = (lim - 12) // SITE.block * SITE.block
+    b, x = [0], size - (size - 2 * v) % SITE.block
+    while x < n:
+        b.append(x)
+        x += size
+    return b + [n]
+
+
+def reply_size(page, enc):
+    """The TCP data of page's 200 reply in encoding enc, or None when it
+    has no such encoding."""
+    r = SITE.ref.get((page, enc))
+    return len(r[0]) if r else None
+
+
+def expect_get(conn, page, ae, win, ts):
+    """The reply to GET page with Accept-Encoding ae ("identity", "gzip"
+    or None), window win, a timestamps option when ts, on conn:
+    ("one", encoding), ("segs", encoding, [segment indices]), ("503",)
+    or ("none",). What fits is the client's MSS class and its window
+    (RFC 9293 section 3.7.1); the runtime prefers one encoding and takes
+    the other when only that one fits; a 200 too big that has a large
+    reply goes in segments: the first FLIGHT when the client offered
+    SACK or uses timestamps, else the first one, and none that ends
+    beyond the window; else the 503, if even that fits."""
+    limit = min(conn.lim, win)
     if ae == "identity":
-        order = [("identity", SITE.p_id)]
+        order = ["identity"]
     elif ae == "gzip":
-        order = [("gzip", SITE.p_gz), ("identity", SITE.p_id)]
+        order = ["gzip", "identity"]
     else:
-        order = [("identity", SITE.p_id), ("gzip", SITE.p_gz)]
-    order = [o for o in order if o[1] is not None]
-    # the runtime tries the preferred encoding, then the other one
-    for enc, size in order[:2]:
-        if size <= limit:
-            return "200", enc
+        order = ["identity", "gzip"]
+    order = [e for e in order if reply_size(page, e) is not None][:2]
+    fits = [e for e in order if reply_size(page, e) <= limit]
+    if fits:
+        return ("one", fits[0])
+    enc = order[0]
+    if (page, enc) in SITE.large:
+        v, n = SITE.large[(page, enc)]
+        b = seg_bounds(v, n, conn.lim)
+        w = FLIGHT if conn.sack or ts else 1
+        idxs = []
+        for i in range(min(w, len(b) - 1)):
+            if b[i + 1] > win:
+                break
+            idxs.append(i)
+        if idxs:
+            return ("segs", enc, idxs)
     if SITE.p_503 is not None and SITE.p_503 > limit:
-        return None, None
-    return "503", None
+        return ("none",)
+    return ("503",)
 
 
-def fit_case(run, name, conn, limit, ae, win=65535, mss_sent=None):
-    """GET /index.html on conn with Accept-Encoding ae and window win: the
-    reply must be what expect_fit says, and no larger than limit (the
-    client's MSS and window, RFC 9293 section 3.7.1)."""
+def fit_case(run, name, conn, ae, win=65535, page="/index.html", ts=None):
+    """GET page on conn with Accept-Encoding ae and window win (a
+    timestamps option with TSval ts when conn uses them, ts None: the
+    SYN's + 1): the reply must be what expect_get says, and no larger
+    than the client's MSS class and window."""
     sport, cseq, isn = conn
     fields = ["Accept-Encoding: " + ae] if ae else []
-    req = request(fields=fields)
+    req = request(page, fields=fields)
+    if conn.ts and ts is None:
+        ts = conn.tsval + 1
+    opts = ts_opt(ts, conn.peer_ts) if conn.ts else b""
     pkt = tcp_pkt(sport, seq=cseq, ack=isn + 1, flags=PSH | ACK, win=win,
-                  data=req)
-    status, enc = expect_fit(limit, ae)
-    if status is None:
+                  opts=opts, data=req)
+    e = expect_get(conn, page, ae, win, conn.ts)
+    limit = min(conn.lim, win)
+    conn.req = req
+    if e[0] == "none":
         return run.none(name + ": no reply (not even the 503 fits in %d)"
                         % limit, pkt)
+    if e[0] == "segs":
+        _, enc, idxs = e
+        v, n = SITE.large[(page, enc)]
+        b = seg_bounds(v, n, conn.lim)
+        got = run.segs("%s: 200 %s in segments %s of %s (%d bytes fit)" % (
+            name, enc, idxs, b, limit), pkt, conn, (page, enc), idxs,
+            # the answer to the request acknowledges none of it (a lost
+            # first segment: the client sends it all again)
+            cseq, ts if conn.ts else None)
+        if got and len(idxs) == len(b) - 1:
+            whole = Seg.__new__(Seg)
+            whole.data = b"".join(x.data for x in got)
+            run.report("%s: the segments make the 200 %s" % (name, enc),
+                       check_http(whole, 200, enc=enc, page=page))
+        return got
+    status, enc = (200, e[1]) if e[0] == "one" else (503, None)
 
     def body(s):
-        p = check_http(s, int(status), enc=enc)
+        p = check_http(s, status, enc=enc, page=page)
         if len(s.data) > limit:
             p.append("%d bytes of TCP data, more than the %d the client "
                      "can take" % (len(s.data), limit))
-        if status == "503" and SITE.p_503 is None and not p:
+        if status == 503 and SITE.p_503 is None and not p:
             SITE.p_503 = len(s.data)
         return p
 
@@ -678,6 +1038,8 @@ def baseline(run):
         return None
     SITE.p_id = len(s.data)
     SITE.etag_id = parse_http(s.data)[1].get("etag")
+    SITE.ref[("/index.html", "identity")] = (s.data, live_offsets(
+        s.data, SITE.index))
 
     req = request(fields=["Accept-Encoding: gzip"])
     pkt = tcp_pkt(sport, seq=cseq, ack=isn + 1, flags=PSH | ACK, data=req)
@@ -698,7 +1060,53 @@ def baseline(run):
     else:
         print("# index.html has no gzip encoding: gzip cases expect "
               "identity")
+    if SITE.p_gz is not None:
+        SITE.ref[("/index.html", "gzip")] = (s.data, ())
+
+    # the other large replies, in one segment each at this MSS: what
+    # their segments must hold
+    for page, enc in sorted(SITE.large):
+        if (page, enc) in SITE.ref:
+            continue
+        try:
+            with open(os.path.join(SITE.dir, page.lstrip("/")), "rb") as f:
+                SITE.files[page] = f.read()
+        except OSError as e:
+            run.report("the site's %s" % page, [str(e)])
+            continue
+        req = request(page, fields=["Accept-Encoding: " + enc])
+        pkt = tcp_pkt(sport, seq=cseq, ack=isn + 1, flags=PSH | ACK,
+                      data=req)
+        s = run.tcp("GET %s (%s) at MSS %d: 200 in one segment" % (
+            page, enc, SITE.mss), pkt, FIN | PSH | ACK, seq=isn + 1,
+            ack=cseq + len(req),
+            data=lambda s: check_http(s, 200, enc=enc, page=page))
+        if s is not None:
+            SITE.ref[(page, enc)] = (s.data, live_offsets(
+                s.data, SITE.files[page]) if enc == "identity" else ())
+    for key, (v, n) in sorted(SITE.large.items()):
+        if key in SITE.ref and len(SITE.ref[key][0]) != n:
+            run.report("large reply %d (%s %s): %d bytes as the site C "
+                       "file says" % ((v,) + key + (n,)),
+                       ["%d bytes in one segment" % len(SITE.ref[key][0])])
+
+    # the 503 reply, when the window takes no segment of the reply
+    fit_case(run, "TCP window: one byte short of the identity reply", conn,
+             "identity", win=SITE.p_id - 1)
     return conn
+
+
+def live_offsets(data, page):
+    """The offsets in the TCP data of a 200 reply of the file page (its
+    bytes) that its live fields take: any bytes may be there."""
+    at = data.find(b"\r\n\r\n") + 4
+    out, removed = set(), 0
+    for start, end, name, width in livepage.fields(page):
+        if name is not None:
+            pos = at + start - removed
+            out.update(range(pos, pos + width))
+        removed += end - start - width
+    return out
 
 
 def ipv4_cases(run):
@@ -920,6 +1328,31 @@ def tcp_cases(run, base):
         ("MSS 966", mss_opt(966), 966),
         ("MSS 1220", mss_opt(1220), 1220),
         ("a lone kind byte 2 at the end", nop * 3 + b"\x02", None),
+        # what the large replies read: SACK-permitted and timestamps
+        ("MSS 536, SACK-permitted, timestamps",
+         mss_opt(536) + SACK_OK + b"\x08\x0a" + os.urandom(4) + bytes(4),
+         536),
+        ("MSS 536, SACK-permitted", mss_opt(536) + nop * 2 + SACK_OK, 536),
+        ("MSS 536, timestamps", mss_opt(536) + ts_opt(
+            random.randrange(1 << 32)), 536),
+        ("timestamps, then MSS 536 (no padding)",
+         b"\x08\x0a" + os.urandom(8) + mss_opt(536) + nop * 2, 536),
+        ("MSS 536, window scale alone", mss_opt(536) + b"\x01\x03\x03\x07",
+         536),
+        ("MSS 536, SACK-permitted of length 3 (ignored)",
+         mss_opt(536) + b"\x04\x03\x00" + nop, 536),
+        ("MSS 536, timestamps of length 9 (ignored)",
+         mss_opt(536) + b"\x08\x09" + os.urandom(7) + nop * 3, 536),
+        ("MSS 536, timestamps of length 11 (ignored)",
+         mss_opt(536) + b"\x08\x0b" + os.urandom(9) + nop, 536),
+        ("MSS 536, timestamps running past the header",
+         mss_opt(536) + nop * 2 + b"\x08\x0a", 536),
+        ("MSS 536, SACK-permitted after an EOL",
+         mss_opt(536) + b"\x00\x00" + SACK_OK, 536),
+        ("MSS 536, SACK-permitted after an option of length 0",
+         mss_opt(536) + b"\x63\x00" + SACK_OK, 536),
+        ("MSS 536, timestamps, then an option running past the header",
+         mss_opt(536) + ts_opt(7)[2:] + b"\xfe\x10", 536),
     ]
     # a client whose MSS is below 536 is refused: RST,ACK to its SYN
     for m in (0, 100, 535):
@@ -928,26 +1361,30 @@ def tcp_cases(run, base):
                 "<CTL=RST,ACK>" % m, pkt, RST | ACK, seq=0,
                 ack=(be32(pkt, ihl(pkt) + 4) + 1) & 0xFFFFFFFF)
     for what, opts, m in cases:
-        conn = run.connect("TCP options: %s: SYN-ACK" % what, opts=opts)
+        conn = run.connect("TCP options: %s: SYN-ACK" % what, opts=opts,
+                           mss=m)
         if conn is None:
             continue
-        lim = mss_class_limit(m)
-        fit_case(run, "TCP options: %s: GET, identity" % what, conn, lim,
+        fit_case(run, "TCP options: %s: GET, identity" % what, conn,
                  "identity")
         if SITE.p_gz is not None:
-            fit_case(run, "TCP options: %s: GET, gzip" % what, conn, lim,
-                     "gzip")
+            fit_case(run, "TCP options: %s: GET, gzip" % what, conn, "gzip")
+        for page, enc in sorted(SITE.large):
+            if page != "/index.html" and conn.lim < reply_size(page, enc):
+                fit_case(run, "TCP options: %s: GET %s, %s" % (
+                    what, page, enc), conn, enc, page=page)
 
     # --- the client's window bounds the reply too
     if SITE.p_gz is not None:
-        fit_case(run, "TCP window: exactly the gzip reply", base, SITE.p_gz,
-                 "gzip", win=SITE.p_gz)
+        fit_case(run, "TCP window: exactly the gzip reply", base, "gzip",
+                 win=SITE.p_gz)
         fit_case(run, "TCP window: one byte short of the gzip reply", base,
-                 SITE.p_gz - 1, "gzip", win=SITE.p_gz - 1)
+                 "gzip", win=SITE.p_gz - 1)
         fit_case(run, "TCP window: one byte short of the identity reply, "
-                 "no Accept-Encoding",
-                 base, SITE.p_id - 1, None, win=SITE.p_id - 1)
-    fit_case(run, "TCP window: 0", base, 0, "identity", win=0)
+                 "no Accept-Encoding", base, None, win=SITE.p_id - 1)
+    fit_case(run, "TCP window: exactly the identity reply", base,
+             "identity", win=SITE.p_id)
+    fit_case(run, "TCP window: 0", base, "identity", win=0)
 
     # --- flags
     sport2 = run.next_port()
@@ -1107,6 +1544,259 @@ def tcp_cases(run, base):
                      data=b"Accept: */*\r\n\r\n"))
 
 
+def isn_cases(run):
+    """The ISN of a SYN that offers SACK-permitted is the one it gets
+    without, bit 27 flipped; timestamps change nothing. Four SYNs of one
+    port and sequence number, in one ISN slot and MSS class."""
+    if not SITE.block:
+        return
+    avoid_slot_edge()
+    sport, seq = run.next_port(), random.randrange(1 << 32)
+    isns = {}
+    for what, opts in (("", mss_opt(536)),
+                       ("SACK-permitted", mss_opt(536) + b"\x01\x01" +
+                        SACK_OK),
+                       ("timestamps", mss_opt(536) + ts_opt(1)),
+                       ("SACK-permitted, timestamps",
+                        mss_opt(536) + SACK_OK + ts_opt(2)[2:])):
+        s = run.tcp("ISN: SYN with MSS 536%s: SYN-ACK" % (
+            ", " + what if what else ""), run.syn(sport, opts, seq=seq),
+            SYN | ACK, ack=seq + 1, mss=True)
+        if s is None:
+            return
+        isns[what] = s.seq
+    p = []
+    base = isns[""]
+    for what, flip in (("SACK-permitted", True), ("timestamps", False),
+                       ("SACK-permitted, timestamps", True)):
+        want = base ^ (1 << 27) if flip else base
+        if isns[what] != want:
+            p.append("with %s 0x%08x, without 0x%08x (want 0x%08x)" % (
+                what, isns[what], base, want))
+    run.report("ISN: SACK-permitted flips bit 27, timestamps change "
+               "nothing", p)
+
+
+def large_cases(run):
+    """The ACKs of a large reply, on clients of MSS 536: with neither
+    SACK nor timestamps (stop and wait), with both, with timestamps
+    alone, with SACK alone; and the hostile ones: SACK blocks off the
+    grid, options of wrong lengths, 5 SACK blocks, a D-SACK."""
+    key = ("/index.html", "identity")
+    if key not in SITE.large:
+        if not SITE.large:
+            return
+        key = sorted(SITE.large)[0]
+    page, enc = key
+    v, n = SITE.large[key]
+    b = seg_bounds(v, n, mss_class_limit(536))
+    if len(b) < 3:
+        run.report("large replies: %s %s in segments at MSS 536" % key,
+                   ["cut as %s: one segment" % b])
+        return
+    L = b[1]                      # the end of segment 0
+    top = max([x for _, x in SITE.large.values()] + [SITE.p_id])
+    def old():
+        """A TSecr of segment 0's, sent 5 s ago."""
+        return (((now_ms() - 5000) << 10) | 1) & 0xFFFFFFFF
+
+    def fresh():
+        """A TSecr of segment 0's, sent 1 ms ago."""
+        return (((now_ms() - 1) << 10) | 1) & 0xFFFFFFFF
+
+    tag = "large %s %s, cut at %s" % (page, enc, b[1:-1])
+
+    def start(what, opts, win=65535):
+        conn = run.connect("%s: MSS 536%s: SYN-ACK" % (tag, what), opts)
+        if conn is None:
+            return None
+        got = fit_case(run, "%s: MSS 536%s: GET" % (tag, what), conn, enc,
+                       win=win, page=page)
+        return conn if got else None
+
+    # --- neither SACK nor timestamps: one segment per ACK
+    c = start("", mss_opt(536))
+    if c is not None:
+        rq, ack = len(c.req), c.cseq + len(c.req) - 1
+        sp = "%s: stop and wait:" % tag
+        run.segs("%s pure ACK at %d: segment 1" % (sp, L),
+                 c.pkt(L, seq=rq), c, key, [1], ack)
+        run.segs("%s the request's last byte again (a poke) at %d: "
+                 "segment 1" % (sp, L),
+                 c.pkt(L, seq=rq - 1, flags=PSH | ACK, data=c.req[-1:]), c,
+                 key, [1], ack)
+        run.none("%s pure ACK at %d, off the grid: no answer" % (sp, L + 2),
+                 c.pkt(L + 2, seq=rq))
+        run.none("%s pure ACK at 2v = %d, on the grid but no segment's end:"
+                 " no answer" % (sp, 2 * v), c.pkt(2 * v, seq=rq))
+        run.none("%s pure ACK at the reply's end %d, short of our FIN: no "
+                 "answer" % (sp, n), c.pkt(n, seq=rq))
+        run.none("%s FIN at %d, off the grid: no answer" % (sp, L + 2),
+                 c.pkt(L + 2, seq=rq, flags=FIN | ACK))
+        run.tcp("%s ACK at %d, beyond every reply and FIN: RST <SEQ=SEG.ACK>"
+                % (sp, top + 2), c.pkt(top + 2, seq=rq), RST,
+                seq=c.isn + 1 + top + 2)
+        run.tcp("%s FIN at %d (a segment's end): a pure ACK of it" % (sp, L),
+                c.pkt(L, seq=rq, flags=FIN | ACK), ACK, seq=c.isn + 1 + L,
+                ack=c.cseq + rq + 1)
+        run.tcp("%s pure ACK of our FIN (%d): a pure ACK of all the "
+                "request" % (sp, n + 1), c.pkt(n + 1, seq=rq), ACK,
+                seq=c.isn + 1 + n + 1, ack=c.cseq + rq)
+        run.tcp("%s FIN with the ACK of our FIN: ACK of it" % sp,
+                c.pkt(n + 1, seq=rq, flags=FIN | ACK), ACK,
+                seq=c.isn + 1 + n + 1, ack=c.cseq + rq + 1)
+
+    # --- SACK and timestamps; the window takes segment 0 alone
+    c = start(", SACK-permitted, timestamps, window %d" % L,
+              mss_opt(536) + SACK_OK + ts_opt(random.randrange(1 << 32))[2:],
+              win=L)
+    if c is not None:
+        rq, ack = len(c.req), c.cseq + len(c.req) - 1
+        sp = "%s: SACK and timestamps:" % tag
+        tsv = (c.tsval + 100) & 0xFFFFFFFF
+
+        def ts(ecr):
+            return ts_opt(tsv, ecr)
+
+        def edge(o):
+            return c.isn + 1 + o
+
+        fit_case(run, "%s GET with window %d" % (sp, L - 1), c, enc,
+                 win=L - 1, page=page)
+        run.none("%s pure ACK at %d, TSecr 1 ms old: nothing (it covers "
+                 "one segment: the one after the flight of %d, were the "
+                 "window open, not segment 1)" % (sp, L, FLIGHT),
+                 c.pkt(L, seq=rq, opts=ts(fresh())))
+        run.segs("%s pure ACK at %d, TSecr 5 s old (a stall): segment 1" %
+                 (sp, L), c.pkt(L, seq=rq, opts=ts(old())), c, key, [1],
+                 ack, tsecr=tsv)
+        run.none("%s pure ACK at %d, TSecr 5 s old, window %d: segment 1 "
+                 "does not fit, no answer" % (sp, L, n - L - 1),
+                 c.pkt(L, seq=rq, opts=ts(old()), win=n - L - 1))
+        run.segs("%s pure ACK at %d, TSecr 5 s old, window %d: segment 1" %
+                 (sp, L, n - L), c.pkt(L, seq=rq, opts=ts(old()),
+                                       win=n - L), c, key, [1], ack,
+                 tsecr=tsv)
+        run.none("%s poke at %d, TSecr 1 ms old: nothing (spurious)" %
+                 (sp, L), c.pkt(L, seq=rq - 1, flags=PSH | ACK,
+                                opts=ts(fresh()), data=c.req[-1:]))
+        run.segs("%s poke at %d, TSecr 5 s old: segment 1" % (sp, L),
+                 c.pkt(L, seq=rq - 1, flags=PSH | ACK, opts=ts(old()),
+                       data=c.req[-1:]), c, key, [1], ack, tsecr=tsv)
+        run.segs("%s ACK at 0 with a SACK block of segment 1 (segment 0 "
+                 "lost): segment 0" % sp,
+                 c.pkt(0, seq=rq, opts=ts(fresh()) +
+                       sack_opt([(edge(L), edge(n + 1))])),
+                 c, key, [0], ack, tsecr=tsv)
+        run.segs("%s the same without timestamps: segment 0 without them"
+                 % sp, c.pkt(0, seq=rq, opts=sack_opt([(edge(L),
+                                                       edge(n + 1))])),
+                 c, key, [0], ack)
+        run.none("%s ACK at 0, a SACK block off the grid [%d, %d): no "
+                 "answer" % (sp, L + 2, n + 1),
+                 c.pkt(0, seq=rq, opts=ts(fresh()) +
+                       sack_opt([(edge(L + 2), edge(n + 1))])))
+        run.none("%s ACK at %d, a SACK block [%d, %d) ending off the grid: "
+                 "no answer" % (sp, L, L, L + 64),
+                 c.pkt(L, seq=rq, opts=ts(old()) +
+                       sack_opt([(edge(L), edge(L + 64))])))
+        run.none("%s ACK at %d, a second SACK block off the grid: no answer"
+                 % (sp, L), c.pkt(L, seq=rq, opts=ts(old()) + sack_opt(
+                     [(edge(L), edge(n + 1)), (edge(2), edge(L))])))
+        run.none("%s ACK at %d with a D-SACK block [0, %d) (below the ACK):"
+                 " no answer" % (sp, L, L),
+                 c.pkt(L, seq=rq, opts=ts(old()) +
+                       sack_opt([(edge(0), edge(L))])))
+        run.none("%s poke at %d with a D-SACK block [0, %d): no answer (a "
+                 "poke with SACK blocks and nothing missing would draw "
+                 "segment 1)" % (sp, L, L),
+                 c.pkt(L, seq=rq - 1, flags=PSH | ACK, opts=ts(old()) +
+                       sack_opt([(edge(0), edge(L))]), data=c.req[-1:]))
+        run.none("%s poke at %d with a SACK block [%d, %d): nothing "
+                 "missing, nothing after it: no answer" % (sp, L, L, n + 1),
+                 c.pkt(L, seq=rq - 1, flags=PSH | ACK, opts=ts(old()) +
+                       sack_opt([(edge(L), edge(n + 1))]), data=c.req[-1:]))
+        run.none("%s ACK at %d with a D-SACK block inside the second: no "
+                 "answer" % (sp, L),
+                 c.pkt(L, seq=rq, opts=ts(old()) + sack_opt(
+                     [(edge(L), edge(n + 1)), (edge(L), edge(n + 1))])))
+        blk = struct.pack("!II", edge(L) & 0xFFFFFFFF,
+                          edge(n + 1) & 0xFFFFFFFF)
+        run.none("%s ACK at 0, a SACK option of length 11 (a block of "
+                 "segment 1 and a byte): ignored, no answer" % sp,
+                 c.pkt(0, seq=rq, opts=ts(fresh()) + b"\x05\x0b" + blk +
+                       b"\x00\x01"))
+        run.none("%s ACK at 0, a SACK option of length 2 (no block): "
+                 "ignored, no answer" % sp,
+                 c.pkt(0, seq=rq, opts=ts(fresh()) + b"\x01\x01\x05\x02"))
+        run.none("%s ACK at 0, a SACK option of length 10 past the header: "
+                 "no answer" % sp,
+                 c.pkt(0, seq=rq, opts=ts(fresh()) + b"\x01\x01\x05\x0a"))
+        # blocks after the first: empty, at our FIN (on the grid, and
+        # holding no other block: no D-SACK)
+        four = blk + struct.pack("!II", edge(n + 1) & 0xFFFFFFFF,
+                                 edge(n + 1) & 0xFFFFFFFF) * 3
+        run.segs("%s ACK at 0, 4 SACK blocks (length 34), the first of "
+                 "segment 1: segment 0" % sp,
+                 c.pkt(0, seq=rq, opts=b"\x01\x01\x05\x22" + four),
+                 c, key, [0], ack)
+        run.none("%s ACK at 0, 5 SACK blocks (length 42, past the 40 bytes "
+                 "of options), the first of segment 1: ignored, no answer"
+                 % sp, c.pkt(0, seq=rq, opts=b"\x01\x01\x05\x2a" + four +
+                             blk[:4]))
+        run.none("%s poke at 0 with 5 SACK blocks (length 42, into the "
+                 "data): ignored, no answer" % sp,
+                 c.pkt(0, seq=rq - 1, flags=PSH | ACK,
+                       opts=b"\x01\x01\x05\x2a" + four + blk[:4],
+                       data=c.req[-1:]))
+        run.none("%s ACK at %d, a timestamps option of length 11 (TSecr 5 s "
+                 "old): ignored; a SACK client's ACK covers two: no answer"
+                 % (sp, L), c.pkt(L, seq=rq, opts=b"\x08\x0b" + struct.pack(
+                     "!II", tsv, old()) + b"\x00\x01"))
+        run.none("%s ACK at %d, a timestamps option of length 9: ignored, no "
+                 "answer" % (sp, L), c.pkt(L, seq=rq, opts=b"\x08\x09" +
+                                           struct.pack("!II", tsv, old())[:7]
+                                           + b"\x01\x01\x01"))
+        run.tcp("%s FIN at %d: a pure ACK of it, with timestamps" % (sp, L),
+                c.pkt(L, seq=rq, flags=FIN | ACK, opts=ts(fresh())), ACK,
+                seq=c.isn + 1 + L, ack=c.cseq + rq + 1, ts=tsv)
+        run.tcp("%s FIN at %d with a D-SACK block: a pure ACK of it" %
+                (sp, L), c.pkt(L, seq=rq, flags=FIN | ACK, opts=ts(fresh()) +
+                               sack_opt([(edge(0), edge(L))])), ACK,
+                seq=c.isn + 1 + L, ack=c.cseq + rq + 1, ts=tsv)
+        run.tcp("%s pure ACK of our FIN: a pure ACK of all the request, "
+                "with timestamps" % sp, c.pkt(n + 1, seq=rq, opts=ts(fresh())),
+                ACK, seq=c.isn + 1 + n + 1, ack=c.cseq + rq, ts=tsv)
+
+    # --- timestamps alone
+    c = start(", timestamps, window %d" % L,
+              mss_opt(536) + ts_opt(random.randrange(1 << 32)), win=L)
+    if c is not None:
+        rq, ack = len(c.req), c.cseq + len(c.req) - 1
+        sp = "%s: timestamps alone:" % tag
+        tsv = (c.tsval + 100) & 0xFFFFFFFF
+        run.segs("%s pure ACK at %d, TSecr 5 s old: segment 1" % (sp, L),
+                 c.pkt(L, seq=rq, opts=ts_opt(tsv, old())), c, key, [1], ack,
+                 tsecr=tsv)
+        run.segs("%s pure ACK at %d, a timestamps option of length 11 "
+                 "(TSecr 1 ms old): ignored: stop and wait, segment 1 "
+                 "without timestamps" % (sp, L),
+                 c.pkt(L, seq=rq, opts=b"\x08\x0b" + struct.pack(
+                     "!II", tsv, fresh()) + b"\x00\x01"), c, key, [1], ack)
+
+    # --- SACK alone
+    c = start(", SACK-permitted, window %d" % L,
+              mss_opt(536) + b"\x01\x01" + SACK_OK, win=L)
+    if c is not None:
+        rq, ack = len(c.req), c.cseq + len(c.req) - 1
+        sp = "%s: SACK alone:" % tag
+        run.none("%s pure ACK at %d: taken to cover two segments, both sent: "
+                 "no answer" % (sp, L), c.pkt(L, seq=rq))
+        run.segs("%s poke at %d: segment 1" % (sp, L),
+                 c.pkt(L, seq=rq - 1, flags=PSH | ACK, data=c.req[-1:]), c,
+                 key, [1], ack)
+
+
 def http_cases(run, base):
     sport, cseq, isn = base
 
@@ -1263,6 +1953,7 @@ def main():
     ap.add_argument("--dev", required=True)
     ap.add_argument("--site", required=True)
     ap.add_argument("--server-pid", type=int, default=0)
+    ap.add_argument("--site-c", default="")
     args = ap.parse_args()
 
     if os.geteuid() != 0:
@@ -1285,8 +1976,16 @@ def main():
         print("hostile.py: AF_PACKET socket on %s: %s" % (args.dev, e),
               file=sys.stderr)
         return 1
+    SITE.dir = args.site
     random.seed()
     run = Runner(wire)
+    if args.site_c:
+        run.report("the site C file %s names B and the large replies"
+                   % args.site_c, read_site_c(args.site_c))
+        print("# B = %d, large replies (v, length): %s" % (
+            SITE.block, sorted(SITE.large.items())))
+    else:
+        print("# no --site-c: the site is taken to have no large replies")
     base = baseline(run)
     if base is None:
         print("# the baseline exchanges failed: the other cases need them")
@@ -1294,6 +1993,8 @@ def main():
         ipv4_cases(run)
         icmp_cases(run)
         tcp_cases(run, base)
+        isn_cases(run)
+        large_cases(run)
         http_cases(run, base)
     final_cases(run, args.server_pid)
     print("%d passed, %d failed" % (run.passed, run.failed))

@@ -4,7 +4,12 @@
 # tests/hostile/hostile.sh - hostile and malformed packets against a pagec
 # TUN server, end to end.
 #
-# Usage: hostile.sh PAGEC_TUN_BINARY SITE_DIR
+# Usage: hostile.sh PAGEC_TUN_BINARY SITE_DIR [SITE_C]
+#
+# SITE_C is the C file pagec generated for SITE_DIR and compiled into
+# PAGEC_TUN_BINARY: hostile.py reads the grid of its large replies there
+# (B, each one's index and length). Without it the site is taken to have
+# none, and a site that has some fails the cases of its large replies.
 #
 # Creates a network namespace of its own with a TUN device, runs
 # PAGEC_TUN_BINARY -v on it (192.0.2.1 is the kernel's side, 192.0.2.2 the
@@ -43,6 +48,14 @@ HERE=$(cd "$(dirname -- "$0")" && pwd)
 # shellcheck source=tests/e2e/common.sh
 . "$HERE/../e2e/common.sh" || exit 1
 
+# the site's generated C file, optional third argument: where B and the
+# large replies are (see hostile.py)
+SITE_C=
+if [ $# -eq 3 ]; then
+    SITE_C=$3
+    set -- "$1" "$2"
+    [ -f "$SITE_C" ] || { echo "$PROG: $SITE_C: no such file" >&2; exit 2; }
+fi
 check_args PAGEC_TUN_BINARY "$@"
 BIN=$(cd "$(dirname -- "$BIN")" && pwd)/$(basename -- "$BIN")
 
@@ -99,7 +112,8 @@ fi
 
 echo "# $PY $HERE/hostile.py, server pid $SERVER_PID"
 nsexec timeout "$PY_TIMEOUT" "$PY" "$HERE/hostile.py" --dev "$TUN" \
-    --site "$SITE" --server-pid "$SERVER_PID" 2>&1 | tee "$WORK/hostile.out"
+    --site "$SITE" --server-pid "$SERVER_PID" ${SITE_C:+--site-c "$SITE_C"} \
+    2>&1 | tee "$WORK/hostile.out"
 rc=${PIPESTATUS[0]}
 [ "$rc" -eq 77 ] && skip "hostile.py: $(grep '^SKIP' "$WORK/hostile.out")"
 summary=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$WORK/hostile.out" |

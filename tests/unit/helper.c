@@ -10,6 +10,7 @@
 
 #include "helper.h"
 #include "pagec/pagec.h"
+#include "pagec/stream.h"
 
 uint16_t ref_fold(const uint8_t *p, size_t n, uint64_t extra)
 {
@@ -238,4 +239,74 @@ const char *http_field(const struct pagec_tmpl *t, const char *name,
         line = eol + 2;
     }
     return NULL;
+}
+
+size_t stream_answer(const struct pagec_server *srv, uint32_t now,
+                     const uint8_t *pkt, size_t n, int runs, uint8_t *out,
+                     size_t size, size_t *lens, size_t max)
+{
+    static struct pagec_stream st;
+    size_t at = 0;
+    size_t count = 0;
+    size_t i;
+    uint16_t first;
+
+    pagec_stream_begin(&st);
+    for (i = 0; i < n; i++) {
+        pagec_stream_byte(srv, &st, pkt[i]);
+        /* an echo's reply goes out as its request comes */
+        while (pagec_stream_pending(&st) > 0) {
+            ck_assert_uint_lt(at, size);
+            out[at++] = pagec_stream_next(srv, &st);
+        }
+    }
+    first = pagec_stream_end(srv, &st, now);
+    for (;;) {
+        size_t from = count ? at : 0;
+
+        ck_assert_uint_eq(pagec_stream_started(&st), at > from);
+        while (pagec_stream_pending(&st) > 0) {
+            const uint8_t *p;
+            uint16_t pending = pagec_stream_pending(&st);
+            uint16_t r = runs ? pagec_stream_run(&st, &p) : 0;
+
+            if (r > 0) {
+                ck_assert_uint_le(r, pending);
+                ck_assert_uint_le(at + r, size);
+                memcpy(out + at, p, r);
+                at += r;
+            } else {
+                ck_assert_uint_lt(at, size);
+                out[at++] = pagec_stream_next(srv, &st);
+            }
+        }
+        if (at == from) {
+            break; /* nothing: no reply, or the answer is complete */
+        }
+        ck_assert_uint_eq(pagec_stream_started(&st), 1);
+        ck_assert_uint_lt(count, max);
+        lens[count] = at - from;
+        ck_assert_uint_eq(rd16(out + from + 2), at - from);
+        if (count == 0) {
+            ck_assert_uint_eq(first, at - from);
+            /* a second end: the same, nothing more to pull */
+            ck_assert_uint_eq(pagec_stream_end(srv, &st, now), first);
+            ck_assert_uint_eq(pagec_stream_pending(&st), 0);
+        }
+        count++;
+#if PAGEC_LARGE
+        if (!pagec_stream_more(srv, &st)) {
+            /* and again: still none */
+            ck_assert_uint_eq(pagec_stream_more(srv, &st), 0);
+            ck_assert_uint_eq(pagec_stream_pending(&st), 0);
+            break;
+        }
+#else
+        break;
+#endif
+    }
+    if (count == 0) {
+        ck_assert_uint_eq(first, 0);
+    }
+    return count;
 }

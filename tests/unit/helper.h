@@ -78,4 +78,20 @@ const char *http_field(const struct pagec_tmpl *t, const char *name,
 /* Reads a whole file; aborts the test on failure. *n gets its length. */
 uint8_t *slurp(const char *path, size_t *n);
 
+struct pagec_server;
+
+/*
+ * The datagram pkt (n bytes) fed to the streaming API a byte at a time,
+ * and every datagram of its answer pulled as a driver pulls them (an
+ * echo's reply as its request comes; in runs of pagec_stream_run() when
+ * runs is 1, else a byte at a time), pagec_stream_more() between them:
+ * their bytes one after another into
+ * out (size bytes), the length of datagram i into lens[i] (at most max).
+ * Checks what the API says of each (pending, started, a second end) and
+ * returns the number of datagrams.
+ */
+size_t stream_answer(const struct pagec_server *srv, uint32_t now,
+                     const uint8_t *pkt, size_t n, int runs, uint8_t *out,
+                     size_t size, size_t *lens, size_t max);
+
 #endif

@@ -37,12 +37,19 @@ static void setup(void)
     memset(&reply, 0xa5, sizeof reply);
 }
 
+/* The datagrams of the answer after the first (PAGEC_LARGE: a large
+ * reply's segments), from pagec_server_next(), one after the other. */
+static uint8_t more[16 * 1600];
+static size_t more_len[16];
+static size_t nmore;
+
 /* Runs the server on n bytes of in; returns the reply length, and the
  * flattened reply in out (assembled here, not by the code under test). */
 /* The same n bytes of in through the streaming API, a byte at a time:
  * it must answer with the same bytes as the buffered API did (len, and
- * out), or not at all when that did not (an echo reply it started
- * cut-through then ends short, which the receiver drops). */
+ * out, then the datagrams in more), or not at all when that did not (an
+ * echo reply it started cut-through then ends short, which the receiver
+ * drops). */
 static void same_from_stream(size_t n, uint16_t len)
 {
     static int ram_runs;
@@ -91,6 +98,22 @@ static void same_from_stream(size_t n, uint16_t len)
         ck_assert_uint_eq(m, len);
         ck_assert_mem_eq(sout, out, len);
     }
+#if PAGEC_LARGE
+    /* the datagrams after the first, pulled as they come */
+    m = 0;
+    for (k = 0; k < nmore; k++) {
+        size_t i;
+
+        ck_assert(pagec_stream_more(&srv, &st));
+        ck_assert_uint_eq(pagec_stream_pending(&st), more_len[k]);
+        for (i = 0; i < more_len[k]; i++) {
+            ck_assert_uint_eq(pagec_stream_next(&srv, &st), more[m + i]);
+        }
+        m += more_len[k];
+        ck_assert_uint_eq(pagec_stream_pending(&st), 0);
+    }
+    ck_assert(!pagec_stream_more(&srv, &st));
+#endif
 }
 
 static size_t serve(size_t n)
@@ -123,6 +146,27 @@ static size_t serve(size_t n)
         ck_assert_uint_eq(out[0], 0x45);
         ck_assert_uint_eq(out[8], 64);
     }
+    nmore = 0;
+#if PAGEC_LARGE
+    if (len) {
+        static struct pagec_reply next;
+        size_t at = 0;
+        uint16_t k;
+
+        /* the rest of the answer, from a copy: reply stays as it was */
+        next = reply;
+        while ((k = pagec_server_next(&srv, &next)) != 0) {
+            ck_assert_uint_lt(nmore, sizeof more_len / sizeof more_len[0]);
+            ck_assert_uint_eq(pagec_reply_copy(&next, more + at,
+                                               (uint16_t)(sizeof more - at)),
+                              k);
+            ck_assert(ref_ip_ok(more + at));
+            ck_assert(ref_l4_ok(more + at));
+            more_len[nmore++] = k;
+            at += k;
+        }
+    }
+#endif
     same_from_stream(n, len);
     return len;
 }
@@ -823,12 +867,29 @@ START_TEST(test_runtime_wrong_ack)
 }
 END_TEST
 
+/* The basic site as a site without large replies: the ACKs of its
+ * one-segment replies then take tcp.c's way alone, not large.c's. */
+static const struct pagec_site *without_large(void)
+{
+    static struct pagec_site plain;
+
+    plain = basic_site;
+    plain.large = NULL;
+    plain.nlarge = 0;
+    plain.block = 0;
+    return &plain;
+}
+
 /* The clock wraps at 2^32 (pagec.h): a SYN just before the wrap and a
  * request 32 s after it, in the next slot, are one connection. */
 START_TEST(test_runtime_clock_wrap)
 {
     const char *req = "GET /data.json HTTP/1.0\r\n\r\n";
     uint32_t isn;
+
+    if (_i) {
+        srv.site = without_large();
+    }
 
     now = 0xfffffff0u;
     isn = handshake(9);
@@ -1464,6 +1525,9 @@ static void fin_window(uint32_t cseq)
  * and high in it (as most are): the two ways the runtime finds B. */
 START_TEST(test_runtime_fin_window)
 {
+    if (_i) {
+        srv.site = without_large();
+    }
     fin_window(600);
     fin_window(40000);
     fin_window(0x7ffff000u);
@@ -1478,13 +1542,14 @@ START_TEST(test_runtime_client_mss)
         uint16_t mss;       /* 0: no option, 536 */
         const char *path;
         const char *ae;
-        int want;           /* 0 identity, 1 gzip, 2 the 503 */
+        int want;           /* 0 identity, 1 gzip, 2 the 503, 3 the
+                               first segment of a large reply, pagec(3) */
     } cases[] = {
         {0, "/both.html", "", 1},
         {536, "/both.html", "", 1},
-        {0, "/both.html", "Accept-Encoding: identity\r\n", 2},
-        {0, "/big.txt", "", 2},
-        {965, "/big.txt", "", 2},
+        {0, "/both.html", "Accept-Encoding: identity\r\n", 3},
+        {0, "/big.txt", "", 3},             /* its gzip form, in segments */
+        {965, "/big.txt", "", 3},
         {966, "/big.txt", "", 1},
         {966, "/both.html", "", 1},
         {1219, "/both.html", "", 1},
@@ -1508,6 +1573,17 @@ START_TEST(test_runtime_client_mss)
         snprintf(req, sizeof req, "GET %s HTTP/1.1\r\nHost: a\r\n%s\r\n",
                  cases[i].path,
                  cases[i].ae);
+        if (cases[i].want == 3) {
+            /* a 200 in segments: the first, no FIN, at most 536 bytes */
+            uint16_t n = serve(tcp(80, 0x18, 11, isn + 1, req));
+
+            ck_assert_uint_gt(n, 40);
+            ck_assert_uint_le(n, 40 + 536);
+            ck_assert_uint_eq(out[33], 0x10);
+            ck_assert_uint_eq(rd32(out + 24), isn + 1u);
+            ck_assert_int_eq(memcmp(out + 40, "HTTP/1.1 200 ", 13), 0);
+            continue;
+        }
         ck_assert_msg(which(serve(tcp(80, 0x18, 11, isn + 1, req))) ==
                           want[cases[i].want],
                       "MSS %u, %s %s", cases[i].mss, cases[i].path,
@@ -1569,18 +1645,20 @@ START_TEST(test_runtime_syn_options)
         uint8_t opt[12];
         size_t len;
         uint32_t cls; /* the MSS class the SYN-ACK's ISN carries */
+        uint16_t synack; /* its length: 56 with a timestamps option (the
+                            site has large replies, pagec(3)) */
     } cases[] = {
-        {{2, 4, 0x05, 0xb4}, 4, 3},
-        {{1, 1, 1, 2, 4, 0x03, 0xc6, 0}, 8, 1},           /* unaligned 966 */
-        {{8, 10, 1, 2, 3, 4, 5, 6, 7, 8, 1, 1}, 12, 0},    /* timestamps */
-        {{8, 10, 1, 2, 3, 4, 5, 6, 7, 8, 2, 4}, 12, 0},    /* MSS cut off */
-        {{3, 3, 7, 2, 4, 0x04, 0xc4, 0}, 8, 2},           /* after WS: 1220 */
-        {{0, 0, 0, 0, 2, 4, 0x05, 0xb4}, 8, 0},           /* EOL first */
-        {{2, 1, 2, 4, 0x05, 0xb4, 0, 0}, 8, 0},           /* length 1 */
-        {{2, 0, 0, 0}, 4, 0},                             /* length 0 */
-        {{99, 200, 2, 4, 0x05, 0xb4, 0, 0}, 8, 0},        /* past the end */
-        {{2, 4, 0x05, 0xb4, 2, 4, 0x02, 0x18}, 8, 0},     /* the last wins */
-        {{1, 1, 1, 1, 1, 1, 1, 1}, 8, 0},                 /* NOPs only */
+        {{2, 4, 0x05, 0xb4}, 4, 3, 44},
+        {{1, 1, 1, 2, 4, 0x03, 0xc6, 0}, 8, 1, 44},       /* unaligned 966 */
+        {{8, 10, 1, 2, 3, 4, 5, 6, 7, 8, 1, 1}, 12, 0, 56}, /* timestamps */
+        {{8, 10, 1, 2, 3, 4, 5, 6, 7, 8, 2, 4}, 12, 0, 56}, /* MSS cut off */
+        {{3, 3, 7, 2, 4, 0x04, 0xc4, 0}, 8, 2, 44},           /* after WS: 1220 */
+        {{0, 0, 0, 0, 2, 4, 0x05, 0xb4}, 8, 0, 44},           /* EOL first */
+        {{2, 1, 2, 4, 0x05, 0xb4, 0, 0}, 8, 0, 44},           /* length 1 */
+        {{2, 0, 0, 0}, 4, 0, 44},                             /* length 0 */
+        {{99, 200, 2, 4, 0x05, 0xb4, 0, 0}, 8, 0, 44},        /* past the end */
+        {{2, 4, 0x05, 0xb4, 2, 4, 0x02, 0x18}, 8, 0, 44},     /* the last wins */
+        {{1, 1, 1, 1, 1, 1, 1, 1}, 8, 0, 44},                 /* NOPs only */
     };
     size_t i;
 
@@ -1589,7 +1667,7 @@ START_TEST(test_runtime_syn_options)
 
         s.opt = cases[i].opt;
         s.optlen = cases[i].len;
-        ck_assert_uint_eq(serve(build_tcp(in, &s)), 44);
+        ck_assert_uint_eq(serve(build_tcp(in, &s)), cases[i].synack);
         ck_assert_msg(((rd32(out + 24) >> 28) & 3) == cases[i].cls,
                       "options case %zu", i);
         ck_assert_uint_eq(rd32(out + 24),
@@ -2441,7 +2519,7 @@ Suite *runtime_suite(void)
     tcase_add_test(tc, test_runtime_host);
     tcase_add_test(tc, test_runtime_port_mode);
     tcase_add_test(tc, test_runtime_isn_slots);
-    tcase_add_test(tc, test_runtime_fin_window);
+    tcase_add_loop_test(tc, test_runtime_fin_window, 0, 2);
     tcase_add_test(tc, test_runtime_client_mss);
     tcase_add_test(tc, test_runtime_client_window);
     tcase_add_test(tc, test_runtime_syn_options);
@@ -2456,7 +2534,7 @@ Suite *runtime_suite(void)
     tcase_add_test(tc, test_runtime_ip_options);
     tcase_add_test(tc, test_runtime_addresses);
     tcase_add_test(tc, test_runtime_reply_copy);
-    tcase_add_test(tc, test_runtime_clock_wrap);
+    tcase_add_loop_test(tc, test_runtime_clock_wrap, 0, 2);
     tcase_add_test(tc, test_runtime_small_mss_site);
     tcase_add_test(tc, test_runtime_window);
     tcase_add_test(tc, test_runtime_window_carry);
