@@ -2,10 +2,18 @@
 # SPDX-License-Identifier: BSD-3-Clause
 #
 # bench/large/run.sh - fetches a 64 KiB page from the stateless prototype
-# (bench/large/stateless.py) on a TUN device in a namespace of our own, with
-# real clients, and prints what it measured.
+# (bench/large/stateless.py), or from the C runtime (--server), on a TUN
+# device in a namespace of our own, with real clients, and prints what it
+# measured.
 #
 # usage: run.sh [options]
+#   --server PATH  the C runtime instead of the prototype: PATH is a
+#                  pagec-tun built from the site of tests/e2e/large_site.c
+#                  (the build's pagec-tun-large, in build/tests), or with
+#                  --loss a pagec-impair built from it (pagec-impair-large,
+#                  in build/tests/impair); it serves /big.bin
+#   --site DIR     that site's folder (default: large_site beside PATH, or
+#                  beside its folder): big.bin and check.html
 #   --client curl|wget|urllib|chromium   the client (default curl)
 #   --n N          fetches (default 10, at most 1000)
 #   --loss P       drop probability on the server's receive and on its send
@@ -21,7 +29,11 @@
 #
 # Prints one summary line: fetches byte-exact, bytes sent per fetch over
 # the reply's size, request retransmissions (pokes), the longest stall,
-# the fetch times.
+# the fetch times. The prototype counts them itself; for the C runtime
+# they are counted on the device by tests/tools/wire.py (what reached the
+# client: with --loss, pagec-impair's own count of the bytes it sent,
+# before the link's losses, is printed too). Without loss every poke is
+# spurious: nothing was lost.
 
 set -u
 PROG=${0##*/}
@@ -31,8 +43,11 @@ CLIENT_ADDR=192.0.2.1
 SERVER_ADDR=192.0.2.2
 STOP_WAIT=30
 CLIENT=curl N=10 LOSS=0 SEED=1 TS=1 SACK=1 MTU=1500 B=64 KERNEL=0 KEEP=0
+SERVER='' SITE_DIR=''
 while [ $# -gt 0 ]; do
     case $1 in
+        --server) SERVER=$2; shift ;;
+        --site) SITE_DIR=$2; shift ;;
         --client) CLIENT=$2; shift ;;
         --n) N=$2; shift ;;
         --loss) LOSS=$2; shift ;;
@@ -43,11 +58,30 @@ while [ $# -gt 0 ]; do
         --b) B=$2; shift ;;
         --kernel) KERNEL=1 ;;
         --keep) KEEP=1 ;;
-        *) echo "usage: $PROG [--client C] [--n N] [--loss P] [--seed N] [--ts 0|1] [--sack 0|1] [--mtu M] [--b B] [--kernel] [--keep]" >&2; exit 2 ;;
+        *) echo "usage: $PROG [--server PATH [--site DIR]] [--client C] [--n N] [--loss P] [--seed N] [--ts 0|1] [--sack 0|1] [--mtu M] [--b B] [--kernel] [--keep]" >&2; exit 2 ;;
     esac
     shift
 done
 [ "$N" -ge 1 ] && [ "$N" -le 1000 ] || { echo "$PROG: --n between 1 and 1000" >&2; exit 2; }
+if [ -n "$SERVER" ]; then
+    [ -x "$SERVER" ] || { echo "$PROG: --server $SERVER: not an executable" >&2; exit 2; }
+    SERVER=$(cd "$(dirname -- "$SERVER")" && pwd)/$(basename -- "$SERVER")
+    if [ -z "$SITE_DIR" ]; then
+        for d in "$(dirname -- "$SERVER")/large_site" "$(dirname -- "$SERVER")/../large_site"; do
+            [ -d "$d" ] && SITE_DIR=$d && break
+        done
+    fi
+    [ -f "$SITE_DIR/big.bin" ] && [ -f "$SITE_DIR/check.html" ] ||
+        { echo "$PROG: no big.bin and check.html in '$SITE_DIR' (--site)" >&2; exit 2; }
+    SITE_DIR=$(cd "$SITE_DIR" && pwd)
+    IMPAIR=0
+    "$SERVER" --help 2>&1 | grep -q -- '--loss' && IMPAIR=1
+    if [ "$LOSS" != 0 ] && [ "$IMPAIR" = 0 ]; then
+        echo "$PROG: --loss needs a pagec-impair as --server" >&2
+        exit 2
+    fi
+    SERVER_NAME=${SERVER##*/}
+fi
 
 # shellcheck source=tests/e2e/common.sh
 . "$HERE/../../tests/e2e/common.sh" || exit 1
@@ -65,6 +99,7 @@ NS2_PID=
 
 cleanup() {
     trap - EXIT INT TERM
+    [ -n "${WIRE_PID:-}" ] && kill -s TERM "$WIRE_PID" 2>/dev/null
     ns_teardown
     if [ -n "$NS2" ]; then
         for pid in $(ip netns pids "$NS2" 2>/dev/null); do
@@ -78,19 +113,46 @@ cleanup() {
 trap_cleanup
 
 mkdir "$WORK/pages"
-python3 -c 'import random,sys; r=random.Random(64); sys.stdout.buffer.write(bytes(r.getrandbits(8) for _ in range(65536)))' >"$WORK/pages/big"
+if [ -n "$SERVER" ]; then
+    cp "$SITE_DIR/big.bin" "$WORK/pages/big"
+else
+    python3 -c 'import random,sys; r=random.Random(64); sys.stdout.buffer.write(bytes(r.getrandbits(8) for _ in range(65536)))' >"$WORK/pages/big"
+fi
 python3 -c 'import random,sys; r=random.Random(20); sys.stdout.buffer.write(bytes(r.getrandbits(8) for _ in range(20000)))' >"$WORK/pages/mid"
-REPLY_LEN=$(python3 -c "
+if [ -z "$SERVER" ]; then
+    REPLY_LEN=$(python3 -c "
 import sys; sys.path.insert(0, '$HERE'); import stateless
 print(len(stateless.make_reply(1, open('$WORK/pages/big','rb').read(), $B).data))")
+fi
 
-ns_create large plg
-nsexec sysctl -q -w net.ipv4.tcp_timestamps="$TS" net.ipv4.tcp_sack="$SACK"
-ns_start_server python3 "$HERE/stateless.py" --dev "$TUN" --addr "$SERVER_ADDR" \
-    --pages "$WORK/pages" --loss "$LOSS" --seed "$SEED" --stats "$WORK/stats.json" --b "$B" ${TRACE:+--trace} ${K:+--k $K} ${NOSACKW:+--nosack-w}
-nsexec ip link set "$TUN" mtu "$MTU"
+WIRE_PID=
+# launch: the prototype or the C server on a fresh TUN device, the
+# client's sysctls, the MTU; for the C server, wire.py on the device.
+launch() {
+    ns_create large plg
+    nsexec sysctl -q -w net.ipv4.tcp_timestamps="$TS" net.ipv4.tcp_sack="$SACK"
+    if [ -n "$SERVER" ]; then
+        local extra=() i
+        [ "$IMPAIR" = 1 ] && extra=(--seed "$SEED" --loss "$(python3 -c "print($LOSS * 100)")")
+        ns_start_server "$SERVER" --dev "$TUN" "${extra[@]}" ${TRACE:+-v}
+        nsexec ip link set "$TUN" mtu "$MTU"
+        nsexec python3 "$HERE/../../tests/tools/wire.py" "$TUN" "$SERVER_ADDR" \
+            "$WORK/wire.json" 3600 ${TRACE:+"$WORK/wire.trace"} >"$WORK/wire.ready" 2>&1 &
+        WIRE_PID=$!
+        for ((i = 0; i < 50; i++)); do
+            grep -q ready "$WORK/wire.ready" && break
+            sleep 0.1
+        done
+    else
+        ns_start_server python3 "$HERE/stateless.py" --dev "$TUN" --addr "$SERVER_ADDR" \
+            --pages "$WORK/pages" --loss "$LOSS" --seed "$SEED" --stats "$WORK/stats.json" --b "$B" ${TRACE:+--trace} ${K:+--k $K} ${NOSACKW:+--nosack-w}
+        nsexec ip link set "$TUN" mtu "$MTU"
+    fi
+}
+launch
 
 URL=http://$SERVER_ADDR/big
+[ -n "$SERVER" ] && URL=http://$SERVER_ADDR/big.bin
 # fetch I: the page into WORK/body.I, its time in seconds on stdout
 fetch_one() {
     local out=$WORK/body.$1 t0 t1
@@ -102,13 +164,20 @@ fetch_one() {
         chromium) nsexec timeout 30 chromium --headless --no-sandbox --disable-gpu \
             --user-data-dir="$WORK/chr" --no-first-run --disable-extensions \
             --disable-background-networking --proxy-server='direct://' \
-            --virtual-time-budget=3000 --dump-dom "http://$SERVER_ADDR/page.html" >"$out" 2>/dev/null ;;
+            --virtual-time-budget=3000 --dump-dom "http://$SERVER_ADDR/$PAGE" >"$out" 2>/dev/null ;;
     esac
     t1=$(date +%s%N)
     echo $(((t1 - t0) / 1000))
 }
 
-if [ "$CLIENT" = chromium ]; then
+PAGE=page.html
+if [ "$CLIENT" = chromium ] && [ -n "$SERVER" ]; then
+    # check.html (tests/e2e/large_site.c) fetches /big.bin and
+    # /settings.html and writes their bytes in hexadecimal
+    PAGE=check.html
+    python3 -c 'import sys; d = open(sys.argv[1], "rb").read(); print("status=200 len=%d hex=%s" % (len(d), d.hex()))' \
+        "$SITE_DIR/big.bin" >"$WORK/want"
+elif [ "$CLIENT" = chromium ]; then
     # the browser fetches the 64 KiB page from a script of a small page and
     # writes its length and its FNV-1a hash into the document (crypto.subtle
     # needs a secure context)
@@ -130,11 +199,7 @@ EOF
     # the server needs restarting to know page.html: it reads the pages once
     stop_server TERM
     ns_teardown
-    ns_create large plg
-    nsexec sysctl -q -w net.ipv4.tcp_timestamps="$TS" net.ipv4.tcp_sack="$SACK"
-    ns_start_server python3 "$HERE/stateless.py" --dev "$TUN" --addr "$SERVER_ADDR" \
-        --pages "$WORK/pages" --loss "$LOSS" --seed "$SEED" --stats "$WORK/stats.json" --b "$B" ${TRACE:+--trace} ${K:+--k $K} ${NOSACKW:+--nosack-w}
-    nsexec ip link set "$TUN" mtu "$MTU"
+    launch
 fi
 
 ok=0
@@ -143,12 +208,52 @@ for ((i = 1; i <= N; i++)); do
     us=$(fetch_one "$i")
     echo "$us" >>"$WORK/times"
     if [ "$CLIENT" = chromium ]; then
-        grep -qF "$(cat "$WORK/want")" "$WORK/body.$i" && ok=$((ok + 1))
+        grep -qF -f "$WORK/want" "$WORK/body.$i" && ok=$((ok + 1))
     elif cmp -s "$WORK/body.$i" "$WORK/pages/big"; then
         ok=$((ok + 1))
     fi
     rm -f "$WORK/body.$i"
 done
+if [ -n "$SERVER" ]; then
+    # the client's sockets close once all their bytes are acknowledged
+    for ((i = 0; i < 100; i++)); do
+        [ "$(nsexec ss -Htan dst "$SERVER_ADDR" | awk '$1 != "TIME-WAIT"' | wc -l)" -eq 0 ] && break
+        sleep 0.1
+    done
+    STOP_WAIT=50 stop_process "$WIRE_PID" wire.py
+    WIRE_PID=
+    stop_server TERM
+    python3 - "$WORK/wire.json" "$WORK/times" "$ok" "$N" "$CLIENT" "$LOSS" "$TS" "$SACK" "$MTU" "$LOG" <<'EOF'
+import json, sys
+w = json.load(open(sys.argv[1]))
+times = sorted(int(x) / 1000 for x in open(sys.argv[2]))
+ok, n = int(sys.argv[3]), int(sys.argv[4])
+client, loss, ts, sack, mtu = sys.argv[5:10]
+conns = [c for c in w["conns"] if c["request"] and
+         c["request"].startswith("GET /big.bin ") and c["reply_len"] > 65536]
+reply_len = max((c["reply_len"] for c in conns), default=0)
+byt = [c["srv_bytes"] for c in conns]
+impair = ""
+for line in open(sys.argv[10]):
+    f = line.split()
+    if f[:2] == ["impair:", "out"] and "bytes" in f and conns:
+        impair = "; sent before the link's losses %.3fx" % (
+            int(f[f.index("bytes") + 1]) / len(conns) / reply_len)
+print("client=%s server=C loss=%s ts=%s sack=%s mtu=%s: %d/%d byte-exact; "
+      "server bytes/fetch %.3fx the reply (%d bytes, max %.3fx)%s; segments/fetch %.1f, "
+      "repeated %d; pokes %d; longest stall %d ms; "
+      "fetch ms median %.1f max %.1f; conns %d%s"
+      % (client, loss, ts, sack, mtu, ok, n,
+         sum(byt) / max(len(byt), 1) / max(reply_len, 1), reply_len,
+         max(byt, default=0) / max(reply_len, 1), impair,
+         sum(c["srv_data_segments"] for c in conns) / max(len(conns), 1),
+         sum(c["srv_repeated"] for c in conns),
+         sum(c["pokes"] for c in conns),
+         max((c["stall_ms"] for c in conns), default=0),
+         times[len(times) // 2], times[-1], len(conns),
+         "; wire.py missed %d packets" % w["drops"] if w["drops"] else ""))
+EOF
+else
 stop_server TERM
 
 python3 - "$WORK/stats.json" "$WORK/times" "$REPLY_LEN" "$ok" "$N" "$CLIENT" "$LOSS" "$TS" "$SACK" "$MTU" "$B" <<'EOF'
@@ -173,6 +278,7 @@ print("client=%s loss=%s ts=%s sack=%s mtu=%s B=%s: %d/%d byte-exact; "
          max(byt, default=0) / reply_len, segs / max(len(conns), 1), rep,
          pokes, spur, stall, times[len(times) // 2], times[-1], len(conns)))
 EOF
+fi
 
 if [ "$KERNEL" = 1 ]; then
     # the kernel's TCP: python3 -m http.server in one namespace, the client

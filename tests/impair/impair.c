@@ -3,8 +3,11 @@
  * impair.c - pagec-impair: pagec-tun with a bad link in both directions.
  *
  * The driver of samples/tun.c (read a datagram from the TUN device, hand
- * it to pagec_server_input(), writev the reply), with a link between the
- * device and the runtime that drops, duplicates and reorders datagrams:
+ * it to pagec_server_input(), writev the reply, then every further
+ * datagram pagec_server_next() gives for a large reply; srv.millis a
+ * millisecond clock), with a link between the device and the runtime
+ * that drops, duplicates and reorders datagrams, each of the runtime's
+ * datagrams on its own:
  *
  *   kernel --> [impair "in"] --> runtime --> [impair "out"] --> kernel
  *
@@ -56,6 +59,7 @@ static const char *const dir_name[NDIRS] = {"in", "out"};
 /* What happened to the datagrams of one direction. */
 struct counts {
     unsigned long seen;      /* offered to the link */
+    unsigned long long bytes; /* their bytes */
     unsigned long dropped;
     unsigned long duplicated;
     unsigned long held;      /* held back for reordering */
@@ -89,6 +93,8 @@ struct link {
     struct hold hold[NDIRS];
     struct pagec_server srv;
     unsigned long replies;     /* datagrams the runtime answered */
+    unsigned long more;        /* further datagrams of those answers
+                                  (pagec_server_next(), large replies) */
     unsigned long unanswered;  /* datagrams the runtime dropped */
     unsigned long rst_http;    /* RSTs from port HTTP_PORT */
     unsigned long rst_synack;  /*   of them, answers to a SYN-ACK */
@@ -257,6 +263,15 @@ static uint32_t seconds(void)
     return (uint32_t)(now_ms() / 1000u);
 }
 
+#if PAGEC_LARGE
+/* The same clock in milliseconds, for the timestamps of large replies. */
+static uint32_t millis(const struct pagec_server *srv)
+{
+    (void)srv;
+    return (uint32_t)now_ms();
+}
+#endif
+
 /* One line of the -v log: seconds since the start, direction, what the
  * link did, and the datagram (n bytes at p). */
 static void vlog(const struct link *l, int dir, const char *action,
@@ -411,6 +426,7 @@ static void impair(struct link *l, int dir, const struct iovec *iov,
     int i;
 
     c->seen++;
+    c->bytes += flat_len;
     if (dir == DIR_IN && l->drop_requests > 0 && tcp_data(flat, flat_len)) {
         l->drop_requests--;
         c->dropped++;
@@ -462,7 +478,9 @@ static void impair(struct link *l, int dir, const struct iovec *iov,
     }
 }
 
-/* The runtime: one datagram in, its reply (if any) onto the link out. */
+/* The runtime: one datagram in, its reply (if any) onto the link out;
+ * and for a large reply, every further datagram pagec_server_next()
+ * gives, each through the link on its own. */
 static void serve(struct link *l, const uint8_t *p, size_t n)
 {
     static uint8_t out[65535];
@@ -471,6 +489,7 @@ static void serve(struct link *l, const uint8_t *p, size_t n)
     uint16_t len;
     uint16_t m;
     const uint8_t *t;
+    int first = 1;
 
     len = pagec_server_input(&l->srv, now, p, (uint16_t)(n > 65535 ? 65535 : n),
                              &reply);
@@ -479,27 +498,39 @@ static void serve(struct link *l, const uint8_t *p, size_t n)
         return;
     }
     l->replies++;
-    /* in one piece too, for the log and the link's hold: a body in ROM
-     * is read only through pagec_reply_copy() */
-    m = pagec_reply_copy(&reply, out, sizeof out);
-    t = tcp_header(out, m);
-    if (t && (t[13] & 0x04)) {
-        explain_rst(l, now, p, n, out, m);
-    }
-    {
-        /* the header and the body's pieces, as a two-buffer driver sends */
-        struct iovec iov[2 + 2 * PAGEC_LIVE_MAX];
-        const uint8_t *piece;
-        uint16_t plen;
-        int k = 0;
-
-        iov[k].iov_base = reply.hdr;
-        iov[k++].iov_len = reply.hdr_len;
-        while (pagec_reply_piece(&reply, (uint8_t)(k - 1), &piece, &plen)) {
-            iov[k].iov_base = (void *)piece;
-            iov[k++].iov_len = plen;
+    while (len) {
+        /* in one piece too, for the log and the link's hold: a body in
+         * ROM is read only through pagec_reply_copy() */
+        m = pagec_reply_copy(&reply, out, sizeof out);
+        t = tcp_header(out, m);
+        if (t && (t[13] & 0x04)) {
+            explain_rst(l, now, p, n, out, m);
         }
-        impair(l, DIR_OUT, iov, k, out, m);
+        if (!first) {
+            l->more++;
+        }
+        {
+            /* the header and the body's pieces, as a two-buffer driver
+             * sends */
+            struct iovec iov[2 + 2 * PAGEC_LIVE_MAX];
+            const uint8_t *piece;
+            uint16_t plen;
+            int k = 0;
+
+            iov[k].iov_base = reply.hdr;
+            iov[k++].iov_len = reply.hdr_len;
+            while (pagec_reply_piece(&reply, (uint8_t)(k - 1), &piece, &plen)) {
+                iov[k].iov_base = (void *)piece;
+                iov[k++].iov_len = plen;
+            }
+            impair(l, DIR_OUT, iov, k, out, m);
+        }
+        first = 0;
+#if PAGEC_LARGE
+        len = pagec_server_next(&l->srv, &reply);
+#else
+        len = 0;
+#endif
     }
 }
 
@@ -602,12 +633,14 @@ static void print_totals(const struct link *l, uint64_t seed)
         const struct counts *c = &l->n[dir];
 
         printf("impair: %s datagrams %lu dropped %lu duplicated %lu "
-               "reordered %lu overtaken %lu delayed %lu sent %lu\n",
+               "reordered %lu overtaken %lu delayed %lu sent %lu "
+               "bytes %llu\n",
                dir_name[dir], c->seen, c->dropped, c->duplicated, c->held,
-               c->overtaken, c->delayed, c->sent);
+               c->overtaken, c->delayed, c->sent, c->bytes);
     }
-    printf("impair: runtime replies %lu unanswered %lu write-errors %lu\n",
-           l->replies, l->unanswered, l->write_errors);
+    printf("impair: runtime replies %lu more %lu unanswered %lu "
+           "write-errors %lu\n",
+           l->replies, l->more, l->unanswered, l->write_errors);
     printf("impair: rst-port%u %lu syn-ack %lu bad-ack %lu other %lu\n",
            HTTP_PORT, l->rst_http, l->rst_synack, l->rst_badack,
            l->rst_other);
@@ -639,6 +672,9 @@ int main(int argc, char **argv)
     l.delay_ms = 50;
     l.start_ms = now_ms();
     l.srv.site = &demo_site;
+#if PAGEC_LARGE
+    l.srv.millis = millis;
+#endif
     while ((c = getopt_long(argc, argv, "vh", longopts, NULL)) != -1) {
         switch (c) {
         case 'd':
