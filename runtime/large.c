@@ -476,14 +476,12 @@ found:
         return PAGEC_TCP_REQUEST; /* a request, or nothing yet */
     }
     if (o & 1u) {
-        uint16_t k = fin_of(site, o, PAGEC_TOP2(*isn, 4));
-
-        if (k != 0xffffu && seg->dlen == 0 && !(seg->flags & TH_FIN)) {
-            /* our FIN is taken: the client's last byte now too */
-            return pure_ack(b, *isn + 1u + o, seq,
-                            millis(srv, now));
-        }
-        return PAGEC_TCP_REQUEST; /* the one-segment rules */
+        /* the ACK of a FIN of ours: the one-segment rules. A pure ACK
+         * gets nothing: the client's FIN that follows, or its timer's
+         * poke (data), gets the ACK of its last byte. (Answering the pure
+         * ACK too would answer a client that has closed meanwhile, which
+         * sends an RST.) */
+        return PAGEC_TCP_REQUEST;
     }
     if (o == 0) {
         /* the first segment was lost: the block names the reply (the
