@@ -13,4 +13,14 @@ if(TARGET pagec AND TARGET pagec-slip)
   set_tests_properties(emulated_m3 PROPERTIES LABELS emulated
     SKIP_RETURN_CODE 77 RUN_SERIAL TRUE TIMEOUT 300
     ENVIRONMENT "CMAKE=${CMAKE_COMMAND}")
+  # the same firmware serving the site of large files (a 64 KiB big.bin,
+  # tests/e2e/large_site.c): pages of many segments over SLIP
+  if(PAGEC_LARGE_SITE)
+    add_test(NAME emulated_m3_large COMMAND ${CMAKE_CURRENT_LIST_DIR}/m3.sh
+      $<TARGET_FILE:pagec> $<TARGET_FILE:pagec-slip> ${PROJECT_SOURCE_DIR}
+      ${CMAKE_CURRENT_BINARY_DIR}/m3-firmware-large ${PAGEC_LARGE_SITE})
+    set_tests_properties(emulated_m3_large PROPERTIES LABELS emulated
+      SKIP_RETURN_CODE 77 RUN_SERIAL TRUE TIMEOUT 300
+      ENVIRONMENT "CMAKE=${CMAKE_COMMAND}")
+  endif()
 endif()
