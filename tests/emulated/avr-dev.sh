@@ -21,6 +21,8 @@
 #   AVR_STATS     a file for the measurements, key=value lines (optional)
 #   AVR_ADC0_MV   the voltage on the part's ADC0 pin, millivolts (optional,
 #                 default 0): the firmware's input field shows it
+#   AVR_MCU       the part, for pagec-avrsim --mcu (optional, its default
+#                 atmega328p)
 
 if [ $# -ne 1 ]; then
     echo "usage: ${0##*/} TTY" >&2
@@ -34,4 +36,5 @@ tty=$1
 set --
 [ -n "${AVR_STATS:-}" ] && set -- "$@" --stats "$AVR_STATS"
 [ -n "${AVR_ADC0_MV:-}" ] && set -- "$@" --adc0 "$AVR_ADC0_MV"
+[ -n "${AVR_MCU:-}" ] && set -- "$@" --mcu "$AVR_MCU"
 exec "$AVR_SIM" "$@" "$AVR_FIRMWARE" "$tty"

@@ -35,12 +35,23 @@ if(pagec_simavr AND TARGET pagec-slip)
     "${CMAKE_COMMAND}" $<TARGET_FILE:pagec> $<TARGET_FILE:pagec-slip>
     $<TARGET_FILE:pagec-avrsim> "${PROJECT_SOURCE_DIR}"
     "${CMAKE_CURRENT_BINARY_DIR}/avr-firmware")
+  # the same firmware for an ATmega2560, serving a 16 KiB page in
+  # segments (PAGEC_LARGE) from the site of large files
+  if(PAGEC_LARGE_SITE)
+    add_test(NAME emulated_avr_large
+      COMMAND "${CMAKE_CURRENT_LIST_DIR}/avr-large.sh"
+      "${CMAKE_COMMAND}" $<TARGET_FILE:pagec> $<TARGET_FILE:pagec-slip>
+      $<TARGET_FILE:pagec-avrsim> "${PROJECT_SOURCE_DIR}"
+      "${CMAKE_CURRENT_BINARY_DIR}/avr-firmware-2560" "${PAGEC_LARGE_SITE}")
+    set_tests_properties(emulated_avr_large PROPERTIES LABELS emulated
+      SKIP_RETURN_CODE 77 RUN_SERIAL TRUE TIMEOUT 300)
+  endif()
   # HalfSipHash's reference vectors computed on the AVR, and the cycles
   # of one ISN there
   add_test(NAME emulated_avr_isn COMMAND "${CMAKE_CURRENT_LIST_DIR}/avr-isn.sh"
     $<TARGET_FILE:pagec-avrsim> "${PROJECT_SOURCE_DIR}")
 else()
-  foreach(t emulated_avr emulated_avr_isn)
+  foreach(t emulated_avr emulated_avr_isn emulated_avr_large)
     pagec_skipped_test(${t} "simavr (libsimavr-dev) not found when the build was configured")
   endforeach()
 endif()
