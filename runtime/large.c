@@ -190,7 +190,9 @@ static uint8_t pure_ack(struct pagec_burst *b, uint32_t seq, uint32_t ack,
 {
     b->seq0 = seq;
     b->ack = ack;
-    b->ts = ms << 10;
+    /* the highest index: not below the TSval of any segment sent this
+     * millisecond (PAWS, RFC 7323 section 5) */
+    b->ts = ms << 10 | TS_INDEX;
     b->opt = (uint8_t)((b->opt & OPT_TS) | OPT_ACK);
     b->nrange = 0;
     return PAGEC_TCP_LARGE;
@@ -227,7 +229,10 @@ static uint8_t decide(const struct pagec_server *srv,
     uint32_t lim;
     uint32_t hi = 0;
     uint32_t i;
-    uint8_t w = b->opt & (OPT_SACK_OK | OPT_TS) ? FLIGHT : 1;
+    /* without SACK a duplicate ACK is the very ACK that came before it,
+     * timestamp included: answering either with more than one segment
+     * makes copies, each of which draws another; so stop and wait */
+    uint8_t w = b->opt & OPT_SACK_OK ? FLIGHT : 1;
     uint8_t n;
     struct geo g;
 
@@ -322,8 +327,13 @@ static uint8_t decide(const struct pagec_server *srv,
         /* a poke while segments were taken FRESH ago: spurious */
     } else if (seg->dlen == 0) {
         if (b->opt & OPT_SACK_OK) {
-            /* taken to cover two segments, as delayed ACKs do */
-            add(b, a + w - 2u, a + w, lim);
+            /* taken to cover two segments, as delayed ACKs do; near the
+             * end, the last two, or the tail would wait for a poke */
+            i = a + w - 2u;
+            if (i + 2u > g.nseg) {
+                i = g.nseg > a + 2u ? g.nseg - 2u : a;
+            }
+            add(b, i, a + w, lim);
         } else {
             add(b, a, a + 1u, lim); /* stop and wait */
         }
@@ -475,6 +485,15 @@ found:
     if (o == 0 && opt->nsack == 0) {
         return PAGEC_TCP_REQUEST; /* a request, or nothing yet */
     }
+    if ((o & 1u) && (opt->has & OPT_TS) &&
+        (seg->dlen > 0 || (seg->flags & TH_FIN))) {
+        /* after our FIN, the client's data or FIN: acknowledged with the
+         * timestamps option, which every segment of the connection
+         * carries once agreed (RFC 7323 section 3.2) */
+        return pure_ack(b, *isn + 1u + o,
+                        seq + seg->dlen + (seg->flags & TH_FIN),
+                        millis(srv, now));
+    }
     if (o & 1u) {
         /* the ACK of a FIN of ours: the one-segment rules. A pure ACK
          * gets nothing: the client's FIN that follows, or its timer's
@@ -532,7 +551,7 @@ void pagec_large_request(const struct pagec_server *srv,
      * the request's last byte (decide()) */
     b->ack = seq;
     b->nrange = 0;
-    add(b, 0, b->opt & (OPT_SACK_OK | OPT_TS) ? FLIGHT : 1u,
+    add(b, 0, b->opt & OPT_SACK_OK ? FLIGHT : 1u,
         window_end(&g, 0, seg->win));
 }
 
@@ -548,7 +567,7 @@ uint16_t pagec_large_emit(const struct pagec_server *srv,
     uint16_t len = 0;
     uint16_t tcp;
     uint8_t olen = 0;
-    uint8_t flags = TH_ACK;
+    uint8_t flags = TH_ACK; /* a data segment's: PSH too */
     uint8_t k;
 
     *data = NULL;
@@ -584,9 +603,9 @@ uint16_t pagec_large_emit(const struct pagec_server *srv,
         sums = g.l->sums;
         s = i * g.per;
         e = s + g.per < g.m ? s + g.per : g.m;
-        if (e == g.m) {
-            flags = TH_FIN | TH_PSH | TH_ACK;
-        }
+        /* PSH on every segment: Linux then acknowledges each at once
+         * rather than wait for a second (stop and wait) */
+        flags = e == g.m ? TH_FIN | TH_PSH | TH_ACK : TH_PSH | TH_ACK;
         seq += grid(&g, s);
         *data = g.l->data + grid(&g, s);
         len = (uint16_t)(grid(&g, e) - grid(&g, s));

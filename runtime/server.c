@@ -444,10 +444,16 @@ uint16_t pagec_server_next(const struct pagec_server *srv,
         return 0;
     }
     reply->hdr_len = (uint16_t)(len - n);
-    /* a pointer into the site, cast from ROM, as emit_header()'s */
-    reply->body = (const uint8_t *)data;
     reply->body_len = n;
-    reply->body_rom = 1;
+    if (data == NULL) {
+        /* a SYN-ACK or an ACK: no body, but a pointer to none */
+        reply->body = reply->hdr + reply->hdr_len;
+        reply->body_rom = 0;
+    } else {
+        /* a pointer into the site, cast from ROM, as emit_header()'s */
+        reply->body = (const uint8_t *)data;
+        reply->body_rom = 1;
+    }
 #if PAGEC_LIVE
     reply->nfields = 0;
 #endif

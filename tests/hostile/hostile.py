@@ -692,7 +692,7 @@ class Runner:
             if mss:
                 p += synack_opts(s, pkt)
             elif ts is not None:
-                p += check_seg_ts(s, 0, ts)
+                p += check_seg_ts(s, 1023, ts) # a pure ACK: the top index
             elif s.opts:
                 p.append("options %s (want none)" % s.opts.hex())
             if data is None:
@@ -735,7 +735,7 @@ class Runner:
             got.append(s)
             q = []
             start, end = b[i], b[i + 1]
-            flags = FIN | PSH | ACK if end == n else ACK
+            flags = FIN | PSH | ACK if end == n else PSH | ACK
             if s.flags != flags:
                 q.append("flags %s (want %s)" % (flag_str(s.flags),
                                                  flag_str(flags)))
@@ -904,7 +904,7 @@ def expect_get(conn, page, ae, win, ts):
     (RFC 9293 section 3.7.1); the runtime prefers one encoding and takes
     the other when only that one fits; a 200 too big that has a large
     reply goes in segments: the first FLIGHT when the client offered
-    SACK or uses timestamps, else the first one, and none that ends
+    SACK, else the first one (stop and wait), and none that ends
     beyond the window; else the 503, if even that fits."""
     limit = min(conn.lim, win)
     if ae == "identity":
@@ -921,7 +921,7 @@ def expect_get(conn, page, ae, win, ts):
     if (page, enc) in SITE.large:
         v, n = SITE.large[(page, enc)]
         b = seg_bounds(v, n, conn.lim)
-        w = FLIGHT if conn.sack or ts else 1
+        w = FLIGHT if conn.sack else 1
         idxs = []
         for i in range(min(w, len(b) - 1)):
             if b[i + 1] > win:
@@ -1749,14 +1749,20 @@ def large_cases(run):
                  c.pkt(0, seq=rq - 1, flags=PSH | ACK,
                        opts=b"\x01\x01\x05\x2a" + four + blk[:4],
                        data=c.req[-1:]))
-        run.none("%s ACK at %d, a timestamps option of length 11 (TSecr 5 s "
-                 "old): ignored; a SACK client's ACK covers two: no answer"
-                 % (sp, L), c.pkt(L, seq=rq, opts=b"\x08\x0b" + struct.pack(
-                     "!II", tsv, old()) + b"\x00\x01"))
-        run.none("%s ACK at %d, a timestamps option of length 9: ignored, no "
-                 "answer" % (sp, L), c.pkt(L, seq=rq, opts=b"\x08\x09" +
-                                           struct.pack("!II", tsv, old())[:7]
-                                           + b"\x01\x01\x01"))
+        # a SACK client's ACK is taken to cover two segments, and near the
+        # end draws the last two: here segment 1, the last
+        run.segs("%s ACK at %d, a timestamps option of length 11 (TSecr 5 s "
+                 "old): ignored; a SACK client's ACK near the end: the last "
+                 "segment" % (sp, L), c.pkt(L, seq=rq, opts=b"\x08\x0b" +
+                                            struct.pack("!II", tsv, old()) +
+                                            b"\x00\x01"), c, key, [1],
+                 c.cseq + len(c.req) - 1)
+        run.segs("%s ACK at %d, a timestamps option of length 9: ignored; the "
+                 "last segment" % (sp, L), c.pkt(L, seq=rq, opts=b"\x08\x09" +
+                                                struct.pack("!II", tsv,
+                                                            old())[:7] +
+                                                b"\x01\x01\x01"), c, key,
+                 [1], c.cseq + len(c.req) - 1)
         run.tcp("%s FIN at %d: a pure ACK of it, with timestamps" % (sp, L),
                 c.pkt(L, seq=rq, flags=FIN | ACK, opts=ts(fresh())), ACK,
                 seq=c.isn + 1 + L, ack=c.cseq + rq + 1, ts=tsv)
@@ -1789,8 +1795,9 @@ def large_cases(run):
     if c is not None:
         rq, ack = len(c.req), c.cseq + len(c.req) - 1
         sp = "%s: SACK alone:" % tag
-        run.none("%s pure ACK at %d: taken to cover two segments, both sent: "
-                 "no answer" % (sp, L), c.pkt(L, seq=rq))
+        run.segs("%s pure ACK at %d: taken to cover two segments; near the "
+                 "end, the last two: segment 1" % (sp, L), c.pkt(L, seq=rq),
+                 c, key, [1], ack)
         run.segs("%s poke at %d: segment 1" % (sp, L),
                  c.pkt(L, seq=rq - 1, flags=PSH | ACK, data=c.req[-1:]), c,
                  key, [1], ack)

@@ -428,8 +428,12 @@ static uint8_t *fetch(const char *path, uint16_t mss, int ts, int sack,
     ck_assert_uint_eq(rd32(outs[0] + 28), c.snd_end + 1u);
     *n = c.fin_at;
     free(c.have);
-    if (loss_pct == 0) {
+    if (loss_pct == 0 && (ts || !sack)) {
         ck_assert_uint_eq(c.copies, 0);
+    } else if (loss_pct == 0) {
+        /* SACK without timestamps: an ACK near the end draws the last
+         * two segments, which may be copies (answered by D-SACKs) */
+        ck_assert_uint_le(c.copies, 2u * mss);
     }
     return c.buf;
 }

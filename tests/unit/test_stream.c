@@ -663,7 +663,7 @@ START_TEST(test_stream_large_page)
         size_t t = opt_at(d, 8);
 
         ck_assert_uint_eq(hl, 32); /* NOP NOP timestamps */
-        ck_assert_uint_eq(d[33], 0x10);
+        ck_assert_uint_eq(d[33], 0x18); /* PSH on every segment */
         ck_assert_uint_eq(rd32(d + 28), 9001u);
         ck_assert_uint_ne(t, 0);
         ck_assert_uint_eq(rd32(d + t + 2), clock_ms << 10 | (k + 1));
