@@ -30,7 +30,12 @@ SYNs]}, each connection:
   srv_repeated       data segments whose bytes had all been sent before
   srv_max_data       the longest data of one segment
   srv_rst            RSTs from the server
+  srv_no_ts          segments from the server, not RSTs, without the
+                     timestamps option on a connection that agreed on it
+                     (RFC 7323 3.2: every such segment carries it)
   cli_rst            RSTs from the client
+  cli_fins           the client's segments with FIN (more than one: it
+                     sent its FIN again)
   cli_data_segments  the client's segments with data
   pokes              of them, those whose data had all been sent before
                      (the request retransmitted)
@@ -127,6 +132,24 @@ def trace_options(t, off, sisn):
     return ",".join(out)
 
 
+def has_ts(t, off):
+    """1 when the TCP header carries the timestamps option."""
+    i = 20
+    while i < off:
+        k = t[i]
+        if k == 0:
+            return 0
+        if k == 1:
+            i += 1
+            continue
+        if i + 1 >= off or t[i + 1] < 2:
+            return 0
+        if k == 8:
+            return 1
+        i += t[i + 1]
+    return 0
+
+
 def first_line(data):
     line = data.split(b"\r\n", 1)[0].split(b"\n", 1)[0][:120]
     return "".join(chr(c) if 32 <= c < 127 else "." for c in line)
@@ -140,7 +163,8 @@ class Conn:
             "synack_wscale": None, "request": None, "status": None,
             "reply_len": 0, "fin": 0, "fin_acked": 0, "srv_datagrams": 0,
             "srv_bytes": 0, "srv_data_segments": 0, "srv_data_bytes": 0,
-            "srv_repeated": 0, "srv_max_data": 0, "srv_rst": 0, "cli_rst": 0,
+            "srv_repeated": 0, "srv_max_data": 0, "srv_rst": 0,
+            "srv_no_ts": 0, "cli_rst": 0, "cli_fins": 0,
             "cli_data_segments": 0, "pokes": 0, "acks": 0, "stall_ms": 0.0,
             "ms": 0.0,
         }
@@ -152,7 +176,7 @@ class Conn:
         self.ack = 0         # highest cumulative ACK of our data
         self.last_adv = None  # time of the last advance (or the request)
 
-    def server(self, t, tot, flags, seq, ack, data, opts):
+    def server(self, t, tot, flags, seq, ack, data, opts, has_ts):
         c = self.c
         c["srv_datagrams"] += 1
         c["srv_bytes"] += tot
@@ -166,6 +190,8 @@ class Conn:
             return
         if self.isn is None:
             return
+        if c["syn_ts"] and c["synack_ts"] and not has_ts:
+            c["srv_no_ts"] += 1
         o = (seq - self.isn - 1) & 0xffffffff
         if o >= 1 << 30:
             return
@@ -194,6 +220,8 @@ class Conn:
             return
         if self.cisn is None:
             return
+        if flags & 0x01:
+            c["cli_fins"] += 1
         if data:
             c["cli_data_segments"] += 1
             s = (seq - self.cisn - 1) & 0xffffffff
@@ -280,7 +308,8 @@ def main():
             if p[12:16] == srv:
                 c = live.get(dport)
                 if c is not None:
-                    c.server(t, tot, flags, seq, ack, data, opts)
+                    c.server(t, tot, flags, seq, ack, data, opts,
+                             has_ts(tcp, off))
             elif p[16:20] == srv:
                 c = live.get(sport)
                 if flags & 0x02 and not flags & 0x10 and (
