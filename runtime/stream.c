@@ -1288,10 +1288,14 @@ uint8_t pagec_stream_started(const struct pagec_stream *s)
     return s->out > 0;
 }
 
-#if PAGEC_LARGE
 uint8_t pagec_stream_more(const struct pagec_server *srv,
                           struct pagec_stream *s)
 {
+#if PAGEC_LARGE
     return s->state == ST_LARGE && large_next(srv, s) != 0;
-}
+#else
+    (void)srv;
+    (void)s;
+    return 0; /* no large replies: one datagram for each */
 #endif
+}

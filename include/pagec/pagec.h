@@ -389,20 +389,19 @@ uint16_t pagec_server_input(const struct pagec_server *srv, uint32_t now,
                             const uint8_t *pkt, uint16_t len,
                             struct pagec_reply *reply);
 
-#if PAGEC_LARGE
 /*
  * The next datagram of the answer to the datagram last given to
  * pagec_server_input() with this reply (PAGEC_LARGE): a large reply goes
  * out as up to 10 segments for one received datagram. reply is filled in
  * as by pagec_server_input(), over the datagram it held; the received
  * datagram need not be kept. Returns its length, or 0 when the answer is
- * complete. A driver sends the datagram of pagec_server_input(), then
+ * complete (always 0 without PAGEC_LARGE, so a driver's loop needs no
+ * switch). A driver sends the datagram of pagec_server_input(), then
  * calls this until it returns 0, sending each datagram; one that stops
  * early loses nothing but time (the client asks again).
  */
 uint16_t pagec_server_next(const struct pagec_server *srv,
                            struct pagec_reply *reply);
-#endif
 
 /*
  * 1 when the len bytes at pkt are the start of a longer IPv4 datagram

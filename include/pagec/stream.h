@@ -261,7 +261,6 @@ uint16_t pagec_stream_ram(struct pagec_stream *s, const uint8_t **run);
  * has a frame to end. */
 uint8_t pagec_stream_started(const struct pagec_stream *s);
 
-#if PAGEC_LARGE
 /*
  * The next datagram of the answer (PAGEC_LARGE): a large reply goes out
  * as up to 10 segments for one received datagram, as from
@@ -269,13 +268,13 @@ uint8_t pagec_stream_started(const struct pagec_stream *s);
  * was pulled (and its frame ended): returns 1 when the next datagram is
  * ready, to be pulled as the first was (pagec_stream_pending(),
  * pagec_stream_next(), pagec_stream_run()), 0 when the answer is
- * complete, and 0 again after that. A driver that stops calling it
- * early loses nothing but time (the client asks again); the stream is
- * free again after the first datagram, as ever, when it does.
+ * complete, and 0 again after that (always 0 without PAGEC_LARGE, so a
+ * driver's loop needs no switch). A driver that stops calling it early
+ * loses nothing but time (the client asks again); the stream is free
+ * again after the first datagram, as ever, when it does.
  */
 uint8_t pagec_stream_more(const struct pagec_server *srv,
                           struct pagec_stream *s);
-#endif
 
 #ifdef __cplusplus
 }
