@@ -56,7 +56,16 @@ extern "C" {
  *   labels, no two with the same;
  * - the partial sums of every template, computed again from its bytes,
  *   the window and the fields of the header pagec/site.h says are
- *   constant.
+ *   constant;
+ * - the large replies: the table sorted by variant, each naming a
+ *   variant's GET form and longer than 536 bytes (or mss, the lower),
+ *   len even and below 2^27, block a power of two
+ *   from 64 to 512 with nlarge at most block / 2 - 1 (0 and no table
+ *   without large replies); a GET template of len 0xffff exactly when
+ *   the reply does not fit mss, its bytes the large reply's; every sum
+ *   at a grid point computed again; every reply of the site even when
+ *   it has large replies, and max_data that of the largest one-segment
+ *   reply.
  *
  * Freestanding like the rest of the runtime: no library call, no heap, no
  * division; the site is read through PAGEC_ROM. Its time is linear in the
