@@ -5,7 +5,8 @@
  *
  * A driver (a TUN device on Linux, SLIP or Ethernet on a microcontroller)
  * hands every received IPv4 datagram to pagec_server_input(). The runtime
- * either answers it with one reply datagram or drops it. It keeps no state
+ * either answers it with one reply datagram (or, for a page longer than
+ * one segment, a few: pagec_server_next()) or drops it. It keeps no state
  * between calls: everything it needs to continue a connection comes back
  * in the client's next segment (see "Sequence numbers" below).
  *
@@ -24,9 +25,10 @@
  *   for the other methods of RFC 9110 and PATCH, 501 for unknown ones,
  *   400 for a request line or a field line it cannot read. The reply
  *   carries the whole page and our
- *   FIN in one segment. A request line that is not complete (no line end
- *   yet) is not answered; the client retransmits. Header fields are read
- *   only from the same segment.
+ *   FIN in one segment, but for a large reply (PAGEC_LARGE; pagec(3),
+ *   "Large replies"), which goes in several. A request line that is not
+ *   complete (no line end yet) is not answered; the client retransmits.
+ *   Header fields are read only from the same segment.
  * - An action (PAGEC_ACTIONS; pagec(1), "Actions"): a GET of PATH?QUERY,
  *   or a POST to PATH whose urlencoded body is QUERY, for an action the
  *   site declares: the driver's callback pagec_server.action runs, then
