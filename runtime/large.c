@@ -418,7 +418,7 @@ static int known(const PAGEC_ROM struct pagec_site *site, uint8_t cls,
 
 uint8_t pagec_large_ack(const struct pagec_server *srv,
                         const struct pagec_seg *seg, uint32_t now,
-                        struct pagec_choice *c, uint32_t *isn)
+                        uint32_t *isn)
 {
     const PAGEC_ROM struct pagec_site *site = srv->site;
     const struct pagec_opt *opt = seg->opt;
@@ -435,7 +435,6 @@ uint8_t pagec_large_ack(const struct pagec_server *srv,
     uint8_t i;
     uint8_t j;
 
-    (void)c;
     /* the ISN's top five bits are the ACK's, or one less when the offset
      * and the low bits carried into them: at most two hashes */
     for (i = 0; i < 2; i++) {

@@ -219,14 +219,12 @@ static uint16_t echo(const struct pagec_server *srv, const uint8_t *pkt,
 }
 #endif
 
+/* 1 when a request may get a large reply: the site has them (seg.opt,
+ * set for such a site only) */
 #if PAGEC_LARGE
-/* 1 when the request of seg may get a large reply. */
-static int seg_large(const struct pagec_seg *seg)
-{
-    return seg->opt != NULL;
-}
+#define LARGE_ON(seg) ((seg).opt != NULL)
 #else
-#define seg_large(seg) 0
+#define LARGE_ON(seg) 0
 #endif
 
 /* The request in the n bytes of data at d, read by the same reader as
@@ -385,7 +383,7 @@ uint16_t pagec_server_input(const struct pagec_server *srv, uint32_t now,
         status = 0;
         t = fixed ? pagec_http_fit(site, fixed, limit, &status, 0)
                   : request(srv, tcp + thl, seg.dlen, limit, &status,
-                            PAGEC_LARGE && seg_large(&seg));
+                            LARGE_ON(seg));
         if (t == NULL) {
             PAGEC_COUNT(srv, PAGEC_WHY_REQUEST);
         }

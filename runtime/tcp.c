@@ -238,7 +238,7 @@ uint8_t pagec_tcp_decide(const struct pagec_server *srv,
     }
 #if PAGEC_LARGE
     if (pagec_large_on(site, seg, port)) {
-        i = pagec_large_ack(srv, seg, now, c, &isn);
+        i = pagec_large_ack(srv, seg, now, &isn);
         if (i == PAGEC_TCP_RESET) {
             return reset(c, site, seg);
         }

@@ -212,13 +212,13 @@ uint8_t pagec_large_syn(const struct pagec_server *srv,
 
 /*
  * A segment with ACK on a port with large replies: finds the ISN (*isn)
- * and either answers it (PAGEC_TCP_DONE with c set or not,
- * PAGEC_TCP_LARGE), or returns PAGEC_TCP_REQUEST: its offset is 0 or
+ * and either answers it (PAGEC_TCP_DONE: no reply; PAGEC_TCP_LARGE), or
+ * returns PAGEC_TCP_REQUEST: its offset is 0 or
  * odd, the one-segment rules go on with *isn; or PAGEC_TCP_RESET.
  */
 uint8_t pagec_large_ack(const struct pagec_server *srv,
                         const struct pagec_seg *seg, uint32_t now,
-                        struct pagec_choice *c, uint32_t *isn);
+                        uint32_t *isn);
 
 /*
  * The large reply of template t (a variant's get), or NULL: its index
