@@ -196,8 +196,9 @@ function(pagec_add_runtime target)
   get_property(src GLOBAL PROPERTY PAGEC_RUNTIME_SOURCE_DIR)
   get_property(inc GLOBAL PROPERTY PAGEC_INCLUDE_DIR)
   add_library(${target} STATIC
-    "${src}/check.c" "${src}/chksum.c" "${src}/halfsiphash.c" "${src}/http.c"
-    "${src}/large.c" "${src}/live.c" "${src}/match.c" "${src}/server.c"
+    "${src}/check.c" "${src}/chksum.c" "${src}/eth.c" "${src}/halfsiphash.c"
+    "${src}/http.c" "${src}/large.c" "${src}/linklocal.c" "${src}/live.c"
+    "${src}/match.c" "${src}/mdns.c" "${src}/ppp.c" "${src}/server.c"
     "${src}/slip.c" "${src}/stream.c" "${src}/tcp.c")
   target_include_directories(${target} PUBLIC "${inc}")
   set_target_properties(${target} PROPERTIES C_STANDARD 99

@@ -675,7 +675,14 @@ static int write_c(FILE *f, const struct output *o, const char *h_base,
         tmpl(f, "    ", control_at[i], control[i].p);
         fputs(",\n", f);
     }
-    fputs("};\n", f);
+    fprintf(f,
+            "};\n\n"
+            "/* The site's address for C++ (an Arduino sketch), which cannot "
+            "declare\n * the site where it is __flash (AVR); a pointer to "
+            "give back to C. */\n"
+            "const void *%s_rom(void)\n{\n"
+            "    return (const void *)(uintptr_t)&%s;\n}\n",
+            opt->name, opt->name);
     rc = 0;
 out:
     free(ports);
@@ -733,10 +740,14 @@ static void write_h(FILE *f, const struct output *o)
             "runtime built with PAGEC_LARGE\n * sends in several */\n"
             "#define %s_LARGE_COUNT %zu\n\n"
             "#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n"
-            "extern const PAGEC_ROM struct pagec_site %s;\n\n"
+            "#ifndef PAGEC_ROM_CXX /* C++ on AVR: no __flash */\n"
+            "extern const PAGEC_ROM struct pagec_site %s;\n"
+            "#endif\n\n"
+            "/* the site's address, for C++ on AVR (an Arduino sketch) */\n"
+            "const void *%s_rom(void);\n\n"
             "#ifdef __cplusplus\n}\n#endif\n\n"
             "#endif\n",
-            n, o->naction_names, n, o->nlarge, n);
+            n, o->naction_names, n, o->nlarge, n, n);
 }
 
 /*

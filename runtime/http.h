@@ -14,9 +14,15 @@
  * hashes of Host and Origin (PAGEC_ACTIONS). */
 void pagec_http_begin(struct pagec_http *h, const uint8_t key[8]);
 
-/* Reads the next byte of the segment's data. */
+/* Reads the next byte of the segment's data. The streaming reader's
+ * assembly (PAGEC_AVR_ASM, stream.c) jumps to it by name, which the
+ * compiler cannot see: used keeps it under link-time optimisation. */
 void pagec_http_byte(const PAGEC_ROM struct pagec_site *site,
-                     struct pagec_http *h, uint8_t c);
+                     struct pagec_http *h, uint8_t c)
+#if PAGEC_AVR_ASM
+    __attribute__((used))
+#endif
+    ;
 
 /* Two of the reader's states (struct pagec_http's state, http.c): a field
  * value nobody reads, and the end of what is read. */

@@ -28,6 +28,8 @@
 #define TS_TIME 0x3fffffu /* TSval's top 22 bits: the clock in ms */
 #define OFF_MAX 0x08000000u /* our offsets are below 2^27 */
 #define TS_LEN 12     /* NOP, NOP, timestamps option */
+#define HOLD 1000u    /* ms: an entry of the table used this recently is
+                         not taken for another connection */
 
 #define SLOT_MASK (0xffffffffu >> PAGEC_ISN_SLOT_LOG2)
 
@@ -212,6 +214,195 @@ static int sacked(const uint32_t *e, uint8_t nsack, uint32_t i)
 }
 
 /*
+ * The table of connections without SACK or timestamps
+ * (pagec_server.flows): the entry of seg's connection (our byte 0 at
+ * seq0, the client's port, and its bytes up to the end of the request);
+ * with make (seg is the request: the reply from its start), that entry
+ * or, when there is none, the entry free or least recently used, unless
+ * used less than HOLD ago, made its, with nothing sent. NULL: no table,
+ * or none and not make, or all held.
+ */
+static struct pagec_flow *flow(const struct pagec_server *srv,
+                               const struct pagec_seg *seg, uint32_t ms,
+                               int make)
+{
+#if PAGEC_LARGE_FLOWS
+    struct pagec_flow *f = srv->flows;
+    struct pagec_flow *old = NULL;
+    uint16_t port = get16(seg->f + F_DPORT);
+    uint32_t seq0 = seg->b->seq0;
+    uint32_t rcv = get32(seg->f + F_ACK) + seg->dlen;
+    uint8_t i;
+
+    if (f == NULL || port == 0) {
+        return NULL;
+    }
+    for (i = 0; i < srv->nflows; i++, f++) {
+        if (f->seq0 == seq0 && f->port == port && f->rcv == rcv) {
+            old = f;
+            break;
+        }
+        if (!old || (old->port != 0 &&
+                     (f->port == 0 || ms - f->used > ms - old->used))) {
+            old = f;
+        }
+    }
+    if (i < srv->nflows && !make) {
+        old->used = ms;
+        return old;
+    }
+    /* an entry used less than HOLD ago stays: a new client then goes
+     * without rather than take an active one's */
+    if (!make || !old ||
+        (i == srv->nflows && old->port != 0 && ms - old->used < HOLD)) {
+        return NULL;
+    }
+    old->seq0 = seq0;
+    old->rcv = rcv;
+    old->port = port;
+    old->used = ms;
+    old->next = 0;
+    old->una = 0;
+    old->mark = 0;
+    old->dups = 0;
+    return old;
+#else
+    (void)srv;
+    (void)seg;
+    (void)ms;
+    (void)make;
+    return NULL;
+#endif
+}
+
+#define TAIL 2 /* the last segments sent twice to a client of the table */
+#define AGAIN 4 /* duplicate ACKs after which a missing segment goes again */
+
+/* A client the table serves, when it has an entry: one that offered
+ * SACK and timestamps needs none (docs/large-pages.md). */
+#define TABLED(b) \
+    (((b)->opt & (OPT_SACK_OK | OPT_TS)) != (OPT_SACK_OK | OPT_TS))
+
+/* Segments [from, to) appended to b as they are: copies of what b has. */
+static void again(struct pagec_burst *b, uint32_t from, uint32_t to)
+{
+    uint8_t n = b->nrange;
+
+    if (from < to && n < PAGEC_BURST_RANGES) {
+        b->from[n] = from;
+        b->to[n] = to;
+        b->nrange = (uint8_t)(n + 1u);
+    }
+}
+
+/* The segments b holds. */
+static uint32_t queued(const struct pagec_burst *b)
+{
+    uint32_t n = 0;
+    uint8_t k;
+
+    for (k = 0; k < b->nrange; k++) {
+        n += b->to[k] - b->from[k];
+    }
+    return n;
+}
+
+/* The segments up to to not yet sent added to b within lim, no more than
+ * FLIGHT in b in all, and f->next past them; those of the reply's last
+ * TAIL (of nseg) twice when they fit too, so that the loss of one still
+ * leaves an arrival to draw an ACK. */
+static void add_new(struct pagec_burst *b, struct pagec_flow *f,
+                    uint32_t to, uint32_t lim, uint32_t nseg)
+{
+    uint32_t from = f->next;
+    uint32_t room = FLIGHT - queued(b);
+    uint32_t copy = 0;
+
+    if (to > lim) {
+        to = lim;
+    }
+    if (to > from + room) {
+        to = from + room;
+    }
+    if (to <= from) {
+        return;
+    }
+    add(b, from, to, lim);
+    f->next = to;
+    if (to == nseg) {
+        copy = to - from < TAIL ? to - from : TAIL;
+        if (to - from + copy > room) {
+            copy = 0;
+        }
+    }
+    again(b, to - copy, to);
+}
+
+/*
+ * What a pure ACK or a poke at segment a gets in a connection without
+ * SACK or timestamps that has an entry f: a sender's rules (RFC 5681,
+ * 6582) on what f says was sent, within the client's window (segments
+ * below lim). New data acknowledged moves the window; the first
+ * duplicate ACK sends the segment it names again, and each one after it
+ * one new segment (RFC 3042), so that duplicates keep coming; more
+ * duplicates than segments were in flight beyond a when it was sent
+ * again show that copy lost too. A partial ACK names the next hole; a
+ * poke, the client's timer, sends a again, twice; an ACK of all that was
+ * sent (a window that opened) draws new segments.
+ */
+static void flow_ack(const struct pagec_seg *seg, struct pagec_flow *f,
+                     uint32_t a, uint32_t lim, uint32_t nseg)
+{
+    struct pagec_burst *b = seg->b;
+
+    if (f->next < a) {
+        f->next = a;
+    }
+    if (seg->dlen > 0 || a > f->una) {
+        if (seg->dlen > 0 || (f->dups && a < f->mark)) {
+            if (a < lim) {
+                add(b, a, a + 1u, lim);
+                if (seg->dlen > 0) {
+                    /* the answer to a poke: lost, it would cost
+                     * another */
+                    again(b, a, a + 1u);
+                }
+                f->mark = f->next;
+                f->dups = 1;
+            }
+        } else {
+            f->dups = 0;
+        }
+        if (a > f->una) {
+            f->una = a;
+        }
+        add_new(b, f, a + FLIGHT, lim, nseg);
+        return;
+    }
+    if (a < f->una || a >= lim) {
+        return; /* an older ACK, or a window that takes nothing */
+    }
+    if (a == f->next) {
+        add_new(b, f, a + FLIGHT, lim, nseg); /* nothing is missing */
+        return;
+    }
+    /* sent again: at the first duplicate (dups 0); when its copy is shown
+     * lost, or every AGAIN duplicates (those that came of segments sent
+     * before the copy cannot be told from the others); and at each once
+     * nothing new goes, which would keep duplicates coming */
+    if (f->dups % AGAIN == 0 || f->dups > f->mark - a ||
+        f->next >= nseg || f->next >= a + 2u * FLIGHT) {
+        add(b, a, a + 1u, lim);
+        f->mark = f->next;
+        f->dups = 0;
+    }
+    f->dups++; /* 1 to AGAIN */
+    if (f->next < a + 2u * FLIGHT) {
+        add_new(b, f, f->next + 1u, lim, nseg);
+    }
+}
+
+/*
  * What an ACK at offset o (on the grid of large reply k, or 0 with SACK
  * blocks naming it) gets: the table of docs/large-pages.md, "What each
  * datagram gets".
@@ -235,6 +426,7 @@ static uint8_t decide(const struct pagec_server *srv,
     uint8_t w = b->opt & OPT_SACK_OK ? FLIGHT : 1;
     uint8_t n;
     struct geo g;
+    struct pagec_flow *fl;
 
     geo(srv->site, k, PAGEC_TOP2(b->seq0 - 1u, 4), &g);
     a = index_of(&g, o);
@@ -263,14 +455,16 @@ static uint8_t decide(const struct pagec_server *srv,
     b->ack = seq + seg->dlen - 1u; /* all but the last byte: pokes */
     b->nrange = 0;
     lim = window_end(&g, o, seg->win);
-    if (opt->nsack) {
+    if (opt->nsack &&
+        (e[1] <= a || (opt->nsack > 1 && e[0] >= e[2] && e[1] <= e[3]))) {
+        return PAGEC_TCP_DONE; /* a D-SACK: a copy came twice */
+    }
+    if (TABLED(b) && (fl = flow(srv, seg, ms, 0)) != NULL) {
+        flow_ack(seg, fl, a, lim, g.nseg);
+    } else if (opt->nsack) {
         uint32_t first = e[0];
         uint32_t last = e[1];
 
-        if (last <= a ||
-            (opt->nsack > 1 && first >= e[2] && last <= e[3])) {
-            return PAGEC_TCP_DONE; /* a D-SACK: a copy came twice */
-        }
         if (seg->dlen == 0) {
             uint32_t low = 0xffffffffu;
             uint32_t run;
@@ -482,7 +676,27 @@ uint8_t pagec_large_ack(const struct pagec_server *srv,
 
 found:
     if (o == 0 && opt->nsack == 0) {
+        struct pagec_flow *fl;
+
+        if (!(seg->flags & TH_FIN) && TABLED(b) &&
+            (fl = flow(srv, seg, millis(srv, now), 0)) != NULL &&
+            fl->next > 0 && fl->large < site->nlarge) {
+            /* the reply's first segment lost: a duplicate ACK, or a
+             * poke (segments sent after it acknowledged all but the
+             * request's last byte, so the client's timer sends that
+             * byte alone, not a request to start over) */
+            return decide(srv, seg, now, fl->large, 0);
+        }
         return PAGEC_TCP_REQUEST; /* a request, or nothing yet */
+    }
+    if ((o & 1u) && TABLED(b)) {
+        /* the client has all of the reply: its entry is free (else the
+         * entries of replies long done would fill the table) */
+        struct pagec_flow *fl = flow(srv, seg, 0, 0);
+
+        if (fl != NULL) {
+            fl->port = 0;
+        }
     }
     if ((o & 1u) && (opt->has & OPT_TS) &&
         (seg->dlen > 0 || (seg->flags & TH_FIN))) {
@@ -538,6 +752,8 @@ void pagec_large_request(const struct pagec_server *srv,
 {
     struct pagec_burst *b = seg->b;
     uint32_t seq = get32(seg->f + F_ACK);
+    uint32_t lim;
+    struct pagec_flow *f;
     struct geo g;
 
     geo(srv->site, k, PAGEC_TOP2(b->seq0 - 1u, 4), &g);
@@ -546,12 +762,18 @@ void pagec_large_request(const struct pagec_server *srv,
     b->ts = millis(srv, now) << 10;
     /* none of the request yet: should the first segment be lost, the
      * client's timer sends the whole request again, which restarts the
-     * reply; segments sent once it has the first acknowledge all but
-     * the request's last byte (decide()) */
+     * reply (a client of the table: a poke, pagec_large_ack()); segments
+     * sent once it has the first acknowledge all but the request's last
+     * byte (decide()) */
     b->ack = seq;
     b->nrange = 0;
-    add(b, 0, b->opt & OPT_SACK_OK ? FLIGHT : 1u,
-        window_end(&g, 0, seg->win));
+    lim = window_end(&g, 0, seg->win);
+    if (TABLED(b) && (f = flow(srv, seg, millis(srv, now), 1)) != NULL) {
+        f->large = k;
+        add_new(b, f, FLIGHT, lim, g.nseg);
+    } else {
+        add(b, 0, b->opt & OPT_SACK_OK ? FLIGHT : 1u, lim);
+    }
 }
 
 uint16_t pagec_large_emit(const struct pagec_server *srv,

@@ -454,6 +454,9 @@ uint16_t pagec_server_next(const struct pagec_server *srv,
     }
 #if PAGEC_LIVE
     reply->nfields = 0;
+#endif
+    return len;
+}
 #else
 uint16_t pagec_server_next(const struct pagec_server *srv,
                            struct pagec_reply *reply)
@@ -461,9 +464,6 @@ uint16_t pagec_server_next(const struct pagec_server *srv,
     (void)srv;
     (void)reply;
     return 0;
-}
-#endif
-    return len;
 }
 #endif
 

@@ -503,13 +503,15 @@ static const __flash uint8_t stored_at[PAGEC_IP_HLEN + PAGEC_TCP_HLEN]
         AT_F(F_SEQ), AT_F(F_SEQ + 1), AT_F(F_SEQ + 2), AT_F(F_SEQ + 3),
         0, AT(tflags), AT_HI(win), AT(win), SKIP, SKIP, SKIP, 0};
 
-/* called from the assembly below by name: kept as it is */
-static void header_byte_asm(const struct pagec_server *srv,
-                            struct pagec_stream *s, uint16_t i, uint8_t c)
+/* called from the assembly below by name: kept as it is, and global, so
+ * that link-time optimisation (the Arduino IDE's) neither drops nor
+ * renames it */
+void pagec_stream_header_byte(const struct pagec_server *srv,
+                              struct pagec_stream *s, uint16_t i, uint8_t c)
     __attribute__((used, noinline, noclone));
 
-static void header_byte_asm(const struct pagec_server *srv,
-                            struct pagec_stream *s, uint16_t i, uint8_t c)
+void pagec_stream_header_byte(const struct pagec_server *srv,
+                              struct pagec_stream *s, uint16_t i, uint8_t c)
 {
     header_byte(srv, s, i, c);
 }
@@ -589,8 +591,8 @@ void pagec_stream_byte(const struct pagec_server *srv,
         "    cpi r19, %[tcp]\n"
         "    brne 7f\n"
         "6:  movw r30, r26\n"
-        "    subi r30, lo8(-(stored_at))\n"
-        "    sbci r31, hi8(-(stored_at))\n"
+        "    subi r30, lo8(-(%[stored]))\n"
+        "    sbci r31, hi8(-(%[stored]))\n"
         "    lpm r19, Z\n"
         "    sbrc r19, 6\n"
         "    ret\n" /* SKIP */
@@ -604,7 +606,7 @@ void pagec_stream_byte(const struct pagec_server *srv,
         "    ret\n"
         "7:  mov r18, r20\n"
         "    movw r20, r26\n"
-        "    jmp header_byte_asm\n"
+        "    jmp pagec_stream_header_byte\n"
         "9:  ret\n"
         :
         : [state] "n"(offsetof(struct pagec_stream, state)),
@@ -619,7 +621,8 @@ void pagec_stream_byte(const struct pagec_server *srv,
           [st_http] "n"(ST_HTTP), [s_done] "n"(PAGEC_HTTP_S_DONE),
           [s_value] "n"(PAGEC_HTTP_S_VALUE),
           [hlen] "n"(PAGEC_IP_HLEN + PAGEC_TCP_HLEN),
-          [iphlen] "n"(PAGEC_IP_HLEN), [tcp] "n"(PROTO_TCP));
+          [iphlen] "n"(PAGEC_IP_HLEN), [tcp] "n"(PROTO_TCP),
+          [stored] "i"(stored_at));
 }
 #else
 void pagec_stream_byte(const struct pagec_server *srv,
@@ -741,7 +744,7 @@ decide(const struct pagec_server *srv, struct pagec_stream *s,
 {
     const PAGEC_ROM struct pagec_tmpl *fixed;
     const PAGEC_ROM struct pagec_tmpl *t;
-    uint16_t limit;
+    uint16_t limit = 0; /* set by pagec_tcp_decide(): 0 for LTO's eyes */
     uint16_t status = 0;
     uint8_t k;
 #if PAGEC_LARGE

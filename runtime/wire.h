@@ -90,6 +90,44 @@ static inline void put32(uint8_t *p, uint32_t v)
     p[3] = (uint8_t)v;
 }
 
+static inline void put16(uint8_t *p, uint16_t v)
+{
+    p[0] = (uint8_t)(v >> 8);
+    p[1] = (uint8_t)v;
+}
+
+/* Whether the n bytes at a and b are the same. */
+static inline int same_bytes(const uint8_t *a, const uint8_t *b, uint8_t n)
+{
+    uint8_t i;
+
+    for (i = 0; i < n; i++) {
+        if (a[i] != b[i]) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* Copies n bytes from s to d, first to last: d may be s, or before it. */
+static inline void copy_bytes(uint8_t *d, const uint8_t *s, uint8_t n)
+{
+    uint8_t i;
+
+    for (i = 0; i < n; i++) {
+        d[i] = s[i];
+    }
+}
+
+/* Whether the frame of len bytes is ARP over Ethernet for IPv4 (RFC
+ * 826): EtherType 0x0806, hardware type 1, protocol 0x0800, address
+ * lengths 6 and 4, its 42 bytes there. */
+static inline int arp_ipv4(const uint8_t *f, uint16_t len)
+{
+    return len >= 42 && get16(f + 12) == 0x0806 && get16(f + 14) == 1 &&
+           get16(f + 16) == 0x0800 && f[18] == 6 && f[19] == 4;
+}
+
 /* Checksum field value for a partial sum: inverted and folded. */
 static inline uint16_t finish(uint32_t sum)
 {

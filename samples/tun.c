@@ -25,6 +25,8 @@
 
 #include "demo_site.h"
 #include "live.h"
+#include "pagec/eth.h"
+#include "pagec/mdns.h"
 #include "pagec/pagec.h"
 
 static volatile sig_atomic_t stop;
@@ -37,7 +39,8 @@ static void on_signal(int sig)
 
 static void usage(FILE *f)
 {
-    fputs("usage: pagec-tun --dev NAME [--ip ADDR] [-v]\n"
+    fputs("usage: pagec-tun --dev NAME [--ip ADDR]\n"
+          "                 [--tap [--mac MAC] [--name NAME]] [--no-table] [-v]\n"
           "\n"
           "Serves the compiled site on the TUN device NAME, creating the\n"
           "device when it does not exist (this needs CAP_NET_ADMIN).\n"
@@ -45,6 +48,15 @@ static void usage(FILE *f)
           "  --dev NAME   TUN device to attach to\n"
           "  --ip ADDR    answer only datagrams to this IPv4 address\n"
           "               (default: answer any destination)\n"
+          "  --tap        a TAP device: Ethernet frames, ARP requests for\n"
+          "               --ip ADDR (then needed) answered (pagec/eth.h)\n"
+          "  --mac MAC    the device's Ethernet address with --tap\n"
+          "               (default 02:00:00:00:00:02)\n"
+          "  --name NAME  with --tap, answer Multicast DNS queries for\n"
+          "               NAME.local with --ip ADDR (pagec/mdns.h)\n"
+          "  --no-table   no table of connections: clients without SACK\n"
+          "               or timestamps get large replies by the rules\n"
+          "               without state (docs/large-pages.md)\n"
           "  -v           print one line per datagram in and out (with a\n"
           "               request's request line, a reply's status), and\n"
           "               why a datagram got no reply or an RST\n"
@@ -69,7 +81,7 @@ static void usage(FILE *f)
           f);
 }
 
-static int open_tun(const char *name)
+static int open_tun(const char *name, int tap)
 {
     struct ifreq ifr;
     int fd = open("/dev/net/tun", O_RDWR | O_CLOEXEC);
@@ -79,7 +91,7 @@ static int open_tun(const char *name)
         return -1;
     }
     memset(&ifr, 0, sizeof ifr);
-    ifr.ifr_flags = IFF_TUN | IFF_NO_PI;
+    ifr.ifr_flags = (short)((tap ? IFF_TAP : IFF_TUN) | IFF_NO_PI);
     snprintf(ifr.ifr_name, sizeof ifr.ifr_name, "%s", name);
     if (ioctl(fd, TUNSETIFF, &ifr) < 0) {
         fprintf(stderr, "pagec-tun: %s: %s\n", name, strerror(errno));
@@ -100,6 +112,11 @@ static uint32_t seconds(void)
 }
 
 #if PAGEC_LARGE
+#if PAGEC_LARGE_FLOWS
+/* what was sent to the last few clients without SACK or timestamps */
+static struct pagec_flow flows[8];
+#endif
+
 /* The same clock in milliseconds, for the timestamps of large replies. */
 static uint32_t millis(const struct pagec_server *srv)
 {
@@ -294,6 +311,10 @@ int main(int argc, char **argv)
     static const struct option longopts[] = {
         {"dev", required_argument, NULL, 'd'},
         {"ip", required_argument, NULL, 'i'},
+        {"no-table", no_argument, NULL, 't'},
+        {"tap", no_argument, NULL, 'T'},
+        {"mac", required_argument, NULL, 'm'},
+        {"name", required_argument, NULL, 'n'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -302,7 +323,10 @@ int main(int argc, char **argv)
     struct pagec_reply reply;
     struct sigaction sa;
     const char *dev = NULL;
+    const char *name = NULL;
     int verbose = 0;
+    int tap = 0;
+    uint8_t mac[6] = {0x02, 0, 0, 0, 0, 0x02};
     struct pagec_stats before;
     int fd;
     int c;
@@ -312,6 +336,10 @@ int main(int argc, char **argv)
     srv.stats = &stats;
 #if PAGEC_LARGE
     srv.millis = millis;
+#endif
+#if PAGEC_LARGE_FLOWS
+    srv.flows = flows;
+    srv.nflows = (uint8_t)(sizeof flows / sizeof flows[0]);
 #endif
 #if PAGEC_LIVE
     srv.live = sample_live;
@@ -338,6 +366,60 @@ int main(int argc, char **argv)
                 return 2;
             }
             break;
+        case 'T':
+            tap = 1;
+            break;
+        case 'n': {
+            size_t i, len = strlen(optarg);
+
+            for (i = 0; i < len; i++) {
+                char ch = optarg[i];
+
+                if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+                      (ch >= '0' && ch <= '9') || ch == '-')) {
+                    break;
+                }
+            }
+            if (len == 0 || len > 63 || i < len) {
+                fprintf(stderr, "pagec-tun: --name: '%s' is not a name of 1 "
+                                "to 63 letters, digits and '-'\n", optarg);
+                return 2;
+            }
+            name = optarg;
+            break;
+        }
+        case 'm': {
+            unsigned m[6];
+            char end;
+            int i;
+
+            if (sscanf(optarg, "%x:%x:%x:%x:%x:%x%c", &m[0], &m[1], &m[2],
+                       &m[3], &m[4], &m[5], &end) != 6) {
+                fprintf(stderr, "pagec-tun: --mac: '%s' is not a MAC "
+                                "address\n", optarg);
+                return 2;
+            }
+            for (i = 0; i < 6; i++) {
+                if (m[i] > 255) {
+                    fprintf(stderr, "pagec-tun: --mac: '%s' is not a MAC "
+                                    "address\n", optarg);
+                    return 2;
+                }
+                mac[i] = (uint8_t)m[i];
+            }
+            if (mac[0] & 1u) {
+                fprintf(stderr, "pagec-tun: --mac: '%s' is a group "
+                                "address\n", optarg);
+                return 2;
+            }
+            break;
+        }
+        case 't':
+#if PAGEC_LARGE_FLOWS
+            srv.flows = NULL;
+            srv.nflows = 0;
+#endif
+            break;
         case 'v':
             verbose = 1;
             break;
@@ -353,13 +435,23 @@ int main(int argc, char **argv)
         usage(stderr);
         return 2;
     }
+    if (name && !tap) {
+        fprintf(stderr, "pagec-tun: --name needs --tap (Multicast DNS runs "
+                        "on Ethernet)\n");
+        return 2;
+    }
+    if (tap && (srv.addr[0] | srv.addr[1] | srv.addr[2] | srv.addr[3]) == 0) {
+        fprintf(stderr, "pagec-tun: --tap needs --ip ADDR, the address "
+                        "ARP requests ask for\n");
+        return 2;
+    }
     /* the ISN key: a fresh secret each start, never compiled in */
     if (getrandom(srv.secret, sizeof srv.secret, 0) !=
         (ssize_t)sizeof srv.secret) {
         fprintf(stderr, "pagec-tun: getrandom: %s\n", strerror(errno));
         return 1;
     }
-    fd = open_tun(dev);
+    fd = open_tun(dev, tap);
     if (fd < 0) {
         return 1;
     }
@@ -375,6 +467,8 @@ int main(int argc, char **argv)
 
     while (!stop) {
         ssize_t n = read(fd, buf, sizeof buf);
+        const uint8_t *in = buf;
+        uint8_t eth[PAGEC_ETH_ARP_LEN];
         uint16_t len;
 
         if (n < 0) {
@@ -385,11 +479,54 @@ int main(int argc, char **argv)
             close(fd);
             return 1;
         }
+        if (tap && name) {
+            /* an mDNS query for the name: answered here */
+            static uint8_t answer[PAGEC_MDNS_OUT_MAX];
+            uint16_t alen = pagec_mdns_input(
+                &srv, mac, name, buf, (uint16_t)(n > 65535 ? 65535 : n),
+                answer, sizeof answer);
+
+            if (alen) {
+                if (verbose) {
+                    printf("mdns: a query for %s.local: answered\n", name);
+                    fflush(stdout);
+                }
+                if (write(fd, answer, alen) != (ssize_t)alen) {
+                    fprintf(stderr, "pagec-tun: write %s: %s\n", dev,
+                            strerror(errno));
+                }
+                continue;
+            }
+        }
+        if (tap) {
+            /* a frame: ARP answered here, an IPv4 datagram served below
+             * and its replies sent back to the frame's source */
+            switch (pagec_eth_input(&srv, mac, buf,
+                                    (uint16_t)(n > 65535 ? 65535 : n), eth)) {
+            case PAGEC_ETH_ARP:
+                if (verbose) {
+                    printf("arp: a request for our address: answered\n");
+                    fflush(stdout);
+                }
+                if (write(fd, eth, sizeof eth) != (ssize_t)sizeof eth) {
+                    fprintf(stderr, "pagec-tun: write %s: %s\n", dev,
+                            strerror(errno));
+                }
+                continue;
+            case PAGEC_ETH_IPV4:
+                pagec_eth_header(mac, buf, eth);
+                in = buf + PAGEC_ETH_HLEN;
+                n -= PAGEC_ETH_HLEN;
+                break;
+            default:
+                continue;
+            }
+        }
         if (verbose) {
-            summary("in", buf, (size_t)n);
+            summary("in", in, (size_t)n);
         }
         before = stats;
-        len = pagec_server_input(&srv, seconds(), buf,
+        len = pagec_server_input(&srv, seconds(), in,
                                  (uint16_t)(n > 65535 ? 65535 : n), &reply);
         if (verbose) {
             why(&before, &stats);
@@ -397,14 +534,22 @@ int main(int argc, char **argv)
         while (len) {
             /* the header, then the body's pieces: one, or the ROM around a
              * live page's fields and the fields themselves */
-            struct iovec iov[2 + 2 * PAGEC_LIVE_MAX];
+            struct iovec iov[3 + 2 * PAGEC_LIVE_MAX];
             const uint8_t *p;
             uint16_t plen;
             int k = 0;
 
+            int first;
+
+            if (tap) {
+                iov[k].iov_base = eth;
+                iov[k++].iov_len = PAGEC_ETH_HLEN;
+            }
+            first = k;
             iov[k].iov_base = reply.hdr;
             iov[k++].iov_len = reply.hdr_len;
-            while (pagec_reply_piece(&reply, (uint8_t)(k - 1), &p, &plen)) {
+            while (pagec_reply_piece(&reply, (uint8_t)(k - first - 1), &p,
+                                     &plen)) {
                 iov[k].iov_base = (void *)p;
                 iov[k++].iov_len = plen;
             }
@@ -413,7 +558,8 @@ int main(int argc, char **argv)
 
                 summary("out", out, pagec_reply_copy(&reply, out, sizeof out));
             }
-            if (writev(fd, iov, k) != (ssize_t)len) {
+            if (writev(fd, iov, k) !=
+                (ssize_t)len + (tap ? PAGEC_ETH_HLEN : 0)) {
                 fprintf(stderr, "pagec-tun: write %s: %s\n", dev,
                         strerror(errno));
             }

@@ -24,7 +24,8 @@ PACKAGES=(cmake gcc make pkg-config libc6-dev libmagic-dev zlib1g-dev check
     iproute2 curl socat iputils-ping ca-certificates mandoc valgrind
     clang libclang-rt-14-dev python3 python3-scapy hping3 iptables wget
     chromium gcc-avr avr-libc gcc-arm-none-eabi gcc-riscv64-unknown-elf
-    simavr libsimavr-dev qemu-system-arm ninja-build libslirp-dev)
+    simavr libsimavr-dev qemu-system-arm ninja-build libslirp-dev
+    iputils-arping ppp arduino-builder arduino-core-avr)
 
 die() {
     echo "$PROG: $*" >&2

@@ -106,6 +106,7 @@ uint8_t pagec_fmt_hex(uint8_t *dst, uint8_t width, uint32_t v,
 uint8_t pagec_fmt_text(uint8_t *dst, uint8_t width, const char *s,
                        uint8_t flags);
 
+#ifndef PAGEC_ROM_CXX /* C++ on AVR: no __flash strings */
 /*
  * As pagec_fmt_text(), for a string in program memory (PAGEC_ROM: a
  * __flash string on AVR, which stays out of RAM; elsewhere the same as
@@ -121,6 +122,8 @@ uint8_t pagec_fmt_text_rom(uint8_t *dst, uint8_t width,
 uint8_t pagec_fmt_choice(uint8_t *dst, uint8_t width, uint8_t on,
                          const PAGEC_ROM char *yes, const PAGEC_ROM char *no,
                          uint8_t flags);
+
+#endif
 
 /*
  * "on" when on is not 0, else "off", as pagec_fmt_choice() writes them.

@@ -11,6 +11,18 @@
 #define PAGEC_OPT_H
 
 /*
+ * pagec_config.h: a build that cannot pass -D options (the Arduino IDE
+ * builds a library with none) sets them in a header of that name on its
+ * include path; it is read first, here, by the runtime and by the
+ * generated site alike, so that both see the same options.
+ */
+#if defined(__has_include)
+#if __has_include(<pagec_config.h>)
+#include <pagec_config.h>
+#endif
+#endif
+
+/*
  * PAGEC_ROM: the qualifier of every generated site array and structure,
  * of the runtime's constant tables, and of the pointers to them. On AVR,
  * where a plain const array is copied into RAM at start-up, it is
@@ -25,6 +37,13 @@
 #ifndef PAGEC_ROM
 #if defined(__AVR__) && defined(__FLASH)
 #define PAGEC_ROM __flash
+#elif defined(__AVR__) && defined(__cplusplus)
+/* C++ (an Arduino sketch) has no __flash: it may include the headers
+ * that declare no site data, pagec/live.h and a generated site's header
+ * (its names, and NAME_rom() for the site's address), not the runtime's
+ * API, which stops at an #error (pagec/pagec.h) */
+#define PAGEC_ROM_CXX 1
+#define PAGEC_ROM
 #elif defined(__AVR__)
 #error "pagec on AVR keeps the site in flash with __flash: compile with -std=gnu99 (or define PAGEC_ROM empty to keep it in RAM)"
 #else
@@ -153,13 +172,27 @@
  * segments; the driver sends every datagram pagec_server_next() gives
  * after pagec_server_input()'s. 0: such a reply is replaced by the
  * page's other encoding when that fits, else by 503, and the runtime
- * sends one datagram for each it receives. Optional. Cost: 3.4 to 4.0
- * KiB of code on Cortex-M, 8 KiB on AVR (scripts/report.sh); struct
- * pagec_burst in struct pagec_reply, and the options' state in struct
- * pagec_stream. Default 1.
+ * sends one datagram for each it receives. Optional. Cost: 4.1 to 4.7
+ * KiB of code on Cortex-M, 10.0 to 10.7 KiB on AVR (scripts/report.sh;
+ * with PAGEC_LARGE_FLOWS, its default); struct pagec_burst in struct
+ * pagec_reply, and the options' state in struct pagec_stream. Default 1.
  */
 #ifndef PAGEC_LARGE
 #define PAGEC_LARGE 1
+#endif
+
+/*
+ * PAGEC_LARGE_FLOWS==1 (with PAGEC_LARGE): the table of connections
+ * without SACK or timestamps (pagec_server.flows, docs/large-pages.md),
+ * so that such clients get a window and each lost segment again; 0: no
+ * table, such clients get the rules without state (one segment per ACK
+ * without SACK), and struct pagec_server has no flows. Optional. Cost:
+ * 0.6 to 0.7 KiB of code on Cortex-M, 2.0 KiB on AVR (scripts/report.sh),
+ * and the entries the driver gives (32 bytes each, 30 on AVR). Default
+ * PAGEC_LARGE.
+ */
+#ifndef PAGEC_LARGE_FLOWS
+#define PAGEC_LARGE_FLOWS PAGEC_LARGE
 #endif
 
 /*
@@ -208,6 +241,18 @@
  */
 #ifndef PAGEC_STATS
 #define PAGEC_STATS 0
+#endif
+
+/*
+ * PAGEC_MODEM==1: the PPP receiver (pagec/ppp.h) answers a modem's
+ * dialogue before PPP begins: Hayes commands (AT, ATD, ATH, ATO, "+++"
+ * with its guard time) and the direct cable's CLIENT. Cost: 450 to 570
+ * bytes of code (scripts/report.sh, the PPP table: its options table
+ * measures builds without PPP, where it costs nothing), 6 bytes in
+ * struct pagec_ppp. Default 1.
+ */
+#ifndef PAGEC_MODEM
+#define PAGEC_MODEM 1
 #endif
 
 /*
@@ -263,6 +308,12 @@
 #endif
 #if PAGEC_LARGE != 0 && PAGEC_LARGE != 1
 #error "PAGEC_LARGE must be 0 or 1"
+#endif
+#if PAGEC_LARGE_FLOWS != 0 && PAGEC_LARGE_FLOWS != 1
+#error "PAGEC_LARGE_FLOWS must be 0 or 1"
+#endif
+#if PAGEC_LARGE_FLOWS && !PAGEC_LARGE
+#error "PAGEC_LARGE_FLOWS needs PAGEC_LARGE"
 #endif
 #if PAGEC_PORTS != 0 && PAGEC_PORTS != 1
 #error "PAGEC_PORTS must be 0 or 1"

@@ -132,6 +132,10 @@
 #include "pagec/opt.h"
 #include "pagec/site.h"
 
+#ifdef PAGEC_ROM_CXX
+#error "the pagec runtime's API is C on AVR (its site is __flash, which C++ lacks): call it from a .c file; an Arduino sketch includes PagecSerial.h"
+#endif
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -265,6 +269,28 @@ typedef uint8_t (*pagec_service_fn)(const struct pagec_server *srv,
  * that the runtime can tell how long ago a segment was sent.
  */
 typedef uint32_t (*pagec_millis_fn)(const struct pagec_server *srv);
+
+/*
+ * One entry of the table of recent connections whose SYN offered no SACK
+ * or no timestamps (PAGEC_LARGE_FLOWS; pagec_server.flows): what was sent of
+ * their large reply, so that a duplicate ACK draws the segment it misses
+ * once, not a copy per duplicate. The driver provides the entries,
+ * zeroed; the runtime alone reads and writes their members. Such a
+ * client that finds no entry (none given, all used in the last second,
+ * or its own taken since) is served without: one segment per ACK without
+ * SACK (docs/large-pages.md).
+ */
+struct pagec_flow {
+    uint32_t seq0;  /* the connection: our sequence number of byte 0, */
+    uint32_t rcv;   /* the client's past its request, */
+    uint32_t used;  /* the clock (ms) when last used */
+    uint32_t next;  /* segments sent: one past the highest index */
+    uint32_t una;   /* segments acknowledged */
+    uint32_t mark;  /* next when the last one was sent again */
+    uint16_t port;  /* and the client's port; 0: a free entry */
+    uint16_t dups;  /* duplicate ACKs since then; 0: none sent again */
+    uint16_t large; /* the reply: its index in pagec_site.large */
+};
 #endif
 
 struct pagec_server {
@@ -292,6 +318,12 @@ struct pagec_server {
     pagec_millis_fn millis; /* NULL: the clock of pagec_server_input()
                                times 1000 (recovery from loss then
                                waits whole seconds) */
+#if PAGEC_LARGE_FLOWS
+    struct pagec_flow *flows; /* NULL, or nflows zeroed entries: the
+                                 table of connections without SACK or
+                                 timestamps */
+    uint8_t nflows;
+#endif
 #endif
 #if PAGEC_SERVICES
     /* The daytime service's text (RFC 867: any text, ending in CRLF):

@@ -70,6 +70,7 @@
 #include "build_secret.h"
 #include "demo_site.h"
 #include "pagec/live.h"
+#include "pagec/ppp.h"
 #include "pagec/slip.h"
 #include "pagec/stream.h"
 #include "uart.h"
@@ -113,6 +114,7 @@ volatile uint32_t clock_seconds;
 /* The server's settings: in RAM, since the secret is read at start-up. */
 static struct pagec_server srv;
 
+#if !AVR_PPP
 /*
  * The datagrams being received or answered: one stream receives while the
  * replies of the others wait for the line or go out, so that the line is
@@ -165,6 +167,7 @@ static uint8_t rx_slow = 1;
 /* Datagrams dropped whole because every stream held a reply (for a
  * debugger, or an emulator, to read). */
 uint16_t shed;
+#endif
 
 /*
  * Paints the RAM between the end of .bss (__heap_start; there is no heap)
@@ -228,7 +231,7 @@ static uint32_t seconds(void)
     return s;
 }
 
-#if PAGEC_LARGE
+#if PAGEC_LARGE || AVR_PPP
 /* Milliseconds of a Timer1 count, times 2^16: TIMER1_TOP + 1 counts
  * make a second. */
 #define TIMER1_MS_16 ((1000uL << 16) / (TIMER1_TOP + 1))
@@ -372,6 +375,41 @@ static void load_secret(void)
     }
 }
 
+/* The pins, the server's settings and secret, the UART, the clock, the
+ * ADC; then interrupts on. */
+static void board_init(void)
+{
+    DDRB |= LED_BIT | _BV(PB2) | _BV(PB0);
+    srv.site = &demo_site;
+#if PAGEC_LIVE
+    srv.live = live;
+#endif
+#if PAGEC_ACTIONS
+    srv.action = action;
+#endif
+#if PAGEC_LARGE
+    srv.millis = millis;
+#endif
+    load_secret();
+
+    uart_init();
+    /* CTC to OCR1A; the counter starts from 0, far below TIMER1_TOP when
+     * OCR1A is written (simavr, too, wants the mode set first) */
+    TCCR1A = 0;
+    TCCR1B = _BV(WGM12) | TIMER1_PRESCALE_BITS;
+    OCR1A = TIMER1_TOP;
+    TIMSK1 = _BV(OCIE1A);
+    /* ADC0 against AVcc, converted again and again (free running: ADCSRB
+     * 0), PC0's digital input buffer off */
+    ADMUX = _BV(REFS0);
+    ADCSRB = 0;
+    DIDR0 = _BV(ADC0D);
+    ADCSRA = _BV(ADEN) | _BV(ADSC) | _BV(ADATE) | ADC_PRESCALE_BITS;
+    set_sleep_mode(SLEEP_MODE_IDLE); /* the UART and Timer1 wake it */
+    sei();
+}
+
+#if !AVR_PPP
 /* The stream after s. */
 static struct pagec_stream *next_stream(struct pagec_stream *s)
 {
@@ -631,34 +669,7 @@ static void send(void)
 
 int main(void)
 {
-    DDRB |= LED_BIT | _BV(PB2) | _BV(PB0);
-    srv.site = &demo_site;
-#if PAGEC_LIVE
-    srv.live = live;
-#endif
-#if PAGEC_ACTIONS
-    srv.action = action;
-#endif
-#if PAGEC_LARGE
-    srv.millis = millis;
-#endif
-    load_secret();
-
-    uart_init();
-    /* CTC to OCR1A; the counter starts from 0, far below TIMER1_TOP when
-     * OCR1A is written (simavr, too, wants the mode set first) */
-    TCCR1A = 0;
-    TCCR1B = _BV(WGM12) | TIMER1_PRESCALE_BITS;
-    OCR1A = TIMER1_TOP;
-    TIMSK1 = _BV(OCIE1A);
-    /* ADC0 against AVcc, converted again and again (free running: ADCSRB
-     * 0), PC0's digital input buffer off */
-    ADMUX = _BV(REFS0);
-    ADCSRB = 0;
-    DIDR0 = _BV(ADC0D);
-    ADCSRA = _BV(ADEN) | _BV(ADSC) | _BV(ADATE) | ADC_PRESCALE_BITS;
-    set_sleep_mode(SLEEP_MODE_IDLE); /* the UART and Timer1 wake it */
-    sei();
+    board_init();
 
     for (;;) {
         /* Sleep only when there is nothing to do, checked with interrupts
@@ -709,3 +720,65 @@ int main(void)
         BUSY_OFF();
     }
 }
+
+#else /* AVR_PPP */
+
+/* PPP's frame buffer: the header, a datagram of the default MRU (1500
+ * bytes) and the FCS. */
+static uint8_t frame[PAGEC_PPP_HLEN + 1500 + 2];
+
+/* A byte to the line, when the transmitter takes it (pagec_slip_put). */
+static void line_put(uint8_t c, void *ctx)
+{
+    (void)ctx;
+    while (!uart_tx_ready()) {
+    }
+    uart_tx(c);
+}
+
+/* The address the device's IPCP request names (and the only one it
+ * answers): AVR_PPP_ADDR, PAGEC_AVR_PPP_ADDR in CMake's cache. */
+static const __flash uint8_t ppp_addr[4] = {AVR_PPP_ADDR};
+
+int main(void)
+{
+    static struct pagec_ppp ppp;
+    static struct pagec_reply reply;
+    uint8_t i;
+
+    board_init();
+    for (i = 0; i < 4; i++) {
+        srv.addr[i] = ppp_addr[i];
+    }
+    pagec_ppp_init(&ppp, frame, sizeof frame);
+    for (;;) {
+        /* sleep until a byte or the timer comes, as above */
+        cli();
+        if (!uart_rx_ready()) {
+            sleep_enable();
+            sei();
+            sleep_cpu();
+            sleep_disable();
+        }
+        sei();
+        /* the end of a modem escape, "+++", after its guard time */
+        pagec_ppp_poll(&ppp, &srv, millis(&srv), line_put, NULL);
+        while (uart_rx_ready()) {
+            uint16_t n = pagec_ppp_input(&ppp, &srv, uart_rx_get(),
+                                         millis(&srv), line_put, NULL);
+
+            /* the reply is sent before the next byte is read: the body of
+             * an echo reply points into frame */
+            if (n && pagec_server_input(&srv, seconds(),
+                                        frame + PAGEC_PPP_HLEN, n, &reply)) {
+                pagec_ppp_send_reply(&reply, line_put, NULL);
+#if PAGEC_LARGE
+                while (pagec_server_next(&srv, &reply)) {
+                    pagec_ppp_send_reply(&reply, line_put, NULL);
+                }
+#endif
+            }
+        }
+    }
+}
+#endif /* AVR_PPP */

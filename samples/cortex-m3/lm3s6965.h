@@ -81,8 +81,37 @@
 #define UART_INT_RT (1u << 6)                  /* receive time-out */
 #define UART_INT_ERR (0xfu << 7)               /* framing, parity, break, overrun */
 
+/* The Ethernet controller (MAC and PHY) */
+#define SYSCTL_RCGC2_EMAC0 (1u << 28)     /* clock gates: the MAC */
+#define SYSCTL_RCGC2_EPHY0 (1u << 30)     /* and its PHY */
+#define SYSCTL_USER0 REG32(0x400fe1e0u)   /* MAC bytes 0-2, if programmed */
+#define SYSCTL_USER1 REG32(0x400fe1e4u)   /* MAC bytes 3-5 */
+#define MAC_BASE 0x40048000u
+#define MAC_RIS REG32(MAC_BASE + 0x000u)  /* read: raw interrupt status */
+#define MAC_IACK REG32(MAC_BASE + 0x000u) /* write: acknowledge */
+#define MAC_IM REG32(MAC_BASE + 0x004u)   /* interrupt mask */
+#define MAC_INT_RX (1u << 0)              /* a frame received */
+#define MAC_INT_ALL 0x7fu
+#define MAC_RCTL REG32(MAC_BASE + 0x008u) /* receive control */
+#define MAC_RCTL_RXEN (1u << 0)
+#define MAC_RCTL_AMUL (1u << 1)           /* all multicast frames */
+#define MAC_RCTL_BADCRC (1u << 3)         /* reject frames with a bad FCS */
+#define MAC_RCTL_RSTFIFO (1u << 4)
+#define MAC_TCTL REG32(MAC_BASE + 0x00cu) /* transmit control */
+#define MAC_TCTL_TXEN (1u << 0)
+#define MAC_TCTL_PADEN (1u << 1)          /* pad short frames to 60 bytes */
+#define MAC_TCTL_CRC (1u << 2)            /* append the FCS */
+#define MAC_TCTL_DUPLEX (1u << 4)
+#define MAC_DATA REG32(MAC_BASE + 0x010u) /* the FIFOs, a word at a time */
+#define MAC_IA0 REG32(MAC_BASE + 0x014u)  /* our address, bytes 0-3 */
+#define MAC_IA1 REG32(MAC_BASE + 0x018u)  /* bytes 4-5 */
+#define MAC_NP REG32(MAC_BASE + 0x034u)   /* frames in the receive FIFO */
+#define MAC_TR REG32(MAC_BASE + 0x038u)   /* transmission request */
+#define MAC_TR_NEWTX (1u << 0)            /* set: send; clear: sent */
+
 /* Interrupt numbers (the NVIC's, vector number minus 16) */
 #define IRQ_UART0 5
+#define IRQ_ETH 42
 
 /* Core peripherals (ARMv7-M) */
 #define SYST_CSR REG32(0xe000e010u)  /* SysTick control and status */
@@ -92,6 +121,7 @@
 #define SYST_RVR REG32(0xe000e014u)  /* reload value */
 #define SYST_CVR REG32(0xe000e018u)  /* current value */
 #define NVIC_ISER0 REG32(0xe000e100u) /* interrupt set-enable, IRQ 0-31 */
+#define NVIC_ISER1 REG32(0xe000e104u) /* IRQ 32-63 */
 #define SCB_AIRCR REG32(0xe000ed0cu)
 #define SCB_AIRCR_RESET (0x05fau << 16 | 1u << 2) /* key, SYSRESETREQ */
 
@@ -100,5 +130,6 @@ void reset_handler(void);
 void fault_handler(void);
 void systick_handler(void);
 void uart0_handler(void);
+void enet_handler(void);
 
 #endif /* M3_LM3S6965_H */

@@ -18,9 +18,15 @@ extern uint32_t _sidata[], _sdata[], _edata[];
 extern uint32_t _sbss[], _ebss[];
 
 /* The exception and interrupt vectors up to the last one the firmware
- * enables (UART0, IRQ 5). Interrupts past it are never enabled in the
- * NVIC, so they cannot be taken and need no entry. */
+ * enables (UART0, IRQ 5; with M3_ETH the Ethernet controller, IRQ 42).
+ * Interrupts past it are never enabled in the NVIC, so they cannot be
+ * taken and need no entry; nor do those before it that are not enabled
+ * (zero). */
+#if M3_ETH
+#define NVECTORS (15 + IRQ_ETH + 1)
+#else
 #define NVECTORS (15 + IRQ_UART0 + 1)
+#endif
 
 struct vector_table {
     uint32_t *stack;                 /* initial main stack pointer */
@@ -51,6 +57,9 @@ static const struct vector_table vectors = {
         fault_handler,   /* IRQ 3 GPIO D */
         fault_handler,   /* IRQ 4 GPIO E */
         uart0_handler,   /* IRQ 5 UART0: the SLIP line */
+#if M3_ETH
+        [15 + IRQ_ETH] = enet_handler, /* IRQ 42 the Ethernet controller */
+#endif
     },
 };
 

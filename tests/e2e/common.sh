@@ -365,6 +365,74 @@ ns_create() {
         [ -w "$f" ] && echo 1 >"$f"; done; exit 0'
 }
 
+# check_arp [MAC]: the kernel in the namespace finds SERVER_ADDR on the
+# Ethernet device TUN by ARP: after a ping its neighbour entry holds an
+# address (MAC, when given), arping gets replies from it, and an ARP
+# request for 192.0.2.3 (not the server's) none. Sets ARP_MAC to the
+# address found.
+check_arp() {
+    local want=${1:-} neigh out
+    # the kernel's own neighbour discovery: a ping makes it ask
+    nsexec ping -c 1 -W 3 "$SERVER_ADDR" >/dev/null 2>&1
+    neigh=$(nsexec ip neigh show "$SERVER_ADDR" dev "$TUN")
+    ARP_MAC=$(printf '%s\n' "$neigh" | sed -n 's/.*lladdr \([0-9a-f:]*\).*/\1/p')
+    if [ -z "$ARP_MAC" ]; then
+        fail "ARP: no neighbour entry with an address for $SERVER_ADDR: '$neigh'"
+    elif [ -n "$want" ] && [ "$ARP_MAC" != "${want,,}" ]; then
+        fail "ARP: the kernel's neighbour entry: $neigh (want lladdr ${want,,})"
+    else
+        pass "ARP: the kernel's neighbour entry: $neigh"
+    fi
+    if ! command -v arping >/dev/null 2>&1; then
+        if [ "${CI:-}" = true ]; then
+            fail "arping not installed (Debian: iputils-arping)"
+        else
+            echo "# arping not installed (Debian: iputils-arping): its checks not run"
+        fi
+        return 0
+    fi
+    if out=$(nsexec arping -c 2 -w 4 -I "$TUN" "$SERVER_ADDR" 2>&1) &&
+        printf '%s\n' "$out" | grep -qi "${ARP_MAC:-no-address}"; then
+        pass "arping $SERVER_ADDR: $(printf '%s\n' "$out" | grep -ci "reply from") replies from $ARP_MAC"
+    else
+        fail "arping $SERVER_ADDR: no reply from ${ARP_MAC:-the server}"
+        printf '%s\n' "$out" | tail -n 3 | evidence
+    fi
+    if nsexec arping -c 1 -w 2 -I "$TUN" 192.0.2.3 >/dev/null 2>&1; then
+        fail "arping 192.0.2.3 (not the server's address): a reply"
+    else
+        pass "arping 192.0.2.3 (not the server's address): no reply"
+    fi
+}
+
+# check_mdns NAME: a Multicast DNS query for NAME.local from the
+# namespace (tests/tools/mdns.py, full and legacy) gets SERVER_ADDR, and
+# one for another name no answer.
+check_mdns() {
+    local tool kind out opt
+    tool=$(dirname -- "${BASH_SOURCE[0]}")/../tools/mdns.py
+    for kind in full legacy; do
+        opt=()
+        [ "$kind" = legacy ] && opt=(--legacy)
+        if out=$(nsexec python3 "$tool" "${opt[@]}" "$CLIENT_ADDR" "$1" \
+                2>"$WORK/mdns.err") &&
+            [ "$out" = "$SERVER_ADDR" ]; then
+            pass "mDNS, $kind query: $(sed -n 's/^mdns.py: //p' "$WORK/mdns.err" | tail -n 1)"
+        else
+            fail "mDNS, $kind query for $1.local: '$out' (want $SERVER_ADDR)"
+            evidence <"$WORK/mdns.err"
+        fi
+    done
+    nsexec python3 "$tool" --timeout 2 "$CLIENT_ADDR" "not-$1" \
+        >/dev/null 2>"$WORK/mdns.err"
+    case $? in
+        1) pass "mDNS: no answer for not-$1.local" ;;
+        0) fail "mDNS: an answer for not-$1.local" ;;
+        *) fail "mDNS: tests/tools/mdns.py failed"
+           evidence <"$WORK/mdns.err" ;;
+    esac
+}
+
 nsexec() {
     ip netns exec "$NS" "$@"
 }

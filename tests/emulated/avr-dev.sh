@@ -23,6 +23,8 @@
 #                 default 0): the firmware's input field shows it
 #   AVR_MCU       the part, for pagec-avrsim --mcu (optional, its default
 #                 atmega328p)
+#   AVR_EEPROM    the part's EEPROM, a file read at start and written on
+#                 exit (pagec-avrsim --eeprom; optional: erased)
 
 if [ $# -ne 1 ]; then
     echo "usage: ${0##*/} TTY" >&2
@@ -37,4 +39,5 @@ set --
 [ -n "${AVR_STATS:-}" ] && set -- "$@" --stats "$AVR_STATS"
 [ -n "${AVR_ADC0_MV:-}" ] && set -- "$@" --adc0 "$AVR_ADC0_MV"
 [ -n "${AVR_MCU:-}" ] && set -- "$@" --mcu "$AVR_MCU"
+[ -n "${AVR_EEPROM:-}" ] && set -- "$@" --eeprom "$AVR_EEPROM"
 exec "$AVR_SIM" "$@" "$AVR_FIRMWARE" "$tty"

@@ -46,12 +46,32 @@ if(pagec_simavr AND TARGET pagec-slip)
     set_tests_properties(emulated_avr_large PROPERTIES LABELS emulated
       SKIP_RETURN_CODE 77 RUN_SERIAL TRUE TIMEOUT 300)
   endif()
+  # pagec-avr-ppp on an ATmega2560: PPP after a modem's dialogue, dialed
+  # by chat(8) and tests/tools/pppeer.py
+  add_test(NAME emulated_avr_ppp COMMAND "${CMAKE_CURRENT_LIST_DIR}/avr-ppp.sh"
+    "${CMAKE_COMMAND}" $<TARGET_FILE:pagec> $<TARGET_FILE:pagec-avrsim>
+    "${PROJECT_SOURCE_DIR}" "${CMAKE_CURRENT_BINARY_DIR}/avr-firmware-ppp")
+  set_tests_properties(emulated_avr_ppp PROPERTIES LABELS emulated
+    SKIP_RETURN_CODE 77 RUN_SERIAL TRUE TIMEOUT 400)
+  # the Arduino library's .zip installed, its example built by
+  # arduino-builder for an Uno and a Mega, provisioned, and served from
+  # the Uno's image through pagec-slip (TUN and --slirp)
+  if(PAGEC_ARDUINO_ZIP)
+    add_test(NAME emulated_arduino
+      COMMAND "${CMAKE_CURRENT_LIST_DIR}/arduino.sh" $<TARGET_FILE:pagec>
+      $<TARGET_FILE:pagec-secret> $<TARGET_FILE:pagec-slip>
+      $<TARGET_FILE:pagec-avrsim> "${PAGEC_ARDUINO_ZIP}" "${PROJECT_SOURCE_DIR}"
+      "${CMAKE_CURRENT_BINARY_DIR}/avr-firmware/samples/avr/pagec-avr.elf")
+    set_tests_properties(emulated_arduino PROPERTIES LABELS emulated
+      SKIP_RETURN_CODE 77 RUN_SERIAL TRUE TIMEOUT 400)
+  endif()
   # HalfSipHash's reference vectors computed on the AVR, and the cycles
   # of one ISN there
   add_test(NAME emulated_avr_isn COMMAND "${CMAKE_CURRENT_LIST_DIR}/avr-isn.sh"
     $<TARGET_FILE:pagec-avrsim> "${PROJECT_SOURCE_DIR}")
 else()
-  foreach(t emulated_avr emulated_avr_isn emulated_avr_large)
+  foreach(t emulated_avr emulated_avr_isn emulated_avr_large emulated_avr_ppp
+      emulated_arduino)
     pagec_skipped_test(${t} "simavr (libsimavr-dev) not found when the build was configured")
   endforeach()
 endif()

@@ -10,7 +10,8 @@
 #   1. Builds samples/avr (pagec-avr.elf) in a cross build in BUILD_DIR
 #      with avr-gcc, its site compiled by the host's PAGEC.
 #   2. Runs tests/slip/slip.sh with the firmware in PAGEC_AVRSIM as the
-#      device (through avr-dev.sh): every file of samples/site fetched
+#      device (through avr-dev.sh): every file of samples/site (but board.png,
+#      which the ATmega328P build leaves out) fetched
 #      with curl --compressed and compared (the status page with its live
 #      fields), 404, ping, a refused port, exit status 0 on SIGTERM; and
 #      the live fields of the status page (SLIP_LIVE): two fetches of /
@@ -105,7 +106,7 @@ if [ "$FETCHES" -lt 1 ] || [ "$FETCHES" -gt 1000 ]; then
     echo "$PROG: AVR_FETCHES=$FETCHES: want 1 to 1000" >&2
     exit 2
 fi
-SITE=$SRC/samples/site
+SAMPLE=$SRC/samples/site
 
 # --- prerequisites ---------------------------------------------------------
 
@@ -123,6 +124,10 @@ need socat "(the small services)"
 # --- set-up and clean-up ---------------------------------------------------
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/pagec-avr.XXXXXX") || exit 1
+# the site as the firmware has it: samples/site without its picture, which
+# an ATmega328P build leaves out (samples/avr/CMakeLists.txt)
+SITE=$WORK/site
+mkdir "$SITE" && cp -p "$SAMPLE"/* "$SITE"/ && rm -f "$SITE/board.png" || exit 1
 LOG=$WORK/pagec-slip.log
 DEV_LOG=$WORK/pagec-avrsim.log
 STATS=$WORK/avrsim.stats

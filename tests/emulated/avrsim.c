@@ -5,7 +5,10 @@
  * speed of the real part, and measures it.
  *
  * Usage: pagec-avrsim [--mcu NAME] [--freq HZ] [--adc0 MV] [--stats FILE]
- *                     FIRMWARE.elf TTY
+ *                     [--eeprom FILE] FIRMWARE.elf TTY
+ *
+ * With --eeprom, the part's EEPROM is FILE's bytes at start (erased, all
+ * 0xff, when FILE does not exist) and is written back to FILE on exit.
  *
  * The part (default atmega328p at 16 MHz) runs the ELF image. Bytes the
  * firmware writes to UDR0 go to TTY; bytes read from TTY go into the
@@ -64,6 +67,7 @@
 #include <unistd.h>
 
 #include <avr_adc.h>
+#include <avr_eeprom.h>
 #include <avr_ioport.h>
 #include <avr_uart.h>
 #include <sim_avr.h>
@@ -781,16 +785,65 @@ static avr_uart_t *find_uart(avr_t *avr, char name)
 static void usage(void)
 {
     fputs("usage: " PROG " [--mcu NAME] [--freq HZ] [--adc0 MV] "
-          "[--stats FILE] FIRMWARE.elf TTY\n",
+          "[--stats FILE] [--eeprom FILE] FIRMWARE.elf TTY\n",
           stderr);
 }
 
 static struct sim sim;
 
+/* The EEPROM's bytes from path (a missing file: an erased EEPROM, all
+ * 0xff, as simavr starts it), or to path. 0, or -1 with a message. */
+static int eeprom_file(avr_t *avr, const char *path, int save)
+{
+    static uint8_t buf[4096];
+    avr_eeprom_desc_t d = {buf, 0, (uint32_t)avr->e2end + 1u};
+    FILE *f;
+    size_t n;
+
+    if (d.size > sizeof buf) {
+        d.size = sizeof buf;
+    }
+    if (save) {
+        /* with no buffer given, simavr points ee at its own (its return
+         * value says nothing: -1 whatever happened) */
+        d.ee = NULL;
+        avr_ioctl(avr, AVR_IOCTL_EEPROM_GET, &d);
+        if (d.ee == NULL) {
+            fprintf(stderr, PROG ": cannot read the part's EEPROM\n");
+            return -1;
+        }
+        f = fopen(path, "wb");
+        if (f == NULL || fwrite(d.ee, 1, d.size, f) != d.size) {
+            fprintf(stderr, PROG ": %s: %s\n", path, strerror(errno));
+            if (f != NULL) {
+                fclose(f);
+            }
+            return -1;
+        }
+        return fclose(f) == 0 ? 0 : -1;
+    }
+    f = fopen(path, "rb");
+    if (f == NULL) {
+        if (errno == ENOENT) {
+            return 0;
+        }
+        fprintf(stderr, PROG ": %s: %s\n", path, strerror(errno));
+        return -1;
+    }
+    n = fread(buf, 1, d.size, f);
+    fclose(f);
+    d.size = (uint32_t)n;
+    if (n > 0) {
+        avr_ioctl(avr, AVR_IOCTL_EEPROM_SET, &d);
+    }
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     struct sim *s = &sim;
     const char *mcu = "atmega328p";
+    const char *eeprom_path = NULL;
     const char *elf;
     unsigned long freq = 16000000;
     unsigned long adc0_mv = 0;
@@ -826,6 +879,8 @@ int main(int argc, char **argv)
             }
         } else if (strcmp(argv[i], "--stats") == 0 && i + 1 < argc) {
             s->stats_path = argv[++i];
+        } else if (strcmp(argv[i], "--eeprom") == 0 && i + 1 < argc) {
+            eeprom_path = argv[++i];
         } else {
             usage();
             return 2;
@@ -859,6 +914,9 @@ int main(int argc, char **argv)
                   (uint32_t)adc0_mv);
     s->avr = avr;
     s->sp_min = avr->ramend;
+    if (eeprom_path != NULL && eeprom_file(avr, eeprom_path, 0) != 0) {
+        return 1;
+    }
 
     s->uart = find_uart(avr, '0');
     if (!s->uart) {
@@ -982,6 +1040,9 @@ int main(int argc, char **argv)
     }
     print_report(s);
     if (save_stats(s) != 0) {
+        rc = 1;
+    }
+    if (eeprom_path != NULL && eeprom_file(avr, eeprom_path, 1) != 0) {
         rc = 1;
     }
     close(s->fd);

@@ -33,6 +33,20 @@
 # register through QEMU's monitor, and the status page's led field shows
 # it (tests/emulated/led.sh).
 #
+# With M3_LINK=eth, the firmware pagec-m3-eth instead, on the board's
+# Ethernet controller, which QEMU connects to a TAP device in the test's
+# namespace (tests/slip/slip.sh --tap): ARP (the kernel's neighbour entry,
+# arping), the same pages, live fields, 404, ping and closed port, then
+# 100 fetches under 10 % loss each way (iptables). The LED is checked over
+# SLIP only; and the device is found by its name, pagec-m3.local.
+#
+# With M3_LINK=linklocal, pagec-m3-ll, which claims an IPv4 link-local
+# address of its own (tests/emulated/m3-linklocal.sh). With M3_LINK=ppp,
+# pagec-m3-ppp, PPP on UART0 after a modem's dialogue, its PC side
+# tests/tools/pppeer.py (chat(8) dialing, PPP in user space: this
+# kernel has none for pppd), through which slip.sh (SLIP_PPP=1) runs
+# its checks.
+#
 # Exit status: 0 all checks passed, 1 a check failed or the firmware does
 # not build, 2 usage error, 77 a prerequisite is missing (qemu-system-arm,
 # arm-none-eabi-gcc, root, /dev/net/tun, python3 for a site with live
@@ -42,6 +56,7 @@
 #   CMAKE   the cmake to build with (default: cmake on PATH)
 #   QEMU    the emulator (default: qemu-system-arm)
 #   SLIP_KEEP=1  keep slip.sh's work directory (logs, bodies)
+#   M3_LINK=eth, linklocal, ppp  the other firmwares, as above
 
 set -u
 
@@ -92,20 +107,25 @@ mkdir -p -- "$BUILD" || exit 1
 BUILD=$(cd "$BUILD" && pwd)
 SRC=$(cd "$SRC" && pwd)
 SITE=$(cd "$SITE" && pwd)
-log=$BUILD/m3-build.log
+FW=pagec-m3
+[ "${M3_LINK:-slip}" = eth ] && FW=pagec-m3-eth
+[ "${M3_LINK:-slip}" = linklocal ] && FW=pagec-m3-ll
+[ "${M3_LINK:-slip}" = ppp ] && FW=pagec-m3-ppp
+log=$BUILD/$FW-build.log
 if ! { "$CMAKE" -S "$SRC" -B "$BUILD" \
         -DCMAKE_TOOLCHAIN_FILE="$SRC/cmake/toolchains/arm-none-eabi.cmake" \
         -DPAGEC_CPU=cortex-m3 -DPAGEC_EXECUTABLE="$PAGEC" \
-        -DPAGEC_DEMO_SITE="$SITE" &&
-       "$CMAKE" --build "$BUILD" --target pagec-m3; } >"$log" 2>&1; then
-    echo "FAIL - pagec-m3 builds (log: $log)"
+        -DPAGEC_DEMO_SITE="$SITE" -DPAGEC_M3_ADDR=192.0.2.2 \
+        -DPAGEC_M3_NAME=pagec-m3 &&
+       "$CMAKE" --build "$BUILD" --target "$FW"; } >"$log" 2>&1; then
+    echo "FAIL - $FW builds (log: $log)"
     tail -n 40 "$log" | sed 's/^/       | /'
     echo "0 passed, 1 failed"
     exit 1
 fi
-elf=$BUILD/samples/cortex-m3/pagec-m3.elf
+elf=$BUILD/samples/cortex-m3/$FW.elf
 if [ ! -f "$elf" ]; then
-    echo "FAIL - pagec-m3 builds: no $elf"
+    echo "FAIL - $FW builds: no $elf"
     echo "0 passed, 1 failed"
     exit 1
 fi
@@ -121,7 +141,7 @@ fi
 # The firmware prints its start-up line on the console UART, which
 # m3-qemu.sh sends to the log slip.sh keeps of the device.
 export M3_FIRMWARE=$elf QEMU
-export SLIP_DEV_NAME=pagec-m3 SLIP_DEV_READY='^pagec-m3: serving' SLIP_DEV_WAIT=100
+export SLIP_DEV_NAME=$FW SLIP_DEV_READY='^pagec-m3: serving' SLIP_DEV_WAIT=100
 if grep -qs -- '<!--live:uptime:' "$SITE/index.html" &&
     grep -q -- '<!--live:requests:' "$SITE/index.html"; then
     command -v python3 >/dev/null 2>&1 || skip "needs python3 (pages with live fields)"
@@ -140,12 +160,38 @@ if grep -qs -- '<!--live:uptime:' "$SITE/index.html" &&
         export SLIP_LIVE_PRESSED='^16$'
     fi
 fi
+# the link-local firmware: tests/emulated/m3-linklocal.sh
+if [ "$FW" = pagec-m3-ll ]; then
+    export M3_FIRMWARE=$elf QEMU
+    exec "$HERE/m3-linklocal.sh" "$HERE/m3-qemu.sh" "$SITE"
+fi
 # tests/slip/slip.sh with the firmware as the device; its lines indented
-"$HERE/../slip/slip.sh" "$PAGEC_SLIP" "$HERE/m3-qemu.sh" "$SITE" 2>&1 | sed 's/^/    /'
+if [ "$FW" = pagec-m3-eth ]; then
+    export M3_TAP=1 M3_MAC=02:00:00:00:00:42 SLIP_MDNS_NAME=pagec-m3
+    export SLIP_DEV_MAC=$M3_MAC SLIP_LOSS_FETCHES=${SLIP_LOSS_FETCHES:-100}
+    "$HERE/../slip/slip.sh" --tap "$HERE/m3-qemu.sh" "$SITE" 2>&1 | sed 's/^/    /'
+elif [ "$FW" = pagec-m3-ppp ]; then
+    # the PC's side: chat and PPP in user space, scapy for LCP and IPCP
+    command -v chat >/dev/null 2>&1 || skip "needs chat (Debian: ppp)"
+    /usr/bin/python3 -c 'import scapy.layers.ppp' 2>/dev/null ||
+        skip "needs /usr/bin/python3 with scapy (python3-scapy)"
+    export SLIP_PPP=1
+    "$HERE/../slip/slip.sh" "$SRC/tests/tools/pppeer.py" "$HERE/m3-qemu.sh" \
+        "$SITE" 2>&1 | sed 's/^/    /'
+else
+    "$HERE/../slip/slip.sh" "$PAGEC_SLIP" "$HERE/m3-qemu.sh" "$SITE" 2>&1 | sed 's/^/    /'
+fi
 slip_rc=${PIPESTATUS[0]}
 [ -n "${mon:-}" ] && rm -rf -- "$mon"
 trap - EXIT
 [ "$slip_rc" = 77 ] && exit 77
+if [ "$FW" != pagec-m3 ]; then
+    [ "$slip_rc" = 0 ] && echo "ok   - tests/slip/slip.sh: all passed" &&
+        echo "1 passed, 0 failed" && exit 0
+    echo "FAIL - tests/slip/slip.sh: exit status $slip_rc"
+    echo "0 passed, 1 failed"
+    exit 1
+fi
 
 # --- the LED ----------------------------------------------------------------
 

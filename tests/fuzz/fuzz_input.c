@@ -2799,6 +2799,39 @@ static size_t pull(const struct expect *e, const struct pagec_server *srv,
     return n;
 }
 
+#if PAGEC_LARGE_FLOWS
+/* The table of connections without SACK or timestamps (pagec_server.flows)
+ * on the site of large replies: as it was before the datagram, and as the
+ * first call left it; every other call of the same datagram starts from
+ * before and must leave the same. */
+#define FUZZ_NFLOWS 2
+static struct pagec_flow flows[FUZZ_NFLOWS];
+static struct pagec_flow flows_before[FUZZ_NFLOWS];
+static struct pagec_flow flows_after[FUZZ_NFLOWS];
+
+static void flows_restore(void)
+{
+    memcpy(flows, flows_before, sizeof flows);
+}
+
+static void flows_check(const struct expect *e)
+{
+    if (memcmp(flows, flows_after, sizeof flows) != 0) {
+        fail(e, NULL, 0, "another call left the table of connections "
+                         "otherwise");
+    }
+}
+#else
+static void flows_restore(void)
+{
+}
+
+static void flows_check(const struct expect *e)
+{
+    (void)e;
+}
+#endif
+
 static void check_stream(const struct expect *e, const struct pagec_server *srv,
                          uint32_t now, const uint8_t *pkt, size_t len,
                          const struct pagec_reply *r, uint16_t ret,
@@ -2814,6 +2847,7 @@ static void check_stream(const struct expect *e, const struct pagec_server *srv,
 
     live_begin(srv, s.u.reply.ram, sizeof s.u.reply.ram);
     day_begin(srv, &s, sizeof s);
+    flows_restore();
     pagec_stream_begin(&s);
     for (i = 0; i <= len; i++) {
         if (i < len) {
@@ -2838,13 +2872,16 @@ static void check_stream(const struct expect *e, const struct pagec_server *srv,
     if ((n > 0) != (pagec_stream_started(&s) != 0)) {
         fail(e, out, n, "pagec_stream_started() is wrong");
     }
-    /* a second end returns the same, and calls nothing */
+    flows_check(e);
+    /* a second end returns the same, and calls nothing (nor changes the
+     * table) */
     live_log.open = 1;
     day_log.open = 1;
     if (pagec_stream_end(srv, &s, now) != end ||
         pagec_stream_pending(&s) != 0) {
         fail(e, out, n, "a second pagec_stream_end() differs");
     }
+    flows_check(e);
     live_log.open = 0;
     day_log.open = 0;
     if (day_log.n != day_want) {
@@ -3009,15 +3046,20 @@ static void run(const struct pagec_server *srv, uint32_t now, const uint8_t *pkt
     ret = pagec_server_input(srv, now, pkt, (uint16_t)len, &r1);
     live_log.open = 0;
     day_log.open = 0;
+#if PAGEC_LARGE_FLOWS
+    memcpy(flows_after, flows, sizeof flows);
+#endif
     first = live_log;
     day_first = day_log.n;
     live_begin(srv, r2.live, sizeof r2.live);
     day_begin(srv, r2.hdr, sizeof r2.hdr);
     live_log.open = 1;
     day_log.open = 1;
+    flows_restore();
     again = pagec_server_input(srv, now, pkt, (uint16_t)len, &r2);
     live_log.open = 0;
     day_log.open = 0;
+    flows_check(&e);
     if (memcmp(keep, pkt, len) != 0) {
         fail(&e, NULL, 0, "the received datagram was modified");
     }
@@ -3203,13 +3245,40 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                             (uint8_t)FUZZ_CTL_CLASS(ctl), be32(tcp + 4) - 1u);
 
         if (cs == &xsite) {
+#if PAGEC_LARGE_FLOWS
+            /* an entry of the table for this connection, of a state the
+             * input's live bytes choose */
+            size_t dl = len - (size_t)(tcp - pkt);
+
+            dl = dl > (size_t)(tcp[12] >> 4) * 4
+                     ? dl - (size_t)(tcp[12] >> 4) * 4 : 0;
+            flows[0].seq0 = ((be32(tcp + 8) & 0x80000000u)
+                                 ? isn ^ FUZZ_ISN_SACK : isn) + 1u;
+            flows[0].rcv = be32(tcp + 4) + (uint32_t)dl;
+            flows[0].port = (uint16_t)be16(tcp);
+            flows[0].large = (uint16_t)(data[5] % xsite.nlarge);
+            flows[0].next = data[6] & 63u;
+            flows[0].una = data[7] & 63u;
+            flows[0].mark = (uint32_t)(data[6] >> 6) * 16u;
+            flows[0].dups = (uint16_t)(data[7] >> 6);
+#endif
             large_ack(pkt, len, tcp, isn);
         } else {
             set32(tcp + 8, isn + 1 + (be32(tcp + 8) & 0x7ffu));
         }
     }
     seal(pkt, len, (ctl & FUZZ_CTL_IPSUM) != 0, (ctl & FUZZ_CTL_L4SUM) != 0);
+#if PAGEC_LARGE_FLOWS
+    if (cs == &xsite) {
+        srv.flows = flows;
+        srv.nflows = FUZZ_NFLOWS;
+    }
+    memcpy(flows_before, flows, sizeof flows);
+#endif
     run(&srv, now, pkt, len);
+#if PAGEC_LARGE_FLOWS
+    memset(flows, 0, sizeof flows);
+#endif
     free(pkt);
     return 0;
 }

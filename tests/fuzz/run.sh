@@ -7,8 +7,12 @@
 # edges of its body and more actions: live fields and actions;
 # tests/sites/large: large replies),
 # with AddressSanitizer and
-# UndefinedBehaviorSanitizer; writes the seed corpora (gen_corpus.c); runs
-# each target for SECONDS (default 45).
+# UndefinedBehaviorSanitizer, and fuzz_slip (the SLIP decoder),
+# fuzz_eth (Ethernet II and ARP), fuzz_mdns (the Multicast DNS
+# responder) and fuzz_ppp (the PPP receiver), each against a model of
+# its own; writes
+# the seed corpora (gen_corpus.c); runs each target for SECONDS (default
+# 45).
 #
 # usage: run.sh PAGEC SOURCE_DIR [SECONDS]
 #
@@ -125,10 +129,40 @@ done
 # shellcheck disable=SC2086
 "$cc" $flags $warn $inc "$here/fuzz_slip.c" "$work"/obj/*.o \
     -o "$work/fuzz_slip" || fail "cannot build fuzz_slip"
+# shellcheck disable=SC2086
+"$cc" $flags $warn $inc "$here/fuzz_eth.c" "$work"/obj/*.o \
+    -o "$work/fuzz_eth" || fail "cannot build fuzz_eth"
+# shellcheck disable=SC2086
+"$cc" $flags $warn $inc "$here/fuzz_mdns.c" "$work"/obj/*.o \
+    -o "$work/fuzz_mdns" || fail "cannot build fuzz_mdns"
+# shellcheck disable=SC2086
+"$cc" $flags $warn $inc "$here/fuzz_ppp.c" "$work"/obj/*.o \
+    -o "$work/fuzz_ppp" || fail "cannot build fuzz_ppp"
 
 # the seeds, from a plain build
-mkdir "$work/gen" "$work/seeds_input" "$work/seeds_http" "$work/seeds_slip" ||
-    exit 1
+mkdir "$work/gen" "$work/seeds_input" "$work/seeds_http" "$work/seeds_slip" \
+    "$work/seeds_eth" "$work/seeds_mdns" "$work/seeds_ppp" || exit 1
+# PPP seeds (a byte choosing the buffer, then the line after a flag):
+# an LCP Configure-Request and an IPCP one; an Echo-Request and an IPv4
+# datagram; each frame with its FCS
+printf '\001\377\175\043\300\041\175\041\175\041\175\040\175\056\175\041\175\044\175\045\334\175\045\175\046\175\041\175\042\175\043\175\044\321\354\176\377\175\043\200\041\175\041\175\042\175\040\175\052\175\043\175\046\300\175\040\175\042\175\041\364\347\176' \
+    >"$work/seeds_ppp/lcp"
+printf '\000\377\175\043\300\041\175\051\175\043\175\040\175\054\175\041\175\042\175\043\175\044\160\151\156\147\324\065\176\377\175\043\175\040\041\105\175\040\175\040\175\064\175\040\175\040\100\175\040\100\175\041\175\040\175\040\300\175\040\175\042\175\041\300\175\040\175\042\175\042\141\313\176' \
+    >"$work/seeds_ppp/ip"
+# mDNS seeds (a byte choosing the frame, then a DNS message): a query for
+# pagec.local, type A; the same from a legacy asker; one for another name
+printf '\000\000\000\000\000\000\001\000\000\000\000\000\000\005pagec\005local\000\000\001\000\001' \
+    >"$work/seeds_mdns/query"
+printf '\002\022\064\000\000\000\001\000\000\000\000\000\000\005PAGEC\005local\000\000\377\200\001' \
+    >"$work/seeds_mdns/legacy"
+printf '\000\000\000\000\000\000\002\000\000\000\000\000\000\005other\005local\000\000\001\000\001\005pagec\300\022\000\001\000\001' \
+    >"$work/seeds_mdns/two"
+# Ethernet seeds (a byte choosing the address, then a frame): a broadcast
+# ARP request for 192.0.2.2, padded; an IPv4 frame to the device's MAC
+printf '\000\377\377\377\377\377\377\122\124\000\252\273\314\010\006\000\001\010\000\006\004\000\001\122\124\000\252\273\314\300\000\002\001\000\000\000\000\000\000\300\000\002\002\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000' \
+    >"$work/seeds_eth/arp"
+printf '\000\002\000\000\000\000\002\122\124\000\252\273\314\010\000\105\000\000\024' \
+    >"$work/seeds_eth/ipv4"
 # SLIP seeds: frames with escapes, noise, a cut escape, an oversize frame
 printf '\040\300E\333\334\333\335\001\300' >"$work/seeds_slip/frame"
 printf '\001\022\333\300\300\300\001\002\300' >"$work/seeds_slip/noise"
@@ -143,7 +177,7 @@ head -c 300 /dev/zero | tr '\0' 'x' | sed 's/^/\001/' >"$work/seeds_slip/long"
 
 pass=0
 failed=0
-for t in input http slip; do
+for t in input http slip eth mdns ppp; do
     name=fuzz_$t
     log=$work/$name.log
     mkdir "$work/corpus_$t" "$work/art_$t" || exit 1

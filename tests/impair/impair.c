@@ -264,6 +264,11 @@ static uint32_t seconds(void)
 }
 
 #if PAGEC_LARGE
+#if PAGEC_LARGE_FLOWS
+/* what was sent to the last few clients without SACK or timestamps */
+static struct pagec_flow flows[8];
+#endif
+
 /* The same clock in milliseconds, for the timestamps of large replies. */
 static uint32_t millis(const struct pagec_server *srv)
 {
@@ -674,6 +679,10 @@ int main(int argc, char **argv)
     l.srv.site = &demo_site;
 #if PAGEC_LARGE
     l.srv.millis = millis;
+#endif
+#if PAGEC_LARGE_FLOWS
+    l.srv.flows = flows;
+    l.srv.nflows = (uint8_t)(sizeof flows / sizeof flows[0]);
 #endif
     while ((c = getopt_long(argc, argv, "vh", longopts, NULL)) != -1) {
         switch (c) {

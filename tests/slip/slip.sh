@@ -5,6 +5,8 @@
 # pagec-slip to a device on a (pseudo) serial line.
 #
 # Usage: slip.sh PAGEC_SLIP PAGEC_SLIPDEV SITE_DIR
+#        slip.sh --tap PAGEC_ETHDEV SITE_DIR
+#        slip.sh --slirp PAGEC_SLIP PAGEC_SLIPDEV SITE_DIR
 #
 # Creates a network namespace of its own and runs in it PAGEC_SLIP
 # (pagec-slip --pty) on a TUN device, then PAGEC_SLIPDEV (a host stand-in
@@ -26,13 +28,40 @@
 #     goes on;
 #   - both programs exit with status 0 on SIGTERM.
 #
+# With --tap the device is on Ethernet instead, and there is no bridge:
+# PAGEC_ETHDEV is run in the namespace with the name of a TAP device as its
+# one argument, which it makes (QEMU's -nic tap,ifname=NAME), and answers
+# as 192.0.2.2 behind it (the site compiled with --mss 1460); the kernel's
+# side gets 192.0.2.1/24 and MTU 1500. The kernel finds the device by ARP
+# (its neighbour entry must hold the MAC SLIP_DEV_MAC says, when set),
+# arping gets replies, and an ARP request for another address none; then
+# the checks above but the bridge's (the frames it logged, a frame that
+# is not IPv4).
+#
 # All traffic stays inside the namespace: 192.0.2.1 is the kernel side of
-# the TUN device (the client), 192.0.2.2 the device behind the line.
+# the TUN (or TAP) device (the client), 192.0.2.2 the device behind the
+# line.
+#
+# With --slirp there is no namespace, no TUN device and no root:
+# PAGEC_SLIP runs with --slirp --listen 127.0.0.1:0 --pty -v (port 0:
+# slirp listens on a free port, which the bridge's start line names; the
+# device at the bridge's default address, 192.0.2.2, the line's MTU its
+# default, 1006), PAGEC_SLIPDEV on its pseudo-terminal, and curl fetches
+# from http://127.0.0.1:PORT/, which slirp forwards to the device's port
+# 80; slirp's own address, 192.0.2.1, is the client the device sees. The
+# checks are those above but ping and the closed port (slirp forwards
+# only TCP, and only to port 80), and besides: slirp's SYNs announce an
+# MSS of 966, no frame on the line is longer than 1006 bytes, every TCP
+# segment to the device comes from 192.0.2.1 to 192.0.2.2 port 80, and
+# SLIP_PARALLEL fetches of the site's files, 8 at once, are all
+# byte-exact.
 #
 # Prints one line per check and at the end "N passed, M failed". Exit
 # status: 0 all checks passed, 1 a check failed, 2 usage error, 77 a
 # prerequisite is missing (root, /dev/net/tun, network namespaces, curl,
-# ping, python3 for a site with live fields).
+# ping, python3 for a site with live fields; with --slirp: curl, a
+# PAGEC_SLIP built with libslirp, python3 for live fields); in CI a skip
+# is a failure (tests/skip.sh).
 #
 # Environment:
 #   SLIP_KEEP=1   keep the work directory (logs, bodies) and print its path
@@ -54,6 +83,23 @@
 #   SLIP_LIVE_PRESS=COMMAND  run after them: changes the device's input;
 #                 then a fetch of / must show it as SLIP_LIVE_PRESSED, a
 #                 regular expression (grep -E)
+#   SLIP_PPP=1    the line carries PPP after a modem's dialogue:
+#                 PAGEC_SLIP is tests/tools/pppeer.py (a PC's side in
+#                 user space, with chat(8) as its dialer), the MTU 1500;
+#                 the checks wait for its "ready" (dialogue, LCP, IPCP
+#                 done), take its own checks as theirs, and leave out
+#                 the SLIP frame that is not IPv4
+#   SLIP_DEV_MAC=MAC  with --tap: the device's Ethernet address
+#   SLIP_MDNS_NAME=NAME  with --tap: a Multicast DNS query for NAME.local
+#                 (tests/tools/mdns.py, full and legacy) must get
+#                 192.0.2.2, one for another name nothing
+#   SLIP_LOSS_FETCHES=N  with --tap, after the checks above: N fetches of
+#                 the site's files in turn (4 at once, each bounded at
+#                 60 s, the client's timers untuned) with 10 % of the
+#                 datagrams dropped each way by iptables' statistic match
+#                 on the TAP device; every one must be byte-exact
+#   SLIP_PARALLEL=N  with --slirp: the fetches of the site's files, 8 at
+#                 once (default 24)
 #   With these, PAGEC_SLIPDEV may be any program that takes the terminal
 #   as its one argument: a script that execs an emulator running a
 #   firmware, for instance.
@@ -65,6 +111,7 @@ SERVER_NAME=pagec-slip
 CLIENT_ADDR=192.0.2.1
 SERVER_ADDR=192.0.2.2
 SLIP_MTU=1006          # RFC 1055's MTU; MSS 966
+SLIP_MSS=966
 CURL_MAX_TIME=10       # seconds for one HTTP fetch
 STOP_WAIT=30           # tenths of a second to wait for a program to exit
 REFUSED_MAX_MS=3000    # a refused connection must fail faster than this
@@ -75,8 +122,15 @@ DEV_WAIT=${SLIP_DEV_WAIT:-50}
 # shellcheck source=tests/e2e/common.sh
 . "$(dirname -- "$0")/../e2e/common.sh" || exit 1
 
+SLIRP=0
+if [ "${1:-}" = --slirp ]; then
+    SLIRP=1
+    shift
+fi
 if [ $# -ne 3 ]; then
     echo "usage: $PROG PAGEC_SLIP PAGEC_SLIPDEV SITE_DIR" >&2
+    echo "       $PROG --tap PAGEC_ETHDEV SITE_DIR" >&2
+    echo "       $PROG --slirp PAGEC_SLIP PAGEC_SLIPDEV SITE_DIR" >&2
     exit 2
 fi
 DEV_BIN=$2
@@ -84,19 +138,37 @@ if [ ! -f "$DEV_BIN" ] || [ ! -x "$DEV_BIN" ]; then
     echo "$PROG: $DEV_BIN: not an executable file" >&2
     exit 2
 fi
-check_args "PAGEC_SLIP PAGEC_SLIPDEV" "$1" "$3"
+TAP=0
+if [ "$1" = --tap ]; then
+    TAP=1
+    # check_args wants an executable: the device stands in for the bridge
+    check_args "--tap PAGEC_ETHDEV" "$DEV_BIN" "$3"
+else
+    check_args "PAGEC_SLIP PAGEC_SLIPDEV" "$1" "$3"
+fi
 BIN=$(cd "$(dirname -- "$BIN")" && pwd)/$(basename -- "$BIN")
+[ "${SLIP_PPP:-0}" = 1 ] && SERVER_NAME=${BIN##*/}
 DEV_BIN=$(cd "$(dirname -- "$DEV_BIN")" && pwd)/$(basename -- "$DEV_BIN")
 
 # --- prerequisites ---------------------------------------------------------
 
-[ "$(id -u)" -eq 0 ] || skip "needs root"
-[ -c /dev/net/tun ] || skip "no /dev/net/tun"
-need ip "(iproute2)"
+if [ "$SLIRP" = 1 ]; then
+    if "$BIN" --help | grep -q 'has no libslirp'; then
+        skip "$BIN was built without libslirp (Debian: libslirp-dev)"
+    fi
+else
+    [ "$(id -u)" -eq 0 ] || skip "needs root"
+    [ -c /dev/net/tun ] || skip "no /dev/net/tun"
+    need ip "(iproute2)"
+    need ping "(iputils-ping)"
+fi
 need curl
-need ping "(iputils-ping)"
 need cmp "(diffutils)"
+need timeout "(coreutils)"
 need_live
+if [ "$TAP" = 1 ] && [ "${SLIP_LOSS_FETCHES:-0}" -gt 0 ]; then
+    need iptables
+fi
 
 # --- set-up and clean-up ---------------------------------------------------
 
@@ -116,12 +188,52 @@ cleanup() {
 }
 trap_cleanup
 
-ns_create slip pslip
-slip_bridge_start "$BIN" "$SLIP_MTU" -v
-pass "pagec-slip runs on $TUN (MTU $SLIP_MTU) and $PTY in namespace $NS"
+# slirp_bridge_start: PAGEC_SLIP --slirp --pty -v on a free port of
+# 127.0.0.1; sets SERVER_PID, PTY and BASE (the URL of the port, no
+# trailing slash); on failure one FAIL line and finish.
+slirp_bridge_start() {
+    local i started=0 re port
+    re="^pagec-slip: forwarding http://127\.0\.0\.1:[1-9][0-9]*/ to $SERVER_ADDR port 80 on /dev/[^ ]* \(MTU $SLIP_MTU\)\$"
+    : >"$LOG"
+    "$BIN" --slirp --listen 127.0.0.1:0 --pty -v >>"$LOG" 2>&1 &
+    SERVER_PID=$!
+    for ((i = 0; i < 50; i++)); do
+        grep -Eq -- "$re" "$LOG" && started=1 && break
+        kill -0 "$SERVER_PID" 2>/dev/null || break
+        sleep 0.1
+    done
+    PTY=$(grep -m 1 '^/dev/' "$LOG")
+    if [ "$started" = 0 ] || [ -z "$PTY" ] || [ ! -c "$PTY" ]; then
+        fail "$SERVER_NAME --slirp --pty printed no pseudo-terminal and start line within 5 s"
+        finish
+    fi
+    port=$(sed -n 's|^pagec-slip: forwarding http://127\.0\.0\.1:\([0-9]*\)/.*|\1|p' "$LOG")
+    BASE=http://127.0.0.1:$port
+    pass "${BIN##*/} --slirp runs on $PTY, $BASE/ forwarded to $SERVER_ADDR port 80 (uid $(id -u))"
+}
+
+IN_NS=()          # runs a command where the client is: in the namespace
+BASE=http://$SERVER_ADDR
+if [ "$SLIRP" = 1 ]; then
+    slirp_bridge_start
+    LINE=$PTY
+else
+    ns_create slip pslip
+    IN_NS=(ip netns exec "$NS")
+    if [ "$TAP" = 1 ]; then
+        LINE=$TUN # the device makes the TAP device of this name
+    else
+        [ "${SLIP_PPP:-0}" = 1 ] && SLIP_MTU=1500
+        slip_bridge_start "$BIN" "$SLIP_MTU" -v
+        pass "${BIN##*/} runs on $TUN (MTU $SLIP_MTU) and $PTY in namespace $NS"
+        LINE=$PTY
+    fi
+fi
 
 T0=$(date +%s)
-ip netns exec "$NS" "$DEV_BIN" "$PTY" >"$DEV_LOG" 2>&1 &
+# not through a function: $! must be the device's PID (ip netns exec
+# execs it)
+"${IN_NS[@]}" "$DEV_BIN" "$LINE" >"$DEV_LOG" 2>&1 &
 DEV_PID=$!
 for ((i = 0; i < DEV_WAIT; i++)); do
     # -s: the background job may not have created the log yet
@@ -130,23 +242,65 @@ for ((i = 0; i < DEV_WAIT; i++)); do
     sleep 0.1
 done
 if grep -q -- "$DEV_READY" "$DEV_LOG"; then
-    pass "$DEV_NAME runs on $PTY"
+    pass "$DEV_NAME runs on $LINE"
 else
-    fail "$DEV_NAME did not start on $PTY"
+    fail "$DEV_NAME did not start on $LINE"
     evidence <"$DEV_LOG"
     finish
 fi
 
+# ppp_lines: the PPP peer's own checks from its log, as ours.
+ppp_lines() {
+    local l
+    while IFS= read -r l; do
+        case $l in
+            "ok   - "*) pass "pppeer: ${l#ok   - }" ;;
+            "FAIL - "*) fail "pppeer: ${l#FAIL - }" ;;
+        esac
+    done < <(sed -n "$1,\$p" "$LOG")
+}
+
+if [ "${SLIP_PPP:-0}" = 1 ]; then
+    # the dialogue, LCP and IPCP: the peer says "ready" when IP may flow
+    for ((i = 0; i < 600; i++)); do
+        grep -qx ready "$LOG" && break
+        kill -0 "$SERVER_PID" 2>/dev/null || break
+        sleep 0.1
+    done
+    ppp_lines 1
+    PPP_SEEN=$(wc -l <"$LOG")
+    if ! grep -qx ready "$LOG"; then
+        fail "the PPP peer is not ready after 60 s"
+        finish
+    fi
+fi
+
+if [ "$TAP" = 1 ]; then
+    if ! { nsexec ip addr add "$CLIENT_ADDR/24" dev "$TUN" &&
+           nsexec ip link set "$TUN" up &&
+           nsexec ip link set lo up; } 2>"$WORK/ip.err"; then
+        fail "configure the TAP device $TUN: $(cat "$WORK/ip.err")"
+        finish
+    fi
+    check_arp "${SLIP_DEV_MAC:-}"
+    [ -n "${SLIP_MDNS_NAME:-}" ] && check_mdns "$SLIP_MDNS_NAME"
+fi
+
 # --- helpers ---------------------------------------------------------------
 
-# fetch URLPATH BODYFILE: GET http://SERVER_ADDR URLPATH, gzip accepted
-# and decoded. Sets CURL_RC and CODE.
+# fetch URLPATH BODYFILE [ERRFILE [MAX_TIME]]: GET BASE URLPATH from where
+# the client is, gzip accepted and decoded, curl's messages to ERRFILE
+# (default WORK/curl.err), within CURL_MAX_TIME seconds and the
+# connection within 5, or within MAX_TIME seconds in all. Sets CURL_RC
+# and CODE.
 fetch() {
-    local out
+    local out limit=(--connect-timeout 5 --max-time "$CURL_MAX_TIME")
+    [ -n "${4:-}" ] && limit=(--max-time "$4")
     CURL_RC=0
-    out=$(nsexec curl -sS --compressed --connect-timeout 5 \
-        --max-time "$CURL_MAX_TIME" -o "$2" -w '%{http_code}' \
-        "http://$SERVER_ADDR$1" 2>"$WORK/curl.err") || CURL_RC=$?
+    # timeout(1) too, should curl itself hang
+    out=$("${IN_NS[@]}" timeout "$((${4:-$CURL_MAX_TIME} + 5))" \
+        curl -sS --compressed "${limit[@]}" -o "$2" -w '%{http_code}' \
+        "$BASE$1" 2>"${3:-$WORK/curl.err}") || CURL_RC=$?
     CODE=$out
 }
 
@@ -244,44 +398,213 @@ else
     evidence <"$WORK/curl.err"
 fi
 
-# --- ping ------------------------------------------------------------------
+# --- ping and a closed port (not through slirp) ----------------------------
 
-out=$(nsexec timeout 20 ping -n -c 3 -W 2 "$SERVER_ADDR" 2>&1)
-rc=$?
-received=$(printf '%s\n' "$out" | sed -n 's/.* \([0-9][0-9]*\) received.*/\1/p')
-if [ "$rc" -eq 0 ] && [ "${received:-0}" -eq 3 ] &&
-    ! printf '%s\n' "$out" | grep -Eq 'wrong data|DUP!|corrupted'; then
-    pass "ping: $received/3 replies"
-else
-    fail "ping: exit $rc, ${received:-0}/3 replies"
-    printf '%s\n' "$out" | head -n 20 | evidence
+if [ "$SLIRP" = 0 ]; then
+    out=$(nsexec timeout 20 ping -n -c 3 -W 2 "$SERVER_ADDR" 2>&1)
+    rc=$?
+    received=$(printf '%s\n' "$out" | sed -n 's/.* \([0-9][0-9]*\) received.*/\1/p')
+    if [ "$rc" -eq 0 ] && [ "${received:-0}" -eq 3 ] &&
+        ! printf '%s\n' "$out" | grep -Eq 'wrong data|DUP!|corrupted'; then
+        pass "ping: $received/3 replies"
+    else
+        fail "ping: exit $rc, ${received:-0}/3 replies"
+        printf '%s\n' "$out" | head -n 20 | evidence
+    fi
+
+    t0=$(date +%s%N)
+    nsexec curl -sS --connect-timeout 5 --max-time 5 -o /dev/null \
+        "http://$SERVER_ADDR:81/" 2>"$WORK/curl.err"
+    rc=$?
+    t1=$(date +%s%N)
+    ms=$(((t1 - t0) / 1000000))
+    if [ "$rc" -eq 7 ] && [ "$ms" -le "$REFUSED_MAX_MS" ]; then
+        pass "port 81 refused in $ms ms"
+    else
+        fail "port 81: curl exit $rc after $ms ms (want 7, connection refused)"
+        evidence <"$WORK/curl.err"
+    fi
 fi
 
-# --- closed port -----------------------------------------------------------
+# --- the bridge --------------------------------------------------------------
 
-t0=$(date +%s%N)
-nsexec curl -sS --connect-timeout 5 --max-time 5 -o /dev/null \
-    "http://$SERVER_ADDR:81/" 2>"$WORK/curl.err"
-rc=$?
-t1=$(date +%s%N)
-ms=$(((t1 - t0) / 1000000))
-if [ "$rc" -eq 7 ] && [ "$ms" -le "$REFUSED_MAX_MS" ]; then
-    pass "port 81 refused in $ms ms"
+# stop_device: the device exits with status 0 on SIGTERM.
+stop_device() {
+    if kill -0 "$DEV_PID" 2>/dev/null; then
+        stop_dev
+        if [ "$DEV_RC" -eq 0 ]; then
+            pass "$DEV_NAME exits with status 0 on SIGTERM"
+        else
+            fail "$DEV_NAME exit status $DEV_RC on SIGTERM (want 0)"
+            evidence <"$DEV_LOG"
+        fi
+    else
+        wait "$DEV_PID"
+        fail "$DEV_NAME died during the test, exit status $?"
+        DEV_PID=
+        evidence <"$DEV_LOG"
+    fi
+}
+
+# --- many fetches ----------------------------------------------------------
+
+# many_fetch I URLPATH FILE: fetch I of many_fetches, its result in
+# $WORK/r/I: "ok" or "fail WHY".
+# shellcheck disable=SC2317 # run in the background by many_fetches
+many_fetch() {
+    local i=$1 url=$2 file=$3 why=""
+    fetch "$url" "$WORK/b/$i" "$WORK/b/$i.err" "$MANY_FETCH_MAX"
+    if [ "$CURL_RC" -ne 0 ]; then
+        why="GET $url: curl exit $CURL_RC: $(head -n 1 "$WORK/b/$i.err")"
+    elif [ "$CODE" != 200 ]; then
+        why="GET $url: status $CODE"
+    elif ! same_page "$WORK/b/$i" "$file"; then
+        why="GET $url: $SAME_WHY"
+    fi
+    echo "${why:+fail }${why:-ok}" >"$WORK/r/$i"
+    rm -f -- "$WORK/b/$i" "$WORK/b/$i.err"
+}
+
+# many_fetches N AT_ONCE MAX_TIME: N fetches of the site's files in turn,
+# AT_ONCE at a time, each bounded at MAX_TIME seconds; prints the first
+# failures, and sets MANY_OK to the number of fetches byte-exact,
+# MANY_FILES to the number of files and MANY_MS to the milliseconds taken.
+many_fetches() {
+    local n=$1 files=() urls=() i k t0 pids=() r
+    MANY_FETCH_MAX=$3
+    MANY_OK=0
+    # shellcheck disable=SC2317 # called through each_site_file
+    collect() { urls+=("$1"); files+=("$2"); }
+    each_site_file collect
+    MANY_FILES=${#urls[@]}
+    [ "$MANY_FILES" -gt 0 ] || return 0
+    mkdir -p "$WORK/r" "$WORK/b"
+    t0=$(date +%s%N)
+    for ((i = 0; i < n; i++)); do
+        k=$((i % MANY_FILES))
+        many_fetch "$i" "${urls[$k]}" "${files[$k]}" &
+        pids+=($!)
+        if [ "${#pids[@]}" -ge "$2" ]; then
+            wait "${pids[@]}"
+            pids=()
+        fi
+    done
+    [ "${#pids[@]}" -eq 0 ] || wait "${pids[@]}"
+    MANY_MS=$((($(date +%s%N) - t0) / 1000000))
+    for ((i = 0; i < n; i++)); do
+        read -r r <"$WORK/r/$i" 2>/dev/null || r="fail fetch $i: no result"
+        if [ "$r" = ok ]; then
+            MANY_OK=$((MANY_OK + 1))
+        elif [ $((i - MANY_OK)) -lt 5 ]; then
+            echo "       | ${r#fail }"
+        fi
+    done
+}
+
+# --- loss (TAP) ------------------------------------------------------------
+
+# loss_fetches N: N fetches of the site's files in turn, 4 at once, with
+# 10 % of the datagrams on the TAP device dropped each way by iptables'
+# statistic match; every one must be byte-exact.
+loss_fetches() {
+    local n=$1 dropped
+    if ! { nsexec iptables -A INPUT -i "$TUN" -m statistic --mode random \
+               --probability 0.1 -j DROP &&
+           nsexec iptables -A OUTPUT -o "$TUN" -m statistic --mode random \
+               --probability 0.1 -j DROP; } 2>"$WORK/ipt.err"; then
+        fail "iptables statistic rules on $TUN: $(head -n 1 "$WORK/ipt.err")"
+        return
+    fi
+    many_fetches "$n" 4 60
+    # the datagrams the rules dropped: INPUT's and OUTPUT's counters
+    dropped=$(nsexec iptables -L -v -x -n 2>/dev/null |
+        awk '/statistic/ { n += $1 } END { print n + 0 }')
+    nsexec iptables -F
+    if [ "$MANY_OK" -eq "$n" ] && [ "$dropped" -gt 0 ]; then
+        pass "10 % loss each way (iptables on $TUN): $MANY_OK/$n fetches of the site's $MANY_FILES files byte-exact in $((MANY_MS / 1000)) s, $dropped datagrams dropped"
+    else
+        fail "10 % loss each way (iptables on $TUN): $MANY_OK/$n fetches byte-exact, $dropped datagrams dropped"
+    fi
+}
+
+if [ "$TAP" = 1 ]; then
+    if [ "${SLIP_LOSS_FETCHES:-0}" -gt 0 ]; then
+        loss_fetches "$SLIP_LOSS_FETCHES"
+    fi
+    # no bridge: the checks of pagec-slip do not apply
+    stop_device
+    finish
+fi
+
+# --- slirp -----------------------------------------------------------------
+
+# all_logged SELECT WANT WHAT: the lines of LOG that match SELECT (grep -E)
+# all match WANT too, and there is one at least; the check is WHAT.
+all_logged() {
+    local n bad
+    n=$(grep -Ec -- "$1" "$LOG")
+    bad=$(grep -E -- "$1" "$LOG" | grep -Evc -- "$2")
+    if [ "$n" -gt 0 ] && [ "$bad" -eq 0 ]; then
+        pass "$3: all $n"
+    else
+        fail "$3: $((n - bad)) of $n"
+        grep -E -- "$1" "$LOG" | grep -Ev -- "$2" | head -n 5 | evidence
+    fi
+}
+
+if [ "$SLIRP" = 1 ]; then
+    n=${SLIP_PARALLEL:-24}
+    many_fetches "$n" 8 "$CURL_MAX_TIME"
+    if [ "$MANY_OK" -eq "$n" ] && [ "$MANY_FILES" -gt 0 ]; then
+        pass "$n fetches, 8 at once, of the site's $MANY_FILES files: all byte-exact in $MANY_MS ms"
+    else
+        fail "$n fetches, 8 at once: $MANY_OK byte-exact"
+    fi
+    # what the bridge logged of the frames on the line
+    all_logged '^slirp>line .* tcp SYN' " tcp SYN mss $SLIP_MSS\$" \
+        "slirp's SYNs to the device announce MSS $SLIP_MSS"
+    n=$(awk '/^(slirp>line|line>slirp) [0-9]+ bytes/ && $2 > n { n = $2 }
+        END { print n + 0 }' "$LOG")
+    if [ "$n" -gt 0 ] && [ "$n" -le "$SLIP_MTU" ]; then
+        pass "the longest frame on the line: $n bytes (MTU $SLIP_MTU)"
+    else
+        fail "the longest frame on the line: $n bytes (want 1 to $SLIP_MTU)"
+    fi
+    all_logged '^slirp>line .* tcp' \
+        " $CLIENT_ADDR\.[0-9]+ > $SERVER_ADDR\.80 tcp" \
+        "TCP segments to the device: from $CLIENT_ADDR to $SERVER_ADDR port 80"
+    IN_TAG='line>slirp'
+    OUT_TAG='slirp>line'
 else
-    fail "port 81: curl exit $rc after $ms ms (want 7, connection refused)"
-    evidence <"$WORK/curl.err"
+    IN_TAG='line>tun'
+    OUT_TAG='tun>line'
 fi
 
 # --- the frames went both ways ---------------------------------------------
 
-if grep -q '^line>tun ' "$LOG" && grep -q '^tun>line ' "$LOG"; then
-    pass "pagec-slip -v: $(grep -c '^tun>line ' "$LOG") frames out, $(grep -c '^line>tun ' "$LOG") in"
+if grep -q "^$IN_TAG " "$LOG" && grep -q "^$OUT_TAG " "$LOG"; then
+    pass "$SERVER_NAME -v: $(grep -c "^$OUT_TAG " "$LOG") frames out, $(grep -c "^$IN_TAG " "$LOG") in"
 else
-    fail "pagec-slip -v logged no frames in one direction"
+    fail "$SERVER_NAME -v logged no frames in one direction"
 fi
 
 # --- a frame that is not IPv4 ----------------------------------------------
 
+if [ "${SLIP_PPP:-0}" = 1 ]; then
+    # the peer's last check, its Terminate-Request's Ack (SIGUSR1), while
+    # the device runs and the line stays open
+    kill -s USR1 "$SERVER_PID" 2>/dev/null
+    for ((i = 0; i < 50; i++)); do
+        grep -q 'LCP Terminate-Request' "$LOG" && break
+        sleep 0.1
+    done
+    ppp_lines "$((PPP_SEEN + 1))"
+    grep -q 'LCP Terminate-Request' "$LOG" ||
+        fail "pppeer: no Terminate exchange within 5 s of SIGUSR1"
+    stop_device
+    check_shutdown
+    finish
+fi
 # Written to the slave side as the device would; pagec-slip must drop it
 # (an IPv6 version nibble) and go on.
 printf '\300\140\001\002\300' >"$PTY"
@@ -300,20 +623,7 @@ fi
 
 # --- shutdown --------------------------------------------------------------
 
-if kill -0 "$DEV_PID" 2>/dev/null; then
-    stop_dev
-    if [ "$DEV_RC" -eq 0 ]; then
-        pass "$DEV_NAME exits with status 0 on SIGTERM"
-    else
-        fail "$DEV_NAME exit status $DEV_RC on SIGTERM (want 0)"
-        evidence <"$DEV_LOG"
-    fi
-else
-    wait "$DEV_PID"
-    fail "$DEV_NAME died during the test, exit status $?"
-    DEV_PID=
-    evidence <"$DEV_LOG"
-fi
+stop_device
 check_shutdown
 
 finish

@@ -14,10 +14,14 @@
 #include "pagec/site.h"
 
 Suite *chksum_suite(void);
+Suite *eth_suite(void);
 Suite *isn_suite(void);
 Suite *large_suite(void);
+Suite *linklocal_suite(void);
+Suite *mdns_suite(void);
 Suite *live_suite(void);
 Suite *packet_suite(void);
+Suite *ppp_suite(void);
 Suite *runtime_suite(void);
 Suite *slip_suite(void);
 Suite *stream_suite(void);

@@ -13,6 +13,10 @@ static const struct {
     Suite *(*make)(void);
 } suites[] = {
     {"chksum", chksum_suite},
+    {"eth", eth_suite},
+    {"linklocal", linklocal_suite},
+    {"mdns", mdns_suite},
+    {"ppp", ppp_suite},
     {"isn", isn_suite},
     {"large", large_suite},
     {"live", live_suite},

@@ -31,12 +31,23 @@ static uint32_t test_millis(const struct pagec_server *s)
     return clock_ms;
 }
 
+/* the table of connections without SACK: as the buffered API left it,
+ * and as it was before, for the streaming API's turn */
+#define NFLOWS 4
+static struct pagec_flow flows[NFLOWS];
+static struct pagec_flow flows_before[NFLOWS];
+
 static void setup(void)
 {
     memset(&srv, 0, sizeof srv);
+    memset(flows, 0, sizeof flows);
     srv.site = &large_site;
     memcpy(srv.secret, key, sizeof key);
     srv.millis = test_millis;
+#if PAGEC_LARGE_FLOWS
+    srv.flows = flows;
+    srv.nflows = NFLOWS;
+#endif
     clock_ms = 5000000;
 }
 
@@ -53,12 +64,15 @@ static void same_from_stream(const uint8_t *pkt, size_t n)
 {
     static uint8_t flat[MAX_OUT * 1600];
     static int runs;
+    static struct pagec_flow after[NFLOWS];
     size_t lens[MAX_OUT];
     size_t at = 0;
     size_t k;
     size_t m;
 
     runs = !runs;
+    memcpy(after, flows, sizeof flows);
+    memcpy(flows, flows_before, sizeof flows);
     m = stream_answer(&srv, clock_ms / 1000u, pkt, n, runs, flat, sizeof flat,
                       lens, MAX_OUT);
     ck_assert_uint_eq(m, nout);
@@ -67,13 +81,18 @@ static void same_from_stream(const uint8_t *pkt, size_t n)
         ck_assert_mem_eq(flat + at, outs[k], lens[k]);
         at += lens[k];
     }
+    /* and the table as the buffered API left it */
+    ck_assert_mem_eq(flows, after, sizeof flows);
     streamed += (unsigned)m;
 }
 
 static size_t answer(const uint8_t *pkt, size_t n)
 {
-    uint16_t len = pagec_server_input(&srv, clock_ms / 1000u, pkt,
-                                      (uint16_t)n, &reply);
+    uint16_t len;
+
+    memcpy(flows_before, flows, sizeof flows);
+    len = pagec_server_input(&srv, clock_ms / 1000u, pkt, (uint16_t)n,
+                             &reply);
 
     nout = 0;
     while (len) {
@@ -86,6 +105,8 @@ static size_t answer(const uint8_t *pkt, size_t n)
         nout++;
         len = pagec_server_next(&srv, &reply);
     }
+    /* pagec(3): up to 10 datagrams for one received */
+    ck_assert_uint_le(nout, 10);
     same_from_stream(pkt, n);
     return nout;
 }
@@ -126,6 +147,7 @@ struct client {
     uint32_t tsval;
     uint32_t ts_recent;
     uint32_t last_ack; /* the last ACK we sent */
+    uint16_t win;      /* the window we offer; 0: 65535 */
     uint8_t *buf;      /* bytes of the reply received */
     uint8_t *have;
     size_t size;
@@ -155,7 +177,7 @@ static size_t send_seg(struct client *c, uint8_t *pkt, uint32_t seq,
     s.flags = flags;
     s.data = data;
     s.dlen = dlen;
-    s.window = 65535;
+    s.window = c->win ? c->win : 65535;
     if (flags & 0x02) { /* SYN */
         opt[ol++] = 2;
         opt[ol++] = 4;
@@ -507,6 +529,242 @@ START_TEST(test_large_fetch_loss)
 }
 END_TEST
 
+#if PAGEC_LARGE_FLOWS
+/* Without SACK, the table's rules and the stop and wait of a client
+ * without an entry, both under loss, both with and without timestamps. */
+START_TEST(test_large_flows_loss)
+{
+    unsigned sent;
+    size_t n;
+    unsigned seed;
+
+    for (seed = 1; seed <= 16; seed++) {
+        uint8_t *r;
+
+        srv.nflows = seed % 4 ? NFLOWS : 0;
+        r = fetch("/noise.txt", seed % 2 ? 1460 : 536, (int)(seed / 2 % 2),
+                  0, 10, seed * 53u, &n, &sent);
+        check_reply(r, n, "noise.txt");
+        free(r);
+        /* the ACK of our FIN freed the entry */
+        for (size_t i = 0; i < NFLOWS; i++) {
+            ck_assert_uint_eq(flows[i].port, 0);
+        }
+    }
+}
+END_TEST
+
+/* A client without SACK, its handshake done and its request for path
+ * sent: the answer's datagrams. */
+static size_t open_conn(struct client *c, uint16_t port, uint32_t isn,
+                        const char *req)
+{
+    static uint8_t pkt[512];
+    size_t len;
+
+    memset(c, 0, sizeof *c);
+    c->port = port;
+    c->mss = 1460;
+    c->isn = isn;
+    len = send_seg(c, pkt, c->isn, 0x02, NULL, 0);
+    ck_assert_uint_eq(answer(pkt, len), 1);
+    c->irs = rd32(outs[0] + 24);
+    len = send_seg(c, pkt, c->isn + 1u, 0x10, NULL, 0);
+    ck_assert_uint_eq(answer(pkt, len), 0);
+    c->snd_end = c->isn + 1u + (uint32_t)strlen(req);
+    len = send_seg(c, pkt, c->isn + 1u, 0x18, req, strlen(req));
+    return answer(pkt, len);
+}
+
+/* A pure ACK of the first off bytes of the reply: the answer's
+ * datagrams. */
+static size_t ack_at(struct client *c, uint32_t off)
+{
+    static uint8_t pkt[256];
+    size_t len;
+
+    c->nxt = off;
+    len = send_seg(c, pkt, c->snd_end, 0x10, NULL, 0);
+    return answer(pkt, len);
+}
+
+static const char get_noise[] =
+    "GET /noise.txt HTTP/1.1\r\nHost: d\r\n\r\n";
+
+/* The offset at which data segment i of outs ends. */
+static uint32_t end_of(const struct client *c, size_t i)
+{
+    return rd32(outs[i] + 24) - c->irs - 1u + rd16(outs[i] + 2) - 20u -
+           (uint32_t)(outs[i][32] >> 4) * 4u;
+}
+
+/* The table's sender: the initial burst, the window moving on, a
+ * duplicate ACK that sends the hole again once, and new segments for
+ * the duplicates after it. */
+START_TEST(test_large_flows_rules)
+{
+    struct client c;
+    uint32_t seg[12];
+    size_t i;
+
+    ck_assert_uint_eq(open_conn(&c, 50010, 7000, get_noise), 10);
+    for (i = 0; i < 10; i++) {
+        seg[i] = end_of(&c, i); /* segment i ends at seg[i] */
+    }
+    /* the ACK of segment 0: one new segment, 10 */
+    ck_assert_uint_eq(ack_at(&c, seg[0]), 1);
+    ck_assert_uint_eq(rd32(outs[0] + 24) - c.irs - 1u, seg[9]);
+    seg[10] = end_of(&c, 0);
+    /* segment 1 lost: the first duplicate sends it and one new segment */
+    ck_assert_uint_eq(ack_at(&c, seg[0]), 2);
+    ck_assert_uint_eq(rd32(outs[0] + 24) - c.irs - 1u, seg[0]);
+    ck_assert_uint_eq(rd32(outs[1] + 24) - c.irs - 1u, seg[10]);
+    seg[11] = end_of(&c, 1);
+    /* the duplicates after it: one new segment each, no copy */
+    ck_assert_uint_eq(ack_at(&c, seg[0]), 1);
+    ck_assert_uint_eq(rd32(outs[0] + 24) - c.irs - 1u, seg[11]);
+    /* an older ACK: nothing */
+    ck_assert_uint_eq(ack_at(&c, 0), 0);
+}
+END_TEST
+
+/* The first segment lost: the duplicate ACKs at offset 0 send it again
+ * in segments that acknowledge all but the request's last byte, so the
+ * client's timer then sends that byte alone (a poke at offset 0), which
+ * must draw the first segment again, twice, not be taken for a request
+ * of one byte and get nothing. */
+START_TEST(test_large_flows_first_lost)
+{
+    static uint8_t pkt[256];
+    struct client c;
+    size_t n;
+    size_t i;
+    unsigned at0 = 0;
+
+    ck_assert_uint_eq(open_conn(&c, 50016, 6000, get_noise), 10);
+    /* segment 0 lost, the others in: duplicate ACKs at offset 0 */
+    n = ack_at(&c, 0);
+    ck_assert_uint_ge(n, 1);
+    ck_assert_uint_eq(rd32(outs[0] + 24) - c.irs - 1u, 0);
+    ck_assert_uint_eq(rd32(outs[0] + 28), c.snd_end - 1u);
+    ack_at(&c, 0);
+    ack_at(&c, 0);
+    /* the poke: the request's last byte */
+    n = answer(pkt, send_seg(&c, pkt, c.snd_end - 1u, 0x18, "\n", 1));
+    ck_assert_uint_ge(n, 2);
+    ck_assert_uint_eq(rd32(outs[0] + 24) - c.irs - 1u, 0);
+    for (i = 0; i < n; i++) {
+        at0 += rd32(outs[i] + 24) - c.irs - 1u == 0;
+    }
+    ck_assert_uint_eq(at0, 2);
+}
+END_TEST
+
+/* A window that took nothing, then opened: the ACK that opens it draws
+ * the segments it makes room for. */
+START_TEST(test_large_flows_window)
+{
+    struct client c;
+    uint32_t end;
+    size_t n;
+    size_t i;
+
+    ck_assert_uint_eq(open_conn(&c, 50015, 4000, get_noise), 10);
+    end = end_of(&c, 9);
+    c.win = 1;
+    ck_assert_uint_eq(ack_at(&c, end), 0);
+    ck_assert_uint_eq(ack_at(&c, end), 0);
+    c.win = 0;
+    n = ack_at(&c, end);
+    ck_assert_uint_eq(rd32(outs[0] + 24) - c.irs - 1u, end);
+    /* noise.txt's 15 segments at MSS 1460: the last 5, up to our FIN */
+    for (i = 0; i < n && !(outs[i][33] & 0x01); i++) {
+    }
+    ck_assert_uint_lt(i, n);
+}
+END_TEST
+
+/* The reply's last two segments go twice when first sent: the answer
+ * that sends the last carries our FIN twice. */
+START_TEST(test_large_flows_tail)
+{
+    struct client c;
+    uint32_t end = 0;
+    size_t i;
+    size_t n;
+    unsigned fins = 0;
+    int rounds;
+
+    n = open_conn(&c, 50014, 3000, get_noise);
+    for (rounds = 0; rounds < 400 && fins == 0; rounds++) {
+        for (i = 0; i < n; i++) {
+            if (end_of(&c, i) > end) {
+                end = end_of(&c, i);
+            }
+            fins += (outs[i][33] & 0x01) != 0;
+        }
+        if (fins == 0) {
+            n = ack_at(&c, end);
+        }
+    }
+    ck_assert_uint_eq(fins, 2);
+}
+END_TEST
+
+/* An entry left by an earlier connection from the same port, whose ISN
+ * is the same within the slot (the client's ISN differs in its low 16
+ * bits only), is not the new connection's: its handshake's ACK draws
+ * nothing of the old reply. */
+START_TEST(test_large_flows_stale)
+{
+    static uint8_t pkt[256];
+    struct client c;
+    size_t len;
+
+    ck_assert_uint_eq(open_conn(&c, 50011, 9000, get_noise), 10);
+    memset(&c, 0, sizeof c);
+    c.port = 50011;
+    c.mss = 1460;
+    c.isn = 9000 + 4000;
+    len = send_seg(&c, pkt, c.isn, 0x02, NULL, 0);
+    ck_assert_uint_eq(answer(pkt, len), 1);
+    c.irs = rd32(outs[0] + 24);
+    ck_assert_uint_eq(c.irs + 1u, flows[0].seq0); /* the same ISN */
+    len = send_seg(&c, pkt, c.isn + 1u, 0x10, NULL, 0);
+    ck_assert_uint_eq(answer(pkt, len), 0);
+}
+END_TEST
+
+/* A table of one: a second client within HOLD (1 s) goes without (stop
+ * and wait) and the first keeps its entry; a client after that takes
+ * it, and the first gets one segment per ACK from then on. */
+START_TEST(test_large_flows_evicted)
+{
+    struct client a;
+    struct client b;
+    struct client c;
+    uint32_t s0;
+    uint32_t s9;
+
+    srv.nflows = 1;
+    ck_assert_uint_eq(open_conn(&a, 50012, 1000, get_noise), 10);
+    s0 = end_of(&a, 0);
+    s9 = end_of(&a, 9);
+    ck_assert_uint_eq(open_conn(&b, 50013, 2000, get_noise), 1);
+    /* a's ACK of segment 0: the window moves on, segment 10 */
+    ck_assert_uint_eq(ack_at(&a, s0), 1);
+    ck_assert_uint_eq(rd32(outs[0] + 24) - a.irs - 1u, s9);
+    clock_ms += 1001;
+    ck_assert_uint_eq(open_conn(&c, 50014, 3000, get_noise), 10);
+    ck_assert_uint_eq(ack_at(&a, s0), 1);
+    ck_assert_uint_eq(rd32(outs[0] + 24) - a.irs - 1u, s0);
+    ck_assert_uint_eq(ack_at(&a, s0), 1); /* and again: the same */
+    ck_assert_uint_eq(rd32(outs[0] + 24) - a.irs - 1u, s0);
+}
+END_TEST
+
+#endif /* PAGEC_LARGE_FLOWS */
+
 /* The ISN: pagec_isn()'s, with bit 27 flipped when the SYN offered SACK;
  * and the SYN-ACK carries the options the SYN had. */
 START_TEST(test_large_syn)
@@ -649,6 +907,15 @@ Suite *large_suite(void)
     tcase_add_test(tc, test_large_zero_window);
     tcase_add_test(tc, test_large_fetch_clean);
     tcase_add_test(tc, test_large_fetch_loss);
+#if PAGEC_LARGE_FLOWS
+    tcase_add_test(tc, test_large_flows_loss);
+    tcase_add_test(tc, test_large_flows_rules);
+    tcase_add_test(tc, test_large_flows_stale);
+    tcase_add_test(tc, test_large_flows_tail);
+    tcase_add_test(tc, test_large_flows_window);
+    tcase_add_test(tc, test_large_flows_first_lost);
+    tcase_add_test(tc, test_large_flows_evicted);
+#endif
     suite_add_tcase(s, tc);
     return s;
 }
