@@ -213,6 +213,23 @@ static int sacked(const uint32_t *e, uint8_t nsack, uint32_t i)
     return 0;
 }
 
+/* The first max segments from a up to hi in no SACK block of e (indices,
+ * nsack pairs) appended to b within lim; how many. */
+static uint8_t holes(struct pagec_burst *b, const uint32_t *e, uint8_t nsack,
+                     uint32_t a, uint32_t hi, uint32_t lim, uint8_t max)
+{
+    uint8_t got = 0;
+    uint32_t i;
+
+    for (i = a; i < hi && got < max; i++) {
+        if (!sacked(e, nsack, i)) {
+            add(b, i, i + 1u, lim);
+            got++;
+        }
+    }
+    return got;
+}
+
 /*
  * The table of connections without SACK or timestamps
  * (pagec_server.flows): the entry of seg's connection (our byte 0 at
@@ -351,9 +368,11 @@ static void add_new(struct pagec_burst *b, struct pagec_flow *f,
  * sent (a window that opened) draws new segments.
  */
 static void flow_ack(const struct pagec_seg *seg, struct pagec_flow *f,
-                     uint32_t a, uint32_t lim, uint32_t nseg)
+                     uint32_t a, uint32_t lim, uint32_t nseg,
+                     const uint32_t *e, uint32_t hi)
 {
     struct pagec_burst *b = seg->b;
+    uint8_t nsack = seg->opt->nsack;
 
     if (f->next < a) {
         f->next = a;
@@ -361,10 +380,21 @@ static void flow_ack(const struct pagec_seg *seg, struct pagec_flow *f,
     if (seg->dlen > 0 || a > f->una) {
         if (seg->dlen > 0 || (f->dups && a < f->mark)) {
             if (a < lim) {
-                add(b, a, a + 1u, lim);
-                if (seg->dlen > 0) {
-                    /* the answer to a poke: lost, it would cost
-                     * another */
+                if (seg->dlen == 0) {
+                    /* a partial ACK names the next hole; with SACK the
+                     * next two, so that one loss does not stop the ACKs
+                     * that clock the rest */
+                    if (nsack == 0 || holes(b, e, nsack, a, hi, lim, 2u) == 0) {
+                        add(b, a, a + 1u, lim);
+                    }
+                } else {
+                    /* a poke, the client's timer (backed off, maybe for
+                     * seconds: its answer lost would cost another): the
+                     * holes SACK names, and a twice */
+                    if (nsack == 0 ||
+                        holes(b, e, nsack, a, hi, lim, CAP) == 0) {
+                        add(b, a, a + 1u, lim);
+                    }
                     again(b, a, a + 1u);
                 }
                 f->mark = f->next;
@@ -455,12 +485,16 @@ static uint8_t decide(const struct pagec_server *srv,
     b->ack = seq + seg->dlen - 1u; /* all but the last byte: pokes */
     b->nrange = 0;
     lim = window_end(&g, o, seg->win);
+    fl = TABLED(b) ? flow(srv, seg, ms, 0) : NULL;
     if (opt->nsack &&
-        (e[1] <= a || (opt->nsack > 1 && e[0] >= e[2] && e[1] <= e[3]))) {
-        return PAGEC_TCP_DONE; /* a D-SACK: a copy came twice */
+        (e[1] <= a || (opt->nsack > 1 && e[0] >= e[2] && e[1] <= e[3])) &&
+        (fl == NULL || a <= fl->una)) {
+        /* a D-SACK: a copy came twice (in the table, one whose ACK is
+         * new data acknowledged stands for the ACK before it, lost) */
+        return PAGEC_TCP_DONE;
     }
-    if (TABLED(b) && (fl = flow(srv, seg, ms, 0)) != NULL) {
-        flow_ack(seg, fl, a, lim, g.nseg);
+    if (fl != NULL) {
+        flow_ack(seg, fl, a, lim, g.nseg, e, hi);
     } else if (opt->nsack) {
         uint32_t first = e[0];
         uint32_t last = e[1];
@@ -492,15 +526,7 @@ static uint8_t decide(const struct pagec_server *srv,
             add(b, last - 1u + FLIGHT, last + FLIGHT, lim);
         } else {
             /* a poke: the first CAP missing, or CAP after the blocks */
-            uint8_t got = 0;
-
-            for (i = a; i < hi && got < CAP; i++) {
-                if (!sacked(e, opt->nsack, i)) {
-                    add(b, i, i + 1u, lim);
-                    got++;
-                }
-            }
-            if (got == 0) {
+            if (holes(b, e, opt->nsack, a, hi, lim, CAP) == 0) {
                 add(b, hi, hi + CAP, lim);
             }
         }

@@ -60,7 +60,8 @@
 #   LARGE_LOSS_FETCH_MAX=S  seconds for one fetch (default 60)
 #   LARGE_LOSS_CONFIG_MAX=S seconds after which a configuration starts no
 #                           more fetches (default 150)
-#   LARGE_LOSS_KEEP=1       keep the work directory and print its path
+#   LARGE_LOSS_KEEP=1       keep the work directory, with a trace of every
+#                           segment on the device (wire.py), and print its path
 
 set -u
 
@@ -253,7 +254,7 @@ run_config() {
     fi
     ip netns exec "$NS" python3 "$WIRE" "$TUN" "$SERVER_ADDR" \
         "$WORK/wire.$tag.json" $((CONFIG_MAX_TIME + FETCH_MAX_TIME + 60)) \
-        >"$WORK/wire.ready" 2>"$WORK/wire.err" &
+        ${LARGE_LOSS_KEEP:+"$WORK/trace.$tag"} >"$WORK/wire.ready" 2>"$WORK/wire.err" &
     WIRE_PID=$!
     for ((i = 0; i < 50; i++)); do
         grep -q ready "$WORK/wire.ready" && break

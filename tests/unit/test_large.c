@@ -554,15 +554,16 @@ START_TEST(test_large_flows_loss)
 }
 END_TEST
 
-/* A client without SACK, its handshake done and its request for path
- * sent: the answer's datagrams. */
-static size_t open_conn(struct client *c, uint16_t port, uint32_t isn,
-                        const char *req)
+/* A client without timestamps (with SACK when sack), its handshake done
+ * and its request req sent: the answer's datagrams. */
+static size_t open_conn_sack(struct client *c, uint16_t port, uint32_t isn,
+                             const char *req, int sack)
 {
     static uint8_t pkt[512];
     size_t len;
 
     memset(c, 0, sizeof *c);
+    c->sack = sack;
     c->port = port;
     c->mss = 1460;
     c->isn = isn;
@@ -574,6 +575,13 @@ static size_t open_conn(struct client *c, uint16_t port, uint32_t isn,
     c->snd_end = c->isn + 1u + (uint32_t)strlen(req);
     len = send_seg(c, pkt, c->isn + 1u, 0x18, req, strlen(req));
     return answer(pkt, len);
+}
+
+/* A client without SACK: open_conn_sack() without it. */
+static size_t open_conn(struct client *c, uint16_t port, uint32_t isn,
+                        const char *req)
+{
+    return open_conn_sack(c, port, isn, req, 0);
 }
 
 /* A pure ACK of the first off bytes of the reply: the answer's
@@ -657,6 +665,88 @@ START_TEST(test_large_flows_first_lost)
         at0 += rd32(outs[i] + 24) - c.irs - 1u == 0;
     }
     ck_assert_uint_eq(at0, 2);
+}
+END_TEST
+
+/* The offsets at which the data segments of outs start, in outs' order. */
+static unsigned starts(const struct client *c, size_t n, uint32_t *at)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        at[i] = rd32(outs[i] + 24) - c->irs - 1u;
+    }
+    return (unsigned)n;
+}
+
+/* How many of the n offsets in at are o. */
+static unsigned count_at(const uint32_t *at, size_t n, uint32_t o)
+{
+    unsigned k = 0;
+
+    while (n-- > 0) {
+        k += at[n] == o;
+    }
+    return k;
+}
+
+/* A client of the table with SACK but no timestamps: a poke (its timer,
+ * perhaps backed off for seconds) draws every hole the SACK blocks name
+ * and the first twice; a partial ACK the next two holes, so that one
+ * loss does not stop the ACKs; an ACK whose first block is a D-SACK but
+ * which acknowledges new data (the ACK before it lost) is answered. */
+START_TEST(test_large_flows_sack_holes)
+{
+    static uint8_t pkt[256];
+    struct client c;
+    uint32_t seg[11]; /* seg[i]: where segment i starts */
+    uint32_t at[16];
+    size_t n;
+    size_t i;
+
+    ck_assert_uint_eq(open_conn_sack(&c, 50017, 8000, get_noise, 1), 10);
+    for (i = 0; i < 10; i++) {
+        seg[i] = rd32(outs[i] + 24) - c.irs - 1u;
+    }
+    seg[10] = end_of(&c, 9);
+    /* segments 1, 3 and 5 lost: the client holds 0, 2, 4 and 6 to 9 */
+    c.nxt = seg[1];
+    c.nblocks = 3;
+    c.blocks[0][0] = seg[6];
+    c.blocks[0][1] = seg[10];
+    c.blocks[1][0] = seg[4];
+    c.blocks[1][1] = seg[5];
+    c.blocks[2][0] = seg[2];
+    c.blocks[2][1] = seg[3];
+    /* its ACKs lost, its timer pokes: holes 1, 3 and 5, and 1 again */
+    n = answer(pkt, send_seg(&c, pkt, c.snd_end - 1u, 0x18, "\n", 1));
+    starts(&c, n, at);
+    ck_assert_uint_eq(count_at(at, n, seg[1]), 2);
+    ck_assert_uint_eq(count_at(at, n, seg[3]), 1);
+    ck_assert_uint_eq(count_at(at, n, seg[5]), 1);
+    ck_assert_uint_eq(count_at(at, n, seg[2]) + count_at(at, n, seg[4]), 0);
+    /* 1 came: the partial ACK draws holes 3 and 5 */
+    c.nxt = seg[3];
+    c.nblocks = 2;
+    n = answer(pkt, send_seg(&c, pkt, c.snd_end, 0x10, NULL, 0));
+    starts(&c, n, at);
+    ck_assert_uint_eq(count_at(at, n, seg[3]), 1);
+    ck_assert_uint_eq(count_at(at, n, seg[5]), 1);
+    /* 3 came, its ACK lost; a copy of 1 came: the D-SACK's ACK, of new
+     * data, draws hole 5 */
+    c.nxt = seg[5];
+    c.nblocks = 2;
+    c.blocks[1][0] = c.blocks[0][0];
+    c.blocks[1][1] = c.blocks[0][1];
+    c.blocks[0][0] = seg[1];
+    c.blocks[0][1] = seg[2];
+    n = answer(pkt, send_seg(&c, pkt, c.snd_end, 0x10, NULL, 0));
+    starts(&c, n, at);
+    ck_assert_uint_ge(n, 1);
+    ck_assert_uint_eq(count_at(at, n, seg[5]), 1);
+    /* the same D-SACK again, acknowledging nothing new: nothing */
+    ck_assert_uint_eq(answer(pkt, send_seg(&c, pkt, c.snd_end, 0x10, NULL, 0)),
+                      0);
 }
 END_TEST
 
@@ -914,6 +1004,7 @@ Suite *large_suite(void)
     tcase_add_test(tc, test_large_flows_tail);
     tcase_add_test(tc, test_large_flows_window);
     tcase_add_test(tc, test_large_flows_first_lost);
+    tcase_add_test(tc, test_large_flows_sack_holes);
     tcase_add_test(tc, test_large_flows_evicted);
 #endif
     suite_add_tcase(s, tc);
