@@ -364,8 +364,9 @@ static void add_new(struct pagec_burst *b, struct pagec_flow *f,
  * one new segment (RFC 3042), so that duplicates keep coming; more
  * duplicates than segments were in flight beyond a when it was sent
  * again show that copy lost too. A partial ACK names the next hole; a
- * poke, the client's timer, sends a again, twice; an ACK of all that was
- * sent (a window that opened) draws new segments.
+ * poke, the client's timer, sends a again, twice; with SACK blocks (e,
+ * their indices; hi, the highest), both also the holes they name; an ACK
+ * of all that was sent (a window that opened) draws new segments.
  */
 static void flow_ack(const struct pagec_seg *seg, struct pagec_flow *f,
                      uint32_t a, uint32_t lim, uint32_t nseg,
