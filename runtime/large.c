@@ -390,13 +390,12 @@ static void flow_ack(const struct pagec_seg *seg, struct pagec_flow *f,
                     }
                 } else {
                     /* a poke, the client's timer (backed off, maybe for
-                     * seconds: its answer lost would cost another): the
-                     * holes SACK names, and a twice */
-                    if (nsack == 0 ||
-                        holes(b, e, nsack, a, hi, lim, CAP) == 0) {
-                        add(b, a, a + 1u, lim);
-                    }
+                     * seconds: its answer lost would cost another): a
+                     * twice, and the next holes SACK names (a burst
+                     * holds four ranges) */
+                    add(b, a, a + 1u, lim);
                     again(b, a, a + 1u);
+                    holes(b, e, nsack, a + 1u, hi, lim, CAP - 2u);
                 }
                 f->mark = f->next;
                 f->dups = 1;

@@ -691,8 +691,8 @@ static unsigned count_at(const uint32_t *at, size_t n, uint32_t o)
 }
 
 /* A client of the table with SACK but no timestamps: a poke (its timer,
- * perhaps backed off for seconds) draws every hole the SACK blocks name
- * and the first twice; a partial ACK the next two holes, so that one
+ * perhaps backed off for seconds) draws the first hole twice and the
+ * next two the SACK blocks name; a partial ACK the next two holes, so that one
  * loss does not stop the ACKs; an ACK whose first block is a D-SACK but
  * which acknowledges new data (the ACK before it lost) is answered. */
 START_TEST(test_large_flows_sack_holes)
