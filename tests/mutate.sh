@@ -26,7 +26,8 @@
 # error (the unmutated build or its tests failing among them).
 #
 # Environment: CMAKE and CTEST, the programs (default cmake and ctest);
-# MUTATE_JOBS, parallel build jobs (default 2); MUTATE_TIMEOUT, seconds
+# MUTATE_JOBS, parallel build and test jobs (default 2; the suites stop
+# at the first that fails); MUTATE_TIMEOUT, seconds
 # per unit suite (default 60).
 
 set -u
@@ -86,7 +87,8 @@ build() {
     "$CMAKE" --build "$BUILD" --target pagec_unittests -j"$JOBS" >"$WORK/log" 2>&1
 }
 test_units() {
-    (cd "$BUILD" && "$CTEST" -L '^unit$' --timeout "$TIMEOUT" >"$WORK/log" 2>&1)
+    (cd "$BUILD" && "$CTEST" -L '^unit$' -j"$JOBS" --stop-on-failure \
+        --timeout "$TIMEOUT" >"$WORK/log" 2>&1)
 }
 
 if ! "$CMAKE" -S "$COPY" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release >"$WORK/configure.log" 2>&1; then
