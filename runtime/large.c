@@ -385,7 +385,7 @@ static void flow_ack(const struct pagec_seg *seg, struct pagec_flow *f,
                     /* a partial ACK names the next hole; with SACK the
                      * next two, so that one loss does not stop the ACKs
                      * that clock the rest */
-                    if (nsack == 0 || holes(b, e, nsack, a, hi, lim, 2u) == 0) {
+                    if (holes(b, e, nsack, a, hi, lim, 2u) == 0) {
                         add(b, a, a + 1u, lim);
                     }
                 } else {
